@@ -1,0 +1,105 @@
+# lcfg-xen: the LCFG xen component.
+#
+#   make            build build/xen
+#   make check      install missing build/test packages, run every test,
+#                   also under ASan/UBSan, plus a valgrind leak check
+#   make demo       run the component on the seed profile in a sandbox root
+#   make install DESTDIR=...   install with the LCFG layout
+#
+# Missing system packages are installed by scripts/install-deps (apt-get or
+# dnf; needs root, and says so when it is not).
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr
+LCFGCOMP    ?= $(PREFIX)/lib/lcfg/components
+LCFGDEFS    ?= $(PREFIX)/lib/lcfg/defaults
+LCFGCONFDIR ?= $(PREFIX)/lib/lcfg/conf/xen
+LCFGPOD     ?= $(PREFIX)/lib/lcfg/doc/pod
+MANDIR      ?= $(PREFIX)/share/man
+# Where the LCFG client keeps this host's compiled XML profile; %s is the
+# short host name. Used when neither --profile, --resources nor the
+# environment supplies resources. Overridable here or with XEN_PROFILE_PATH.
+PROFILE_PATH ?= /var/lcfg/conf/profile/xml/%s.xml
+
+CC       ?= cc
+PKGS     := libxml-2.0 xencontrol xenstore xentoollog
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(B)/gen $(PKG_CFLAGS) \
+             -DLCFGXEN_VERSION='"$(VERSION)"' \
+             -DLCFGXEN_PROFILE_PATH='"$(PROFILE_PATH)"' \
+             -DLCFGXEN_TEMPLATE_DIR='"$(LCFGCONFDIR)"'
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=all
+
+# B is the build directory: build/ normally, build-san/ for the sanitizer build.
+B ?= build
+
+SRCS     := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+GEN_SRCS := $(B)/gen/schema-gen.c
+OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/schema-gen.o
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps check check-build check-one demo install clean dist bench
+all: $(B)/xen
+
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+
+$(B)/gen/schema-gen.c $(B)/gen/schema-gen.h: defaults/xen-1.def scripts/defgen.awk
+	@mkdir -p $(B)/gen
+	awk -v out_c=$(B)/gen/schema-gen.c -v out_h=$(B)/gen/schema-gen.h \
+	    -f scripts/defgen.awk defaults/xen-1.def
+
+$(B)/obj/%.o: src/%.c $(B)/gen/schema-gen.h $(wildcard include/*.h)
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/schema-gen.o: $(B)/gen/schema-gen.c $(B)/gen/schema-gen.h
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libxen.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/xen: $(B)/obj/main.o $(B)/libxen.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libxen.a tests/unit/testutil.h
+	@mkdir -p $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libxen.a $(PKG_LIBS) -lcmocka
+
+check-build: $(B)/xen $(UNIT_BINS)
+
+# One variant of the suite: the plain build, or (B=build-san) the sanitizer build.
+check-one: check-build
+	tests/run-tests $(B)
+
+check: deps
+	@$(MAKE) --no-print-directory check-build B=build
+	@$(MAKE) --no-print-directory check-build B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
+	@tests/run-tests --all build build-san
+
+demo: deps $(B)/xen
+	scripts/demo $(B)/xen
+
+install: $(B)/xen
+	install -d $(DESTDIR)$(LCFGCOMP) $(DESTDIR)$(LCFGDEFS)/client \
+	    $(DESTDIR)$(LCFGDEFS)/server $(DESTDIR)$(LCFGCONFDIR) \
+	    $(DESTDIR)$(LCFGPOD) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/xen $(DESTDIR)$(LCFGCOMP)/xen
+	install -m 0644 defaults/xen-1.def $(DESTDIR)$(LCFGDEFS)/client/xen-1.def
+	install -m 0644 defaults/xen-1.def $(DESTDIR)$(LCFGDEFS)/server/xen-1.def
+	for t in templates/*.tmpl; do [ -e "$$t" ] || continue; \
+	    install -m 0644 "$$t" $(DESTDIR)$(LCFGCONFDIR)/; done
+	install -m 0644 man/xen.pod $(DESTDIR)$(LCFGPOD)/xen.pod
+	pod2man --section=8 --name=LCFG-XEN --center="LCFG Components" \
+	    --release="lcfg-xen $(VERSION)" man/xen.pod > $(DESTDIR)$(MANDIR)/man8/lcfg-xen.8
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,34 @@
+/* check.h: pure syntax checks for the values resources may hold. */
+#ifndef LCFGXEN_CHECK_H
+#define LCFGXEN_CHECK_H
+
+#include <stdbool.h>
+
+/* ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, not all digits: guest names become
+ * file names and xenstore keys; an all-digit name reads as a domid. */
+bool check_guest_name(const char *s);
+/* LCFG tag: [A-Za-z0-9_]+ */
+bool check_tag(const char *s);
+/* 8-4-4-4-12 hexadecimal digits. */
+bool check_uuid(const char *s);
+/* Six colon-separated pairs of hex digits. */
+bool check_mac(const char *s);
+/* The first octet's group bit is clear. (Call after check_mac.) */
+bool check_mac_unicast(const char *s);
+/* Linux interface name: [A-Za-z0-9_.-]{1,15} */
+bool check_ifname(const char *s);
+/* A file name: [A-Za-z0-9][A-Za-z0-9_.-]{0,127}, no "..". */
+bool check_filename(const char *s);
+/* An absolute path of safe characters ([A-Za-z0-9/_.+@~-]), no "." or ".."
+ * components, at most 1024 bytes. Returns NULL when fine, else the reason. */
+const char *check_path(const char *s);
+/* LVM volume group name: [A-Za-z0-9+_.-]{1,127}, not starting with '-',
+ * not "." or "..". */
+bool check_vgname(const char *s);
+/* Printable ASCII without quotes, backslash or control characters. */
+bool check_safe_text(const char *s);
+/* An LCFG boolean: yes/true/on/1 -> "yes", no/false/off/0/"" -> "".
+ * Returns false when the value is neither. */
+bool check_boolean(const char *s, const char **canonical);
+
+#endif

@@ -1,0 +1,30 @@
+/* fsutil.h: filesystem side effects: paths under the root prefix, atomic
+ * replace-if-changed writes, directory creation. Functions return 0 or -1
+ * with a message in *err. */
+#ifndef LCFGXEN_FSUTIL_H
+#define LCFGXEN_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* path (absolute, a host path) resolved under root; root "/" or "" gives
+ * the path itself. Caller frees. */
+char *root_path(const char *root, const char *path);
+
+/* mkdir -p with the given mode for the directories it creates. */
+int fs_mkdir_p(const char *path, mode_t mode, char **err);
+
+enum fs_change { FS_UNCHANGED, FS_CREATED, FS_UPDATED };
+
+/* Replace path's content with data, atomically: a temporary file in the
+ * same directory, written, fsync'd, chmod'd, renamed over path, then the
+ * directory fsync'd. Nothing is written when the content is already equal.
+ * *ret_change says what happened. */
+int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                    enum fs_change *ret_change, char **err);
+
+/* Read a whole file (NUL-terminated; *ret_len may be NULL). Sets errno. */
+int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err);
+
+#endif

@@ -1,0 +1,86 @@
+/* model.h: the typed host model (host settings + guests) built from the
+ * xen resources, with every validation error collected. */
+#ifndef LCFGXEN_MODEL_H
+#define LCFGXEN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "resources.h"
+#include "schema-gen.h"
+
+enum guest_type { GUEST_PV, GUEST_PVH, GUEST_HVM };
+enum disk_type { DISK_NONE, DISK_IMAGE, DISK_PHYSICAL, DISK_LVM };
+enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+
+struct disk {
+    enum disk_type type;
+    enum disk_format format;
+    unsigned long long size_gb; /* image, lvm */
+    char *path;  /* image: <dir>/<file>.img; physical: device; lvm: /dev/<vg>/<lv> */
+    char *dir;   /* image: the image directory */
+    char *file;  /* image: file name; lvm: logical volume name */
+    const char *vg; /* lvm */
+};
+
+struct nic {
+    bool present;
+    const char *mac;    /* "" when xl should choose one */
+    const char *bridge;
+    const char *script;
+};
+
+struct guest {
+    const char *tag;
+    const char *res[GF_COUNT]; /* effective values: input, else schema default */
+    const char *name;
+    const char *uuid;
+    enum guest_type type;
+    unsigned long memory, maxmem;  /* MB */
+    unsigned long vcpus, maxvcpus;
+    bool boot;
+    unsigned long shutdown_timeout; /* seconds */
+    struct disk disks[2];
+    struct nic nics[2];
+};
+
+struct host {
+    struct resset *rs;         /* effective resources, in saved (status) order */
+    const char *res[HF_COUNT];
+    unsigned long shutdown_timeout, parallel;
+    size_t nguests;
+    struct guest *guests;
+};
+
+struct errlist {
+    char **v;
+    size_t n;
+};
+
+/* Build and validate the model from the resources read. Every error found
+ * is appended to errs (each names the guest, the resource and the value).
+ * Returns the model (caller frees with host_free) when errs stays empty,
+ * otherwise NULL. */
+struct host *model_build(const struct resset *input, struct errlist *errs);
+void host_free(struct host *h);
+
+/* Look a guest up by tag; NULL when absent. */
+const struct guest *host_find_guest(const struct host *h, const char *tag);
+
+void errlist_add(struct errlist *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void errlist_free(struct errlist *e);
+
+static inline const char *disk_type_name(enum disk_type t)
+{
+    static const char *const n[] = { "none", "image", "physical", "lvm" };
+    return n[t];
+}
+
+static inline const char *guest_type_name(enum guest_type t)
+{
+    static const char *const n[] = { "pv", "pvh", "hvm" };
+    return n[t];
+}
+
+#endif

@@ -1,0 +1,22 @@
+/* paths.h: the host paths the component itself owns (all resolved under
+ * --root at run time). Guest-facing paths are resources (xen-1.def). */
+#ifndef LCFGXEN_PATHS_H
+#define LCFGXEN_PATHS_H
+
+#define COMPONENT "xen"
+/* The resources applied by the last successful configure (ngeneric's
+ * status file); stop and run act on this copy. */
+#define PATH_STATUS "/run/lcfg/status/xen"
+/* Held by every method that changes something. */
+#define PATH_LOCK "/run/lcfg/lock/xen"
+/* Present while the component is started (start creates, stop removes). */
+#define PATH_STARTED "/run/lcfg/xen.started"
+
+#ifndef LCFGXEN_PROFILE_PATH
+#define LCFGXEN_PROFILE_PATH "/var/lcfg/conf/profile/xml/%s.xml"
+#endif
+#ifndef LCFGXEN_VERSION
+#define LCFGXEN_VERSION "unknown"
+#endif
+
+#endif

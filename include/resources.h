@@ -1,0 +1,34 @@
+/* resources.h: a set of LCFG resources (name -> value, derivation) as read
+ * from a profile, a status file or the environment, in insertion order. */
+#ifndef LCFGXEN_RESOURCES_H
+#define LCFGXEN_RESOURCES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct resource {
+    char *name;
+    char *value;
+    char *derivation; /* "" when unknown */
+};
+
+struct resset;
+
+struct resset *resset_new(void);
+void resset_free(struct resset *rs);
+
+/* Set (or replace) a resource; copies its arguments. derivation may be NULL.
+ * Returns true when the name was already present (the value is replaced). */
+bool resset_set(struct resset *rs, const char *name, const char *value,
+                const char *derivation);
+
+/* The resource, or NULL. The pointer stays valid until the next set. */
+const struct resource *resset_find(const struct resset *rs, const char *name);
+/* Its value, or NULL when absent. */
+const char *resset_get(const struct resset *rs, const char *name);
+
+size_t resset_count(const struct resset *rs);
+/* The i-th resource in insertion order (i < resset_count). */
+const struct resource *resset_at(const struct resset *rs, size_t i);
+
+#endif

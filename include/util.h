@@ -1,0 +1,54 @@
+/* util.h: allocation that never returns NULL, a growable string buffer,
+ * and small string helpers shared by every module. */
+#ifndef LCFGXEN_UTIL_H
+#define LCFGXEN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define ATTR_WUR __attribute__((warn_unused_result))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory is fatal in a component process (as in lcfg-core): these
+ * print one line and exit(1) rather than returning NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
+
+/* Replace *msg (freeing any old message) with a formatted one.
+ * Helpers report failures this way; only the method layer prints. */
+void set_error(char **msg, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* Growable, always NUL-terminated buffer. BUF_INIT gives an empty one. */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+#define BUF_INIT { NULL, 0, 0 }
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* The contents (never NULL; "" when empty). */
+const char *buf_str(struct buf *b);
+/* Hand the storage to the caller (never NULL) and reset the buffer. */
+char *buf_detach(struct buf *b);
+void buf_free(struct buf *b);
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+/* True when s is NULL or "". */
+bool str_empty(const char *s);
+
+/* Parse a decimal unsigned integer (digits only, no sign, no leading zeros
+ * except "0") with overflow checking. Returns false on any defect. */
+bool parse_u64(const char *s, unsigned long long *ret);
+
+#endif

@@ -1,0 +1,144 @@
+# defgen.awk: turn defaults/xen-1.def into the component's resource table.
+#
+#   awk -v out_c=schema-gen.c -v out_h=schema-gen.h -f defgen.awk xen-1.def
+#
+# Reads the LCFG .def syntax the file uses (comments, #include, "schema N",
+# "@list tmpl_$ ...", "name default", "%name: type", backslash continuation)
+# and writes one table of host resources and one of per-guest resources, so
+# that the code cannot name a resource the schema does not declare.
+
+function fail(msg) {
+    printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
+    failed = 1
+    exit 1
+}
+
+function cstr(s) {
+    gsub(/\\/, "\\\\", s)
+    gsub(/"/, "\\\"", s)
+    return "\"" s "\""
+}
+
+BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
+
+{
+    line = pending $0
+    pending = ""
+    if (line ~ /\\$/) { pending = substr(line, 1, length(line) - 1) " "; next }
+
+    # Strip /* ... */ comments, which may span lines.
+    out = ""
+    while (length(line) > 0) {
+        if (in_comment) {
+            e = index(line, "*/")
+            if (e == 0) { line = ""; break }
+            line = substr(line, e + 2); in_comment = 0
+        } else {
+            s = index(line, "/*")
+            if (s == 0) { out = out line; line = ""; break }
+            out = out substr(line, 1, s - 1); line = substr(line, s + 2); in_comment = 1
+        }
+    }
+    line = out
+    sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line)
+    if (line == "" || line ~ /^#/) next
+
+    if (line ~ /^schema[ \t]/) { split(line, f, /[ \t]+/); schema = f[2]; next }
+
+    if (line ~ /^@/) {
+        if (listname != "") fail("only one tag list is supported")
+        n = split(substr(line, 2), f, /[ \t]+/)
+        listname = f[1]
+        for (i = 2; i <= n; i++) {
+            if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
+            base = substr(f[i], 1, length(f[i]) - 2)
+            tmpl[++ntmpl] = base; is_tmpl[base] = 1
+        }
+        next
+    }
+
+    if (line ~ /^%/) {
+        split(substr(line, 2), f, /:[ \t]*/)
+        name = f[1]; type = f[2]
+        if (type !~ /^(string|integer|boolean|list)$/) fail("unknown type '" type "'")
+        if (!(name in declared)) fail("type for undeclared resource '" name "'")
+        rtype[name] = type
+        next
+    }
+
+    name = line; dflt = ""
+    if (match(line, /[ \t]/)) {
+        name = substr(line, 1, RSTART - 1)
+        dflt = substr(line, RSTART + 1); sub(/^[ \t]+/, "", dflt)
+    }
+    if (name !~ /^[a-z][a-z0-9_]*(_\$)?$/) fail("bad resource name '" name "'")
+    if (name in declared) fail("resource '" name "' declared twice")
+    declared[name] = 1; def[name] = dflt
+    if (name ~ /_\$$/) {
+        base = substr(name, 1, length(name) - 2)
+        if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
+        gdeclared[base] = 1
+    } else {
+        host[++nhost] = name
+    }
+}
+
+END {
+    if (failed) exit 1
+    if (schema == "") { print "defgen: no schema line" > "/dev/stderr"; exit 1 }
+    if (listname == "" || !(listname in declared)) {
+        print "defgen: the tag list must be declared as a resource" > "/dev/stderr"; exit 1
+    }
+    for (i = 1; i <= ntmpl; i++)
+        if (!(tmpl[i] in gdeclared)) {
+            print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+
+    print "/* Generated from defaults/xen-1.def by scripts/defgen.awk: do not edit. */" > out_h
+    print "#ifndef LCFGXEN_SCHEMA_GEN_H" > out_h
+    print "#define LCFGXEN_SCHEMA_GEN_H" > out_h
+    print "" > out_h
+    print "#define SCHEMA_VERSION " schema > out_h
+    print "#define SCHEMA_LIST " cstr(listname) > out_h
+    print "" > out_h
+    print "enum res_type { RT_STRING, RT_INTEGER, RT_BOOLEAN, RT_LIST };" > out_h
+    print "" > out_h
+    print "/* name: the resource name (per-guest ones without the _$ suffix). */" > out_h
+    print "struct res_def {" > out_h
+    print "    const char *name;" > out_h
+    print "    const char *dflt;" > out_h
+    print "    enum res_type type;" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "enum host_field {" > out_h
+    for (i = 1; i <= nhost; i++) print "    HF_" host[i] "," > out_h
+    print "    HF_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "enum guest_field {" > out_h
+    for (i = 1; i <= ntmpl; i++) print "    GF_" tmpl[i] "," > out_h
+    print "    GF_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_host[HF_COUNT];" > out_h
+    print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
+    print "" > out_h
+    print "#endif" > out_h
+
+    print "/* Generated from defaults/xen-1.def by scripts/defgen.awk: do not edit. */" > out_c
+    print "#include \"schema-gen.h\"" > out_c
+    print "" > out_c
+    print "const struct res_def schema_host[HF_COUNT] = {" > out_c
+    for (i = 1; i <= nhost; i++) {
+        n = host[i]; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct res_def schema_guest[GF_COUNT] = {" > out_c
+    for (i = 1; i <= ntmpl; i++) {
+        n = tmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(tmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) " }," > out_c
+    }
+    print "};" > out_c
+}

@@ -1,0 +1,193 @@
+/* fsutil.c: filesystem helpers (see fsutil.h). */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *root_path(const char *root, const char *path)
+{
+    if (str_empty(root) || !strcmp(root, "/"))
+        return xstrdup(path);
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    return xasprintf("%.*s%s%s", (int)n, root, path[0] == '/' ? "" : "/", path);
+}
+
+int fs_mkdir_p(const char *path, mode_t mode, char **err)
+{
+    if (!*path) {
+        set_error(err, "cannot create a directory with an empty name");
+        return -1;
+    }
+    char *p = xstrdup(path);
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST) {
+            set_error(err, "cannot create directory %s: %s", p, strerror(errno));
+            rc = -1;
+            break;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    if (rc == 0) {
+        struct stat st;
+        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            set_error(err, "%s is not a directory", path);
+            rc = -1;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        set_error(err, "cannot open %s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    struct buf b = BUF_INIT;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            set_error(err, "cannot read %s: %s", path, strerror(e));
+            close(fd);
+            buf_free(&b);
+            errno = e;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        buf_add(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    if (ret_len)
+        *ret_len = b.len;
+    *ret = buf_detach(&b);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = -1;
+    if (fd >= 0) {
+        rc = fsync(fd);
+        close(fd);
+    }
+    free(dir);
+    return rc;
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                    enum fs_change *ret_change, char **err)
+{
+    char *old = NULL;
+    size_t oldlen = 0;
+    struct stat st;
+    bool exists = lstat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        set_error(err, "%s exists and is not a regular file", path);
+        return -1;
+    }
+    if (exists && fs_read_file(path, &old, &oldlen, NULL) == 0 && oldlen == len &&
+        memcmp(old, data, len) == 0 && (st.st_mode & 07777) == mode) {
+        free(old);
+        *ret_change = FS_UNCHANGED;
+        return 0;
+    }
+    free(old);
+
+    /* A hidden temporary beside the target, so that rename is atomic. */
+    const char *slash = strrchr(path, '/');
+    char *tmp = slash ? xasprintf("%.*s/.#%s.XXXXXX", (int)(slash - path), path, slash + 1)
+                      : xasprintf(".#%s.XXXXXX", path);
+    mode_t um = umask(077);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    umask(um);
+    if (fd < 0) {
+        set_error(err, "cannot create a temporary file for %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    const char *step = "write";
+    if (write_all(fd, data, len) < 0)
+        goto fail;
+    step = "chmod";
+    if (fchmod(fd, mode) < 0)
+        goto fail;
+    step = "fsync";
+    if (fsync(fd) < 0)
+        goto fail;
+    step = "close";
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    step = "rename";
+    if (rename(tmp, path) < 0)
+        goto fail;
+    step = "fsync the directory of";
+    if (fsync_dir_of(path) < 0) {
+        /* The new content is in place; only durability is in doubt. */
+        set_error(err, "cannot %s %s: %s", step, path, strerror(errno));
+        free(tmp);
+        *ret_change = exists ? FS_UPDATED : FS_CREATED;
+        return -1;
+    }
+    free(tmp);
+    *ret_change = exists ? FS_UPDATED : FS_CREATED;
+    return 0;
+
+fail:
+    set_error(err, "cannot %s %s: %s", step, path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    (void)unlink(tmp);
+    free(tmp);
+    return -1;
+}

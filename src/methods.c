@@ -1,0 +1,267 @@
+/* methods.c: configure, status, isstarted, logrotate. Each method reads
+ * its input, works through the modules, and is the one place that prints
+ * what happened. */
+#include "methods.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "model.h"
+#include "paths.h"
+#include "profile.h"
+#include "util.h"
+
+/* The default profile path with %s replaced by the short host name. */
+static char *default_profile(const char *root)
+{
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof(host) - 1) == 0)
+        host[strcspn(host, ".")] = '\0';
+    const char *env = getenv("XEN_PROFILE_PATH");
+    const char *tmpl = str_empty(env) ? LCFGXEN_PROFILE_PATH : env;
+    struct buf b = BUF_INIT;
+    for (const char *p = tmpl; *p; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            buf_adds(&b, host);
+            p++;
+        } else {
+            buf_addc(&b, *p);
+        }
+    }
+    char *path = root_path(root, buf_str(&b));
+    buf_free(&b);
+    return path;
+}
+
+/* The current resources, from (in order) --profile, --resources, the
+ * environment, or the host's XML profile. *ret_src names the source. */
+static int read_current(struct ctx *c, struct resset *rs, char **ret_src, char **err)
+{
+    const struct opts *o = c->o;
+    if (o->profile) {
+        *ret_src = xasprintf("profile %s", o->profile);
+        return profile_read_xml(o->profile, rs, err);
+    }
+    if (o->resources) {
+        *ret_src = xasprintf("resources %s", o->resources);
+        return profile_read_status(o->resources, rs, err);
+    }
+    if (profile_env_present(c->envp)) {
+        *ret_src = xstrdup("the environment");
+        return profile_read_env(c->envp, rs, err);
+    }
+    char *path = default_profile(o->root);
+    *ret_src = xasprintf("profile %s", path);
+    int rc = profile_read_xml(path, rs, err);
+    free(path);
+    return rc;
+}
+
+/* Build the model, printing every validation error. */
+static struct host *build_model(const struct resset *rs, const char *method)
+{
+    struct errlist errs = { 0 };
+    struct host *h = model_build(rs, &errs);
+    if (!h) {
+        for (size_t i = 0; i < errs.n; i++)
+            msg_error("%s", errs.v[i]);
+        msg_fail("%s: %zu error%s in the resources; nothing changed", method, errs.n,
+                 errs.n == 1 ? "" : "s");
+    }
+    errlist_free(&errs);
+    return h;
+}
+
+/* The saved configuration (status file); NULL with a message when there
+ * is none or it is unusable. */
+static struct host *load_saved(struct ctx *c, const char *method)
+{
+    char *path = root_path(c->o->root, PATH_STATUS);
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    struct host *h = NULL;
+    struct stat st;
+    if (stat(path, &st) < 0 && errno == ENOENT) {
+        msg_fail("%s: no saved configuration at %s (run configure first)", method, path);
+    } else if (profile_read_status(path, rs, &err) < 0) {
+        msg_fail("%s: %s", method, err);
+    } else {
+        h = build_model(rs, method);
+    }
+    free(err);
+    resset_free(rs);
+    free(path);
+    return h;
+}
+
+static int m_configure(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("configure: takes no arguments");
+        return 1;
+    }
+    struct resset *rs = resset_new();
+    char *src = NULL, *err = NULL;
+    int rc = 1;
+    struct host *h = NULL;
+    if (read_current(c, rs, &src, &err) < 0) {
+        msg_fail("configure: %s", err);
+        goto out;
+    }
+    msg_debug("configure: resources from %s", src);
+    h = build_model(rs, "configure");
+    if (!h)
+        goto out;
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        msg_debug("guest '%s': valid (%s, %lu MB, %lu vcpu%s)", g->name,
+                  guest_type_name(g->type), g->memory, g->vcpus, g->vcpus == 1 ? "" : "s");
+    }
+
+    /* record */
+    char *status = profile_format_status(h->rs);
+    char *path = root_path(c->o->root, PATH_STATUS);
+    if (c->o->dry_run) {
+        char *old = NULL;
+        bool same = fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status);
+        free(old);
+        msg_ok("configure (dry run): %zu guest%s valid; saved resources would be %s; nothing changed",
+               h->nguests, h->nguests == 1 ? "" : "s", same ? "unchanged" : "updated");
+        rc = 0;
+    } else {
+        char *dir = root_path(c->o->root, "/run/lcfg/status");
+        enum fs_change ch;
+        if (fs_mkdir_p(dir, 0755, &err) < 0 ||
+            fs_write_atomic(path, status, strlen(status), 0644, &ch, &err) < 0) {
+            msg_fail("configure: cannot save the applied resources: %s", err);
+        } else {
+            char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
+            (void)unlink(ev); /* the profile is good again: clear the error event */
+            free(ev);
+            msg_ok("configure: %zu guest%s; saved resources %s", h->nguests,
+                   h->nguests == 1 ? "" : "s",
+                   ch == FS_UNCHANGED ? "unchanged" : ch == FS_CREATED ? "created" : "updated");
+            rc = 0;
+        }
+        free(dir);
+    }
+    free(path);
+    free(status);
+out:
+    host_free(h);
+    free(src);
+    free(err);
+    resset_free(rs);
+    return rc;
+}
+
+static void print_disk(FILE *out, const struct disk *d)
+{
+    switch (d->type) {
+    case DISK_NONE:
+        return;
+    case DISK_IMAGE:
+        fprintf(out, "  disk      image %llu GB %s (%s)\n", d->size_gb, d->path,
+                d->format == FORMAT_QCOW2 ? "qcow2" : "raw");
+        return;
+    case DISK_PHYSICAL:
+        fprintf(out, "  disk      physical %s\n", d->path);
+        return;
+    case DISK_LVM:
+        fprintf(out, "  disk      lvm %llu GB %s\n", d->size_gb, d->path);
+        return;
+    }
+}
+
+static int m_status(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("status: takes no arguments");
+        return 1;
+    }
+    struct host *h = load_saved(c, "status");
+    if (!h)
+        return 1;
+    FILE *out = stdout;
+    fprintf(out, "Configured guests: %zu\n", h->nguests);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        fprintf(out, "\n%s\n", g->name);
+        fprintf(out, "  uuid      %s\n", g->uuid);
+        fprintf(out, "  boot      %s\n", g->boot ? "yes (started with the component)" : "no");
+        fprintf(out, "  type      %s\n", guest_type_name(g->type));
+        fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
+        fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
+        print_disk(out, &g->disks[0]);
+        print_disk(out, &g->disks[1]);
+        if (!str_empty(g->res[GF_cdpath]))
+            fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
+        for (int n = 0; n < 2; n++) {
+            const struct nic *nic = &g->nics[n];
+            if (nic->present)
+                fprintf(out, "  eth%d      %s on %s (%s)\n", n,
+                        str_empty(nic->mac) ? "(MAC chosen by xl)" : nic->mac, nic->bridge,
+                        nic->script);
+        }
+    }
+    host_free(h);
+    return 0;
+}
+
+static int m_isstarted(struct ctx *c, int argc, char **argv)
+{
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-q")) {
+            quiet = true;
+        } else {
+            msg_fail("isstarted: unknown argument '%s' (usage: isstarted [-q])", argv[i]);
+            return 1;
+        }
+    }
+    char *path = root_path(c->o->root, PATH_STARTED);
+    bool started = access(path, F_OK) == 0;
+    free(path);
+    if (!quiet)
+        msg_info("%s", started ? "started" : "not started");
+    return started ? 0 : 1;
+}
+
+static int m_logrotate(struct ctx *c, int argc, char **argv)
+{
+    (void)c;
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("logrotate: takes no arguments");
+        return 1;
+    }
+    /* The log is opened for each message, so a rotated file is simply
+     * recreated by the next one: nothing stays open to reopen. */
+    msg_log("logrotate: log file reopened");
+    return 0;
+}
+
+const struct method methods[] = {
+    { "configure", m_configure, M_MODIFIES | M_DRYRUN, "",
+      "read and validate the resources, save them as the applied configuration" },
+    { "status", m_status, 0, "", "show the saved configuration, per guest" },
+    { "isstarted", m_isstarted, 0, "[-q]", "exit 0 if the component is started" },
+    { "logrotate", m_logrotate, 0, "", "called after the log file was rotated" },
+    { NULL, NULL, 0, NULL, NULL },
+};
+
+const struct method *method_find(const char *name)
+{
+    for (const struct method *m = methods; m->name; m++)
+        if (!strcmp(m->name, name))
+            return m;
+    return NULL;
+}

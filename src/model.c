@@ -1,0 +1,640 @@
+/* model.c: resources -> typed host model, validating everything first.
+ *
+ * The effective resource set (what configure saves as the status file) is
+ * the input with the schema's defaults filled in and booleans made
+ * canonical. Every check appends to an error list instead of stopping, so
+ * that one run reports every problem in the profile. */
+#include "model.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "util.h"
+
+#define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
+#define MIN_MEMORY_MB 16ULL
+#define MAX_VCPUS 512ULL
+#define MAX_DISK_GB 1048576ULL     /* 1 PB */
+#define MAX_TIMEOUT_S 86400ULL
+#define MAX_PARALLEL 64ULL
+
+void errlist_add(struct errlist *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    e->v = xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
+    e->v[e->n++] = m;
+}
+
+void errlist_free(struct errlist *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->v[i]);
+    free(e->v);
+    e->v = NULL;
+    e->n = 0;
+}
+
+/* A value as it may appear in a message: control and non-ASCII bytes
+ * escaped, long values shortened, so that a hostile value cannot forge log
+ * lines. Caller frees. */
+static char *shown(const char *v)
+{
+    struct buf b = BUF_INIT;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++, n++) {
+        if (n == 64) {
+            buf_adds(&b, "...");
+            break;
+        }
+        if (*p == '\n')
+            buf_adds(&b, "\\n");
+        else if (*p == '\t')
+            buf_adds(&b, "\\t");
+        else if (*p == '\\')
+            buf_adds(&b, "\\\\");
+        else if (*p < 0x20 || *p >= 0x7f)
+            buf_addf(&b, "\\x%02x", *p);
+        else
+            buf_addc(&b, (char)*p);
+    }
+    return buf_detach(&b);
+}
+
+/* Where a message comes from: "guest 'web1': resource mac_web1" or
+ * "resource configdir". */
+struct where {
+    struct errlist *errs;
+    const struct guest *g; /* NULL for host resources */
+};
+
+static void bad(const struct where *w, int field, const char *value,
+                const char *fmt, ...) ATTR_PRINTF(4, 5);
+static void bad(const struct where *w, int field, const char *value,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = xvasprintf(fmt, ap);
+    va_end(ap);
+    char *v = value ? shown(value) : NULL;
+    if (w->g) {
+        const char *res = schema_guest[field].name;
+        if (v)
+            errlist_add(w->errs, "guest '%s': resource %s_%s: '%s' %s", w->g->tag,
+                        res, w->g->tag, v, why);
+        else
+            errlist_add(w->errs, "guest '%s': resource %s_%s: %s", w->g->tag, res,
+                        w->g->tag, why);
+    } else {
+        const char *res = schema_host[field].name;
+        if (v)
+            errlist_add(w->errs, "resource %s: '%s' %s", res, v, why);
+        else
+            errlist_add(w->errs, "resource %s: %s", res, why);
+    }
+    free(v);
+    free(why);
+}
+
+/* An integer resource within [min, max]; empty is "missing" when required,
+ * otherwise *out is left as it is. Returns false on error. */
+static bool get_uint(const struct where *w, int field, const char *v,
+                     unsigned long long min, unsigned long long max,
+                     const char *unit, bool required, unsigned long *out)
+{
+    unsigned long long n;
+    if (str_empty(v)) {
+        if (required) {
+            bad(w, field, NULL, "missing (an integer in %s is required)", unit);
+            return false;
+        }
+        return true;
+    }
+    if (!parse_u64(v, &n)) {
+        bad(w, field, v, "is not a whole number");
+        return false;
+    }
+    if (n < min || n > max) {
+        bad(w, field, v, "is out of range (%llu-%llu %s)", min, max, unit);
+        return false;
+    }
+    *out = (unsigned long)n;
+    return true;
+}
+
+static bool get_path(const struct where *w, int field, const char *v)
+{
+    const char *why = check_path(v);
+    if (why) {
+        bad(w, field, v, "%s", why);
+        return false;
+    }
+    return true;
+}
+
+static int lookup_enum(const char *v, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v, names[i]))
+            return (int)i;
+    return -1;
+}
+
+static const char *const guest_types[] = { "pv", "pvh", "hvm" };
+static const char *const disk_types[] = { "none", "image", "physical", "lvm" };
+static const char *const disk_formats[] = { "raw", "qcow2" };
+static const char *const vif_scripts[] = {
+    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch",
+};
+static const char *const actions[] = {
+    "destroy", "restart", "rename-restart", "preserve",
+    "coredump-destroy", "coredump-restart", "soft-reset",
+};
+static const char *const bootloaders[] = { "pygrub" };
+static const char *const formats[] = { "xl", "xm" };
+
+static char *joined(const char *const *v, size_t n)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_adds(&b, i + 1 == n ? " or " : ", ");
+        buf_adds(&b, v[i]);
+    }
+    return buf_detach(&b);
+}
+
+static int get_enum(const struct where *w, int field, const char *v,
+                    const char *const *names, size_t n, const char *what)
+{
+    int i = lookup_enum(v, names, n);
+    if (i < 0) {
+        char *j = joined(names, n);
+        bad(w, field, v, "is not a %s (%s)", what, j);
+        free(j);
+    }
+    return i;
+}
+
+static void check_host(struct host *h, struct errlist *errs)
+{
+    struct where w = { errs, NULL };
+    static const int paths[] = { HF_configdir, HF_retiredir, HF_templatedir, HF_xl };
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+        get_path(&w, paths[i], h->res[paths[i]]);
+    if (!check_filename(h->res[HF_template]))
+        bad(&w, HF_template, h->res[HF_template],
+            "is not a template file name (letters, digits, _ . -; no '/' or '..')");
+    get_enum(&w, HF_format, h->res[HF_format], formats, ARRAY_SIZE(formats),
+             "config format");
+    get_uint(&w, HF_shutdowntimeout, h->res[HF_shutdowntimeout], 1, MAX_TIMEOUT_S,
+             "seconds", true, &h->shutdown_timeout);
+    get_uint(&w, HF_parallel, h->res[HF_parallel], 1, MAX_PARALLEL, "guests",
+             true, &h->parallel);
+}
+
+/* One disk (i = 0 first, 1 second) of a guest. */
+static void check_disk(struct guest *g, struct errlist *errs, int i)
+{
+    struct where w = { errs, g };
+    int f_size = i ? GF_disksec : GF_disk;
+    int f_type = i ? GF_disktypesec : GF_disktype;
+    int f_path = i ? GF_diskpathsec : GF_diskpath;
+    int f_format = i ? GF_diskformatsec : GF_diskformat;
+    int f_dev = i ? GF_diskdevsec : GF_diskdev;
+    int f_vg = i ? GF_diskvgsec : GF_diskvg;
+    struct disk *d = &g->disks[i];
+
+    int t = get_enum(&w, f_type, g->res[f_type], disk_types, ARRAY_SIZE(disk_types),
+                     "disk type");
+    int fmt = get_enum(&w, f_format, g->res[f_format], disk_formats,
+                       ARRAY_SIZE(disk_formats), "disk format");
+    if (t < 0 || fmt < 0)
+        return;
+    /* The second disk exists only when asked for: a size, or a device. */
+    if (i == 1 && t == DISK_IMAGE && str_empty(g->res[f_size]))
+        t = DISK_NONE;
+    if (i == 1 && t == DISK_LVM && str_empty(g->res[f_size]) && str_empty(g->res[f_vg]))
+        t = DISK_NONE;
+    d->type = (enum disk_type)t;
+    d->format = (enum disk_format)fmt;
+    const char *tname = schema_guest[f_type].name;
+
+    if (fmt == FORMAT_QCOW2 && t != DISK_IMAGE && t != DISK_NONE)
+        bad(&w, f_format, g->res[f_format], "is only possible for image disks");
+
+    switch (d->type) {
+    case DISK_NONE:
+        if (!str_empty(g->res[f_size]))
+            bad(&w, f_size, g->res[f_size], "is set but %s_%s is none", tname, g->tag);
+        break;
+    case DISK_IMAGE: {
+        unsigned long size = 0;
+        if (str_empty(g->res[f_size])) {
+            bad(&w, f_size, NULL, "missing (%s_%s is image: give its size in GB, or set %s_%s to none)",
+                tname, g->tag, tname, g->tag);
+        } else if (get_uint(&w, f_size, g->res[f_size], 1, MAX_DISK_GB, "GB", true, &size)) {
+            d->size_gb = size;
+        }
+        if (!get_path(&w, f_path, g->res[f_path]))
+            break;
+        if (i == 0) {
+            d->file = xasprintf("%s.img", g->name);
+        } else if (!str_empty(g->res[GF_disknamesec])) {
+            if (!check_filename(g->res[GF_disknamesec])) {
+                struct where w2 = w;
+                bad(&w2, GF_disknamesec, g->res[GF_disknamesec],
+                    "is not a file name (letters, digits, _ . -; no '/' or '..')");
+                break;
+            }
+            d->file = xasprintf("%s.img", g->res[GF_disknamesec]);
+        } else {
+            d->file = xasprintf("%s-2.img", g->name);
+        }
+        d->dir = xstrdup(g->res[f_path]);
+        size_t dl = strlen(d->dir);
+        d->path = xasprintf("%s%s%s", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file);
+        break;
+    }
+    case DISK_PHYSICAL:
+        if (!str_empty(g->res[f_size]))
+            bad(&w, f_size, g->res[f_size], "is set but a physical disk has the size of its device");
+        if (str_empty(g->res[f_dev]))
+            bad(&w, f_dev, NULL, "missing (%s_%s is physical: name its block device)", tname, g->tag);
+        else if (get_path(&w, f_dev, g->res[f_dev]))
+            d->path = xstrdup(g->res[f_dev]);
+        break;
+    case DISK_LVM: {
+        unsigned long size = 0;
+        if (str_empty(g->res[f_size]))
+            bad(&w, f_size, NULL, "missing (%s_%s is lvm: give its size in GB)", tname, g->tag);
+        else if (get_uint(&w, f_size, g->res[f_size], 1, MAX_DISK_GB, "GB", true, &size))
+            d->size_gb = size;
+        if (str_empty(g->res[f_vg])) {
+            bad(&w, f_vg, NULL, "missing (%s_%s is lvm: name its volume group)", tname, g->tag);
+            break;
+        }
+        if (!check_vgname(g->res[f_vg])) {
+            bad(&w, f_vg, g->res[f_vg], "is not a volume group name");
+            break;
+        }
+        d->vg = g->res[f_vg];
+        if (i == 0)
+            d->file = xstrdup(g->name);
+        else if (!str_empty(g->res[GF_disknamesec]) && check_filename(g->res[GF_disknamesec]))
+            d->file = xstrdup(g->res[GF_disknamesec]);
+        else if (!str_empty(g->res[GF_disknamesec])) {
+            bad(&w, GF_disknamesec, g->res[GF_disknamesec],
+                "is not a file name (letters, digits, _ . -; no '/' or '..')");
+            break;
+        } else
+            d->file = xasprintf("%s-2", g->name);
+        d->path = xasprintf("/dev/%s/%s", d->vg, d->file);
+        break;
+    }
+    }
+}
+
+static void check_nic(struct guest *g, struct errlist *errs, int i)
+{
+    struct where w = { errs, g };
+    int f_mac = i ? GF_macsec : GF_mac;
+    int f_bridge = i ? GF_bridgesec : GF_bridge;
+    int f_script = i ? GF_scriptsec : GF_script;
+    struct nic *n = &g->nics[i];
+    /* eth0 always exists (xl picks a MAC when none is given); eth1 only
+     * when macsec is set. */
+    n->present = i == 0 || !str_empty(g->res[f_mac]);
+    if (!n->present)
+        return;
+    n->mac = g->res[f_mac];
+    if (!str_empty(n->mac)) {
+        if (!check_mac(n->mac))
+            bad(&w, f_mac, n->mac, "is not a MAC address");
+        else if (!check_mac_unicast(n->mac))
+            bad(&w, f_mac, n->mac, "is a multicast MAC address (a NIC needs a unicast one)");
+        else if (!strcmp(n->mac, "00:00:00:00:00:00"))
+            bad(&w, f_mac, n->mac, "is the all-zero MAC address");
+    }
+    n->bridge = g->res[f_bridge];
+    if (!check_ifname(n->bridge))
+        bad(&w, f_bridge, n->bridge, "is not a bridge name (1-15 letters, digits, _ . -)");
+    n->script = g->res[f_script];
+    get_enum(&w, f_script, n->script, vif_scripts, ARRAY_SIZE(vif_scripts),
+             "permitted vif script");
+}
+
+static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
+{
+    struct where w = { errs, g };
+    const char **r = g->res;
+
+    g->name = str_empty(r[GF_name]) ? g->tag : r[GF_name];
+    if (!check_guest_name(g->name))
+        bad(&w, GF_name, g->name,
+            "is not a guest name (1-64 letters, digits, _ . -, starting with a letter or digit, not all digits)");
+    else if (!strcasecmp(g->name, "Domain-0"))
+        bad(&w, GF_name, g->name, "is reserved for dom0");
+
+    g->uuid = r[GF_uuid];
+    if (str_empty(g->uuid))
+        bad(&w, GF_uuid, NULL, "missing (every guest needs a fixed UUID)");
+    else if (!check_uuid(g->uuid))
+        bad(&w, GF_uuid, g->uuid, "is not a UUID (8-4-4-4-12 hexadecimal digits)");
+    else if (!strcmp(g->uuid, "00000000-0000-0000-0000-000000000000"))
+        bad(&w, GF_uuid, g->uuid, "is the nil UUID, which belongs to dom0");
+
+    int t = get_enum(&w, GF_type, r[GF_type], guest_types, ARRAY_SIZE(guest_types),
+                     "guest type");
+    g->type = t < 0 ? GUEST_PV : (enum guest_type)t;
+
+    bool mem_ok = get_uint(&w, GF_memory, r[GF_memory], MIN_MEMORY_MB, MAX_MEMORY_MB,
+                           "MB", true, &g->memory);
+    g->maxmem = g->memory;
+    bool max_ok = get_uint(&w, GF_maxmem, r[GF_maxmem], MIN_MEMORY_MB, MAX_MEMORY_MB,
+                           "MB", false, &g->maxmem);
+    if (mem_ok && max_ok && g->memory > g->maxmem)
+        bad(&w, GF_memory, r[GF_memory], "is more than maxmem_%s (%lu MB)", g->tag, g->maxmem);
+
+    bool v_ok = get_uint(&w, GF_vcpus, r[GF_vcpus], 1, MAX_VCPUS, "vcpus", true, &g->vcpus);
+    g->maxvcpus = g->vcpus;
+    bool mv_ok = get_uint(&w, GF_maxvcpus, r[GF_maxvcpus], 1, MAX_VCPUS, "vcpus", false,
+                          &g->maxvcpus);
+    if (v_ok && mv_ok && g->vcpus > g->maxvcpus)
+        bad(&w, GF_vcpus, r[GF_vcpus], "is more than maxvcpus_%s (%lu)", g->tag, g->maxvcpus);
+
+    /* Boot method: a kernel in dom0, or (pv only) the pygrub boot loader. */
+    bool has_kernel = !str_empty(r[GF_kernel]);
+    if (has_kernel)
+        get_path(&w, GF_kernel, r[GF_kernel]);
+    if (!str_empty(r[GF_ramdisk])) {
+        if (get_path(&w, GF_ramdisk, r[GF_ramdisk]) && !has_kernel)
+            bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
+    }
+    if (!str_empty(r[GF_cmdline])) {
+        if (!check_safe_text(r[GF_cmdline]))
+            bad(&w, GF_cmdline, r[GF_cmdline],
+                "contains a quote, backslash, control or non-ASCII character");
+        else if (strlen(r[GF_cmdline]) > 1024)
+            bad(&w, GF_cmdline, r[GF_cmdline], "is longer than 1024 characters");
+    }
+    if (!str_empty(r[GF_bootloader])) {
+        if (get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
+                     ARRAY_SIZE(bootloaders), "permitted boot loader") >= 0) {
+            if (has_kernel)
+                bad(&w, GF_bootloader, r[GF_bootloader], "is set as well as kernel_%s (choose one)",
+                    g->tag);
+            else if (g->type != GUEST_PV)
+                bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv");
+        }
+    }
+    if (g->type == GUEST_PVH && !has_kernel)
+        bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
+
+    check_disk(g, errs, 0);
+    check_disk(g, errs, 1);
+    if (!str_empty(r[GF_disknamesec]) && g->disks[1].type == DISK_NONE)
+        bad(&w, GF_disknamesec, r[GF_disknamesec], "is set but there is no second disk");
+    if (!str_empty(r[GF_cdpath]))
+        get_path(&w, GF_cdpath, r[GF_cdpath]);
+
+    check_nic(g, errs, 0);
+    check_nic(g, errs, 1);
+
+    static const int acts[] = { GF_on_poweroff, GF_on_reboot, GF_on_crash };
+    for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
+        get_enum(&w, acts[i], r[acts[i]], actions, ARRAY_SIZE(actions), "domain action");
+
+    const char *canon;
+    if (!check_boolean(r[GF_boot], &canon))
+        bad(&w, GF_boot, r[GF_boot], "is not a boolean (yes or empty)");
+    else
+        g->boot = *canon != '\0';
+
+    g->shutdown_timeout = h->shutdown_timeout;
+    get_uint(&w, GF_shutdowntimeout, r[GF_shutdowntimeout], 1, MAX_TIMEOUT_S, "seconds",
+             false, &g->shutdown_timeout);
+
+    if (!str_empty(r[GF_template]) && !check_filename(r[GF_template]))
+        bad(&w, GF_template, r[GF_template],
+            "is not a template file name (letters, digits, _ . -; no '/' or '..')");
+}
+
+/* Names, UUIDs, MACs and disk paths must be unique across guests. Uses a
+ * resource set as a hash index: key -> the tag that claimed it first. */
+static void claim(struct resset *seen, struct errlist *errs, const struct guest *g,
+                  int field, const char *kind, const char *key, const char *value)
+{
+    char *k = xasprintf("%s\n%s", kind, key);
+    const char *owner = resset_get(seen, k);
+    if (owner) {
+        struct where w = { errs, g };
+        bool same = !strcmp(owner, g->tag);
+        if (!value && same) /* a disk: name the path, not the resource's value */
+            bad(&w, field, NULL, "disk %s is used twice by this guest", key);
+        else if (!value)
+            bad(&w, field, NULL, "disk %s is already used by guest '%s'", key, owner);
+        else if (same)
+            bad(&w, field, value, "is used twice by this guest");
+        else
+            bad(&w, field, value, "is already used by guest '%s'", owner);
+    } else {
+        resset_set(seen, k, g->tag, NULL);
+    }
+    free(k);
+}
+
+static void check_unique(struct host *h, struct errlist *errs)
+{
+    struct resset *seen = resset_new();
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        if (check_guest_name(g->name))
+            claim(seen, errs, g, GF_name, "name", g->name, g->name);
+        if (check_uuid(g->uuid)) {
+            char *u = xstrdup(g->uuid);
+            for (char *p = u; *p; p++)
+                *p = (char)(*p | 0x20);
+            claim(seen, errs, g, GF_uuid, "uuid", u, g->uuid);
+            free(u);
+        }
+        for (int n = 0; n < 2; n++) {
+            const char *mac = g->nics[n].mac;
+            if (g->nics[n].present && !str_empty(mac) && check_mac(mac)) {
+                char *m = xstrdup(mac);
+                for (char *p = m; *p; p++)
+                    *p = (char)(*p | 0x20); /* ':' | 0x20 is ':' */
+                claim(seen, errs, g, n ? GF_macsec : GF_mac, "mac", m, mac);
+                free(m);
+            }
+        }
+        for (int d = 0; d < 2; d++) {
+            const struct disk *dk = &g->disks[d];
+            if (dk->path) {
+                int field = dk->type == DISK_PHYSICAL ? (d ? GF_diskdevsec : GF_diskdev)
+                          : dk->type == DISK_LVM ? (d ? GF_diskvgsec : GF_diskvg)
+                          : (d ? GF_diskpathsec : GF_diskpath);
+                claim(seen, errs, g, field, "disk", dk->path, NULL);
+            }
+        }
+    }
+    resset_free(seen);
+}
+
+/* Which guest a per-guest resource name would belong to, for messages
+ * about resources of guests that are not listed. */
+static const char *unlisted_tag(const char *name)
+{
+    size_t best = 0;
+    for (size_t f = 0; f < GF_COUNT; f++) {
+        size_t n = strlen(schema_guest[f].name);
+        if (n > best && !strncmp(name, schema_guest[f].name, n) && name[n] == '_' &&
+            check_tag(name + n + 1))
+            best = n;
+    }
+    return best ? name + best + 1 : NULL;
+}
+
+struct host *model_build(const struct resset *input, struct errlist *errs)
+{
+    struct host *h = xcalloc(1, sizeof(*h));
+    h->rs = resset_new();
+    size_t errs_before = errs->n;
+    struct where hw = { errs, NULL };
+
+    /* ngeneric's own resources are kept (and saved) as they are. */
+    for (size_t i = 0; i < resset_count(input); i++) {
+        const struct resource *r = resset_at(input, i);
+        if (str_starts_with(r->name, "ng_"))
+            resset_set(h->rs, r->name, r->value, r->derivation);
+    }
+    for (size_t f = 0; f < HF_COUNT; f++) {
+        const struct resource *r = resset_find(input, schema_host[f].name);
+        resset_set(h->rs, schema_host[f].name, r ? r->value : schema_host[f].dflt,
+                   r ? r->derivation : NULL);
+    }
+
+    /* The tag list. */
+    char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
+    struct buf norm = BUF_INIT;
+    size_t cap = 0;
+    char **tags = NULL;
+    for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
+         t = strtok_r(NULL, " \t\n", &save)) {
+        if (!check_tag(t)) {
+            bad(&hw, HF_virtualmachines, t, "is not a valid LCFG tag (letters, digits and _)");
+            continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < h->nguests; i++)
+            dup |= !strcmp(tags[i], t);
+        if (dup) {
+            bad(&hw, HF_virtualmachines, t, "is listed twice");
+            continue;
+        }
+        if (h->nguests == cap) {
+            cap = cap ? cap * 2 : 16;
+            tags = xrealloc(tags, cap * sizeof(*tags));
+        }
+        tags[h->nguests++] = t;
+        if (norm.len)
+            buf_addc(&norm, ' ');
+        buf_adds(&norm, t);
+    }
+    const struct resource *vm = resset_find(h->rs, SCHEMA_LIST);
+    char *deriv = xstrdup(vm->derivation);
+    resset_set(h->rs, SCHEMA_LIST, buf_str(&norm), deriv);
+    free(deriv);
+    buf_free(&norm);
+
+    /* Per-guest resources, defaults filled in, booleans canonical. */
+    char *name = NULL;
+    for (size_t i = 0; i < h->nguests; i++) {
+        for (size_t f = 0; f < GF_COUNT; f++) {
+            free(name);
+            name = xasprintf("%s_%s", schema_guest[f].name, tags[i]);
+            const struct resource *r = resset_find(input, name);
+            const char *v = r ? r->value : schema_guest[f].dflt;
+            const char *canon;
+            if (schema_guest[f].type == RT_BOOLEAN && check_boolean(v, &canon))
+                v = canon;
+            resset_set(h->rs, name, v, r ? r->derivation : NULL);
+        }
+    }
+    free(name);
+
+    /* Anything in the input that the schema does not know is an error:
+     * most likely a typing mistake in the profile. */
+    for (size_t i = 0; i < resset_count(input); i++) {
+        const struct resource *r = resset_at(input, i);
+        if (resset_find(h->rs, r->name))
+            continue;
+        const char *tag = unlisted_tag(r->name);
+        if (tag)
+            errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
+        else
+            errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
+                        r->name, SCHEMA_VERSION);
+    }
+
+    /* Now that the set is complete its values no longer move. */
+    for (size_t f = 0; f < HF_COUNT; f++)
+        h->res[f] = resset_get(h->rs, schema_host[f].name);
+    check_host(h, errs);
+
+    h->guests = xcalloc(h->nguests, sizeof(*h->guests));
+    for (size_t i = 0; i < h->nguests; i++) {
+        struct guest *g = &h->guests[i];
+        /* The tag lives on as the suffix of the name_<tag> resource's
+         * name, which the set owns for as long as the model exists. */
+        char *tn = xasprintf("%s_%s", schema_guest[GF_name].name, tags[i]);
+        g->tag = resset_find(h->rs, tn)->name + strlen(schema_guest[GF_name].name) + 1;
+        free(tn);
+        for (size_t f = 0; f < GF_COUNT; f++) {
+            char *n = xasprintf("%s_%s", schema_guest[f].name, tags[i]);
+            g->res[f] = resset_get(h->rs, n);
+            free(n);
+        }
+    }
+    free(tags);
+    free(list);
+
+    for (size_t i = 0; i < h->nguests; i++)
+        check_guest(h, &h->guests[i], errs);
+    check_unique(h, errs);
+
+    if (errs->n > errs_before) {
+        host_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void host_free(struct host *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nguests; i++)
+        for (int d = 0; d < 2; d++) {
+            free(h->guests[i].disks[d].path);
+            free(h->guests[i].disks[d].dir);
+            free(h->guests[i].disks[d].file);
+        }
+    free(h->guests);
+    resset_free(h->rs);
+    free(h);
+}
+
+const struct guest *host_find_guest(const struct host *h, const char *tag)
+{
+    for (size_t i = 0; i < h->nguests; i++)
+        if (!strcmp(h->guests[i].tag, tag))
+            return &h->guests[i];
+    return NULL;
+}

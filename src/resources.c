@@ -1,0 +1,115 @@
+/* resources.c: insertion-ordered resource set with a hash index, so that
+ * reading and looking up stay linear in the number of resources. */
+#include "resources.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct resset {
+    struct resource *items; /* insertion order */
+    size_t n, cap;
+    size_t *index;          /* open addressing: item number + 1, 0 = empty */
+    size_t nbuckets;        /* power of two */
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+struct resset *resset_new(void)
+{
+    struct resset *rs = xcalloc(1, sizeof(*rs));
+    rs->nbuckets = 64;
+    rs->index = xcalloc(rs->nbuckets, sizeof(size_t));
+    return rs;
+}
+
+void resset_free(struct resset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        free(rs->items[i].name);
+        free(rs->items[i].value);
+        free(rs->items[i].derivation);
+    }
+    free(rs->items);
+    free(rs->index);
+    free(rs);
+}
+
+static size_t *slot_for(const struct resset *rs, const char *name)
+{
+    size_t mask = rs->nbuckets - 1;
+    for (size_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
+        size_t *slot = &rs->index[i];
+        if (*slot == 0 || strcmp(rs->items[*slot - 1].name, name) == 0)
+            return slot;
+    }
+}
+
+static void rehash(struct resset *rs)
+{
+    free(rs->index);
+    rs->nbuckets *= 2;
+    rs->index = xcalloc(rs->nbuckets, sizeof(size_t));
+    for (size_t i = 0; i < rs->n; i++)
+        *slot_for(rs, rs->items[i].name) = i + 1;
+}
+
+bool resset_set(struct resset *rs, const char *name, const char *value,
+                const char *derivation)
+{
+    size_t *slot = slot_for(rs, name);
+    if (*slot) {
+        struct resource *r = &rs->items[*slot - 1];
+        free(r->value);
+        free(r->derivation);
+        r->value = xstrdup(value);
+        r->derivation = xstrdup(derivation ? derivation : "");
+        return true;
+    }
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
+    }
+    struct resource *r = &rs->items[rs->n++];
+    r->name = xstrdup(name);
+    r->value = xstrdup(value);
+    r->derivation = xstrdup(derivation ? derivation : "");
+    *slot = rs->n;
+    if (rs->n * 2 > rs->nbuckets)
+        rehash(rs);
+    return false;
+}
+
+const struct resource *resset_find(const struct resset *rs, const char *name)
+{
+    size_t *slot = slot_for(rs, name);
+    return *slot ? &rs->items[*slot - 1] : NULL;
+}
+
+const char *resset_get(const struct resset *rs, const char *name)
+{
+    const struct resource *r = resset_find(rs, name);
+    return r ? r->value : NULL;
+}
+
+size_t resset_count(const struct resset *rs)
+{
+    return rs->n;
+}
+
+const struct resource *resset_at(const struct resset *rs, size_t i)
+{
+    return &rs->items[i];
+}

@@ -1,0 +1,104 @@
+# 10-input: the seed's guests read identically from every resource source,
+# with the schema's defaults filled in.
+
+# Export a status-format resource file as ngeneric would (LCFG_xen_<res>).
+env_from() {
+  names=""
+  while IFS= read -r line; do
+    k=${line%%=*}; k=${k#xen.}
+    export "LCFG_xen_$k=${line#*=}"
+    names="$names $k"
+  done <"$1"
+  export LCFG_xen__RESOURCES="${names# }"
+}
+
+# in_sub CMD...: run a shell command list in a subshell (for exported
+# variables), keeping its exit status in RC.
+in_sub() { RC=0; (eval "$*"; exit $RC) || RC=$?; }
+
+t_seed_from_xml_profile() {
+  xen --profile "$DATA/seed/profile.xml" configure
+  expect_rc 0
+  expect_text "$T/err" "[OK] xen: configure: 2 guests; saved resources created"
+  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+}
+
+t_seed_from_status_file() {
+  xen --resources "$DATA/seed/resources" configure
+  expect_rc 0
+  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+}
+
+t_seed_from_environment() {
+  in_sub 'env_from "$DATA/seed/resources"; xen configure'
+  expect_rc 0
+  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+}
+
+t_seed_from_default_profile_path() {
+  mkdir -p "$ROOT/var/lcfg/conf/profile/xml"
+  cp "$DATA/seed/profile.xml" "$ROOT/var/lcfg/conf/profile/xml/pe2900.xml"
+  in_sub 'XEN_PROFILE_PATH=/var/lcfg/conf/profile/xml/pe2900.xml; export XEN_PROFILE_PATH; xen configure'
+  expect_rc 0
+  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+}
+
+t_missing_default_profile_is_reported() {
+  in_sub 'XEN_PROFILE_PATH=/var/lcfg/conf/profile/xml/%s.xml; export XEN_PROFILE_PATH; xen configure'
+  expect_rc 1
+  host=$(hostname | cut -d. -f1)
+  expect_text "$T/err" "[FAIL] xen: configure: profile $ROOT/var/lcfg/conf/profile/xml/$host.xml: cannot open: No such file or directory"
+}
+
+t_profile_wins_over_environment() {
+  printf 'xen.virtualmachines=\n' >"$T/empty"
+  in_sub 'env_from "$T/empty"; xen --profile "$DATA/seed/profile.xml" configure'
+  expect_rc 0
+  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+}
+
+t_defaults_filled_in() {
+  xen --profile "$DATA/seed/profile.xml" configure
+  expect_rc 0
+  grep -E '^xen\.(vcpus|bridge|script|diskpath|diskpathsec|bridgesec|scriptsec)_testVMxen=' \
+    "$ROOT/run/lcfg/status/xen" >"$T/defaults"
+  expect_text "$T/defaults" "xen.vcpus_testVMxen=1
+xen.diskpath_testVMxen=/var/lib/xen/images
+xen.diskpathsec_testVMxen=/var/lib/xen/images
+xen.bridge_testVMxen=xenbr0
+xen.script_testVMxen=vif-bridge
+xen.bridgesec_testVMxen=xenbr1
+xen.scriptsec_testVMxen=vif-bridge"
+}
+
+t_status_shows_seed_guests() {
+  xen --profile "$DATA/seed/profile.xml" configure
+  xen status
+  expect_rc 0
+  expect_golden "$T/out" "$DATA/seed/status-method.expected"
+}
+
+t_booleans_are_canonical() {
+  sed 's/^xen.boot_testVMxen=yes/xen.boot_testVMxen=TRUE/; s/^xen.boot_pe2900x1=yes/xen.boot_pe2900x1=off/' \
+    "$DATA/seed/resources" >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep '^xen.boot_' "$ROOT/run/lcfg/status/xen" >"$T/b"
+  expect_text "$T/b" "xen.boot_pe2900x1=
+xen.boot_testVMxen=yes"
+}
+
+t_values_with_newlines_round_trip_encoded() {
+  # A derivation-free value with '&' survives the status file encoding.
+  sed 's/^xen.cmdline_testVMxen=.*//' "$DATA/seed/resources" >"$T/res"
+  echo 'xen.cmdline_testVMxen=console=hvc0 a&b' >>"$T/res"
+  echo 'xen.kernel_testVMxen=/boot/vmlinuz' >>"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep '^xen.cmdline_testVMxen=' "$ROOT/run/lcfg/status/xen" >"$T/c"
+  expect_text "$T/c" "xen.cmdline_testVMxen=console=hvc0 a&amp;b"
+  cp "$ROOT/run/lcfg/status/xen" "$T/saved"
+  xen --resources "$T/saved" configure
+  expect_rc 0
+  expect_text "$T/err" "[OK] xen: configure: 2 guests; saved resources unchanged"
+}

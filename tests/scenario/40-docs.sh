@@ -1,0 +1,42 @@
+# 40-docs: the schema, the man page, the usage and the README agree.
+
+# Every resource of the generated schema table, per-guest ones as name_$.
+schema_names() {
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0} /^const struct res_def schema_guest/ {g = 1; h = 0}
+       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
+}
+
+t_every_resource_is_in_the_man_page() {
+  missing=""
+  for r in $(schema_names); do
+    case $r in
+      *_\$) pat="B<${r%_\$}_>I<tag>" ;;
+      *) pat="=item B<$r>" ;;
+    esac
+    grep -qF "$pat" "$TOP/man/xen.pod" || missing="$missing $r"
+  done
+  [ -z "$missing" ] || { fail "not documented in man/xen.pod:$missing"; return 1; }
+}
+
+t_every_method_is_documented() {
+  "$XEN" --help >"$T/help"
+  methods=$(sed -n '/^Methods:/,/^$/p' "$T/help" | awk 'NF && !/^Methods:/ {print $1}')
+  [ -n "$methods" ] || { fail "no methods in --help"; return 1; }
+  for m in $methods; do
+    grep -q "^=item B<$m>" "$TOP/man/xen.pod" || { fail "method $m not in man/xen.pod"; return 1; }
+    grep -q "\`$m" "$TOP/README.md" || { fail "method $m not in README.md"; return 1; }
+  done
+}
+
+t_man_page_renders() {
+  command -v pod2man >/dev/null || skip "pod2man is not installed"
+  podchecker "$TOP/man/xen.pod" >"$T/pc" 2>&1 || { cat "$T/pc"; return 1; }
+  pod2man --section=8 --name=LCFG-XEN "$TOP/man/xen.pod" >"$T/lcfg-xen.8"
+  grep -q '^\.SH "RESOURCES"' "$T/lcfg-xen.8" || { fail "no RESOURCES section"; return 1; }
+}
+
+t_seed_examples_are_in_the_man_page() {
+  grep -qF '!xen.disknamesec_testVMxen   mSET(testVMxen2d)' "$TOP/man/xen.pod" &&
+  grep -qF '!xen.memory_pe2900x1            mSET(256)' "$TOP/man/xen.pod" ||
+    { fail "the seed's examples are missing"; return 1; }
+}

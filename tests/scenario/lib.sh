@@ -1,0 +1,91 @@
+# lib.sh: a tiny harness for scenario tests of the whole binary.
+#
+#   XEN=build/xen sh tests/scenario/lib.sh tests/scenario/NN-name.sh
+#
+# A scenario file defines functions named t_<case>; each runs in a subshell
+# with a fresh sandbox ($T, root $ROOT) under "set -e": the first helper
+# that returns non-zero ends the case as failed (the helpers print why). Prints "ok"/"FAIL" per case and a final
+# "RESULT passed failed skipped" line for tests/run-tests.
+# REGENERATE=1 makes expect_golden rewrite its golden file instead.
+
+TOP=$(pwd)
+case ${XEN:-} in /*) ;; ?*) XEN=$TOP/$XEN ;; esac
+DATA=$TOP/tests/data
+
+# Run the component; stdout in $T/out, stderr in $T/err, status in $RC.
+xen() {
+  RC=0
+  "$XEN" --root "$ROOT" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}
+
+# Say why a case fails (the caller then returns 1).
+fail() { echo "      $*"; }
+
+expect_rc() {
+  [ "$RC" -eq "$1" ] || { fail "exit status $RC, expected $1; stderr:"; sed 's/^/        /' "$T/err"; return 1; }
+}
+
+# expect_text FILE EXPECTED-TEXT: the file's whole content.
+expect_text() {
+  if [ -n "$2" ]; then printf '%s\n' "$2"; fi >"$T/expected"
+  if ! cmp -s "$T/expected" "$1"; then
+    fail "$(basename "$1") differs from what was expected:"
+    diff -u "$T/expected" "$1" | sed 's/^/        /'
+    return 1
+  fi
+}
+
+# expect_golden FILE GOLDEN: the file's whole content against golden data.
+expect_golden() {
+  if [ "${REGENERATE:-}" = 1 ]; then cp "$1" "$2"; return 0; fi
+  [ -f "$2" ] || { fail "golden file $2 is missing"; return 1; }
+  if ! cmp -s "$2" "$1"; then
+    fail "$(basename "$1") differs from $2:"
+    diff -u "$2" "$1" | sed 's/^/        /'
+    return 1
+  fi
+}
+
+expect_exists() { [ -e "$1" ] || { fail "$1 does not exist"; return 1; }; }
+expect_absent() { [ ! -e "$1" ] || { fail "$1 exists, but should not"; return 1; }; }
+
+# A listing of every file under the root except the log directory, with
+# checksums: compare before and after to prove nothing was written.
+snapshot() {
+  (cd "$ROOT" && find . -path ./var/log -prune -o -type f -print | LC_ALL=C sort | while read -r f; do
+    printf '%s %s\n' "$(cksum <"$f")" "$f"; done)
+}
+
+skip() { echo "SKIP $*"; exit 77; }
+
+[ -n "${XEN:-}" ] && [ -x "$XEN" ] || { echo "lib.sh: XEN must name the built component"; echo "RESULT 0 1 0"; exit 1; }
+scenario=$1
+. "$scenario"
+
+# A scenario may also define data-driven cases: data_cases prints one case
+# name per line, and data_case NAME runs it.
+list() {
+  grep -o '^t_[A-Za-z0-9_]*' "$scenario"
+  if command -v data_cases >/dev/null 2>&1; then data_cases | sed 's/^/data_case /'; fi
+}
+
+passed=0 failed=0 skipped=0
+list | while read -r t arg; do echo "$t${arg:+ $arg}"; done >"${TMPDIR:-/tmp}/xen-cases.$$"
+while read -r t arg; do
+  name=$(basename "$scenario" .sh):${arg:-${t#t_}}
+  if [ -n "${TESTS:-}" ] && ! printf '%s\n' "$name" | grep -Eq "$TESTS"; then continue; fi
+  T=$(mktemp -d "${TMPDIR:-/tmp}/xen-test.XXXXXX")
+  ROOT=$T/root
+  mkdir -p "$ROOT"
+  out=$( (set -e; "$t" $arg) 2>&1 ); rc=$?
+  if [ $rc -eq 0 ]; then
+    passed=$((passed + 1)); echo "ok   $name"
+  elif [ $rc -eq 77 ]; then
+    skipped=$((skipped + 1)); echo "skip $name: ${out#SKIP }"
+  else
+    failed=$((failed + 1)); echo "FAIL $name"; [ -n "$out" ] && printf '%s\n' "$out"
+  fi
+  rm -rf "$T"
+done <"${TMPDIR:-/tmp}/xen-cases.$$"
+rm -f "${TMPDIR:-/tmp}/xen-cases.$$"
+echo "RESULT $passed $failed $skipped"

@@ -1,0 +1,1141 @@
+/* test-profile.c: the resource readers (src/profile.c): the XML profile,
+ * the status file and the environment, and the status-file formatting.
+ * XML and status files are written into a directory under /tmp that each
+ * test removes again. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "resources.h"
+#include "util.h"
+
+/* ---- fixture: a fresh directory per test ---- */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int setup_dir(void **state)
+{
+    char *dir = strdup("/tmp/lcfgxen-profile-XXXXXX");
+    if (!dir || !mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+static int teardown_dir(void **state)
+{
+    char *dir = *state;
+    int rc = nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+    return rc;
+}
+
+/* Write text to dir/name; returns the path (caller frees). */
+static char *put(void **state, const char *name, const char *text)
+{
+    char *path = xasprintf("%s/%s", (const char *)*state, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    size_t n = strlen(text);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void assert_res(const struct resset *rs, const char *name, const char *value,
+                       const char *derivation)
+{
+    const struct resource *r = resset_find(rs, name);
+    if (!r)
+        fail_msg("resource %s is missing", name);
+    assert_string_equal(r->value, value);
+    assert_string_equal(r->derivation, derivation);
+}
+
+/* The resource names in order, space-separated (caller frees). */
+static char *names_of(const struct resset *rs)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < resset_count(rs); i++) {
+        if (i)
+            buf_addc(&b, ' ');
+        buf_adds(&b, resset_at(rs, i)->name);
+    }
+    return buf_detach(&b);
+}
+
+static void assert_names(const struct resset *rs, const char *want)
+{
+    char *got = names_of(rs);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* No name, value or derivation in rs contains needle. */
+static void assert_nowhere(const struct resset *rs, const char *needle)
+{
+    for (size_t i = 0; i < resset_count(rs); i++) {
+        const struct resource *r = resset_at(rs, i);
+        if (strstr(r->name, needle) || strstr(r->value, needle) ||
+            strstr(r->derivation, needle))
+            fail_msg("'%s' found in resource %s=%s (%s)", needle, r->name, r->value,
+                     r->derivation);
+    }
+}
+
+/* ================================================================= XML */
+
+/* Lines 1-4 of every test profile; the first line of the body is line 5. */
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define PROFILE_OPEN \
+    "<profile xmlns=\"http://www.lcfg.org/namespace/profile-1.1\"" \
+    " xmlns:cfg=\"http://www.lcfg.org/namespace/cfg-1.0\">\n"
+#define HEAD XML_DECL PROFILE_OPEN "<lcfg>\n<components>\n"
+#define TAIL "</components>\n</lcfg>\n</profile>\n"
+
+/* Read an XML profile given as text; returns profile_read_xml's result. */
+static int read_xml_text(void **state, const char *text, struct resset *rs,
+                         char **path, char **err)
+{
+    *path = put(state, "profile.xml", text);
+    return profile_read_xml(*path, rs, err);
+}
+
+/* Expect reading text to fail with "profile <path>:<line>: <msg>". */
+static void assert_xml_error(void **state, const char *text, int line, const char *msg)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state, text, rs, &path, &err), -1);
+    char *want = xasprintf("profile %s:%d: %s", path, line, msg);
+    assert_non_null(err);
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_simple(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <ng_schema cfg:derivation=\"/var/lcfg/conf/server/defaults/xen-1.def:19\">1</ng_schema>\n"
+        " <bridge>xenbr0</bridge>\n"
+        " <words>two words </words>\n"
+        " <empty/>\n"
+        " <empty2></empty2>\n"
+        " <ws>  </ws>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_int_equal(resset_count(rs), 6);
+    assert_names(rs, "ng_schema bridge words empty empty2 ws");
+    assert_res(rs, "ng_schema", "1", "/var/lcfg/conf/server/defaults/xen-1.def:19");
+    assert_res(rs, "bridge", "xenbr0", "");
+    assert_res(rs, "words", "two words ", "");
+    assert_res(rs, "empty", "", "");
+    assert_res(rs, "empty2", "", "");
+    assert_res(rs, "ws", "  ", "");
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_taglist(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$ memory_$\" cfg:derivation=\"site.h:3 guests.h:7\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\">\n"
+        "   <name cfg:derivation=\"guests.h:8\">vm1</name>\n"
+        "   <memory>512</memory>\n"
+        "  </guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"vm2\">\n"
+        "   <memory>1024</memory>\n"
+        "  </guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"vm3\"/>\n"
+        " </guests>\n"
+        " <after>x</after>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "name_vm1 memory_vm1 memory_vm2 guests after");
+    assert_res(rs, "guests", "vm1 vm2 vm3", "site.h:3 guests.h:7");
+    assert_res(rs, "name_vm1", "vm1", "guests.h:8");
+    assert_res(rs, "memory_vm1", "512", "");
+    assert_res(rs, "memory_vm2", "1024", "");
+    assert_null(resset_get(rs, "name_vm2"));
+    assert_null(resset_get(rs, "memory_vm3"));
+    assert_res(rs, "after", "x", "");
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_taglist_empty(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$\"/>\n"
+        " <disks cfg:template=\"size_$\" cfg:derivation=\"d:1\">\n"
+        " </disks>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "guests disks");
+    assert_res(rs, "guests", "", "");
+    assert_res(rs, "disks", "", "d:1");
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_underscore_tag(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    /* The server writes "_" before a tag that starts with a digit or "_". */
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"memory_$\">\n"
+        "  <guests_RECORD cfg:name=\"_1web\"><memory>256</memory></guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"__db\"><memory>512</memory></guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"mail_2\"><memory>128</memory></guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "memory_1web memory__db memory_mail_2 guests");
+    assert_res(rs, "guests", "1web _db mail_2", "");
+    assert_res(rs, "memory_1web", "256", "");
+    assert_res(rs, "memory__db", "512", "");
+    assert_res(rs, "memory_mail_2", "128", "");
+    assert_null(resset_get(rs, "memory__1web"));
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_other_components_skipped(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    /* Other components hold things that would be errors inside <xen>:
+     * records matching no template, elements in values, bad names, and
+     * their own copies of xen's resource names. */
+    assert_int_equal(read_xml_text(state,
+        XML_DECL PROFILE_OPEN
+        "<lcfg>\n"
+        "<published_by>lcfgsrv.example.org</published_by>\n"
+        "<components>\n"
+        "<network>\n"
+        " <interfaces cfg:template=\"device_$\">\n"
+        "  <interfaces_RECORD cfg:name=\"eth0\"><nomatch>x</nomatch></interfaces_RECORD>\n"
+        "  <other>no record</other>\n"
+        " </interfaces>\n"
+        " <bridge>network-bridge</bridge>\n"
+        " <bridge>twice</bridge>\n"
+        " <nested><deeper>1</deeper></nested>\n"
+        " <bad-name>1</bad-name>\n"
+        "</network>\n"
+        "<xen>\n"
+        " <bridge>xenbr0</bridge>\n"
+        "</xen>\n"
+        "<auth>\n"
+        " <bridge>auth-bridge</bridge>\n"
+        " <xen>not the component</xen>\n"
+        "</auth>\n"
+        "</components>\n"
+        "<packages><package><name>xen</name></package></packages>\n"
+        "</lcfg>\n"
+        "</profile>\n", rs, &path, &err), 0);
+    assert_null(err);
+    assert_int_equal(resset_count(rs), 1);
+    assert_res(rs, "bridge", "xenbr0", "");
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_values_decoded(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <cdata><![CDATA[a<b>&c;]]></cdata>\n"
+        " <amp>x &amp; y &lt;z&gt; &quot;q&quot; &apos;s&apos;</amp>\n"
+        " <charref>&#65;&#x42;</charref>\n"
+        " <mixed>1<![CDATA[&amp;]]>2&amp;3</mixed>\n"
+        " <multi>line1\nline2</multi>\n"
+        " <utf8>caf\xc3\xa9</utf8>\n"
+        " <derived cfg:derivation=\"a&amp;b.h:1\">v</derived>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_res(rs, "cdata", "a<b>&c;", "");
+    assert_res(rs, "amp", "x & y <z> \"q\" 's'", "");
+    assert_res(rs, "charref", "AB", "");
+    assert_res(rs, "mixed", "1&amp;2&3", "");
+    assert_res(rs, "multi", "line1\nline2", "");
+    assert_res(rs, "utf8", "caf\xc3\xa9", "");
+    assert_res(rs, "derived", "v", "a&b.h:1");
+    free(path);
+    resset_free(rs);
+}
+
+/* Expect a libxml2 parse error: the exact prefix, then libxml2's own text
+ * (which varies between versions) containing detail. */
+static void assert_malformed(void **state, const char *text, int line, const char *detail)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state, text, rs, &path, &err), -1);
+    assert_non_null(err);
+    char *prefix = xasprintf("profile %s:%d: malformed XML: ", path, line);
+    size_t n = strlen(prefix);
+    char *head = xstrndup(err, n);
+    assert_string_equal(head, prefix);
+    assert_true(strlen(err) > n);
+    if (!strstr(err + n, detail))
+        fail_msg("'%s' does not mention '%s'", err, detail);
+    free(head);
+    free(prefix);
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_malformed(void **state)
+{
+    assert_malformed(state,
+        HEAD
+        "<xen>\n"
+        " <a>1</a>\n"
+        " <b>2</c>\n"
+        "</xen>\n"
+        TAIL, 7, "mismatch");
+    /* Truncated. */
+    assert_malformed(state,
+        HEAD
+        "<xen>\n"
+        " <a>1</a>\n", 6, "");
+    /* Not XML at all. */
+    assert_malformed(state, "xen.a=1\n", 1, "");
+    /* A bare '&' in a value. */
+    assert_malformed(state,
+        HEAD
+        "<xen>\n"
+        " <a>x & y</a>\n"
+        "</xen>\n"
+        TAIL, 6, "");
+}
+
+static void test_xml_missing_file(void **state)
+{
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    char *path = xasprintf("%s/nonexistent.xml", (const char *)*state);
+    assert_int_equal(profile_read_xml(path, rs, &err), -1);
+    char *want = xasprintf("profile %s: cannot open: %s", path, strerror(ENOENT));
+    assert_string_equal(err, want);
+    assert_int_equal(resset_count(rs), 0);
+    free(want);
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_internal_entity_rejected(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        XML_DECL
+        "<!DOCTYPE profile [\n"
+        "<!ENTITY e \"EXPANDED\">\n"
+        "]>\n"
+        PROFILE_OPEN
+        "<lcfg>\n"
+        "<components>\n"
+        "<xen>\n"
+        " <before>ok</before>\n"
+        " <a>x&e;y</a>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), -1);
+    /* Refused at the DOCTYPE, before any element is read. */
+    char *want = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile", path);
+    assert_string_equal(err, want);
+    free(want);
+    assert_int_equal(resset_count(rs), 0);
+    assert_null(strstr(err, "EXPANDED"));
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_external_entity_not_read(void **state)
+{
+    char *secret = put(state, "secret.txt", "SECRET-CONTENT");
+    char *missing = xasprintf("%s/missing.txt", (const char *)*state);
+    /* Were an entity loaded, the passwd text or the secret would show up,
+     * or the missing file would have been reported as a load error first
+     * (the first error is the one kept). */
+    char *text = xasprintf(
+        XML_DECL
+        "<!DOCTYPE profile [\n"
+        "<!ENTITY pw SYSTEM \"file:///etc/passwd\">\n"
+        "<!ENTITY sec SYSTEM \"file://%s\">\n"
+        "<!ENTITY gone SYSTEM \"%s\">\n"
+        "]>\n"
+        PROFILE_OPEN
+        "<lcfg>\n"
+        "<components>\n"
+        "<xen>\n"
+        " <a>&pw;</a>\n"
+        " <b>&sec;</b>\n"
+        " <c>&gone;</c>\n"
+        "</xen>\n"
+        TAIL, secret, missing);
+    static const char *const first[] = { "a", "b", "c" };
+    for (int i = 0; i < 3; i++) {
+        /* Only the i-th reference is left in; the others become text. */
+        char *t = xstrdup(text);
+        static const char *const refs[] = { "&pw;", "&sec;", "&gone;" };
+        for (int j = 0; j < 3; j++)
+            if (j != i) {
+                char *p = strstr(t, refs[j]);
+                memset(p, 'z', strlen(refs[j]));
+            }
+        struct resset *rs = resset_new();
+        char *path = NULL, *err = NULL;
+        assert_int_equal(read_xml_text(state, t, rs, &path, &err), -1);
+        char *want = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile",
+                               path);
+        assert_string_equal(err, want);
+        assert_int_equal(resset_count(rs), 0);
+        assert_null(resset_get(rs, first[i]));
+        assert_nowhere(rs, "root:");
+        assert_nowhere(rs, "SECRET");
+        assert_null(strstr(err, "SECRET"));
+        assert_null(strstr(err, "root:"));
+        free(want);
+        free(err);
+        free(path);
+        free(t);
+        resset_free(rs);
+    }
+    free(text);
+    free(secret);
+    free(missing);
+}
+
+static void test_xml_external_dtd_not_loaded(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    /* Loading the missing DTD would have failed first with its own error. */
+    char *text = xasprintf(
+        XML_DECL
+        "<!DOCTYPE profile SYSTEM \"%s/missing.dtd\">\n"
+        PROFILE_OPEN
+        "<lcfg>\n"
+        "<components>\n"
+        "<xen>\n"
+        " <a>1</a>\n"
+        "</xen>\n"
+        TAIL, (const char *)*state);
+    assert_int_equal(read_xml_text(state, text, rs, &path, &err), -1);
+    char *want = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile", path);
+    assert_string_equal(err, want);
+    assert_int_equal(resset_count(rs), 0);
+    free(want);
+    free(err);
+    free(text);
+    free(path);
+    resset_free(rs);
+}
+
+/* Entity references must not be expanded anywhere, attributes included
+ * (profile.h promises "entity expansion off"). libxml2 substitutes internal
+ * entities in attribute values even without XML_PARSE_NOENT, so this needs
+ * the reader's own refusal. */
+static void test_xml_entity_in_attribute_not_expanded(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    int rc = read_xml_text(state,
+        XML_DECL
+        "<!DOCTYPE profile [\n"
+        "<!ENTITY e \"EXPANDED\">\n"
+        "]>\n"
+        PROFILE_OPEN
+        "<lcfg>\n"
+        "<components>\n"
+        "<xen>\n"
+        " <a cfg:derivation=\"&e;\">1</a>\n"
+        " <g cfg:template=\"m_$\"><g_RECORD cfg:name=\"&e;\"><m>2</m></g_RECORD></g>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err);
+    assert_int_equal(rc, -1);
+    char *want = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile", path);
+    assert_string_equal(err, want);
+    assert_int_equal(resset_count(rs), 0);
+    free(want);
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+static void test_xml_root_not_profile(void **state)
+{
+    assert_xml_error(state,
+        XML_DECL
+        "<config xmlns:cfg=\"http://www.lcfg.org/namespace/cfg-1.0\">\n"
+        "<lcfg><components><xen><a>1</a></xen></components></lcfg>\n"
+        "</config>\n", 2, "root element is <config>, not <profile>");
+}
+
+static void test_xml_no_xen(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<network><xen>1</xen></network>\n"
+        TAIL, rs, &path, &err), -1);
+    char *want = xasprintf("profile %s: no xen component (is xen in profile.components?)",
+                           path);
+    assert_string_equal(err, want);
+    free(want);
+    free(path);
+
+    /* <xen> in the wrong place is not the component. */
+    assert_int_equal(read_xml_text(state,
+        XML_DECL PROFILE_OPEN
+        "<lcfg>\n"
+        "<xen><a>1</a></xen>\n"
+        "<components/>\n"
+        "</lcfg>\n"
+        "<xen><a>1</a></xen>\n"
+        "</profile>\n", rs, &path, &err), -1);
+    want = xasprintf("profile %s: no xen component (is xen in profile.components?)", path);
+    assert_string_equal(err, want);
+    assert_int_equal(resset_count(rs), 0);
+    free(want);
+    free(path);
+
+    /* An empty profile. */
+    assert_int_equal(read_xml_text(state, XML_DECL PROFILE_OPEN "</profile>\n", rs, &path,
+                                   &err), -1);
+    want = xasprintf("profile %s: no xen component (is xen in profile.components?)", path);
+    assert_string_equal(err, want);
+    free(want);
+    free(path);
+    free(err);
+    resset_free(rs);
+}
+
+static void test_xml_xen_twice(void **state)
+{
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <a>1</a>\n"
+        "</xen>\n"
+        "<xen>\n"
+        " <b>1</b>\n"
+        "</xen>\n"
+        TAIL, 8, "component xen appears twice");
+}
+
+static void test_xml_resource_twice(void **state)
+{
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <a>1</a>\n"
+        " <b>2</b>\n"
+        " <a>3</a>\n"
+        "</xen>\n"
+        TAIL, 8, "resource a appears twice");
+    /* A per-tag resource that a plain one already set. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <memory_vm1>1</memory_vm1>\n"
+        " <guests cfg:template=\"memory_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\">\n"
+        "   <memory>2</memory>\n"
+        "  </guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 9, "resource memory_vm1 appears twice");
+    /* The same tag twice with per-tag resources. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"memory_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory>1</memory></guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory>2</memory></guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 8, "resource memory_vm1 appears twice");
+    /* A list resource twice. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"memory_$\"/>\n"
+        " <guests>x</guests>\n"
+        "</xen>\n"
+        TAIL, 7, "resource guests appears twice");
+}
+
+static void test_xml_record_no_template(void **state)
+{
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$ memory_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\">\n"
+        "   <name>vm1</name>\n"
+        "   <disk>10</disk>\n"
+        "  </guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 9,
+        "resource guests: <disk> in record 'vm1' matches no template of the list");
+    /* The template base must match exactly. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><names>x</names></guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 7,
+        "resource guests: <names> in record 'vm1' matches no template of the list");
+}
+
+static void test_xml_structure_errors(void **state)
+{
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$\">\n"
+        "  <vm cfg:name=\"vm1\"/>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 7, "resource guests: unexpected element <vm> in a tag list");
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"name_$\">\n"
+        "  <guests_RECORD name=\"vm1\"/>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 7, "resource guests: <guests_RECORD> without cfg:name");
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <a>1<b>2</b></a>\n"
+        "</xen>\n"
+        TAIL, 6, "resource a: unexpected element <b> in a value");
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <bad-name>1</bad-name>\n"
+        "</xen>\n"
+        TAIL, 6, "'bad-name' is not a valid resource name");
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <_hidden>1</_hidden>\n"
+        "</xen>\n"
+        TAIL, 6, "'_hidden' is not a valid resource name");
+    /* A tag that makes an invalid resource name. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"memory_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm-1\">\n"
+        "   <memory>1</memory>\n"
+        "  </guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, 8, "'memory_vm-1' is not a valid resource name");
+}
+
+static void test_xml_nested_lists(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"disks_$ memory_$\" cfg:derivation=\"g:1\">\n"
+        "  <guests_RECORD cfg:name=\"a\">\n"
+        "   <disks cfg:template=\"size_$_$ vg_$_$\" cfg:derivation=\"g:2\">\n"
+        "    <disks_RECORD cfg:name=\"b\">\n"
+        "     <size>10G</size>\n"
+        "     <vg>vg0</vg>\n"
+        "    </disks_RECORD>\n"
+        "    <disks_RECORD cfg:name=\"c\">\n"
+        "     <size>20G</size>\n"
+        "    </disks_RECORD>\n"
+        "   </disks>\n"
+        "   <memory>512</memory>\n"
+        "  </guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"_2\">\n"
+        "   <disks cfg:template=\"size_$_$\">\n"
+        "    <disks_RECORD cfg:name=\"b\"><size>5G</size></disks_RECORD>\n"
+        "   </disks>\n"
+        "  </guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    /* The innermost tag replaces the first "$". */
+    assert_names(rs, "size_b_a vg_b_a size_c_a disks_a memory_a size_b_2 disks_2 guests");
+    assert_res(rs, "guests", "a 2", "g:1");
+    assert_res(rs, "disks_a", "b c", "g:2");
+    assert_res(rs, "size_b_a", "10G", "");
+    assert_res(rs, "vg_b_a", "vg0", "");
+    assert_res(rs, "size_c_a", "20G", "");
+    assert_res(rs, "memory_a", "512", "");
+    assert_res(rs, "disks_2", "b", "");
+    assert_res(rs, "size_b_2", "5G", "");
+    assert_null(resset_get(rs, "size_a_b"));
+    free(path);
+    resset_free(rs);
+}
+
+/* levels nested tag lists L0 > L1 > ...: list Lk's records hold list
+ * L(k+1), whose template has k+1 "$"; the innermost records hold <v>. */
+static char *nested_profile(int levels)
+{
+    struct buf b = BUF_INIT;
+    buf_adds(&b, HEAD "<xen>\n");
+    for (int k = 0; k < levels; k++) {
+        if (k + 1 < levels)
+            buf_addf(&b, "<L%d cfg:template=\"L%d", k, k + 1);
+        else
+            buf_addf(&b, "<L%d cfg:template=\"v", k);
+        for (int d = 0; d <= k; d++)
+            buf_adds(&b, "_$");
+        buf_addf(&b, "\"><L%d_RECORD cfg:name=\"t%d\">\n", k, k);
+    }
+    buf_adds(&b, "<v>deep</v>\n");
+    for (int k = levels - 1; k >= 0; k--)
+        buf_addf(&b, "</L%d_RECORD></L%d>\n", k, k);
+    buf_adds(&b, "</xen>\n" TAIL);
+    return buf_detach(&b);
+}
+
+static void test_xml_nesting_limit(void **state)
+{
+    /* Eight levels are fine. */
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    char *text = nested_profile(8);
+    assert_int_equal(read_xml_text(state, text, rs, &path, &err), 0);
+    assert_null(err);
+    assert_res(rs, "v_t7_t6_t5_t4_t3_t2_t1_t0", "deep", "");
+    assert_res(rs, "L7_t6_t5_t4_t3_t2_t1_t0", "t7", "");
+    assert_res(rs, "L1_t0", "t1", "");
+    assert_res(rs, "L0", "t0", "");
+    assert_int_equal(resset_count(rs), 9);
+    free(text);
+    free(path);
+    resset_free(rs);
+
+    /* Nine are refused. */
+    text = nested_profile(9);
+    assert_xml_error(state, text, 14,
+                     "resource L8_t7_t6_t5_t4_t3_t2_t1_t0: tag lists nested too deeply");
+    free(text);
+}
+
+/* ========================================================= status file */
+
+static int parse(const char *text, struct resset *rs, char **err)
+{
+    return profile_parse_status(text, "test.res", rs, err);
+}
+
+static void assert_parse_error(const char *text, const char *want)
+{
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse(text, rs, &err), -1);
+    assert_non_null(err);
+    assert_string_equal(err, want);
+    free(err);
+    resset_free(rs);
+}
+
+static void test_status_values(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse(
+        "xen.extra=root=/dev/xvda1 console=hvc0\n"
+        "xen.empty=\n"
+        "xen.amp=a &amp; b\n"
+        "xen.multi=line1&#10;line2&#13;\n"
+        "xen.named=&lt;x&gt; &quot;q&quot; &apos;s&apos;\n"
+        "xen.literal=&nosuch; &#0; &#200; &#; & &#65\n"
+        "xen.double=&amp;amp;\n"
+        "\n"
+        "xen.crlf=dos\r\n"
+        "xen.last=no newline", rs, &err), 0);
+    assert_null(err);
+    assert_names(rs, "extra empty amp multi named literal double crlf last");
+    assert_res(rs, "extra", "root=/dev/xvda1 console=hvc0", "");
+    assert_res(rs, "empty", "", "");
+    assert_res(rs, "amp", "a & b", "");
+    assert_res(rs, "multi", "line1\nline2\r", "");
+    assert_res(rs, "named", "<x> \"q\" 's'", "");
+    assert_res(rs, "literal", "&nosuch; &#0; &#200; &#; & &#65", "");
+    assert_res(rs, "double", "&amp;", "");
+    assert_res(rs, "crlf", "dos", "");
+    assert_res(rs, "last", "no newline", "");
+    resset_free(rs);
+
+    rs = resset_new();
+    assert_int_equal(parse("", rs, &err), 0);
+    assert_int_equal(parse("\n\n", rs, &err), 0);
+    assert_int_equal(resset_count(rs), 0);
+    assert_null(err);
+    resset_free(rs);
+}
+
+static void test_status_derivation_and_type(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse(
+        "#xen.guests=site.h:3 guests.h:7\n"
+        "%xen.guests=list\n"
+        "xen.guests=vm1 vm2\n"
+        "xen.memory_vm1=512\n"
+        "#xen.memory_vm1=guests.h:9 &amp; more\n"
+        "%xen.memory_vm1=integer\n"
+        "#xen.nosuch=x.h:1\n"
+        "%xen.nosuch=string\n"
+        "=xen.memory_vm1=context\n"
+        "^xen.memory_vm1=7\n"
+        "xen.plain=p\n", rs, &err), 0);
+    assert_null(err);
+    assert_names(rs, "guests memory_vm1 plain");
+    assert_res(rs, "guests", "vm1 vm2", "site.h:3 guests.h:7");
+    assert_res(rs, "memory_vm1", "512", "guests.h:9 & more");
+    assert_res(rs, "plain", "p", "");
+    assert_null(resset_get(rs, "nosuch"));
+    resset_free(rs);
+}
+
+static void test_status_bad_lines(void **state)
+{
+    (void)state;
+    assert_parse_error("xen.a=1\nxen.b\n",
+                       "resources test.res:2: expected 'xen.resource=value', got 'xen.b'");
+    assert_parse_error("xen.a=1\n\nnetwork.a=1\n",
+                       "resources test.res:3: expected 'xen.resource=value', got 'network.a=1'");
+    assert_parse_error("xenx.a=1\n",
+                       "resources test.res:1: expected 'xen.resource=value', got 'xenx.a=1'");
+    assert_parse_error("a=1\n",
+                       "resources test.res:1: expected 'xen.resource=value', got 'a=1'");
+    assert_parse_error("# a comment\n",
+                       "resources test.res:1: expected 'xen.resource=value', got '# a comment'");
+    assert_parse_error("#network.a=x\n",
+                       "resources test.res:1: expected 'xen.resource=value', got '#network.a=x'");
+    assert_parse_error(" xen.a=1\n",
+                       "resources test.res:1: expected 'xen.resource=value', got ' xen.a=1'");
+}
+
+static void test_status_duplicate(void **state)
+{
+    (void)state;
+    assert_parse_error("xen.a=1\nxen.b=2\nxen.a=1\n",
+                       "resources test.res:3: resource a appears twice");
+    /* Derivation and type lines may repeat a plain one. */
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse("xen.a=1\n#xen.a=d\n%xen.a=t\n", rs, &err), 0);
+    assert_res(rs, "a", "1", "d");
+    resset_free(rs);
+}
+
+static void test_status_invalid_name(void **state)
+{
+    (void)state;
+    assert_parse_error("xen.1a=x\n", "resources test.res:1: '1a' is not a valid resource name");
+    assert_parse_error("xen.=x\n", "resources test.res:1: '' is not a valid resource name");
+    assert_parse_error("xen.a-b=x\n", "resources test.res:1: 'a-b' is not a valid resource name");
+    assert_parse_error("xen.a b=x\n", "resources test.res:1: 'a b' is not a valid resource name");
+    assert_parse_error("xen._a=x\n", "resources test.res:1: '_a' is not a valid resource name");
+    assert_parse_error("#xen.a.b=x\n", "resources test.res:1: 'a.b' is not a valid resource name");
+}
+
+static void test_status_file(void **state)
+{
+    char *path = put(state, "xen.res", "xen.a=1\n#xen.a=here:1\nxen.b=x&amp;y\n");
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(profile_read_status(path, rs, &err), 0);
+    assert_null(err);
+    assert_names(rs, "a b");
+    assert_res(rs, "a", "1", "here:1");
+    assert_res(rs, "b", "x&y", "");
+    resset_free(rs);
+
+    /* Messages name the file. */
+    char *bad = put(state, "bad.res", "xen.a=1\nxen.a=2\n");
+    rs = resset_new();
+    assert_int_equal(profile_read_status(bad, rs, &err), -1);
+    char *want = xasprintf("resources %s:2: resource a appears twice", bad);
+    assert_string_equal(err, want);
+    free(want);
+    resset_free(rs);
+
+    char *missing = xasprintf("%s/missing.res", (const char *)*state);
+    rs = resset_new();
+    assert_int_equal(profile_read_status(missing, rs, &err), -1);
+    want = xasprintf("resources %s: cannot open: %s", missing, strerror(ENOENT));
+    assert_string_equal(err, want);
+    free(want);
+    resset_free(rs);
+
+    /* A NUL byte would hide the rest of the file: refused. */
+    char *nul = xasprintf("%s/nul.res", (const char *)*state);
+    FILE *f = fopen(nul, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite("xen.a=1\0xen.b=2\n", 1, 16, f), 16);
+    fclose(f);
+    rs = resset_new();
+    assert_int_equal(profile_read_status(nul, rs, &err), -1);
+    want = xasprintf("resources %s: contains a NUL byte", nul);
+    assert_string_equal(err, want);
+    free(want);
+    resset_free(rs);
+
+    free(err);
+    free(path);
+    free(bad);
+    free(missing);
+    free(nul);
+}
+
+static void test_format_status(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    resset_set(rs, "b", "plain", "ignored:1");
+    resset_set(rs, "a", "x & y", NULL);
+    resset_set(rs, "multi", "line1\nline2\r\n", NULL);
+    resset_set(rs, "empty", "", NULL);
+    resset_set(rs, "tricky", "&amp; &#10; <x> = \"q\"", NULL);
+    char *text = profile_format_status(rs);
+    assert_string_equal(text,
+        "xen.b=plain\n"
+        "xen.a=x &amp; y\n"
+        "xen.multi=line1&#10;line2&#13;&#10;\n"
+        "xen.empty=\n"
+        "xen.tricky=&amp;amp; &amp;#10; <x> = \"q\"\n");
+
+    /* Round trip: parsing gives the same names, order and values. */
+    struct resset *back = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse(text, back, &err), 0);
+    assert_null(err);
+    assert_int_equal(resset_count(back), resset_count(rs));
+    for (size_t i = 0; i < resset_count(rs); i++) {
+        const struct resource *r = resset_at(rs, i);
+        const struct resource *q = resset_at(back, i);
+        assert_string_equal(q->name, r->name);
+        assert_string_equal(q->value, r->value);
+    }
+    free(text);
+    resset_free(back);
+    resset_free(rs);
+
+    rs = resset_new();
+    text = profile_format_status(rs);
+    assert_string_equal(text, "");
+    free(text);
+    resset_free(rs);
+}
+
+static void test_format_status_roundtrip_all_bytes(void **state)
+{
+    (void)state;
+    /* Every byte value 1..255 in one value survives the trip. */
+    char value[256];
+    for (int i = 1; i < 256; i++)
+        value[i - 1] = (char)i;
+    value[255] = '\0';
+    struct resset *rs = resset_new();
+    resset_set(rs, "all", value, NULL);
+    char *text = profile_format_status(rs);
+    assert_null(strchr(text, '\r'));
+    assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1);
+    struct resset *back = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse(text, back, &err), 0);
+    assert_null(err);
+    assert_string_equal(resset_get(back, "all"), value);
+    free(text);
+    resset_free(back);
+    resset_free(rs);
+}
+
+/* ========================================================= environment */
+
+static void test_env_read(void **state)
+{
+    (void)state;
+    char *envp[] = {
+        "PATH=/usr/bin",
+        "LCFG_xen_guests=vm1 vm2",
+        "LCFG_xen__RESOURCES=guests  memory_vm1\tunset\nab a",
+        "LCFG_xen_memory_vm1=512",
+        "LCFG_xen_ab=two",
+        "LCFG_xen_a=one=1",
+        "LCFG_xen_unlisted=ignored",
+        "LCFG_xenx_a=other",
+        "LCFG_network_a=other",
+        NULL,
+    };
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_true(profile_env_present(envp));
+    assert_int_equal(profile_read_env(envp, rs, &err), 0);
+    assert_null(err);
+    assert_names(rs, "guests memory_vm1 unset ab a");
+    assert_res(rs, "guests", "vm1 vm2", "");
+    assert_res(rs, "memory_vm1", "512", "");
+    assert_res(rs, "unset", "", "");
+    assert_res(rs, "ab", "two", "");
+    assert_res(rs, "a", "one=1", "");
+    assert_null(resset_get(rs, "unlisted"));
+    resset_free(rs);
+}
+
+static void test_env_empty_list(void **state)
+{
+    (void)state;
+    char *envp[] = { "LCFG_xen__RESOURCES=", "LCFG_xen_a=1", NULL };
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_true(profile_env_present(envp));
+    assert_int_equal(profile_read_env(envp, rs, &err), 0);
+    assert_null(err);
+    assert_int_equal(resset_count(rs), 0);
+    resset_free(rs);
+}
+
+static void test_env_errors(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    char *err = NULL;
+
+    char *bad[] = { "LCFG_xen__RESOURCES=good bad-name", "LCFG_xen_good=1", NULL };
+    assert_int_equal(profile_read_env(bad, rs, &err), -1);
+    assert_string_equal(err,
+        "environment: LCFG_xen__RESOURCES names 'bad-name', not a valid resource name");
+
+    char *digit[] = { "LCFG_xen__RESOURCES=1a", NULL };
+    assert_int_equal(profile_read_env(digit, rs, &err), -1);
+    assert_string_equal(err,
+        "environment: LCFG_xen__RESOURCES names '1a', not a valid resource name");
+
+    resset_free(rs);
+    rs = resset_new();
+    char *twice[] = { "LCFG_xen__RESOURCES=a b a", NULL };
+    assert_int_equal(profile_read_env(twice, rs, &err), -1);
+    assert_string_equal(err, "environment: LCFG_xen__RESOURCES names a twice");
+
+    char *none[] = { "LCFG_xen_a=1", "LCFG_xen__RESOURCESX=a", NULL };
+    assert_false(profile_env_present(none));
+    assert_int_equal(profile_read_env(none, rs, &err), -1);
+    assert_string_equal(err, "environment: LCFG_xen__RESOURCES is not set");
+    free(err);
+    resset_free(rs);
+}
+
+static void test_env_present(void **state)
+{
+    (void)state;
+    char *empty[] = { NULL };
+    char *other[] = { "LCFG_network__RESOURCES=a", "LCFG_xen_a=1", NULL };
+    char *prefix[] = { "LCFG_xen__RESOURCE=a", "LCFG_xen__RESOURCES", NULL };
+    char *yes[] = { "HOME=/root", "LCFG_xen__RESOURCES=a", NULL };
+    assert_false(profile_env_present(empty));
+    assert_false(profile_env_present(NULL));
+    assert_false(profile_env_present(other));
+    assert_false(profile_env_present(prefix));
+    assert_true(profile_env_present(yes));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_xml_simple),
+        T(test_xml_taglist),
+        T(test_xml_taglist_empty),
+        T(test_xml_underscore_tag),
+        T(test_xml_other_components_skipped),
+        T(test_xml_values_decoded),
+        T(test_xml_malformed),
+        T(test_xml_missing_file),
+        T(test_xml_internal_entity_rejected),
+        T(test_xml_external_entity_not_read),
+        T(test_xml_external_dtd_not_loaded),
+        T(test_xml_entity_in_attribute_not_expanded),
+        T(test_xml_root_not_profile),
+        T(test_xml_no_xen),
+        T(test_xml_xen_twice),
+        T(test_xml_resource_twice),
+        T(test_xml_record_no_template),
+        T(test_xml_structure_errors),
+        T(test_xml_nested_lists),
+        T(test_xml_nesting_limit),
+        cmocka_unit_test(test_status_values),
+        cmocka_unit_test(test_status_derivation_and_type),
+        cmocka_unit_test(test_status_bad_lines),
+        cmocka_unit_test(test_status_duplicate),
+        cmocka_unit_test(test_status_invalid_name),
+        T(test_status_file),
+        cmocka_unit_test(test_format_status),
+        cmocka_unit_test(test_format_status_roundtrip_all_bytes),
+        cmocka_unit_test(test_env_read),
+        cmocka_unit_test(test_env_empty_list),
+        cmocka_unit_test(test_env_errors),
+        cmocka_unit_test(test_env_present),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

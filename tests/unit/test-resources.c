@@ -1,0 +1,156 @@
+/* test-resources.c: the insertion-ordered resource set (src/resources.c). */
+#include "testutil.h"
+
+#include "resources.h"
+#include "util.h"
+
+static void test_empty(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    assert_int_equal(resset_count(rs), 0);
+    assert_null(resset_get(rs, "a"));
+    assert_null(resset_find(rs, "a"));
+    assert_null(resset_get(rs, ""));
+    resset_free(rs);
+    resset_free(NULL); /* harmless */
+}
+
+static void test_set_get(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    assert_false(resset_set(rs, "name", "vm1", "xen-1.def:10"));
+    assert_false(resset_set(rs, "memory", "512", NULL));
+    assert_false(resset_set(rs, "empty", "", ""));
+    assert_int_equal(resset_count(rs), 3);
+
+    assert_string_equal(resset_get(rs, "name"), "vm1");
+    assert_string_equal(resset_get(rs, "memory"), "512");
+    assert_string_equal(resset_get(rs, "empty"), "");
+    assert_null(resset_get(rs, "nam"));
+    assert_null(resset_get(rs, "names"));
+    assert_null(resset_get(rs, "Name"));
+
+    const struct resource *r = resset_find(rs, "name");
+    assert_non_null(r);
+    assert_string_equal(r->name, "name");
+    assert_string_equal(r->value, "vm1");
+    assert_string_equal(r->derivation, "xen-1.def:10");
+    resset_free(rs);
+}
+
+static void test_derivation_null(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    resset_set(rs, "a", "1", NULL);
+    const struct resource *r = resset_find(rs, "a");
+    assert_non_null(r);
+    assert_non_null(r->derivation);
+    assert_string_equal(r->derivation, "");
+    /* Replacing with a derivation, then back to NULL. */
+    assert_true(resset_set(rs, "a", "2", "here:1"));
+    assert_string_equal(resset_find(rs, "a")->derivation, "here:1");
+    assert_true(resset_set(rs, "a", "3", NULL));
+    assert_string_equal(resset_find(rs, "a")->derivation, "");
+    assert_string_equal(resset_get(rs, "a"), "3");
+    resset_free(rs);
+}
+
+static void test_replace_keeps_order(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    assert_false(resset_set(rs, "c", "1", NULL));
+    assert_false(resset_set(rs, "a", "2", NULL));
+    assert_false(resset_set(rs, "b", "3", NULL));
+    assert_true(resset_set(rs, "a", "two", "d:2"));
+    assert_true(resset_set(rs, "c", "one", NULL));
+    assert_int_equal(resset_count(rs), 3);
+
+    static const char *const names[] = { "c", "a", "b" };
+    static const char *const values[] = { "one", "two", "3" };
+    static const char *const derivs[] = { "", "d:2", "" };
+    for (size_t i = 0; i < 3; i++) {
+        const struct resource *r = resset_at(rs, i);
+        assert_string_equal(r->name, names[i]);
+        assert_string_equal(r->value, values[i]);
+        assert_string_equal(r->derivation, derivs[i]);
+    }
+    resset_free(rs);
+}
+
+static void test_copies_arguments(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    char name[] = "res";
+    char value[] = "value";
+    char deriv[] = "file:1";
+    resset_set(rs, name, value, deriv);
+    name[0] = 'X';
+    value[0] = 'X';
+    deriv[0] = 'X';
+    assert_null(resset_get(rs, "Xes"));
+    const struct resource *r = resset_find(rs, "res");
+    assert_non_null(r);
+    assert_string_equal(r->value, "value");
+    assert_string_equal(r->derivation, "file:1");
+    resset_free(rs);
+}
+
+static void test_many(void **state)
+{
+    (void)state;
+    enum { N = 10000 };
+    struct resset *rs = resset_new();
+    char name[32], value[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "res_%d", i);
+        snprintf(value, sizeof(value), "v%d", i * 7);
+        assert_false(resset_set(rs, name, value, i % 2 ? "odd" : NULL));
+    }
+    assert_int_equal(resset_count(rs), N);
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "res_%d", i);
+        snprintf(value, sizeof(value), "v%d", i * 7);
+        const struct resource *r = resset_find(rs, name);
+        assert_non_null(r);
+        assert_string_equal(r->name, name);
+        assert_string_equal(r->value, value);
+        assert_string_equal(r->derivation, i % 2 ? "odd" : "");
+        /* Insertion order survives every rehash. */
+        const struct resource *a = resset_at(rs, (size_t)i);
+        assert_string_equal(a->name, name);
+    }
+    assert_null(resset_get(rs, "res_10000"));
+    assert_null(resset_get(rs, "res_"));
+    assert_null(resset_get(rs, "res_-1"));
+
+    /* Replacing after the growth still finds the existing entry. */
+    for (int i = 0; i < N; i += 97) {
+        snprintf(name, sizeof(name), "res_%d", i);
+        assert_true(resset_set(rs, name, "new", "r"));
+    }
+    assert_int_equal(resset_count(rs), N);
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "res_%d", i);
+        snprintf(value, sizeof(value), "v%d", i * 7);
+        assert_string_equal(resset_get(rs, name), i % 97 == 0 ? "new" : value);
+    }
+    resset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_set_get),
+        cmocka_unit_test(test_derivation_null),
+        cmocka_unit_test(test_replace_keeps_order),
+        cmocka_unit_test(test_copies_arguments),
+        cmocka_unit_test(test_many),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
