@@ -8,13 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "configs.h"
+#include "diff.h"
 #include "fsutil.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"
 #include "profile.h"
+#include "render.h"
 #include "util.h"
 
 /* The default profile path with %s replaced by the short host name. */
@@ -100,6 +104,66 @@ static struct host *load_saved(struct ctx *c, const char *method)
     return h;
 }
 
+/* The previously applied configuration, for retiring guests that left the
+ * profile; NULL when there is none or it cannot be used (said once). */
+static struct host *load_previous(struct ctx *c)
+{
+    char *path = root_path(c->o->root, PATH_STATUS);
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    struct host *h = NULL;
+    if (access(path, F_OK) == 0) {
+        struct errlist errs = { 0 };
+        if (profile_read_status(path, rs, &err) == 0)
+            h = model_build(rs, &errs);
+        if (!h)
+            msg_warn("configure: the saved configuration %s is unusable (%s): guests that left "
+                     "the profile cannot be retired this time",
+                     path, err ? err : errs.n ? errs.v[0] : "invalid");
+        errlist_free(&errs);
+    }
+    free(err);
+    resset_free(rs);
+    free(path);
+    return h;
+}
+
+/* Report one planned or applied item. */
+static void report_item(const struct cfg_item *it, bool dry)
+{
+    const char *g = it->guest;
+    if (it->failed) {
+        msg_error("guest '%s': %s", g, it->err);
+        return;
+    }
+    switch (it->action) {
+    case CFG_CREATE:
+        msg_info("guest '%s': %s %s", g, it->path, dry ? "would be created" : "created");
+        break;
+    case CFG_UPDATE:
+        msg_info("guest '%s': %s %s", g, it->path, dry ? "would be updated" : "updated");
+        break;
+    case CFG_UNCHANGED:
+        msg_info("guest '%s': %s unchanged", g, it->path);
+        break;
+    case CFG_RETIRE:
+        msg_info("guest '%s': left the profile: %s %s %s (its disks are kept)", g, it->path,
+                 dry ? "would be retired to" : "retired to", it->dest);
+        break;
+    case CFG_LINK:
+        msg_info("guest '%s': autostart link %s -> %s %s", g, it->path, it->dest,
+                 dry ? "would be created" : "created");
+        break;
+    case CFG_UNLINK:
+        msg_info("guest '%s': autostart link %s %s (the component boots its guests itself)", g,
+                 it->path, dry ? "would be removed" : "removed");
+        break;
+    case CFG_WARN:
+        msg_warn("guest '%s': %s %s", g, it->path, it->note);
+        break;
+    }
+}
+
 static int m_configure(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -107,10 +171,13 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         msg_fail("configure: takes no arguments");
         return 1;
     }
+    const bool dry = c->o->dry_run;
     struct resset *rs = resset_new();
     char *src = NULL, *err = NULL;
     int rc = 1;
-    struct host *h = NULL;
+    struct host *h = NULL, *prev = NULL;
+    char **texts = NULL;
+    struct cfg_plan plan = { 0 };
     if (read_current(c, rs, &src, &err) < 0) {
         msg_fail("configure: %s", err);
         goto out;
@@ -119,22 +186,59 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     h = build_model(rs, "configure");
     if (!h)
         goto out;
+
+    /* Render every guest before touching anything: a template error is a
+     * configuration error like any other. */
+    texts = xcalloc(h->nguests, sizeof(*texts));
+    size_t bad = 0;
     for (size_t i = 0; i < h->nguests; i++) {
-        const struct guest *g = &h->guests[i];
-        msg_debug("guest '%s': valid (%s, %lu MB, %lu vcpu%s)", g->name,
-                  guest_type_name(g->type), g->memory, g->vcpus, g->vcpus == 1 ? "" : "s");
+        if (render_guest(h, &h->guests[i], c->o->root, &texts[i], &err) < 0) {
+            msg_error("%s", err);
+            bad++;
+        }
     }
+    if (bad) {
+        msg_fail("configure: %zu guest%s could not be rendered; nothing changed", bad,
+                 bad == 1 ? "" : "s");
+        goto out;
+    }
+
+    prev = load_previous(c);
+    if (configs_plan(h, texts, prev, c->o->root, (long long)time(NULL), &plan, &err) < 0) {
+        msg_fail("configure: %s; nothing changed", err);
+        goto out;
+    }
+    size_t failed = dry ? 0 : configs_apply(&plan, c->o->root);
+    size_t n[CFG_WARN + 1] = { 0 };
+    for (size_t i = 0; i < plan.n; i++) {
+        const struct cfg_item *it = &plan.v[i];
+        report_item(it, dry);
+        if (!it->failed)
+            n[it->action]++;
+        if (dry && (it->action == CFG_CREATE || it->action == CFG_UPDATE)) {
+            char *d = diff_unified(it->old ? it->old : "", it->text,
+                                   it->old ? it->path : "/dev/null", it->path);
+            fputs(d, stdout);
+            free(d);
+        }
+    }
+    char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired",
+                              h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],
+                              n[CFG_UPDATE], n[CFG_UNCHANGED], n[CFG_RETIRE]);
 
     /* record */
     char *status = profile_format_status(h->rs);
     char *path = root_path(c->o->root, PATH_STATUS);
-    if (c->o->dry_run) {
+    if (dry) {
         char *old = NULL;
         bool same = fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status);
         free(old);
-        msg_ok("configure (dry run): %zu guest%s valid; saved resources would be %s; nothing changed",
-               h->nguests, h->nguests == 1 ? "" : "s", same ? "unchanged" : "updated");
+        msg_ok("configure (dry run): %s%s; saved resources would be %s; nothing changed",
+               summary, "", same ? "unchanged" : "updated");
         rc = 0;
+    } else if (failed) {
+        msg_fail("configure: %s; %zu change%s failed, so the saved resources are left as they were",
+                 summary, failed, failed == 1 ? "" : "s");
     } else {
         char *dir = root_path(c->o->root, "/run/lcfg/status");
         enum fs_change ch;
@@ -145,16 +249,21 @@ static int m_configure(struct ctx *c, int argc, char **argv)
             char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
             (void)unlink(ev); /* the profile is good again: clear the error event */
             free(ev);
-            msg_ok("configure: %zu guest%s; saved resources %s", h->nguests,
-                   h->nguests == 1 ? "" : "s",
+            msg_ok("configure: %s; saved resources %s", summary,
                    ch == FS_UNCHANGED ? "unchanged" : ch == FS_CREATED ? "created" : "updated");
             rc = 0;
         }
         free(dir);
     }
+    free(summary);
     free(path);
     free(status);
 out:
+    configs_plan_free(&plan);
+    for (size_t i = 0; texts && i < h->nguests; i++)
+        free(texts[i]);
+    free(texts);
+    host_free(prev);
     host_free(h);
     free(src);
     free(err);
@@ -251,7 +360,7 @@ static int m_logrotate(struct ctx *c, int argc, char **argv)
 
 const struct method methods[] = {
     { "configure", m_configure, M_MODIFIES | M_DRYRUN, "",
-      "read and validate the resources, save them as the applied configuration" },
+      "validate the resources, write each guest's config file, save the resources" },
     { "status", m_status, 0, "", "show the saved configuration, per guest" },
     { "isstarted", m_isstarted, 0, "[-q]", "exit 0 if the component is started" },
     { "logrotate", m_logrotate, 0, "", "called after the log file was rotated" },

@@ -158,6 +158,7 @@ static const char *const actions[] = {
 };
 static const char *const bootloaders[] = { "pygrub" };
 static const char *const formats[] = { "xl", "xm" };
+static const char *const autostarts[] = { "component", "xendomains" };
 
 static char *joined(const char *const *v, size_t n)
 {
@@ -185,10 +186,12 @@ static int get_enum(const struct where *w, int field, const char *v,
 static void check_host(struct host *h, struct errlist *errs)
 {
     struct where w = { errs, NULL };
-    static const int paths[] = { HF_configdir, HF_retiredir, HF_templatedir, HF_xl };
+    static const int paths[] = { HF_configdir, HF_retiredir, HF_templatedir, HF_xl, HF_autodir };
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
         get_path(&w, paths[i], h->res[paths[i]]);
-    if (!check_filename(h->res[HF_template]))
+    get_enum(&w, HF_autostart, h->res[HF_autostart], autostarts, ARRAY_SIZE(autostarts),
+             "guest autostart owner");
+    if (!str_empty(h->res[HF_template]) && !check_filename(h->res[HF_template]))
         bad(&w, HF_template, h->res[HF_template],
             "is not a template file name (letters, digits, _ . -; no '/' or '..')");
     get_enum(&w, HF_format, h->res[HF_format], formats, ARRAY_SIZE(formats),
@@ -226,6 +229,14 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
     d->format = (enum disk_format)fmt;
     const char *tname = schema_guest[f_type].name;
 
+    /* Every value given is checked, used or not: a bad one is a mistake
+     * in the profile either way, and it is saved with the others. */
+    bool path_ok = get_path(&w, f_path, g->res[f_path]);
+    bool dev_ok = str_empty(g->res[f_dev]) || get_path(&w, f_dev, g->res[f_dev]);
+    bool vg_ok = str_empty(g->res[f_vg]) || check_vgname(g->res[f_vg]);
+    if (!vg_ok)
+        bad(&w, f_vg, g->res[f_vg], "is not a volume group name");
+
     if (fmt == FORMAT_QCOW2 && t != DISK_IMAGE && t != DISK_NONE)
         bad(&w, f_format, g->res[f_format], "is only possible for image disks");
 
@@ -242,7 +253,7 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
         } else if (get_uint(&w, f_size, g->res[f_size], 1, MAX_DISK_GB, "GB", true, &size)) {
             d->size_gb = size;
         }
-        if (!get_path(&w, f_path, g->res[f_path]))
+        if (!path_ok)
             break;
         if (i == 0) {
             d->file = xasprintf("%s.img", g->name);
@@ -267,7 +278,7 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
             bad(&w, f_size, g->res[f_size], "is set but a physical disk has the size of its device");
         if (str_empty(g->res[f_dev]))
             bad(&w, f_dev, NULL, "missing (%s_%s is physical: name its block device)", tname, g->tag);
-        else if (get_path(&w, f_dev, g->res[f_dev]))
+        else if (dev_ok)
             d->path = xstrdup(g->res[f_dev]);
         break;
     case DISK_LVM: {
@@ -280,10 +291,8 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
             bad(&w, f_vg, NULL, "missing (%s_%s is lvm: name its volume group)", tname, g->tag);
             break;
         }
-        if (!check_vgname(g->res[f_vg])) {
-            bad(&w, f_vg, g->res[f_vg], "is not a volume group name");
+        if (!vg_ok)
             break;
-        }
         d->vg = g->res[f_vg];
         if (i == 0)
             d->file = xstrdup(g->name);
@@ -353,6 +362,8 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
     int t = get_enum(&w, GF_type, r[GF_type], guest_types, ARRAY_SIZE(guest_types),
                      "guest type");
     g->type = t < 0 ? GUEST_PV : (enum guest_type)t;
+    if (g->type == GUEST_PVH && !strcmp(h->res[HF_format], "xm"))
+        bad(&w, GF_type, r[GF_type], "needs the xl format (xm, for Xen 3.x, has no PVH guests)");
 
     bool mem_ok = get_uint(&w, GF_memory, r[GF_memory], MIN_MEMORY_MB, MAX_MEMORY_MB,
                            "MB", true, &g->memory);

@@ -17,7 +17,9 @@ t_log_format() {
   xen --resources "$T/res" configure
   expect_rc 1
   log_without_stamps "$ROOT/var/log/lcfg/xen" >"$T/log"
-  expect_text "$T/log" "STAMP:    configure: 2 guests; saved resources created
+  expect_text "$T/log" "STAMP:    guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+STAMP:    guest 'testVMxen': /etc/xen/testVMxen.cfg created
+STAMP:    configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources created
 STAMP: ** guest 'web1': resource uuid_web1: missing (every guest needs a fixed UUID)
 STAMP: ** guest 'web1': resource memory_web1: missing (an integer in MB is required)
 STAMP: ** guest 'web1': resource disk_web1: missing (disktype_web1 is image: give its size in GB, or set disktype_web1 to none)
@@ -34,7 +36,7 @@ t_logdir_and_logfile_from_environment() {
   RC=0; (_LOGFILE=/tmp/xen.log; export _LOGFILE; xen --profile "$SEED" configure; exit $RC) || RC=$?
   expect_rc 0
   log_without_stamps "$ROOT/tmp/xen.log" >"$T/log"
-  expect_text "$T/log" "STAMP:    configure: 2 guests; saved resources unchanged"
+  expect_last "$T/log" "STAMP:    configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
 }
 
 t_quiet_hides_info_messages() {
@@ -51,12 +53,12 @@ t_status_file_is_written_atomically_and_only_on_change() {
   expect_rc 0
   ino1=$(stat -c %i "$ROOT/run/lcfg/status/xen")
   xen --profile "$SEED" configure
-  expect_text "$T/err" "[OK] xen: configure: 2 guests; saved resources unchanged"
+  expect_last "$T/err" "[OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
   ino2=$(stat -c %i "$ROOT/run/lcfg/status/xen")
   [ "$ino1" = "$ino2" ] || { fail "unchanged status file was rewritten"; return 1; }
   sed 's/^xen.memory_testVMxen=1024/xen.memory_testVMxen=512/' "$DATA/seed/resources" >"$T/res"
   xen --resources "$T/res" configure
-  expect_text "$T/err" "[OK] xen: configure: 2 guests; saved resources updated"
+  expect_last "$T/err" "[OK] xen: configure: 2 guests: 0 created, 1 updated, 1 unchanged, 0 retired; saved resources updated"
   grep -q '^xen.memory_testVMxen=512$' "$ROOT/run/lcfg/status/xen" || { fail "not updated"; return 1; }
   ls -A "$ROOT/run/lcfg/status" >"$T/ls"
   expect_text "$T/ls" "xen"
@@ -67,11 +69,11 @@ t_status_file_is_written_atomically_and_only_on_change() {
 t_dry_run_changes_nothing() {
   xen --dry-run --profile "$SEED" configure
   expect_rc 0
-  expect_text "$T/err" "[OK] xen: configure (dry run): 2 guests valid; saved resources would be updated; nothing changed"
+  expect_last "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be updated; nothing changed"
   expect_absent "$ROOT/run/lcfg/status/xen"
   xen --profile "$SEED" configure
   xen --dry-run --profile "$SEED" configure
-  expect_text "$T/err" "[OK] xen: configure (dry run): 2 guests valid; saved resources would be unchanged; nothing changed"
+  expect_last "$T/err" "[OK] xen: configure (dry run): 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources would be unchanged; nothing changed"
 }
 
 t_lock_busy_exits_2_after_bounded_wait() {
@@ -114,7 +116,7 @@ t_concurrent_configures_serialise() {
     "$XEN" --root "$ROOT" --profile "$SEED" configure 2>>"$T/all" &
   done
   wait
-  grep -c '^\[OK\] xen: configure: 2 guests; saved resources' "$T/all" >"$T/n"
+  grep -c '^\[OK\] xen: configure: 2 guests: ' "$T/all" >"$T/n"
   expect_text "$T/n" "6"
   expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
 }
@@ -185,18 +187,18 @@ t_unwritable_status_file_fails_cleanly() {
   mkdir -p "$ROOT/run/lcfg/status/xen"
   xen --profile "$SEED" configure
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: configure: cannot save the applied resources: $ROOT/run/lcfg/status/xen exists and is not a regular file"
+  expect_last "$T/err" "[FAIL] xen: configure: cannot save the applied resources: $ROOT/run/lcfg/status/xen exists and is not a regular file"
   rmdir "$ROOT/run/lcfg/status/xen"
   : >"$ROOT/run/lcfg/status.tmp"; rmdir "$ROOT/run/lcfg/status"; mv "$ROOT/run/lcfg/status.tmp" "$ROOT/run/lcfg/status"
   xen --profile "$SEED" configure
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: configure: cannot save the applied resources: $ROOT/run/lcfg/status is not a directory"
+  expect_last "$T/err" "[FAIL] xen: configure: cannot save the applied resources: $ROOT/run/lcfg/status is not a directory"
 }
 
 t_options_after_the_method_as_om_passes_them() {
   xen configure --dry-run --profile "$SEED"
   expect_rc 0
-  expect_text "$T/err" "[OK] xen: configure (dry run): 2 guests valid; saved resources would be updated; nothing changed"
+  expect_last "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be updated; nothing changed"
   xen configure --profile="$SEED"
   expect_rc 0
   expect_exists "$ROOT/run/lcfg/status/xen"

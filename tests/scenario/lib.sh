@@ -35,6 +35,12 @@ expect_text() {
   fi
 }
 
+# expect_last FILE LINE: the file's last line (e.g. the [OK] summary).
+expect_last() {
+  tail -n 1 "$1" >"$T/last"
+  expect_text "$T/last" "$2"
+}
+
 # expect_golden FILE GOLDEN: the file's whole content against golden data.
 expect_golden() {
   if [ "${REGENERATE:-}" = 1 ]; then cp "$1" "$2"; return 0; fi
@@ -48,6 +54,13 @@ expect_golden() {
 
 expect_exists() { [ -e "$1" ] || { fail "$1 does not exist"; return 1; }; }
 expect_absent() { [ ! -e "$1" ] || { fail "$1 exists, but should not"; return 1; }; }
+
+# xl_parse CFG: what the real xl parser builds from a config (JSON on
+# stdout); skips the case when xl is not installed.
+xl_parse() {
+  [ -x /usr/lib/xen-4.17/bin/xl ] || skip "xl 4.17 is not installed (apt-get install xen-utils-4.17)"
+  "$TOP/tests/tools/xl-parse" "$TOP/$BUILD/xl-parse-shim.so" "$1"
+}
 
 # A listing of every file under the root except the log directory, with
 # checksums: compare before and after to prove nothing was written.
@@ -76,10 +89,12 @@ while read -r t arg; do
   if [ -n "${TESTS:-}" ] && ! printf '%s\n' "$name" | grep -Eq "$TESTS"; then continue; fi
   T=$(mktemp -d "${TMPDIR:-/tmp}/xen-test.XXXXXX")
   ROOT=$T/root
-  mkdir -p "$ROOT"
+  # The templates are where the component looks for them: under its root.
+  mkdir -p "$ROOT/usr/lib/lcfg/conf/xen"
+  cp "$TOP"/templates/*.tmpl "$ROOT/usr/lib/lcfg/conf/xen/"
   out=$( (set -e; "$t" $arg) 2>&1 ); rc=$?
   if [ $rc -eq 0 ]; then
-    passed=$((passed + 1)); echo "ok   $name"
+    passed=$((passed + 1)); echo "ok   $name"; [ -z "$out" ] || printf "%s\n" "$out"
   elif [ $rc -eq 77 ]; then
     skipped=$((skipped + 1)); echo "skip $name: ${out#SKIP }"
   else

@@ -1,0 +1,333 @@
+/* configs.c: guest config files and autostart links (see configs.h). */
+#include "configs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "util.h"
+
+static struct cfg_item *add(struct cfg_plan *p, enum cfg_action a, const char *guest,
+                            char *path)
+{
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    struct cfg_item *it = &p->v[p->n++];
+    memset(it, 0, sizeof(*it));
+    it->action = a;
+    it->guest = xstrdup(guest);
+    it->path = path;
+    return it;
+}
+
+static char *join(const char *dir, const char *file)
+{
+    size_t n = strlen(dir);
+    return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
+}
+
+static char *config_path(const struct host *h, const struct guest *g)
+{
+    char *file = xasprintf("%s.cfg", g->name);
+    char *p = join(h->res[HF_configdir], file);
+    free(file);
+    return p;
+}
+
+/* The target of the symlink at path, or NULL (not a link, or absent);
+ * *is_file is set when something other than a symlink is there. */
+static char *link_target(const char *path, int *is_file)
+{
+    struct stat st;
+    *is_file = 0;
+    if (lstat(path, &st) < 0)
+        return NULL;
+    if (!S_ISLNK(st.st_mode)) {
+        *is_file = 1;
+        return NULL;
+    }
+    char buf[4096];
+    ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    return xstrdup(buf);
+}
+
+/* Autostart links for one guest. want: the link should exist. */
+static void plan_link(struct cfg_plan *p, const struct host *h, const char *root,
+                      const char *name, const char *cfg, bool want, bool xendomains)
+{
+    char *file = xasprintf("%s.cfg", name);
+    char *link = join(h->res[HF_autodir], file);
+    char *rlink = root_path(root, link);
+    int is_file;
+    char *target = link_target(rlink, &is_file);
+    free(file);
+    free(rlink);
+    if (is_file) {
+        if (!xendomains || want) {
+            struct cfg_item *it = add(p, CFG_WARN, name, link);
+            it->note = xstrdup(xendomains
+                ? "is a file, not a link to the component's config: left alone"
+                : "is a file: xendomains will start this guest too (remove it; the component boots its guests itself)");
+            link = NULL;
+        }
+    } else if (want) {
+        if (!target || strcmp(target, cfg)) {
+            struct cfg_item *it = add(p, CFG_LINK, name, link);
+            it->dest = xstrdup(cfg);
+            link = NULL;
+        }
+    } else if (target && !strcmp(target, cfg)) {
+        add(p, CFG_UNLINK, name, link);
+        link = NULL;
+    } else if (target && !xendomains) {
+        struct cfg_item *it = add(p, CFG_WARN, name, link);
+        it->note = xasprintf("links to %s: xendomains will start this guest too; left alone", target);
+        link = NULL;
+    }
+    free(target);
+    free(link);
+}
+
+int configs_plan(const struct host *cur, char *const *texts, const struct host *prev,
+                 const char *root, long long now, struct cfg_plan *plan, char **err)
+{
+    bool xendomains = !strcmp(cur->res[HF_autostart], "xendomains");
+    for (size_t i = 0; i < cur->nguests; i++) {
+        const struct guest *g = &cur->guests[i];
+        char *path = config_path(cur, g);
+        char *rpath = root_path(root, path);
+        char *old = NULL;
+        size_t oldlen = 0;
+        struct stat st;
+        enum cfg_action a;
+        if (lstat(rpath, &st) < 0) {
+            if (errno != ENOENT) {
+                set_error(err, "guest '%s': cannot examine %s: %s", g->name, path, strerror(errno));
+                free(rpath);
+                free(path);
+                return -1;
+            }
+            a = CFG_CREATE;
+        } else if (!S_ISREG(st.st_mode)) {
+            set_error(err, "guest '%s': %s exists and is not a regular file", g->name, path);
+            free(rpath);
+            free(path);
+            return -1;
+        } else {
+            if (fs_read_file(rpath, &old, &oldlen, err) < 0) {
+                free(rpath);
+                free(path);
+                return -1;
+            }
+            a = (oldlen == strlen(texts[i]) && !memcmp(old, texts[i], oldlen) &&
+                 (st.st_mode & 07777) == 0600) ? CFG_UNCHANGED : CFG_UPDATE;
+        }
+        free(rpath);
+        struct cfg_item *it = add(plan, a, g->name, path);
+        it->text = xstrdup(texts[i]);
+        if (a == CFG_UPDATE)
+            it->old = old;
+        else
+            free(old);
+        plan_link(plan, cur, root, g->name, it->path, xendomains && g->boot, xendomains);
+    }
+
+    if (!prev)
+        return 0;
+    /* Guests that were applied before and are not in the profile now. */
+    struct tm tm;
+    time_t t = (time_t)now;
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    for (size_t i = 0; i < prev->nguests; i++) {
+        const struct guest *pg = &prev->guests[i];
+        bool kept = false;
+        for (size_t j = 0; j < cur->nguests && !kept; j++)
+            kept = !strcmp(cur->guests[j].name, pg->name) &&
+                   !strcmp(cur->res[HF_configdir], prev->res[HF_configdir]);
+        if (kept)
+            continue;
+        char *path = config_path(prev, pg);
+        /* A guest that only changed config directory keeps its name. */
+        bool reused = false;
+        for (size_t j = 0; j < cur->nguests; j++) {
+            char *cp = config_path(cur, &cur->guests[j]);
+            reused |= !strcmp(cp, path);
+            free(cp);
+        }
+        char *rpath = root_path(root, path);
+        struct stat st;
+        if (!reused && lstat(rpath, &st) == 0 && S_ISREG(st.st_mode)) {
+            struct cfg_item *it = add(plan, CFG_RETIRE, pg->name, path);
+            char *file = xasprintf("%s.cfg.%s", pg->name, stamp);
+            it->dest = join(cur->res[HF_retiredir], file);
+            free(file);
+            path = NULL;
+        }
+        free(rpath);
+        if (path) {
+            free(path);
+            path = config_path(prev, pg);
+        }
+        bool still = false;
+        for (size_t j = 0; j < cur->nguests; j++)
+            still |= !strcmp(cur->guests[j].name, pg->name);
+        if (!still)
+            plan_link(plan, cur, root, pg->name, path, false, xendomains);
+        free(path);
+    }
+    return 0;
+}
+
+static int copy_noreplace(const char *from, const char *to, char **err)
+{
+    char *data = NULL;
+    size_t len;
+    if (fs_read_file(from, &data, &len, err) < 0)
+        return -1;
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        set_error(err, "cannot create %s: %s", to, strerror(errno));
+        free(data);
+        return -1;
+    }
+    ssize_t w = write(fd, data, len);
+    int ok = w == (ssize_t)len && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    free(data);
+    if (!ok) {
+        (void)unlink(to);
+        set_error(err, "cannot write %s: %s", to, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+static int retire(struct cfg_item *it, const char *root)
+{
+    char *from = root_path(root, it->path);
+    char *to = root_path(root, it->dest);
+    char *dir = xstrdup(to);
+    *strrchr(dir, '/') = '\0';
+    int rc = -1;
+    if (fs_mkdir_p(dir, 0700, &it->err) < 0)
+        goto out;
+    /* Never replace anything already retired. */
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+        rc = 0;
+    } else if (errno == EXDEV || errno == EINVAL || errno == ENOSYS) {
+        /* Another filesystem (or no renameat2): copy, then remove. */
+        if (copy_noreplace(from, to, &it->err) == 0) {
+            if (unlink(from) == 0)
+                rc = 0;
+            else
+                set_error(&it->err, "copied to %s but cannot remove %s: %s", it->dest, it->path,
+                          strerror(errno));
+        }
+    } else {
+        set_error(&it->err, "cannot move %s to %s: %s", it->path, it->dest, strerror(errno));
+    }
+out:
+    free(dir);
+    free(to);
+    free(from);
+    return rc;
+}
+
+static int make_link(struct cfg_item *it, const char *root)
+{
+    char *link = root_path(root, it->path);
+    char *dir = xstrdup(link);
+    *strrchr(dir, '/') = '\0';
+    int rc = -1;
+    if (fs_mkdir_p(dir, 0755, &it->err) < 0)
+        goto out;
+    /* A new link beside the old, renamed over it: never a moment without. */
+    char *tmp = xasprintf("%s.lcfg-new", link);
+    (void)unlink(tmp);
+    if (symlink(it->dest, tmp) < 0 || rename(tmp, link) < 0) {
+        set_error(&it->err, "cannot create the link %s: %s", it->path, strerror(errno));
+        (void)unlink(tmp);
+    } else {
+        rc = 0;
+    }
+    free(tmp);
+out:
+    free(dir);
+    free(link);
+    return rc;
+}
+
+size_t configs_apply(struct cfg_plan *plan, const char *root)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        struct cfg_item *it = &plan->v[i];
+        int rc = 0;
+        switch (it->action) {
+        case CFG_CREATE:
+        case CFG_UPDATE: {
+            char *rpath = root_path(root, it->path);
+            char *dir = xstrdup(rpath);
+            *strrchr(dir, '/') = '\0';
+            enum fs_change ch;
+            rc = fs_mkdir_p(dir, 0755, &it->err);
+            if (rc == 0)
+                rc = fs_write_atomic(rpath, it->text, strlen(it->text), 0600, &ch, &it->err);
+            free(dir);
+            free(rpath);
+            break;
+        }
+        case CFG_RETIRE:
+            rc = retire(it, root);
+            break;
+        case CFG_LINK:
+            rc = make_link(it, root);
+            break;
+        case CFG_UNLINK: {
+            char *link = root_path(root, it->path);
+            if (unlink(link) < 0 && errno != ENOENT) {
+                set_error(&it->err, "cannot remove the link %s: %s", it->path, strerror(errno));
+                rc = -1;
+            }
+            free(link);
+            break;
+        }
+        case CFG_UNCHANGED:
+        case CFG_WARN:
+            break;
+        }
+        if (rc < 0) {
+            it->failed = 1;
+            failed++;
+        }
+    }
+    return failed;
+}
+
+void configs_plan_free(struct cfg_plan *plan)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        struct cfg_item *it = &plan->v[i];
+        free(it->guest);
+        free(it->path);
+        free(it->dest);
+        free(it->text);
+        free(it->old);
+        free(it->note);
+        free(it->err);
+    }
+    free(plan->v);
+    plan->v = NULL;
+    plan->n = 0;
+}
