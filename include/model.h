@@ -39,6 +39,7 @@ struct guest {
     unsigned long memory, maxmem;  /* MB */
     unsigned long vcpus, maxvcpus;
     bool boot;
+    bool disk_reuse;            /* may use a disk created for another guest */
     unsigned long shutdown_timeout; /* seconds */
     struct disk disks[2];
     struct nic nics[2];

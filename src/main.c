@@ -1,5 +1,6 @@
 /* main.c: command line, dispatch through the method table, the lock, and
  * the exit status (0 success, 1 failure, 2 busy). */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,11 @@ static int take_trailing_options(struct opts *o, int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Started with 0-2 closed, the first file opened would become
+     * "standard error": keep them taken. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            return 1;
     struct opts o = { .root = "/", .lock_timeout_ms = 60000 };
     int opt;
     /* "+": stop at the method name; its own arguments follow it. */

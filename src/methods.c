@@ -13,6 +13,7 @@
 
 #include "configs.h"
 #include "diff.h"
+#include "disks.h"
 #include "fsutil.h"
 #include "log.h"
 #include "model.h"
@@ -164,6 +165,49 @@ static void report_item(const struct cfg_item *it, bool dry)
     }
 }
 
+static const char *disk_kind(const struct disk *d)
+{
+    if (d->type == DISK_LVM)
+        return "LVM volume";
+    return d->format == FORMAT_QCOW2 ? "qcow2 image" : "raw image";
+}
+
+/* Report one disk; returns 1 when it counts as a failure. */
+static int report_disk(const struct disk_item *it, bool dry)
+{
+    const char *g = it->g->name, *p = it->d->path;
+    if (it->failed) {
+        msg_error("guest '%s': disk %s: %s", g, p, it->err);
+        return 1;
+    }
+    char *want = disks_size_str(it->want), *have = disks_size_str(it->have);
+    int bad = 0;
+    switch (it->action) {
+    case DK_CREATE:
+        msg_info("guest '%s': disk %s: %s (%s %s, %s)", g, p, dry ? "would be created" : "created",
+                 want, disk_kind(it->d), it->d->type == DISK_LVM ? "new volume"
+                 : it->full ? "fully allocated" : "sparse");
+        break;
+    case DK_OK:
+        msg_info("guest '%s': disk %s: exists (size ok)", g, p);
+        break;
+    case DK_DIFFERS:
+        msg_warn("guest '%s': disk %s: exists (size differs: profile %s, disk %s); left as it is",
+                 g, p, want, have);
+        break;
+    case DK_DEVICE:
+        msg_info("guest '%s': disk %s: exists (block device; never written by the component)", g, p);
+        break;
+    case DK_REFUSED:
+        msg_error("guest '%s': disk %s: refused: %s", g, p, it->note);
+        bad = 1;
+        break;
+    }
+    free(want);
+    free(have);
+    return bad;
+}
+
 static int m_configure(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -178,6 +222,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     struct host *h = NULL, *prev = NULL;
     char **texts = NULL;
     struct cfg_plan plan = { 0 };
+    struct disk_plan dplan = { 0 };
     if (read_current(c, rs, &src, &err) < 0) {
         msg_fail("configure: %s", err);
         goto out;
@@ -208,7 +253,19 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
-    size_t failed = dry ? 0 : configs_apply(&plan, c->o->root);
+    if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
+        msg_fail("configure: %s; nothing changed", err);
+        goto out;
+    }
+    size_t failed = dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
+    size_t dn[DK_REFUSED + 1] = { 0 };
+    for (size_t i = 0; i < dplan.n; i++) {
+        if (report_disk(&dplan.v[i], dry) && !dplan.v[i].failed)
+            failed++;
+        if (!dplan.v[i].failed)
+            dn[dplan.v[i].action]++;
+    }
+    failed += dry ? 0 : configs_apply(&plan, c->o->root);
     size_t n[CFG_WARN + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
@@ -222,9 +279,11 @@ static int m_configure(struct ctx *c, int argc, char **argv)
             free(d);
         }
     }
-    char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired",
+    char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired; "
+                              "disks: %zu created, %zu present, %zu of another size, %zu refused",
                               h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],
-                              n[CFG_UPDATE], n[CFG_UNCHANGED], n[CFG_RETIRE]);
+                              n[CFG_UPDATE], n[CFG_UNCHANGED], n[CFG_RETIRE], dn[DK_CREATE],
+                              dn[DK_OK] + dn[DK_DEVICE], dn[DK_DIFFERS], dn[DK_REFUSED]);
 
     /* record */
     char *status = profile_format_status(h->rs);
@@ -233,12 +292,17 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         char *old = NULL;
         bool same = fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status);
         free(old);
-        msg_ok("configure (dry run): %s%s; saved resources would be %s; nothing changed",
-               summary, "", same ? "unchanged" : "updated");
-        rc = 0;
+        if (failed) {
+            msg_fail("configure (dry run): %s; %zu disk%s would be refused; nothing changed",
+                     summary, failed, failed == 1 ? "" : "s");
+        } else {
+            msg_ok("configure (dry run): %s; saved resources would be %s; nothing changed",
+                   summary, same ? "unchanged" : "updated");
+            rc = 0;
+        }
     } else if (failed) {
-        msg_fail("configure: %s; %zu change%s failed, so the saved resources are left as they were",
-                 summary, failed, failed == 1 ? "" : "s");
+        msg_fail("configure: %s; %zu disk%s or file%s failed, so the saved resources are left as "
+                 "they were", summary, failed, failed == 1 ? "" : "s", failed == 1 ? "" : "s");
     } else {
         char *dir = root_path(c->o->root, "/run/lcfg/status");
         enum fs_change ch;
@@ -259,6 +323,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     free(path);
     free(status);
 out:
+    disks_plan_free(&dplan);
     configs_plan_free(&plan);
     for (size_t i = 0; texts && i < h->nguests; i++)
         free(texts[i]);

@@ -159,6 +159,7 @@ static const char *const actions[] = {
 static const char *const bootloaders[] = { "pygrub" };
 static const char *const formats[] = { "xl", "xm" };
 static const char *const autostarts[] = { "component", "xendomains" };
+static const char *const allocs[] = { "sparse", "full" };
 
 static char *joined(const char *const *v, size_t n)
 {
@@ -191,6 +192,23 @@ static void check_host(struct host *h, struct errlist *errs)
         get_path(&w, paths[i], h->res[paths[i]]);
     get_enum(&w, HF_autostart, h->res[HF_autostart], autostarts, ARRAY_SIZE(autostarts),
              "guest autostart owner");
+    static const int progs[] = { HF_qemuimg, HF_lvs, HF_lvcreate };
+    for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
+        get_path(&w, progs[i], h->res[progs[i]]);
+    get_enum(&w, HF_diskalloc, h->res[HF_diskalloc], allocs, ARRAY_SIZE(allocs),
+             "disk allocation");
+    const char *canon;
+    if (!check_boolean(h->res[HF_diskdirs], &canon))
+        bad(&w, HF_diskdirs, h->res[HF_diskdirs], "is not a boolean (yes or empty)");
+    char *roots = xstrdup(h->res[HF_diskroots]);
+    size_t nroots = 0;
+    for (char *save = NULL, *r = strtok_r(roots, " \t", &save); r; r = strtok_r(NULL, " \t", &save)) {
+        get_path(&w, HF_diskroots, r);
+        nroots++;
+    }
+    if (nroots == 0)
+        bad(&w, HF_diskroots, NULL, "missing (at least one directory for image files)");
+    free(roots);
     if (!str_empty(h->res[HF_template]) && !check_filename(h->res[HF_template]))
         bad(&w, HF_template, h->res[HF_template],
             "is not a template file name (letters, digits, _ . -; no '/' or '..')");
@@ -422,7 +440,13 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
     for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
         get_enum(&w, acts[i], r[acts[i]], actions, ARRAY_SIZE(actions), "domain action");
 
+    if (!str_empty(r[GF_diskalloc]))
+        get_enum(&w, GF_diskalloc, r[GF_diskalloc], allocs, ARRAY_SIZE(allocs), "disk allocation");
     const char *canon;
+    if (!check_boolean(r[GF_diskreuse], &canon))
+        bad(&w, GF_diskreuse, r[GF_diskreuse], "is not a boolean (yes or empty)");
+    else
+        g->disk_reuse = *canon != '\0';
     if (!check_boolean(r[GF_boot], &canon))
         bad(&w, GF_boot, r[GF_boot], "is not a boolean (yes or empty)");
     else
@@ -527,8 +551,11 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     }
     for (size_t f = 0; f < HF_COUNT; f++) {
         const struct resource *r = resset_find(input, schema_host[f].name);
-        resset_set(h->rs, schema_host[f].name, r ? r->value : schema_host[f].dflt,
-                   r ? r->derivation : NULL);
+        const char *v = r ? r->value : schema_host[f].dflt;
+        const char *canon;
+        if (schema_host[f].type == RT_BOOLEAN && check_boolean(v, &canon))
+            v = canon;
+        resset_set(h->rs, schema_host[f].name, v, r ? r->derivation : NULL);
     }
 
     /* The tag list. */

@@ -19,7 +19,7 @@ in_sub() { RC=0; (eval "$*"; exit $RC) || RC=$?; }
 t_seed_from_xml_profile() {
   xen --profile "$DATA/seed/profile.xml" configure
   expect_rc 0
-  expect_last "$T/err" "[OK] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
+  expect_summary "$T/err" "[OK] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
   expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
 }
 
@@ -100,5 +100,5 @@ t_values_with_newlines_round_trip_encoded() {
   cp "$ROOT/run/lcfg/status/xen" "$T/saved"
   xen --resources "$T/saved" configure
   expect_rc 0
-  expect_last "$T/err" "[OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
+  expect_summary "$T/err" "[OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
 }

@@ -50,7 +50,7 @@ data_case() {
 t_base_is_valid() {
   xen --resources "$DATA/bad/base.res" configure
   expect_rc 0
-  expect_last "$T/err" "[OK] xen: configure: 1 guest: 1 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
+  expect_summary "$T/err" "[OK] xen: configure: 1 guest: 1 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
 }
 
 t_errors_are_logged_and_raise_the_err_event() {

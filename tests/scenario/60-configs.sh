@@ -21,6 +21,7 @@ data_cases() { for d in "$DATA"/render/*/; do basename "$d"; done; }
 
 data_case() {
   dir=$DATA/render/$1
+  [ ! -f "$dir/setup" ] || . "$dir/setup"
   xen --resources "$dir/resources" configure
   expect_rc 0
   mkdir -p "$dir/expected"
@@ -47,7 +48,7 @@ data_case() {
 t_seed_configure_reports_each_guest() {
   xen --profile "$SEED" configure
   expect_rc 0
-  expect_text "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+  expect_msgs "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
 [INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg created
 [OK] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
 }
@@ -58,7 +59,7 @@ t_second_configure_rewrites_nothing() {
   sleep 1.1
   xen --profile "$SEED" configure
   expect_rc 0
-  expect_text "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
+  expect_msgs "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
 [INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
 [OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
   stat -c '%i %Y %y' "$ROOT"/etc/xen/*.cfg >"$T/after"
@@ -71,7 +72,7 @@ t_changed_profile_updates_only_that_guest() {
   sed 's/^xen.memory_testVMxen=1024/xen.memory_testVMxen=768/' "$DATA/seed/resources" >"$T/res"
   xen --resources "$T/res" configure
   expect_rc 0
-  expect_text "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
+  expect_msgs "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
 [INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg updated
 [OK] xen: configure: 2 guests: 0 created, 1 updated, 1 unchanged, 0 retired; saved resources updated"
   grep -qx 'memory = 768' "$ROOT/etc/xen/testVMxen.cfg" || { fail "memory not updated"; return 1; }
@@ -88,7 +89,7 @@ t_dry_run_shows_diffs_and_changes_nothing() {
   before=$(snapshot)
   xen --dry-run --resources "$T/res" configure
   expect_rc 0
-  expect_text "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg would be updated
+  expect_msgs "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg would be updated
 [INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg would be updated
 [OK] xen: configure (dry run): 2 guests: 0 created, 2 updated, 0 unchanged, 0 retired; saved resources would be updated; nothing changed"
   expect_text "$T/out" "--- /etc/xen/pe2900x1.cfg
@@ -134,8 +135,8 @@ t_guest_leaving_the_profile_is_retired_not_deleted() {
   grep -v '_pe2900x1=' "$DATA/seed/resources" | sed 's/^xen.virtualmachines=.*/xen.virtualmachines=testVMxen/' >"$T/res"
   xen --resources "$T/res" configure
   expect_rc 0
-  sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' "$T/err" >"$T/msgs"
-  expect_text "$T/msgs" "[INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
+  sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' "$T/err" >"$T/err2"
+  expect_msgs "$T/err2" "[INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
 [INFO] xen: guest 'pe2900x1': left the profile: /etc/xen/pe2900x1.cfg retired to /var/lib/lcfg/xen/retired/pe2900x1.cfg.STAMP (its disks are kept)
 [OK] xen: configure: 1 guest: 0 created, 0 updated, 1 unchanged, 1 retired; saved resources updated"
   expect_absent "$ROOT/etc/xen/pe2900x1.cfg"
@@ -143,7 +144,7 @@ t_guest_leaving_the_profile_is_retired_not_deleted() {
   cmp -s "$retired" "$T/old.cfg" || { fail "retired file differs"; return 1; }
   # Once retired, it is not retired again.
   xen --resources "$T/res" configure
-  expect_text "$T/err" "[INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
+  expect_msgs "$T/err" "[INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
 [OK] xen: configure: 1 guest: 0 created, 0 updated, 1 unchanged, 0 retired; saved resources unchanged"
 }
 
@@ -163,7 +164,7 @@ t_autostart_links_of_managed_guests_are_removed() {
   ln -s /etc/xen/other.cfg "$ROOT/etc/xen/auto/pe2900x1.cfg"
   xen --profile "$SEED" configure
   expect_rc 0
-  expect_text "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+  expect_msgs "$T/err" "[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
 [WARNING] xen: guest 'pe2900x1': /etc/xen/auto/pe2900x1.cfg links to /etc/xen/other.cfg: xendomains will start this guest too; left alone
 [INFO] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg created
 [INFO] xen: guest 'testVMxen': autostart link /etc/xen/auto/testVMxen.cfg removed (the component boots its guests itself)

@@ -52,7 +52,7 @@ t_hostile_values_in_every_string_resource() {
   for res in $(string_resources); do
     while IFS= read -r val; do
       n=$((n + 1))
-      r=$T/r$n; mkdir -p "$r/usr/lib/lcfg/conf/xen"; cp "$TOP"/templates/*.tmpl "$r/usr/lib/lcfg/conf/xen/"
+      r=$T/r$n; mkdir -p "$r/usr/lib/lcfg/conf/xen" "$r/var/lib/xen/images"; cp "$TOP"/templates/*.tmpl "$r/usr/lib/lcfg/conf/xen/"
       grep -v "^xen.$res=" "$T/base" >"$T/res"; printf 'xen.%s=%s\n' "$res" "$val" >>"$T/res"
       rc=0; "$XEN" --root "$r" --resources "$T/res" configure >/dev/null 2>"$T/err" || rc=$?
       if [ $rc -ne 0 ]; then

@@ -1,0 +1,348 @@
+# 70-disks: guest disks are created when missing and never harmed when
+# present, whatever the profile says and whatever fails half-way.
+
+SEED="$DATA/seed/profile.xml"
+IMG=var/lib/xen/images
+G=1073741824
+
+# A fingerprint of a disk: inode, size, allocated blocks, mtime, and the
+# checksum of its first and last MiB (where the test writes "guest data").
+fingerprint() {
+  size=$(stat -c %s "$1")
+  tail_skip=$(( size > 1048576 ? size / 1048576 - 1 : 0 ))
+  printf '%s %s\n' "$(stat -c '%i %s %b %Y' "$1")" \
+    "$( (dd if="$1" bs=1M count=1 2>/dev/null; dd if="$1" bs=1M skip=$tail_skip count=1 2>/dev/null) | cksum)"
+}
+
+# Write some "guest data" into an image without changing its size.
+scribble() { printf 'precious guest data %s\n' "$2" | dd of="$1" bs=1 seek="${3:-0}" conv=notrunc 2>/dev/null; }
+
+# Resources: the base guest web1 plus extra lines.
+res() {
+  { printf '%s\n' 'xen.virtualmachines=web1' 'xen.uuid_web1=6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a' \
+      'xen.memory_web1=512' 'xen.mac_web1=00:16:3e:00:00:01'
+    for l in "$@"; do printf '%s\n' "$l"; done; } >"$T/res"
+}
+
+t_seed_images_are_created_sparse() {
+  xen --profile "$SEED" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/disks"
+  expect_text "$T/disks" "[INFO] xen: guest 'pe2900x1': disk /var/lib/xen/images/pe2900x1.img: created (20 GB raw image, sparse)
+[INFO] xen: guest 'pe2900x1': disk /var/lib/xen/images/pe2900x1-2.img: created (4 GB raw image, sparse)
+[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen.img: created (12 GB raw image, sparse)
+[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: created (13 GB raw image, sparse)"
+  expect_last "$T/err" "[OK] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; disks: 4 created, 0 present, 0 of another size, 0 refused; saved resources created"
+  stat -c '%n %s %a %b' "$ROOT/$IMG"/testVMxen.img "$ROOT/$IMG"/testVMxen2d.img | sed "s|$ROOT/||" >"$T/st"
+  expect_text "$T/st" "var/lib/xen/images/testVMxen.img $((12 * G)) 600 0
+var/lib/xen/images/testVMxen2d.img $((13 * G)) 600 0"
+  sed -E 's/ [0-9]+$/ TIME/' "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
+  expect_text "$T/prov" "# Disks created by the LCFG xen component: path, guest name, guest uuid, time created (seconds since 1970). Kept when guests leave the profile.
+/var/lib/xen/images/pe2900x1.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
+/var/lib/xen/images/pe2900x1-2.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
+/var/lib/xen/images/testVMxen.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME
+/var/lib/xen/images/testVMxen2d.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME"
+}
+
+t_second_configure_leaves_disks_untouched() {
+  xen --profile "$SEED" configure
+  scribble "$ROOT/$IMG/testVMxen.img" one
+  scribble "$ROOT/$IMG/testVMxen2d.img" two $((13 * G - 100))
+  a=$(fingerprint "$ROOT/$IMG/testVMxen.img"); b=$(fingerprint "$ROOT/$IMG/testVMxen2d.img")
+  sleep 1.1
+  xen --profile "$SEED" configure
+  expect_rc 0
+  grep "testVMxen': disk" "$T/err" >"$T/disks"
+  expect_text "$T/disks" "[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen.img: exists (size ok)
+[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: exists (size ok)"
+  [ "$a" = "$(fingerprint "$ROOT/$IMG/testVMxen.img")" ] && [ "$b" = "$(fingerprint "$ROOT/$IMG/testVMxen2d.img")" ] ||
+    { fail "a disk changed"; return 1; }
+}
+
+t_existing_disk_of_another_size_is_reported_and_left_alone() {
+  truncate -s 10G "$ROOT/$IMG/web1.img"; scribble "$ROOT/$IMG/web1.img" x
+  before=$(fingerprint "$ROOT/$IMG/web1.img")
+  res 'xen.disk_web1=20'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[WARNING] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size differs: profile 20 GB, disk 10 GB); left as it is"
+  [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "disk changed"; return 1; }
+  grep -q "size differs" "$ROOT/var/log/lcfg/xen.warn" || { fail "no warn event"; return 1; }
+}
+
+t_profile_that_shrinks_a_disk_changes_nothing() {
+  res 'xen.disk_web1=20'
+  xen --resources "$T/res" configure
+  scribble "$ROOT/$IMG/web1.img" data $((19 * G))
+  before=$(fingerprint "$ROOT/$IMG/web1.img")
+  res 'xen.disk_web1=5'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[WARNING] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size differs: profile 5 GB, disk 20 GB); left as it is"
+  [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "disk changed"; return 1; }
+}
+
+t_symlink_at_the_disk_path_is_not_followed() {
+  printf 'precious\n' >"$T/target"
+  ln -s "$T/target" "$ROOT/$IMG/web1.img"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a symbolic link (not followed)"
+  expect_text "$T/target" "precious"
+  expect_absent "$ROOT/run/lcfg/status/xen"
+}
+
+t_directory_at_the_disk_path_is_refused() {
+  mkdir "$ROOT/$IMG/web1.img"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a directory, not a disk image"
+}
+
+t_image_outside_the_image_directories_is_refused() {
+  mkdir -p "$ROOT/srv/elsewhere"
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/srv/elsewhere'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /srv/elsewhere/web1.img: refused: /srv/elsewhere is outside the image directories (/var/lib/xen/images; see xen.diskroots)"
+  expect_absent "$ROOT/srv/elsewhere/web1.img"
+  # Allowed once it is a root.
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/srv/elsewhere' 'xen.diskroots=/var/lib/xen/images /srv/elsewhere'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_exists "$ROOT/srv/elsewhere/web1.img"
+}
+
+t_symlinked_directory_escaping_the_roots_is_refused() {
+  mkdir -p "$ROOT/etc/secret"
+  ln -s "$ROOT/etc/secret" "$ROOT/$IMG/sub"
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/var/lib/xen/images/sub'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/sub/web1.img: refused: /var/lib/xen/images/sub is outside the image directories (/var/lib/xen/images; see xen.diskroots)"
+  expect_absent "$ROOT/etc/secret/web1.img"
+}
+
+t_missing_image_directory() {
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/var/lib/xen/images/new/dir'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/new/dir/web1.img: refused: directory /var/lib/xen/images/new/dir does not exist (set xen.diskdirs to yes to create it)"
+  expect_absent "$ROOT/$IMG/new"
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/var/lib/xen/images/new/dir' 'xen.diskdirs=yes'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  stat -c '%a' "$ROOT/$IMG/new" "$ROOT/$IMG/new/dir" >"$T/modes"
+  expect_text "$T/modes" "700
+700"
+  expect_exists "$ROOT/$IMG/new/dir/web1.img"
+}
+
+t_one_terabyte_sparse_image() {
+  res 'xen.disk_web1=1024'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  stat -c '%s %b' "$ROOT/$IMG/web1.img" >"$T/st"
+  expect_text "$T/st" "$((1024 * G)) 0"
+}
+
+t_full_allocation_when_asked() {
+  res 'xen.disk_web1=1' 'xen.diskalloc_web1=full'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: created (1 GB raw image, fully allocated)"
+  blocks=$(stat -c %b "$ROOT/$IMG/web1.img")
+  [ "$blocks" -ge $((2 * 1024 * 1024)) ] || { fail "only $blocks blocks allocated"; return 1; }
+}
+
+t_no_space_removes_only_the_partial_image_and_others_proceed() {
+  [ "$(id -u)" = 0 ] || skip "mounting a small filesystem needs root"
+  mkdir -p "$ROOT/srv/small"
+  mount -t tmpfs -o size=1m tmpfs "$ROOT/srv/small" 2>/dev/null || skip "cannot mount a tmpfs here"
+  printf 'keep me\n' >"$ROOT/srv/small/other.img"
+  { printf '%s\n' 'xen.virtualmachines=web1 web2' 'xen.diskroots=/var/lib/xen/images /srv/small' \
+      'xen.uuid_web1=6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a' 'xen.memory_web1=512' 'xen.disk_web1=1' \
+      'xen.diskpath_web1=/srv/small' 'xen.diskalloc_web1=full' \
+      'xen.uuid_web2=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' 'xen.memory_web2=512' 'xen.disk_web2=1'; } >"$T/res"
+  rc=0; xen --resources "$T/res" configure || rc=$?
+  ls -A "$ROOT/srv/small" >"$T/left"; cat "$ROOT/srv/small/other.img" >"$T/other"
+  umount "$ROOT/srv/small"
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /srv/small/web1.img: cannot allocate it: No space left on device (the partial file was removed)
+[INFO] xen: guest 'web2': disk /var/lib/xen/images/web2.img: created (1 GB raw image, sparse)"
+  expect_text "$T/left" "other.img"
+  expect_text "$T/other" "keep me"
+  expect_exists "$ROOT/$IMG/web2.img"
+  expect_last "$T/err" "[FAIL] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; disks: 1 created, 0 present, 0 of another size, 0 refused; 1 disk or file failed, so the saved resources are left as they were"
+}
+
+t_read_only_directory() {
+  [ "$(id -u)" = 0 ] || skip "mounting a read-only filesystem needs root"
+  mkdir -p "$ROOT/srv/ro"
+  mount -t tmpfs -o size=1m,ro tmpfs "$ROOT/srv/ro" 2>/dev/null || skip "cannot mount a tmpfs here"
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/srv/ro' 'xen.diskroots=/srv/ro'
+  rc=0; xen --resources "$T/res" configure || rc=$?
+  umount "$ROOT/srv/ro"
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /srv/ro/web1.img: cannot create it: Read-only file system"
+}
+
+t_guest_leaving_the_profile_keeps_its_disks() {
+  xen --profile "$SEED" configure
+  scribble "$ROOT/$IMG/pe2900x1.img" data
+  a=$(fingerprint "$ROOT/$IMG/pe2900x1.img"); b=$(fingerprint "$ROOT/$IMG/pe2900x1-2.img")
+  grep -v '_pe2900x1=' "$DATA/seed/resources" | sed 's/^xen.virtualmachines=.*/xen.virtualmachines=testVMxen/' >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  [ "$a" = "$(fingerprint "$ROOT/$IMG/pe2900x1.img")" ] && [ "$b" = "$(fingerprint "$ROOT/$IMG/pe2900x1-2.img")" ] ||
+    { fail "a disk of the departed guest changed"; return 1; }
+}
+
+t_disk_created_for_another_guest_is_not_handed_over() {
+  res 'xen.disk_web1=2'
+  xen --resources "$T/res" configure
+  # web1 leaves; a new guest (other uuid) named web1 again wants the image.
+  { printf '%s\n' 'xen.virtualmachines=web1' 'xen.uuid_web1=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' \
+      'xen.memory_web1=512' 'xen.disk_web1=2'; } >"$T/res2"
+  before=$(fingerprint "$ROOT/$IMG/web1.img")
+  xen --resources "$T/res2" configure
+  expect_rc 1
+  grep "': disk " "$T/err" | sed -E 's/on [0-9]{4}-[0-9]{2}-[0-9]{2}/on DATE/' >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it was created for guest web1 (6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a) on DATE; set diskreuse_web1 to yes to use it"
+  echo 'xen.diskreuse_web1=yes' >>"$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
+  [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "disk changed"; return 1; }
+}
+
+t_dry_run_creates_no_disk() {
+  xen --dry-run --profile "$SEED" configure
+  expect_rc 0
+  grep "testVMxen': disk" "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen.img: would be created (12 GB raw image, sparse)
+[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: would be created (13 GB raw image, sparse)"
+  ls -A "$ROOT/$IMG" >"$T/ls"
+  expect_text "$T/ls" ""
+}
+
+t_physical_disk_is_checked_never_written() {
+  res 'xen.disktype_web1=physical' 'xen.diskdev_web1=/dev/xvdz'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/xvdz: refused: the device does not exist (No such file or directory)"
+  mkdir -p "$ROOT/dev"; printf 'not a device\n' >"$ROOT/dev/xvdz"
+  xen --resources "$T/res" configure
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/xvdz: refused: it is not a block device"
+  expect_text "$ROOT/dev/xvdz" "not a device"
+  [ "$(id -u)" = 0 ] || skip "creating a block device node needs root"
+  rm "$ROOT/dev/xvdz"; mknod "$ROOT/dev/xvdz" b 7 200
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /dev/xvdz: exists (block device; never written by the component)"
+}
+
+install_fake_lvm() {
+  mkdir -p "$ROOT/sbin" "$ROOT/var/fake-lvm/vg0"
+  cp "$TOP/tests/tools/fake-lvm" "$ROOT/sbin/lvs"
+  cp "$TOP/tests/tools/fake-lvm" "$ROOT/sbin/lvcreate"
+}
+
+t_lvm_volume_created_only_when_absent() {
+  install_fake_lvm
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=8'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /dev/vg0/web1: created (8 GB LVM volume, new volume)"
+  xen --resources "$T/res" configure
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /dev/vg0/web1: exists (size ok)"
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=16'
+  xen --resources "$T/res" configure
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[WARNING] xen: guest 'web1': disk /dev/vg0/web1: exists (size differs: profile 16 GB, disk 8 GB); left as it is"
+  # Exactly these programs ran, with exactly these arguments.
+  expect_text "$ROOT/var/fake-lvm/log" "lvs --noheadings --nosuffix --units b -o lv_size vg0/web1
+lvcreate --yes --name web1 --size 8g vg0
+lvs --noheadings --nosuffix --units b -o lv_size vg0/web1
+lvs --noheadings --nosuffix --units b -o lv_size vg0/web1"
+}
+
+t_lvm_missing_volume_group_is_refused() {
+  install_fake_lvm
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vgnone' 'xen.disk_web1=8'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/vgnone/web1: refused: lvs vgnone/web1: exited 5: Volume group \"vgnone\" not found"
+}
+
+t_qcow2_with_qemu_img() {
+  [ -x /usr/bin/qemu-img ] || skip "qemu-img is not installed (apt-get install qemu-utils)"
+  mkdir -p "$ROOT/usr/bin"; ln -s /usr/bin/qemu-img "$ROOT/usr/bin/qemu-img"
+  res 'xen.disk_web1=3' 'xen.diskformat_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: created (3 GB qcow2 image, sparse)"
+  qemu-img info --output=json "$ROOT/$IMG/web1.img" | jq -r '"\(.format) \(."virtual-size")"' >"$T/info"
+  expect_text "$T/info" "qcow2 $((3 * G))"
+  ls -A "$ROOT/$IMG" >"$T/ls"
+  expect_text "$T/ls" "web1.img"
+  before=$(fingerprint "$ROOT/$IMG/web1.img")
+  xen --resources "$T/res" configure
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
+  [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "qcow2 changed"; return 1; }
+}
+
+t_qcow2_never_replaces_a_file_that_appears_meanwhile() {
+  # A stand-in qemu-img that, like a racing writer, puts a file at the
+  # final path while it runs; the component must not move over it.
+  mkdir -p "$ROOT/usr/bin"
+  cat >"$ROOT/usr/bin/qemu-img" <<SH
+#!/bin/sh
+echo "\$*" >>"$T/qemu-img.log"
+for a; do last2=\$last1; last1=\$a; done
+printf 'QFI\n' >"\$last2"
+printf 'precious\n' >"$ROOT/$IMG/web1.img"
+SH
+  chmod +x "$ROOT/usr/bin/qemu-img"
+  res 'xen.disk_web1=3' 'xen.diskformat_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: it appeared while the component was working: left alone"
+  expect_text "$ROOT/$IMG/web1.img" "precious"
+  ls -A "$ROOT/$IMG" >"$T/ls"
+  expect_text "$T/ls" "web1.img"
+  sed -E 's/\.web1\.img\.[A-Za-z0-9]{6}/.web1.img.XXXXXX/' "$T/qemu-img.log" >"$T/argv"
+  expect_text "$T/argv" "create -q -f qcow2 -o preallocation=off $ROOT/$IMG/.web1.img.XXXXXX 3G"
+}
+
+t_status_file_not_saved_when_a_disk_is_refused() {
+  xen --profile "$SEED" configure
+  cp "$ROOT/run/lcfg/status/xen" "$T/saved"
+  rm "$ROOT/$IMG/testVMxen2d.img"; mkdir "$ROOT/$IMG/testVMxen2d.img"
+  sed 's/<memory>1024</<memory>768</' "$SEED" >"$T/p.xml"
+  xen --profile "$T/p.xml" configure
+  expect_rc 1
+  cmp -s "$T/saved" "$ROOT/run/lcfg/status/xen" || { fail "status file changed"; return 1; }
+}
