@@ -4,6 +4,7 @@
 #   make check      install missing build/test packages, run every test,
 #                   also under ASan/UBSan, plus a valgrind leak check
 #   make demo       run the component on the seed profile in a sandbox root
+#   make bench      benchmarks (never part of check)
 #   make install DESTDIR=...   install with the LCFG layout
 #
 # Missing system packages are installed by scripts/install-deps (apt-get or
@@ -91,6 +92,10 @@ check: deps
 
 demo: deps $(B)/xen
 	scripts/demo $(B)/xen
+
+# Benchmarks: never part of make check's pass/fail. Results: bench/README.md.
+bench: $(B)/xen
+	bench/disks.sh $(B)/xen
 
 install: $(B)/xen
 	install -d $(DESTDIR)$(LCFGCOMP) $(DESTDIR)$(LCFGDEFS)/client \

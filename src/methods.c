@@ -336,22 +336,49 @@ out:
     return rc;
 }
 
-static void print_disk(FILE *out, const struct disk *d)
+/* One disk of the saved configuration, with what exists now. */
+static void print_disk(FILE *out, const struct disk *d, const struct disk_item *it)
 {
+    char *size = disks_size_str(d->size_gb * GIB);
     switch (d->type) {
     case DISK_NONE:
+        free(size);
         return;
     case DISK_IMAGE:
-        fprintf(out, "  disk      image %llu GB %s (%s)\n", d->size_gb, d->path,
-                d->format == FORMAT_QCOW2 ? "qcow2" : "raw");
-        return;
+        fprintf(out, "  disk      %s %s image %s\n", d->path, d->format == FORMAT_QCOW2 ? "qcow2" : "raw",
+                size);
+        break;
     case DISK_PHYSICAL:
-        fprintf(out, "  disk      physical %s\n", d->path);
-        return;
+        fprintf(out, "  disk      %s physical\n", d->path);
+        break;
     case DISK_LVM:
-        fprintf(out, "  disk      lvm %llu GB %s\n", d->size_gb, d->path);
-        return;
+        fprintf(out, "  disk      %s LVM volume %s\n", d->path, size);
+        break;
     }
+    free(size);
+    if (!it)
+        return;
+    char *have = disks_size_str(it->have);
+    switch (it->action) {
+    case DK_CREATE:
+        fprintf(out, "            missing (configure creates it)\n");
+        break;
+    case DK_OK:
+        fprintf(out, "            present, size ok\n");
+        break;
+    case DK_DIFFERS:
+        fprintf(out, "            present, size differs: %s\n", have);
+        break;
+    case DK_DEVICE:
+        fprintf(out, "            present (block device)\n");
+        break;
+    case DK_REFUSED:
+        fprintf(out, "            refused: %s\n", it->note);
+        break;
+    }
+    if (it->owner)
+        fprintf(out, "            created for %s\n", it->owner);
+    free(have);
 }
 
 static int m_status(struct ctx *c, int argc, char **argv)
@@ -365,6 +392,12 @@ static int m_status(struct ctx *c, int argc, char **argv)
     if (!h)
         return 1;
     FILE *out = stdout;
+    struct disk_plan dplan = { 0 };
+    char *err = NULL;
+    if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
+        msg_warn("status: cannot look at the disks: %s", err);
+        free(err);
+    }
     fprintf(out, "Configured guests: %zu\n", h->nguests);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
@@ -374,8 +407,13 @@ static int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  type      %s\n", guest_type_name(g->type));
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
-        print_disk(out, &g->disks[0]);
-        print_disk(out, &g->disks[1]);
+        for (int k = 0; k < 2; k++) {
+            const struct disk_item *it = NULL;
+            for (size_t j = 0; j < dplan.n; j++)
+                if (dplan.v[j].g == g && dplan.v[j].index == k)
+                    it = &dplan.v[j];
+            print_disk(out, &g->disks[k], it);
+        }
         if (!str_empty(g->res[GF_cdpath]))
             fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
         for (int n = 0; n < 2; n++) {
@@ -386,6 +424,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
                         nic->script);
         }
     }
+    disks_plan_free(&dplan);
     host_free(h);
     return 0;
 }

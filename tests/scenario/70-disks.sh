@@ -346,3 +346,24 @@ t_status_file_not_saved_when_a_disk_is_refused() {
   expect_rc 1
   cmp -s "$T/saved" "$ROOT/run/lcfg/status/xen" || { fail "status file changed"; return 1; }
 }
+
+t_lvm_with_the_real_tools_on_a_loop_device() {
+  [ "$(id -u)" = 0 ] || skip "real LVM needs root"
+  [ -x /sbin/lvcreate ] || skip "lvm2 is not installed"
+  grep -q device-mapper /proc/misc 2>/dev/null || skip "device-mapper is not available in this kernel (lvcreate cannot work here; the stand-in LVM tests cover the argv)"
+  truncate -s 64M "$T/pv.img"
+  loop=$(losetup -f --show "$T/pv.img") || skip "no loop device available"
+  vg=lcfgxentest$$
+  cleanup() { vgremove -f -q "$vg" >/dev/null 2>&1; pvremove -q "$loop" >/dev/null 2>&1; losetup -d "$loop"; }
+  if ! pvcreate -q "$loop" >/dev/null 2>&1 || ! vgcreate -q "$vg" "$loop" >/dev/null 2>&1; then
+    cleanup; skip "cannot create a volume group on $loop"
+  fi
+  mkdir -p "$ROOT/sbin"; ln -s /sbin/lvs "$ROOT/sbin/lvs"; ln -s /sbin/lvcreate "$ROOT/sbin/lvcreate"
+  res 'xen.disktype_web1=lvm' "xen.diskvg_web1=$vg" 'xen.disk_web1=1'
+  rc=0; xen --resources "$T/res" configure || rc=$?
+  size=$(lvs --noheadings --nosuffix --units b -o lv_size "$vg/web1" 2>/dev/null | tr -d ' ')
+  xen --resources "$T/res" configure; rc2=$RC
+  cleanup
+  [ $rc -eq 0 ] && [ $rc2 -eq 0 ] || { fail "configure failed"; return 1; }
+  [ "$size" = $G ] || { fail "volume size $size"; return 1; }
+}
