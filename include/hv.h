@@ -1,0 +1,75 @@
+/* hv.h: the hypervisor, behind one small interface with two backends:
+ * "xen" (libxenctrl + libxenstore to observe and ask, xl for what needs
+ * the toolstack) and "sim" (a simulated hypervisor with Xen's semantics,
+ * its state kept under the root, for tests and the demo). */
+#ifndef LCFGXEN_HV_H
+#define LCFGXEN_HV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum dom_state {
+    DOM_RUNNING,  /* running or blocked: alive */
+    DOM_PAUSED,
+    DOM_SHUTDOWN, /* shut down (reason in shutdown_reason), not yet destroyed */
+    DOM_CRASHED,
+    DOM_DYING,
+};
+
+/* Xen's SHUTDOWN_* reasons (xen/sched.h). */
+enum { HV_SHUTDOWN_POWEROFF = 0, HV_SHUTDOWN_REBOOT = 1, HV_SHUTDOWN_SUSPEND = 2,
+       HV_SHUTDOWN_CRASH = 3 };
+
+struct hv_domain {
+    unsigned domid;
+    char name[65];           /* from xenstore /local/domain/<id>/name ("" if unknown) */
+    char uuid[37];           /* lower-case 8-4-4-4-12 */
+    enum dom_state state;
+    int shutdown_reason;     /* HV_SHUTDOWN_*, when state is DOM_SHUTDOWN */
+    unsigned long long mem_kb;    /* current allocation */
+    unsigned long long target_kb; /* balloon target (memory/target) */
+    unsigned long long max_kb;    /* maxmem cap */
+    unsigned vcpus;          /* online */
+    unsigned max_vcpus;
+    double cpu_seconds;
+    long long start_time;    /* seconds since 1970, 0 when unknown */
+};
+
+struct hv;
+
+struct hv_ops {
+    const char *name; /* "xen" or "sim" */
+    /* Every domain, dom0 included, sorted by domid. *ret: caller frees. */
+    int (*list)(struct hv *hv, struct hv_domain **ret, size_t *n, char **err);
+    /* Create and unpause a domain from a config file (path: as the host
+     * sees it; rpath: under the root), like "xl create -q -f path". */
+    int (*create)(struct hv *hv, const char *path, const char *rpath, char **err);
+    /* Ask the guest to power off (PV control/shutdown = "poweroff"). */
+    int (*shutdown)(struct hv *hv, unsigned domid, char **err);
+    /* Ask the guest to reboot. */
+    int (*reboot)(struct hv *hv, unsigned domid, char **err);
+    /* Destroy at once ("xl destroy"). */
+    int (*destroy)(struct hv *hv, unsigned domid, char **err);
+    /* Set the balloon target, in KiB ("xl mem-set"); capped by max_kb. */
+    int (*set_memory)(struct hv *hv, unsigned domid, unsigned long long kb, char **err);
+    /* Set the online vcpus ("xl vcpu-set"); capped by max_vcpus. */
+    int (*set_vcpus)(struct hv *hv, unsigned domid, unsigned n, char **err);
+    /* Wait until a domain may have changed state (xenstore @releaseDomain)
+     * or timeout_ms passes. Returns 0 (something happened), 1 (timeout),
+     * -1 (error). */
+    int (*wait)(struct hv *hv, unsigned timeout_ms, char **err);
+    void (*close)(struct hv *hv);
+};
+
+struct hv {
+    const struct hv_ops *ops;
+    void *priv;
+};
+
+/* Open a backend: "xen", "sim", or NULL to choose (xen on a running dom0,
+ * sim otherwise). root: the --root prefix; xl: the xl program (host
+ * resource). Returns 0, or -1 with *err (e.g. "this host is not a
+ * running Xen dom0 (/sys/hypervisor/type is not xen)"). */
+int hv_open(const char *which, const char *root, const char *xl, struct hv **ret, char **err);
+
+#endif

@@ -1,0 +1,56 @@
+/* hv.c: choose a hypervisor backend (see hv.h). The backends themselves
+ * are hv_xen.c (the real one) and hv_sim.c (the simulator). */
+#include "hv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "hv_impl.h"
+#include "util.h"
+
+/* The whole of root + path, with leading and trailing white space removed,
+ * or NULL when it cannot be read. Caller frees. */
+static char *read_trimmed(const char *root, const char *path)
+{
+    char *p = root_path(root, path);
+    char *text = NULL;
+    int rc = fs_read_file(p, &text, NULL, NULL);
+    free(p);
+    if (rc < 0)
+        return NULL;
+    size_t n = strlen(text);
+    while (n > 0 && strchr(" \t\r\n", text[n - 1]))
+        text[--n] = '\0';
+    size_t skip = strspn(text, " \t\r\n");
+    memmove(text, text + skip, n - skip + 1);
+    return text;
+}
+
+bool hv_is_dom0(const char *root)
+{
+    /* Both are needed: a domU of a Xen host also has type "xen", but only
+     * the control domain has control_d among its capabilities. */
+    char *type = read_trimmed(root, "/sys/hypervisor/type");
+    bool xen = type && !strcmp(type, "xen");
+    free(type);
+    if (!xen)
+        return false;
+    char *caps = read_trimmed(root, "/proc/xen/capabilities");
+    bool control = caps && strstr(caps, "control_d");
+    free(caps);
+    return control;
+}
+
+int hv_open(const char *which, const char *root, const char *xl, struct hv **ret, char **err)
+{
+    *ret = NULL;
+    if (!which)
+        which = hv_is_dom0(root) ? "xen" : "sim";
+    if (!strcmp(which, "sim"))
+        return hv_sim_open(root, ret, err);
+    if (!strcmp(which, "xen"))
+        return hv_xen_open(root, xl, ret, err);
+    set_error(err, "unknown hypervisor backend '%s' (sim or xen)", which);
+    return -1;
+}

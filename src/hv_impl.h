@@ -1,0 +1,18 @@
+/* hv_impl.h: between hv.c (which chooses) and the backends. Not public. */
+#ifndef LCFGXEN_HV_IMPL_H
+#define LCFGXEN_HV_IMPL_H
+
+#include "hv.h"
+
+/* The simulated hypervisor; state under root (see hv_sim.c). */
+int hv_sim_open(const char *root, struct hv **ret, char **err);
+
+/* The real one: libxenctrl/libxenstore handles and the xl program (an
+ * absolute path, taken under root). Fails with a clear message off dom0. */
+int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err);
+
+/* Is this (root + /sys/hypervisor/type == "xen" and
+ * /proc/xen/capabilities has control_d) a running dom0? */
+bool hv_is_dom0(const char *root);
+
+#endif

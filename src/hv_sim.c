@@ -1,0 +1,1176 @@
+/* hv_sim.c: a simulated hypervisor with Xen's semantics, in the spirit of
+ * libvirt's test driver, for the tests and the demo.
+ *
+ * Its state lives under the root, in root/var/lib/lcfg/xen/sim (created
+ * 0755 on open), so that it survives between runs of the component: each
+ * process opens it, acts and closes. Every operation takes the simulator's
+ * own lock (flock on "lock" in that directory: status may list, and so
+ * apply due events, while configure changes things), re-reads the files,
+ * applies the events that have come due, acts, and writes the state back
+ * atomically (write to a temporary, rename) when it changed.
+ *
+ * The state file "domains" (written by the simulator only):
+ *
+ *   # comment lines, blank lines
+ *   next_domid N
+ *   DOMID NAME UUID STATE REASON MEM_KB TARGET_KB MAX_KB VCPUS MAX_VCPUS
+ *       START_MS EVENT REQUESTED_MS DUE_MS          (one line in the file)
+ *
+ *   one line per domain, in domid order, fields separated by blanks:
+ *   STATE   running, paused, shutdown, crashed or dying
+ *   REASON  poweroff, reboot, suspend or crash (the shutdown reason of a
+ *           shut down or crashed domain), "-" otherwise
+ *   START_MS, REQUESTED_MS, DUE_MS: milliseconds since 1970 (CLOCK_REALTIME,
+ *           so that times mean the same in every process)
+ *   EVENT   the pending request: none, shutdown or reboot. REQUESTED_MS is
+ *           when it was asked for, DUE_MS when the guest completes it, or
+ *           "never" when it ignores it; both "-" for none.
+ *
+ * Domain-0 (domid 0, uuid 00000000-0000-0000-0000-000000000000, 4 GiB,
+ * 2 vcpus) always exists and cannot be touched. Domids are given out from 1
+ * upwards and never reused within the state (next_domid). A completed
+ * shutdown removes the domain (xl's on_poweroff=destroy); a completed
+ * reboot removes it and creates it again, with the same name, uuid and
+ * (current) memory and vcpu settings, under a new domid, as Xen does.
+ *
+ * The control file "control" (the test API: written by tests, never by the
+ * simulator; read at the start of every operation; absent means defaults):
+ *
+ *   # comment lines, blank lines
+ *   GUEST key=value ...
+ *   * key=value ...
+ *
+ *   GUEST is a guest name; "*" sets the default for every guest (a guest's
+ *   own line wins) and holds the global keys. Later lines override earlier
+ *   ones. Keys:
+ *   shutdown_ms=N      how long the guest takes to complete a shutdown or
+ *                      reboot request (default 200)
+ *   ignore_shutdown=1  the guest never answers shutdown or reboot requests
+ *   fail_create=1      create fails ("xl create: simulated failure for
+ *                      GUEST") and leaves nothing behind
+ *   crash=1            the guest crashes right after it is created (and
+ *                      after each reboot): state crashed, reason crash; it
+ *                      stays listed until destroyed (on_crash=preserve)
+ *   hv_fail=OP,...     ("*" line only) these operations fail with
+ *                      "simulated hypervisor failure" and change nothing:
+ *                      list create shutdown reboot destroy set_memory
+ *                      set_vcpus wait
+ *   The 0/1 keys also take 0, to override a "*" line.
+ *
+ * A request is judged against the control file when it is made: changing
+ * shutdown_ms or ignore_shutdown later does not affect a pending event.
+ * wait() sleeps until the earliest pending event or the timeout; it does
+ * not notice changes made by other processes in the meantime.
+ */
+#include "hv_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fsutil.h"
+#include "util.h"
+
+#define SIM_DIR "/var/lib/lcfg/xen/sim"
+#define DOM0_NAME "Domain-0"
+#define DOM0_UUID "00000000-0000-0000-0000-000000000000"
+#define DOM0_KB (4ULL * 1024 * 1024)
+#define DOM0_VCPUS 2u
+#define DEFAULT_SHUTDOWN_MS 200
+#define MAX_SHUTDOWN_MS (24LL * 3600 * 1000)
+/* Xen's DOMID_FIRST_RESERVED: ordinary domids stay below it. */
+#define DOMID_LIMIT 0x7FF0u
+/* Sanity limits for a guest configuration. */
+#define MAX_VCPUS 4096u
+#define MAX_MEMORY_MB (1ULL << 30) /* 1 PiB */
+#define NEVER (-1LL)               /* the due time of an ignored request */
+
+enum ev_kind { EV_NONE, EV_SHUTDOWN, EV_REBOOT };
+static const char *const ev_names[] = { "none", "shutdown", "reboot" };
+
+static const char *const state_names[] = {
+    [DOM_RUNNING] = "running", [DOM_PAUSED] = "paused", [DOM_SHUTDOWN] = "shutdown",
+    [DOM_CRASHED] = "crashed", [DOM_DYING] = "dying",
+};
+
+static const char *const reason_names[] = {
+    [HV_SHUTDOWN_POWEROFF] = "poweroff", [HV_SHUTDOWN_REBOOT] = "reboot",
+    [HV_SHUTDOWN_SUSPEND] = "suspend", [HV_SHUTDOWN_CRASH] = "crash",
+};
+
+/* The operations, for hv_fail. */
+enum sim_op { OP_LIST, OP_CREATE, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY, OP_SET_MEMORY,
+              OP_SET_VCPUS, OP_WAIT, OP_COUNT };
+static const char *const op_names[OP_COUNT] = {
+    "list", "create", "shutdown", "reboot", "destroy", "set_memory", "set_vcpus", "wait",
+};
+
+struct sim_dom {
+    struct hv_domain d; /* d.start_time unused here: start_ms is kept */
+    long long start_ms;
+    enum ev_kind ev;
+    long long ev_requested;
+    long long ev_due; /* NEVER when the guest ignores the request */
+};
+
+/* One line of the control file; -1 means "not set on this line". */
+struct ctl_entry {
+    char *name; /* a guest name or "*" */
+    long long shutdown_ms;
+    int ignore_shutdown, fail_create, crash;
+};
+
+/* What the control file says about one guest. */
+struct guest_ctl {
+    long long shutdown_ms;
+    bool ignore_shutdown, fail_create, crash;
+};
+
+struct sim {
+    char *dir, *state_path, *control_path, *lock_path;
+    int lock_fd;
+    /* The state, as read at the start of the current operation. */
+    unsigned next_domid;
+    struct sim_dom *doms;
+    size_t n, cap;
+    bool dirty;      /* changed since it was read */
+    size_t applied;  /* events applied by the current operation */
+    /* The control file. */
+    struct ctl_entry *ctl;
+    size_t nctl;
+    unsigned hv_fail; /* bit per enum sim_op */
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long long ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Split line (in place) into blank-separated fields; returns their number,
+ * which may exceed max (then only max are stored). */
+static size_t split_fields(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+        if (n < max)
+            f[n] = t;
+        n++;
+    }
+    return n;
+}
+
+static int name_index(const char *const *names, size_t count, const char *s)
+{
+    for (size_t i = 0; i < count; i++)
+        if (names[i] && !strcmp(names[i], s))
+            return (int)i;
+    return -1;
+}
+
+/* ---- the lock ---- */
+
+static int sim_lock(struct sim *s, char **err)
+{
+    while (flock(s->lock_fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            set_error(err, "cannot lock %s: %s", s->lock_path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void sim_unlock(struct sim *s)
+{
+    (void)flock(s->lock_fd, LOCK_UN);
+}
+
+/* ---- the control file ---- */
+
+static void control_clear(struct sim *s)
+{
+    for (size_t i = 0; i < s->nctl; i++)
+        free(s->ctl[i].name);
+    free(s->ctl);
+    s->ctl = NULL;
+    s->nctl = 0;
+    s->hv_fail = 0;
+}
+
+static int parse_flag(const char *v, int *ret)
+{
+    if (strcmp(v, "0") && strcmp(v, "1"))
+        return -1;
+    *ret = v[0] == '1';
+    return 0;
+}
+
+/* One "key=value" of a control line into e (and s->hv_fail). Returns NULL,
+ * or what is wrong. */
+static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
+{
+    char *eq = strchr(kv, '=');
+    if (!eq)
+        return "expected key=value";
+    *eq = '\0';
+    const char *k = kv;
+    char *v = eq + 1;
+    unsigned long long u;
+    if (!strcmp(k, "shutdown_ms")) {
+        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
+            return "shutdown_ms must be a number of milliseconds (at most a day)";
+        e->shutdown_ms = (long long)u;
+    } else if (!strcmp(k, "ignore_shutdown")) {
+        if (parse_flag(v, &e->ignore_shutdown) < 0)
+            return "ignore_shutdown must be 0 or 1";
+    } else if (!strcmp(k, "fail_create")) {
+        if (parse_flag(v, &e->fail_create) < 0)
+            return "fail_create must be 0 or 1";
+    } else if (!strcmp(k, "crash")) {
+        if (parse_flag(v, &e->crash) < 0)
+            return "crash must be 0 or 1";
+    } else if (!strcmp(k, "hv_fail")) {
+        if (strcmp(e->name, "*"))
+            return "hv_fail belongs on the \"*\" line";
+        char *save = NULL;
+        for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
+            int i = name_index(op_names, OP_COUNT, op);
+            if (i < 0)
+                return "hv_fail: unknown operation";
+            s->hv_fail |= 1u << i;
+        }
+    } else {
+        return "unknown key";
+    }
+    return NULL;
+}
+
+/* Read the control file again: tests may change it between operations. */
+static int load_control(struct sim *s, char **err)
+{
+    control_clear(s);
+    char *text = NULL, *rerr = NULL;
+    if (fs_read_file(s->control_path, &text, NULL, &rerr) < 0) {
+        int rc = errno == ENOENT ? 0 : -1;
+        if (rc < 0)
+            set_error(err, "%s", rerr);
+        free(rerr);
+        return rc;
+    }
+    size_t lineno = 0;
+    int rc = 0;
+    /* strtok_r skips empty lines, so count them by hand. */
+    for (char *line = text, *next; line && rc == 0; line = next) {
+        lineno++;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *f[64];
+        size_t nf = split_fields(line, f, ARRAY_SIZE(f));
+        if (nf == 0)
+            continue;
+        if (nf > ARRAY_SIZE(f)) {
+            set_error(err, "%s:%zu: too many settings", s->control_path, lineno);
+            rc = -1;
+            break;
+        }
+        if (strcmp(f[0], "*") && !check_guest_name(f[0])) {
+            set_error(err, "%s:%zu: '%s' is neither a guest name nor *", s->control_path,
+                      lineno, f[0]);
+            rc = -1;
+            break;
+        }
+        s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
+        struct ctl_entry *e = &s->ctl[s->nctl++];
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1 };
+        for (size_t i = 1; i < nf; i++) {
+            char *kv = xstrdup(f[i]);
+            const char *why = control_setting(s, e, kv);
+            if (why) {
+                set_error(err, "%s:%zu: %s: %s", s->control_path, lineno, f[i], why);
+                rc = -1;
+            }
+            free(kv);
+            if (rc < 0)
+                break;
+        }
+    }
+    free(text);
+    if (rc < 0)
+        control_clear(s);
+    return rc;
+}
+
+static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
+{
+    if (e->shutdown_ms >= 0)
+        g->shutdown_ms = e->shutdown_ms;
+    if (e->ignore_shutdown >= 0)
+        g->ignore_shutdown = e->ignore_shutdown;
+    if (e->fail_create >= 0)
+        g->fail_create = e->fail_create;
+    if (e->crash >= 0)
+        g->crash = e->crash;
+}
+
+static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
+{
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, false, false, false };
+    /* "*" first, so that a guest's own lines win wherever they are. */
+    for (size_t i = 0; i < s->nctl; i++)
+        if (!strcmp(s->ctl[i].name, "*"))
+            merge_ctl(&g, &s->ctl[i]);
+    for (size_t i = 0; i < s->nctl; i++)
+        if (!strcmp(s->ctl[i].name, name))
+            merge_ctl(&g, &s->ctl[i]);
+    return g;
+}
+
+/* ---- the state file ---- */
+
+static struct sim_dom *add_dom(struct sim *s)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->doms = xrealloc(s->doms, s->cap * sizeof(*s->doms));
+    }
+    struct sim_dom *d = &s->doms[s->n++];
+    memset(d, 0, sizeof(*d));
+    return d;
+}
+
+static void remove_dom(struct sim *s, size_t i)
+{
+    memmove(&s->doms[i], &s->doms[i + 1], (s->n - i - 1) * sizeof(*s->doms));
+    s->n--;
+    s->dirty = true;
+}
+
+static struct sim_dom *find_dom(struct sim *s, unsigned domid)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->doms[i].d.domid == domid)
+            return &s->doms[i];
+    return NULL;
+}
+
+static void add_dom0(struct sim *s, long long now)
+{
+    struct sim_dom *d = add_dom(s);
+    d->d.domid = 0;
+    strcpy(d->d.name, DOM0_NAME);
+    strcpy(d->d.uuid, DOM0_UUID);
+    d->d.state = DOM_RUNNING;
+    d->d.mem_kb = d->d.target_kb = d->d.max_kb = DOM0_KB;
+    d->d.vcpus = d->d.max_vcpus = DOM0_VCPUS;
+    d->start_ms = now;
+    s->dirty = true;
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+    unsigned x = ((const struct sim_dom *)a)->d.domid, y = ((const struct sim_dom *)b)->d.domid;
+    return (x > y) - (x < y);
+}
+
+/* A time field: milliseconds, "-" (*ret = 0) or, when allowed, "never". */
+static bool parse_time(const char *v, bool never_ok, long long *ret)
+{
+    unsigned long long u;
+    if (!strcmp(v, "-")) {
+        *ret = 0;
+        return true;
+    }
+    if (never_ok && !strcmp(v, "never")) {
+        *ret = NEVER;
+        return true;
+    }
+    if (!parse_u64(v, &u) || u > (unsigned long long)LLONG_MAX)
+        return false;
+    *ret = (long long)u;
+    return true;
+}
+
+static bool parse_num(const char *v, unsigned long long max, unsigned long long *ret)
+{
+    return parse_u64(v, ret) && *ret <= max;
+}
+
+/* One domain line (already split). Returns NULL or what is wrong. */
+static const char *parse_dom_line(struct sim *s, char **f)
+{
+    unsigned long long u[8];
+    if (!parse_num(f[0], DOMID_LIMIT - 1, &u[0]))
+        return "bad domid";
+    if (find_dom(s, (unsigned)u[0]))
+        return "duplicate domid";
+    if (!check_guest_name(f[1]))
+        return "bad name";
+    if (!check_uuid(f[2]))
+        return "bad uuid";
+    int st = name_index(state_names, ARRAY_SIZE(state_names), f[3]);
+    if (st < 0)
+        return "bad state";
+    int reason = strcmp(f[4], "-") ? name_index(reason_names, ARRAY_SIZE(reason_names), f[4]) : 0;
+    if (reason < 0)
+        return "bad shutdown reason";
+    for (int i = 0; i < 3; i++)
+        if (!parse_num(f[5 + i], ULLONG_MAX, &u[1 + i]))
+            return "bad memory size";
+    if (!parse_num(f[8], MAX_VCPUS, &u[4]) || !parse_num(f[9], MAX_VCPUS, &u[5]))
+        return "bad vcpu count";
+    long long start, req, due;
+    if (!parse_time(f[10], false, &start))
+        return "bad start time";
+    int ev = name_index(ev_names, ARRAY_SIZE(ev_names), f[11]);
+    if (ev < 0)
+        return "bad event";
+    if (!parse_time(f[12], false, &req) || !parse_time(f[13], true, &due))
+        return "bad event time";
+
+    struct sim_dom *d = add_dom(s);
+    d->d.domid = (unsigned)u[0];
+    strcpy(d->d.name, f[1]);
+    strcpy(d->d.uuid, f[2]);
+    d->d.state = (enum dom_state)st;
+    d->d.shutdown_reason = reason;
+    d->d.mem_kb = u[1];
+    d->d.target_kb = u[2];
+    d->d.max_kb = u[3];
+    d->d.vcpus = (unsigned)u[4];
+    d->d.max_vcpus = (unsigned)u[5];
+    d->start_ms = start;
+    d->ev = (enum ev_kind)ev;
+    d->ev_requested = ev == EV_NONE ? 0 : req;
+    d->ev_due = ev == EV_NONE ? 0 : due;
+    return NULL;
+}
+
+/* Read the state file again (another process may have changed it); a
+ * missing one is a fresh hypervisor with only Domain-0. */
+static int load_state(struct sim *s, char **err)
+{
+    s->n = 0;
+    s->next_domid = 1;
+    s->dirty = false;
+    s->applied = 0;
+    char *text = NULL, *e = NULL;
+    if (fs_read_file(s->state_path, &text, NULL, &e) < 0) {
+        if (errno != ENOENT) {
+            set_error(err, "%s", e);
+            free(e);
+            return -1;
+        }
+        free(e);
+        add_dom0(s, now_ms());
+        return 0;
+    }
+    size_t lineno = 0;
+    const char *why = NULL;
+    for (char *line = text, *next; line; line = next) {
+        lineno++;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (line[0] == '#')
+            continue;
+        char *f[14];
+        size_t nf = split_fields(line, f, ARRAY_SIZE(f));
+        unsigned long long u;
+        if (nf == 0)
+            continue;
+        if (!strcmp(f[0], "next_domid")) {
+            if (nf != 2 || !parse_num(f[1], DOMID_LIMIT, &u) || u == 0)
+                why = "bad next_domid";
+            else
+                s->next_domid = (unsigned)u;
+        } else if (nf != ARRAY_SIZE(f)) {
+            why = "expected 14 fields";
+        } else {
+            why = parse_dom_line(s, f);
+        }
+        if (why)
+            break;
+    }
+    free(text);
+    if (why) {
+        set_error(err, "%s:%zu: corrupt simulator state (%s)", s->state_path, lineno, why);
+        s->n = 0;
+        return -1;
+    }
+    qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
+    if (s->n == 0 || s->doms[0].d.domid != 0) {
+        /* Domain-0 always exists, even in a hand-edited state. */
+        add_dom0(s, now_ms());
+        qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
+    }
+    /* Never hand out a domid that is in use. */
+    if (s->doms[s->n - 1].d.domid >= s->next_domid) {
+        s->next_domid = s->doms[s->n - 1].d.domid + 1;
+        s->dirty = true;
+    }
+    return 0;
+}
+
+static void format_time(struct buf *b, long long t)
+{
+    if (t == NEVER)
+        buf_adds(b, " never");
+    else
+        buf_addf(b, " %lld", t);
+}
+
+static int save_state(struct sim *s, char **err)
+{
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "# lcfg-xen simulated hypervisor state (written by the simulator; "
+                 "format: src/hv_sim.c)\n");
+    buf_addf(&b, "next_domid %u\n", s->next_domid);
+    buf_adds(&b, "# domid name uuid state reason mem_kb target_kb max_kb vcpus max_vcpus "
+                 "start_ms event requested_ms due_ms\n");
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sim_dom *d = &s->doms[i];
+        bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
+        buf_addf(&b, "%u %s %s %s %s %llu %llu %llu %u %u %lld %s", d->d.domid, d->d.name,
+                 d->d.uuid, state_names[d->d.state],
+                 down ? reason_names[d->d.shutdown_reason] : "-", d->d.mem_kb, d->d.target_kb,
+                 d->d.max_kb, d->d.vcpus, d->d.max_vcpus, d->start_ms, ev_names[d->ev]);
+        if (d->ev == EV_NONE) {
+            buf_adds(&b, " - -");
+        } else {
+            format_time(&b, d->ev_requested);
+            format_time(&b, d->ev_due);
+        }
+        buf_addc(&b, '\n');
+    }
+    enum fs_change change;
+    int rc = fs_write_atomic(s->state_path, buf_str(&b), b.len, 0644, &change, err);
+    buf_free(&b);
+    if (rc == 0)
+        s->dirty = false;
+    return rc;
+}
+
+/* ---- events ---- */
+
+/* A new domain, as xl create or a reboot makes it. */
+static void start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
+{
+    struct guest_ctl g = guest_ctl(s, tmpl->d.name);
+    struct sim_dom *d = add_dom(s);
+    *d = *tmpl;
+    d->d.domid = s->next_domid++;
+    d->d.state = g.crash ? DOM_CRASHED : DOM_RUNNING;
+    d->d.shutdown_reason = g.crash ? HV_SHUTDOWN_CRASH : 0;
+    d->d.mem_kb = d->d.target_kb;
+    d->d.cpu_seconds = 0.0;
+    d->start_ms = when;
+    d->ev = EV_NONE;
+    d->ev_requested = d->ev_due = 0;
+    s->dirty = true;
+}
+
+/* The index of the domain whose pending event is due first, by now (or at
+ * any time, now < 0); -1 when none is. Ties go to the lower domid. */
+static ssize_t next_event(const struct sim *s, long long now)
+{
+    ssize_t best = -1;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sim_dom *d = &s->doms[i];
+        if (d->ev == EV_NONE || d->ev_due == NEVER || (now >= 0 && d->ev_due > now))
+            continue;
+        if (best < 0 || d->ev_due < s->doms[best].ev_due)
+            best = (ssize_t)i;
+    }
+    return best;
+}
+
+/* Complete every request whose time has come, in time order (which
+ * decides the domids that reboots get). */
+static void apply_due(struct sim *s, long long now)
+{
+    for (ssize_t i; (i = next_event(s, now)) >= 0;) {
+        struct sim_dom old = s->doms[i];
+        remove_dom(s, (size_t)i);
+        /* Out of domids, a rebooting guest is just gone. */
+        if (old.ev == EV_REBOOT && s->next_domid < DOMID_LIMIT)
+            start_dom(s, &old, old.ev_due);
+        s->applied++;
+    }
+}
+
+/* ---- operations ---- */
+
+/* Start an operation: lock, re-read the control and state files, fail
+ * when the test says so, and apply the events that have come due. */
+static int op_begin(struct sim *s, enum sim_op op, char **err)
+{
+    if (sim_lock(s, err) < 0)
+        return -1;
+    if (load_control(s, err) < 0 || load_state(s, err) < 0) {
+        sim_unlock(s);
+        return -1;
+    }
+    if (s->hv_fail & (1u << op)) {
+        set_error(err, "simulated hypervisor failure");
+        sim_unlock(s);
+        return -1;
+    }
+    apply_due(s, now_ms());
+    return 0;
+}
+
+/* End it: write the state back when it changed (even when the operation
+ * failed, for the events applied), unlock. Returns rc, or -1 when the
+ * state cannot be written. */
+static int op_end(struct sim *s, int rc, char **err)
+{
+    if (s->dirty) {
+        char *e = NULL;
+        if (save_state(s, &e) < 0 && rc == 0) {
+            set_error(err, "%s", e);
+            rc = -1;
+        }
+        free(e);
+    }
+    sim_unlock(s);
+    return rc;
+}
+
+/* The domain a method acts on: never Domain-0. */
+static struct sim_dom *target(struct sim *s, unsigned domid, char **err)
+{
+    if (domid == 0) {
+        set_error(err, "refusing to touch Domain-0");
+        return NULL;
+    }
+    struct sim_dom *d = find_dom(s, domid);
+    if (!d)
+        set_error(err, "no domain with id %u", domid);
+    return d;
+}
+
+static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err)
+{
+    struct sim *s = hv->priv;
+    *ret = NULL;
+    *n = 0;
+    if (op_begin(s, OP_LIST, err) < 0)
+        return -1;
+    struct hv_domain *v = xcalloc(s->n, sizeof(*v));
+    for (size_t i = 0; i < s->n; i++) {
+        v[i] = s->doms[i].d;
+        v[i].cpu_seconds = 0.0;
+        v[i].start_time = s->doms[i].start_ms / 1000;
+    }
+    int rc = op_end(s, 0, err);
+    if (rc < 0) {
+        free(v);
+        return -1;
+    }
+    *ret = v;
+    *n = s->n;
+    return 0;
+}
+
+/* ---- xl configuration files ---- */
+
+struct xl_cfg {
+    char *name, *uuid;
+    unsigned long long memory, maxmem, vcpus, maxvcpus;
+    bool has_memory, has_maxmem, has_vcpus, has_maxvcpus;
+};
+
+static void xl_cfg_free(struct xl_cfg *c)
+{
+    free(c->name);
+    free(c->uuid);
+}
+
+/* A number as xl reads one: decimal or 0x hex. */
+static bool parse_cfg_number(const char *s, size_t len, unsigned long long *ret)
+{
+    char *t = xstrndup(s, len);
+    bool ok;
+    if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+        ok = t[2] != '\0';
+        unsigned long long v = 0;
+        for (const char *p = t + 2; ok && *p; p++) {
+            int d = isdigit((unsigned char)*p) ? *p - '0'
+                    : isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : -1;
+            if (d < 0 || v > (ULLONG_MAX - (unsigned)d) / 16)
+                ok = false;
+            else
+                v = v * 16 + (unsigned)d;
+        }
+        *ret = v;
+    } else {
+        ok = parse_u64(t, ret);
+    }
+    free(t);
+    return ok;
+}
+
+/* Read the keys the simulator needs from the text of an xl.cfg(5) file
+ * (KEY = VALUE statements, ended by newlines or ';'; "..." or '...'
+ * strings, numbers, [ ... ] lists across lines; # comments). Other keys
+ * and all lists are skipped. path names the file in messages. */
+static int parse_xl_cfg(const char *text, const char *path, struct xl_cfg *c, char **err)
+{
+    const char *p = text;
+    unsigned line = 1;
+    for (;;) {
+        while (*p) {
+            if (*p == '\n') {
+                line++;
+                p++;
+            } else if (strchr(" \t\r;", *p)) {
+                p++;
+            } else if (*p == '#') {
+                p += strcspn(p, "\n");
+            } else {
+                break;
+            }
+        }
+        if (!*p)
+            break;
+        if (!isalpha((unsigned char)*p) && *p != '_') {
+            set_error(err, "xl create: %s:%u: syntax error", path, line);
+            return -1;
+        }
+        const char *key = p;
+        while (isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        int klen = (int)(p - key);
+        p += strspn(p, " \t");
+        if (*p != '=') {
+            set_error(err, "xl create: %s:%u: expected '=' after %.*s", path, line, klen, key);
+            return -1;
+        }
+        p++;
+        p += strspn(p, " \t");
+
+        const char *val = p;
+        size_t vlen = 0;
+        bool is_string = false, is_list = false;
+        if (*p == '"' || *p == '\'') {
+            char q = *p++;
+            val = p;
+            p += strcspn(p, q == '"' ? "\"\n" : "'\n");
+            if (*p != q) {
+                set_error(err, "xl create: %s:%u: unterminated string", path, line);
+                return -1;
+            }
+            vlen = (size_t)(p - val);
+            p++;
+            is_string = true;
+        } else if (*p == '[') {
+            /* Skip the list, minding strings (which may hold ']' or '#'). */
+            unsigned start = line;
+            for (p++; *p && *p != ']'; p++) {
+                if (*p == '\n') {
+                    line++;
+                } else if (*p == '#') {
+                    p += strcspn(p, "\n") - 1;
+                } else if (*p == '"' || *p == '\'') {
+                    const char *end = strchr(p + 1, *p);
+                    if (!end || memchr(p, '\n', (size_t)(end - p))) {
+                        set_error(err, "xl create: %s:%u: unterminated string", path, line);
+                        return -1;
+                    }
+                    p = end;
+                }
+            }
+            if (*p != ']') {
+                set_error(err, "xl create: %s:%u: unterminated list", path, start);
+                return -1;
+            }
+            p++;
+            is_list = true;
+        } else if (isdigit((unsigned char)*p)) {
+            vlen = strspn(p, "0123456789abcdefABCDEFxX");
+            p += vlen;
+        } else {
+            set_error(err, "xl create: %s:%u: %.*s: value expected", path, line, klen, key);
+            return -1;
+        }
+        p += strspn(p, " \t\r");
+        if (*p == '#')
+            p += strcspn(p, "\n");
+        if (*p && *p != '\n' && *p != ';') {
+            set_error(err, "xl create: %s:%u: unexpected text after the value of %.*s", path,
+                      line, klen, key);
+            return -1;
+        }
+
+        struct {
+            const char *key;
+            unsigned long long *num;
+            bool *has;
+        } nums[] = {
+            { "memory", &c->memory, &c->has_memory },
+            { "maxmem", &c->maxmem, &c->has_maxmem },
+            { "vcpus", &c->vcpus, &c->has_vcpus },
+            { "maxvcpus", &c->maxvcpus, &c->has_maxvcpus },
+        };
+        char **str = NULL;
+        if (klen == 4 && !strncmp(key, "name", 4))
+            str = &c->name;
+        else if (klen == 4 && !strncmp(key, "uuid", 4))
+            str = &c->uuid;
+        if (str) {
+            if (!is_string) {
+                set_error(err, "xl create: %s:%u: %.*s must be a string", path, line, klen, key);
+                return -1;
+            }
+            free(*str);
+            *str = xstrndup(val, vlen);
+            continue;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+            if ((size_t)klen != strlen(nums[i].key) || strncmp(key, nums[i].key, (size_t)klen))
+                continue;
+            /* xl also takes a number in quotes. */
+            if (is_list || !parse_cfg_number(val, vlen, nums[i].num)) {
+                set_error(err, "xl create: %s:%u: %s must be a number", path, line,
+                          nums[i].key);
+                return -1;
+            }
+            *nums[i].has = true;
+        }
+    }
+    return 0;
+}
+
+/* Parse and check the configuration file at rpath (path in messages). */
+static int read_xl_cfg(const char *path, const char *rpath, struct xl_cfg *c, char **err)
+{
+    char *text = NULL;
+    if (fs_read_file(rpath, &text, NULL, NULL) < 0) {
+        set_error(err, "xl create: cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = parse_xl_cfg(text, path, c, err);
+    free(text);
+    if (rc < 0)
+        return -1;
+    const char *missing = !c->name ? "name" : !c->uuid ? "uuid" : !c->has_memory ? "memory" : NULL;
+    if (missing) {
+        set_error(err, "xl create: %s: no %s setting", path, missing);
+        return -1;
+    }
+    if (!check_guest_name(c->name)) {
+        set_error(err, "xl create: %s: invalid name '%s'", path, c->name);
+        return -1;
+    }
+    if (!check_uuid(c->uuid)) {
+        set_error(err, "xl create: %s: invalid uuid '%s'", path, c->uuid);
+        return -1;
+    }
+    for (char *u = c->uuid; *u; u++)
+        *u = (char)tolower((unsigned char)*u);
+    if (!c->has_maxmem)
+        c->maxmem = c->memory;
+    if (!c->has_vcpus)
+        c->vcpus = 1;
+    if (!c->has_maxvcpus)
+        c->maxvcpus = c->vcpus;
+    if (c->memory == 0 || c->maxmem > MAX_MEMORY_MB) {
+        set_error(err, "xl create: %s: memory must be between 1 and %llu MiB", path,
+                  MAX_MEMORY_MB);
+        return -1;
+    }
+    if (c->maxmem < c->memory) {
+        set_error(err, "xl create: %s: maxmem (%llu MiB) is below memory (%llu MiB)", path,
+                  c->maxmem, c->memory);
+        return -1;
+    }
+    if (c->vcpus == 0 || c->maxvcpus > MAX_VCPUS) {
+        set_error(err, "xl create: %s: vcpus must be between 1 and %u", path, MAX_VCPUS);
+        return -1;
+    }
+    if (c->maxvcpus < c->vcpus) {
+        set_error(err, "xl create: %s: maxvcpus (%llu) is below vcpus (%llu)", path,
+                  c->maxvcpus, c->vcpus);
+        return -1;
+    }
+    return 0;
+}
+
+static int do_create(struct sim *s, const char *path, const char *rpath, char **err)
+{
+    struct xl_cfg c = { 0 };
+    int rc = read_xl_cfg(path, rpath, &c, err);
+    for (size_t i = 0; rc == 0 && i < s->n; i++) {
+        const struct sim_dom *d = &s->doms[i];
+        if (!strcmp(d->d.name, c.name)) {
+            set_error(err, "xl create: a domain named '%s' already exists (domid %u)", c.name,
+                      d->d.domid);
+            rc = -1;
+        } else if (!strcmp(d->d.uuid, c.uuid)) {
+            set_error(err, "xl create: a domain with uuid %s already exists (domid %u)",
+                      c.uuid, d->d.domid);
+            rc = -1;
+        }
+    }
+    if (rc == 0 && guest_ctl(s, c.name).fail_create) {
+        set_error(err, "xl create: simulated failure for %s", c.name);
+        rc = -1;
+    }
+    if (rc == 0 && s->next_domid >= DOMID_LIMIT) {
+        set_error(err, "xl create: no free domain id");
+        rc = -1;
+    }
+    if (rc == 0) {
+        struct sim_dom t;
+        memset(&t, 0, sizeof(t));
+        snprintf(t.d.name, sizeof(t.d.name), "%s", c.name);
+        snprintf(t.d.uuid, sizeof(t.d.uuid), "%s", c.uuid);
+        t.d.target_kb = c.memory * 1024;
+        t.d.max_kb = c.maxmem * 1024;
+        t.d.vcpus = (unsigned)c.vcpus;
+        t.d.max_vcpus = (unsigned)c.maxvcpus;
+        start_dom(s, &t, now_ms());
+    }
+    xl_cfg_free(&c);
+    return rc;
+}
+
+static int sim_create(struct hv *hv, const char *path, const char *rpath, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_CREATE, err) < 0)
+        return -1;
+    return op_end(s, do_create(s, path, rpath, err), err);
+}
+
+/* Record a shutdown or reboot request; the guest completes it later. */
+static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    if (d->d.state != DOM_RUNNING) {
+        /* A crashed or shut down guest runs no code to answer requests. */
+        set_error(err, "domain %u (%s) is not running (%s); only destroy removes it", domid,
+                  d->d.name, state_names[d->d.state]);
+        return -1;
+    }
+    if (d->ev == kind)
+        return 0; /* asked again: the guest is already on its way */
+    long long now = now_ms();
+    if (d->ev == EV_NONE) {
+        struct guest_ctl g = guest_ctl(s, d->d.name);
+        d->ev_requested = now;
+        d->ev_due = g.ignore_shutdown ? NEVER : now + g.shutdown_ms;
+    }
+    /* A reboot turned into a poweroff (or back) keeps the pending time. */
+    d->ev = kind;
+    s->dirty = true;
+    return 0;
+}
+
+static int sim_shutdown(struct hv *hv, unsigned domid, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_SHUTDOWN, err) < 0)
+        return -1;
+    return op_end(s, do_request(s, domid, EV_SHUTDOWN, err), err);
+}
+
+static int sim_reboot(struct hv *hv, unsigned domid, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_REBOOT, err) < 0)
+        return -1;
+    return op_end(s, do_request(s, domid, EV_REBOOT, err), err);
+}
+
+static int do_destroy(struct sim *s, unsigned domid, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    remove_dom(s, (size_t)(d - s->doms));
+    return 0;
+}
+
+static int sim_destroy(struct hv *hv, unsigned domid, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_DESTROY, err) < 0)
+        return -1;
+    return op_end(s, do_destroy(s, domid, err), err);
+}
+
+static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    if (kb == 0) {
+        set_error(err, "memory target 0 KiB is too small");
+        return -1;
+    }
+    if (kb > d->d.max_kb) {
+        set_error(err, "memory target %llu KiB is above the domain's maximum %llu KiB", kb,
+                  d->d.max_kb);
+        return -1;
+    }
+    if (d->d.target_kb != kb || d->d.mem_kb != kb) {
+        /* The simulated balloon driver reaches its target at once. */
+        d->d.target_kb = d->d.mem_kb = kb;
+        s->dirty = true;
+    }
+    return 0;
+}
+
+static int sim_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_SET_MEMORY, err) < 0)
+        return -1;
+    return op_end(s, do_set_memory(s, domid, kb, err), err);
+}
+
+static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    if (n == 0) {
+        set_error(err, "cannot set 0 vcpus: a domain needs at least one");
+        return -1;
+    }
+    if (n > d->d.max_vcpus) {
+        set_error(err, "%u vcpus requested, above the domain's maximum of %u", n,
+                  d->d.max_vcpus);
+        return -1;
+    }
+    if (d->d.vcpus != n) {
+        d->d.vcpus = n;
+        s->dirty = true;
+    }
+    return 0;
+}
+
+static int sim_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_SET_VCPUS, err) < 0)
+        return -1;
+    return op_end(s, do_set_vcpus(s, domid, n, err), err);
+}
+
+static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_WAIT, err) < 0)
+        return -1;
+    /* Events that were already due count (op_begin has applied them). */
+    if (s->applied > 0)
+        return op_end(s, 0, err);
+    ssize_t i = next_event(s, -1);
+    long long delay = i < 0 ? -1 : s->doms[i].ev_due - now_ms();
+    if (op_end(s, 0, err) < 0)
+        return -1;
+    /* Sleep without the lock, so that other processes can go on. */
+    if (i < 0 || delay > (long long)timeout_ms) {
+        sleep_ms(timeout_ms);
+        return 1;
+    }
+    sleep_ms(delay);
+    /* Apply it now, so that it is reported once and not again next time. */
+    if (op_begin(s, OP_WAIT, err) < 0)
+        return -1;
+    return op_end(s, 0, err);
+}
+
+static void sim_close(struct hv *hv)
+{
+    if (!hv)
+        return;
+    struct sim *s = hv->priv;
+    control_clear(s);
+    free(s->doms);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    free(s->dir);
+    free(s->state_path);
+    free(s->control_path);
+    free(s->lock_path);
+    free(s);
+    free(hv);
+}
+
+static const struct hv_ops sim_ops = {
+    .name = "sim",
+    .list = sim_list,
+    .create = sim_create,
+    .shutdown = sim_shutdown,
+    .reboot = sim_reboot,
+    .destroy = sim_destroy,
+    .set_memory = sim_set_memory,
+    .set_vcpus = sim_set_vcpus,
+    .wait = sim_wait,
+    .close = sim_close,
+};
+
+int hv_sim_open(const char *root, struct hv **ret, char **err)
+{
+    *ret = NULL;
+    struct sim *s = xcalloc(1, sizeof(*s));
+    struct hv *hv = xcalloc(1, sizeof(*hv));
+    hv->ops = &sim_ops;
+    hv->priv = s;
+    s->lock_fd = -1;
+    s->dir = root_path(root, SIM_DIR);
+    s->state_path = xasprintf("%s/domains", s->dir);
+    s->control_path = xasprintf("%s/control", s->dir);
+    s->lock_path = xasprintf("%s/lock", s->dir);
+    if (fs_mkdir_p(s->dir, 0755, err) < 0)
+        goto fail;
+    s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0) {
+        set_error(err, "cannot open %s: %s", s->lock_path, strerror(errno));
+        goto fail;
+    }
+    /* Check both files now, and write the initial state of a fresh root. */
+    if (sim_lock(s, err) < 0)
+        goto fail;
+    if (load_control(s, err) < 0 || load_state(s, err) < 0) {
+        sim_unlock(s);
+        goto fail;
+    }
+    if (op_end(s, 0, err) < 0)
+        goto fail;
+    *ret = hv;
+    return 0;
+
+fail:
+    sim_close(hv);
+    return -1;
+}

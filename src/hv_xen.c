@@ -1,0 +1,727 @@
+/* hv_xen.c: the "xen" hypervisor backend (see hv.h and XEN.md §1-3).
+ *
+ * Observation and graceful requests go straight to the hypervisor and to
+ * xenstore: libxenctrl's xc_domain_getinfolist for the domains, libxenstore
+ * for their names, balloon targets and start times, for the PV control
+ * node that asks a guest to power off or reboot, and for the
+ * @releaseDomain watch that wait() sleeps on. Everything that needs the
+ * toolstack (building a domain, destroying one with its devices, the
+ * memory target with its maxmem cap, vcpu hotplug) runs the xl program,
+ * from an argv and never through a shell.
+ *
+ * This is the only source file of the component that includes
+ * <xenctrl.h>: its API and ABI change with every Xen release (this is
+ * written for 4.17: xc_domain_getinfolist, never the legacy
+ * xc_domain_getinfo, which 4.18 removed), and the header needs GNU C. The
+ * pure parts are declared in hv_xen_decode.h for the unit tests. */
+#include <xenctrl.h>
+#include <xenstore.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "exec.h"
+#include "fsutil.h"
+#include "hv_impl.h"
+#include "hv_xen_decode.h"
+#include "util.h"
+
+/* xl run times: create builds a domain (disks, device model, hotplug
+ * scripts), the others are quick requests. */
+#define XL_CREATE_TIMEOUT_MS (120 * 1000)
+#define XL_TIMEOUT_MS (60 * 1000)
+
+/* Our watch on @releaseDomain (fires on domain shutdown, crash and
+ * destruction). */
+#define WATCH_PATH "@releaseDomain"
+#define WATCH_TOKEN "lcfgxen"
+
+/* How long open waits for the event a watch fires when it is registered
+ * (see xen_drain_initial). */
+#define INITIAL_EVENT_MS 100
+
+/* How often a conflicting xenstore transaction is tried again. libxl
+ * retries for ever; a bound turns a pathological livelock into an
+ * error instead of a hang. */
+#define TX_RETRIES 50
+
+/* A library log message kept for an error report. */
+#define LOG_MAX 256
+
+/* The logger given to libxenctrl. Without one, it prints its errors to
+ * stderr itself (e.g. "xencall: error: Could not obtain handle on
+ * privileged command interface" off dom0), and only the method layer may
+ * print. So it prints nothing and keeps the last error, which an error
+ * report may quote. */
+struct xen_logger {
+    xentoollog_logger vtable; /* first: the library sees only this */
+    char last[LOG_MAX];       /* "" when nothing was logged */
+};
+
+struct xen {
+    struct hv hv;
+    struct xen_logger log;
+    xc_interface *xch;
+    struct xs_handle *xsh;
+    int watch_fd;  /* xs_fileno(xsh): readable while watch events are queued */
+    bool watching; /* the @releaseDomain watch is registered */
+    char *xl;      /* the xl program, under the root */
+};
+
+/* ---- the logger ---- */
+
+static void __attribute__((format(printf, 5, 0)))
+logger_vmessage(xentoollog_logger *logger, xentoollog_level level, int errnoval,
+                const char *context, const char *format, va_list al)
+{
+    struct xen_logger *lg = (struct xen_logger *)logger;
+    int saved = errno; /* the library may read errno after logging */
+    if (level >= XTL_ERROR) {
+        struct buf b = BUF_INIT;
+        if (context)
+            buf_addf(&b, "%s: ", context);
+        char *msg = xvasprintf(format, al);
+        buf_adds(&b, msg);
+        free(msg);
+        if (errnoval >= 0)
+            buf_addf(&b, ": %s", strerror(errnoval));
+        size_t len = b.len < sizeof(lg->last) - 1 ? b.len : sizeof(lg->last) - 1;
+        memcpy(lg->last, buf_str(&b), len);
+        lg->last[len] = '\0';
+        buf_free(&b);
+    }
+    errno = saved;
+}
+
+static void logger_progress(xentoollog_logger *logger, const char *context,
+                            const char *doing_what, int percent, unsigned long done,
+                            unsigned long total)
+{
+    (void)logger, (void)context, (void)doing_what, (void)percent, (void)done, (void)total;
+}
+
+/* The logger is part of struct xen: nothing to free. (xc_interface_close
+ * does not destroy a logger it was given, only one it made itself.) */
+static void logger_destroy(xentoollog_logger *logger)
+{
+    (void)logger;
+}
+
+/* ---- pure helpers (hv_xen_decode.h) ---- */
+
+void hv_xen_format_uuid(const uint8_t h[16], char out[37])
+{
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11],
+             h[12], h[13], h[14], h[15]);
+}
+
+void hv_xen_decode(const xc_domaininfo_t *info, struct hv_domain *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->domid = info->domain;
+    hv_xen_format_uuid(info->handle, d->uuid);
+
+    /* The order is xl list's: a dying domain may also be shut down, and a
+     * shut down one may also be paused; the reason is only meaningful
+     * with the shutdown bit. Running, blocked, or neither (all vcpus
+     * waiting for a physical cpu) all mean alive. */
+    uint32_t flags = info->flags;
+    if (flags & XEN_DOMINF_dying) {
+        d->state = DOM_DYING;
+    } else if (flags & XEN_DOMINF_shutdown) {
+        d->shutdown_reason =
+            (int)((flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+        d->state = d->shutdown_reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+    } else if (flags & XEN_DOMINF_paused) {
+        d->state = DOM_PAUSED;
+    } else {
+        d->state = DOM_RUNNING;
+    }
+
+    /* libxl__xcinfo2xlinfo: pages are XC_PAGE_SIZE (4 KiB). */
+    d->mem_kb = (unsigned long long)info->tot_pages * (XC_PAGE_SIZE / 1024);
+    d->max_kb = (unsigned long long)info->max_pages * (XC_PAGE_SIZE / 1024);
+    d->vcpus = info->nr_online_vcpus;
+    d->max_vcpus = info->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID ? 0 : info->max_vcpu_id + 1;
+    d->cpu_seconds = (double)info->cpu_time / 1e9;
+}
+
+char *hv_xen_dom_path(unsigned domid, const char *leaf)
+{
+    return xasprintf("/local/domain/%u/%s", domid, leaf);
+}
+
+char *hv_xen_vm_path(const char *uuid, const char *leaf)
+{
+    return xasprintf("/vm/%s/%s", uuid, leaf);
+}
+
+bool hv_xen_parse_seconds(const char *s, long long *ret)
+{
+    size_t int_len = strspn(s, "0123456789");
+    if (int_len == 0 || int_len > 18) /* 18 digits always fit a long long */
+        return false;
+    const char *rest = s + int_len;
+    if (*rest == '.') {
+        size_t frac_len = strspn(rest + 1, "0123456789");
+        if (frac_len == 0)
+            return false;
+        rest += 1 + frac_len;
+    }
+    if (*rest)
+        return false;
+    long long v = 0;
+    for (size_t i = 0; i < int_len; i++)
+        v = v * 10 + (s[i] - '0');
+    *ret = v;
+    return true;
+}
+
+/* A NULL-terminated argv of copies of the arguments (a NULL ends them). */
+static char **argv_new(const char *first, ...)
+{
+    size_t n = 1;
+    va_list ap;
+    va_start(ap, first);
+    while (va_arg(ap, const char *))
+        n++;
+    va_end(ap);
+
+    char **argv = xcalloc(n + 1, sizeof(*argv));
+    argv[0] = xstrdup(first);
+    va_start(ap, first);
+    for (size_t i = 1; i < n; i++)
+        argv[i] = xstrdup(va_arg(ap, const char *));
+    va_end(ap);
+    argv[n] = NULL;
+    return argv;
+}
+
+/* "xl create -q -f PATH": -f makes PATH an option argument, so xl reads
+ * it as the config file whatever it looks like; a bare first argument
+ * would be taken as the file only when it starts with no '-' and holds no
+ * '=', and anything after it as extra config lines (XEN.md §3.2). */
+char **hv_xen_argv_create(const char *xl, const char *path)
+{
+    return argv_new(xl, "create", "-q", "-f", path, (const char *)NULL);
+}
+
+/* The domain is named by its domid: xl reads an all-digit argument as
+ * one, so there is no name lookup to race with. */
+char **hv_xen_argv_destroy(const char *xl, unsigned domid)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    return argv_new(xl, "destroy", id, (const char *)NULL);
+}
+
+/* xl's mem-set reads a bare number as MiB: the "k" suffix makes it KiB
+ * (parse_mem_size_kb in xl). */
+char **hv_xen_argv_mem_set(const char *xl, unsigned domid, unsigned long long kb)
+{
+    char id[16], mem[32];
+    snprintf(id, sizeof(id), "%u", domid);
+    snprintf(mem, sizeof(mem), "%lluk", kb);
+    return argv_new(xl, "mem-set", id, mem, (const char *)NULL);
+}
+
+char **hv_xen_argv_vcpu_set(const char *xl, unsigned domid, unsigned n)
+{
+    char id[16], count[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    snprintf(count, sizeof(count), "%u", n);
+    return argv_new(xl, "vcpu-set", id, count, (const char *)NULL);
+}
+
+void hv_xen_argv_free(char **argv)
+{
+    if (!argv)
+        return;
+    for (char **p = argv; *p; p++)
+        free(*p);
+    free(argv);
+}
+
+/* ---- xenstore ---- */
+
+enum xs_got { XS_GOT, XS_MISSING, XS_FAILED };
+
+/* Read path in transaction t (XBT_NULL: none). XS_MISSING when the node
+ * is not there; XS_FAILED with *err on any other error. */
+static enum xs_got xs_get(struct xen *x, xs_transaction_t t, const char *path, char **ret,
+                          char **err)
+{
+    unsigned len = 0;
+    errno = 0;
+    *ret = xs_read(x->xsh, t, path, &len);
+    if (*ret)
+        return XS_GOT;
+    if (errno == ENOENT)
+        return XS_MISSING;
+    set_error(err, "cannot read %s from xenstore: %s", path,
+              strerror(errno ? errno : EIO));
+    return XS_FAILED;
+}
+
+/* Take every queued watch event. 0, or -1 with *err when the connection
+ * to xenstored is gone. */
+static int xen_drain_watch(struct xen *x, char **err)
+{
+    for (;;) {
+        errno = 0;
+        char **ev = xs_check_watch(x->xsh);
+        if (!ev)
+            break;
+        /* Only our watch is on this handle: the event itself says no more
+         * than "a domain may have changed". */
+        free(ev);
+    }
+    if (errno == EAGAIN)
+        return 0;
+    set_error(err, "lost the connection to xenstored (%s)", strerror(errno ? errno : EIO));
+    return -1;
+}
+
+/* A watch fires once when it is registered. Take that event now, so that
+ * the first wait() sleeps until something really happens. xenstored sends
+ * it right after acknowledging the watch, but libxenstore's reader thread
+ * queues it asynchronously: give it INITIAL_EVENT_MS to arrive. Should it
+ * come later (a very busy xenstored), the first wait() returns 0 early,
+ * which the interface allows ("may have changed"). */
+static int xen_drain_initial(struct xen *x, char **err)
+{
+    struct pollfd pfd = { .fd = x->watch_fd, .events = POLLIN };
+    int r;
+    do
+        r = poll(&pfd, 1, INITIAL_EVENT_MS);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        return 0; /* nothing yet: a spurious first wakeup at worst */
+    return xen_drain_watch(x, err);
+}
+
+/* ---- xl ---- */
+
+/* Run an xl command line; what names it in messages ("xl destroy 5").
+ * The child inherits none of our descriptors (exec.c), so it does not
+ * share our privcmd and xenstore handles, which a forked process must not
+ * use (xenctrl.h); xl opens its own. */
+static int run_xl(char **argv, unsigned timeout_ms, const char *what, char **err)
+{
+    struct exec_result res;
+    char *why = NULL;
+    if (exec_run(argv, NULL, timeout_ms, &res, &why) < 0) {
+        set_error(err, "%s: %s", what, why);
+        free(why);
+        return -1;
+    }
+    int rc = 0;
+    if (res.status != 0) {
+        char *d = exec_describe(&res, timeout_ms);
+        set_error(err, "%s: %s", what, d);
+        free(d);
+        rc = -1;
+    }
+    exec_result_free(&res);
+    return rc;
+}
+
+/* ---- the operations ---- */
+
+static struct xen *xen_of(struct hv *hv)
+{
+    return hv->priv;
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+    unsigned x = ((const struct hv_domain *)a)->domid;
+    unsigned y = ((const struct hv_domain *)b)->domid;
+    return (x > y) - (x < y);
+}
+
+/* Is domid still there? (One record from domid on, as libxl checks: the
+ * call returns the next domain when that one has gone.) */
+static int xen_exists(struct xen *x, unsigned domid, bool *exists, char **err)
+{
+    xc_domaininfo_t info;
+    x->log.last[0] = '\0';
+    int n = xc_domain_getinfolist(x->xch, domid, 1, &info);
+    if (n < 0) {
+        set_error(err, "cannot get the state of domain %u: %s%s%s%s", domid, strerror(errno),
+                  x->log.last[0] ? " (" : "", x->log.last, x->log.last[0] ? ")" : "");
+        return -1;
+    }
+    *exists = n == 1 && info.domain == domid;
+    return 0;
+}
+
+/* The checks every method that acts on one domain makes first, with the
+ * same messages as the simulator's: never Domain-0 (its kernel obeys a
+ * control node too, and the component manages guests only), and a domain
+ * that is there (xl would say so too, but in its own words). The domain
+ * can still go before the action: the action then fails. */
+static int xen_target(struct xen *x, unsigned domid, char **err)
+{
+    if (domid == 0) {
+        set_error(err, "refusing to touch Domain-0");
+        return -1;
+    }
+    bool exists;
+    if (xen_exists(x, domid, &exists, err) < 0)
+        return -1;
+    if (!exists) {
+        set_error(err, "no domain with id %u", domid);
+        return -1;
+    }
+    return 0;
+}
+
+/* Add what xenstore knows about d: its name (the domain may have gone
+ * since the hypervisor listed it: *gone), balloon target and start time. */
+static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone, char **err)
+{
+    *gone = false;
+    char *path = hv_xen_dom_path(d->domid, "name");
+    char *val = NULL;
+    enum xs_got got = xs_get(x, XBT_NULL, path, &val, err);
+    free(path);
+    if (got == XS_FAILED)
+        return -1;
+    if (got == XS_MISSING) {
+        /* Destroyed since the list, or not named yet (libxl writes the
+         * node just after creating the domain, and removes it before
+         * destroying it): only the hypervisor can tell. */
+        bool exists;
+        if (xen_exists(x, d->domid, &exists, err) < 0)
+            return -1;
+        if (!exists) {
+            *gone = true;
+            return 0;
+        }
+    } else {
+        /* Longer names (libxl allows them; the component's are at most
+         * 64 bytes) are cut. */
+        snprintf(d->name, sizeof(d->name), "%s", val);
+        free(val);
+    }
+
+    /* The balloon target, in KiB. Without one (dom0 when nothing set it,
+     * a domain being built), the allocation is the best guess. */
+    path = hv_xen_dom_path(d->domid, "memory/target");
+    got = xs_get(x, XBT_NULL, path, &val, err);
+    free(path);
+    if (got == XS_FAILED)
+        return -1;
+    d->target_kb = d->mem_kb;
+    if (got == XS_GOT) {
+        unsigned long long kb;
+        if (parse_u64(val, &kb))
+            d->target_kb = kb;
+        free(val);
+    }
+
+    /* Seconds, with a fraction when libxl wrote it; dom0 has none. */
+    path = hv_xen_vm_path(d->uuid, "start_time");
+    got = xs_get(x, XBT_NULL, path, &val, err);
+    free(path);
+    if (got == XS_FAILED)
+        return -1;
+    if (got == XS_GOT) {
+        long long t;
+        if (hv_xen_parse_seconds(val, &t))
+            d->start_time = t;
+        free(val);
+    }
+    return 0;
+}
+
+static int xen_list(struct hv *hv, struct hv_domain **ret, size_t *ret_n, char **err)
+{
+    struct xen *x = xen_of(hv);
+    *ret = NULL;
+    *ret_n = 0;
+    xc_domaininfo_t *info = xcalloc(HV_XEN_BATCH, sizeof(*info));
+    struct hv_domain *doms = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+
+    /* In batches from domid 0, each from the last domid seen + 1, as
+     * libxl_list_domain does: a full batch means there may be more. */
+    uint32_t first = 0;
+    for (;;) {
+        x->log.last[0] = '\0';
+        int got = xc_domain_getinfolist(x->xch, first, HV_XEN_BATCH, info);
+        if (got < 0) {
+            set_error(err, "cannot list the domains: %s%s%s%s", strerror(errno),
+                      x->log.last[0] ? " (" : "", x->log.last, x->log.last[0] ? ")" : "");
+            goto out;
+        }
+        if (n + (size_t)got > cap) {
+            cap = n + (size_t)got + 16;
+            doms = xrealloc(doms, cap * sizeof(*doms));
+        }
+        for (int k = 0; k < got; k++)
+            hv_xen_decode(&info[k], &doms[n++]);
+        if (got < HV_XEN_BATCH)
+            break;
+        uint32_t next = (uint32_t)info[got - 1].domain + 1;
+        if (next <= first || next >= DOMID_FIRST_RESERVED)
+            break; /* no progress, or past the last ordinary domid */
+        first = next;
+    }
+
+    /* Then xenstore, one domain at a time: a domain can go between the
+     * two, and is then left out, as if it had gone just before. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool gone;
+        if (xen_fill_from_xenstore(x, &doms[i], &gone, err) < 0)
+            goto out;
+        if (!gone)
+            doms[kept++] = doms[i];
+    }
+    n = kept;
+
+    /* The hypervisor keeps its domain list in domid order, so this sorts
+     * sorted data: it is there to keep the promise of hv.h whatever. */
+    if (n > 1)
+        qsort(doms, n, sizeof(*doms), cmp_domid);
+    *ret = doms;
+    *ret_n = n;
+    doms = NULL;
+    rc = 0;
+out:
+    free(doms);
+    free(info);
+    return rc;
+}
+
+/* Ask a guest to power off or reboot (cmd "poweroff" or "reboot"), as
+ * libxl does: write the PV control node and let the guest act on it. Its
+ * answer, and the end of the domain, are for the caller to watch. */
+static int xen_control(struct xen *x, unsigned domid, const char *cmd, const char *doing,
+                       char **err)
+{
+    if (domid == 0) { /* see xen_target */
+        set_error(err, "refusing to touch Domain-0");
+        return -1;
+    }
+    char *name_path = hv_xen_dom_path(domid, "name");
+    char *ctl_path = hv_xen_dom_path(domid, "control/shutdown");
+    int rc = -1;
+
+    /* The existence check and the write are one transaction: writing the
+     * node of a domain that has just gone would leave it behind, and the
+     * next domain to get this domid would find a stale request there. */
+    for (int attempt = 0;; attempt++) {
+        xs_transaction_t t = xs_transaction_start(x->xsh);
+        if (t == XBT_NULL) {
+            set_error(err, "cannot ask domain %u to %s: cannot start a xenstore transaction: %s",
+                      domid, doing, strerror(errno));
+            goto out;
+        }
+        char *val = NULL;
+        enum xs_got got = xs_get(x, t, name_path, &val, err);
+        free(val);
+        if (got != XS_GOT) {
+            if (got == XS_MISSING)
+                set_error(err, "no domain with id %u", domid);
+            xs_transaction_end(x->xsh, t, true);
+            goto out;
+        }
+        if (!xs_write(x->xsh, t, ctl_path, cmd, (unsigned)strlen(cmd))) {
+            set_error(err, "cannot ask domain %u to %s: cannot write %s: %s", domid, doing,
+                      ctl_path, strerror(errno));
+            xs_transaction_end(x->xsh, t, true);
+            goto out;
+        }
+        if (xs_transaction_end(x->xsh, t, false))
+            break;
+        /* EAGAIN: another writer touched what we read; the transaction
+         * was discarded and must be done again from the start. */
+        if (errno != EAGAIN || attempt + 1 >= TX_RETRIES) {
+            set_error(err, "cannot ask domain %u to %s: xenstore transaction failed: %s",
+                      domid, doing, strerror(errno));
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(name_path);
+    free(ctl_path);
+    return rc;
+}
+
+static int xen_shutdown(struct hv *hv, unsigned domid, char **err)
+{
+    return xen_control(xen_of(hv), domid, "poweroff", "power off", err);
+}
+
+static int xen_reboot(struct hv *hv, unsigned domid, char **err)
+{
+    return xen_control(xen_of(hv), domid, "reboot", "reboot", err);
+}
+
+static int xen_create(struct hv *hv, const char *path, const char *rpath, char **err)
+{
+    struct xen *x = xen_of(hv);
+    (void)rpath; /* xl runs on this host and reads path itself */
+    char *what = xasprintf("xl create -f %s", path);
+    int rc = -1;
+    /* xl would resolve a relative path against our working directory. */
+    const char *bad = check_path(path);
+    if (bad) {
+        set_error(err, "%s: bad config file path (%s)", what, bad);
+    } else {
+        char **argv = hv_xen_argv_create(x->xl, path);
+        rc = run_xl(argv, XL_CREATE_TIMEOUT_MS, what, err);
+        hv_xen_argv_free(argv);
+    }
+    free(what);
+    return rc;
+}
+
+static int xen_destroy(struct hv *hv, unsigned domid, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (xen_target(x, domid, err) < 0)
+        return -1;
+    char *what = xasprintf("xl destroy %u", domid);
+    char **argv = hv_xen_argv_destroy(x->xl, domid);
+    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    hv_xen_argv_free(argv);
+    free(what);
+    return rc;
+}
+
+static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (xen_target(x, domid, err) < 0)
+        return -1;
+    char **argv = hv_xen_argv_mem_set(x->xl, domid, kb);
+    char *what = xasprintf("xl mem-set %u %s", domid, argv[3]);
+    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    hv_xen_argv_free(argv);
+    free(what);
+    return rc;
+}
+
+static int xen_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (xen_target(x, domid, err) < 0)
+        return -1;
+    char *what = xasprintf("xl vcpu-set %u %u", domid, n);
+    char **argv = hv_xen_argv_vcpu_set(x->xl, domid, n);
+    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    hv_xen_argv_free(argv);
+    free(what);
+    return rc;
+}
+
+/* Sleep on the @releaseDomain watch. A signal ends the wait early with 0
+ * ("may have changed"), so that the caller can look at why it came. */
+static int xen_wait(struct hv *hv, unsigned timeout_ms, char **err)
+{
+    struct xen *x = xen_of(hv);
+    struct pollfd pfd = { .fd = x->watch_fd, .events = POLLIN };
+    int r = poll(&pfd, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+    if (r < 0) {
+        if (errno == EINTR)
+            return 0;
+        set_error(err, "cannot wait for xenstore events: %s", strerror(errno));
+        return -1;
+    }
+    if (r == 0)
+        return 1;
+    return xen_drain_watch(x, err) < 0 ? -1 : 0;
+}
+
+static void xen_close(struct hv *hv)
+{
+    if (!hv)
+        return;
+    struct xen *x = xen_of(hv);
+    if (x->watching)
+        xs_unwatch(x->xsh, WATCH_PATH, WATCH_TOKEN);
+    xs_close(x->xsh); /* NULL is fine */
+    if (x->xch)
+        xc_interface_close(x->xch);
+    free(x->xl);
+    free(x);
+}
+
+static const struct hv_ops xen_ops = {
+    .name = "xen",
+    .list = xen_list,
+    .create = xen_create,
+    .shutdown = xen_shutdown,
+    .reboot = xen_reboot,
+    .destroy = xen_destroy,
+    .set_memory = xen_set_memory,
+    .set_vcpus = xen_set_vcpus,
+    .wait = xen_wait,
+    .close = xen_close,
+};
+
+int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err)
+{
+    *ret = NULL;
+    if (str_empty(xl) || xl[0] != '/') {
+        set_error(err, "the xl program must be an absolute path (not \"%s\")", xl ? xl : "");
+        return -1;
+    }
+    struct xen *x = xcalloc(1, sizeof(*x));
+    x->hv.ops = &xen_ops;
+    x->hv.priv = x;
+    x->log.vtable.vmessage = logger_vmessage;
+    x->log.vtable.progress = logger_progress;
+    x->log.vtable.destroy = logger_destroy;
+    x->watch_fd = -1;
+    x->xl = root_path(root, xl);
+
+    x->xch = xc_interface_open(&x->log.vtable, &x->log.vtable, 0);
+    if (!x->xch) {
+        /* ENOENT: no /dev/xen/privcmd (not Xen, or not dom0); EACCES:
+         * not root. */
+        set_error(err, "this host is not a running Xen dom0 (cannot open the hypervisor "
+                  "interface: %s)", strerror(errno));
+        goto fail;
+    }
+    x->xsh = xs_open(0);
+    if (!x->xsh) {
+        set_error(err, "cannot connect to xenstored (%s): is the xen service running?",
+                  strerror(errno));
+        goto fail;
+    }
+    /* xs_fileno makes the watch pipe on demand (and signals events that
+     * are already queued, so either order works): asked for first, its
+     * failure leaves no watch to undo. */
+    x->watch_fd = xs_fileno(x->xsh);
+    if (x->watch_fd < 0) {
+        set_error(err, "cannot watch xenstore: %s", strerror(errno));
+        goto fail;
+    }
+    if (!xs_watch(x->xsh, WATCH_PATH, WATCH_TOKEN)) {
+        set_error(err, "cannot watch %s in xenstore: %s", WATCH_PATH, strerror(errno));
+        goto fail;
+    }
+    x->watching = true;
+    if (xen_drain_initial(x, err) < 0)
+        goto fail;
+    *ret = &x->hv;
+    return 0;
+fail:
+    xen_close(&x->hv);
+    return -1;
+}

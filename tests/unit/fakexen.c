@@ -1,0 +1,586 @@
+/* fakexen.c: a link-time fake of the parts of libxenctrl and libxenstore
+ * that src/hv_xen.c uses, for tests/unit/test-hv-xen.c. Link it instead
+ * of -lxenctrl -lxenstore; the real headers give the types and the
+ * prototypes, so the compiler checks that every fake matches its real
+ * signature.
+ *
+ * The fake is one in-memory host: a sorted table of domain records for
+ * the hypervisor, a flat path -> value table for xenstore, one
+ * transaction at a time, one watch. It follows the real libraries where
+ * the backend depends on them:
+ *  - xs_read returns a malloc'd copy (NULL and ENOENT for a missing
+ *    node); a read inside a transaction sees that transaction's writes;
+ *  - xs_transaction_end fails with EAGAIN when told to (a conflict), and
+ *    then discards the transaction's writes, as xenstored does;
+ *  - a watch fires once when registered; the xs_fileno pipe holds one
+ *    byte while events are queued (libxenstore's watch_pipe protocol);
+ *    xs_check_watch returns one malloc'd block, or NULL with EAGAIN;
+ *  - handles are heap blocks, so that AddressSanitizer and valgrind
+ *    report one that the backend forgets to close.
+ * The tests drive it through the fakexen_* functions below (declared in
+ * the test; there is no header for a single user). Single-threaded. */
+#include <xenctrl.h>
+#include <xenstore.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FAKE_MAX_DOMS 1024
+#define FAKE_MAX_CALLS 1024
+#define FAKE_MAX_EVENTS 64
+
+struct kv {
+    char *path;
+    char *value;
+};
+
+struct kvs {
+    struct kv *v;
+    size_t n, cap;
+};
+
+static struct {
+    /* failures on demand (errno values; 0: succeed) */
+    int xc_open_errno, xs_open_errno, watch_errno, getinfolist_errno;
+    int read_errno;   /* for reads of read_fail_path, or of any path */
+    char *read_fail_path;
+    unsigned tx_eagain; /* commits that fail with EAGAIN before one works */
+    bool no_initial_event;
+    bool lost;        /* the connection to xenstored is gone */
+
+    /* the hypervisor */
+    xc_domaininfo_t doms[FAKE_MAX_DOMS];
+    size_t ndoms;
+    unsigned vanish[FAKE_MAX_DOMS]; /* domids that go after being listed */
+    size_t nvanish;
+    xentoollog_logger *logger;
+
+    /* xenstore */
+    struct kvs store;
+    xs_transaction_t tx; /* the open transaction, or XBT_NULL */
+    xs_transaction_t last_tx;
+    struct kvs pending;  /* its writes */
+    char *watch_path, *watch_token;
+    char *events[FAKE_MAX_EVENTS]; /* queued event paths */
+    size_t nevents;
+    int pipe[2];
+
+    /* what happened */
+    int xc_handles, xs_handles;
+    unsigned tx_start, tx_commit, tx_abort, tx_conflicts, unwatches, getinfolists;
+    unsigned firsts[FAKE_MAX_CALLS]; /* first_domain of each getinfolist */
+    unsigned maxes[FAKE_MAX_CALLS];  /* max_domains of each */
+} F = { .pipe = { -1, -1 } };
+
+static char *dup_or_die(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        abort();
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static void kvs_set(struct kvs *t, const char *path, const char *value, size_t len)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].path, path)) {
+            free(t->v[i].value);
+            t->v[i].value = dup_or_die(value, len);
+            return;
+        }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        t->v = realloc(t->v, t->cap * sizeof(*t->v));
+        if (!t->v)
+            abort();
+    }
+    t->v[t->n].path = dup_or_die(path, strlen(path));
+    t->v[t->n].value = dup_or_die(value, len);
+    t->n++;
+}
+
+static const char *kvs_get(const struct kvs *t, const char *path)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].path, path))
+            return t->v[i].value;
+    return NULL;
+}
+
+/* Remove path and everything under it. */
+static void kvs_remove_tree(struct kvs *t, const char *path)
+{
+    size_t len = strlen(path), kept = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *p = t->v[i].path;
+        if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/')) {
+            free(t->v[i].path);
+            free(t->v[i].value);
+        } else {
+            t->v[kept++] = t->v[i];
+        }
+    }
+    t->n = kept;
+}
+
+static void kvs_clear(struct kvs *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].path);
+        free(t->v[i].value);
+    }
+    free(t->v);
+    *t = (struct kvs){ 0 };
+}
+
+static void close_pipe(void)
+{
+    for (int i = 0; i < 2; i++)
+        if (F.pipe[i] >= 0) {
+            close(F.pipe[i]);
+            F.pipe[i] = -1;
+        }
+}
+
+/* Queue an event; the pipe gets its byte when the queue was empty. */
+static void queue_event(const char *path)
+{
+    if (F.nevents == FAKE_MAX_EVENTS)
+        abort();
+    if (F.nevents == 0 && F.pipe[1] >= 0 && write(F.pipe[1], "x", 1) != 1)
+        abort();
+    F.events[F.nevents++] = dup_or_die(path, strlen(path));
+}
+
+static void log_error(int errnum, const char *context, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_error(int errnum, const char *context, const char *fmt, ...)
+{
+    if (!F.logger)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    F.logger->vmessage(F.logger, XTL_ERROR, errnum, context, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the control side, for the tests ---- */
+
+void fakexen_reset(void)
+{
+    free(F.read_fail_path);
+    kvs_clear(&F.store);
+    kvs_clear(&F.pending);
+    free(F.watch_path);
+    free(F.watch_token);
+    for (size_t i = 0; i < F.nevents; i++)
+        free(F.events[i]);
+    close_pipe();
+    memset(&F, 0, sizeof(F));
+    F.pipe[0] = F.pipe[1] = -1;
+}
+
+/* Set a knob: "xc_open_errno", "xs_open_errno", "watch_errno",
+ * "getinfolist_errno", "read_errno" (every read fails), "tx_eagain"
+ * (that many commits fail with EAGAIN), "no_initial_event" (a new watch
+ * does not fire), "lost" (the xenstored connection drops: the watch pipe
+ * becomes readable and xs_check_watch fails with EINVAL). */
+void fakexen_set(const char *knob, int value)
+{
+    if (!strcmp(knob, "xc_open_errno"))
+        F.xc_open_errno = value;
+    else if (!strcmp(knob, "xs_open_errno"))
+        F.xs_open_errno = value;
+    else if (!strcmp(knob, "watch_errno"))
+        F.watch_errno = value;
+    else if (!strcmp(knob, "getinfolist_errno"))
+        F.getinfolist_errno = value;
+    else if (!strcmp(knob, "read_errno"))
+        F.read_errno = value;
+    else if (!strcmp(knob, "tx_eagain"))
+        F.tx_eagain = (unsigned)value;
+    else if (!strcmp(knob, "no_initial_event"))
+        F.no_initial_event = value != 0;
+    else if (!strcmp(knob, "lost")) {
+        F.lost = value != 0;
+        if (F.lost && F.nevents == 0 && F.pipe[1] >= 0 && write(F.pipe[1], "x", 1) != 1)
+            abort();
+    } else {
+        fprintf(stderr, "fakexen: unknown knob %s\n", knob);
+        abort();
+    }
+}
+
+/* Reads of path fail with errnum. */
+void fakexen_fail_read(const char *path, int errnum)
+{
+    free(F.read_fail_path);
+    F.read_fail_path = dup_or_die(path, strlen(path));
+    F.read_errno = errnum;
+}
+
+/* A counter: "xc_handles", "xs_handles" (open now), "watching" (1 while
+ * a watch is registered), "events" (queued), "tx_start", "tx_commit",
+ * "tx_abort", "tx_conflicts", "unwatches", "getinfolists". */
+unsigned fakexen_count(const char *what)
+{
+    if (!strcmp(what, "xc_handles"))
+        return (unsigned)F.xc_handles;
+    if (!strcmp(what, "xs_handles"))
+        return (unsigned)F.xs_handles;
+    if (!strcmp(what, "watching"))
+        return F.watch_path != NULL;
+    if (!strcmp(what, "events"))
+        return (unsigned)F.nevents;
+    if (!strcmp(what, "tx_start"))
+        return F.tx_start;
+    if (!strcmp(what, "tx_commit"))
+        return F.tx_commit;
+    if (!strcmp(what, "tx_abort"))
+        return F.tx_abort;
+    if (!strcmp(what, "tx_conflicts"))
+        return F.tx_conflicts;
+    if (!strcmp(what, "unwatches"))
+        return F.unwatches;
+    if (!strcmp(what, "getinfolists"))
+        return F.getinfolists;
+    fprintf(stderr, "fakexen: unknown counter %s\n", what);
+    abort();
+}
+
+/* The first_domain and max_domains of the i-th xc_domain_getinfolist. */
+unsigned fakexen_getinfolist_first(unsigned i)
+{
+    if (i >= F.getinfolists || i >= FAKE_MAX_CALLS)
+        abort();
+    return F.firsts[i];
+}
+
+unsigned fakexen_getinfolist_max(unsigned i)
+{
+    if (i >= F.getinfolists || i >= FAKE_MAX_CALLS)
+        abort();
+    return F.maxes[i];
+}
+
+/* Add (or replace) a domain record; the table stays in domid order, as
+ * the hypervisor's list is. */
+void fakexen_add_domain(const xc_domaininfo_t *info)
+{
+    size_t i = 0;
+    while (i < F.ndoms && F.doms[i].domain < info->domain)
+        i++;
+    if (i < F.ndoms && F.doms[i].domain == info->domain) {
+        F.doms[i] = *info;
+        return;
+    }
+    if (F.ndoms == FAKE_MAX_DOMS)
+        abort();
+    memmove(&F.doms[i + 1], &F.doms[i], (F.ndoms - i) * sizeof(F.doms[0]));
+    F.doms[i] = *info;
+    F.ndoms++;
+}
+
+/* Destroy a domain: its record and its xenstore nodes. */
+void fakexen_remove_domain(unsigned domid)
+{
+    for (size_t i = 0; i < F.ndoms; i++)
+        if (F.doms[i].domain == domid) {
+            char path[64];
+            snprintf(path, sizeof(path), "/local/domain/%u", domid);
+            kvs_remove_tree(&F.store, path);
+            memmove(&F.doms[i], &F.doms[i + 1], (F.ndoms - i - 1) * sizeof(F.doms[0]));
+            F.ndoms--;
+            return;
+        }
+}
+
+/* The domain is destroyed right after the next xc_domain_getinfolist
+ * that returns it: between the backend's two reads. */
+void fakexen_vanish_after_list(unsigned domid)
+{
+    if (F.nvanish == FAKE_MAX_DOMS)
+        abort();
+    F.vanish[F.nvanish++] = domid;
+}
+
+void fakexen_xs_set(const char *path, const char *value)
+{
+    kvs_set(&F.store, path, value, strlen(value));
+}
+
+/* The committed value of path, or NULL. */
+const char *fakexen_xs_get(const char *path)
+{
+    return kvs_get(&F.store, path);
+}
+
+/* Fire the watch, if it is on path (the real daemon matches children
+ * too, but @releaseDomain has none). */
+void fakexen_fire(const char *path)
+{
+    if (F.watch_path && !strcmp(F.watch_path, path))
+        queue_event(path);
+}
+
+/* ---- libxenctrl ---- */
+
+xc_interface *xc_interface_open(xentoollog_logger *logger, xentoollog_logger *dombuild_logger,
+                                unsigned open_flags)
+{
+    (void)dombuild_logger, (void)open_flags;
+    F.logger = logger;
+    if (F.xc_open_errno) {
+        /* What the real one logs off dom0 (xencall_open). */
+        log_error(F.xc_open_errno, "xencall",
+                  "Could not obtain handle on privileged command interface");
+        F.logger = NULL;
+        errno = F.xc_open_errno;
+        return NULL;
+    }
+    F.xc_handles++;
+    return malloc(16);
+}
+
+int xc_interface_close(xc_interface *xch)
+{
+    if (!xch)
+        return 0;
+    F.xc_handles--;
+    F.logger = NULL;
+    free(xch);
+    return 0;
+}
+
+int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int max_domains,
+                          xc_domaininfo_t *info)
+{
+    (void)xch;
+    if (F.getinfolists < FAKE_MAX_CALLS) {
+        F.firsts[F.getinfolists] = first_domain;
+        F.maxes[F.getinfolists] = max_domains;
+    }
+    F.getinfolists++;
+    if (F.getinfolist_errno) {
+        log_error(F.getinfolist_errno, "xc", "XEN_SYSCTL_getdomaininfolist failed");
+        errno = F.getinfolist_errno;
+        return -1;
+    }
+    unsigned n = 0;
+    for (size_t i = 0; i < F.ndoms && n < max_domains; i++)
+        if (F.doms[i].domain >= first_domain)
+            info[n++] = F.doms[i];
+    /* Those told to vanish go now, once: the caller has their records. */
+    for (unsigned k = 0; k < n; k++)
+        for (size_t v = 0; v < F.nvanish; v++)
+            if (F.vanish[v] == info[k].domain) {
+                fakexen_remove_domain(info[k].domain);
+                F.vanish[v] = F.vanish[--F.nvanish];
+                break;
+            }
+    return (int)n;
+}
+
+/* ---- libxenstore ---- */
+
+struct xs_handle *xs_open(unsigned long flags)
+{
+    (void)flags;
+    if (F.xs_open_errno) {
+        errno = F.xs_open_errno;
+        return NULL;
+    }
+    F.xs_handles++;
+    return malloc(16);
+}
+
+void xs_close(struct xs_handle *xsh)
+{
+    if (!xsh)
+        return;
+    F.xs_handles--;
+    close_pipe();
+    for (size_t i = 0; i < F.nevents; i++)
+        free(F.events[i]);
+    F.nevents = 0;
+    free(xsh);
+}
+
+void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
+{
+    (void)h;
+    if (F.lost) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (F.read_errno && (!F.read_fail_path || !strcmp(F.read_fail_path, path))) {
+        errno = F.read_errno;
+        return NULL;
+    }
+    const char *v = NULL;
+    if (t != XBT_NULL) {
+        if (t != F.tx) {
+            errno = EINVAL;
+            return NULL;
+        }
+        v = kvs_get(&F.pending, path);
+    }
+    if (!v)
+        v = kvs_get(&F.store, path);
+    if (!v) {
+        errno = ENOENT;
+        return NULL;
+    }
+    if (len)
+        *len = (unsigned)strlen(v);
+    return dup_or_die(v, strlen(v));
+}
+
+bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
+              unsigned int len)
+{
+    (void)h;
+    if (F.lost) {
+        errno = EINVAL;
+        return false;
+    }
+    if (t == XBT_NULL) {
+        kvs_set(&F.store, path, data, len);
+        return true;
+    }
+    if (t != F.tx) {
+        errno = EINVAL;
+        return false;
+    }
+    kvs_set(&F.pending, path, data, len);
+    return true;
+}
+
+xs_transaction_t xs_transaction_start(struct xs_handle *h)
+{
+    (void)h;
+    if (F.lost) {
+        errno = EINVAL;
+        return XBT_NULL;
+    }
+    if (F.tx != XBT_NULL) {
+        fprintf(stderr, "fakexen: nested transaction\n");
+        abort();
+    }
+    F.tx_start++;
+    F.tx = ++F.last_tx;
+    return F.tx;
+}
+
+bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t, bool abort_it)
+{
+    (void)h;
+    if (t == XBT_NULL || t != F.tx) {
+        errno = ENOENT;
+        return false;
+    }
+    F.tx = XBT_NULL;
+    if (abort_it) {
+        F.tx_abort++;
+        kvs_clear(&F.pending);
+        return true;
+    }
+    if (F.tx_eagain) {
+        F.tx_eagain--;
+        F.tx_conflicts++;
+        kvs_clear(&F.pending);
+        errno = EAGAIN;
+        return false;
+    }
+    for (size_t i = 0; i < F.pending.n; i++)
+        kvs_set(&F.store, F.pending.v[i].path, F.pending.v[i].value,
+                strlen(F.pending.v[i].value));
+    kvs_clear(&F.pending);
+    F.tx_commit++;
+    return true;
+}
+
+bool xs_watch(struct xs_handle *h, const char *path, const char *token)
+{
+    (void)h;
+    if (F.watch_errno) {
+        errno = F.watch_errno;
+        return false;
+    }
+    if (F.watch_path) {
+        fprintf(stderr, "fakexen: only one watch\n");
+        abort();
+    }
+    F.watch_path = dup_or_die(path, strlen(path));
+    F.watch_token = dup_or_die(token, strlen(token));
+    if (!F.no_initial_event)
+        queue_event(path);
+    return true;
+}
+
+bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
+{
+    (void)h;
+    if (!F.watch_path || strcmp(F.watch_path, path) || strcmp(F.watch_token, token)) {
+        errno = ENOENT;
+        return false;
+    }
+    free(F.watch_path);
+    free(F.watch_token);
+    F.watch_path = F.watch_token = NULL;
+    F.unwatches++;
+    return true;
+}
+
+int xs_fileno(struct xs_handle *h)
+{
+    (void)h;
+    if (F.pipe[0] < 0) {
+        if (pipe2(F.pipe, O_CLOEXEC) < 0)
+            return -1;
+        if (F.nevents > 0 && write(F.pipe[1], "x", 1) != 1)
+            abort();
+    }
+    return F.pipe[0];
+}
+
+char **xs_check_watch(struct xs_handle *h)
+{
+    (void)h;
+    if (F.lost) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (F.nevents == 0) {
+        errno = EAGAIN;
+        return NULL;
+    }
+    char *path = F.events[0];
+    memmove(&F.events[0], &F.events[1], (F.nevents - 1) * sizeof(F.events[0]));
+    F.nevents--;
+    char c;
+    if (F.nevents == 0 && F.pipe[0] >= 0 && read(F.pipe[0], &c, 1) != 1)
+        abort();
+
+    /* One block: the two pointers, then the strings (XS_WATCH_PATH,
+     * XS_WATCH_TOKEN), freed with one free(). */
+    size_t lp = strlen(path) + 1, lt = strlen(F.watch_token ? F.watch_token : "") + 1;
+    char **ev = malloc(2 * sizeof(char *) + lp + lt);
+    if (!ev)
+        abort();
+    char *s = (char *)(ev + 2);
+    memcpy(s, path, lp);
+    memcpy(s + lp, F.watch_token ? F.watch_token : "", lt);
+    ev[XS_WATCH_PATH] = s;
+    ev[XS_WATCH_TOKEN] = s + lp;
+    free(path);
+    return ev;
+}

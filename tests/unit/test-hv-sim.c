@@ -1,0 +1,1001 @@
+/* test-hv-sim.c: the simulated hypervisor (src/hv_sim.c) and the choice of
+ * backend (src/hv.c). Each test works in its own root under /tmp, which it
+ * removes again; the simulator keeps its state there. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "hv.h"
+#include "hv_impl.h"
+#include "util.h"
+
+#define UUID1 "11111111-2222-3333-4444-555555555555"
+#define UUID2 "66666666-7777-8888-9999-aaaaaaaaaaaa"
+#define UUID3 "bbbbbbbb-cccc-dddd-eeee-ffffffffffff"
+#define SIMDIR "/var/lib/lcfg/xen/sim"
+
+/* ---- fixture: a fresh root per test ---- */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int setup_root(void **state)
+{
+    char *dir = strdup("/tmp/lcfgxen-hvsim-XXXXXX");
+    if (!dir || !mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+static int teardown_root(void **state)
+{
+    char *dir = *state;
+    int rc = nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+    return rc;
+}
+
+/* ---- helpers ---- */
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Write root + path, creating its directory. */
+static void put_file(const char *root, const char *path, const char *text)
+{
+    char *full = root_path(root, path);
+    char *dir = xstrdup(full);
+    *strrchr(dir, '/') = '\0';
+    char *err = NULL;
+    assert_int_equal(fs_mkdir_p(dir, 0755, &err), 0);
+    FILE *f = fopen(full, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    free(dir);
+    free(full);
+}
+
+static char *get_file(const char *root, const char *path)
+{
+    char *full = root_path(root, path);
+    char *text = test_read_file(full);
+    free(full);
+    return text;
+}
+
+static void set_control(const char *root, const char *text)
+{
+    put_file(root, SIMDIR "/control", text);
+}
+
+static struct hv *open_sim(const char *root)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    int rc = hv_open("sim", root, NULL, &hv, &err);
+    if (rc != 0)
+        fail_msg("hv_open: %s", err);
+    assert_non_null(hv);
+    assert_string_equal(hv->ops->name, "sim");
+    return hv;
+}
+
+/* A guest configuration as the component writes it, under /etc/xen. */
+static void write_config(const char *root, const char *name, const char *uuid,
+                         const char *settings)
+{
+    char *path = xasprintf("/etc/xen/%s.cfg", name);
+    char *text = xasprintf("# %s: written by the LCFG xen component from xen-guest.cfg.tmpl.\n"
+                           "# Do not edit: change the xen.*_%s resources of the host's "
+                           "profile.\n"
+                           "name = \"%s\"\n"
+                           "uuid = \"%s\"\n"
+                           "type = \"pvh\"\n"
+                           "%s"
+                           "disk = [\n"
+                           "    \"format=raw, vdev=xvda, access=rw, target=/dev/vg0/%s\",\n"
+                           "]\n"
+                           "vif = [\n"
+                           "    \"mac=00:16:3e:00:00:01, bridge=xenbr0, script=vif-bridge\",\n"
+                           "]\n"
+                           "on_poweroff = \"destroy\"\n"
+                           "on_reboot = \"restart\"\n"
+                           "on_crash = \"preserve\"\n",
+                           name, name, name, uuid, settings, name);
+    put_file(root, path, text);
+    free(text);
+    free(path);
+}
+
+/* Create from /etc/xen/NAME.cfg; returns the rc, *err set on failure. */
+static int create_from(struct hv *hv, const char *root, const char *name, char **err)
+{
+    char *path = xasprintf("/etc/xen/%s.cfg", name);
+    char *rpath = root_path(root, path);
+    int rc = hv->ops->create(hv, path, rpath, err);
+    free(rpath);
+    free(path);
+    return rc;
+}
+
+/* Write a standard guest and create it, which must work. */
+static void create_guest(struct hv *hv, const char *root, const char *name, const char *uuid)
+{
+    write_config(root, name, uuid,
+                 "memory = 512\nmaxmem = 1024\nvcpus = 1\nmaxvcpus = 2\n");
+    char *err = NULL;
+    if (create_from(hv, root, name, &err) != 0)
+        fail_msg("create %s: %s", name, err);
+    assert_null(err);
+}
+
+static size_t list_all(struct hv *hv, struct hv_domain **ret)
+{
+    size_t n = 0;
+    char *err = NULL;
+    if (hv->ops->list(hv, ret, &n, &err) != 0)
+        fail_msg("list: %s", err);
+    return n;
+}
+
+/* The domain called name: true and *ret filled, or false. */
+static bool find_guest(struct hv *hv, const char *name, struct hv_domain *ret)
+{
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(v[i].name, name)) {
+            if (ret)
+                *ret = v[i];
+            found = true;
+        }
+    }
+    free(v);
+    return found;
+}
+
+static unsigned domid_of(struct hv *hv, const char *name)
+{
+    struct hv_domain d;
+    if (!find_guest(hv, name, &d))
+        fail_msg("%s is not listed", name);
+    return d.domid;
+}
+
+/* Run an operation expected to fail with exactly want; the call passes
+ * errp as its error pointer. */
+#define assert_fails_with(call, want)                                                        \
+    do {                                                                                     \
+        char *err_ = NULL;                                                                   \
+        char **errp = &err_;                                                                 \
+        assert_int_equal((call), -1);                                                        \
+        assert_non_null(err_);                                                               \
+        assert_string_equal(err_, (want));                                                   \
+        free(err_);                                                                          \
+    } while (0)
+
+/* ---- dom0 and the state directory ---- */
+
+static void test_dom0_always_listed(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].domid, 0);
+    assert_string_equal(v[0].name, "Domain-0");
+    assert_string_equal(v[0].uuid, "00000000-0000-0000-0000-000000000000");
+    assert_int_equal(v[0].state, DOM_RUNNING);
+    assert_int_equal(v[0].mem_kb, 4ULL * 1024 * 1024);
+    assert_int_equal(v[0].target_kb, 4ULL * 1024 * 1024);
+    assert_int_equal(v[0].vcpus, 2);
+    assert_int_equal(v[0].max_vcpus, 2);
+    assert_true(v[0].start_time > 0);
+    free(v);
+    hv->ops->close(hv);
+}
+
+static void test_state_directory_created(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    char *dir = root_path(root, SIMDIR);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0755);
+    free(dir);
+    /* The initial state is written at once, with dom0 and next_domid 1. */
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\nnext_domid 1\n"));
+    assert_non_null(strstr(text, "\n0 Domain-0 00000000-0000-0000-0000-000000000000 running - "
+                                 "4194304 4194304 4194304 2 2 "));
+    free(text);
+    hv->ops->close(hv);
+}
+
+/* ---- create ---- */
+
+static void test_create_from_config(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    time_t before = time(NULL);
+    create_guest(hv, root, "web1", UUID1);
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].domid, 0);
+    struct hv_domain *d = &v[1];
+    assert_int_equal(d->domid, 1);
+    assert_string_equal(d->name, "web1");
+    assert_string_equal(d->uuid, UUID1);
+    assert_int_equal(d->state, DOM_RUNNING);
+    assert_int_equal(d->mem_kb, 512 * 1024);
+    assert_int_equal(d->target_kb, 512 * 1024);
+    assert_int_equal(d->max_kb, 1024 * 1024);
+    assert_int_equal(d->vcpus, 1);
+    assert_int_equal(d->max_vcpus, 2);
+    assert_true(d->cpu_seconds == 0.0);
+    assert_true(d->start_time >= before && d->start_time <= time(NULL));
+    free(v);
+
+    /* One line per domain in the state file, the pending event none. */
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\nnext_domid 2\n"));
+    assert_non_null(strstr(text, "\n1 web1 " UUID1 " running - 524288 524288 1048576 1 2 "));
+    assert_non_null(strstr(text, " none - -\n"));
+    free(text);
+    hv->ops->close(hv);
+}
+
+static void test_create_defaults_and_syntax(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    /* No maxmem, maxvcpus or vcpus; an upper-case uuid; ';' separators,
+     * comments after values, single quotes, hex and a quoted number; a
+     * list holding ']' and '#' in strings. */
+    put_file(root, "/etc/xen/db1.cfg",
+             "name = 'db1'; uuid = \"66666666-7777-8888-9999-AAAAAAAAAAAA\" # the uuid\n"
+             "memory = 0x100\n"
+             "extra = \"console=hvc0 root=/dev/xvda1\"\n"
+             "disk = [ 'target=/a]b#c', # a comment ]\n"
+             "         \"target=/x\" ]\n"
+             "kernel = \"/boot/vmlinuz\"\n");
+    char *err = NULL;
+    if (create_from(hv, root, "db1", &err) != 0)
+        fail_msg("create: %s", err);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "db1", &d));
+    assert_string_equal(d.uuid, "66666666-7777-8888-9999-aaaaaaaaaaaa");
+    assert_int_equal(d.mem_kb, 256 * 1024);
+    assert_int_equal(d.max_kb, 256 * 1024);
+    assert_int_equal(d.vcpus, 1);
+    assert_int_equal(d.max_vcpus, 1);
+
+    /* vcpus without maxvcpus: the maximum is vcpus; "512" in quotes too. */
+    write_config(root, "db2", UUID3, "memory = \"512\"\nvcpus = 3\n");
+    if (create_from(hv, root, "db2", &err) != 0)
+        fail_msg("create: %s", err);
+    assert_true(find_guest(hv, "db2", &d));
+    assert_int_equal(d.mem_kb, 512 * 1024);
+    assert_int_equal(d.vcpus, 3);
+    assert_int_equal(d.max_vcpus, 3);
+    hv->ops->close(hv);
+}
+
+static void test_create_missing_settings(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    put_file(root, "/etc/xen/a.cfg", "uuid = \"" UUID1 "\"\nmemory = 512\n");
+    assert_fails_with(create_from(hv, root, "a", errp),
+                      "xl create: /etc/xen/a.cfg: no name setting");
+    put_file(root, "/etc/xen/b.cfg", "name = \"b\"\nmemory = 512\n");
+    assert_fails_with(create_from(hv, root, "b", errp),
+                      "xl create: /etc/xen/b.cfg: no uuid setting");
+    put_file(root, "/etc/xen/c.cfg", "name = \"c\"\nuuid = \"" UUID1 "\"\nvcpus = 2\n");
+    assert_fails_with(create_from(hv, root, "c", errp),
+                      "xl create: /etc/xen/c.cfg: no memory setting");
+    assert_fails_with(create_from(hv, root, "nosuch", errp),
+                      "xl create: cannot read /etc/xen/nosuch.cfg: No such file or directory");
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 1);
+    free(v);
+    hv->ops->close(hv);
+}
+
+static void test_create_bad_config(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    static const struct {
+        const char *text, *err;
+    } cases[] = {
+        { "name = \"x\"\nmemory = \"big\"\n",
+          "xl create: /etc/xen/x.cfg:2: memory must be a number" },
+        { "name = 5\n", "xl create: /etc/xen/x.cfg:1: name must be a string" },
+        { "name \"x\"\n", "xl create: /etc/xen/x.cfg:1: expected '=' after name" },
+        { "\n\nname = \"x\n", "xl create: /etc/xen/x.cfg:3: unterminated string" },
+        { "disk = [ \"a\",\n", "xl create: /etc/xen/x.cfg:1: unterminated list" },
+        { "name = \"x\" junk\n",
+          "xl create: /etc/xen/x.cfg:1: unexpected text after the value of name" },
+        { "= 1\n", "xl create: /etc/xen/x.cfg:1: syntax error" },
+        { "name = \"x y\"\nuuid = \"" UUID1 "\"\nmemory = 1\n",
+          "xl create: /etc/xen/x.cfg: invalid name 'x y'" },
+        { "name = \"x\"\nuuid = \"nope\"\nmemory = 1\n",
+          "xl create: /etc/xen/x.cfg: invalid uuid 'nope'" },
+        { "name = \"x\"\nuuid = \"" UUID1 "\"\nmemory = 512\nmaxmem = 256\n",
+          "xl create: /etc/xen/x.cfg: maxmem (256 MiB) is below memory (512 MiB)" },
+        { "name = \"x\"\nuuid = \"" UUID1 "\"\nmemory = 512\nvcpus = 4\nmaxvcpus = 2\n",
+          "xl create: /etc/xen/x.cfg: maxvcpus (2) is below vcpus (4)" },
+        { "name = \"x\"\nuuid = \"" UUID1 "\"\nmemory = 0\n",
+          "xl create: /etc/xen/x.cfg: memory must be between 1 and 1073741824 MiB" },
+        { "name = \"x\"\nuuid = \"" UUID1 "\"\nmemory = 1\nvcpus = 0\n",
+          "xl create: /etc/xen/x.cfg: vcpus must be between 1 and 4096" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        put_file(root, "/etc/xen/x.cfg", cases[i].text);
+        assert_fails_with(create_from(hv, root, "x", errp), cases[i].err);
+    }
+    hv->ops->close(hv);
+}
+
+static void test_domids_increase_never_reused(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    assert_int_equal(domid_of(hv, "web1"), 1);
+    assert_int_equal(domid_of(hv, "web2"), 2);
+    char *err = NULL;
+    assert_int_equal(hv->ops->destroy(hv, 2, &err), 0);
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_null(err);
+    create_guest(hv, root, "web2", UUID2);
+    create_guest(hv, root, "web1", UUID1);
+    assert_int_equal(domid_of(hv, "web2"), 3);
+    assert_int_equal(domid_of(hv, "web1"), 4);
+    /* Listed in domid order. */
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].domid, 0);
+    assert_int_equal(v[1].domid, 3);
+    assert_int_equal(v[2].domid, 4);
+    free(v);
+    hv->ops->close(hv);
+}
+
+static void test_state_persists(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_memory(hv, 2, 700 * 1024, &err), 0);
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    hv->ops->close(hv);
+
+    hv = open_sim(root);
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].name, "web2");
+    assert_int_equal(v[1].domid, 2);
+    assert_int_equal(v[1].mem_kb, 700 * 1024);
+    free(v);
+    /* The domid counter persisted too. */
+    create_guest(hv, root, "web1", UUID1);
+    assert_int_equal(domid_of(hv, "web1"), 3);
+    hv->ops->close(hv);
+}
+
+static void test_two_handles_see_each_other(void **state)
+{
+    /* Every operation re-reads the state: another process's changes show. */
+    const char *root = *state;
+    struct hv *a = open_sim(root), *b = open_sim(root);
+    create_guest(a, root, "web1", UUID1);
+    assert_int_equal(domid_of(b, "web1"), 1);
+    create_guest(b, root, "web2", UUID2);
+    assert_int_equal(domid_of(a, "web2"), 2);
+    char *err = NULL;
+    assert_int_equal(b->ops->destroy(b, 1, &err), 0);
+    assert_false(find_guest(a, "web1", NULL));
+    a->ops->close(a);
+    b->ops->close(b);
+}
+
+/* The other side of test_concurrent_creates, run as a separate program
+ * (as each run of the component is): open, create NAME, list, close. */
+static int child_create(const char *root, const char *name)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    int rc = hv_open("sim", root, NULL, &hv, &err);
+    if (rc == 0) {
+        rc = create_from(hv, root, name, &err);
+        /* A status run listing meanwhile must not undo anything. */
+        struct hv_domain *v = NULL;
+        size_t n;
+        if (rc == 0)
+            rc = hv->ops->list(hv, &v, &n, &err);
+        free(v);
+        hv->ops->close(hv);
+    }
+    if (rc != 0)
+        fprintf(stderr, "child %s: %s\n", name, err);
+    free(err);
+    return rc == 0 ? 0 : 1;
+}
+
+static void test_concurrent_creates(void **state)
+{
+    /* Processes that create at once lose nothing and share no domid. */
+    const char *root = *state;
+    enum { KIDS = 6 };
+    char names[KIDS][32];
+    for (int i = 0; i < KIDS; i++) {
+        snprintf(names[i], sizeof(names[i]), "guest%d", i);
+        char uuid[48];
+        snprintf(uuid, sizeof(uuid), "%08d-0000-0000-0000-000000000000", i + 1);
+        write_config(root, names[i], uuid, "memory = 128\n");
+    }
+    /* This program again (exec, so that a child shares no memory). */
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    assert_true(len > 0);
+    self[len] = '\0';
+    pid_t pids[KIDS];
+    for (int i = 0; i < KIDS; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            execl(self, self, "--child-create", root, names[i], (char *)NULL);
+            _exit(127);
+        }
+    }
+    int failed = 0;
+    for (int i = 0; i < KIDS; i++) {
+        int status;
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed++;
+    }
+    assert_int_equal(failed, 0);
+    struct hv *hv = open_sim(root);
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, KIDS + 1);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(v[i].domid, i);
+    free(v);
+    hv->ops->close(hv);
+}
+
+static void test_duplicate_name_refused(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    /* Same name, another uuid. */
+    put_file(root, "/etc/xen/other.cfg",
+             "name = \"web1\"\nuuid = \"" UUID2 "\"\nmemory = 256\n");
+    assert_fails_with(create_from(hv, root, "other", errp),
+                      "xl create: a domain named 'web1' already exists (domid 1)");
+    /* Domain-0 is a name too. */
+    put_file(root, "/etc/xen/other.cfg",
+             "name = \"Domain-0\"\nuuid = \"" UUID2 "\"\nmemory = 256\n");
+    assert_fails_with(create_from(hv, root, "other", errp),
+                      "xl create: a domain named 'Domain-0' already exists (domid 0)");
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 2);
+    free(v);
+    hv->ops->close(hv);
+}
+
+static void test_duplicate_uuid_refused(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    write_config(root, "web2", UUID1, "memory = 256\n");
+    assert_fails_with(create_from(hv, root, "web2", errp),
+                      "xl create: a domain with uuid " UUID1 " already exists (domid 1)");
+    assert_false(find_guest(hv, "web2", NULL));
+    hv->ops->close(hv);
+}
+
+static void test_fail_create_leaves_nothing(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    set_control(root, "# a test's control file\nweb2 fail_create=1\n");
+    char *before = get_file(root, SIMDIR "/domains");
+    write_config(root, "web2", UUID2, "memory = 256\n");
+    assert_fails_with(create_from(hv, root, "web2", errp),
+                      "xl create: simulated failure for web2");
+    char *after = get_file(root, SIMDIR "/domains");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_false(find_guest(hv, "web2", NULL));
+    /* Only web2 fails; with the line gone it works. */
+    set_control(root, "web2 fail_create=0\n");
+    char *err = NULL;
+    assert_int_equal(create_from(hv, root, "web2", &err), 0);
+    assert_int_equal(domid_of(hv, "web2"), 2);
+    hv->ops->close(hv);
+}
+
+/* ---- shutdown, reboot, crash ---- */
+
+static void test_graceful_shutdown(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    long long t0 = mono_ms();
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    /* Still there right after the request, with the event recorded. */
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_RUNNING);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, " shutdown "));
+    free(text);
+    /* Asking again changes nothing. */
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    /* wait() wakes when the default 200 ms are over. */
+    assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
+    long long took = mono_ms() - t0;
+    assert_true(took >= 150 && took <= 1000);
+    assert_false(find_guest(hv, "web1", NULL));
+    /* Nothing pending any more. */
+    assert_int_equal(hv->ops->wait(hv, 50, &err), 1);
+    assert_null(err);
+    hv->ops->close(hv);
+}
+
+static void test_shutdown_completes_in_another_process(void **state)
+{
+    /* Time is real time: the next run sees the guest gone. */
+    const char *root = *state;
+    set_control(root, "* shutdown_ms=50\n");
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    hv->ops->close(hv);
+    struct timespec ts = { 0, 120 * 1000000L };
+    nanosleep(&ts, NULL);
+    hv = open_sim(root);
+    assert_false(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
+static void test_ignore_shutdown(void **state)
+{
+    const char *root = *state;
+    set_control(root, "* shutdown_ms=10\nweb1 ignore_shutdown=1\n");
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, " shutdown "));
+    assert_non_null(strstr(text, " never\n"));
+    free(text);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(hv->ops->wait(hv, 30, &err), 1);
+        struct hv_domain d;
+        assert_true(find_guest(hv, "web1", &d));
+        assert_int_equal(d.state, DOM_RUNNING);
+    }
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_false(find_guest(hv, "web1", NULL));
+    assert_null(err);
+    hv->ops->close(hv);
+}
+
+static void test_reboot_new_domid(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 shutdown_ms=50\n");
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_memory(hv, 1, 600 * 1024, &err), 0);
+    assert_int_equal(hv->ops->reboot(hv, 1, &err), 0);
+    assert_int_equal(domid_of(hv, "web1"), 1);
+    assert_int_equal(hv->ops->wait(hv, 2000, &err), 0);
+    /* The same guest under a new domid, with its current settings. */
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.domid, 3);
+    assert_string_equal(d.uuid, UUID1);
+    assert_int_equal(d.state, DOM_RUNNING);
+    assert_int_equal(d.mem_kb, 600 * 1024);
+    assert_int_equal(d.max_kb, 1024 * 1024);
+    assert_int_equal(d.max_vcpus, 2);
+    assert_true(d.start_time > 0);
+    struct hv_domain *v;
+    size_t n = list_all(hv, &v);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[1].domid, 2);
+    assert_int_equal(v[2].domid, 3);
+    free(v);
+    assert_null(err);
+    hv->ops->close(hv);
+}
+
+static void test_crash(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 crash=1\n");
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_CRASHED);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_CRASH);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\n1 web1 " UUID1 " crashed crash "));
+    free(text);
+    /* It stays (on_crash=preserve); a crashed guest answers no requests. */
+    char *err = NULL;
+    assert_int_equal(hv->ops->wait(hv, 20, &err), 1);
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_fails_with(hv->ops->shutdown(hv, 1, errp),
+                      "domain 1 (web1) is not running (crashed); only destroy removes it");
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_false(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
+/* ---- memory and vcpus ---- */
+
+static void test_set_memory(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_memory(hv, 1, 1024 * 1024, &err), 0);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.target_kb, 1024 * 1024);
+    assert_int_equal(d.mem_kb, 1024 * 1024);
+    assert_int_equal(hv->ops->set_memory(hv, 1, 300 * 1024, &err), 0);
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.target_kb, 300 * 1024);
+    assert_int_equal(d.mem_kb, 300 * 1024);
+    assert_fails_with(hv->ops->set_memory(hv, 1, 1024 * 1024 + 1, errp),
+                      "memory target 1048577 KiB is above the domain's maximum 1048576 KiB");
+    assert_fails_with(hv->ops->set_memory(hv, 1, 0, errp), "memory target 0 KiB is too small");
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.target_kb, 300 * 1024);
+    hv->ops->close(hv);
+}
+
+static void test_set_vcpus(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_vcpus(hv, 1, 2, &err), 0);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.vcpus, 2);
+    assert_fails_with(hv->ops->set_vcpus(hv, 1, 3, errp),
+                      "3 vcpus requested, above the domain's maximum of 2");
+    assert_fails_with(hv->ops->set_vcpus(hv, 1, 0, errp),
+                      "cannot set 0 vcpus: a domain needs at least one");
+    assert_int_equal(hv->ops->set_vcpus(hv, 1, 1, &err), 0);
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.vcpus, 1);
+    hv->ops->close(hv);
+}
+
+/* ---- errors ---- */
+
+static void test_dom0_untouchable(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    const char *want = "refusing to touch Domain-0";
+    assert_fails_with(hv->ops->shutdown(hv, 0, errp), want);
+    assert_fails_with(hv->ops->reboot(hv, 0, errp), want);
+    assert_fails_with(hv->ops->destroy(hv, 0, errp), want);
+    assert_fails_with(hv->ops->set_memory(hv, 0, 1024, errp), want);
+    assert_fails_with(hv->ops->set_vcpus(hv, 0, 1, errp), want);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "Domain-0", &d));
+    assert_int_equal(d.mem_kb, 4ULL * 1024 * 1024);
+    assert_int_equal(d.vcpus, 2);
+    hv->ops->close(hv);
+}
+
+static void test_unknown_domid(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    const char *want = "no domain with id 7";
+    assert_fails_with(hv->ops->shutdown(hv, 7, errp), want);
+    assert_fails_with(hv->ops->reboot(hv, 7, errp), want);
+    assert_fails_with(hv->ops->destroy(hv, 7, errp), want);
+    assert_fails_with(hv->ops->set_memory(hv, 7, 1024, errp), want);
+    assert_fails_with(hv->ops->set_vcpus(hv, 7, 1, errp), want);
+    /* A destroyed domain is unknown too. */
+    char *err = NULL;
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_fails_with(hv->ops->destroy(hv, 1, errp), "no domain with id 1");
+    hv->ops->close(hv);
+}
+
+static void test_hv_fail(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    set_control(root, "* hv_fail=list,destroy\n");
+    struct hv_domain *v = NULL;
+    size_t n = 9;
+    assert_fails_with(hv->ops->list(hv, &v, &n, errp), "simulated hypervisor failure");
+    assert_null(v);
+    assert_int_equal(n, 0);
+    assert_fails_with(hv->ops->destroy(hv, 1, errp), "simulated hypervisor failure");
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_vcpus(hv, 1, 2, &err), 0);
+    set_control(root, "");
+    assert_int_equal(domid_of(hv, "web1"), 1);
+    hv->ops->close(hv);
+}
+
+static void test_bad_control_file(void **state)
+{
+    const char *root = *state;
+    static const struct {
+        const char *text, *err;
+    } cases[] = {
+        { "web1 shutdown_ms=soon\n", "control:1: shutdown_ms=soon: shutdown_ms must be a number "
+                                     "of milliseconds (at most a day)" },
+        { "\n# c\nweb1 colour=blue\n", "control:3: colour=blue: unknown key" },
+        { "web1 crash\n", "control:1: crash: expected key=value" },
+        { "web1 crash=yes\n", "control:1: crash=yes: crash must be 0 or 1" },
+        { "web1 hv_fail=list\n", "control:1: hv_fail=list: hv_fail belongs on the \"*\" line" },
+        { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
+        { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        set_control(root, cases[i].text);
+        struct hv dummy, *hv = &dummy; /* must be reset to NULL */
+        char *err = NULL;
+        assert_int_equal(hv_open("sim", root, NULL, &hv, &err), -1);
+        assert_null(hv);
+        assert_non_null(err);
+        const char *tail = strstr(err, SIMDIR "/");
+        assert_non_null(tail);
+        assert_string_equal(tail + strlen(SIMDIR "/"), cases[i].err);
+        free(err);
+    }
+}
+
+static void test_corrupt_state(void **state)
+{
+    const char *root = *state;
+    put_file(root, SIMDIR "/domains", "next_domid 2\n1 web1 not-a-uuid running - 1 1 1 1 1 0 "
+                                      "none - -\n");
+    struct hv *hv = NULL;
+    char *err = NULL;
+    assert_int_equal(hv_open("sim", root, NULL, &hv, &err), -1);
+    assert_null(hv);
+    char *want = root_path(root, SIMDIR "/domains:2: corrupt simulator state (bad uuid)");
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+}
+
+/* ---- wait ---- */
+
+static void test_wait_timeout(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    long long t0 = mono_ms();
+    assert_int_equal(hv->ops->wait(hv, 100, &err), 1);
+    long long took = mono_ms() - t0;
+    assert_true(took >= 90 && took <= 1000);
+    t0 = mono_ms();
+    assert_int_equal(hv->ops->wait(hv, 0, &err), 1);
+    assert_true(mono_ms() - t0 < 100);
+    assert_null(err);
+    hv->ops->close(hv);
+}
+
+static void test_wait_event_after_timeouts(void **state)
+{
+    /* A timeout shorter than the event: 1, and the event still pending;
+     * then 0 when it comes due, after about the event's time in all. */
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    long long t0 = mono_ms();
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    assert_int_equal(hv->ops->wait(hv, 50, &err), 1);
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
+    long long took = mono_ms() - t0;
+    assert_true(took >= 150 && took <= 1000);
+    assert_false(find_guest(hv, "web1", NULL));
+    assert_null(err);
+    hv->ops->close(hv);
+}
+
+static void test_wait_event_already_due(void **state)
+{
+    /* An event that came due before wait() is reported at once, once. */
+    const char *root = *state;
+    set_control(root, "* shutdown_ms=0\n");
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    long long t0 = mono_ms();
+    assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
+    assert_true(mono_ms() - t0 < 500);
+    assert_int_equal(hv->ops->wait(hv, 10, &err), 1);
+    assert_false(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
+/* ---- choosing a backend ---- */
+
+static void test_open_sim_and_default_off_dom0(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = NULL;
+    char *err = NULL;
+    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_string_equal(hv->ops->name, "sim");
+    hv->ops->close(hv);
+    /* On a domU (type xen, no control_d) too. */
+    put_file(root, "/sys/hypervisor/type", "xen\n");
+    put_file(root, "/proc/xen/capabilities", "");
+    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_string_equal(hv->ops->name, "sim");
+    hv->ops->close(hv);
+    assert_null(err);
+}
+
+static void test_open_default_on_dom0_is_xen(void **state)
+{
+    const char *root = *state;
+    put_file(root, "/sys/hypervisor/type", "xen\n");
+    put_file(root, "/proc/xen/capabilities", "control_d\n");
+    struct hv *hv = NULL;
+    char *err = NULL;
+    int rc = hv_open(NULL, root, "/usr/sbin/xl", &hv, &err);
+    if (rc == 0) {
+        /* Only on a real dom0. */
+        assert_string_equal(hv->ops->name, "xen");
+        hv->ops->close(hv);
+    } else {
+        /* The xen backend refused; the simulator was never opened. */
+        assert_int_equal(rc, -1);
+        assert_null(hv);
+        assert_non_null(err);
+        char *dir = root_path(root, SIMDIR);
+        struct stat st;
+        assert_int_equal(stat(dir, &st), -1);
+        free(dir);
+    }
+    free(err);
+}
+
+static void test_open_unknown_backend(void **state)
+{
+    const char *root = *state;
+    struct hv dummy, *hv = &dummy;
+    assert_fails_with(hv_open("kvm", root, NULL, &hv, errp),
+                      "unknown hypervisor backend 'kvm' (sim or xen)");
+    assert_null(hv);
+}
+
+static void test_is_dom0(void **state)
+{
+    const char *root = *state;
+    assert_false(hv_is_dom0(root)); /* neither file */
+    put_file(root, "/sys/hypervisor/type", "xen\n");
+    assert_false(hv_is_dom0(root)); /* no capabilities */
+    put_file(root, "/proc/xen/capabilities", "\n");
+    assert_false(hv_is_dom0(root)); /* a domU */
+    put_file(root, "/proc/xen/capabilities", "control_d\n");
+    assert_true(hv_is_dom0(root));
+    put_file(root, "/sys/hypervisor/type", "  xen \n");
+    assert_true(hv_is_dom0(root));
+    put_file(root, "/sys/hypervisor/type", "kvm\n");
+    assert_false(hv_is_dom0(root));
+    put_file(root, "/sys/hypervisor/type", "xenx\n");
+    assert_false(hv_is_dom0(root));
+    char *p = root_path(root, "/sys/hypervisor/type");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    assert_false(hv_is_dom0(root)); /* capabilities alone */
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_root, teardown_root)
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && !strcmp(argv[1], "--child-create"))
+        return child_create(argv[2], argv[3]);
+    const struct CMUnitTest tests[] = {
+        T(test_dom0_always_listed),
+        T(test_state_directory_created),
+        T(test_create_from_config),
+        T(test_create_defaults_and_syntax),
+        T(test_create_missing_settings),
+        T(test_create_bad_config),
+        T(test_domids_increase_never_reused),
+        T(test_state_persists),
+        T(test_two_handles_see_each_other),
+        T(test_concurrent_creates),
+        T(test_duplicate_name_refused),
+        T(test_duplicate_uuid_refused),
+        T(test_fail_create_leaves_nothing),
+        T(test_graceful_shutdown),
+        T(test_shutdown_completes_in_another_process),
+        T(test_ignore_shutdown),
+        T(test_reboot_new_domid),
+        T(test_crash),
+        T(test_set_memory),
+        T(test_set_vcpus),
+        T(test_dom0_untouchable),
+        T(test_unknown_domid),
+        T(test_hv_fail),
+        T(test_bad_control_file),
+        T(test_corrupt_state),
+        T(test_wait_timeout),
+        T(test_wait_event_after_timeouts),
+        T(test_wait_event_already_due),
+        T(test_open_sim_and_default_off_dom0),
+        T(test_open_default_on_dom0_is_xen),
+        T(test_open_unknown_backend),
+        T(test_is_dom0),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

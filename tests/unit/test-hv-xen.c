@@ -1,0 +1,1106 @@
+/* test-hv-xen.c: the Xen backend (src/hv_xen.c).
+ *
+ * Two builds of this file:
+ *  - the default one links tests/unit/fakexen.c in place of libxenctrl
+ *    and libxenstore (no -lxenctrl -lxenstore): the pure parts (decoding,
+ *    uuids, paths, xl command lines) and every path through the libraries,
+ *    failures included, against the fake; xl is a stand-in shell script
+ *    that logs its arguments;
+ *  - with -DHVX_REAL_LIBS, linked with the real libraries: hv_xen_open on
+ *    this machine, which is no Xen dom0, must fail with the documented
+ *    message and print nothing itself. (Skipped on a real dom0.)
+ * The real <xenctrl.h> gives the record type in both. */
+#include "testutil.h"
+
+#include <xenctrl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "hv_impl.h"
+#include "hv_xen_decode.h"
+#include "util.h"
+
+#ifndef HVX_REAL_LIBS
+
+/* The control side of fakexen.c (see there). */
+void fakexen_reset(void);
+void fakexen_set(const char *knob, int value);
+void fakexen_fail_read(const char *path, int errnum);
+unsigned fakexen_count(const char *what);
+unsigned fakexen_getinfolist_first(unsigned i);
+unsigned fakexen_getinfolist_max(unsigned i);
+void fakexen_add_domain(const xc_domaininfo_t *info);
+void fakexen_remove_domain(unsigned domid);
+void fakexen_vanish_after_list(unsigned domid);
+void fakexen_xs_set(const char *path, const char *value);
+const char *fakexen_xs_get(const char *path);
+void fakexen_fire(const char *path);
+
+/* ---- helpers ---- */
+
+static char tmpdir[64];   /* holds the stand-in xl and what it logs */
+static char xl_path[128]; /* tmpdir/xl */
+
+static char *tmp_file(const char *name)
+{
+    return xasprintf("%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const char *data, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(data, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static void remove_tmp(const char *name)
+{
+    char *p = tmp_file(name);
+    unlink(p);
+    free(p);
+}
+
+/* The arguments xl was run with since the last reset, one a line, each
+ * run ended by "--"; "" when it was not run. */
+static char *xl_log(void)
+{
+    char *p = tmp_file("argv");
+    char *s = access(p, F_OK) == 0 ? test_read_file(p) : xstrdup("");
+    free(p);
+    return s;
+}
+
+static void assert_xl_log(const char *want)
+{
+    char *got = xl_log();
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* Make the next runs of xl print text on stderr and exit with status. */
+static void xl_fails(int status, const char *text)
+{
+    char *p = tmp_file("stderr");
+    write_file(p, text, 0644);
+    free(p);
+    p = tmp_file("status");
+    char *s = xasprintf("%d\n", status);
+    write_file(p, s, 0644);
+    free(s);
+    free(p);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A record as the hypervisor gives it: 512 MiB of 1 GiB, 2 of 4 vcpus,
+ * 12.5 s of cpu, uuid bytes derived from the domid. */
+static xc_domaininfo_t record(unsigned domid, uint32_t flags)
+{
+    xc_domaininfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.domain = (domid_t)domid;
+    info.flags = flags;
+    info.tot_pages = 131072;
+    info.max_pages = 262144;
+    info.nr_online_vcpus = 2;
+    info.max_vcpu_id = 3;
+    info.cpu_time = 12500000000ULL;
+    for (int k = 0; k < 16; k++)
+        info.handle[k] = (uint8_t)(domid * 16 + (unsigned)k);
+    return info;
+}
+
+static uint32_t shutdown_flags(unsigned reason)
+{
+    return XEN_DOMINF_shutdown | (reason << XEN_DOMINF_shutdownshift);
+}
+
+/* A domain as libxl leaves it: the record, and its xenstore nodes (a
+ * name unless name is NULL, a balloon target, a start time). */
+static void add_guest(unsigned domid, const char *name, uint32_t flags)
+{
+    xc_domaininfo_t info = record(domid, flags);
+    fakexen_add_domain(&info);
+    char uuid[37];
+    hv_xen_format_uuid(info.handle, uuid);
+    char *p;
+    if (name) {
+        p = hv_xen_dom_path(domid, "name");
+        fakexen_xs_set(p, name);
+        free(p);
+    }
+    p = hv_xen_dom_path(domid, "memory/target");
+    fakexen_xs_set(p, "523264");
+    free(p);
+    p = hv_xen_vm_path(uuid, "start_time");
+    fakexen_xs_set(p, "1700000000.42");
+    free(p);
+}
+
+static struct hv *open_xen(void)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    int rc = hv_xen_open("/", xl_path, &hv, &err);
+    if (rc != 0)
+        fail_msg("hv_xen_open: %s", err ? err : "(no message)");
+    assert_null(err);
+    assert_non_null(hv);
+    assert_string_equal(hv->ops->name, "xen");
+    return hv;
+}
+
+/* Close, and check that nothing is left open. */
+static void close_xen(struct hv *hv)
+{
+    hv->ops->close(hv);
+    assert_int_equal(fakexen_count("xc_handles"), 0);
+    assert_int_equal(fakexen_count("xs_handles"), 0);
+    assert_int_equal(fakexen_count("watching"), 0);
+}
+
+static void open_fails(const char *xl, const char *want)
+{
+    struct hv *hv = (struct hv *)&hv; /* must be reset */
+    char *err = NULL;
+    assert_int_equal(hv_xen_open("/", xl, &hv, &err), -1);
+    assert_null(hv);
+    assert_non_null(err);
+    assert_string_equal(err, want);
+    free(err);
+    assert_int_equal(fakexen_count("xc_handles"), 0);
+    assert_int_equal(fakexen_count("xs_handles"), 0);
+    assert_int_equal(fakexen_count("watching"), 0);
+}
+
+static struct hv_domain *list_ok(struct hv *hv, size_t *n)
+{
+    struct hv_domain *d = NULL;
+    char *err = NULL;
+    int rc = hv->ops->list(hv, &d, n, &err);
+    if (rc != 0)
+        fail_msg("list: %s", err ? err : "(no message)");
+    assert_null(err);
+    return d;
+}
+
+/* rc is -1 and *err is want. (err by address: an argument list has no
+ * order of evaluation, so *err is read only once the call has run.) */
+static void assert_fails(int rc, char **err, const char *want)
+{
+    assert_int_equal(rc, -1);
+    assert_non_null(*err);
+    assert_string_equal(*err, want);
+    free(*err);
+    *err = NULL;
+}
+
+/* ---- fixtures ---- */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test-hv-xen.XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(xl_path, sizeof(xl_path), "%s/xl", tmpdir);
+    /* The stand-in xl: log the arguments, then behave as told by the
+     * files "stderr" and "status". exec_run gives it a minimal
+     * environment, so files, not variables, steer it. */
+    char *script = xasprintf("#!/bin/sh\n"
+                             "d='%s'\n"
+                             "printf '%%s\\n' \"$@\" -- >>\"$d/argv\"\n"
+                             "[ -f \"$d/stderr\" ] && cat \"$d/stderr\" >&2\n"
+                             "[ -f \"$d/status\" ] && exit \"$(cat \"$d/status\")\"\n"
+                             "exit 0\n",
+                             tmpdir);
+    write_file(xl_path, script, 0755);
+    free(script);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    const char *names[] = { "xl", "argv", "stderr", "status" };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        remove_tmp(names[i]);
+    rmdir(tmpdir);
+    fakexen_reset(); /* frees the fake's tables */
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fakexen_reset();
+    remove_tmp("argv");
+    remove_tmp("stderr");
+    remove_tmp("status");
+    return 0;
+}
+
+/* ---- decoding (pure) ---- */
+
+static void decode(uint32_t flags, struct hv_domain *d)
+{
+    xc_domaininfo_t info = record(7, flags);
+    memset(d, 0xa5, sizeof(*d)); /* every field must be written */
+    hv_xen_decode(&info, d);
+}
+
+static void test_decode_running(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(XEN_DOMINF_running, &d);
+    assert_int_equal(d.domid, 7);
+    assert_int_equal(d.state, DOM_RUNNING);
+    assert_int_equal(d.shutdown_reason, 0);
+    /* blocked (idle, waiting for an event), and neither running nor
+     * blocked (runnable, waiting for a cpu): alive all the same */
+    decode(XEN_DOMINF_blocked, &d);
+    assert_int_equal(d.state, DOM_RUNNING);
+    decode(0, &d);
+    assert_int_equal(d.state, DOM_RUNNING);
+    /* a PVH/HVM guest's extra bits change nothing */
+    decode(XEN_DOMINF_running | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap, &d);
+    assert_int_equal(d.state, DOM_RUNNING);
+}
+
+static void test_decode_paused(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(XEN_DOMINF_paused, &d);
+    assert_int_equal(d.state, DOM_PAUSED);
+    decode(XEN_DOMINF_paused | XEN_DOMINF_blocked, &d);
+    assert_int_equal(d.state, DOM_PAUSED);
+}
+
+static void test_decode_shutdown(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(shutdown_flags(SHUTDOWN_poweroff), &d);
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_POWEROFF);
+    decode(shutdown_flags(SHUTDOWN_reboot), &d);
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_REBOOT);
+    decode(shutdown_flags(SHUTDOWN_suspend), &d);
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_SUSPEND);
+    /* shut down wins over paused (libxl pauses a domain it keeps) */
+    decode(shutdown_flags(SHUTDOWN_reboot) | XEN_DOMINF_paused, &d);
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_REBOOT);
+    /* reasons beyond hv.h's names are passed on (watchdog is 4) */
+    decode(shutdown_flags(SHUTDOWN_watchdog), &d);
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.shutdown_reason, 4);
+}
+
+static void test_decode_crashed(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(shutdown_flags(SHUTDOWN_crash), &d);
+    assert_int_equal(d.state, DOM_CRASHED);
+    assert_int_equal(d.shutdown_reason, HV_SHUTDOWN_CRASH);
+    /* the reason counts only with the shutdown bit */
+    decode(XEN_DOMINF_running | (SHUTDOWN_crash << XEN_DOMINF_shutdownshift), &d);
+    assert_int_equal(d.state, DOM_RUNNING);
+}
+
+static void test_decode_dying(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(XEN_DOMINF_dying, &d);
+    assert_int_equal(d.state, DOM_DYING);
+    decode(XEN_DOMINF_dying | shutdown_flags(SHUTDOWN_crash) | XEN_DOMINF_paused, &d);
+    assert_int_equal(d.state, DOM_DYING);
+}
+
+static void test_decode_numbers(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(XEN_DOMINF_running, &d);
+    assert_int_equal(d.mem_kb, 524288);  /* 131072 pages of 4 KiB */
+    assert_int_equal(d.max_kb, 1048576); /* 262144 pages */
+    assert_int_equal(d.vcpus, 2);
+    assert_int_equal(d.max_vcpus, 4); /* max_vcpu_id 3 */
+    assert_true(d.cpu_seconds > 12.4999 && d.cpu_seconds < 12.5001);
+    assert_string_equal(d.uuid, "70717273-7475-7677-7879-7a7b7c7d7e7f");
+    /* xenstore's fields are left empty, not left as they were */
+    assert_string_equal(d.name, "");
+    assert_int_equal(d.target_kb, 0);
+    assert_int_equal(d.start_time, 0);
+
+    xc_domaininfo_t info = record(3, XEN_DOMINF_running);
+    info.max_vcpu_id = XEN_INVALID_MAX_VCPU_ID; /* no vcpus yet */
+    info.nr_online_vcpus = 0;
+    info.tot_pages = 0x100000000ULL; /* 16 TiB: no 32-bit overflow */
+    hv_xen_decode(&info, &d);
+    assert_int_equal(d.max_vcpus, 0);
+    assert_int_equal(d.vcpus, 0);
+    assert_int_equal(d.mem_kb, 0x400000000ULL);
+}
+
+static void test_uuid_format(void **state)
+{
+    (void)state;
+    const uint8_t h[16] = { 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01, 0x4A, 0xBC,
+                            0x80, 0x0f, 0xff, 0x10, 0x20, 0x30, 0x40, 0x5F };
+    char out[37];
+    memset(out, 'x', sizeof(out));
+    hv_xen_format_uuid(h, out);
+    assert_string_equal(out, "deadbeef-0001-4abc-800f-ff102030405f");
+    const uint8_t zero[16] = { 0 };
+    hv_xen_format_uuid(zero, out);
+    assert_string_equal(out, "00000000-0000-0000-0000-000000000000");
+}
+
+static void test_paths(void **state)
+{
+    (void)state;
+    char *p = hv_xen_dom_path(0, "name");
+    assert_string_equal(p, "/local/domain/0/name");
+    free(p);
+    p = hv_xen_dom_path(32752, "memory/target");
+    assert_string_equal(p, "/local/domain/32752/memory/target");
+    free(p);
+    p = hv_xen_dom_path(5, "control/shutdown");
+    assert_string_equal(p, "/local/domain/5/control/shutdown");
+    free(p);
+    p = hv_xen_vm_path("deadbeef-0001-4abc-800f-ff102030405f", "start_time");
+    assert_string_equal(p, "/vm/deadbeef-0001-4abc-800f-ff102030405f/start_time");
+    free(p);
+}
+
+static void test_parse_seconds(void **state)
+{
+    (void)state;
+    long long t = -1;
+    assert_true(hv_xen_parse_seconds("1700000000.42", &t));
+    assert_int_equal(t, 1700000000);
+    assert_true(hv_xen_parse_seconds("1700000000", &t));
+    assert_int_equal(t, 1700000000);
+    assert_true(hv_xen_parse_seconds("0", &t));
+    assert_int_equal(t, 0);
+    assert_true(hv_xen_parse_seconds("999999999999999999.9", &t));
+    assert_int_equal(t, 999999999999999999LL);
+    const char *bad[] = { "", ".5", "5.", "-1", "+1", " 1", "1 ", "1.2.3", "1e9", "abc",
+                          "1,5", "9999999999999999999" };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        t = 77;
+        if (hv_xen_parse_seconds(bad[i], &t))
+            fail_msg("\"%s\" accepted", bad[i]);
+        assert_int_equal(t, 77);
+    }
+}
+
+/* argv equals the NULL-terminated list want. */
+static void assert_argv(char **argv, const char *const *want)
+{
+    size_t i;
+    for (i = 0; want[i]; i++) {
+        assert_non_null(argv[i]);
+        assert_string_equal(argv[i], want[i]);
+    }
+    assert_null(argv[i]);
+    hv_xen_argv_free(argv);
+}
+
+static void test_argv_create(void **state)
+{
+    (void)state;
+    const char *want[] = { "/usr/sbin/xl", "create", "-q", "-f", "/etc/xen/web1.cfg", NULL };
+    assert_argv(hv_xen_argv_create("/usr/sbin/xl", "/etc/xen/web1.cfg"), want);
+    /* whatever the path looks like, it stays one option argument */
+    const char *odd[] = { "/usr/sbin/xl", "create", "-q", "-f", "-n", NULL };
+    assert_argv(hv_xen_argv_create("/usr/sbin/xl", "-n"), odd);
+    hv_xen_argv_free(NULL);
+}
+
+static void test_argv_destroy(void **state)
+{
+    (void)state;
+    const char *want[] = { "/usr/sbin/xl", "destroy", "12", NULL };
+    assert_argv(hv_xen_argv_destroy("/usr/sbin/xl", 12), want);
+}
+
+static void test_argv_mem_set(void **state)
+{
+    (void)state;
+    /* KiB with xl's "k" suffix: a bare number would be MiB */
+    const char *want[] = { "/usr/sbin/xl", "mem-set", "3", "524288k", NULL };
+    assert_argv(hv_xen_argv_mem_set("/usr/sbin/xl", 3, 524288), want);
+    const char *big[] = { "/usr/sbin/xl", "mem-set", "3", "17179869184k", NULL };
+    assert_argv(hv_xen_argv_mem_set("/usr/sbin/xl", 3, 17179869184ULL), big);
+}
+
+static void test_argv_vcpu_set(void **state)
+{
+    (void)state;
+    const char *want[] = { "/usr/sbin/xl", "vcpu-set", "3", "2", NULL };
+    assert_argv(hv_xen_argv_vcpu_set("/usr/sbin/xl", 3, 2), want);
+}
+
+/* ---- open and close ---- */
+
+static void test_open_not_dom0(void **state)
+{
+    (void)state;
+    /* what the real library does off Xen: ENOENT, no /dev/xen/privcmd */
+    fakexen_set("xc_open_errno", ENOENT);
+    open_fails(xl_path, "this host is not a running Xen dom0 (cannot open the hypervisor "
+                        "interface: No such file or directory)");
+    fakexen_set("xc_open_errno", EACCES); /* dom0, but not root */
+    open_fails(xl_path, "this host is not a running Xen dom0 (cannot open the hypervisor "
+                        "interface: Permission denied)");
+}
+
+static void test_open_no_xenstored(void **state)
+{
+    (void)state;
+    fakexen_set("xs_open_errno", ENOENT);
+    /* the xc handle it had already opened is closed again */
+    open_fails(xl_path,
+               "cannot connect to xenstored (No such file or directory): is the xen service "
+               "running?");
+}
+
+static void test_open_watch_fails(void **state)
+{
+    (void)state;
+    fakexen_set("watch_errno", ENOSPC);
+    open_fails(xl_path, "cannot watch @releaseDomain in xenstore: No space left on device");
+}
+
+static void test_open_bad_xl(void **state)
+{
+    (void)state;
+    open_fails("xl", "the xl program must be an absolute path (not \"xl\")");
+    open_fails(NULL, "the xl program must be an absolute path (not \"\")");
+    /* refused before anything was opened */
+    assert_int_equal(fakexen_count("getinfolists"), 0);
+}
+
+static void test_open_close(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    assert_int_equal(fakexen_count("xc_handles"), 1);
+    assert_int_equal(fakexen_count("xs_handles"), 1);
+    assert_int_equal(fakexen_count("watching"), 1);
+    /* the event of the watch's registration was taken at open */
+    assert_int_equal(fakexen_count("events"), 0);
+    close_xen(hv);
+    assert_int_equal(fakexen_count("unwatches"), 1);
+}
+
+/* ---- list ---- */
+
+static void test_list(void **state)
+{
+    (void)state;
+    /* dom0 as xen-init-dom0 leaves it: a name, no target, no /vm */
+    xc_domaininfo_t d0 = record(0, XEN_DOMINF_running);
+    memset(d0.handle, 0, sizeof(d0.handle));
+    d0.max_pages = 0xffffffffffULL; /* dom0 is usually uncapped */
+    fakexen_add_domain(&d0);
+    fakexen_xs_set("/local/domain/0/name", "Domain-0");
+    add_guest(3, "web1", XEN_DOMINF_blocked);
+    add_guest(4, "db1", shutdown_flags(SHUTDOWN_poweroff));
+
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 3);
+
+    assert_int_equal(d[0].domid, 0);
+    assert_string_equal(d[0].name, "Domain-0");
+    assert_string_equal(d[0].uuid, "00000000-0000-0000-0000-000000000000");
+    assert_int_equal(d[0].state, DOM_RUNNING);
+    assert_int_equal(d[0].target_kb, d[0].mem_kb); /* no target: the allocation */
+    assert_int_equal(d[0].start_time, 0);
+
+    assert_int_equal(d[1].domid, 3);
+    assert_string_equal(d[1].name, "web1");
+    assert_string_equal(d[1].uuid, "30313233-3435-3637-3839-3a3b3c3d3e3f");
+    assert_int_equal(d[1].state, DOM_RUNNING);
+    assert_int_equal(d[1].mem_kb, 524288);
+    assert_int_equal(d[1].target_kb, 523264);
+    assert_int_equal(d[1].max_kb, 1048576);
+    assert_int_equal(d[1].vcpus, 2);
+    assert_int_equal(d[1].max_vcpus, 4);
+    assert_int_equal(d[1].start_time, 1700000000);
+
+    assert_int_equal(d[2].domid, 4);
+    assert_string_equal(d[2].name, "db1");
+    assert_int_equal(d[2].state, DOM_SHUTDOWN);
+    assert_int_equal(d[2].shutdown_reason, HV_SHUTDOWN_POWEROFF);
+    free(d);
+
+    /* one batch was enough: one hypercall, from domid 0 */
+    assert_int_equal(fakexen_count("getinfolists"), 1);
+    assert_int_equal(fakexen_getinfolist_first(0), 0);
+    assert_int_equal(fakexen_getinfolist_max(0), HV_XEN_BATCH);
+    close_xen(hv);
+}
+
+static void test_list_empty_values(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    /* what a guest-writable or half-written node could hold: ignored */
+    fakexen_xs_set("/local/domain/3/memory/target", "lots");
+    fakexen_xs_set("/vm/30313233-3435-3637-3839-3a3b3c3d3e3f/start_time", "yesterday");
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].target_kb, d[0].mem_kb);
+    assert_int_equal(d[0].start_time, 0);
+    free(d);
+    close_xen(hv);
+}
+
+static void test_list_long_name(void **state)
+{
+    (void)state;
+    char name[101];
+    memset(name, 'n', 100);
+    name[100] = '\0';
+    add_guest(3, name, XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(strlen(d[0].name), 64); /* cut to the field */
+    assert_memory_equal(d[0].name, name, 64);
+    free(d);
+    close_xen(hv);
+}
+
+static void test_list_domain_vanishes(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(5, "going", shutdown_flags(SHUTDOWN_poweroff));
+    add_guest(7, "web1", XEN_DOMINF_running);
+    /* destroyed after the hypervisor listed it, before xenstore was read */
+    fakexen_vanish_after_list(5);
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].domid, 0);
+    assert_int_equal(d[1].domid, 7);
+    assert_string_equal(d[1].name, "web1");
+    free(d);
+    /* the list, then the check that 5 had gone: asked from 5 on, the
+     * hypervisor answered with 7 */
+    assert_int_equal(fakexen_count("getinfolists"), 2);
+    assert_int_equal(fakexen_getinfolist_first(1), 5);
+    assert_int_equal(fakexen_getinfolist_max(1), 1);
+    close_xen(hv);
+}
+
+static void test_list_domain_without_name(void **state)
+{
+    (void)state;
+    /* being built: libxl has not written its name yet; it is there */
+    add_guest(9, NULL, XEN_DOMINF_paused);
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].domid, 9);
+    assert_string_equal(d[0].name, "");
+    assert_int_equal(d[0].state, DOM_PAUSED);
+    free(d);
+    close_xen(hv);
+}
+
+static void test_list_batches(void **state)
+{
+    (void)state;
+    /* more than one batch, with gaps in the domids */
+    const unsigned total = HV_XEN_BATCH + 44;
+    for (unsigned i = 0; i < total; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "g%u", i * 3);
+        add_guest(i * 3, name, XEN_DOMINF_running);
+    }
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, total);
+    for (unsigned i = 0; i < total; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "g%u", i * 3);
+        assert_int_equal(d[i].domid, i * 3);
+        assert_string_equal(d[i].name, name);
+    }
+    free(d);
+    /* the second batch starts after the last domid of the first */
+    assert_int_equal(fakexen_count("getinfolists"), 2);
+    assert_int_equal(fakexen_getinfolist_first(0), 0);
+    assert_int_equal(fakexen_getinfolist_first(1), (HV_XEN_BATCH - 1) * 3 + 1);
+    close_xen(hv);
+}
+
+static void test_list_full_batch_at_end(void **state)
+{
+    (void)state;
+    /* exactly one full batch: one more call finds nothing, and stops */
+    for (unsigned i = 0; i < HV_XEN_BATCH; i++)
+        add_guest(i, "g", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, HV_XEN_BATCH);
+    free(d);
+    assert_int_equal(fakexen_count("getinfolists"), 2);
+    assert_int_equal(fakexen_getinfolist_first(1), HV_XEN_BATCH);
+    close_xen(hv);
+}
+
+static void test_list_hypercall_fails(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_set("getinfolist_errno", EPERM);
+    struct hv_domain *d = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    /* the library's own error line, caught by the quiet logger, says more */
+    assert_fails(hv->ops->list(hv, &d, &n, &err), &err,
+                 "cannot list the domains: Operation not permitted (xc: "
+                 "XEN_SYSCTL_getdomaininfolist failed: Operation not permitted)");
+    assert_null(d);
+    close_xen(hv);
+}
+
+static void test_list_xenstore_fails(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(3, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_fail_read("/local/domain/3/memory/target", EACCES);
+    struct hv_domain *d = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    assert_fails(hv->ops->list(hv, &d, &n, &err), &err,
+                 "cannot read /local/domain/3/memory/target from xenstore: Permission denied");
+    assert_null(d);
+    close_xen(hv);
+}
+
+/* ---- shutdown and reboot ---- */
+
+static void test_shutdown(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 3, &err), 0);
+    assert_null(err);
+    assert_string_equal(fakexen_xs_get("/local/domain/3/control/shutdown"), "poweroff");
+    assert_int_equal(fakexen_count("tx_start"), 1);
+    assert_int_equal(fakexen_count("tx_commit"), 1);
+    assert_xl_log(""); /* xenstore only */
+    close_xen(hv);
+}
+
+static void test_reboot(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->reboot(hv, 3, &err), 0);
+    assert_null(err);
+    assert_string_equal(fakexen_xs_get("/local/domain/3/control/shutdown"), "reboot");
+    close_xen(hv);
+}
+
+static void test_shutdown_vanished(void **state)
+{
+    (void)state;
+    add_guest(5, "going", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_remove_domain(5);
+    char *err = NULL;
+    assert_fails(hv->ops->shutdown(hv, 5, &err), &err, "no domain with id 5");
+    /* no stray node for the next domain to get id 5 */
+    assert_null(fakexen_xs_get("/local/domain/5/control/shutdown"));
+    assert_int_equal(fakexen_count("tx_abort"), 1);
+    assert_int_equal(fakexen_count("tx_commit"), 0);
+    assert_fails(hv->ops->reboot(hv, 42, &err), &err, "no domain with id 42");
+    close_xen(hv);
+}
+
+static void test_shutdown_retries_eagain(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_set("tx_eagain", 2);
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 3, &err), 0);
+    assert_null(err);
+    assert_int_equal(fakexen_count("tx_start"), 3);
+    assert_int_equal(fakexen_count("tx_conflicts"), 2);
+    assert_int_equal(fakexen_count("tx_commit"), 1);
+    assert_string_equal(fakexen_xs_get("/local/domain/3/control/shutdown"), "poweroff");
+    close_xen(hv);
+}
+
+static void test_shutdown_gives_up(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_set("tx_eagain", 1000000);
+    char *err = NULL;
+    assert_fails(hv->ops->shutdown(hv, 3, &err), &err,
+                 "cannot ask domain 3 to power off: xenstore transaction failed: Resource "
+                 "temporarily unavailable");
+    assert_null(fakexen_xs_get("/local/domain/3/control/shutdown"));
+    unsigned tries = fakexen_count("tx_start");
+    assert_true(tries > 1 && tries < 1000);
+    close_xen(hv);
+}
+
+static void test_dom0_refused(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    /* the simulator's words, for every method that acts on a domain */
+    assert_fails(hv->ops->shutdown(hv, 0, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->reboot(hv, 0, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->destroy(hv, 0, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->set_memory(hv, 0, 1048576, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->set_vcpus(hv, 0, 1, &err), &err, "refusing to touch Domain-0");
+    assert_null(fakexen_xs_get("/local/domain/0/control/shutdown"));
+    assert_int_equal(fakexen_count("tx_start"), 0);
+    assert_xl_log("");
+    close_xen(hv);
+}
+
+/* ---- xl ---- */
+
+static void test_create(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/root/etc/xen/web1.cfg", &err),
+                     0);
+    assert_null(err);
+    assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
+    close_xen(hv);
+}
+
+static void test_create_fails(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    xl_fails(1, "\nlibxl: error: libxl_create.c:1234:do_domain_create: Domain with name "
+                "\"web1\" already exists.\nlibxl: error: second line\n");
+    char *err = NULL;
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+                 "xl create -f /etc/xen/web1.cfg: exited 1: libxl: error: "
+                 "libxl_create.c:1234:do_domain_create: Domain with name \"web1\" already "
+                 "exists.");
+    close_xen(hv);
+}
+
+static void test_create_bad_path(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->create(hv, "web1.cfg", "web1.cfg", &err), -1);
+    assert_non_null(err);
+    assert_true(str_starts_with(err, "xl create -f web1.cfg: bad config file path ("));
+    free(err);
+    assert_xl_log(""); /* xl was not run */
+    close_xen(hv);
+}
+
+static void test_destroy(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->destroy(hv, 5, &err), 0);
+    assert_null(err);
+    assert_xl_log("destroy\n5\n--\n");
+    xl_fails(1, "Domain 5 does not exist.\n");
+    assert_fails(hv->ops->destroy(hv, 5, &err), &err,
+                 "xl destroy 5: exited 1: Domain 5 does not exist.");
+    close_xen(hv);
+}
+
+static void test_set_memory(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_memory(hv, 5, 786432, &err), 0);
+    assert_null(err);
+    assert_xl_log("mem-set\n5\n786432k\n--\n");
+    xl_fails(1, "cannot set domid 5 dynamic max memory to : 786432k\n");
+    assert_fails(hv->ops->set_memory(hv, 5, 786432, &err), &err,
+                 "xl mem-set 5 786432k: exited 1: cannot set domid 5 dynamic max memory to "
+                 ": 786432k");
+    close_xen(hv);
+}
+
+static void test_set_vcpus(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_vcpus(hv, 5, 3, &err), 0);
+    assert_null(err);
+    assert_xl_log("vcpu-set\n5\n3\n--\n");
+    xl_fails(1, "You are overcommmitting! You have 2 physical CPUs and want 3 vCPUs! "
+                "Aborting, use --ignore-host to continue\n");
+    assert_fails(hv->ops->set_vcpus(hv, 5, 3, &err), &err,
+                 "xl vcpu-set 5 3: exited 1: You are overcommmitting! You have 2 physical "
+                 "CPUs and want 3 vCPUs! Aborting, use --ignore-host to continue");
+    close_xen(hv);
+}
+
+static void test_xl_no_such_domain(void **state)
+{
+    (void)state;
+    add_guest(7, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_fails(hv->ops->destroy(hv, 9, &err), &err, "no domain with id 9");
+    assert_fails(hv->ops->set_memory(hv, 9, 524288, &err), &err, "no domain with id 9");
+    assert_fails(hv->ops->set_vcpus(hv, 9, 2, &err), &err, "no domain with id 9");
+    assert_xl_log(""); /* xl was not run */
+    close_xen(hv);
+}
+
+static void test_xl_missing(void **state)
+{
+    (void)state;
+    struct hv *hv = NULL;
+    char *err = NULL;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    char *missing = tmp_file("no-such-xl");
+    assert_int_equal(hv_xen_open("/", missing, &hv, &err), 0); /* found out when run */
+    char *want = xasprintf("xl destroy 5: %s: No such file or directory", missing);
+    assert_fails(hv->ops->destroy(hv, 5, &err), &err, want);
+    free(want);
+    free(missing);
+    close_xen(hv);
+}
+
+static void test_xl_under_root(void **state)
+{
+    (void)state;
+    /* xl is a host path, taken under the root: tmpdir + "/xl" */
+    add_guest(8, "web1", XEN_DOMINF_running);
+    struct hv *hv = NULL;
+    char *err = NULL;
+    assert_int_equal(hv_xen_open(tmpdir, "/xl", &hv, &err), 0);
+    assert_int_equal(hv->ops->destroy(hv, 8, &err), 0);
+    assert_null(err);
+    assert_xl_log("destroy\n8\n--\n");
+    close_xen(hv);
+}
+
+/* ---- wait ---- */
+
+static void test_wait_timeout(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    long long t0 = now_ms();
+    /* the registration's event was drained at open: nothing to report */
+    assert_int_equal(hv->ops->wait(hv, 50, &err), 1);
+    assert_true(now_ms() - t0 >= 45);
+    assert_int_equal(hv->ops->wait(hv, 0, &err), 1);
+    assert_null(err);
+    close_xen(hv);
+}
+
+static void test_wait_event(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    fakexen_fire("@releaseDomain");
+    fakexen_fire("@releaseDomain");
+    fakexen_fire("@releaseDomain");
+    long long t0 = now_ms();
+    assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
+    assert_true(now_ms() - t0 < 1000);
+    /* all three were taken at once */
+    assert_int_equal(fakexen_count("events"), 0);
+    assert_int_equal(hv->ops->wait(hv, 0, &err), 1);
+    assert_null(err);
+    close_xen(hv);
+}
+
+static void test_wait_no_initial_event(void **state)
+{
+    (void)state;
+    /* a xenstored that does not fire at registration: open does not hang */
+    fakexen_set("no_initial_event", 1);
+    long long t0 = now_ms();
+    struct hv *hv = open_xen();
+    assert_true(now_ms() - t0 < 1000);
+    char *err = NULL;
+    assert_int_equal(hv->ops->wait(hv, 0, &err), 1);
+    fakexen_fire("@releaseDomain");
+    assert_int_equal(hv->ops->wait(hv, 1000, &err), 0);
+    assert_null(err);
+    close_xen(hv);
+}
+
+static void test_wait_connection_lost(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    fakexen_set("lost", 1);
+    char *err = NULL;
+    assert_fails(hv->ops->wait(hv, 1000, &err), &err,
+                 "lost the connection to xenstored (Invalid argument)");
+    close_xen(hv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_running),
+        cmocka_unit_test(test_decode_paused),
+        cmocka_unit_test(test_decode_shutdown),
+        cmocka_unit_test(test_decode_crashed),
+        cmocka_unit_test(test_decode_dying),
+        cmocka_unit_test(test_decode_numbers),
+        cmocka_unit_test(test_uuid_format),
+        cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_parse_seconds),
+        cmocka_unit_test(test_argv_create),
+        cmocka_unit_test(test_argv_destroy),
+        cmocka_unit_test(test_argv_mem_set),
+        cmocka_unit_test(test_argv_vcpu_set),
+        cmocka_unit_test_setup(test_open_not_dom0, setup),
+        cmocka_unit_test_setup(test_open_no_xenstored, setup),
+        cmocka_unit_test_setup(test_open_watch_fails, setup),
+        cmocka_unit_test_setup(test_open_bad_xl, setup),
+        cmocka_unit_test_setup(test_open_close, setup),
+        cmocka_unit_test_setup(test_list, setup),
+        cmocka_unit_test_setup(test_list_empty_values, setup),
+        cmocka_unit_test_setup(test_list_long_name, setup),
+        cmocka_unit_test_setup(test_list_domain_vanishes, setup),
+        cmocka_unit_test_setup(test_list_domain_without_name, setup),
+        cmocka_unit_test_setup(test_list_batches, setup),
+        cmocka_unit_test_setup(test_list_full_batch_at_end, setup),
+        cmocka_unit_test_setup(test_list_hypercall_fails, setup),
+        cmocka_unit_test_setup(test_list_xenstore_fails, setup),
+        cmocka_unit_test_setup(test_shutdown, setup),
+        cmocka_unit_test_setup(test_reboot, setup),
+        cmocka_unit_test_setup(test_shutdown_vanished, setup),
+        cmocka_unit_test_setup(test_shutdown_retries_eagain, setup),
+        cmocka_unit_test_setup(test_shutdown_gives_up, setup),
+        cmocka_unit_test_setup(test_dom0_refused, setup),
+        cmocka_unit_test_setup(test_create, setup),
+        cmocka_unit_test_setup(test_create_fails, setup),
+        cmocka_unit_test_setup(test_create_bad_path, setup),
+        cmocka_unit_test_setup(test_destroy, setup),
+        cmocka_unit_test_setup(test_set_memory, setup),
+        cmocka_unit_test_setup(test_set_vcpus, setup),
+        cmocka_unit_test_setup(test_xl_no_such_domain, setup),
+        cmocka_unit_test_setup(test_xl_missing, setup),
+        cmocka_unit_test_setup(test_xl_under_root, setup),
+        cmocka_unit_test_setup(test_wait_timeout, setup),
+        cmocka_unit_test_setup(test_wait_event, setup),
+        cmocka_unit_test_setup(test_wait_no_initial_event, setup),
+        cmocka_unit_test_setup(test_wait_connection_lost, setup),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
+
+#else /* HVX_REAL_LIBS */
+
+/* Against the real libraries, on a host that is no Xen dom0: the message
+ * of the interface, and not a byte from the libraries on stderr (they
+ * print their own errors there unless given a logger). */
+static void test_real_open_off_dom0(void **state)
+{
+    (void)state;
+    if (access("/dev/xen/privcmd", F_OK) == 0 || access("/proc/xen/privcmd", F_OK) == 0)
+        skip(); /* maybe a real dom0: nothing to assert */
+
+    char path[] = "/tmp/test-hv-xen-stderr.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fd, 2), 2);
+
+    struct hv *hv = (struct hv *)&hv;
+    char *err = NULL;
+    int rc = hv_xen_open("/", "/usr/sbin/xl", &hv, &err);
+
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    char *printed = test_read_file(path);
+    unlink(path);
+
+    assert_int_equal(rc, -1);
+    assert_null(hv);
+    assert_non_null(err);
+    assert_string_equal(err, "this host is not a running Xen dom0 (cannot open the "
+                             "hypervisor interface: No such file or directory)");
+    free(err);
+    assert_string_equal(printed, "");
+    free(printed);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_open_off_dom0),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#endif
