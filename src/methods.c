@@ -15,6 +15,7 @@
 #include "diff.h"
 #include "disks.h"
 #include "fsutil.h"
+#include "hv.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"
@@ -462,9 +463,307 @@ static int m_logrotate(struct ctx *c, int argc, char **argv)
     return 0;
 }
 
+/* ------------------------------------------------------- guests on Xen */
+
+static bool alive(const struct hv_domain *d)
+{
+    return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
+}
+
+static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t n,
+                                           const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(doms[i].name, name))
+            return &doms[i];
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
+        msg_fail("%s: %s", method, err);
+        free(err);
+        return NULL;
+    }
+    msg_debug("%s: hypervisor backend %s", method, hv->ops->name);
+    return hv;
+}
+
+/* Boot the boot=yes guests that are not running; with revive, also those
+ * that crashed or were shut down (their remains are destroyed first).
+ * Returns the number of failures. */
+static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
+                          const char *method)
+{
+    struct hv_domain *doms = NULL;
+    size_t n = 0, failed = 0;
+    char *err = NULL;
+    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
+        msg_error("%s: cannot list the domains: %s", method, err);
+        free(err);
+        return 1;
+    }
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        if (!g->boot)
+            continue;
+        const struct hv_domain *d = find_domain(doms, n, g->name);
+        if (d && alive(d)) {
+            msg_info("guest '%s': running (domid %u)", g->name, d->domid);
+            continue;
+        }
+        if (d) {
+            const char *what = d->state == DOM_CRASHED ? "crashed" : "shut down";
+            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': %s (domid %u) and its remains cannot be destroyed: %s",
+                          g->name, what, d->domid, err);
+                failed++;
+                continue;
+            }
+            msg_warn("guest '%s': had %s (domid %u): its remains were destroyed", g->name, what,
+                     d->domid);
+        } else if (revive) {
+            msg_warn("guest '%s': was not running (stopped by hand, or crashed and destroyed)",
+                     g->name);
+        }
+        char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
+        char *rfile = root_path(c->o->root, file);
+        if (hv->ops->create(hv, file, rfile, &err) < 0) {
+            msg_error("guest '%s': boot failed: %s", g->name, err);
+            failed++;
+        } else {
+            struct hv_domain *after = NULL;
+            size_t m = 0;
+            const struct hv_domain *nd = NULL;
+            if (hv->ops->list(hv, &after, &m, NULL) == 0)
+                nd = find_domain(after, m, g->name);
+            if (nd)
+                msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
+            else
+                msg_info("guest '%s': booted", g->name);
+            free(after);
+        }
+        free(rfile);
+        free(file);
+    }
+    free(err);
+    free(doms);
+    return failed;
+}
+
+static int m_start(struct ctx *c, int argc, char **argv)
+{
+    if (argc > 1) {
+        msg_fail("start: takes no arguments");
+        return 1;
+    }
+    /* As ngeneric: start configures first. */
+    if (m_configure(c, argc, argv) != 0) {
+        msg_fail("start: configure failed; no guest was booted");
+        return 1;
+    }
+    struct host *h = load_saved(c, "start");
+    if (!h)
+        return 1;
+    struct hv *hv = open_hv(c, h, "start");
+    int rc = 1;
+    if (hv) {
+        char *flag = root_path(c->o->root, PATH_STARTED);
+        char *e = NULL;
+        char *dir = xstrdup(flag);
+        *strrchr(dir, '/') = '\0';
+        enum fs_change ch;
+        if (fs_mkdir_p(dir, 0755, &e) < 0 || fs_write_atomic(flag, "", 0, 0644, &ch, &e) < 0)
+            msg_warn("start: cannot record that the component is started: %s", e);
+        free(e);
+        free(dir);
+        free(flag);
+        size_t failed = boot_guests(c, h, hv, false, "start");
+        if (failed)
+            msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
+        else
+            msg_ok("start: guests with boot set are running");
+        rc = failed ? 1 : 0;
+        hv->ops->close(hv);
+    }
+    host_free(h);
+    return rc;
+}
+
+static int m_run(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("run: takes no arguments");
+        return 1;
+    }
+    struct host *h = load_saved(c, "run");
+    if (!h)
+        return 1;
+    struct hv *hv = open_hv(c, h, "run");
+    int rc = 1;
+    if (hv) {
+        size_t failed = boot_guests(c, h, hv, true, "run");
+        if (failed)
+            msg_fail("run: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
+        else
+            msg_ok("run: guests with boot set are running");
+        rc = failed ? 1 : 0;
+        hv->ops->close(hv);
+    }
+    host_free(h);
+    return rc;
+}
+
+struct stopping {
+    const struct guest *g;
+    unsigned domid;
+    double asked;
+    bool done;
+};
+
+/* Ask every target to shut down at once, then wait for them together
+ * (event-driven), destroying those that outlive their timeout: the whole
+ * takes about as long as the slowest guest. Returns failures. */
+static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
+{
+    size_t failed = 0, left = 0;
+    char *err = NULL;
+    for (size_t i = 0; i < n; i++) {
+        st[i].asked = now_s();
+        if (hv->ops->shutdown(hv, st[i].domid, &err) < 0) {
+            msg_error("guest '%s': cannot ask it to shut down: %s", st[i].g->name, err);
+            st[i].done = true;
+            failed++;
+        } else {
+            left++;
+        }
+    }
+    while (left > 0) {
+        struct hv_domain *doms = NULL;
+        size_t m = 0;
+        if (hv->ops->list(hv, &doms, &m, &err) < 0) {
+            msg_error("stop: cannot list the domains: %s", err);
+            failed += left;
+            break;
+        }
+        double now = now_s(), next = 1e9;
+        for (size_t i = 0; i < n; i++) {
+            if (st[i].done)
+                continue;
+            const struct hv_domain *d = NULL;
+            for (size_t k = 0; k < m; k++)
+                if (doms[k].domid == st[i].domid)
+                    d = &doms[k];
+            double took = now - st[i].asked;
+            if (!d || (d->state == DOM_SHUTDOWN && d->shutdown_reason == HV_SHUTDOWN_POWEROFF)) {
+                if (d) /* shut down but not cleaned up: nothing watches it */
+                    (void)hv->ops->destroy(hv, d->domid, NULL);
+                msg_info("guest '%s': shut down in %.1f s", st[i].g->name, took);
+                st[i].done = true;
+                left--;
+            } else if (took >= (double)st[i].g->shutdown_timeout) {
+                if (hv->ops->destroy(hv, st[i].domid, &err) < 0) {
+                    msg_error("guest '%s': did not shut down in %lu s and cannot be destroyed: %s",
+                              st[i].g->name, st[i].g->shutdown_timeout, err);
+                    failed++;
+                } else {
+                    msg_warn("guest '%s': destroyed after %lu s timeout", st[i].g->name,
+                             st[i].g->shutdown_timeout);
+                }
+                st[i].done = true;
+                left--;
+            } else {
+                double until = st[i].asked + (double)st[i].g->shutdown_timeout;
+                if (until < next)
+                    next = until;
+            }
+        }
+        free(doms);
+        if (left == 0)
+            break;
+        double wait_s = next - now_s();
+        unsigned ms = wait_s <= 0 ? 0 : (unsigned)(wait_s * 1000) + 1;
+        if (hv->ops->wait(hv, ms, &err) < 0) {
+            msg_error("stop: cannot wait for the guests: %s", err);
+            failed += left;
+            break;
+        }
+    }
+    free(err);
+    return failed;
+}
+
+static int m_stop(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("stop: takes no arguments");
+        return 1;
+    }
+    /* As ngeneric: stop acts on the configuration last applied. */
+    struct host *h = load_saved(c, "stop");
+    if (!h)
+        return 1;
+    struct hv *hv = open_hv(c, h, "stop");
+    int rc = 1;
+    if (hv) {
+        struct hv_domain *doms = NULL;
+        size_t m = 0;
+        char *err = NULL;
+        if (hv->ops->list(hv, &doms, &m, &err) < 0) {
+            msg_fail("stop: cannot list the domains: %s", err);
+        } else {
+            struct stopping *st = xcalloc(h->nguests, sizeof(*st));
+            size_t n = 0;
+            for (size_t i = 0; i < h->nguests; i++) {
+                const struct guest *g = &h->guests[i];
+                const struct hv_domain *d = find_domain(doms, m, g->name);
+                if (!g->boot || !d || !alive(d))
+                    continue;
+                st[n].g = g;
+                st[n].domid = d->domid;
+                n++;
+            }
+            size_t failed = stop_guests(hv, st, n);
+            char *flag = root_path(c->o->root, PATH_STARTED);
+            (void)unlink(flag);
+            free(flag);
+            if (failed) {
+                msg_fail("stop: %zu guest%s could not be stopped", failed, failed == 1 ? "" : "s");
+            } else {
+                msg_ok("stop: %zu guest%s stopped", n, n == 1 ? "" : "s");
+                rc = 0;
+            }
+            free(st);
+        }
+        free(err);
+        free(doms);
+        hv->ops->close(hv);
+    }
+    host_free(h);
+    return rc;
+}
+
 const struct method methods[] = {
     { "configure", m_configure, M_MODIFIES | M_DRYRUN, "",
       "validate the resources, write each guest's config file, save the resources" },
+    { "start", m_start, M_MODIFIES, "",
+      "configure, then boot every guest with boot set that is not running" },
+    { "stop", m_stop, M_MODIFIES, "",
+      "shut the running boot guests down gracefully, all at once; destroy after their timeout" },
+    { "run", m_run, M_MODIFIES, "",
+      "boot the boot guests that are down (crashed or stopped by hand); change nothing else" },
     { "status", m_status, 0, "", "show the saved configuration, per guest" },
     { "isstarted", m_isstarted, 0, "[-q]", "exit 0 if the component is started" },
     { "logrotate", m_logrotate, 0, "", "called after the log file was rotated" },

@@ -1,0 +1,153 @@
+# 80-guests: guests on the (simulated) hypervisor: start, stop, run.
+
+SIM=var/lib/lcfg/xen/sim
+
+# N guests g1..gN (boot set), with extra resource lines.
+guests() {
+  n=$1; shift
+  list=""; i=1
+  while [ $i -le "$n" ]; do list="$list g$i"; i=$((i + 1)); done
+  { echo "xen.virtualmachines=${list# }"
+    i=1
+    while [ $i -le "$n" ]; do
+      printf 'xen.uuid_g%d=%08d-1111-4222-8333-444444444444\nxen.memory_g%d=128\nxen.disk_g%d=1\nxen.boot_g%d=yes\n' \
+        $i $i $i $i $i
+      i=$((i + 1))
+    done
+  } >"$T/base"
+  : >"$T/extra"
+  for l in "$@"; do printf '%s\n' "$l" >>"$T/extra"; done
+  # An extra line replaces the generated one with the same resource.
+  awk -F= -v extra="$T/extra" 'BEGIN { while ((getline l < extra) > 0) { split(l, f, "="); over[f[1]] = 1 } }
+    !($1 in over)' "$T/base" >"$T/res"
+  cat "$T/extra" >>"$T/res"
+}
+
+domains() { awk '!/^#/ && NF > 3 { print $2, $4 }' "$ROOT/$SIM/domains"; }
+
+t_start_boots_only_the_boot_guests() {
+  guests 3 'xen.boot_g2='
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  grep -E "booted|running|start:" "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': booted (domid 1)
+[INFO] xen: guest 'g3': booted (domid 2)
+[OK] xen: start: guests with boot set are running"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running
+g3 running"
+  xen isstarted -q
+  expect_rc 0
+  # Started again: nothing more is booted.
+  xen --hypervisor sim --resources "$T/res" start
+  grep -E "booted|running \(" "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': running (domid 1)
+[INFO] xen: guest 'g3': running (domid 2)"
+}
+
+t_stop_takes_about_the_slowest_guest_not_the_sum() {
+  guests 10
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  i=1; : >"$ROOT/$SIM/control"
+  while [ $i -le 10 ]; do echo "g$i shutdown_ms=$((1000 + (i % 3) * 1000))" >>"$ROOT/$SIM/control"; i=$((i + 1)); done
+  s=$(date +%s%N)
+  xen --hypervisor sim stop
+  e=$(date +%s%N)
+  expect_rc 0
+  ms=$(( (e - s) / 1000000 ))
+  [ $ms -ge 2900 ] && [ $ms -lt 4500 ] || { fail "stop took $ms ms; the slowest guest takes 3000"; return 1; }
+  grep -c "shut down in" "$T/err" >"$T/n"
+  expect_text "$T/n" "10"
+  grep "g3'" "$T/err" | sed -E 's/in [0-9.]+ s/in N s/' >"$T/g3"
+  expect_text "$T/g3" "[INFO] xen: guest 'g3': shut down in N s"
+  expect_last "$T/err" "[OK] xen: stop: 10 guests stopped"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running"
+  xen isstarted -q
+  expect_rc 1
+}
+
+t_guest_ignoring_shutdown_is_destroyed_after_its_timeout() {
+  guests 2 'xen.shutdowntimeout_g2=1'
+  xen --hypervisor sim --resources "$T/res" start
+  printf 'g1 shutdown_ms=300\ng2 ignore_shutdown=1\n' >"$ROOT/$SIM/control"
+  xen --hypervisor sim stop
+  expect_rc 0
+  sed -E 's/in [0-9.]+ s/in N s/' "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': shut down in N s
+[WARNING] xen: guest 'g2': destroyed after 1 s timeout
+[OK] xen: stop: 2 guests stopped"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running"
+}
+
+t_run_boots_guests_that_are_down() {
+  guests 2
+  xen --hypervisor sim --resources "$T/res" start
+  # g1 destroyed by hand; g2 crashes (its remains kept, as on_crash=preserve).
+  sed -i '/ g1 /d' "$ROOT/$SIM/domains"
+  sed -i -E 's/^([0-9]+ g2 [^ ]+) running -/\1 crashed crash/' "$ROOT/$SIM/domains"
+  xen --hypervisor sim run
+  expect_rc 0
+  expect_text "$T/err" "[WARNING] xen: guest 'g1': was not running (stopped by hand, or crashed and destroyed)
+[INFO] xen: guest 'g1': booted (domid 3)
+[WARNING] xen: guest 'g2': had crashed (domid 2): its remains were destroyed
+[INFO] xen: guest 'g2': booted (domid 4)
+[OK] xen: run: guests with boot set are running"
+  xen --hypervisor sim run
+  grep -c "running (domid" "$T/err" >"$T/n"
+  expect_text "$T/n" "2"
+}
+
+t_failed_boot_is_reported_and_the_others_boot() {
+  guests 3
+  mkdir -p "$ROOT/$SIM"; printf 'g2 fail_create=1\n' >"$ROOT/$SIM/control"
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 1
+  grep -E "boot failed|start:" "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[ERROR] xen: guest 'g2': boot failed: xl create: simulated failure for g2
+[FAIL] xen: start: 1 guest could not be booted"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running
+g3 running"
+}
+
+t_unmanaged_domains_are_never_stopped() {
+  guests 1
+  xen --hypervisor sim --resources "$T/res" start
+  # A domain the profile does not know (started by hand with xl).
+  sed -i 's/^next_domid 2$/next_domid 3/' "$ROOT/$SIM/domains"
+  echo "2 other 99999999-1111-4222-8333-444444444444 running - 131072 131072 131072 1 1 0 none - -" >>"$ROOT/$SIM/domains"
+  xen --hypervisor sim stop
+  expect_rc 0
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+other running"
+}
+
+t_stop_acts_on_the_saved_configuration() {
+  guests 2
+  xen --hypervisor sim --resources "$T/res" start
+  # The profile changes (g2 no longer boots) but is not configured: stop
+  # still stops what was applied.
+  xen --hypervisor sim stop
+  expect_rc 0
+  grep -c "shut down in" "$T/err" >"$T/n"
+  expect_text "$T/n" "2"
+}
+
+t_xen_backend_off_dom0_says_so() {
+  guests 1
+  xen --hypervisor xen --resources "$T/res" start
+  expect_rc 1
+  expect_last "$T/err" "[FAIL] xen: start: this host is not a running Xen dom0 (cannot open the hypervisor interface: No such file or directory)"
+}
+
+t_stop_before_configure() {
+  xen --hypervisor sim stop
+  expect_rc 1
+  expect_text "$T/err" "[FAIL] xen: stop: no saved configuration at $ROOT/run/lcfg/status/xen (run configure first)"
+}
