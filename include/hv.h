@@ -72,4 +72,8 @@ struct hv {
  * running Xen dom0 (/sys/hypervisor/type is not xen)"). */
 int hv_open(const char *which, const char *root, const char *xl, struct hv **ret, char **err);
 
+/* Is root a running Xen dom0 (/sys/hypervisor/type is xen and
+ * /proc/xen/capabilities has control_d)? */
+bool hv_is_dom0(const char *root);
+
 #endif

@@ -11,8 +11,5 @@ int hv_sim_open(const char *root, struct hv **ret, char **err);
  * absolute path, taken under root). Fails with a clear message off dom0. */
 int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err);
 
-/* Is this (root + /sys/hypervisor/type == "xen" and
- * /proc/xen/capabilities has control_d) a running dom0? */
-bool hv_is_dom0(const char *root);
 
 #endif

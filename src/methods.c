@@ -166,6 +166,145 @@ static void report_item(const struct cfg_item *it, bool dry)
     }
 }
 
+/* ------------------------------------------------------- guests on Xen */
+
+static bool alive(const struct hv_domain *d)
+{
+    return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
+}
+
+static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t n,
+                                           const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(doms[i].name, name))
+            return &doms[i];
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
+        msg_fail("%s: %s", method, err);
+        free(err);
+        return NULL;
+    }
+    msg_debug("%s: hypervisor backend %s", method, hv->ops->name);
+    return hv;
+}
+
+/* Fields whose change a running guest only sees after a restart (memory
+ * and vcpus within their maxima are changed live; the rest below does not
+ * concern the running domain). */
+static bool needs_restart_field(int f)
+{
+    switch (f) {
+    case GF_memory: case GF_vcpus: case GF_boot: case GF_shutdowntimeout:
+    case GF_diskreuse: case GF_diskalloc: case GF_template:
+    case GF_maxmem: case GF_maxvcpus: /* compared by their effective values */
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Live changes: for each managed guest that is running, apply memory and
+ * vcpus within what the running domain allows, and report every other
+ * change as needing a restart. Never touches a domain not in the profile.
+ * Returns the number of failures. */
+static size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry)
+{
+    /* Only where there is a hypervisor to talk to: never create the
+     * simulator's state as a side effect of configuring a plain host. */
+    char *simdir = root_path(c->o->root, "/var/lib/lcfg/xen/sim/domains");
+    bool sim_in_use = access(simdir, F_OK) == 0;
+    free(simdir);
+    if (!c->o->hypervisor && !hv_is_dom0(c->o->root) && !sim_in_use)
+        return 0;
+    struct hv *hv = NULL;
+    char *err = NULL;
+    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
+        msg_warn("configure: running guests not examined: %s", err);
+        free(err);
+        return 0;
+    }
+    struct hv_domain *doms = NULL;
+    size_t n = 0, failed = 0;
+    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
+        msg_error("configure: cannot list the domains: %s", err);
+        failed++;
+        goto out;
+    }
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_domain(doms, n, g->name);
+        if (!d || !alive(d))
+            continue;
+        unsigned long long want_kb = (unsigned long long)g->memory * 1024;
+        if (d->target_kb != want_kb) {
+            if (want_kb > d->max_kb) {
+                msg_warn("guest '%s': memory %lu MB needs restart (the running domain's maximum is %llu MB)",
+                         g->name, g->memory, d->max_kb / 1024);
+            } else if (dry) {
+                msg_info("guest '%s': memory %llu -> %lu MB would be applied live", g->name,
+                         d->target_kb / 1024, g->memory);
+            } else if (hv->ops->set_memory(hv, d->domid, want_kb, &err) < 0) {
+                msg_error("guest '%s': cannot change its memory live: %s", g->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': memory %llu -> %lu MB applied live", g->name,
+                         d->target_kb / 1024, g->memory);
+            }
+        }
+        if (d->vcpus != g->vcpus) {
+            if (g->vcpus > d->max_vcpus) {
+                msg_warn("guest '%s': %lu vcpus needs restart (the running domain's maximum is %u)",
+                         g->name, g->vcpus, d->max_vcpus);
+            } else if (dry) {
+                msg_info("guest '%s': vcpus %u -> %lu would be applied live", g->name, d->vcpus,
+                         g->vcpus);
+            } else if (hv->ops->set_vcpus(hv, d->domid, (unsigned)g->vcpus, &err) < 0) {
+                msg_error("guest '%s': cannot change its vcpus live: %s", g->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': vcpus %u -> %lu applied live", g->name, d->vcpus, g->vcpus);
+            }
+        }
+        const struct guest *pg = prev ? host_find_guest(prev, g->tag) : NULL;
+        if (!pg)
+            continue;
+        struct buf changed = BUF_INIT;
+        if (pg->maxmem != g->maxmem)
+            buf_addf(&changed, "maxmem_%s", g->tag);
+        if (pg->maxvcpus != g->maxvcpus)
+            buf_addf(&changed, "%smaxvcpus_%s", changed.len ? ", " : "", g->tag);
+        for (int f = 0; f < GF_COUNT; f++)
+            if (needs_restart_field(f) && strcmp(pg->res[f], g->res[f])) {
+                if (changed.len)
+                    buf_adds(&changed, ", ");
+                buf_addf(&changed, "%s_%s", schema_guest[f].name, g->tag);
+            }
+        if (changed.len)
+            msg_warn("guest '%s': changed %s: needs restart (the running domain keeps its old "
+                     "settings until then)", g->name, buf_str(&changed));
+        buf_free(&changed);
+    }
+out:
+    free(err);
+    free(doms);
+    hv->ops->close(hv);
+    return failed;
+}
+
 static const char *disk_kind(const struct disk *d)
 {
     if (d->type == DISK_LVM)
@@ -267,6 +406,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
             dn[dplan.v[i].action]++;
     }
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
+    failed += live_changes(c, h, prev, dry);
     size_t n[CFG_WARN + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
@@ -461,42 +601,6 @@ static int m_logrotate(struct ctx *c, int argc, char **argv)
      * recreated by the next one: nothing stays open to reopen. */
     msg_log("logrotate: log file reopened");
     return 0;
-}
-
-/* ------------------------------------------------------- guests on Xen */
-
-static bool alive(const struct hv_domain *d)
-{
-    return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
-}
-
-static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t n,
-                                           const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(doms[i].name, name))
-            return &doms[i];
-    return NULL;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
-{
-    struct hv *hv = NULL;
-    char *err = NULL;
-    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
-        msg_fail("%s: %s", method, err);
-        free(err);
-        return NULL;
-    }
-    msg_debug("%s: hypervisor backend %s", method, hv->ops->name);
-    return hv;
 }
 
 /* Boot the boot=yes guests that are not running; with revive, also those

@@ -576,7 +576,7 @@ static void test_graceful_shutdown(void **state)
     /* wait() wakes when the default 200 ms are over. */
     assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
     long long took = mono_ms() - t0;
-    assert_true(took >= 150 && took <= 1000);
+    assert_true(took >= 150 && took <= 5000);
     assert_false(find_guest(hv, "web1", NULL));
     /* Nothing pending any more. */
     assert_int_equal(hv->ops->wait(hv, 50, &err), 1);
@@ -837,7 +837,7 @@ static void test_wait_timeout(void **state)
     long long t0 = mono_ms();
     assert_int_equal(hv->ops->wait(hv, 100, &err), 1);
     long long took = mono_ms() - t0;
-    assert_true(took >= 90 && took <= 1000);
+    assert_true(took >= 90 && took <= 5000);
     t0 = mono_ms();
     assert_int_equal(hv->ops->wait(hv, 0, &err), 1);
     assert_true(mono_ms() - t0 < 100);
@@ -859,7 +859,7 @@ static void test_wait_event_after_timeouts(void **state)
     assert_true(find_guest(hv, "web1", NULL));
     assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
     long long took = mono_ms() - t0;
-    assert_true(took >= 150 && took <= 1000);
+    assert_true(took >= 150 && took <= 5000);
     assert_false(find_guest(hv, "web1", NULL));
     assert_null(err);
     hv->ops->close(hv);
