@@ -859,6 +859,141 @@ static int m_stop(struct ctx *c, int argc, char **argv)
     return rc;
 }
 
+/* --------------------------------------------------- per-guest methods */
+
+enum guest_op { OP_BOOT, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY };
+
+/* boot/shutdown/reboot/destroy NAME...: on guests of the saved
+ * configuration only; a domain the profile does not know is refused
+ * (destroy --force excepted). */
+static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
+{
+    static const char *const names[] = { "boot", "shutdown", "reboot", "destroy" };
+    const char *m = names[op];
+    bool force = false;
+    int first = 1;
+    if (op == OP_DESTROY && argc > 1 && !strcmp(argv[1], "--force")) {
+        force = true;
+        first = 2;
+    }
+    if (first >= argc) {
+        msg_fail("%s: name at least one guest (usage: %s%s NAME...)", m, m,
+                 op == OP_DESTROY ? " [--force]" : "");
+        return 1;
+    }
+    struct host *h = load_saved(c, m);
+    if (!h)
+        return 1;
+    struct hv *hv = open_hv(c, h, m);
+    if (!hv) {
+        host_free(h);
+        return 1;
+    }
+    struct hv_domain *doms = NULL;
+    size_t n = 0, failed = 0;
+    char *err = NULL;
+    struct stopping *st = xcalloc((size_t)argc, sizeof(*st));
+    size_t nst = 0;
+    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
+        msg_fail("%s: cannot list the domains: %s", m, err);
+        failed++;
+        goto out;
+    }
+    for (int i = first; i < argc; i++) {
+        const struct guest *g = NULL;
+        for (size_t k = 0; k < h->nguests && !g; k++)
+            if (!strcmp(h->guests[k].name, argv[i]) || !strcmp(h->guests[k].tag, argv[i]))
+                g = &h->guests[k];
+        const struct hv_domain *d = find_domain(doms, n, g ? g->name : argv[i]);
+        if (!g && !(d && force && op == OP_DESTROY)) {
+            if (d)
+                msg_error("%s: '%s' (domid %u) is not a guest of this profile: left alone%s", m,
+                          argv[i], d->domid, op == OP_DESTROY ? " (destroy --force to insist)" : "");
+            else
+                msg_error("%s: no guest '%s' in the saved configuration", m, argv[i]);
+            failed++;
+            continue;
+        }
+        const char *name = g ? g->name : argv[i];
+        if (op == OP_BOOT) {
+            if (d && alive(d)) {
+                msg_info("guest '%s': already running (domid %u)", name, d->domid);
+                continue;
+            }
+            if (d && hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': its remains (domid %u) cannot be destroyed: %s", name,
+                          d->domid, err);
+                failed++;
+                continue;
+            }
+            char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], name);
+            char *rfile = root_path(c->o->root, file);
+            if (hv->ops->create(hv, file, rfile, &err) < 0) {
+                msg_error("guest '%s': boot failed: %s", name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': booted", name);
+            }
+            free(rfile);
+            free(file);
+            continue;
+        }
+        if (!d) {
+            msg_info("guest '%s': not running", name);
+            continue;
+        }
+        if (op == OP_DESTROY) {
+            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': cannot destroy it: %s", name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': destroyed (domid %u)", name, d->domid);
+            }
+        } else if (op == OP_REBOOT) {
+            if (hv->ops->reboot(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': cannot ask it to reboot: %s", name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': asked to reboot (domid %u)", name, d->domid);
+            }
+        } else if (alive(d)) {
+            st[nst].g = g;
+            st[nst].domid = d->domid;
+            nst++;
+        }
+    }
+    failed += stop_guests(hv, st, nst);
+out:
+    if (failed)
+        msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
+    free(st);
+    free(err);
+    free(doms);
+    hv->ops->close(hv);
+    host_free(h);
+    return failed ? 1 : 0;
+}
+
+static int m_boot(struct ctx *c, int argc, char **argv)
+{
+    return guest_method(c, argc, argv, OP_BOOT);
+}
+
+static int m_shutdown(struct ctx *c, int argc, char **argv)
+{
+    return guest_method(c, argc, argv, OP_SHUTDOWN);
+}
+
+static int m_reboot(struct ctx *c, int argc, char **argv)
+{
+    return guest_method(c, argc, argv, OP_REBOOT);
+}
+
+static int m_destroy(struct ctx *c, int argc, char **argv)
+{
+    return guest_method(c, argc, argv, OP_DESTROY);
+}
+
 const struct method methods[] = {
     { "configure", m_configure, M_MODIFIES | M_DRYRUN, "",
       "validate the resources, write each guest's config file, save the resources" },
@@ -868,6 +1003,12 @@ const struct method methods[] = {
       "shut the running boot guests down gracefully, all at once; destroy after their timeout" },
     { "run", m_run, M_MODIFIES, "",
       "boot the boot guests that are down (crashed or stopped by hand); change nothing else" },
+    { "boot", m_boot, M_MODIFIES, "NAME...", "boot these guests (of the saved configuration)" },
+    { "shutdown", m_shutdown, M_MODIFIES, "NAME...",
+      "shut these guests down gracefully; destroy after their timeout" },
+    { "reboot", m_reboot, M_MODIFIES, "NAME...", "ask these guests to reboot" },
+    { "destroy", m_destroy, M_MODIFIES, "[--force] NAME...",
+      "destroy these guests at once (--force: also a domain not in the profile)" },
     { "status", m_status, 0, "", "show the saved configuration, per guest" },
     { "isstarted", m_isstarted, 0, "[-q]", "exit 0 if the component is started" },
     { "logrotate", m_logrotate, 0, "", "called after the log file was rotated" },

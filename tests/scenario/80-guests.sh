@@ -182,3 +182,52 @@ t_configure_never_touches_the_simulator_off_dom0_unless_asked() {
   expect_rc 0
   expect_absent "$ROOT/var/lib/lcfg/xen/sim"
 }
+
+t_per_guest_methods() {
+  guests 2 'xen.boot_g2='
+  xen --hypervisor sim --resources "$T/res" start
+  xen --hypervisor sim boot g2
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g2': booted"
+  xen --hypervisor sim boot g2
+  expect_text "$T/err" "[INFO] xen: guest 'g2': already running (domid 2)"
+  printf 'g1 shutdown_ms=100\n' >"$ROOT/$SIM/control"
+  xen --hypervisor sim shutdown g1
+  expect_rc 0
+  sed -E 's/in [0-9.]+ s/in N s/' "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': shut down in N s"
+  xen --hypervisor sim reboot g2
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g2': asked to reboot (domid 2)"
+  xen --hypervisor sim destroy g2
+  expect_rc 0
+  grep -c "destroyed (domid" "$T/err" >"$T/n"
+  expect_text "$T/n" "1"
+  xen --hypervisor sim destroy nosuch
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: destroy: no guest 'nosuch' in the saved configuration
+[FAIL] xen: destroy: 1 failure"
+  xen --hypervisor sim shutdown
+  expect_rc 1
+  expect_text "$T/err" "[FAIL] xen: shutdown: name at least one guest (usage: shutdown NAME...)"
+}
+
+t_unmanaged_domain_refused_unless_forced() {
+  guests 1
+  xen --hypervisor sim --resources "$T/res" start
+  sed -i 's/^next_domid 2$/next_domid 3/' "$ROOT/$SIM/domains"
+  echo "2 other 99999999-1111-4222-8333-444444444444 running - 131072 131072 131072 1 1 0 none - -" >>"$ROOT/$SIM/domains"
+  for m in shutdown reboot destroy; do
+    xen --hypervisor sim $m other
+    expect_rc 1
+  done
+  expect_text "$T/err" "[ERROR] xen: destroy: 'other' (domid 2) is not a guest of this profile: left alone (destroy --force to insist)
+[FAIL] xen: destroy: 1 failure"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running
+other running"
+  xen --hypervisor sim destroy --force other
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'other': destroyed (domid 2)"
+}
