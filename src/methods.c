@@ -202,6 +202,16 @@ static struct hv *open_hv(struct ctx *c, const struct host *h, const char *metho
     return hv;
 }
 
+/* Is there a hypervisor to ask (without creating simulator state on a
+ * plain host)? */
+static bool hv_reachable(struct ctx *c)
+{
+    char *simdir = root_path(c->o->root, "/var/lib/lcfg/xen/sim/domains");
+    bool sim_in_use = access(simdir, F_OK) == 0;
+    free(simdir);
+    return c->o->hypervisor || hv_is_dom0(c->o->root) || sim_in_use;
+}
+
 /* Fields whose change a running guest only sees after a restart (memory
  * and vcpus within their maxima are changed live; the rest below does not
  * concern the running domain). */
@@ -225,10 +235,7 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
 {
     /* Only where there is a hypervisor to talk to: never create the
      * simulator's state as a side effect of configuring a plain host. */
-    char *simdir = root_path(c->o->root, "/var/lib/lcfg/xen/sim/domains");
-    bool sim_in_use = access(simdir, F_OK) == 0;
-    free(simdir);
-    if (!c->o->hypervisor && !hv_is_dom0(c->o->root) && !sim_in_use)
+    if (!hv_reachable(c))
         return 0;
     struct hv *hv = NULL;
     char *err = NULL;
@@ -522,12 +529,112 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
     free(have);
 }
 
+static const char *state_name(const struct hv_domain *d)
+{
+    static const char *const n[] = { "running", "paused", "shut down", "crashed", "dying" };
+    return d ? n[d->state] : "stopped";
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static const char *disk_state(const struct disk_item *it)
+{
+    if (!it)
+        return "unknown";
+    static const char *const n[] = { "missing", "present", "size-differs", "present", "refused" };
+    return n[it->action];
+}
+
+static void status_json(FILE *out, const struct host *h, const struct disk_plan *dp,
+                        const struct hv_domain *doms, size_t n, bool have_hv, long long now)
+{
+    fputs("{\n  \"hypervisor\": ", out);
+    fputs(have_hv ? "true" : "false", out);
+    fputs(",\n  \"guests\": [", out);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_domain(doms, n, g->name);
+        fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
+        json_str(out, g->name);
+        fputs(", \"tag\": ", out);
+        json_str(out, g->tag);
+        fprintf(out, ", \"uuid\": \"%s\", \"boot\": %s, \"memory_mb\": %lu, \"maxmem_mb\": %lu, "
+                "\"vcpus\": %lu, \"maxvcpus\": %lu, \"state\": ", g->uuid, g->boot ? "true" : "false",
+                g->memory, g->maxmem, g->vcpus, g->maxvcpus);
+        json_str(out, have_hv ? state_name(d) : "unknown");
+        if (d)
+            fprintf(out, ", \"domid\": %u, \"mem_kb\": %llu, \"target_kb\": %llu, \"max_kb\": %llu, "
+                    "\"online_vcpus\": %u, \"max_vcpus\": %u, \"uptime_s\": %lld", d->domid,
+                    d->mem_kb, d->target_kb, d->max_kb, d->vcpus, d->max_vcpus,
+                    d->start_time > 0 ? now - d->start_time : -1LL);
+        fputs(", \"disks\": [", out);
+        int nd = 0;
+        for (size_t j = 0; j < dp->n; j++) {
+            const struct disk_item *it = &dp->v[j];
+            if (it->g != g)
+                continue;
+            fprintf(out, "%s{\"path\": ", nd++ ? ", " : "");
+            json_str(out, it->d->path);
+            fprintf(out, ", \"type\": \"%s\", \"state\": \"%s\", \"size_bytes\": %llu",
+                    disk_type_name(it->d->type), disk_state(it), it->want);
+            if (it->action == DK_OK || it->action == DK_DIFFERS)
+                fprintf(out, ", \"actual_bytes\": %llu", it->have);
+            if (it->owner) {
+                fputs(", \"created_for\": ", out);
+                json_str(out, it->owner);
+            }
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputs("\n  ],\n  \"unmanaged\": [", out);
+    int nu = 0;
+    for (size_t k = 0; k < n; k++) {
+        bool managed = doms[k].domid == 0;
+        for (size_t i = 0; i < h->nguests && !managed; i++)
+            managed = !strcmp(h->guests[i].name, doms[k].name);
+        if (managed)
+            continue;
+        fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
+        json_str(out, doms[k].name);
+        fputs(", \"state\": ", out);
+        json_str(out, state_name(&doms[k]));
+        fputc('}', out);
+    }
+    fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+static void uptime_str(char *buf, size_t size, long long secs)
+{
+    if (secs < 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%lld:%02lld:%02lld", secs / 3600, secs / 60 % 60, secs % 60);
+}
+
 static int m_status(struct ctx *c, int argc, char **argv)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("status: takes no arguments");
-        return 1;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else {
+            msg_fail("status: unknown argument '%s' (usage: status [--json])", argv[i]);
+            return 1;
+        }
     }
     struct host *h = load_saved(c, "status");
     if (!h)
@@ -538,8 +645,56 @@ static int m_status(struct ctx *c, int argc, char **argv)
     if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
         msg_warn("status: cannot look at the disks: %s", err);
         free(err);
+        err = NULL;
     }
-    fprintf(out, "Configured guests: %zu\n", h->nguests);
+    struct hv_domain *doms = NULL;
+    size_t n = 0;
+    bool have_hv = false;
+    if (hv_reachable(c)) {
+        struct hv *hv = NULL;
+        if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0 ||
+            hv->ops->list(hv, &doms, &n, &err) < 0)
+            msg_warn("status: running guests unknown: %s", err);
+        else
+            have_hv = true;
+        if (hv)
+            hv->ops->close(hv);
+        free(err);
+        err = NULL;
+    }
+    long long now = (long long)time(NULL);
+    if (json) {
+        status_json(out, h, &dplan, doms, n, have_hv, now);
+        goto out;
+    }
+    fprintf(out, "Configured guests: %zu%s\n", h->nguests,
+             have_hv ? "" : " (running state unknown: no hypervisor to ask here)");
+    if (have_hv) {
+        fprintf(out, "\n%-16s %-5s %-10s %5s  %-22s %-6s %s\n", "GUEST", "BOOT", "STATE", "DOMID",
+                "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");
+        for (size_t i = 0; i < h->nguests; i++) {
+            const struct guest *g = &h->guests[i];
+            const struct hv_domain *d = find_domain(doms, n, g->name);
+            char mem[80] = "-", cpus[32] = "-", up[64] = "-", id[16] = "-";
+            if (d) {
+                snprintf(id, sizeof(id), "%u", d->domid);
+                snprintf(mem, sizeof(mem), "%llu/%llu/%llu", d->mem_kb / 1024, d->target_kb / 1024,
+                         d->max_kb / 1024);
+                snprintf(cpus, sizeof(cpus), "%u/%u", d->vcpus, d->max_vcpus);
+                uptime_str(up, sizeof(up), d->start_time > 0 ? now - d->start_time : -1);
+            }
+            fprintf(out, "%-16s %-5s %-10s %5s  %-22s %-6s %s\n", g->name, g->boot ? "yes" : "no",
+                    state_name(d), id, mem, cpus, up);
+        }
+        for (size_t k = 0; k < n; k++) {
+            bool managed = doms[k].domid == 0;
+            for (size_t i = 0; i < h->nguests && !managed; i++)
+                managed = !strcmp(h->guests[i].name, doms[k].name);
+            if (!managed)
+                fprintf(out, "%-16s %-5s %-10s %5u  (not in the profile: never touched)\n",
+                        doms[k].name, "-", state_name(&doms[k]), doms[k].domid);
+        }
+    }
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         fprintf(out, "\n%s\n", g->name);
@@ -557,14 +712,16 @@ static int m_status(struct ctx *c, int argc, char **argv)
         }
         if (!str_empty(g->res[GF_cdpath]))
             fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
-        for (int n = 0; n < 2; n++) {
-            const struct nic *nic = &g->nics[n];
+        for (int k = 0; k < 2; k++) {
+            const struct nic *nic = &g->nics[k];
             if (nic->present)
-                fprintf(out, "  eth%d      %s on %s (%s)\n", n,
+                fprintf(out, "  eth%d      %s on %s (%s)\n", k,
                         str_empty(nic->mac) ? "(MAC chosen by xl)" : nic->mac, nic->bridge,
                         nic->script);
         }
     }
+out:
+    free(doms);
     disks_plan_free(&dplan);
     host_free(h);
     return 0;
@@ -1009,7 +1166,8 @@ const struct method methods[] = {
     { "reboot", m_reboot, M_MODIFIES, "NAME...", "ask these guests to reboot" },
     { "destroy", m_destroy, M_MODIFIES, "[--force] NAME...",
       "destroy these guests at once (--force: also a domain not in the profile)" },
-    { "status", m_status, 0, "", "show the saved configuration, per guest" },
+    { "status", m_status, 0, "[--json]",
+      "every guest: running state, domid, memory, vcpus, uptime, disks; unmanaged domains" },
     { "isstarted", m_isstarted, 0, "[-q]", "exit 0 if the component is started" },
     { "logrotate", m_logrotate, 0, "", "called after the log file was rotated" },
     { NULL, NULL, 0, NULL, NULL },

@@ -231,3 +231,28 @@ other running"
   expect_rc 0
   expect_text "$T/err" "[INFO] xen: guest 'other': destroyed (domid 2)"
 }
+
+t_status_shows_running_guests_and_unmanaged_domains() {
+  guests 3 'xen.boot_g3=' 'xen.maxmem_g1=256'
+  xen --hypervisor sim --resources "$T/res" start
+  sed -i 's/^next_domid 3$/next_domid 4/' "$ROOT/$SIM/domains"
+  echo "3 other 99999999-1111-4222-8333-444444444444 running - 131072 131072 131072 1 1 0 none - -" >>"$ROOT/$SIM/domains"
+  xen --hypervisor sim status
+  expect_rc 0
+  sed -n '1,7p' "$T/out" | sed -E 's/[0-9]+:[0-9]{2}:[0-9]{2}$/H:MM:SS/' >"$T/table"
+  expect_text "$T/table" "Configured guests: 3
+
+GUEST            BOOT  STATE      DOMID  MEMORY MB now/tgt/max  VCPUS  UPTIME
+g1               yes   running        1  128/128/256            1/1    H:MM:SS
+g2               yes   running        2  128/128/128            1/1    H:MM:SS
+g3               no    stopped        -  -                      -      -
+other            -     running        3  (not in the profile: never touched)"
+  xen --hypervisor sim status --json
+  expect_rc 0
+  jq -c '[.guests[] | {name, state, domid, max_kb, disks: [.disks[] | .state]}], [.unmanaged[] | .name]' "$T/out" >"$T/j"
+  expect_text "$T/j" '[{"name":"g1","state":"running","domid":1,"max_kb":262144,"disks":["present"]},{"name":"g2","state":"running","domid":2,"max_kb":131072,"disks":["present"]},{"name":"g3","state":"stopped","domid":null,"max_kb":null,"disks":["present"]}]
+["other"]'
+  xen status --bogus
+  expect_rc 1
+  expect_text "$T/err" "[FAIL] xen: status: unknown argument '--bogus' (usage: status [--json])"
+}
