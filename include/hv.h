@@ -76,4 +76,24 @@ int hv_open(const char *which, const char *root, const char *xl, struct hv **ret
  * /proc/xen/capabilities has control_d)? */
 bool hv_is_dom0(const char *root);
 
+/* One domain to create with hv_create_all. */
+struct hv_create_job {
+    const char *path, *rpath; /* as for create */
+    void *data;               /* the caller's */
+    int rc;                   /* after: 0, or -1 with err */
+    char *err;                /* after: why it failed (caller frees) */
+    double seconds;           /* after: how long the create took */
+};
+
+/* Create the jobs' domains side by side, at most parallel at once: xl
+ * create takes seconds (disks, hotplug scripts, device model), so a host
+ * of many guests boots in about the time of its slowest guests, not their
+ * sum. Each create runs in a child process with its own handle on backend
+ * (hv->ops->name of the caller's handle), root and xl as for hv_open.
+ * done(arg, job) is called in this process as each one ends, in the order
+ * they end. Returns the number that failed. */
+size_t hv_create_all(const char *backend, const char *root, const char *xl,
+                     struct hv_create_job *jobs, size_t n, unsigned parallel,
+                     void (*done)(void *arg, const struct hv_create_job *job), void *arg);
+
 #endif

@@ -46,6 +46,9 @@
  *   shutdown_ms=N      how long the guest takes to complete a shutdown or
  *                      reboot request (default 200)
  *   ignore_shutdown=1  the guest never answers shutdown or reboot requests
+ *   create_ms=N        how long create takes to build the guest (default
+ *                      0); it waits without holding the lock, so creates
+ *                      from several processes overlap, as on Xen
  *   fail_create=1      create fails ("xl create: simulated failure for
  *                      GUEST") and leaves nothing behind
  *   crash=1            the guest crashes right after it is created (and
@@ -56,6 +59,10 @@
  *                      list create shutdown reboot destroy set_memory
  *                      set_vcpus wait
  *   The 0/1 keys also take 0, to override a "*" line.
+ *
+ * The file "creating" (written by the simulator, read by tests) counts the
+ * creates in progress that take time (create_ms): "ACTIVE MOST", MOST
+ * being the largest number ever in progress at once.
  *
  * A request is judged against the control file when it is made: changing
  * shutdown_ms or ignore_shutdown later does not affect a pending event.
@@ -124,13 +131,13 @@ struct sim_dom {
 /* One line of the control file; -1 means "not set on this line". */
 struct ctl_entry {
     char *name; /* a guest name or "*" */
-    long long shutdown_ms;
+    long long shutdown_ms, create_ms;
     int ignore_shutdown, fail_create, crash;
 };
 
 /* What the control file says about one guest. */
 struct guest_ctl {
-    long long shutdown_ms;
+    long long shutdown_ms, create_ms;
     bool ignore_shutdown, fail_create, crash;
 };
 
@@ -240,6 +247,10 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
         if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
             return "shutdown_ms must be a number of milliseconds (at most a day)";
         e->shutdown_ms = (long long)u;
+    } else if (!strcmp(k, "create_ms")) {
+        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
+            return "create_ms must be a number of milliseconds (at most a day)";
+        e->create_ms = (long long)u;
     } else if (!strcmp(k, "ignore_shutdown")) {
         if (parse_flag(v, &e->ignore_shutdown) < 0)
             return "ignore_shutdown must be 0 or 1";
@@ -305,7 +316,7 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -328,6 +339,8 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
 {
     if (e->shutdown_ms >= 0)
         g->shutdown_ms = e->shutdown_ms;
+    if (e->create_ms >= 0)
+        g->create_ms = e->create_ms;
     if (e->ignore_shutdown >= 0)
         g->ignore_shutdown = e->ignore_shutdown;
     if (e->fail_create >= 0)
@@ -338,7 +351,7 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
 
 static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, false, false, false };
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -959,9 +972,57 @@ static int do_create(struct sim *s, const char *path, const char *rpath, char **
     return rc;
 }
 
+/* Count a create in progress in the "creating" file (delta +1 or -1). */
+static void count_creating(struct sim *s, int delta)
+{
+    char *path = xasprintf("%s/creating", s->dir), *text = NULL;
+    unsigned long active = 0, most = 0;
+    if (fs_read_file(path, &text, NULL, NULL) == 0 &&
+        sscanf(text, "%lu %lu", &active, &most) != 2)
+        active = most = 0;
+    free(text);
+    if (delta > 0)
+        active++;
+    else if (active > 0)
+        active--;
+    if (active > most)
+        most = active;
+    char *out = xasprintf("%lu %lu\n", active, most);
+    enum fs_change ch;
+    (void)fs_write_atomic(path, out, strlen(out), 0644, &ch, NULL);
+    free(out);
+    free(path);
+}
+
+/* How long the guest of the config at rpath takes to build (create_ms),
+ * counted as in progress; 0 when it takes no time or cannot be read (the
+ * create itself then reports why). Takes and releases the lock. */
+static long long begin_building(struct sim *s, const char *path, const char *rpath)
+{
+    struct xl_cfg c = { 0 };
+    long long ms = 0;
+    if (read_xl_cfg(path, rpath, &c, NULL) == 0 && sim_lock(s, NULL) == 0) {
+        if (load_control(s, NULL) == 0)
+            ms = guest_ctl(s, c.name).create_ms;
+        if (ms > 0)
+            count_creating(s, +1);
+        sim_unlock(s);
+    }
+    xl_cfg_free(&c);
+    return ms;
+}
+
 static int sim_create(struct hv *hv, const char *path, const char *rpath, char **err)
 {
     struct sim *s = hv->priv;
+    long long ms = begin_building(s, path, rpath);
+    if (ms > 0) {
+        sleep_ms(ms);
+        if (sim_lock(s, NULL) == 0) {
+            count_creating(s, -1);
+            sim_unlock(s);
+        }
+    }
     if (op_begin(s, OP_CREATE, err) < 0)
         return -1;
     return op_end(s, do_create(s, path, rpath, err), err);

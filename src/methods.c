@@ -218,7 +218,7 @@ static bool hv_reachable(struct ctx *c)
 static bool needs_restart_field(int f)
 {
     switch (f) {
-    case GF_memory: case GF_vcpus: case GF_boot: case GF_shutdowntimeout:
+    case GF_memory: case GF_vcpus: case GF_boot: case GF_bootorder: case GF_shutdowntimeout:
     case GF_diskreuse: case GF_diskalloc: case GF_template:
     case GF_maxmem: case GF_maxvcpus: /* compared by their effective values */
         return false;
@@ -760,6 +760,80 @@ static int m_logrotate(struct ctx *c, int argc, char **argv)
     return 0;
 }
 
+/* Called as each create ends: report it, with the domid where the
+ * hypervisor tells it. */
+static void booted(void *arg, const struct hv_create_job *job)
+{
+    struct hv *hv = arg;
+    const struct guest *g = job->data;
+    if (job->rc < 0) {
+        msg_error("guest '%s': boot failed: %s", g->name, job->err);
+        return;
+    }
+    struct hv_domain *after = NULL;
+    size_t m = 0;
+    const struct hv_domain *nd = NULL;
+    if (hv->ops->list(hv, &after, &m, NULL) == 0)
+        nd = find_domain(after, m, g->name);
+    if (nd)
+        msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
+    else
+        msg_info("guest '%s': booted", g->name);
+    free(after);
+}
+
+/* Rising boot group, then profile order (the guests are one array). */
+static int by_boot_order(const void *a, const void *b)
+{
+    const struct guest *x = *(const struct guest *const *)a, *y = *(const struct guest *const *)b;
+    if (x->boot_order != y->boot_order)
+        return x->boot_order < y->boot_order ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Boot these guests (not running, no remains): one boot group after the
+ * other in rising order, a group's guests side by side, at most the host's
+ * parallel at once. list is sorted in place. Returns the failures. */
+static size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
+                        const struct guest **list, size_t n, const char *method)
+{
+    qsort(list, n, sizeof(*list), by_boot_order);
+    bool groups = n > 0 && list[0]->boot_order != list[n - 1]->boot_order;
+    size_t failed = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && list[j]->boot_order == list[i]->boot_order; j++)
+            ;
+        size_t k = j - i;
+        char group[48] = "";
+        if (groups)
+            snprintf(group, sizeof(group), " boot group %lu:", list[i]->boot_order);
+        if (groups || k > 1) {
+            char how[48] = "";
+            if (k > h->parallel)
+                snprintf(how, sizeof(how), ", %lu at a time", h->parallel);
+            else if (k > 1)
+                snprintf(how, sizeof(how), " at once");
+            msg_info("%s:%s booting %zu guest%s%s", method, group, k, k == 1 ? "" : "s", how);
+        }
+        struct hv_create_job *jobs = xcalloc(k, sizeof(*jobs));
+        for (size_t x = 0; x < k; x++) {
+            char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], list[i + x]->name);
+            jobs[x].path = file;
+            jobs[x].rpath = root_path(c->o->root, file);
+            jobs[x].data = (void *)list[i + x];
+        }
+        failed += hv_create_all(hv->ops->name, c->o->root, h->res[HF_xl], jobs, k,
+                                (unsigned)h->parallel, booted, hv);
+        for (size_t x = 0; x < k; x++) {
+            free((char *)jobs[x].path);
+            free((char *)jobs[x].rpath);
+            free(jobs[x].err);
+        }
+        free(jobs);
+    }
+    return failed;
+}
+
 /* Boot the boot=yes guests that are not running; with revive, also those
  * that crashed or were shut down (their remains are destroyed first).
  * Returns the number of failures. */
@@ -767,13 +841,14 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
                           const char *method)
 {
     struct hv_domain *doms = NULL;
-    size_t n = 0, failed = 0;
+    size_t n = 0, failed = 0, nboot = 0;
     char *err = NULL;
     if (hv->ops->list(hv, &doms, &n, &err) < 0) {
         msg_error("%s: cannot list the domains: %s", method, err);
         free(err);
         return 1;
     }
+    const struct guest **list = xcalloc(h->nguests ? h->nguests : 1, sizeof(*list));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (!g->boot)
@@ -797,26 +872,10 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
             msg_warn("guest '%s': was not running (stopped by hand, or crashed and destroyed)",
                      g->name);
         }
-        char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
-        char *rfile = root_path(c->o->root, file);
-        if (hv->ops->create(hv, file, rfile, &err) < 0) {
-            msg_error("guest '%s': boot failed: %s", g->name, err);
-            failed++;
-        } else {
-            struct hv_domain *after = NULL;
-            size_t m = 0;
-            const struct hv_domain *nd = NULL;
-            if (hv->ops->list(hv, &after, &m, NULL) == 0)
-                nd = find_domain(after, m, g->name);
-            if (nd)
-                msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
-            else
-                msg_info("guest '%s': booted", g->name);
-            free(after);
-        }
-        free(rfile);
-        free(file);
+        list[nboot++] = g;
     }
+    failed += boot_list(c, h, hv, list, nboot, method);
+    free(list);
     free(err);
     free(doms);
     return failed;
@@ -965,6 +1024,33 @@ static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
     return failed;
 }
 
+/* Falling boot group, then profile order. */
+static int by_stop_order(const void *a, const void *b)
+{
+    const struct stopping *x = a, *y = b;
+    if (x->g->boot_order != y->g->boot_order)
+        return x->g->boot_order > y->g->boot_order ? -1 : 1;
+    return x->g < y->g ? -1 : x->g > y->g;
+}
+
+/* Stop the boot groups in the reverse of their boot order, each group's
+ * guests all at once. st is sorted in place. Returns failures. */
+static size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n)
+{
+    qsort(st, n, sizeof(*st), by_stop_order);
+    bool groups = n > 0 && st[0].g->boot_order != st[n - 1].g->boot_order;
+    size_t failed = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && st[j].g->boot_order == st[i].g->boot_order; j++)
+            ;
+        if (groups)
+            msg_info("stop: boot group %lu: shutting down %zu guest%s", st[i].g->boot_order,
+                     j - i, j - i == 1 ? "" : "s");
+        failed += stop_guests(hv, st + i, j - i);
+    }
+    return failed;
+}
+
 static int m_stop(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -996,7 +1082,7 @@ static int m_stop(struct ctx *c, int argc, char **argv)
                 st[n].domid = d->domid;
                 n++;
             }
-            size_t failed = stop_guests(hv, st, n);
+            size_t failed = stop_in_order(hv, st, n);
             char *flag = root_path(c->o->root, PATH_STARTED);
             (void)unlink(flag);
             free(flag);
@@ -1050,7 +1136,8 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
     size_t n = 0, failed = 0;
     char *err = NULL;
     struct stopping *st = xcalloc((size_t)argc, sizeof(*st));
-    size_t nst = 0;
+    const struct guest **boots = xcalloc((size_t)argc, sizeof(*boots));
+    size_t nst = 0, nboot = 0;
     if (hv->ops->list(hv, &doms, &n, &err) < 0) {
         msg_fail("%s: cannot list the domains: %s", m, err);
         failed++;
@@ -1073,6 +1160,11 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
         }
         const char *name = g ? g->name : argv[i];
         if (op == OP_BOOT) {
+            bool twice = false;
+            for (size_t k = 0; k < nboot; k++)
+                twice = twice || boots[k] == g;
+            if (twice)
+                continue;
             if (d && alive(d)) {
                 msg_info("guest '%s': already running (domid %u)", name, d->domid);
                 continue;
@@ -1083,16 +1175,7 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
                 failed++;
                 continue;
             }
-            char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], name);
-            char *rfile = root_path(c->o->root, file);
-            if (hv->ops->create(hv, file, rfile, &err) < 0) {
-                msg_error("guest '%s': boot failed: %s", name, err);
-                failed++;
-            } else {
-                msg_info("guest '%s': booted", name);
-            }
-            free(rfile);
-            free(file);
+            boots[nboot++] = g;
             continue;
         }
         if (!d) {
@@ -1119,10 +1202,12 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
             nst++;
         }
     }
+    failed += boot_list(c, h, hv, boots, nboot, m);
     failed += stop_guests(hv, st, nst);
 out:
     if (failed)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
+    free(boots);
     free(st);
     free(err);
     free(doms);

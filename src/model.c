@@ -20,6 +20,7 @@
 #define MAX_DISK_GB 1048576ULL     /* 1 PB */
 #define MAX_TIMEOUT_S 86400ULL
 #define MAX_PARALLEL 64ULL
+#define MAX_BOOT_ORDER 999ULL
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
 {
@@ -121,7 +122,7 @@ static bool get_uint(const struct where *w, int field, const char *v,
         return false;
     }
     if (n < min || n > max) {
-        bad(w, field, v, "is out of range (%llu-%llu %s)", min, max, unit);
+        bad(w, field, v, "is out of range (%llu-%llu%s%s)", min, max, *unit ? " " : "", unit);
         return false;
     }
     *out = (unsigned long)n;
@@ -451,6 +452,9 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
         bad(&w, GF_boot, r[GF_boot], "is not a boolean (yes or empty)");
     else
         g->boot = *canon != '\0';
+
+    g->boot_order = 0;
+    get_uint(&w, GF_bootorder, r[GF_bootorder], 0, MAX_BOOT_ORDER, "", false, &g->boot_order);
 
     g->shutdown_timeout = h->shutdown_timeout;
     get_uint(&w, GF_shutdowntimeout, r[GF_shutdowntimeout], 1, MAX_TIMEOUT_S, "seconds",

@@ -554,6 +554,94 @@ static void test_fail_create_leaves_nothing(void **state)
     hv->ops->close(hv);
 }
 
+/* create_ms: the create takes that long, and is counted while it does. */
+static void test_create_takes_create_ms(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    set_control(root, "web1 create_ms=300\n");
+    write_config(root, "web1", UUID1, "memory = 256\n");
+    long long t0 = mono_ms();
+    char *err = NULL;
+    assert_int_equal(create_from(hv, root, "web1", &err), 0);
+    assert_true(mono_ms() - t0 >= 300);
+    char *creating = get_file(root, SIMDIR "/creating");
+    assert_string_equal(creating, "0 1\n");
+    free(creating);
+    /* Without create_ms: at once, and not counted. */
+    write_config(root, "web2", UUID2, "memory = 256\n");
+    t0 = mono_ms();
+    assert_int_equal(create_from(hv, root, "web2", &err), 0);
+    assert_true(mono_ms() - t0 < 300);
+    assert_int_equal(domid_of(hv, "web2"), 2);
+    hv->ops->close(hv);
+}
+
+struct batch_seen {
+    size_t n;
+    char names[8][16];
+};
+
+static void batch_done(void *arg, const struct hv_create_job *job)
+{
+    struct batch_seen *seen = arg;
+    snprintf(seen->names[seen->n++], sizeof(seen->names[0]), "%s%s", (const char *)job->data,
+             job->rc == 0 ? "" : "!");
+}
+
+/* hv_create_all: creates side by side, at most parallel at once; each
+ * failure's message comes back from its child process. */
+static void test_create_all_parallel(void **state)
+{
+    const char *root = *state;
+    set_control(root, "* create_ms=300\nweb3 fail_create=1\n");
+    static const char *const names[] = { "web1", "web2", "web3", "web4" };
+    static const char *const uuids[] = { UUID1, UUID2, UUID3,
+                                         "cccccccc-cccc-4ccc-8ccc-cccccccccccc" };
+    struct hv_create_job jobs[4];
+    char *paths[4], *rpaths[4];
+    for (int i = 0; i < 4; i++) {
+        write_config(root, names[i], uuids[i], "memory = 128\n");
+        paths[i] = xasprintf("/etc/xen/%s.cfg", names[i]);
+        rpaths[i] = root_path(root, paths[i]);
+        jobs[i] = (struct hv_create_job){ .path = paths[i], .rpath = rpaths[i],
+                                          .data = (void *)names[i] };
+    }
+    struct batch_seen seen = { 0 };
+    long long t0 = mono_ms();
+    size_t failed = hv_create_all("sim", root, NULL, jobs, 4, 2, batch_done, &seen);
+    long long took = mono_ms() - t0;
+    assert_int_equal(failed, 1);
+    assert_int_equal(seen.n, 4);
+    /* Two rounds of two (the "creating" count below shows that two ran
+     * together, and never more). */
+    assert_true(took >= 600);
+    char *creating = get_file(root, SIMDIR "/creating");
+    assert_string_equal(creating, "0 2\n");
+    free(creating);
+    assert_int_equal(jobs[0].rc, 0);
+    assert_null(jobs[0].err);
+    assert_int_equal(jobs[2].rc, -1);
+    assert_string_equal(jobs[2].err, "xl create: simulated failure for web3");
+    assert_true(jobs[1].seconds >= 0.3);
+    struct hv *hv = open_sim(root);
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_true(find_guest(hv, "web2", NULL));
+    assert_false(find_guest(hv, "web3", NULL));
+    assert_true(find_guest(hv, "web4", NULL));
+    hv->ops->close(hv);
+    /* A backend that cannot be opened: every job says why. */
+    seen.n = 0;
+    assert_int_equal(hv_create_all("bogus", root, NULL, jobs, 1, 4, batch_done, &seen), 1);
+    assert_string_equal(seen.names[0], "web1!");
+    assert_string_equal(jobs[0].err, "unknown hypervisor backend 'bogus' (sim or xen)");
+    for (int i = 0; i < 4; i++) {
+        free(jobs[i].err);
+        free(paths[i]);
+        free(rpaths[i]);
+    }
+}
+
 /* ---- shutdown, reboot, crash ---- */
 
 static void test_graceful_shutdown(void **state)
@@ -790,6 +878,8 @@ static void test_bad_control_file(void **state)
     } cases[] = {
         { "web1 shutdown_ms=soon\n", "control:1: shutdown_ms=soon: shutdown_ms must be a number "
                                      "of milliseconds (at most a day)" },
+        { "* create_ms=-1\n", "control:1: create_ms=-1: create_ms must be a number "
+                               "of milliseconds (at most a day)" },
         { "\n# c\nweb1 colour=blue\n", "control:3: colour=blue: unknown key" },
         { "web1 crash\n", "control:1: crash: expected key=value" },
         { "web1 crash=yes\n", "control:1: crash=yes: crash must be 0 or 1" },
@@ -977,6 +1067,8 @@ int main(int argc, char **argv)
         T(test_duplicate_name_refused),
         T(test_duplicate_uuid_refused),
         T(test_fail_create_leaves_nothing),
+        T(test_create_takes_create_ms),
+        T(test_create_all_parallel),
         T(test_graceful_shutdown),
         T(test_shutdown_completes_in_another_process),
         T(test_ignore_shutdown),
