@@ -558,8 +558,84 @@ static const char *disk_state(const struct disk_item *it)
     return n[it->action];
 }
 
-static void status_json(FILE *out, const struct host *h, const struct disk_plan *dp,
-                        const struct hv_domain *doms, size_t n, bool have_hv, long long now)
+enum cfg_state { CFGST_CURRENT, CFGST_MISSING, CFGST_DIFFERS, CFGST_UNKNOWN };
+
+/* Guest g's config file against a render of the saved configuration:
+ * edited by hand, removed, or not yet written. *why: for CFGST_UNKNOWN. */
+static enum cfg_state config_state(struct ctx *c, const struct host *h, const struct guest *g,
+                                   char **why)
+{
+    char *want = NULL, *have = NULL;
+    enum cfg_state st;
+    char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
+    char *rfile = root_path(c->o->root, file);
+    if (render_guest(h, g, c->o->root, &want, why) < 0)
+        st = CFGST_UNKNOWN;
+    else if (fs_read_file(rfile, &have, NULL, why) < 0)
+        st = errno == ENOENT ? CFGST_MISSING : CFGST_UNKNOWN;
+    else
+        st = strcmp(want, have) ? CFGST_DIFFERS : CFGST_CURRENT;
+    if (st == CFGST_MISSING) {
+        free(*why);
+        *why = NULL;
+    }
+    free(want);
+    free(have);
+    free(rfile);
+    free(file);
+    return st;
+}
+
+static const char *const cfg_state_text[] = {
+    "up to date", "missing (run configure)",
+    "differs from the saved configuration (edited by hand? configure puts it back)",
+    "unknown",
+};
+static const char *const cfg_state_json[] = { "current", "missing", "differs", "unknown" };
+
+/* Xen's own additions to a domain's maximum (libxl's slack for PV, video
+ * RAM for HVM): a maximum within this above maxmem is maxmem. */
+#define MAXMEM_SLACK_MB 16
+
+/* What the running domain d has that the saved configuration of g does
+ * not, each as a line in *ret (free with strs_free). */
+static size_t pending_changes(const struct guest *g, const struct hv_domain *d, char ***ret)
+{
+    char **v = xcalloc(4, sizeof(*v));
+    size_t n = 0;
+    unsigned long long max_mb = d->max_kb / 1024, target_mb = d->target_kb / 1024;
+    if (g->maxmem > max_mb || max_mb > g->maxmem + MAXMEM_SLACK_MB)
+        v[n++] = xasprintf("maxmem %lu MB: needs restart (the running domain's maximum is %llu MB)",
+                           g->maxmem, max_mb);
+    if (g->type != GUEST_HVM && target_mb != g->memory)
+        v[n++] = g->memory > max_mb
+            ? xasprintf("memory %lu MB: needs restart (the running domain's maximum is %llu MB)",
+                        g->memory, max_mb)
+            : xasprintf("memory %lu MB: configure applies it live (the running domain has %llu MB)",
+                        g->memory, target_mb);
+    if (g->maxvcpus != d->max_vcpus)
+        v[n++] = xasprintf("maxvcpus %lu: needs restart (the running domain's maximum is %u)",
+                           g->maxvcpus, d->max_vcpus);
+    if (g->vcpus != d->vcpus)
+        v[n++] = g->vcpus > d->max_vcpus
+            ? xasprintf("vcpus %lu: needs restart (the running domain's maximum is %u)", g->vcpus,
+                        d->max_vcpus)
+            : xasprintf("vcpus %lu: configure applies it live (the running domain has %u)",
+                        g->vcpus, d->vcpus);
+    *ret = v;
+    return n;
+}
+
+static void strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void status_json(struct ctx *c, FILE *out, const struct host *h,
+                        const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
+                        bool have_hv, long long now)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -580,6 +656,25 @@ static void status_json(FILE *out, const struct host *h, const struct disk_plan 
                     "\"online_vcpus\": %u, \"max_vcpus\": %u, \"uptime_s\": %lld", d->domid,
                     d->mem_kb, d->target_kb, d->max_kb, d->vcpus, d->max_vcpus,
                     d->start_time > 0 ? now - d->start_time : -1LL);
+        char *why = NULL;
+        enum cfg_state cs = config_state(c, h, g, &why);
+        fprintf(out, ", \"config\": \"%s\"", cfg_state_json[cs]);
+        if (why) {
+            fputs(", \"config_error\": ", out);
+            json_str(out, why);
+            free(why);
+        }
+        if (d && alive(d)) {
+            char **pend;
+            size_t np = pending_changes(g, d, &pend);
+            fputs(", \"pending\": [", out);
+            for (size_t k = 0; k < np; k++) {
+                fputs(k ? ", " : "", out);
+                json_str(out, pend[k]);
+            }
+            fputc(']', out);
+            strs_free(pend, np);
+        }
         fputs(", \"disks\": [", out);
         int nd = 0;
         for (size_t j = 0; j < dp->n; j++) {
@@ -664,7 +759,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
     }
     long long now = (long long)time(NULL);
     if (json) {
-        status_json(out, h, &dplan, doms, n, have_hv, now);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
@@ -703,6 +798,19 @@ static int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  type      %s\n", guest_type_name(g->type));
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
+        char *why = NULL;
+        enum cfg_state cs = config_state(c, h, g, &why);
+        fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
+                cfg_state_text[cs], why ? ": " : "", why ? why : "");
+        free(why);
+        const struct hv_domain *d = have_hv ? find_domain(doms, n, g->name) : NULL;
+        if (d && alive(d)) {
+            char **pend;
+            size_t np = pending_changes(g, d, &pend);
+            for (size_t k = 0; k < np; k++)
+                fprintf(out, "  pending   %s\n", pend[k]);
+            strs_free(pend, np);
+        }
         for (int k = 0; k < 2; k++) {
             const struct disk_item *it = NULL;
             for (size_t j = 0; j < dplan.n; j++)

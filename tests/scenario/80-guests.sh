@@ -262,6 +262,42 @@ other            -     running        3  (not in the profile: never touched)"
   expect_text "$T/err" "[FAIL] xen: status: unknown argument '--bogus' (usage: status [--json])"
 }
 
+t_status_shows_config_files_and_pending_changes() {
+  guests 3 'xen.boot_g3=' 'xen.parallel=1'
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  # g1: more memory than its running domain can take, and 2 vcpus (live);
+  # g2: its file edited by hand; g3 (not running): its file removed.
+  sed 's/^xen.memory_g1=128$/xen.memory_g1=512/' "$T/res" >"$T/res2"
+  echo 'xen.vcpus_g1=2' >>"$T/res2"; echo 'xen.maxvcpus_g1=2' >>"$T/res2"
+  xen --hypervisor sim --resources "$T/res2" configure
+  expect_rc 0
+  echo '# edited' >>"$ROOT/etc/xen/g2.cfg"
+  rm "$ROOT/etc/xen/g3.cfg"
+  xen --hypervisor sim status
+  expect_rc 0
+  grep -E "^[a-z0-9]+$|  config|  pending" "$T/out" >"$T/m"
+  expect_text "$T/m" "g1
+  config    /etc/xen/g1.cfg up to date
+  pending   maxmem 512 MB: needs restart (the running domain's maximum is 128 MB)
+  pending   memory 512 MB: needs restart (the running domain's maximum is 128 MB)
+  pending   maxvcpus 2: needs restart (the running domain's maximum is 1)
+  pending   vcpus 2: needs restart (the running domain's maximum is 1)
+g2
+  config    /etc/xen/g2.cfg differs from the saved configuration (edited by hand? configure puts it back)
+g3
+  config    /etc/xen/g3.cfg missing (run configure)"
+  xen --hypervisor sim status --json
+  jq -c '[.guests[] | {name, config, pending}]' "$T/out" >"$T/j"
+  expect_text "$T/j" '[{"name":"g1","config":"current","pending":["maxmem 512 MB: needs restart (the running domain'"'"'s maximum is 128 MB)","memory 512 MB: needs restart (the running domain'"'"'s maximum is 128 MB)","maxvcpus 2: needs restart (the running domain'"'"'s maximum is 1)","vcpus 2: needs restart (the running domain'"'"'s maximum is 1)"]},{"name":"g2","config":"differs","pending":[]},{"name":"g3","config":"missing","pending":null}]'
+  # Booted again with the new settings: nothing pending.
+  xen --hypervisor sim destroy g1
+  xen --hypervisor sim boot g1
+  xen --hypervisor sim status
+  grep -A7 "^g1$" "$T/out" | grep -E "config|pending" >"$T/m"
+  expect_text "$T/m" "  config    /etc/xen/g1.cfg up to date"
+}
+
 t_boots_run_side_by_side_at_most_parallel_at_once() {
   guests 6 'xen.parallel=3'
   mkdir -p "$ROOT/$SIM"; echo '* create_ms=600' >"$ROOT/$SIM/control"
