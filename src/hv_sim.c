@@ -51,6 +51,10 @@
  *                      from several processes overlap, as on Xen
  *   fail_create=1      create fails ("xl create: simulated failure for
  *                      GUEST") and leaves nothing behind
+ *   half_create=1      create fails half-way, as an xl killed mid-create:
+ *                      the domain stays behind, paused ("xl create:
+ *                      simulated failure for GUEST after its domain was
+ *                      built")
  *   crash=1            the guest crashes right after it is created (and
  *                      after each reboot): state crashed, reason crash; it
  *                      stays listed until destroyed (on_crash=preserve)
@@ -132,13 +136,13 @@ struct sim_dom {
 struct ctl_entry {
     char *name; /* a guest name or "*" */
     long long shutdown_ms, create_ms;
-    int ignore_shutdown, fail_create, crash;
+    int ignore_shutdown, fail_create, half_create, crash;
 };
 
 /* What the control file says about one guest. */
 struct guest_ctl {
     long long shutdown_ms, create_ms;
-    bool ignore_shutdown, fail_create, crash;
+    bool ignore_shutdown, fail_create, half_create, crash;
 };
 
 struct sim {
@@ -254,6 +258,9 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
     } else if (!strcmp(k, "ignore_shutdown")) {
         if (parse_flag(v, &e->ignore_shutdown) < 0)
             return "ignore_shutdown must be 0 or 1";
+    } else if (!strcmp(k, "half_create")) {
+        if (parse_flag(v, &e->half_create) < 0)
+            return "half_create must be 0 or 1";
     } else if (!strcmp(k, "fail_create")) {
         if (parse_flag(v, &e->fail_create) < 0)
             return "fail_create must be 0 or 1";
@@ -316,7 +323,7 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -345,13 +352,15 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
         g->ignore_shutdown = e->ignore_shutdown;
     if (e->fail_create >= 0)
         g->fail_create = e->fail_create;
+    if (e->half_create >= 0)
+        g->half_create = e->half_create;
     if (e->crash >= 0)
         g->crash = e->crash;
 }
 
 static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false };
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -967,6 +976,12 @@ static int do_create(struct sim *s, const char *path, const char *rpath, char **
         t.d.vcpus = (unsigned)c.vcpus;
         t.d.max_vcpus = (unsigned)c.maxvcpus;
         start_dom(s, &t, now_ms());
+        if (guest_ctl(s, c.name).half_create) {
+            s->doms[s->n - 1].d.state = DOM_PAUSED;
+            set_error(err, "xl create: simulated failure for %s after its domain was built",
+                      c.name);
+            rc = -1;
+        }
     }
     xl_cfg_free(&c);
     return rc;

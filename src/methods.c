@@ -874,15 +874,26 @@ static void booted(void *arg, const struct hv_create_job *job)
 {
     struct hv *hv = arg;
     const struct guest *g = job->data;
-    if (job->rc < 0) {
-        msg_error("guest '%s': boot failed: %s", g->name, job->err);
-        return;
-    }
     struct hv_domain *after = NULL;
     size_t m = 0;
     const struct hv_domain *nd = NULL;
     if (hv->ops->list(hv, &after, &m, NULL) == 0)
         nd = find_domain(after, m, g->name);
+    if (job->rc < 0) {
+        msg_error("guest '%s': boot failed: %s", g->name, job->err);
+        /* The guest had no domain before (its remains were destroyed), so
+         * one of its name now is what the failed create left behind. */
+        char *err = NULL;
+        if (nd && hv->ops->destroy(hv, nd->domid, &err) < 0)
+            msg_error("guest '%s': its half-built domain (domid %u) cannot be destroyed: %s",
+                      g->name, nd->domid, err);
+        else if (nd)
+            msg_warn("guest '%s': its half-built domain (domid %u) was destroyed", g->name,
+                     nd->domid);
+        free(err);
+        free(after);
+        return;
+    }
     if (nd)
         msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
     else

@@ -121,6 +121,29 @@ g1 running
 g3 running"
 }
 
+t_half_created_guest_is_destroyed_and_reported() {
+  guests 2 'xen.parallel=1'
+  mkdir -p "$ROOT/$SIM"; printf 'g1 half_create=1\n' >"$ROOT/$SIM/control"
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 1
+  grep -E "boot|start:|half-built" "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: start: booting 2 guests, 1 at a time
+[ERROR] xen: guest 'g1': boot failed: xl create: simulated failure for g1 after its domain was built
+[WARNING] xen: guest 'g1': its half-built domain (domid 1) was destroyed
+[INFO] xen: guest 'g2': booted (domid 2)
+[FAIL] xen: start: 1 guest could not be booted"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g2 running"
+  # And when it cannot be destroyed either, that is said too.
+  printf 'g1 half_create=1\n* hv_fail=destroy\n' >"$ROOT/$SIM/control"
+  xen --hypervisor sim boot g1
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: guest 'g1': boot failed: xl create: simulated failure for g1 after its domain was built
+[ERROR] xen: guest 'g1': its half-built domain (domid 3) cannot be destroyed: simulated hypervisor failure
+[FAIL] xen: boot: 1 failure"
+}
+
 t_unmanaged_domains_are_never_stopped() {
   guests 1
   xen --hypervisor sim --resources "$T/res" start

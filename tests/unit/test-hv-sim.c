@@ -554,6 +554,25 @@ static void test_fail_create_leaves_nothing(void **state)
     hv->ops->close(hv);
 }
 
+/* half_create: the create fails, but its domain stays, paused. */
+static void test_half_create_leaves_a_paused_domain(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    set_control(root, "web1 half_create=1\n");
+    write_config(root, "web1", UUID1, "memory = 256\n");
+    assert_fails_with(create_from(hv, root, "web1", errp),
+                      "xl create: simulated failure for web1 after its domain was built");
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.domid, 1);
+    assert_int_equal(d.state, DOM_PAUSED);
+    char *err = NULL;
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_false(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
 /* create_ms: the create takes that long, and is counted while it does. */
 static void test_create_takes_create_ms(void **state)
 {
@@ -883,6 +902,7 @@ static void test_bad_control_file(void **state)
         { "\n# c\nweb1 colour=blue\n", "control:3: colour=blue: unknown key" },
         { "web1 crash\n", "control:1: crash: expected key=value" },
         { "web1 crash=yes\n", "control:1: crash=yes: crash must be 0 or 1" },
+        { "web1 half_create=2\n", "control:1: half_create=2: half_create must be 0 or 1" },
         { "web1 hv_fail=list\n", "control:1: hv_fail=list: hv_fail belongs on the \"*\" line" },
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
@@ -1067,6 +1087,7 @@ int main(int argc, char **argv)
         T(test_duplicate_name_refused),
         T(test_duplicate_uuid_refused),
         T(test_fail_create_leaves_nothing),
+        T(test_half_create_leaves_a_paused_domain),
         T(test_create_takes_create_ms),
         T(test_create_all_parallel),
         T(test_graceful_shutdown),
