@@ -39,6 +39,7 @@ struct guest {
     unsigned long memory, maxmem;  /* MB */
     unsigned long vcpus, maxvcpus;
     bool boot;
+    bool restart;               /* configure may restart it to apply changes */
     unsigned long boot_order;   /* boot group: rising at start, falling at stop */
     bool disk_reuse;            /* may use a disk created for another guest */
     unsigned long shutdown_timeout; /* seconds */

@@ -218,7 +218,8 @@ static bool hv_reachable(struct ctx *c)
 static bool needs_restart_field(int f)
 {
     switch (f) {
-    case GF_memory: case GF_vcpus: case GF_boot: case GF_bootorder: case GF_shutdowntimeout:
+    case GF_memory: case GF_vcpus: case GF_boot: case GF_bootorder: case GF_restart:
+    case GF_shutdowntimeout:
     case GF_diskreuse: case GF_diskalloc: case GF_template:
     case GF_maxmem: case GF_maxvcpus: /* compared by their effective values */
         return false;
@@ -231,7 +232,52 @@ static bool needs_restart_field(int f)
  * vcpus within what the running domain allows, and report every other
  * change as needing a restart. Never touches a domain not in the profile.
  * Returns the number of failures. */
-static size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry)
+struct stopping {
+    const struct guest *g;
+    unsigned domid;
+    double asked;
+    bool done;
+};
+
+static size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
+                        const struct guest **list, size_t n, const char *method);
+static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n);
+
+/* Restart the guests of st (restart_<tag> set, changes waiting): ask them
+ * to shut down, as stop does, then boot those that went from their new
+ * configuration. Returns the failures. */
+static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
+                             struct stopping *st, size_t n)
+{
+    size_t failed = stop_guests(hv, st, n), nb = 0;
+    struct hv_domain *doms = NULL;
+    size_t m = 0;
+    char *err = NULL;
+    if (hv->ops->list(hv, &doms, &m, &err) < 0) {
+        msg_error("configure: cannot list the domains: %s", err);
+        free(err);
+        return failed + 1;
+    }
+    const struct guest **list = xcalloc(n, sizeof(*list));
+    for (size_t i = 0; i < n; i++) {
+        const struct hv_domain *d = NULL;
+        for (size_t k = 0; k < m; k++)
+            if (doms[k].domid == st[i].domid)
+                d = &doms[k];
+        if (d)
+            msg_error("guest '%s': still running (domid %u): not restarted", st[i].g->name,
+                      d->domid);
+        else
+            list[nb++] = st[i].g;
+    }
+    failed += boot_list(c, h, hv, list, nb, "configure");
+    free(list);
+    free(doms);
+    return failed;
+}
+
+static size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry,
+                           bool may_restart)
 {
     /* Only where there is a hypervisor to talk to: never create the
      * simulator's state as a side effect of configuring a plain host. */
@@ -245,7 +291,8 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
         return 0;
     }
     struct hv_domain *doms = NULL;
-    size_t n = 0, failed = 0;
+    size_t n = 0, failed = 0, nrestart = 0;
+    struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
     if (hv->ops->list(hv, &doms, &n, &err) < 0) {
         msg_error("configure: cannot list the domains: %s", err);
         failed++;
@@ -256,9 +303,11 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
         const struct hv_domain *d = find_domain(doms, n, g->name);
         if (!d || !alive(d))
             continue;
+        bool need = false;
         unsigned long long want_kb = (unsigned long long)g->memory * 1024;
         if (d->target_kb != want_kb) {
             if (want_kb > d->max_kb) {
+                need = true;
                 msg_warn("guest '%s': memory %lu MB needs restart (the running domain's maximum is %llu MB)",
                          g->name, g->memory, d->max_kb / 1024);
             } else if (dry) {
@@ -274,6 +323,7 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
         }
         if (d->vcpus != g->vcpus) {
             if (g->vcpus > d->max_vcpus) {
+                need = true;
                 msg_warn("guest '%s': %lu vcpus needs restart (the running domain's maximum is %u)",
                          g->name, g->vcpus, d->max_vcpus);
             } else if (dry) {
@@ -287,25 +337,41 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
             }
         }
         const struct guest *pg = prev ? host_find_guest(prev, g->tag) : NULL;
-        if (!pg)
-            continue;
         struct buf changed = BUF_INIT;
-        if (pg->maxmem != g->maxmem)
+        if (pg && pg->maxmem != g->maxmem)
             buf_addf(&changed, "maxmem_%s", g->tag);
-        if (pg->maxvcpus != g->maxvcpus)
+        if (pg && pg->maxvcpus != g->maxvcpus)
             buf_addf(&changed, "%smaxvcpus_%s", changed.len ? ", " : "", g->tag);
-        for (int f = 0; f < GF_COUNT; f++)
+        for (int f = 0; pg && f < GF_COUNT; f++)
             if (needs_restart_field(f) && strcmp(pg->res[f], g->res[f])) {
                 if (changed.len)
                     buf_adds(&changed, ", ");
                 buf_addf(&changed, "%s_%s", schema_guest[f].name, g->tag);
             }
-        if (changed.len)
+        if (changed.len) {
+            need = true;
             msg_warn("guest '%s': changed %s: needs restart (the running domain keeps its old "
                      "settings until then)", g->name, buf_str(&changed));
+        }
         buf_free(&changed);
+        if (!need || !g->restart)
+            continue;
+        if (dry) {
+            msg_info("guest '%s': would be restarted to apply this (restart_%s)", g->name, g->tag);
+        } else if (!may_restart) {
+            msg_warn("guest '%s': not restarted (restart_%s): configure has failed above", g->name,
+                     g->tag);
+        } else {
+            msg_info("guest '%s': restarting to apply this (restart_%s)", g->name, g->tag);
+            restart[nrestart].g = g;
+            restart[nrestart].domid = d->domid;
+            nrestart++;
+        }
     }
+    if (nrestart)
+        failed += restart_guests(c, h, hv, restart, nrestart);
 out:
+    free(restart);
     free(err);
     free(doms);
     hv->ops->close(hv);
@@ -413,7 +479,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
             dn[dplan.v[i].action]++;
     }
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
-    failed += live_changes(c, h, prev, dry);
+    failed += live_changes(c, h, prev, dry, failed == 0);
     size_t n[CFG_WARN + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
@@ -1063,13 +1129,6 @@ static int m_run(struct ctx *c, int argc, char **argv)
     host_free(h);
     return rc;
 }
-
-struct stopping {
-    const struct guest *g;
-    unsigned domid;
-    double asked;
-    bool done;
-};
 
 /* Ask every target to shut down at once, then wait for them together
  * (event-driven), destroying those that outlive their timeout: the whole

@@ -453,6 +453,10 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
     else
         g->boot = *canon != '\0';
 
+    if (!check_boolean(r[GF_restart], &canon))
+        bad(&w, GF_restart, r[GF_restart], "is not a boolean (yes or empty)");
+    else
+        g->restart = *canon != '\0';
     g->boot_order = 0;
     get_uint(&w, GF_bootorder, r[GF_bootorder], 0, MAX_BOOT_ORDER, "", false, &g->boot_order);
 

@@ -396,3 +396,48 @@ t_boot_groups_boot_in_order_and_stop_in_reverse() {
   grep "restart" "$T/err" >"$T/m" || true
   expect_text "$T/m" ""
 }
+
+t_restart_resource_lets_configure_restart_a_guest() {
+  guests 2 'xen.restart_g1=yes' 'xen.parallel=1'
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  printf '* shutdown_ms=100\n' >"$ROOT/$SIM/control"
+  sed 's/^xen.memory_g1=128$/xen.memory_g1=256/; s/^xen.memory_g2=128$/xen.memory_g2=256/' \
+    "$T/res" >"$T/res2"
+  xen --hypervisor sim --resources "$T/res2" --dry-run configure
+  expect_rc 0
+  grep -E "restart" "$T/err" >"$T/m"
+  expect_text "$T/m" "[WARNING] xen: guest 'g1': memory 256 MB needs restart (the running domain's maximum is 128 MB)
+[WARNING] xen: guest 'g1': changed maxmem_g1: needs restart (the running domain keeps its old settings until then)
+[INFO] xen: guest 'g1': would be restarted to apply this (restart_g1)
+[WARNING] xen: guest 'g2': memory 256 MB needs restart (the running domain's maximum is 128 MB)
+[WARNING] xen: guest 'g2': changed maxmem_g2: needs restart (the running domain keeps its old settings until then)"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running
+g2 running"
+  xen --hypervisor sim --resources "$T/res2" configure
+  expect_rc 0
+  grep -E "restart|shut down|boot" "$T/err" | sed -E 's/in [0-9.]+ s/in N s/' >"$T/m"
+  expect_text "$T/m" "[WARNING] xen: guest 'g1': memory 256 MB needs restart (the running domain's maximum is 128 MB)
+[WARNING] xen: guest 'g1': changed maxmem_g1: needs restart (the running domain keeps its old settings until then)
+[INFO] xen: guest 'g1': restarting to apply this (restart_g1)
+[WARNING] xen: guest 'g2': memory 256 MB needs restart (the running domain's maximum is 128 MB)
+[WARNING] xen: guest 'g2': changed maxmem_g2: needs restart (the running domain keeps its old settings until then)
+[INFO] xen: guest 'g1': shut down in N s
+[INFO] xen: guest 'g1': booted (domid 3)"
+  # g1 runs with its new memory; g2, without restart_g2, is left as it was.
+  awk '$2 == "g1" || $2 == "g2" { print $1, $2, $7, $8 }' "$ROOT/$SIM/domains" >"$T/d"
+  expect_text "$T/d" "2 g2 131072 131072
+3 g1 262144 262144"
+  # A guest that will not shut down is destroyed after its timeout, as by
+  # stop, and booted again.
+  printf 'g1 ignore_shutdown=1\n' >"$ROOT/$SIM/control"
+  sed 's/^xen.memory_g1=256$/xen.memory_g1=300/' "$T/res2" >"$T/res3"
+  echo 'xen.shutdowntimeout_g1=1' >>"$T/res3"
+  xen --hypervisor sim --resources "$T/res3" configure
+  expect_rc 0
+  grep -E "destroyed|booted" "$T/err" >"$T/m"
+  expect_text "$T/m" "[WARNING] xen: guest 'g1': destroyed after 1 s timeout
+[INFO] xen: guest 'g1': booted (domid 4)"
+}
