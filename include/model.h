@@ -53,6 +53,9 @@ struct host {
     unsigned long shutdown_timeout, parallel;
     size_t nguests;
     struct guest *guests;
+    /* host_find_guest's index: open addressing over guests, i + 1. */
+    size_t *tag_index;
+    size_t tag_buckets;
 };
 
 struct errlist {

@@ -15,10 +15,17 @@
  * default for the host's format). Borrowed. */
 const char *render_template_name(const struct host *h, const struct guest *g);
 
-/* Render guest g. Templates are read from root + templatedir. Returns 0
- * and the text in *ret_text (caller frees), or -1 with *err naming the
- * guest and the template file and line. */
+/* Parsed templates, kept between the guests of one run (most guests
+ * share one template). */
+struct render_cache;
+struct render_cache *render_cache_new(void);
+void render_cache_free(struct render_cache *rc);
+
+/* Render guest g. Templates are read from root + templatedir, through
+ * cache (NULL: read and parse every time). Returns 0 and the text in
+ * *ret_text (caller frees), or -1 with *err naming the guest and the
+ * template file and line. */
 int render_guest(const struct host *h, const struct guest *g, const char *root,
-                 char **ret_text, char **err);
+                 struct render_cache *cache, char **ret_text, char **err);
 
 #endif

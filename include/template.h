@@ -61,4 +61,12 @@ struct tmpl_env {
 int tmpl_render(const char *text, const char *filename,
                 const struct tmpl_env *env, char **ret_out, char **err);
 
+/* The same in two steps, so that one template rendered for many guests is
+ * parsed once: tmpl_parse finds every syntax error (0, or -1 with *err as
+ * above); tmpl_eval renders the parsed template, any number of times. */
+struct tmpl;
+int tmpl_parse(const char *text, const char *filename, struct tmpl **ret, char **err);
+int tmpl_eval(const struct tmpl *t, const struct tmpl_env *env, char **ret_out, char **err);
+void tmpl_free(struct tmpl *t);
+
 #endif

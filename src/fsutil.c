@@ -18,7 +18,14 @@ char *root_path(const char *root, const char *path)
     size_t n = strlen(root);
     while (n > 1 && root[n - 1] == '/')
         n--;
-    return xasprintf("%.*s%s%s", (int)n, root, path[0] == '/' ? "" : "/", path);
+    size_t lp = strlen(path);
+    bool slash = path[0] == '/';
+    char *s = xmalloc(n + lp + 2);
+    memcpy(s, root, n);
+    if (!slash)
+        s[n++] = '/';
+    memcpy(s + n, path, lp + 1);
+    return s;
 }
 
 int fs_mkdir_p(const char *path, mode_t mode, char **err)

@@ -449,12 +449,14 @@ static int m_configure(struct ctx *c, int argc, char **argv)
      * configuration error like any other. */
     texts = xcalloc(h->nguests, sizeof(*texts));
     size_t bad = 0;
+    struct render_cache *rcache = render_cache_new();
     for (size_t i = 0; i < h->nguests; i++) {
-        if (render_guest(h, &h->guests[i], c->o->root, &texts[i], &err) < 0) {
+        if (render_guest(h, &h->guests[i], c->o->root, rcache, &texts[i], &err) < 0) {
             msg_error("%s", err);
             bad++;
         }
     }
+    render_cache_free(rcache);
     if (bad) {
         msg_fail("configure: %zu guest%s could not be rendered; nothing changed", bad,
                  bad == 1 ? "" : "s");
@@ -629,13 +631,13 @@ enum cfg_state { CFGST_CURRENT, CFGST_MISSING, CFGST_DIFFERS, CFGST_UNKNOWN };
 /* Guest g's config file against a render of the saved configuration:
  * edited by hand, removed, or not yet written. *why: for CFGST_UNKNOWN. */
 static enum cfg_state config_state(struct ctx *c, const struct host *h, const struct guest *g,
-                                   char **why)
+                                   struct render_cache *rc, char **why)
 {
     char *want = NULL, *have = NULL;
     enum cfg_state st;
     char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
     char *rfile = root_path(c->o->root, file);
-    if (render_guest(h, g, c->o->root, &want, why) < 0)
+    if (render_guest(h, g, c->o->root, rc, &want, why) < 0)
         st = CFGST_UNKNOWN;
     else if (fs_read_file(rfile, &have, NULL, why) < 0)
         st = errno == ENOENT ? CFGST_MISSING : CFGST_UNKNOWN;
@@ -701,7 +703,7 @@ static void strs_free(char **v, size_t n)
 
 static void status_json(struct ctx *c, FILE *out, const struct host *h,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
-                        bool have_hv, long long now)
+                        bool have_hv, long long now, struct render_cache *rc)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -723,7 +725,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
                     d->mem_kb, d->target_kb, d->max_kb, d->vcpus, d->max_vcpus,
                     d->start_time > 0 ? now - d->start_time : -1LL);
         char *why = NULL;
-        enum cfg_state cs = config_state(c, h, g, &why);
+        enum cfg_state cs = config_state(c, h, g, rc, &why);
         fprintf(out, ", \"config\": \"%s\"", cfg_state_json[cs]);
         if (why) {
             fputs(", \"config_error\": ", out);
@@ -824,8 +826,9 @@ static int m_status(struct ctx *c, int argc, char **argv)
         err = NULL;
     }
     long long now = (long long)time(NULL);
+    struct render_cache *rc = render_cache_new();
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, rc);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
@@ -865,7 +868,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
         char *why = NULL;
-        enum cfg_state cs = config_state(c, h, g, &why);
+        enum cfg_state cs = config_state(c, h, g, rc, &why);
         fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
                 cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
@@ -895,6 +898,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         }
     }
 out:
+    render_cache_free(rc);
     free(doms);
     disks_plan_free(&dplan);
     host_free(h);

@@ -474,7 +474,7 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
 static void claim(struct resset *seen, struct errlist *errs, const struct guest *g,
                   int field, const char *kind, const char *key, const char *value)
 {
-    char *k = xasprintf("%s\n%s", kind, key);
+    char *k = str_join(kind, '\n', key);
     const char *owner = resset_get(seen, k);
     if (owner) {
         struct where w = { errs, g };
@@ -532,6 +532,8 @@ static void check_unique(struct host *h, struct errlist *errs)
 
 /* Which guest a per-guest resource name would belong to, for messages
  * about resources of guests that are not listed. */
+static void index_tags(struct host *h);
+
 static const char *unlisted_tag(const char *name)
 {
     size_t best = 0;
@@ -571,16 +573,14 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     struct buf norm = BUF_INIT;
     size_t cap = 0;
     char **tags = NULL;
+    struct resset *seen = resset_new();
     for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
          t = strtok_r(NULL, " \t\n", &save)) {
         if (!check_tag(t)) {
             bad(&hw, HF_virtualmachines, t, "is not a valid LCFG tag (letters, digits and _)");
             continue;
         }
-        bool dup = false;
-        for (size_t i = 0; i < h->nguests; i++)
-            dup |= !strcmp(tags[i], t);
-        if (dup) {
+        if (resset_set(seen, t, "", NULL)) {
             bad(&hw, HF_virtualmachines, t, "is listed twice");
             continue;
         }
@@ -593,6 +593,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             buf_addc(&norm, ' ');
         buf_adds(&norm, t);
     }
+    resset_free(seen);
     const struct resource *vm = resset_find(h->rs, SCHEMA_LIST);
     char *deriv = xstrdup(vm->derivation);
     resset_set(h->rs, SCHEMA_LIST, buf_str(&norm), deriv);
@@ -604,7 +605,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t i = 0; i < h->nguests; i++) {
         for (size_t f = 0; f < GF_COUNT; f++) {
             free(name);
-            name = xasprintf("%s_%s", schema_guest[f].name, tags[i]);
+            name = str_join(schema_guest[f].name, '_', tags[i]);
             const struct resource *r = resset_find(input, name);
             const char *v = r ? r->value : schema_guest[f].dflt;
             const char *canon;
@@ -639,15 +640,16 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
         struct guest *g = &h->guests[i];
         /* The tag lives on as the suffix of the name_<tag> resource's
          * name, which the set owns for as long as the model exists. */
-        char *tn = xasprintf("%s_%s", schema_guest[GF_name].name, tags[i]);
+        char *tn = str_join(schema_guest[GF_name].name, '_', tags[i]);
         g->tag = resset_find(h->rs, tn)->name + strlen(schema_guest[GF_name].name) + 1;
         free(tn);
         for (size_t f = 0; f < GF_COUNT; f++) {
-            char *n = xasprintf("%s_%s", schema_guest[f].name, tags[i]);
+            char *n = str_join(schema_guest[f].name, '_', tags[i]);
             g->res[f] = resset_get(h->rs, n);
             free(n);
         }
     }
+    index_tags(h);
     free(tags);
     free(list);
 
@@ -673,14 +675,42 @@ void host_free(struct host *h)
             free(h->guests[i].disks[d].file);
         }
     free(h->guests);
+    free(h->tag_index);
     resset_free(h->rs);
     free(h);
 }
 
+static size_t tag_hash(const char *s)
+{
+    size_t x = 5381;
+    for (; *s; s++)
+        x = x * 33 + (unsigned char)*s;
+    return x;
+}
+
+/* Looking guests up by tag is done per guest (previous configuration,
+ * live changes): a linear search would make those quadratic. */
+static void index_tags(struct host *h)
+{
+    h->tag_buckets = 16;
+    while (h->tag_buckets < 2 * h->nguests)
+        h->tag_buckets *= 2;
+    h->tag_index = xcalloc(h->tag_buckets, sizeof(*h->tag_index));
+    for (size_t i = 0; i < h->nguests; i++) {
+        size_t k = tag_hash(h->guests[i].tag) & (h->tag_buckets - 1);
+        while (h->tag_index[k])
+            k = (k + 1) & (h->tag_buckets - 1);
+        h->tag_index[k] = i + 1;
+    }
+}
+
 const struct guest *host_find_guest(const struct host *h, const char *tag)
 {
-    for (size_t i = 0; i < h->nguests; i++)
-        if (!strcmp(h->guests[i].tag, tag))
-            return &h->guests[i];
+    if (!h->tag_index)
+        return NULL;
+    for (size_t k = tag_hash(tag) & (h->tag_buckets - 1); h->tag_index[k];
+         k = (k + 1) & (h->tag_buckets - 1))
+        if (!strcmp(h->guests[h->tag_index[k] - 1].tag, tag))
+            return &h->guests[h->tag_index[k] - 1];
     return NULL;
 }

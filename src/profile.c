@@ -113,7 +113,7 @@ static char *xml_attr(struct xml_ctx *c, const char *local)
 {
     xmlChar *v = xmlTextReaderGetAttributeNs(c->r, BAD_CAST local, BAD_CAST CFG_NS);
     if (!v) {
-        char *q = xasprintf("cfg:%s", local);
+        char *q = str_join("cfg", ':', local);
         v = xmlTextReaderGetAttribute(c->r, BAD_CAST q);
         free(q);
     }
@@ -183,7 +183,7 @@ static int xml_read_list(struct xml_ctx *c, const char *name, const char *tmpl,
          t && nt < (int)ARRAY_SIZE(tv); t = strtok_r(NULL, " \t\n", &save))
         tv[nt++] = t;
     struct buf value = BUF_INIT;
-    char *record = xasprintf("%s_RECORD", xml_name(c));
+    char *record = str_join(xml_name(c), '_', "RECORD");
     int depth = xmlTextReaderDepth(c->r);
     int rc = -1;
 
@@ -590,7 +590,9 @@ char *profile_format_status(const struct resset *rs)
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < resset_count(rs); i++) {
         const struct resource *r = resset_at(rs, i);
-        buf_addf(&b, "%s.%s=", COMP, r->name);
+        buf_adds(&b, COMP ".");
+        buf_adds(&b, r->name);
+        buf_addc(&b, '=');
         for (const char *v = r->value; *v; v++) {
             if (*v == '&')
                 buf_adds(&b, "&amp;");

@@ -47,7 +47,7 @@ static void set_disk(struct resset *v, const char *prefix, const struct disk *d)
     bool present = d->type != DISK_NONE;
 #define SETD(suffix, value)                                  \
     do {                                                     \
-        n = xasprintf("%s_%s", prefix, suffix);              \
+        n = str_join(prefix, '_', suffix);                   \
         resset_set(v, n, value, NULL);                       \
         free(n);                                             \
     } while (0)
@@ -109,7 +109,7 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
     if (derivation) {
         const char *d = r->derivation;
         if (resset_find(c->vars, name) && *d == '\0') {
-            char *full = xasprintf("%s_%s", name, c->g->tag);
+            char *full = str_join(name, '_', c->g->tag);
             const struct resource *fr = resset_find(c->h->rs, full);
             free(full);
             if (fr)
@@ -147,22 +147,81 @@ static int include(void *ctx, const char *name, char **ret_text, char **err)
     return rc;
 }
 
+struct cached {
+    char *path;
+    struct tmpl *t;
+};
+
+struct render_cache {
+    struct cached *v;
+    size_t n;
+};
+
+struct render_cache *render_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct render_cache));
+}
+
+void render_cache_free(struct render_cache *rc)
+{
+    if (!rc)
+        return;
+    for (size_t i = 0; i < rc->n; i++) {
+        free(rc->v[i].path);
+        tmpl_free(rc->v[i].t);
+    }
+    free(rc->v);
+    free(rc);
+}
+
+/* The parsed template at path: from the cache, or read and parsed (and
+ * then cached, when there is a cache: *owned says who frees it). */
+static int get_template(struct render_cache *rc, const char *path, const struct tmpl **ret,
+                        struct tmpl **owned, char **err)
+{
+    *owned = NULL;
+    for (size_t i = 0; rc && i < rc->n; i++)
+        if (!strcmp(rc->v[i].path, path)) {
+            *ret = rc->v[i].t;
+            return 0;
+        }
+    char *text = NULL, *e = NULL;
+    struct tmpl *t = NULL;
+    if (fs_read_file(path, &text, NULL, &e) < 0 || tmpl_parse(text, path, &t, &e) < 0) {
+        set_error(err, "%s", e);
+        free(e);
+        free(text);
+        return -1;
+    }
+    free(text);
+    if (rc) {
+        rc->v = xrealloc(rc->v, (rc->n + 1) * sizeof(*rc->v));
+        rc->v[rc->n++] = (struct cached){ xstrdup(path), t };
+    } else {
+        *owned = t;
+    }
+    *ret = t;
+    return 0;
+}
+
 int render_guest(const struct host *h, const struct guest *g, const char *root,
-                 char **ret_text, char **err)
+                 struct render_cache *cache, char **ret_text, char **err)
 {
     const char *tname = render_template_name(h, g);
     struct rctx c = { .h = h, .g = g, .root = root, .template = tname };
     char *dir = root_path(root, h->res[HF_templatedir]);
-    char *path = xasprintf("%s/%s", dir, tname);
+    char *path = str_join(dir, '/', tname);
     char *text = NULL, *out = NULL, *e = NULL;
+    struct tmpl *owned = NULL;
+    const struct tmpl *t;
     int rc = -1;
-    if (fs_read_file(path, &text, NULL, &e) < 0) {
+    if (get_template(cache, path, &t, &owned, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
     c.vars = guest_vars(g, tname);
     struct tmpl_env env = { .lookup = lookup, .include = include, .ctx = &c };
-    if (tmpl_render(text, path, &env, &out, &e) < 0) {
+    if (tmpl_eval(t, &env, &out, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
@@ -176,6 +235,7 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
     out = NULL;
     rc = 0;
 out:
+    tmpl_free(owned);
     resset_free(c.vars);
     free(c.safe_deriv);
     free(out);

@@ -8,12 +8,43 @@
 
 #include "util.h"
 
+/* The strings live in chunks owned by the set and freed with it: a host
+ * of 1000 guests has some 50,000 resources, and three mallocs each cost
+ * more than everything else done with them. A replaced value stays in
+ * its chunk until the set goes, so pointers to values never dangle. */
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define CHUNK_SIZE 65536
+
 struct resset {
     struct resource *items; /* insertion order */
     size_t n, cap;
     size_t *index;          /* open addressing: item number + 1, 0 = empty */
     size_t nbuckets;        /* power of two */
+    struct chunk *chunks;   /* newest first */
 };
+
+static char *store(struct resset *rs, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct chunk *c = rs->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        c = xmalloc(sizeof(*c) + cap);
+        c->used = 0;
+        c->cap = cap;
+        c->next = rs->chunks;
+        rs->chunks = c;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, n);
+    c->used += n;
+    return p;
+}
 
 static uint64_t hash_str(const char *s)
 {
@@ -37,10 +68,9 @@ void resset_free(struct resset *rs)
 {
     if (!rs)
         return;
-    for (size_t i = 0; i < rs->n; i++) {
-        free(rs->items[i].name);
-        free(rs->items[i].value);
-        free(rs->items[i].derivation);
+    for (struct chunk *c = rs->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
     }
     free(rs->items);
     free(rs->index);
@@ -72,10 +102,10 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     size_t *slot = slot_for(rs, name);
     if (*slot) {
         struct resource *r = &rs->items[*slot - 1];
-        free(r->value);
-        free(r->derivation);
-        r->value = xstrdup(value);
-        r->derivation = xstrdup(derivation ? derivation : "");
+        if (strcmp(r->value, value))
+            r->value = store(rs, value);
+        if (strcmp(r->derivation, derivation ? derivation : ""))
+            r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
         return true;
     }
     if (rs->n == rs->cap) {
@@ -83,9 +113,9 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
         rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
     }
     struct resource *r = &rs->items[rs->n++];
-    r->name = xstrdup(name);
-    r->value = xstrdup(value);
-    r->derivation = xstrdup(derivation ? derivation : "");
+    r->name = store(rs, name);
+    r->value = store(rs, value);
+    r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
     *slot = rs->n;
     if (rs->n * 2 > rs->nbuckets)
         rehash(rs);

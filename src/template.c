@@ -747,27 +747,65 @@ static int eval_seq(struct eval *ev, const struct node *n, struct buf *out)
     return 0;
 }
 
-int tmpl_render(const char *text, const char *filename,
-                const struct tmpl_env *env, char **ret_out, char **err)
+struct tmpl {
+    struct node *tree;
+    char *filename;
+    char *text; /* the nodes point into it */
+};
+
+int tmpl_parse(const char *text, const char *filename, struct tmpl **ret, char **err)
+{
+    if (!filename)
+        filename = "template";
+    char *copy = xstrdup(text ? text : "");
+    struct node *tree;
+    if (parse_template(copy, filename, err, &tree) < 0) {
+        free(copy);
+        return -1;
+    }
+    struct tmpl *t = xcalloc(1, sizeof(*t));
+    t->tree = tree;
+    t->text = copy;
+    t->filename = xstrdup(filename);
+    *ret = t;
+    return 0;
+}
+
+int tmpl_eval(const struct tmpl *t, const struct tmpl_env *env, char **ret_out, char **err)
 {
     static const struct tmpl_env no_env = { NULL, NULL, NULL };
     if (!env)
         env = &no_env;
-    if (!filename)
-        filename = "template";
-    struct node *tree;
-    if (parse_template(text ? text : "", filename, err, &tree) < 0)
-        return -1;
     struct scope root = { .is_file = true };
-    struct eval ev = { env, filename, 0, &root, err };
+    struct eval ev = { env, t->filename, 0, &root, err };
     struct buf out = BUF_INIT;
-    int r = eval_seq(&ev, tree, &out);
+    int r = eval_seq(&ev, t->tree, &out);
     free_scope(&root);
-    free_nodes(tree);
     if (r < 0) {
         buf_free(&out);
         return -1;
     }
     *ret_out = buf_detach(&out);
     return 0;
+}
+
+void tmpl_free(struct tmpl *t)
+{
+    if (!t)
+        return;
+    free_nodes(t->tree);
+    free(t->filename);
+    free(t->text);
+    free(t);
+}
+
+int tmpl_render(const char *text, const char *filename,
+                const struct tmpl_env *env, char **ret_out, char **err)
+{
+    struct tmpl *t;
+    if (tmpl_parse(text, filename, &t, err) < 0)
+        return -1;
+    int r = tmpl_eval(t, env, ret_out, err);
+    tmpl_free(t);
+    return r;
 }

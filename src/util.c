@@ -70,6 +70,16 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
+char *str_join(const char *a, char sep, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = xmalloc(la + lb + 2);
+    memcpy(s, a, la);
+    s[la] = sep;
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+
 void set_error(char **msg, const char *fmt, ...)
 {
     if (!msg)

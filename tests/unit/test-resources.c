@@ -142,6 +142,45 @@ static void test_many(void **state)
     resset_free(rs);
 }
 
+/* Values handed out stay valid, with their old content, when the
+ * resource is replaced (the model keeps pointers to values). */
+static void test_replaced_values_stay_valid(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    resset_set(rs, "a", "one", "d1");
+    const char *old = resset_get(rs, "a");
+    assert_true(resset_set(rs, "a", "two", NULL));
+    assert_string_equal(old, "one");
+    assert_string_equal(resset_get(rs, "a"), "two");
+    assert_string_equal(resset_find(rs, "a")->derivation, "");
+    /* The same value again: nothing new is stored. */
+    const char *two = resset_get(rs, "a");
+    assert_true(resset_set(rs, "a", "two", NULL));
+    assert_ptr_equal(resset_get(rs, "a"), two);
+    /* A value larger than a storage chunk. */
+    size_t big = 200000;
+    char *v = xmalloc(big + 1);
+    memset(v, 'v', big);
+    v[big] = '\0';
+    resset_set(rs, "big", v, NULL);
+    assert_string_equal(resset_get(rs, "big"), v);
+    assert_string_equal(old, "one");
+    free(v);
+    resset_free(rs);
+}
+
+static void test_str_join(void **state)
+{
+    (void)state;
+    char *s = str_join("memory", '_', "web1");
+    assert_string_equal(s, "memory_web1");
+    free(s);
+    s = str_join("", '/', "");
+    assert_string_equal(s, "/");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +190,8 @@ int main(void)
         cmocka_unit_test(test_replace_keeps_order),
         cmocka_unit_test(test_copies_arguments),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_replaced_values_stay_valid),
+        cmocka_unit_test(test_str_join),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -838,6 +838,35 @@ static void test_guest_config(void **state)
                   "last mem 2048\n");
 }
 
+/* A template parsed once renders any number of times, independent of the
+ * text it was parsed from; a syntax error is found by the parse. */
+static void test_parse_once_eval_many(void **state)
+{
+    (void)state;
+    char *text = xstrdup("<%for: v=a b%>[<%v%>:<%name%>]<%end:%>\n");
+    struct tmpl *t = NULL;
+    char *err = NULL, *out = NULL;
+    assert_int_equal(tmpl_parse(text, "p.tmpl", &t, &err), 0);
+    memset(text, 'x', strlen(text)); /* the parse must not depend on it */
+    free(text);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(tmpl_eval(t, &env, &out, &err), 0);
+        assert_string_equal(out, "[a:vm1][b:vm1]\n");
+        free(out);
+    }
+    tmpl_free(t);
+    assert_int_equal(tmpl_parse("x\n<%if: y%>", "p.tmpl", &t, &err), -1);
+    assert_string_equal(err, "p.tmpl:2: unclosed <%if:%>");
+    free(err);
+    err = NULL;
+    assert_int_equal(tmpl_parse("<%nosuch%>", "p.tmpl", &t, &err), 0);
+    assert_int_equal(tmpl_eval(t, &env, &out, &err), -1);
+    assert_string_equal(err, "p.tmpl:1: unknown resource 'nosuch'");
+    free(err);
+    tmpl_free(t);
+    tmpl_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -897,6 +926,7 @@ int main(void)
         cmocka_unit_test_setup(test_large_loop, setup),
         cmocka_unit_test_setup(test_large_input, setup),
         cmocka_unit_test_setup(test_guest_config, setup),
+        cmocka_unit_test_setup(test_parse_once_eval_many, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
