@@ -109,8 +109,9 @@ demo: deps $(B)/xen
 	scripts/demo $(B)/xen
 
 # Benchmarks: never part of make check's pass/fail. Results: bench/README.md.
-bench: $(B)/xen
+bench: deps $(B)/xen
 	bench/disks.sh $(B)/xen
+	bench/scale.sh $(B)/xen
 
 install: $(B)/xen
 	install -d $(DESTDIR)$(LCFGCOMP) $(DESTDIR)$(LCFGDEFS)/client \

@@ -98,8 +98,18 @@ for n in $sizes; do
   row "$n" "start (sim)" "$work/t"
   row "$n" "stop (sim)" "$work/t2"
 
-  rss=$( { /usr/bin/time -f '%M' "$xen" --root "$root" --profile "$work/p.xml" configure >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  printf '%6s  %-22s %10s KB\n' "$n" "peak RSS (no-op)" "$rss"
+  /usr/bin/time -o "$work/rss" -f '%M' "$xen" --root "$root" --profile "$work/p.xml" configure \
+    >/dev/null 2>&1
+  printf '%6s  %-22s %10s KB\n' "$n" "peak RSS (no-op)" "$(cat "$work/rss")"
+  # Instructions (valgrind): the same on a loaded machine, unlike seconds.
+  if command -v valgrind >/dev/null && [ "${INSTR:-1}" = 1 ]; then
+    ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+           sed -n 's/.*Collected : //p'; }
+    a=$(ir xmllint --noout "$work/p.xml")
+    b=$(ir "$xen" --root "$root" --profile "$work/p.xml" configure)
+    printf '%6s  %-22s %10s M instructions; xmllint %s M: %s\n' "$n" "no-op configure" \
+      $((b / 1000000)) $((a / 1000000)) "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", b / a }')"
+  fi
 done
 
 # Growth from 100 to 1000 guests, per phase (linear: about 10x).

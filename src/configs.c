@@ -132,7 +132,8 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
         }
         free(rpath);
         struct cfg_item *it = add(plan, a, g->name, path);
-        it->text = xstrdup(texts[i]);
+        if (a != CFG_UNCHANGED)
+            it->text = xstrdup(texts[i]);
         if (a == CFG_UPDATE)
             it->old = old;
         else

@@ -442,8 +442,15 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     }
     msg_debug("configure: resources from %s", src);
     h = build_model(rs, "configure");
+    /* The model holds its own copy: the input can go (memory at scale). */
+    resset_free(rs);
+    rs = NULL;
     if (!h)
         goto out;
+
+    /* The previous configuration first: its input is freed before the
+     * rendered texts exist (memory at scale). */
+    prev = load_previous(c);
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. */
@@ -463,11 +470,15 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         goto out;
     }
 
-    prev = load_previous(c);
     if (configs_plan(h, texts, prev, c->o->root, (long long)time(NULL), &plan, &err) < 0) {
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
+    /* The plan holds what it needs of them. */
+    for (size_t i = 0; i < h->nguests; i++)
+        free(texts[i]);
+    free(texts);
+    texts = NULL;
     if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
         msg_fail("configure: %s; nothing changed", err);
         goto out;

@@ -23,7 +23,7 @@ struct chunk {
 struct resset {
     struct resource *items; /* insertion order */
     size_t n, cap;
-    size_t *index;          /* open addressing: item number + 1, 0 = empty */
+    uint32_t *index;        /* open addressing: item number + 1, 0 = empty */
     size_t nbuckets;        /* power of two */
     struct chunk *chunks;   /* newest first */
 };
@@ -60,7 +60,7 @@ struct resset *resset_new(void)
 {
     struct resset *rs = xcalloc(1, sizeof(*rs));
     rs->nbuckets = 64;
-    rs->index = xcalloc(rs->nbuckets, sizeof(size_t));
+    rs->index = xcalloc(rs->nbuckets, sizeof(*rs->index));
     return rs;
 }
 
@@ -77,11 +77,11 @@ void resset_free(struct resset *rs)
     free(rs);
 }
 
-static size_t *slot_for(const struct resset *rs, const char *name)
+static uint32_t *slot_for(const struct resset *rs, const char *name)
 {
     size_t mask = rs->nbuckets - 1;
     for (size_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
-        size_t *slot = &rs->index[i];
+        uint32_t *slot = &rs->index[i];
         if (*slot == 0 || strcmp(rs->items[*slot - 1].name, name) == 0)
             return slot;
     }
@@ -91,15 +91,15 @@ static void rehash(struct resset *rs)
 {
     free(rs->index);
     rs->nbuckets *= 2;
-    rs->index = xcalloc(rs->nbuckets, sizeof(size_t));
+    rs->index = xcalloc(rs->nbuckets, sizeof(*rs->index));
     for (size_t i = 0; i < rs->n; i++)
-        *slot_for(rs, rs->items[i].name) = i + 1;
+        *slot_for(rs, rs->items[i].name) = (uint32_t)(i + 1);
 }
 
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation)
 {
-    size_t *slot = slot_for(rs, name);
+    uint32_t *slot = slot_for(rs, name);
     if (*slot) {
         struct resource *r = &rs->items[*slot - 1];
         if (strcmp(r->value, value))
@@ -116,7 +116,9 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     r->name = store(rs, name);
     r->value = store(rs, value);
     r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
-    *slot = rs->n;
+    /* 32-bit slots halve the index; a profile of four billion resources
+     * would not fit in memory anyway. */
+    *slot = (uint32_t)rs->n;
     if (rs->n * 2 > rs->nbuckets)
         rehash(rs);
     return false;
@@ -124,7 +126,7 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
 
 const struct resource *resset_find(const struct resset *rs, const char *name)
 {
-    size_t *slot = slot_for(rs, name);
+    uint32_t *slot = slot_for(rs, name);
     return *slot ? &rs->items[*slot - 1] : NULL;
 }
 
