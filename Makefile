@@ -103,10 +103,34 @@ check-one: check-build
 check: deps
 	@$(MAKE) --no-print-directory check-build B=build
 	@$(MAKE) --no-print-directory check-build B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
-	@tests/run-tests --all build build-san
+	@$(MAKE) --no-print-directory fuzz-bins B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)"
+	@FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-tests --all build build-san
 
 demo: deps $(B)/xen
 	scripts/demo $(B)/xen
+
+# Fuzzing (libFuzzer, clang): make fuzz builds build-fuzz/fuzz-{xml,status,env,
+# template}; tests/fuzz/run runs them (make check: FUZZ_SECONDS each, 30 by
+# default; make fuzz-long: an hour each). See tests/fuzz/README.md.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_TARGETS := xml status env template
+FUZZ_SECONDS ?= 30
+
+.PHONY: fuzz fuzz-bins fuzz-long
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)" fuzz-bins
+
+fuzz-bins: $(patsubst %,$(B)/fuzz-%,$(FUZZ_TARGETS))
+
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzzlib.c tests/fuzz/fuzzlib.h $(B)/libxen.a
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -DFUZZ_TEMPLATES='"$(CURDIR)/templates"' \
+	    -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz-$*.c tests/fuzz/fuzzlib.c \
+	    $(B)/libxen.a $(PKG_LIBS) $$(pkg-config --libs xlutil)
+
+fuzz-long: fuzz
+	tests/fuzz/run build-fuzz 3600
 
 # Benchmarks: never part of make check's pass/fail. Results: bench/README.md.
 bench: deps $(B)/xen
@@ -127,4 +151,4 @@ install: $(B)/xen
 	    --release="lcfg-xen $(VERSION)" man/xen.pod > $(DESTDIR)$(MANDIR)/man8/lcfg-xen.8
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

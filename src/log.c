@@ -117,7 +117,7 @@ static void event(const char *ev, const char *prefix, const char *msg)
 
 enum level { OK, INFO, WARN, ERROR, FAIL, DEBUG, LOGONLY };
 
-static void emit(enum level lv, const char *fmt, va_list ap)
+ATTR_PRINTF(2, 0) static void emit(enum level lv, const char *fmt, va_list ap)
 {
     static const char *const tag[] = { "OK", "INFO", "WARNING", "ERROR", "FAIL", "DEBUG", NULL };
     static const char *const prefix[] = { "   ", "   ", "++ ", "** ", "** ", "-- [debug] ", "   " };
