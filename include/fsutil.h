@@ -24,6 +24,11 @@ enum fs_change { FS_UNCHANGED, FS_CREATED, FS_UPDATED };
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                     enum fs_change *ret_change, char **err);
 
+/* Remove what an interrupted fs_write_atomic leaves in dir: regular files
+ * named ".#NAME.XXXXXX" (its temporaries; nobody else's files look like
+ * that). *removed counts them. A missing dir is not an error. */
+int fs_remove_stale_temps(const char *dir, size_t *removed, char **err);
+
 /* Read a whole file (NUL-terminated; *ret_len may be NULL). Sets errno. */
 int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err);
 

@@ -427,9 +427,46 @@ static void unlink_ours(const char *path, int fd)
         (void)unlink(path);
 }
 
+/* Give the finished image (fd, unnamed: O_TMPFILE) its name, never
+ * replacing anything: linkat fails when the name exists, even as a
+ * dangling symlink. */
+static int link_into_place(int fd, const char *rpath)
+{
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, rpath, AT_SYMLINK_FOLLOW) == 0)
+        return 0;
+    /* Without /proc, AT_EMPTY_PATH does the same (it needs privilege). */
+    if (errno == ENOENT && linkat(fd, "", AT_FDCWD, rpath, AT_EMPTY_PATH) == 0)
+        return 0;
+    return -1;
+}
+
+/* A new raw image is built without a name (O_TMPFILE) and linked into
+ * place only once it has its size and is on disk: a run killed half-way
+ * leaves nothing under the image's name, never a short image that a
+ * later run would take for the guest's disk. Filesystems without
+ * O_TMPFILE get the image created under its name with O_EXCL, as before. */
 static int create_raw(struct disk_item *it, const char *rpath)
 {
-    int fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    char *dir = xstrdup(rpath);
+    *strrchr(dir, '/') = '\0';
+    bool unnamed = true;
+    int fd = open(*dir ? dir : "/", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    free(dir);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        unnamed = false;
+        fd = open(rpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    } else if (fd >= 0) {
+        /* The name must still be free: the link below would say so only
+         * after all the work. */
+        struct stat st;
+        if (lstat(rpath, &st) == 0) {
+            close(fd);
+            errno = EEXIST;
+            fd = -1;
+        }
+    }
     if (fd < 0) {
         if (errno == EEXIST)
             set_error(&it->err, "it appeared while the component was working: left alone");
@@ -452,9 +489,19 @@ static int create_raw(struct disk_item *it, const char *rpath)
         step = "fsync";
         r = fsync(fd);
     }
+    if (r == 0 && unnamed) {
+        step = "name";
+        r = link_into_place(fd, rpath);
+        if (r != 0 && errno == EEXIST) {
+            close(fd);
+            set_error(&it->err, "it appeared while the component was working: left alone");
+            return -1;
+        }
+    }
     if (r != 0) {
         int e = errno;
-        unlink_ours(rpath, fd);
+        if (!unnamed)
+            unlink_ours(rpath, fd);
         close(fd);
         if (!it->err)
             set_error(&it->err, "cannot %s it: %s (the partial file was removed)", step,

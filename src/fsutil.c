@@ -1,6 +1,8 @@
 /* fsutil.c: filesystem helpers (see fsutil.h). */
 #include "fsutil.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -126,6 +128,45 @@ static int fsync_dir_of(const char *path)
         close(fd);
     }
     free(dir);
+    return rc;
+}
+
+/* ".#" NAME "." and six characters of mkstemp's alphabet. */
+static bool is_our_temp(const char *n)
+{
+    size_t len = strlen(n);
+    if (len < 2 + 1 + 1 + 6 || n[0] != '.' || n[1] != '#' || n[len - 7] != '.')
+        return false;
+    for (size_t i = len - 6; i < len; i++)
+        if (!isalnum((unsigned char)n[i]))
+            return false;
+    return true;
+}
+
+int fs_remove_stale_temps(const char *dir, size_t *removed, char **err)
+{
+    *removed = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        set_error(err, "cannot read %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        struct stat st;
+        if (!is_our_temp(e->d_name) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
+            (*removed)++;
+        } else if (errno != ENOENT) {
+            set_error(err, "cannot remove %s/%s: %s", dir, e->d_name, strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
     return rc;
 }
 

@@ -130,6 +130,25 @@ static struct host *load_previous(struct ctx *c)
     return h;
 }
 
+/* A run killed between writing a file's temporary and renaming it leaves
+ * the temporary behind: the next configure removes them, in every
+ * directory the component writes files into atomically. */
+static void remove_stale_temps(struct ctx *c, const struct host *h)
+{
+    const char *dirs[] = { h->res[HF_configdir], "/run/lcfg/status", "/var/lib/lcfg/xen" };
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        char *dir = root_path(c->o->root, dirs[i]), *err = NULL;
+        size_t n = 0;
+        if (fs_remove_stale_temps(dir, &n, &err) < 0)
+            msg_warn("configure: %s", err);
+        if (n)
+            msg_info("configure: removed %zu temporary file%s left in %s by an interrupted run",
+                     n, n == 1 ? "" : "s", dirs[i]);
+        free(err);
+        free(dir);
+    }
+}
+
 /* Report one planned or applied item. */
 static void report_item(const struct cfg_item *it, bool dry)
 {
@@ -483,6 +502,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
+    if (!dry)
+        remove_stale_temps(c, h);
     size_t failed = dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
     size_t dn[DK_REFUSED + 1] = { 0 };
     for (size_t i = 0; i < dplan.n; i++) {
