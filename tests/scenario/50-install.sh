@@ -42,8 +42,10 @@ t_man_page_renders_with_man() {
 t_systemd_unit_is_installed_and_valid() {
   make -s -C "$TOP" install B="$BUILD" DESTDIR="$T/dest" >"$T/log" 2>&1 || { cat "$T/log"; return 1; }
   u=$T/dest/usr/lib/systemd/system/lcfg-xen.service
-  grep -E '^(Type|RemainAfterExit|ExecStart|ExecStop|WantedBy)=' "$u" >"$T/keys"
-  expect_text "$T/keys" "Type=oneshot
+  grep -E '^(After|Type|RemainAfterExit|ExecStart|ExecStop|WantedBy)=' "$u" >"$T/keys"
+  expect_text "$T/keys" "After=local-fs.target network-online.target remote-fs.target
+After=xen.service xenstored.service xenconsoled.service xen-init-dom0.service xendomains.service
+Type=oneshot
 RemainAfterExit=yes
 ExecStart=/usr/lib/lcfg/components/xen start
 ExecStop=/usr/lib/lcfg/components/xen stop

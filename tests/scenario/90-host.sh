@@ -386,3 +386,22 @@ t_without_managehost_nothing_on_the_host() {
   expect_absent "$ROOT/var/lib/lcfg/xen/sim/services"
   expect_text "$ROOT/etc/default/xendomains" 'XENDOMAINS_SAVE=/var/lib/xen/save'
 }
+
+t_xendomains_save_already_empty_is_left_alone() {
+  fake usr/bin/dpkg-query; installed xen-system-amd64 xen-utils-common
+  mkdir -p "$ROOT/etc/default"
+  printf '%s\n' 'XENDOMAINS_SAVE=""' '#XENDOMAINS_SAVE=/var/lib/xen/save' >"$ROOT/etc/default/xendomains"
+  before=$(stat -c '%i %Y' "$ROOT/etc/default/xendomains")
+  hres xen.grubowner=none
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: packages: all 2 installed
+$OKLINE saved resources created"
+  [ "$(stat -c '%i %Y' "$ROOT/etc/default/xendomains")" = "$before" ] || { fail "rewritten"; return 1; }
+  # Every non-empty assignment is emptied (the shell takes the last one).
+  printf '%s\n' 'XENDOMAINS_SAVE=/a' 'XENDOMAINS_SAVE=' 'XENDOMAINS_SAVE=/b' >"$ROOT/etc/default/xendomains"
+  xen --resources "$T/res" configure
+  expect_text "$ROOT/etc/default/xendomains" 'XENDOMAINS_SAVE=
+XENDOMAINS_SAVE=
+XENDOMAINS_SAVE='
+}
