@@ -25,6 +25,7 @@ enum host_level { HL_INFO, HL_WARN, HL_ERROR };
 struct host_line {
     enum host_level level;
     char *text;
+    char *diff; /* dry run: the unified diff of a file it would change, or NULL */
 };
 
 struct host_report {
@@ -46,9 +47,11 @@ struct host_plan {
     bool grub_write;          /* the component writes the drop-in (Debian, owner component) */
     char *grub_text;          /* the drop-in's content */
     enum fs_change grub_change;
+    char *grub_old;           /* its current content (NULL: absent) */
     char *xen_cmdline;        /* the Xen options: "dom0_mem=... ..." */
     bool on_xen;              /* /sys/hypervisor/type says xen */
     char *xd_text;            /* new /etc/default/xendomains, when it must change */
+    char *xd_old;
     bool xendomains_enabled, libvirtd_enabled;
 };
 

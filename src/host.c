@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "diff.h"
 #include "exec.h"
 #include "util.h"
 
@@ -43,6 +44,7 @@ static void add(struct host_report *rep, enum host_level level, const char *fmt,
     rep->v = xrealloc(rep->v, (rep->n + 1) * sizeof(*rep->v));
     rep->v[rep->n].level = level;
     rep->v[rep->n].text = text;
+    rep->v[rep->n].diff = NULL;
     rep->n++;
     if (level == HL_ERROR)
         rep->errors++;
@@ -50,8 +52,10 @@ static void add(struct host_report *rep, enum host_level level, const char *fmt,
 
 void host_report_free(struct host_report *rep)
 {
-    for (size_t i = 0; i < rep->n; i++)
+    for (size_t i = 0; i < rep->n; i++) {
         free(rep->v[i].text);
+        free(rep->v[i].diff);
+    }
     free(rep->v);
     rep->v = NULL;
     rep->n = rep->errors = 0;
@@ -294,12 +298,11 @@ void host_plan(const struct host *h, const char *root, struct host_plan *p)
     p->grub_write = !strcmp(h->res[HF_grubowner], "component") && p->family == FAM_DEBIAN;
     if (p->grub_write) {
         p->grub_text = grub_dropin(h, p->xen_cmdline);
-        char *path = root_path(root, PATH_GRUB_DROPIN), *old = NULL;
-        if (fs_read_file(path, &old, NULL, NULL) < 0)
+        char *path = root_path(root, PATH_GRUB_DROPIN);
+        if (fs_read_file(path, &p->grub_old, NULL, NULL) < 0)
             p->grub_change = FS_CREATED;
         else
-            p->grub_change = strcmp(old, p->grub_text) ? FS_UPDATED : FS_UNCHANGED;
-        free(old);
+            p->grub_change = strcmp(p->grub_old, p->grub_text) ? FS_UPDATED : FS_UNCHANGED;
         free(path);
     }
 
@@ -307,10 +310,9 @@ void host_plan(const struct host *h, const char *root, struct host_plan *p)
      * (XENDOMAINS_SAVE=/var/lib/xen/save) and restores them at boot, behind
      * the profile's back: when the component owns autostart it must not. */
     if (p->family == FAM_DEBIAN && !strcmp(h->res[HF_autostart], "component")) {
-        char *path = root_path(root, PATH_XENDOMAINS_DEFAULT), *old = NULL;
-        if (fs_read_file(path, &old, NULL, NULL) == 0)
-            p->xd_text = xendomains_fixed(old);
-        free(old);
+        char *path = root_path(root, PATH_XENDOMAINS_DEFAULT);
+        if (fs_read_file(path, &p->xd_old, NULL, NULL) == 0)
+            p->xd_text = xendomains_fixed(p->xd_old);
         free(path);
     }
 }
@@ -320,8 +322,10 @@ void host_plan_free(struct host_plan *p)
     words_free(p->missing, p->nmissing);
     free(p->pkg_err);
     free(p->grub_text);
+    free(p->grub_old);
     free(p->xen_cmdline);
     free(p->xd_text);
+    free(p->xd_old);
     memset(p, 0, sizeof(*p));
 }
 
@@ -412,12 +416,14 @@ static void apply_grub(const struct host_plan *p, const struct host *h, const ch
     } else if (dry) {
         add(rep, HL_INFO, "grub: %s would be %s; update-grub would run", PATH_GRUB_DROPIN,
             p->grub_change == FS_CREATED ? "created" : "updated");
+        rep->v[rep->n - 1].diff = diff_unified(p->grub_old ? p->grub_old : "", p->grub_text,
+                                               p->grub_old ? PATH_GRUB_DROPIN : "/dev/null",
+                                               PATH_GRUB_DROPIN);
     } else {
-        char *path = root_path(root, PATH_GRUB_DROPIN), *old = NULL, *err = NULL;
+        char *path = root_path(root, PATH_GRUB_DROPIN), *err = NULL;
+        const char *old = p->grub_old;
         char *dir = root_path(root, "/etc/default/grub.d");
         enum fs_change ch;
-        if (p->grub_change == FS_UPDATED)
-            (void)fs_read_file(path, &old, NULL, NULL);
         if (fs_mkdir_p(dir, 0755, &err) < 0 ||
             fs_write_atomic(path, p->grub_text, strlen(p->grub_text), 0644, &ch, &err) < 0) {
             add(rep, HL_ERROR, "grub: %s", err);
@@ -442,7 +448,6 @@ static void apply_grub(const struct host_plan *p, const struct host *h, const ch
         }
         free(err);
         free(dir);
-        free(old);
         free(path);
     }
     if (!p->on_xen)
@@ -458,6 +463,8 @@ static void apply_xendomains(const struct host_plan *p, const char *root, bool d
     if (dry) {
         add(rep, HL_INFO, "xendomains: XENDOMAINS_SAVE would be set empty in %s (%s)",
             PATH_XENDOMAINS_DEFAULT, why);
+        rep->v[rep->n - 1].diff = diff_unified(p->xd_old, p->xd_text, PATH_XENDOMAINS_DEFAULT,
+                                               PATH_XENDOMAINS_DEFAULT);
         return;
     }
     char *path = root_path(root, PATH_XENDOMAINS_DEFAULT), *err = NULL;

@@ -1207,6 +1207,8 @@ static void print_host_report(const struct host_report *rep)
             msg_warn("%s", l->text);
         else
             msg_info("%s", l->text);
+        if (l->diff)
+            fputs(l->diff, stdout);
     }
 }
 

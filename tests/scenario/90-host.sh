@@ -266,6 +266,20 @@ t_dry_run_changes_nothing() {
 [WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
 [INFO] xen: xendomains: XENDOMAINS_SAVE would be set empty in /etc/default/xendomains (host shutdown shuts the guests down instead of saving them)
 [OK] xen: configure (dry run): 0 guests: 0 created, 0 updated, 0 unchanged, 0 retired; disks: 0 created, 0 present, 0 of another size, 0 refused; saved resources would be updated; nothing changed"
+  # The diffs of the files it would change, on standard output.
+  expect_text "$T/out" '--- /dev/null
++++ /etc/default/grub.d/zz-lcfg-xen.cfg
+@@ -0,0 +1,5 @@
++# Written by the LCFG xen component from this host'"'"'s profile (lcfg-xen(8)).
++# Change xen.dom0mem, xen.dom0maxmem, xen.dom0vcpus, xen.xenopts or
++# xen.grubdefault in the profile, not this file.
++GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=1024M,max:1024M"
++GRUB_DEFAULT="Debian GNU/Linux, with Xen hypervisor"
+--- /etc/default/xendomains
++++ /etc/default/xendomains
+@@ -1 +1 @@
+-XENDOMAINS_SAVE=/var/lib/xen/save
++XENDOMAINS_SAVE='
   snapshot | grep -v "$FH/log" >"$T/after"
   expect_text "$T/after" "$(cat "$T/before")"
   # Only the package database was asked.
