@@ -14,6 +14,7 @@
 #include "check.h"
 #include "diff.h"
 #include "exec.h"
+#include "hv.h"
 #include "util.h"
 
 #define QUERY_TIMEOUT_MS (60 * 1000)
@@ -498,19 +499,38 @@ void host_apply(const struct host_plan *p, const struct host *h, const char *roo
             "(libvirt does not see the component's xl guests)");
 }
 
+/* Read a small file under the root, trimmed at the first newline; NULL
+ * when it cannot be read. */
+static char *read_line(const char *root, const char *path)
+{
+    char *p = root_path(root, path), *t = NULL;
+    if (fs_read_file(p, &t, NULL, NULL) == 0)
+        t[strcspn(t, "\n")] = '\0';
+    free(p);
+    return t;
+}
+
 bool host_simulated(const char *hypervisor, const char *root)
 {
     if (hypervisor)
         return !strcmp(hypervisor, "sim");
-    char *type = root_path(root, "/sys/hypervisor/type"), *t = NULL;
-    bool xen = false;
-    if (fs_read_file(type, &t, NULL, NULL) == 0) {
-        t[strcspn(t, "\n")] = '\0';
-        xen = !strcmp(t, "xen");
-    }
-    free(t);
+    if (hv_is_dom0(root))
+        return false;
+    /* A dom0 whose daemons have not started yet has no /proc/xen (the xen
+     * init script mounts it): its hypervisor features say XENFEAT_dom0
+     * (bit 11), as systemd checks. A domU, or a host not on Xen, gets the
+     * simulation. */
+    char *type = read_line(root, "/sys/hypervisor/type");
+    bool xen = type && !strcmp(type, "xen");
     free(type);
-    return !xen;
+    if (!xen)
+        return true;
+    char *f = read_line(root, "/sys/hypervisor/properties/features");
+    char *end = NULL;
+    unsigned long bits = f ? strtoul(f, &end, 16) : 0;
+    bool dom0 = f && end != f && *end == '\0' && (bits & (1UL << 11));
+    free(f);
+    return !dom0;
 }
 
 /* Record a simulated command. */

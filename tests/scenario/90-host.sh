@@ -21,6 +21,13 @@ hres() {
     for l in "$@"; do printf '%s\n' "$l"; done; } >"$T/res"
 }
 
+# The root is a host booted into Xen as dom0 (XENFEAT_dom0, bit 11), its
+# daemons not started (no /proc/xen).
+booted_dom0() {
+  mkdir -p "$ROOT/sys/hypervisor/properties"; echo xen >"$ROOT/sys/hypervisor/type"
+  echo 00002f81 >"$ROOT/sys/hypervisor/properties/features"
+}
+
 # One boot guest, for start/stop.
 gres() {
   hres "$@"
@@ -326,10 +333,10 @@ t_start_runs_the_daemons_simulated_on_sim() {
 
 t_daemons_with_systemctl_on_xen() {
   fake usr/bin/dpkg-query bin/systemctl; installed xen-system-amd64 xen-utils-common
-  mkdir -p "$ROOT/run/systemd/system" "$ROOT/sys/hypervisor"; echo xen >"$ROOT/sys/hypervisor/type"
+  mkdir -p "$ROOT/run/systemd/system"; booted_dom0
   gres xen.grubowner=none
-  # On Xen (dom0 not up yet: no /proc/xen), the daemons are the real ones
-  # (here the stand-in) while the guests still go to the simulator.
+  # A dom0 whose daemons are not up yet (no /proc/xen): the daemons are the
+  # real ones (here the stand-in) while the guests still go to the simulator.
   xen --resources "$T/res" start
   expect_rc 0
   grep -E "daemon|booted" "$T/err" >"$T/m"
@@ -354,7 +361,7 @@ systemctl stop xen.service"
 t_el_daemons_with_init_scripts() {
   fake usr/bin/rpm etc/init.d/xenstored etc/init.d/xenconsoled etc/init.d/xen-init-dom0
   installed xen xen-hypervisor xen-runtime
-  mkdir -p "$ROOT/sys/hypervisor"; echo xen >"$ROOT/sys/hypervisor/type"
+  booted_dom0
   gres xen.distro=el xen.grubowner=none xen.daemonstop=yes
   xen --resources "$T/res" start
   expect_rc 0
@@ -375,7 +382,7 @@ xenstored stop"
 
 t_failed_daemon_fails_start() {
   fake usr/bin/dpkg-query bin/systemctl; installed xen-system-amd64 xen-utils-common
-  mkdir -p "$ROOT/run/systemd/system" "$ROOT/sys/hypervisor"; echo xen >"$ROOT/sys/hypervisor/type"
+  mkdir -p "$ROOT/run/systemd/system"; booted_dom0
   echo 'Job for xen.service failed because the control process exited with error code.' >"$ROOT/$FH/fail-systemctl"
   gres xen.grubowner=none
   xen --resources "$T/res" start
@@ -418,4 +425,17 @@ $OKLINE saved resources created"
   expect_text "$ROOT/etc/default/xendomains" 'XENDOMAINS_SAVE=
 XENDOMAINS_SAVE=
 XENDOMAINS_SAVE='
+}
+
+t_daemons_simulated_in_a_domu() {
+  fake usr/bin/dpkg-query bin/systemctl; installed xen-system-amd64 xen-utils-common
+  mkdir -p "$ROOT/run/systemd/system" "$ROOT/sys/hypervisor/properties"
+  echo xen >"$ROOT/sys/hypervisor/type"; echo 00002781 >"$ROOT/sys/hypervisor/properties/features"
+  gres xen.grubowner=none
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep daemon "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: daemon xen: started (simulated: /bin/systemctl start xen.service)"
+  grep -v dpkg-query "$ROOT/$FH/log" >"$T/log" || true
+  expect_text "$T/log" ""
 }
