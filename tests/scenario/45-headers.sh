@@ -110,3 +110,52 @@ t_headers_set_only_schema_resources() {
     grep -q "^$r\\( \\|\$\\)" "$TOP/defaults/xen-1.def" || { fail "xen.$r is not in xen-1.def"; return 1; }
   done
 }
+
+# The rendered profile's xen resources, as the server would compile them
+# (mSET and mADD applied), in status-file form for --resources.
+compiled() { render "$@" | awk -f "$TOP/tests/tools/lcfg-mutate.awk"; }
+
+fake_host() {
+  mkdir -p "$ROOT/var/fake-host"
+  for p; do mkdir -p "$ROOT/$(dirname "$p")"; cp "$TOP/tests/tools/fake-host" "$ROOT/$p"; done
+}
+
+# The seed's host profile with the header is a valid profile for the
+# component, and its host part does what the header promises.
+t_seed_host_profile_configures() {
+  command -v cpp >/dev/null || skip "cpp is not installed"
+  compiled "$DATA/headers/host-profile" >"$T/res"
+  fake_host usr/bin/rpm; echo xen >"$ROOT/var/fake-host/installed"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_msgs "$T/err" "[WARNING] xen: packages: missing: kernel-xen virt-manager (the LCFG package manager installs them; xen.pkginstall lets the component do it)
+[WARNING] xen: grub: the component edits GRUB only on Debian (xen.distro el): make Xen the default entry yourself, or with lcfg-grub (xen.grubowner lcfg-grub)
+[WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
+[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+[OK] xen: configure: 1 guest: 1 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
+  expect_text "$ROOT/var/fake-host/log" 'rpm -q --qf %{NAME}\n xen kernel-xen virt-manager'
+  grep -c '^xen.managehost=yes$' "$ROOT/run/lcfg/status/xen" >"$T/n"
+  expect_text "$T/n" "1"
+}
+
+# The same guest on a Debian 12 host with dom0 options: GRUB is set up.
+t_debian_host_profile_sets_up_grub() {
+  command -v cpp >/dev/null || skip "cpp is not installed"
+  sed -e 's/^#define MDP_OS sl5_64$/#define MDP_OS debian12\n#define XEN_DOM0_MEM 2048\n#define XEN_DOM0_VCPUS 2/' \
+    "$DATA/headers/host-profile" >"$T/profile"
+  compiled "$T/profile" >"$T/res"
+  fake_host usr/bin/dpkg-query usr/sbin/update-grub
+  printf '%s\n' xen-system-amd64 xen-utils-common >"$ROOT/var/fake-host/installed"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_msgs "$T/err" "[INFO] xen: packages: all 2 installed
+[INFO] xen: grub: /etc/default/grub.d/zz-lcfg-xen.cfg created; update-grub ran
+[WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
+[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+[OK] xen: configure: 1 guest: 1 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
+  grep '^GRUB' "$ROOT/etc/default/grub.d/zz-lcfg-xen.cfg" >"$T/g"
+  expect_text "$T/g" 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2048M,max:2048M dom0_max_vcpus=2"
+GRUB_DEFAULT="Debian GNU/Linux, with Xen hypervisor"'
+  expect_text "$ROOT/var/fake-host/log" 'dpkg-query -W -f=${Package} ${db:Status-Status}\n xen-system-amd64 xen-utils-common
+update-grub'
+}
