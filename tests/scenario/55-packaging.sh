@@ -50,3 +50,38 @@ t_rpmbuild_builds_both_packages_from_make_dist() {
     { fail "%post does not reconfigure a started component:"; cat "$T/post"; return 1; }
   [ "$(rpm -qp --qf '%{ARCH}' "$defs")" = noarch ] || { fail "defaults package is not noarch"; return 1; }
 }
+
+# What a .deb holds, as "MODE PATH" lines for files and links (its
+# /usr/share/doc is Debian's own).
+deb_files() {
+  dpkg-deb -c "$1" | awk '{ print substr($1, 1, 1), substr($6, 2) }' | grep -v '^d' |
+    grep -v ' /usr/share/doc/' | sed 's/\.8\.gz$/.8/' | LC_ALL=C sort
+}
+
+t_debian_packages_from_make_dist() {
+  command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null ||
+    skip "dpkg-buildpackage or debhelper is not installed (apt-get install dpkg-dev debhelper; scripts/install-deps does)"
+  v=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
+  d=$(sed -n '1s/^lcfg-xen (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
+  [ "$d" = "$v" ] || { fail "debian/changelog has $d, the Makefile $v"; return 1; }
+  make -s -C "$TOP" dist B="$T/dist" >"$T/log" 2>&1 || { cat "$T/log"; return 1; }
+  tar -xzf "$T/dist/lcfg-xen-$v.tar.gz" -C "$T/dist"
+  (cd "$T/dist/lcfg-xen-$v" && dpkg-buildpackage -b -us -uc) >"$T/db" 2>&1 || { tail -30 "$T/db"; return 1; }
+  arch=$(dpkg --print-architecture)
+  (cd "$T/dist" && ls ./*.deb | grep -v dbgsym | LC_ALL=C sort) >"$T/debs"
+  expect_text "$T/debs" "./lcfg-xen-defaults-s1_${v}_all.deb
+./lcfg-xen_${v}_$arch.deb"
+  { deb_files "$T/dist/lcfg-xen_${v}_$arch.deb"; deb_files "$T/dist/lcfg-xen-defaults-s1_${v}_all.deb"; } |
+    LC_ALL=C sort >"$T/pkgd"
+  make -s -C "$TOP" install B="$BUILD" DESTDIR="$T/dest" >"$T/log" 2>&1 || { cat "$T/log"; return 1; }
+  (cd "$T/dest" && find . \( -type f -o -type l \) -printf '%M %p\n' | sed 's/^\(.\)[^ ]* \./\1 /' |
+    LC_ALL=C sort) >"$T/inst"
+  expect_text "$T/pkgd" "$(cat "$T/inst")"
+  deb_files "$T/dist/lcfg-xen-defaults-s1_${v}_all.deb" >"$T/defs"
+  expect_text "$T/defs" "- /usr/lib/lcfg/defaults/server/xen-1.def
+- /var/lcfg/conf/server/include/mdp/options/xen-host.h
+- /var/lcfg/conf/server/include/phys/hw/xen_vm.h"
+  dpkg-deb -e "$T/dist/lcfg-xen_${v}_$arch.deb" "$T/ctl"
+  grep -qF '/usr/bin/om xen isstarted -q' "$T/ctl/postinst" ||
+    { fail "postinst does not reconfigure a started component"; return 1; }
+}
