@@ -6,6 +6,8 @@
 #   make demo       run the component on the seed profile in a sandbox root
 #   make bench      benchmarks (never part of check)
 #   make install DESTDIR=...   install with the LCFG layout
+#   make dist       the source tarball build/lcfg-xen-VERSION.tar.gz (for
+#                   rpmbuild with specfiles/lcfg-xen.spec)
 #
 # Missing system packages are installed by scripts/install-deps (apt-get or
 # dnf; needs root, and says so when it is not).
@@ -17,6 +19,10 @@ LCFGDEFS    ?= $(PREFIX)/lib/lcfg/defaults
 LCFGCONFDIR ?= $(PREFIX)/lib/lcfg/conf/xen
 LCFGPOD     ?= $(PREFIX)/lib/lcfg/doc/pod
 MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+# The LCFG server's profile headers (its include/ directory, see LCFG.md).
+LCFGSERVERINC ?= /var/lcfg/conf/server/include
+HEADERS     := mdp/options/xen-host.h phys/hw/xen_vm.h
 # Where the LCFG client keeps this host's compiled XML profile; %s is the
 # short host name. Used when neither --profile, --resources nor the
 # environment supplies resources. Overridable here or with XEN_PROFILE_PATH.
@@ -149,6 +155,27 @@ install: $(B)/xen
 	install -m 0644 man/xen.pod $(DESTDIR)$(LCFGPOD)/xen.pod
 	pod2man --section=8 --name=LCFG-XEN --center="LCFG Components" \
 	    --release="lcfg-xen $(VERSION)" man/xen.pod > $(DESTDIR)$(MANDIR)/man8/lcfg-xen.8
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 systemd/lcfg-xen.service $(DESTDIR)$(UNITDIR)/lcfg-xen.service
+	for h in $(HEADERS); do install -d $(DESTDIR)$(LCFGSERVERINC)/$$(dirname $$h); \
+	    install -m 0644 defaults/$$h $(DESTDIR)$(LCFGSERVERINC)/$$h || exit 1; done
+
+# The source tarball: the files git tracks (plus new ones not ignored), or,
+# outside a git checkout (e.g. unpacked from a tarball), every file but the
+# build directories.
+DIST := lcfg-xen-$(VERSION)
+dist:
+	@mkdir -p $(B)
+	rm -rf $(B)/$(DIST) $(B)/$(DIST).tar.gz
+	mkdir -p $(B)/$(DIST)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git ls-files --cached --others --exclude-standard; \
+	else find . -path ./build -prune -o -path ./build-san -prune -o -path ./build-fuzz -prune -o -type f -print | sed 's|^\./||'; \
+	fi | LC_ALL=C sort | while read -r f; do [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
+	    tar -cf - -T - | tar -xf - -C $(B)/$(DIST)
+	tar -C $(B) --owner=0 --group=0 --sort=name -czf $(B)/$(DIST).tar.gz $(DIST)
+	rm -rf $(B)/$(DIST)
+	@echo "dist: $(B)/$(DIST).tar.gz"
 
 clean:
 	rm -rf build build-san build-fuzz

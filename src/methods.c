@@ -15,6 +15,7 @@
 #include "diff.h"
 #include "disks.h"
 #include "fsutil.h"
+#include "host.h"
 #include "hv.h"
 #include "log.h"
 #include "model.h"
@@ -22,6 +23,10 @@
 #include "profile.h"
 #include "render.h"
 #include "util.h"
+
+/* Host set-up (host.c), reported at the end of this file. */
+static size_t configure_host(struct ctx *c, const struct host *h, bool dry);
+static size_t run_daemons(struct ctx *c, const struct host *h, bool start);
 
 /* The default profile path with %s replaced by the short host name. */
 static char *default_profile(const char *root)
@@ -514,6 +519,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     }
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
     failed += live_changes(c, h, prev, dry, failed == 0);
+    failed += configure_host(c, h, dry);
     size_t n[CFG_WARN + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
@@ -1116,6 +1122,8 @@ static int m_start(struct ctx *c, int argc, char **argv)
     struct host *h = load_saved(c, "start");
     if (!h)
         return 1;
+    /* The Xen daemons first: the guests need xenstored. */
+    size_t dfailed = run_daemons(c, h, true);
     struct hv *hv = open_hv(c, h, "start");
     int rc = 1;
     if (hv) {
@@ -1136,6 +1144,10 @@ static int m_start(struct ctx *c, int argc, char **argv)
             msg_ok("start: guests with boot set are running");
         rc = failed ? 1 : 0;
         hv->ops->close(hv);
+    }
+    if (dfailed) {
+        msg_fail("start: %zu daemon%s could not be started", dfailed, dfailed == 1 ? "" : "s");
+        rc = 1;
     }
     host_free(h);
     return rc;
@@ -1312,6 +1324,8 @@ static int m_stop(struct ctx *c, int argc, char **argv)
         free(doms);
         hv->ops->close(hv);
     }
+    if (run_daemons(c, h, false))
+        rc = 1;
     host_free(h);
     return rc;
 }
@@ -1478,4 +1492,47 @@ const struct method *method_find(const char *name)
         if (!strcmp(m->name, name))
             return m;
     return NULL;
+}
+
+/* ------------------------------------------------------ host set-up */
+
+static void print_host_report(const struct host_report *rep)
+{
+    for (size_t i = 0; i < rep->n; i++) {
+        const struct host_line *l = &rep->v[i];
+        if (l->level == HL_ERROR)
+            msg_error("%s", l->text);
+        else if (l->level == HL_WARN)
+            msg_warn("%s", l->text);
+        else
+            msg_info("%s", l->text);
+        if (l->diff)
+            fputs(l->diff, stdout);
+    }
+}
+
+/* configure's host part: packages, GRUB, xendomains, peers. Returns the
+ * number of failures. */
+static size_t configure_host(struct ctx *c, const struct host *h, bool dry)
+{
+    struct host_plan plan;
+    struct host_report rep = { 0 };
+    host_plan(h, c->o->root, &plan);
+    host_apply(&plan, h, c->o->root, dry, &rep);
+    print_host_report(&rep);
+    size_t failed = rep.errors;
+    host_report_free(&rep);
+    host_plan_free(&plan);
+    return failed;
+}
+
+/* start/stop's daemons; simulated on the sim backend. Returns failures. */
+static size_t run_daemons(struct ctx *c, const struct host *h, bool start)
+{
+    struct host_report rep = { 0 };
+    host_daemons(h, c->o->root, host_simulated(c->o->hypervisor, c->o->root), start, &rep);
+    print_host_report(&rep);
+    size_t failed = rep.errors;
+    host_report_free(&rep);
+    return failed;
 }

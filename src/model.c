@@ -161,7 +161,6 @@ static const char *const bootloaders[] = { "pygrub" };
 static const char *const formats[] = { "xl", "xm" };
 static const char *const autostarts[] = { "component", "xendomains" };
 static const char *const allocs[] = { "sparse", "full" };
-
 static char *joined(const char *const *v, size_t n)
 {
     struct buf b = BUF_INIT;
@@ -183,6 +182,74 @@ static int get_enum(const struct where *w, int field, const char *v,
         free(j);
     }
     return i;
+}
+
+static const char *const grubowners[] = { "component", "lcfg-grub", "none" };
+static const char *const distros[] = { "debian", "el" };
+
+/* Host set-up words: package and service names (they become program
+ * arguments, so nothing that could read as an option or a path). */
+static bool check_word(const char *s, const char *extra)
+{
+    if (!s[0] || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+                   (s[0] >= '0' && s[0] <= '9')))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(extra, *p)))
+            return false;
+    return strlen(s) <= 128 && !strstr(s, "..");
+}
+
+/* Each space-separated word of a list resource. */
+static void check_words(const struct where *w, int field, const char *v, const char *extra,
+                        const char *what)
+{
+    char *copy = xstrdup(v);
+    for (char *save = NULL, *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+        if (!check_word(t, extra))
+            bad(w, field, t, "is not a %s", what);
+    free(copy);
+}
+
+/* The host set-up resources (used when managehost is yes, checked always:
+ * a bad value is a mistake in the profile either way). */
+static void check_host_setup(struct host *h, const struct where *w)
+{
+    const char *canon;
+    static const int bools[] = { HF_managehost, HF_pkginstall, HF_daemonstop };
+    for (size_t i = 0; i < ARRAY_SIZE(bools); i++)
+        if (!check_boolean(h->res[bools[i]], &canon))
+            bad(w, bools[i], h->res[bools[i]], "is not a boolean (yes or empty)");
+    if (!str_empty(h->res[HF_distro]))
+        get_enum(w, HF_distro, h->res[HF_distro], distros, ARRAY_SIZE(distros),
+                 "distribution family");
+    get_enum(w, HF_grubowner, h->res[HF_grubowner], grubowners, ARRAY_SIZE(grubowners),
+             "boot loader owner");
+    check_words(w, HF_packages, h->res[HF_packages], "+._-", "package name");
+    check_words(w, HF_daemons, h->res[HF_daemons], "_.@-", "service name");
+    static const int progs[] = { HF_dpkgquery, HF_rpm, HF_aptget, HF_dnf, HF_updategrub,
+                                 HF_systemctl, HF_initdir };
+    for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
+        get_path(w, progs[i], h->res[progs[i]]);
+    /* dom0 memory in MB: at least 128 MB, at most 16 TB. */
+    get_uint(w, HF_dom0mem, h->res[HF_dom0mem], 128, 16777216, "MB", false, &h->dom0mem);
+    get_uint(w, HF_dom0maxmem, h->res[HF_dom0maxmem], 128, 16777216, "MB", false,
+             &h->dom0maxmem);
+    get_uint(w, HF_dom0vcpus, h->res[HF_dom0vcpus], 1, 4096, "vcpus", false, &h->dom0vcpus);
+    if (h->dom0maxmem && !h->dom0mem)
+        bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "needs dom0mem (the memory dom0 starts with)");
+    else if (h->dom0maxmem && h->dom0maxmem < h->dom0mem)
+        bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "is below dom0mem (%lu MB)", h->dom0mem);
+    else if (!h->dom0maxmem)
+        h->dom0maxmem = h->dom0mem;
+    /* Xen options end up inside a double-quoted shell assignment that
+     * grub-mkconfig sources: only option characters, no quotes, no $. */
+    check_words(w, HF_xenopts, h->res[HF_xenopts], "_.,:=+/-", "Xen command-line option");
+    if (!check_safe_text(h->res[HF_grubdefault]) || strchr(h->res[HF_grubdefault], '$') ||
+        strchr(h->res[HF_grubdefault], '`'))
+        bad(w, HF_grubdefault, h->res[HF_grubdefault],
+            "is not a GRUB menu entry (printable text without quotes, backslash, $ or `)");
 }
 
 static void check_host(struct host *h, struct errlist *errs)
@@ -219,6 +286,7 @@ static void check_host(struct host *h, struct errlist *errs)
              "seconds", true, &h->shutdown_timeout);
     get_uint(&w, HF_parallel, h->res[HF_parallel], 1, MAX_PARALLEL, "guests",
              true, &h->parallel);
+    check_host_setup(h, &w);
 }
 
 /* One disk (i = 0 first, 1 second) of a guest. */

@@ -1,0 +1,87 @@
+/* host.h: the Xen host itself (managehost): the packages, GRUB booting Xen
+ * with the dom0 options, the Xen daemons, and the peers (xendomains,
+ * libvirtd) that could also manage the guests. Plan, then apply; nothing
+ * here prints: each step adds a report line (level + text) for the method
+ * layer. Programs run through exec (argv only), every path under the root. */
+#ifndef LCFGXEN_HOST_H
+#define LCFGXEN_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fsutil.h"
+#include "model.h"
+
+/* The component's own GRUB drop-in: "zz" so that grub-mkconfig sources it
+ * after the xen package's /etc/default/grub.d/xen.cfg, whose GRUB_DEFAULT
+ * it overrides. */
+#define PATH_GRUB_DROPIN "/etc/default/grub.d/zz-lcfg-xen.cfg"
+#define PATH_XENDOMAINS_DEFAULT "/etc/default/xendomains"
+/* Simulated services (sim backend): the commands that would have run. */
+#define PATH_SIM_SERVICES "/var/lib/lcfg/xen/sim/services"
+
+enum host_level { HL_INFO, HL_WARN, HL_ERROR };
+
+struct host_line {
+    enum host_level level;
+    char *text;
+    char *diff; /* dry run: the unified diff of a file it would change, or NULL */
+};
+
+struct host_report {
+    struct host_line *v;
+    size_t n;
+    size_t errors; /* lines at HL_ERROR */
+};
+
+enum host_family { FAM_DEBIAN, FAM_EL };
+
+/* What configure will do to the host, from what exists now. */
+struct host_plan {
+    bool manage;              /* managehost is yes */
+    enum host_family family;
+    char **missing;           /* packages not installed */
+    size_t nmissing;
+    size_t npackages;
+    char *pkg_err;            /* the package database could not be asked */
+    bool grub_write;          /* the component writes the drop-in (Debian, owner component) */
+    char *grub_text;          /* the drop-in's content */
+    enum fs_change grub_change;
+    char *grub_old;           /* its current content (NULL: absent) */
+    char *xen_cmdline;        /* the Xen options: "dom0_mem=... ..." */
+    bool on_xen;              /* /sys/hypervisor/type says xen */
+    char *xd_text;            /* new /etc/default/xendomains, when it must change */
+    char *xd_old;
+    bool xendomains_enabled, libvirtd_enabled;
+};
+
+/* Look at the host (packages, drop-in, xendomains settings, peers).
+ * Read-only. Fills plan (free with host_plan_free). */
+void host_plan(const struct host *h, const char *root, struct host_plan *plan);
+
+/* Apply the plan (dry: only say what would happen): install missing
+ * packages when pkginstall is yes, write the drop-in and run update-grub
+ * only when it changed, set XENDOMAINS_SAVE empty. Adds lines to rep. */
+void host_apply(const struct host_plan *plan, const struct host *h, const char *root, bool dry,
+                struct host_report *rep);
+
+void host_plan_free(struct host_plan *plan);
+
+/* Should services be simulated: the sim backend is asked for, or (no
+ * backend given) the host is not a Xen dom0 (running, or booted into Xen
+ * with its daemons not started yet: XENFEAT_dom0 in
+ * /sys/hypervisor/properties/features). */
+bool host_simulated(const char *hypervisor, const char *root);
+
+/* start (true) or stop the daemons (managehost; stop only with
+ * daemonstop), with systemctl when <root>/run/systemd/system exists, else
+ * the init scripts in initdir; simulated: recorded in PATH_SIM_SERVICES. */
+void host_daemons(const struct host *h, const char *root, bool simulate, bool start,
+                  struct host_report *rep);
+
+void host_report_free(struct host_report *rep);
+
+/* Is a boolean resource value true? */
+bool host_yes(const char *v);
+
+#endif
