@@ -1153,6 +1153,37 @@ static int m_start(struct ctx *c, int argc, char **argv)
     return rc;
 }
 
+/* Where the host has drifted from the saved configuration: running
+ * guests whose domains lack settings, config files edited or removed.
+ * Reported only; run changes nothing else. */
+static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
+{
+    struct hv_domain *doms = NULL;
+    size_t n = 0;
+    if (hv->ops->list(hv, &doms, &n, NULL) < 0)
+        return;
+    struct render_cache *rc = render_cache_new();
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        char *why = NULL;
+        enum cfg_state cs = config_state(c, h, g, rc, &why);
+        if (cs != CFGST_CURRENT)
+            msg_warn("guest '%s': drift: %s/%s.cfg %s%s%s", g->name, h->res[HF_configdir],
+                     g->name, cfg_state_text[cs], why ? ": " : "", why ? why : "");
+        free(why);
+        const struct hv_domain *d = find_domain(doms, n, g->name);
+        if (!d || !alive(d))
+            continue;
+        char **pend;
+        size_t np = pending_changes(g, d, &pend);
+        for (size_t k = 0; k < np; k++)
+            msg_warn("guest '%s': drift: %s", g->name, pend[k]);
+        strs_free(pend, np);
+    }
+    render_cache_free(rc);
+    free(doms);
+}
+
 static int m_run(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -1167,6 +1198,7 @@ static int m_run(struct ctx *c, int argc, char **argv)
     int rc = 1;
     if (hv) {
         size_t failed = boot_guests(c, h, hv, true, "run");
+        report_drift(c, h, hv);
         if (failed)
             msg_fail("run: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
         else

@@ -441,3 +441,23 @@ g2 running"
   expect_text "$T/m" "[WARNING] xen: guest 'g1': destroyed after 1 s timeout
 [INFO] xen: guest 'g1': booted (domid 4)"
 }
+
+t_run_reports_drift_and_changes_nothing_else() {
+  guests 2 'xen.parallel=1'
+  xen --hypervisor sim --resources "$T/res" start
+  # g1's domain loses a vcpu behind the component's back; g2's file is
+  # edited by hand.
+  sed -i -E 's/^(1 g1 .*) 1 1 ([0-9]+ none - -)$/\1 0 1 \2/' "$ROOT/$SIM/domains"
+  echo '# edited' >>"$ROOT/etc/xen/g2.cfg"
+  cp "$ROOT/etc/xen/g2.cfg" "$T/g2.cfg"
+  cp "$ROOT/$SIM/domains" "$T/domains"
+  xen --hypervisor sim run
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g1': running (domid 1)
+[INFO] xen: guest 'g2': running (domid 2)
+[WARNING] xen: guest 'g1': drift: vcpus 1: configure applies it live (the running domain has 0)
+[WARNING] xen: guest 'g2': drift: /etc/xen/g2.cfg differs from the saved configuration (edited by hand? configure puts it back)
+[OK] xen: run: guests with boot set are running"
+  cmp "$ROOT/etc/xen/g2.cfg" "$T/g2.cfg"
+  cmp "$ROOT/$SIM/domains" "$T/domains"
+}
