@@ -358,6 +358,11 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
         d->dir = xstrdup(g->res[f_path]);
         size_t dl = strlen(d->dir);
         d->path = xasprintf("%s%s%s", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file);
+        /* Each part may be within bounds and the whole not (found by
+         * fuzzing: xl's config check refuses such a target). */
+        if (strlen(d->path) > 1024)
+            bad(&w, f_path, g->res[f_path],
+                "with the image file %s makes a path longer than 1024 characters", d->file);
         break;
     }
     case DISK_PHYSICAL:

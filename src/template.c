@@ -567,6 +567,8 @@ static const char *lookup(struct eval *ev, const char *name,
     return v;
 }
 
+#define TMPL_MAX_OUTPUT (16 << 20)
+
 static int eval_seq(struct eval *ev, const struct node *n, struct buf *out);
 
 /* Expand a directive's argument into tmp (which the caller frees) and
@@ -743,6 +745,11 @@ static int eval_seq(struct eval *ev, const struct node *n, struct buf *out)
         }
         if (r < 0)
             return -1;
+        /* A few directives can double a value per loop turn; the fuzzer
+         * made 2 GB from 700 bytes. No guest config is near this. */
+        if (out->len > TMPL_MAX_OUTPUT)
+            return eerr(ev, n->line, "the output grows beyond %d MB (a runaway <%%for:%%> or "
+                        "<%%set:%%>?)", TMPL_MAX_OUTPUT >> 20);
     }
     return 0;
 }

@@ -838,6 +838,16 @@ static void test_guest_config(void **state)
                   "last mem 2048\n");
 }
 
+/* A value that doubles on every turn of a loop stops at 16 MB with an
+ * error, not at the end of memory (found by fuzzing). */
+static void test_runaway_growth_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("<%set: x=ab%>\n<%for: i=1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25%>"
+                 "<%set: x=<%x%><%x%>%><%end:%><%x%>",
+                 "t.tmpl:2: the output grows beyond 16 MB (a runaway <%for:%> or <%set:%>?)");
+}
+
 /* A template parsed once renders any number of times, independent of the
  * text it was parsed from; a syntax error is found by the parse. */
 static void test_parse_once_eval_many(void **state)
@@ -927,6 +937,7 @@ int main(void)
         cmocka_unit_test_setup(test_large_input, setup),
         cmocka_unit_test_setup(test_guest_config, setup),
         cmocka_unit_test_setup(test_parse_once_eval_many, setup),
+        cmocka_unit_test_setup(test_runaway_growth_is_an_error, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
