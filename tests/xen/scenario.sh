@@ -27,8 +27,11 @@ expect_rc() { [ "$RC" -eq "$1" ] || die "xen $2: exit status $RC, expected $1: $
 # has_msg TEXT: the component said exactly this line.
 has_msg() { grep -qxF "$1" /tmp/err || die "xen $2 did not say: $1"; }
 
-# The names of the domains Xen has, but Domain-0, in domid order.
-guests_running() { xl list | awk 'NR > 2 { print $1 }' | tr '\n' ' ' | sed 's/ $//'; }
+# The names of the domains Xen has, but Domain-0, sorted.
+guests_running() {
+  xl list >/tmp/xl-list 2>&1 || { echo "(xl list failed: $(tr '\n' ' ' </tmp/xl-list))"; return 0; }
+  awk 'NR > 2 { print $1 }' /tmp/xl-list | sort | tr '\n' ' ' | sed 's/ $//'
+}
 
 domid() { xl domid "$1" 2>/dev/null; }
 
