@@ -27,9 +27,9 @@ expect_rc() { [ "$RC" -eq "$1" ] || die "xen $2: exit status $RC, expected $1: $
 # has_msg TEXT: the component said exactly this line.
 has_msg() { grep -qxF "$1" /tmp/err || die "xen $2 did not say: $1"; }
 
-# xlq ARGS: xl, the harness's own look at Xen. xl has been seen to die
-# of a heap check (SIGABRT) now and then under TCG; such a death is said
-# in the log and the command tried again (twice at most): it is the
+# xlq ARGS: xl, the harness's own look at Xen. Should it die of a signal
+# (a TCG fault; see README.md), that is said in the log (and reported to
+# the host as a note) and it is tried again, twice at most: it is the
 # observer failing, not the component.
 xlq() {
   i=0
@@ -45,7 +45,7 @@ xlq() {
 
 # The names of the domains Xen has, but Domain-0, sorted.
 guests_running() {
-  xlq list >/tmp/xl-list 2>&1 || { echo "(xl list failed: $(tr '\n' ' ' </tmp/xl-list))"; return 0; }
+  xlq list >/tmp/xl-list 2>/tmp/xl-list.err || { echo "(xl list failed: $(tr '\n' ' ' </tmp/xl-list.err))"; return 0; }
   awk 'NR > 2 { print $1 }' /tmp/xl-list | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
