@@ -189,6 +189,12 @@ step_memory_live() {
   wait_for 60 mem_is alpha 120 || die "xl list shows $(xl_mem alpha) MB for alpha after 60 s, expected 120"
   [ "$(domid alpha)" = "$d" ] || die "alpha was restarted (domid $d -> $(domid alpha)), not changed live"
   xlq list
+  # And status reads the new allocation and target.
+  x status
+  expect_rc 0 status
+  line=$(awk '$1 == "alpha" && NF >= 6 { print $1, $2, $3, $4, $5, $6; exit }' /tmp/out)
+  [ "$line" = "alpha yes running $d 120/120/128 1/1" ] ||
+    die "status shows '$line' for alpha, expected 'alpha yes running $d 120/120/128 1/1'"
 }
 
 step_run_after_destroy() {
