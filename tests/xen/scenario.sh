@@ -224,7 +224,9 @@ step_stop() {
   has_msg "[WARNING] xen: guest 'beta': destroyed after 3 s timeout" stop
   has_msg "[OK] xen: stop: 2 guests stopped" stop
   [ -z "$(guests_running)" ] || die "after stop, Xen still runs '$(guests_running)'"
-  [ $((t1 - t0)) -ge 3 ] && [ $((t1 - t0)) -le 60 ] || die "stop took $((t1 - t0)) s (beta's timeout is 3 s)"
+  # At least beta's 3 s timeout; the rest is teardown (xl destroy, the
+  # hotplug scripts), 5 s on a quiet machine, 50 s seen on a loaded one.
+  [ $((t1 - t0)) -ge 3 ] && [ $((t1 - t0)) -le 180 ] || die "stop took $((t1 - t0)) s (beta's timeout is 3 s)"
   console_has alpha GUEST-SHUTDOWN || die "alpha's console does not show the shutdown request"
   console_has beta GUEST-SHUTDOWN-IGNORED || die "beta's console does not show the ignored shutdown request"
   wait_for 20 sh -c '[ -z "$(losetup -a)" ]' || die "loop devices left after stop: $(losetup -a)"
