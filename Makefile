@@ -2,7 +2,11 @@
 #
 #   make            build build/xen
 #   make check      install missing build/test packages, run every test,
-#                   also under ASan/UBSan, plus a valgrind leak check
+#                   also under ASan/UBSan, plus a valgrind leak check, and
+#                   the real-Xen test when the machine can run QEMU
+#   make check-xen  only the real-Xen test: Xen 4.17 and a Debian dom0 in
+#                   QEMU running the component (tests/xen/README.md), and
+#                   its self-test (a broken template must fail at configure)
 #   make demo       run the component on the seed profile in a sandbox root
 #   make bench      benchmarks (never part of check)
 #   make install DESTDIR=...   install with the LCFG layout
@@ -51,7 +55,7 @@ OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/schema-gen.o
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-build check-one demo install clean dist bench
+.PHONY: all deps check check-build check-one check-xen demo install clean dist bench
 all: $(B)/xen
 
 deps:
@@ -110,7 +114,12 @@ check: deps
 	@$(MAKE) --no-print-directory check-build B=build
 	@$(MAKE) --no-print-directory check-build B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
 	@$(MAKE) --no-print-directory fuzz-bins B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)"
-	@FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-tests --all build build-san
+	@FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-tests --all --xen build build-san
+
+# The real-Xen test alone (about 3 minutes; downloads are cached).
+check-xen: deps
+	@$(MAKE) --no-print-directory build/xen B=build
+	@tests/xen/run build/xen && tests/xen/run --self-test build/xen
 
 demo: deps $(B)/xen
 	scripts/demo $(B)/xen

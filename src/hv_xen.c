@@ -429,6 +429,24 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
         free(val);
     }
 
+    /* The ceiling of live memory changes: the guest's maxmem, which
+     * libxl writes as memory/static-max and which xl mem-set refuses to
+     * exceed. The hypervisor's own cap (max_pages) is no such thing: libxl
+     * keeps it at the balloon target plus 1 MiB of slack and raises it
+     * with each mem-set. Without the node (dom0, a domain being built),
+     * the hypervisor's cap. */
+    path = hv_xen_dom_path(d->domid, "memory/static-max");
+    got = xs_get(x, XBT_NULL, path, &val, err);
+    free(path);
+    if (got == XS_FAILED)
+        return -1;
+    if (got == XS_GOT) {
+        unsigned long long kb;
+        if (parse_u64(val, &kb) && kb > 0)
+            d->max_kb = kb;
+        free(val);
+    }
+
     /* Seconds, with a fraction when libxl wrote it; dom0 has none. */
     path = hv_xen_vm_path(d->uuid, "start_time");
     got = xs_get(x, XBT_NULL, path, &val, err);

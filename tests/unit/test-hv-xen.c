@@ -581,6 +581,25 @@ static void test_list_empty_values(void **state)
     close_xen(hv);
 }
 
+/* libxl keeps the hypervisor's cap at the balloon target + 1 MiB; the
+ * guest's maxmem, the ceiling of a live change, is memory/static-max. */
+static void test_list_max_is_static_max(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running);
+    fakexen_xs_set("/local/domain/3/memory/static-max", "786432");
+    add_guest(4, "db1", XEN_DOMINF_running);
+    fakexen_xs_set("/local/domain/4/memory/static-max", "much");
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].max_kb, 786432);
+    assert_int_equal(d[1].max_kb, 1048576); /* unreadable: the hypervisor's cap */
+    free(d);
+    close_xen(hv);
+}
+
 static void test_list_long_name(void **state)
 {
     (void)state;
@@ -1025,6 +1044,7 @@ int main(void)
         cmocka_unit_test_setup(test_open_close, setup),
         cmocka_unit_test_setup(test_list, setup),
         cmocka_unit_test_setup(test_list_empty_values, setup),
+        cmocka_unit_test_setup(test_list_max_is_static_max, setup),
         cmocka_unit_test_setup(test_list_long_name, setup),
         cmocka_unit_test_setup(test_list_domain_vanishes, setup),
         cmocka_unit_test_setup(test_list_domain_without_name, setup),
