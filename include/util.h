@@ -46,6 +46,9 @@ const char *buf_str(struct buf *b);
 char *buf_detach(struct buf *b);
 void buf_free(struct buf *b);
 
+/* Seconds on CLOCK_MONOTONIC, for durations. */
+double mono_seconds(void);
+
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 /* True when s is NULL or "". */

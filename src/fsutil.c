@@ -97,7 +97,7 @@ int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err)
     return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int fs_write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, data, len);
@@ -202,7 +202,7 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
         return -1;
     }
     const char *step = "write";
-    if (write_all(fd, data, len) < 0)
+    if (fs_write_all(fd, data, len) < 0)
         goto fail;
     step = "chmod";
     if (fchmod(fd, mode) < 0)

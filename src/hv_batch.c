@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "util.h"
 
 #define MAX_ERR 4096
@@ -30,26 +30,6 @@ struct slot {
     size_t len;
 };
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
 static void child(int fd, const char *backend, const char *root, const char *xl,
                   const struct hv_create_job *job)
 {
@@ -60,8 +40,10 @@ static void child(int fd, const char *backend, const char *root, const char *xl,
         rc = hv->ops->create(hv, job->path, job->rpath, &err);
         hv->ops->close(hv);
     }
-    if (rc < 0)
-        write_all(fd, err ? err : "failed", strlen(err ? err : "failed"));
+    if (rc < 0) {
+        const char *msg = err ? err : "failed";
+        (void)fs_write_all(fd, msg, strlen(msg));
+    }
     /* _exit: nothing of the parent's (stdio buffers, atexit) runs twice. */
     _exit(rc < 0 ? 1 : 0);
 }
@@ -78,7 +60,7 @@ static int start(struct slot *s, size_t j, struct hv_create_job *job, const char
         job->rc = -1;
         return -1;
     }
-    s->started = mono_s();
+    s->started = mono_seconds();
     pid_t pid = fork();
     if (pid < 0) {
         set_error(&job->err, "cannot fork: %s", strerror(errno));
@@ -106,7 +88,7 @@ static void finish(struct slot *s, struct hv_create_job *job)
     int status = 0;
     while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    job->seconds = mono_s() - s->started;
+    job->seconds = mono_seconds() - s->started;
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     job->rc = ok ? 0 : -1;
     if (!ok) {

@@ -206,13 +206,6 @@ static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t 
     return NULL;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
 {
     struct hv *hv = NULL;
@@ -1218,7 +1211,7 @@ static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
     size_t failed = 0, left = 0;
     char *err = NULL;
     for (size_t i = 0; i < n; i++) {
-        st[i].asked = now_s();
+        st[i].asked = mono_seconds();
         if (hv->ops->shutdown(hv, st[i].domid, &err) < 0) {
             msg_error("guest '%s': cannot ask it to shut down: %s", st[i].g->name, err);
             st[i].done = true;
@@ -1235,7 +1228,7 @@ static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
             failed += left;
             break;
         }
-        double now = now_s(), next = 1e9;
+        double now = mono_seconds(), next = 1e9;
         for (size_t i = 0; i < n; i++) {
             if (st[i].done)
                 continue;
@@ -1270,7 +1263,7 @@ static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
         free(doms);
         if (left == 0)
             break;
-        double wait_s = next - now_s();
+        double wait_s = next - mono_seconds();
         unsigned ms = wait_s <= 0 ? 0 : (unsigned)(wait_s * 1000) + 1;
         if (hv->ops->wait(hv, ms, &err) < 0) {
             msg_error("stop: cannot wait for the guests: %s", err);
