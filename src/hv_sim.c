@@ -942,10 +942,10 @@ static int read_xl_cfg(const char *path, const char *rpath, struct xl_cfg *c, ch
     return 0;
 }
 
-static int do_create(struct sim *s, const char *path, const char *rpath, char **err)
+/* c: the config at path, read by the caller (rc: how that went). */
+static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, char **err)
 {
-    struct xl_cfg c = { 0 };
-    int rc = read_xl_cfg(path, rpath, &c, err);
+    const struct xl_cfg c = *cfg;
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
         if (!strcmp(d->d.name, c.name)) {
@@ -983,7 +983,6 @@ static int do_create(struct sim *s, const char *path, const char *rpath, char **
             rc = -1;
         }
     }
-    xl_cfg_free(&c);
     return rc;
 }
 
@@ -1012,25 +1011,28 @@ static void count_creating(struct sim *s, int delta)
 /* How long the guest of the config at rpath takes to build (create_ms),
  * counted as in progress; 0 when it takes no time or cannot be read (the
  * create itself then reports why). Takes and releases the lock. */
-static long long begin_building(struct sim *s, const char *path, const char *rpath)
+static long long begin_building(struct sim *s, const char *name)
 {
-    struct xl_cfg c = { 0 };
     long long ms = 0;
-    if (read_xl_cfg(path, rpath, &c, NULL) == 0 && sim_lock(s, NULL) == 0) {
+    if (sim_lock(s, NULL) == 0) {
         if (load_control(s, NULL) == 0)
-            ms = guest_ctl(s, c.name).create_ms;
+            ms = guest_ctl(s, name).create_ms;
         if (ms > 0)
             count_creating(s, +1);
         sim_unlock(s);
     }
-    xl_cfg_free(&c);
     return ms;
 }
 
 static int sim_create(struct hv *hv, const char *path, const char *rpath, char **err)
 {
     struct sim *s = hv->priv;
-    long long ms = begin_building(s, path, rpath);
+    /* The config is read once, before the lock: it is not the state. Its
+     * error is reported after op_begin's, as xl would meet it. */
+    struct xl_cfg c = { 0 };
+    char *cerr = NULL;
+    int crc = read_xl_cfg(path, rpath, &c, &cerr);
+    long long ms = crc == 0 ? begin_building(s, c.name) : 0;
     if (ms > 0) {
         sleep_ms(ms);
         if (sim_lock(s, NULL) == 0) {
@@ -1038,9 +1040,15 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, char *
             sim_unlock(s);
         }
     }
-    if (op_begin(s, OP_CREATE, err) < 0)
-        return -1;
-    return op_end(s, do_create(s, path, rpath, err), err);
+    int rc = -1;
+    if (op_begin(s, OP_CREATE, err) == 0) {
+        if (crc < 0)
+            set_error(err, "%s", cerr);
+        rc = op_end(s, do_create(s, &c, crc, err), err);
+    }
+    xl_cfg_free(&c);
+    free(cerr);
+    return rc;
 }
 
 /* Record a shutdown or reboot request; the guest completes it later. */
