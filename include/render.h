@@ -22,7 +22,7 @@ struct render_cache *render_cache_new(void);
 void render_cache_free(struct render_cache *rc);
 
 /* Render guest g. Templates are read from root + templatedir, through
- * cache (NULL: read and parse every time). Returns 0 and the text in
+ * cache. Returns 0 and the text in
  * *ret_text (caller frees), or -1 with *err naming the guest and the
  * template file and line. */
 int render_guest(const struct host *h, const struct guest *g, const char *root,

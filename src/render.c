@@ -174,13 +174,12 @@ void render_cache_free(struct render_cache *rc)
     free(rc);
 }
 
-/* The parsed template at path: from the cache, or read and parsed (and
- * then cached, when there is a cache: *owned says who frees it). */
+/* The parsed template at path: from the cache, or read, parsed and
+ * cached. */
 static int get_template(struct render_cache *rc, const char *path, const struct tmpl **ret,
-                        struct tmpl **owned, char **err)
+                        char **err)
 {
-    *owned = NULL;
-    for (size_t i = 0; rc && i < rc->n; i++)
+    for (size_t i = 0; i < rc->n; i++)
         if (!strcmp(rc->v[i].path, path)) {
             *ret = rc->v[i].t;
             return 0;
@@ -194,12 +193,8 @@ static int get_template(struct render_cache *rc, const char *path, const struct 
         return -1;
     }
     free(text);
-    if (rc) {
-        rc->v = xrealloc(rc->v, (rc->n + 1) * sizeof(*rc->v));
-        rc->v[rc->n++] = (struct cached){ xstrdup(path), t };
-    } else {
-        *owned = t;
-    }
+    rc->v = xrealloc(rc->v, (rc->n + 1) * sizeof(*rc->v));
+    rc->v[rc->n++] = (struct cached){ xstrdup(path), t };
     *ret = t;
     return 0;
 }
@@ -212,10 +207,9 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
     char *dir = root_path(root, h->res[HF_templatedir]);
     char *path = str_join(dir, '/', tname);
     char *text = NULL, *out = NULL, *e = NULL;
-    struct tmpl *owned = NULL;
     const struct tmpl *t;
     int rc = -1;
-    if (get_template(cache, path, &t, &owned, &e) < 0) {
+    if (get_template(cache, path, &t, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
@@ -235,7 +229,6 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
     out = NULL;
     rc = 0;
 out:
-    tmpl_free(owned);
     resset_free(c.vars);
     free(c.safe_deriv);
     free(out);
