@@ -628,6 +628,17 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
     free(have);
 }
 
+/* Domain-0, or a guest of the profile: not listed as unmanaged. */
+static bool managed(const struct host *h, const struct hv_domain *d)
+{
+    if (d->domid == 0)
+        return true;
+    for (size_t i = 0; i < h->nguests; i++)
+        if (!strcmp(h->guests[i].name, d->name))
+            return true;
+    return false;
+}
+
 static const char *state_name(const struct hv_domain *d)
 {
     static const char *const n[] = { "running", "paused", "shut down", "crashed", "dying" };
@@ -797,10 +808,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     fputs("\n  ],\n  \"unmanaged\": [", out);
     int nu = 0;
     for (size_t k = 0; k < n; k++) {
-        bool managed = doms[k].domid == 0;
-        for (size_t i = 0; i < h->nguests && !managed; i++)
-            managed = !strcmp(h->guests[i].name, doms[k].name);
-        if (managed)
+        if (managed(h, &doms[k]))
             continue;
         fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
         json_str(out, doms[k].name);
@@ -819,17 +827,27 @@ static void uptime_str(char *buf, size_t size, long long secs)
         snprintf(buf, size, "%lld:%02lld:%02lld", secs / 3600, secs / 60 % 60, secs % 60);
 }
 
+/* A method's only option, flag: *set when given. Returns 0, or -1 after
+ * saying what is wrong. */
+static int one_flag(int argc, char **argv, const char *flag, bool *set)
+{
+    *set = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], flag)) {
+            msg_fail("%s: unknown argument '%s' (usage: %s [%s])", argv[0], argv[i], argv[0],
+                     flag);
+            return -1;
+        }
+        *set = true;
+    }
+    return 0;
+}
+
 static int m_status(struct ctx *c, int argc, char **argv)
 {
-    bool json = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-        } else {
-            msg_fail("status: unknown argument '%s' (usage: status [--json])", argv[i]);
-            return 1;
-        }
-    }
+    bool json;
+    if (one_flag(argc, argv, "--json", &json) < 0)
+        return 1;
     struct host *h = load_saved(c, "status");
     if (!h)
         return 1;
@@ -882,10 +900,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
                     state_name(d), id, mem, cpus, up);
         }
         for (size_t k = 0; k < n; k++) {
-            bool managed = doms[k].domid == 0;
-            for (size_t i = 0; i < h->nguests && !managed; i++)
-                managed = !strcmp(h->guests[i].name, doms[k].name);
-            if (!managed)
+            if (!managed(h, &doms[k]))
                 fprintf(out, "%-16s %-5s %-10s %5u  (not in the profile: never touched)\n",
                         doms[k].name, "-", state_name(&doms[k]), doms[k].domid);
         }
@@ -938,15 +953,9 @@ out:
 
 static int m_isstarted(struct ctx *c, int argc, char **argv)
 {
-    bool quiet = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q")) {
-            quiet = true;
-        } else {
-            msg_fail("isstarted: unknown argument '%s' (usage: isstarted [-q])", argv[i]);
-            return 1;
-        }
-    }
+    bool quiet;
+    if (one_flag(argc, argv, "-q", &quiet) < 0)
+        return 1;
     char *path = root_path(c->o->root, PATH_STARTED);
     bool started = access(path, F_OK) == 0;
     free(path);
