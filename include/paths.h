@@ -6,7 +6,11 @@
 #define COMPONENT "xen"
 /* The resources applied by the last successful configure (ngeneric's
  * status file); stop and run act on this copy. */
-#define PATH_STATUS "/run/lcfg/status/xen"
+#define PATH_STATUS_DIR "/run/lcfg/status"
+#define PATH_STATUS PATH_STATUS_DIR "/" COMPONENT
+/* The component's own state: which guest each disk was made for. */
+#define PATH_STATE_DIR "/var/lib/lcfg/xen"
+#define PATH_PROVENANCE PATH_STATE_DIR "/disks"
 /* Held by every method that changes something. */
 #define PATH_LOCK "/run/lcfg/lock/xen"
 /* Present while the component is started (start creates, stop removes). */

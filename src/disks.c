@@ -23,9 +23,9 @@
 #include "exec.h"
 #include "fsutil.h"
 #include "resources.h"
+#include "paths.h"
 #include "util.h"
 
-#define PATH_PROVENANCE "/var/lib/lcfg/xen/disks"
 #define TOOL_TIMEOUT_MS 120000
 
 char *disks_size_str(unsigned long long bytes)

@@ -140,7 +140,7 @@ static struct host *load_previous(struct ctx *c)
  * directory the component writes files into atomically. */
 static void remove_stale_temps(struct ctx *c, const struct host *h)
 {
-    const char *dirs[] = { h->res[HF_configdir], "/run/lcfg/status", "/var/lib/lcfg/xen" };
+    const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         char *dir = root_path(c->o->root, dirs[i]), *err = NULL;
         size_t n = 0;
@@ -551,7 +551,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         msg_fail("configure: %s; %zu disk%s or file%s failed, so the saved resources are left as "
                  "they were", summary, failed, failed == 1 ? "" : "s", failed == 1 ? "" : "s");
     } else {
-        char *dir = root_path(c->o->root, "/run/lcfg/status");
+        char *dir = root_path(c->o->root, PATH_STATUS_DIR);
         enum fs_change ch;
         if (fs_mkdir_p(dir, 0755, &err) < 0 ||
             fs_write_atomic(path, status, strlen(status), 0644, &ch, &err) < 0) {
