@@ -160,8 +160,38 @@ static bool under(const char *path, const char *dir)
     return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+/* resolve_dir's answers within one plan. A host's disks mostly share a
+ * few directories, and realpath costs a readlink per path component:
+ * without this, 1000 guests cost some 28,000 system calls. Nothing is
+ * created while planning, so an answer stays good for the plan. Values:
+ * "+real" (exists), "-real" (partly missing), "!errno". */
+struct dircache {
+    struct resset *seen;
+};
+
+static char *resolve_dir_cached(struct dircache *dc, const char *dir, bool *missing)
+{
+    const char *v = resset_get(dc->seen, dir);
+    if (!v) {
+        bool m = false;
+        char *real = resolve_dir(dir, &m);
+        char *nv = real ? xasprintf("%c%s", m ? '-' : '+', real) : xasprintf("!%d", errno);
+        resset_set(dc->seen, dir, nv, NULL);
+        free(nv);
+        free(real);
+        v = resset_get(dc->seen, dir);
+    }
+    if (v[0] == '!') {
+        errno = atoi(v + 1);
+        return NULL;
+    }
+    *missing = v[0] == '-';
+    return xstrdup(v + 1);
+}
+
 /* Is the (resolved) image directory under one of the roots? */
-static bool in_roots(const struct host *h, const char *root, const char *real_dir)
+static bool in_roots(const struct host *h, const char *root, struct dircache *dc,
+                     const char *real_dir)
 {
     char *roots = xstrdup(h->res[HF_diskroots]);
     bool ok = false;
@@ -169,7 +199,7 @@ static bool in_roots(const struct host *h, const char *root, const char *real_di
          r = strtok_r(NULL, " \t", &save)) {
         char *rr = root_path(root, r);
         bool missing;
-        char *real = resolve_dir(rr, &missing);
+        char *real = resolve_dir_cached(dc, rr, &missing);
         if (real)
             ok = under(real_dir, real);
         free(real);
@@ -273,19 +303,20 @@ static void refuse(struct disk_item *it, const char *fmt, ...)
     va_end(ap);
 }
 
-static void plan_image(struct disk_item *it, const struct host *h, const char *root)
+static void plan_image(struct disk_item *it, const struct host *h, const char *root,
+                       struct dircache *dc)
 {
     const struct disk *d = it->d;
     char *rdir = root_path(root, d->dir);
     bool missing = false;
-    char *real = resolve_dir(rdir, &missing);
+    char *real = resolve_dir_cached(dc, rdir, &missing);
     char *rpath = root_path(root, d->path);
     struct stat st;
     if (!real) {
         refuse(it, "cannot resolve %s: %s", d->dir, strerror(errno));
         goto out;
     }
-    if (!in_roots(h, root, real)) {
+    if (!in_roots(h, root, dc, real)) {
         refuse(it, "%s is outside the image directories (%s; see xen.diskroots)", d->dir,
                h->res[HF_diskroots]);
         goto out;
@@ -364,6 +395,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
     struct resset *prov = prov_load(root, err);
     if (!prov)
         return -1;
+    struct dircache dc = { resset_new() };
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const char *alloc = str_empty(g->res[GF_diskalloc]) ? h->res[HF_diskalloc]
@@ -376,7 +408,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             it->full = !strcmp(alloc, "full");
             switch (d->type) {
             case DISK_IMAGE:
-                plan_image(it, h, root);
+                plan_image(it, h, root, &dc);
                 break;
             case DISK_PHYSICAL:
                 it->want = 0;
@@ -398,6 +430,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             free(uuid);
         }
     }
+    resset_free(dc.seen);
     resset_free(prov);
     return 0;
 }

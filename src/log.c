@@ -20,7 +20,9 @@ static struct {
     bool debug;
     bool quiet;
     bool warned; /* told the user once that the log cannot be written */
-} L;
+    int fd;      /* the log file, opened at the first message: an open and a
+                  * close per message cost more than the rest of a large run */
+} L = { .fd = -1 };
 
 void log_init(const char *root, bool debug)
 {
@@ -28,6 +30,9 @@ void log_init(const char *root, bool debug)
     const char *file = getenv("_LOGFILE");
     free(L.dir);
     free(L.file);
+    if (L.fd >= 0)
+        close(L.fd);
+    L.fd = -1;
     L.dir = root_path(root, str_empty(dir) ? "/var/log/lcfg" : dir);
     if (!str_empty(file)) {
         L.file = root_path(root, file);
@@ -44,6 +49,9 @@ void log_done(void)
 {
     free(L.dir);
     free(L.file);
+    if (L.fd >= 0)
+        close(L.fd);
+    L.fd = -1;
     L.dir = L.file = NULL;
 }
 
@@ -57,11 +65,10 @@ const char *log_dir(void)
     return L.dir;
 }
 
-/* Append msg, each line prefixed with the time stamp and prefix. */
-static void append(const char *path, const char *prefix, const char *msg)
+/* Open path for appending, making its directory when missing; -1 when it
+ * cannot be written (said once). */
+static int open_log(const char *path)
 {
-    if (!path)
-        return;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 && errno == ENOENT) {
         char *dir = xstrdup(path);
@@ -79,8 +86,24 @@ static void append(const char *path, const char *prefix, const char *msg)
         if (!L.warned)
             fprintf(stderr, "[WARNING] %s: cannot write %s: %s\n", COMP, path, strerror(errno));
         L.warned = true;
-        return;
     }
+    return fd;
+}
+
+/* Append msg, each line prefixed with the time stamp and prefix. The main
+ * log stays open for the run; event files are opened per message. */
+static void append(const char *path, const char *prefix, const char *msg)
+{
+    if (!path)
+        return;
+    bool main_log = path == L.file;
+    int fd = main_log ? L.fd : -1;
+    if (fd < 0)
+        fd = open_log(path);
+    if (fd < 0)
+        return;
+    if (main_log)
+        L.fd = fd;
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
@@ -102,7 +125,8 @@ static void append(const char *path, const char *prefix, const char *msg)
     /* One write per message keeps concurrent writers' lines whole. */
     ssize_t w = write(fd, b.data, b.len);
     (void)w;
-    close(fd);
+    if (!main_log)
+        close(fd);
     buf_free(&b);
 }
 

@@ -170,7 +170,8 @@ static void report_item(const struct cfg_item *it, bool dry)
         msg_info("guest '%s': %s %s", g, it->path, dry ? "would be updated" : "updated");
         break;
     case CFG_UNCHANGED:
-        msg_info("guest '%s': %s unchanged", g, it->path);
+        /* Only changes are news: the summary counts the rest. */
+        msg_debug("guest '%s': %s unchanged", g, it->path);
         break;
     case CFG_RETIRE:
         msg_info("guest '%s': left the profile: %s %s %s (its disks are kept)", g, it->path,
@@ -419,7 +420,7 @@ static int report_disk(const struct disk_item *it, bool dry)
                  : it->full ? "fully allocated" : "sparse");
         break;
     case DK_OK:
-        msg_info("guest '%s': disk %s: exists (size ok)", g, p);
+        msg_debug("guest '%s': disk %s: exists (size ok)", g, p);
         break;
     case DK_DIFFERS:
         msg_warn("guest '%s': disk %s: exists (size differs: profile %s, disk %s); left as it is",

@@ -50,11 +50,11 @@ t_second_configure_leaves_disks_untouched() {
   scribble "$ROOT/$IMG/testVMxen2d.img" two $((13 * G - 100))
   a=$(fingerprint "$ROOT/$IMG/testVMxen.img"); b=$(fingerprint "$ROOT/$IMG/testVMxen2d.img")
   sleep 1.1
-  xen --profile "$SEED" configure
+  xen --debug --profile "$SEED" configure
   expect_rc 0
   grep "testVMxen': disk" "$T/err" >"$T/disks"
-  expect_text "$T/disks" "[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen.img: exists (size ok)
-[INFO] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: exists (size ok)"
+  expect_text "$T/disks" "[DEBUG] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen.img: exists (size ok)
+[DEBUG] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: exists (size ok)"
   [ "$a" = "$(fingerprint "$ROOT/$IMG/testVMxen.img")" ] && [ "$b" = "$(fingerprint "$ROOT/$IMG/testVMxen2d.img")" ] ||
     { fail "a disk changed"; return 1; }
 }
@@ -222,10 +222,10 @@ t_disk_created_for_another_guest_is_not_handed_over() {
   grep "': disk " "$T/err" | sed -E 's/on [0-9]{4}-[0-9]{2}-[0-9]{2}/on DATE/' >"$T/d"
   expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it was created for guest web1 (6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a) on DATE; set diskreuse_web1 to yes to use it"
   echo 'xen.diskreuse_web1=yes' >>"$T/res2"
-  xen --resources "$T/res2" configure
+  xen --debug --resources "$T/res2" configure
   expect_rc 0
   grep "': disk " "$T/err" >"$T/d"
-  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
+  expect_text "$T/d" "[DEBUG] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
   [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "disk changed"; return 1; }
 }
 
@@ -271,9 +271,9 @@ t_lvm_volume_created_only_when_absent() {
   expect_rc 0
   grep "': disk " "$T/err" >"$T/d"
   expect_text "$T/d" "[INFO] xen: guest 'web1': disk /dev/vg0/web1: created (8 GB LVM volume, new volume)"
-  xen --resources "$T/res" configure
+  xen --debug --resources "$T/res" configure
   grep "': disk " "$T/err" >"$T/d"
-  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /dev/vg0/web1: exists (size ok)"
+  expect_text "$T/d" "[DEBUG] xen: guest 'web1': disk /dev/vg0/web1: exists (size ok)"
   res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=16'
   xen --resources "$T/res" configure
   grep "': disk " "$T/err" >"$T/d"
@@ -307,9 +307,9 @@ t_qcow2_with_qemu_img() {
   ls -A "$ROOT/$IMG" >"$T/ls"
   expect_text "$T/ls" "web1.img"
   before=$(fingerprint "$ROOT/$IMG/web1.img")
-  xen --resources "$T/res" configure
+  xen --debug --resources "$T/res" configure
   grep "': disk " "$T/err" >"$T/d"
-  expect_text "$T/d" "[INFO] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
+  expect_text "$T/d" "[DEBUG] xen: guest 'web1': disk /var/lib/xen/images/web1.img: exists (size ok)"
   [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "qcow2 changed"; return 1; }
 }
 
