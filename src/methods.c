@@ -20,6 +20,7 @@
 #include "log.h"
 #include "model.h"
 #include "paths.h"
+#include "previous.h"
 #include "profile.h"
 #include "render.h"
 #include "util.h"
@@ -112,23 +113,50 @@ static struct host *load_saved(struct ctx *c, const char *method)
 }
 
 /* The previously applied configuration, for retiring guests that left the
- * profile; NULL when there is none or it cannot be used (said once). */
-static struct host *load_previous(struct ctx *c)
+ * profile and reporting what changed: NULL when there is none, when it is
+ * unusable (said once), or when no saved guest differs from cur (text:
+ * cur's status text). Usually only the guests that differ are read back
+ * (previous.h). */
+static struct host *load_previous(struct ctx *c, const struct host *cur, const char *text)
 {
     char *path = root_path(c->o->root, PATH_STATUS);
     struct resset *rs = resset_new();
-    char *err = NULL;
+    char *err = NULL, *old = NULL, *part = NULL;
+    size_t len = 0;
     struct host *h = NULL;
-    if (access(path, F_OK) == 0) {
-        struct errlist errs = { 0 };
-        if (profile_read_status(path, rs, &err) == 0)
-            h = model_build(rs, &errs);
-        if (!h)
-            msg_warn("configure: the saved configuration %s is unusable (%s): guests that left "
-                     "the profile cannot be retired this time",
-                     path, err ? err : errs.n ? errs.v[0] : "invalid");
-        errlist_free(&errs);
+    if (access(path, F_OK) < 0)
+        goto out;
+    if (fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len)) {
+        enum prev_kind k = previous_compare(cur, text, old, &part);
+        if (k == PREV_SAME)
+            goto out;
+        if (k == PREV_PART) {
+            struct errlist errs = { 0 };
+            if (profile_parse_status(part, path, rs, &err) == 0)
+                h = model_build(rs, &errs);
+            errlist_free(&errs);
+            free(err);
+            err = NULL;
+            resset_free(rs);
+            rs = resset_new();
+            if (h)
+                goto out;
+        }
     }
+    /* All of it, as it is: this also says what is wrong with it. */
+    struct errlist errs = { 0 };
+    int r = old && !memchr(old, '\0', len) ? profile_parse_status(old, path, rs, &err)
+                                           : profile_read_status(path, rs, &err);
+    if (r == 0)
+        h = model_build(rs, &errs);
+    if (!h)
+        msg_warn("configure: the saved configuration %s is unusable (%s): guests that left "
+                 "the profile cannot be retired this time",
+                 path, err ? err : errs.n ? errs.v[0] : "invalid");
+    errlist_free(&errs);
+out:
+    free(part);
+    free(old);
     free(err);
     resset_free(rs);
     free(path);
@@ -451,7 +479,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     char *src = NULL, *err = NULL;
     int rc = 1;
     struct host *h = NULL, *prev = NULL;
-    char **texts = NULL;
+    char **texts = NULL, *status = NULL;
     struct cfg_plan plan = { 0 };
     struct disk_plan dplan = { 0 };
     if (read_current(c, rs, &src, &err) < 0) {
@@ -468,7 +496,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
 
     /* The previous configuration first: its input is freed before the
      * rendered texts exist (memory at scale). */
-    prev = load_previous(c);
+    status = profile_format_status(h->rs);
+    prev = load_previous(c, h, status);
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. */
@@ -534,7 +563,6 @@ static int m_configure(struct ctx *c, int argc, char **argv)
                               dn[DK_OK] + dn[DK_DEVICE], dn[DK_DIFFERS], dn[DK_REFUSED]);
 
     /* record */
-    char *status = profile_format_status(h->rs);
     char *path = root_path(c->o->root, PATH_STATUS);
     if (dry) {
         char *old = NULL;
@@ -569,8 +597,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     }
     free(summary);
     free(path);
-    free(status);
 out:
+    free(status);
     disks_plan_free(&dplan);
     configs_plan_free(&plan);
     for (size_t i = 0; texts && i < h->nguests; i++)

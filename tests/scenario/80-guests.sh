@@ -462,3 +462,43 @@ t_run_reports_drift_and_changes_nothing_else() {
   cmp "$ROOT/etc/xen/g2.cfg" "$T/g2.cfg"
   cmp "$ROOT/$SIM/domains" "$T/domains"
 }
+
+# configure reads back only the saved guests that differ (src/previous.c):
+# renamed, changed and removed guests among unchanged ones are each handled.
+t_only_the_saved_guests_that_differ_are_read_back() {
+  guests 4
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep -v '_g4=' "$T/res" | sed 's/^xen.virtualmachines=.*/xen.virtualmachines=g1 g2 g3/' >"$T/res2"
+  printf 'xen.name_g2=web2\nxen.memory_g3=256\n' >>"$T/res2"
+  sed -i '/^xen.memory_g3=128$/d' "$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' "$T/err" >"$T/m"
+  # The new name has a new disk image: the old one is kept with g2's provenance.
+  expect_text "$T/m" "[INFO] xen: guest 'web2': disk /var/lib/xen/images/web2.img: created (1 GB raw image, sparse)
+[INFO] xen: guest 'web2': /etc/xen/web2.cfg created
+[INFO] xen: guest 'g3': /etc/xen/g3.cfg updated
+[INFO] xen: guest 'g2': left the profile: /etc/xen/g2.cfg retired to /var/lib/lcfg/xen/retired/g2.cfg.STAMP (its disks are kept)
+[INFO] xen: guest 'g4': left the profile: /etc/xen/g4.cfg retired to /var/lib/lcfg/xen/retired/g4.cfg.STAMP (its disks are kept)
+[OK] xen: configure: 3 guests: 1 created, 1 updated, 1 unchanged, 2 retired; disks: 1 created, 2 present, 0 of another size, 0 refused; saved resources updated"
+  ls "$ROOT/etc/xen" >"$T/ls"
+  expect_text "$T/ls" "g1.cfg
+g3.cfg
+web2.cfg"
+}
+
+# A saved configuration not laid out as this schema writes it (here: one
+# resource fewer per guest, as an older schema would have) is read whole.
+t_saved_configuration_of_another_layout_is_read_whole() {
+  guests 3
+  xen --resources "$T/res" configure
+  expect_rc 0
+  sed -i '/^xen.template_g[0-9]*=/d' "$ROOT/run/lcfg/status/xen"
+  grep -v '_g3=' "$T/res" | sed 's/^xen.virtualmachines=.*/xen.virtualmachines=g1 g2/' >"$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'g3': left the profile: /etc/xen/g3.cfg retired to /var/lib/lcfg/xen/retired/g3.cfg.STAMP (its disks are kept)
+[OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 1 retired; disks: 0 created, 2 present, 0 of another size, 0 refused; saved resources updated"
+}

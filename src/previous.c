@@ -1,0 +1,168 @@
+/* previous.c: the saved configuration against the current one, block by
+ * block (see previous.h).
+ *
+ * The status text is written from the model's resource set, whose order
+ * is fixed: ngeneric's own resources, then every host resource in schema
+ * order (virtualmachines last), then one block per guest, in list order,
+ * of every guest resource in schema order. Both texts are checked against
+ * that layout line by line; whatever does not fit it is PREV_FULL, so a
+ * text written by another schema, or edited by hand, is read as before. */
+#include "previous.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define PREFIX "xen."
+
+/* Line i of a text is [at[i], at[i + 1]); at[n] is the text's end. */
+struct lines {
+    const char **at;
+    size_t n;
+};
+
+static struct lines split(const char *text)
+{
+    size_t cap = 1024, n = 0;
+    const char **at = xmalloc(cap * sizeof(*at));
+    const char *p = text;
+    while (*p) {
+        if (n + 2 > cap) {
+            cap *= 2;
+            at = xrealloc(at, cap * sizeof(*at));
+        }
+        at[n++] = p;
+        const char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    at[n] = p;
+    return (struct lines){ at, n };
+}
+
+static size_t len_of(const struct lines *l, size_t from, size_t to)
+{
+    return (size_t)(l->at[to] - l->at[from]);
+}
+
+static bool same_range(const struct lines *a, size_t af, size_t at, const struct lines *b,
+                       size_t bf, size_t bt)
+{
+    size_t n = len_of(a, af, at);
+    return n == len_of(b, bf, bt) && !memcmp(a->at[af], b->at[bf], n);
+}
+
+/* Does line i say "xen.<name>[_<tag>]=..."? */
+static bool names(const struct lines *l, size_t i, const char *name, const char *tag, size_t tlen)
+{
+    const char *p = l->at[i], *end = l->at[i + 1];
+    size_t pn = strlen(PREFIX), nn = strlen(name);
+    if ((size_t)(end - p) < pn + nn + (tag ? tlen + 1 : 0) + 1)
+        return false;
+    if (memcmp(p, PREFIX, pn) || memcmp(p + pn, name, nn))
+        return false;
+    p += pn + nn;
+    if (tag) {
+        if (*p != '_' || memcmp(p + 1, tag, tlen))
+            return false;
+        p += tlen + 1;
+    }
+    return *p == '=';
+}
+
+static size_t count_ng(const struct lines *l)
+{
+    size_t i = 0;
+    while (i < l->n && !strncmp(l->at[i], PREFIX "ng_", strlen(PREFIX "ng_")))
+        i++;
+    return i;
+}
+
+/* Append lines [from, to) to b, each ending in a newline. */
+static void add_lines(struct buf *b, const struct lines *l, size_t from, size_t to)
+{
+    size_t n = len_of(l, from, to);
+    buf_add(b, l->at[from], n);
+    if (n && l->at[to][-1] != '\n')
+        buf_addc(b, '\n');
+}
+
+enum prev_kind previous_compare(const struct host *cur, const char *cur_text, const char *old,
+                                char **part)
+{
+    *part = NULL;
+    if (!strcmp(cur_text, old))
+        return PREV_SAME;
+    enum prev_kind kind = PREV_FULL;
+    struct lines c = split(cur_text), o = split(old);
+    struct resset *seen = resset_new();
+    struct buf tags = BUF_INIT, blocks = BUF_INIT;
+    size_t ng = count_ng(&c), H = ng + HF_COUNT, vm = ng + HF_virtualmachines;
+    if (c.n != H + cur->nguests * GF_COUNT || count_ng(&o) != ng || o.n < H)
+        goto out;
+    /* ngeneric's and the host's resources: all the same, but the list. */
+    for (size_t i = 0; i < H; i++)
+        if (i == vm ? !names(&o, i, SCHEMA_LIST, NULL, 0) : !same_range(&c, i, i + 1, &o, i, i + 1))
+            goto out;
+
+    /* The saved list, as the model writes it (tags need no decoding). */
+    const char *v = o.at[vm] + strlen(PREFIX SCHEMA_LIST "="), *vend = o.at[vm + 1];
+    if (memchr(v, '&', (size_t)(vend - v)))
+        goto out;
+    size_t j = 0;
+    for (const char *t = v; t < vend; j++) {
+        while (t < vend && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
+            t++;
+        if (t == vend)
+            break;
+        const char *te = t;
+        while (te < vend && *te != ' ' && *te != '\t' && *te != '\n' && *te != '\r')
+            te++;
+        size_t tl = (size_t)(te - t);
+        size_t b0 = H + j * GF_COUNT;
+        if (o.n < b0 + GF_COUNT)
+            goto out;
+        for (size_t f = 0; f < GF_COUNT; f++)
+            if (!names(&o, b0 + f, schema_guest[f].name, t, tl))
+                goto out;
+        char *tag = xstrndup(t, tl);
+        bool twice = resset_set(seen, tag, "", NULL);
+        const struct guest *g = twice ? NULL : host_find_guest(cur, tag);
+        if (twice) {
+            free(tag);
+            goto out;
+        }
+        size_t i = g ? (size_t)(g - cur->guests) : 0;
+        if (!g || !same_range(&c, H + i * GF_COUNT, H + (i + 1) * GF_COUNT, &o, b0,
+                              b0 + GF_COUNT)) {
+            if (tags.len)
+                buf_addc(&tags, ' ');
+            buf_adds(&tags, tag);
+            add_lines(&blocks, &o, b0, b0 + GF_COUNT);
+        }
+        free(tag);
+        t = te;
+    }
+    if (o.n != H + j * GF_COUNT)
+        goto out;
+    if (!blocks.len) {
+        kind = PREV_SAME;
+        goto out;
+    }
+    struct buf p = BUF_INIT;
+    add_lines(&p, &o, 0, vm);
+    buf_adds(&p, PREFIX SCHEMA_LIST "=");
+    buf_adds(&p, buf_str(&tags));
+    buf_addc(&p, '\n');
+    add_lines(&p, &o, vm + 1, H);
+    buf_add(&p, blocks.data, blocks.len);
+    *part = buf_detach(&p);
+    kind = PREV_PART;
+out:
+    buf_free(&tags);
+    buf_free(&blocks);
+    resset_free(seen);
+    free(c.at);
+    free(o.at);
+    return kind;
+}
