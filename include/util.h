@@ -38,7 +38,17 @@ struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 void buf_add(struct buf *b, const char *s, size_t n);
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, char c);
+/* Inline: lexers and encoders add one character at a time, millions of
+ * times in a run over a large profile. */
+static inline void buf_addc(struct buf *b, char c)
+{
+    if (b->len + 2 > b->cap) {
+        buf_add(b, &c, 1);
+        return;
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* The contents (never NULL; "" when empty). */
 const char *buf_str(struct buf *b);

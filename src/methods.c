@@ -439,7 +439,10 @@ static int report_disk(const struct disk_item *it, bool dry)
         msg_error("guest '%s': disk %s: %s", g, p, it->err);
         return 1;
     }
-    char *want = disks_size_str(it->want), *have = disks_size_str(it->have);
+    /* The sizes are words only where a message uses them. */
+    bool sizes = it->action == DK_CREATE || it->action == DK_DIFFERS;
+    char *want = sizes ? disks_size_str(it->want) : NULL;
+    char *have = sizes ? disks_size_str(it->have) : NULL;
     int bad = 0;
     switch (it->action) {
     case DK_CREATE:

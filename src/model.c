@@ -619,6 +619,15 @@ static const char *unlisted_tag(const char *name)
     return best ? name + best + 1 : NULL;
 }
 
+/* "<field>_<tag>" in b, reused from name to name. */
+static void guest_res_name(struct buf *b, size_t f, const char *tag)
+{
+    b->len = 0;
+    buf_adds(b, schema_guest[f].name);
+    buf_addc(b, '_');
+    buf_adds(b, tag);
+}
+
 struct host *model_build(const struct resset *input, struct errlist *errs)
 {
     struct host *h = xcalloc(1, sizeof(*h));
@@ -673,21 +682,30 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     free(deriv);
     buf_free(&norm);
 
-    /* Per-guest resources, defaults filled in, booleans canonical. */
-    char *name = NULL;
+    /* Per-guest resources, defaults filled in, booleans canonical. Each
+     * stored value is kept as it is made: looking all 50,000 (at 1000
+     * guests) up again would cost as much as making them. */
+    struct buf name = BUF_INIT;
+    size_t nmade = h->nguests * GF_COUNT + 1;
+    const char **made = xcalloc(nmade, sizeof(*made)), **made_v = xcalloc(nmade, sizeof(*made_v));
+    bool clash = false; /* two guests' names met (tags with '_'): look up */
     for (size_t i = 0; i < h->nguests; i++) {
         for (size_t f = 0; f < GF_COUNT; f++) {
-            free(name);
-            name = str_join(schema_guest[f].name, '_', tags[i]);
-            const struct resource *r = resset_find(input, name);
+            guest_res_name(&name, f, tags[i]);
+            const struct resource *r = resset_find(input, name.data);
             const char *v = r ? r->value : schema_guest[f].dflt;
             const char *canon;
             if (schema_guest[f].type == RT_BOOLEAN && check_boolean(v, &canon))
                 v = canon;
-            resset_set(h->rs, name, v, r ? r->derivation : NULL);
+            if (resset_set(h->rs, name.data, v, r ? r->derivation : NULL))
+                clash = true;
+            else { /* a new resource is the last; its strings never move */
+                const struct resource *sr = resset_at(h->rs, resset_count(h->rs) - 1);
+                made[i * GF_COUNT + f] = sr->name;
+                made_v[i * GF_COUNT + f] = sr->value;
+            }
         }
     }
-    free(name);
 
     /* Anything in the input that the schema does not know is an error:
      * most likely a typing mistake in the profile. */
@@ -711,17 +729,22 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     h->guests = xcalloc(h->nguests, sizeof(*h->guests));
     for (size_t i = 0; i < h->nguests; i++) {
         struct guest *g = &h->guests[i];
-        /* The tag lives on as the suffix of the name_<tag> resource's
-         * name, which the set owns for as long as the model exists. */
-        char *tn = str_join(schema_guest[GF_name].name, '_', tags[i]);
-        g->tag = resset_find(h->rs, tn)->name + strlen(schema_guest[GF_name].name) + 1;
-        free(tn);
         for (size_t f = 0; f < GF_COUNT; f++) {
-            char *n = str_join(schema_guest[f].name, '_', tags[i]);
-            g->res[f] = resset_get(h->rs, n);
-            free(n);
+            const char *n = made[i * GF_COUNT + f], *v = made_v[i * GF_COUNT + f];
+            if (clash) { /* then some values were replaced: the set has them */
+                guest_res_name(&name, f, tags[i]);
+                const struct resource *r = resset_find(h->rs, name.data);
+                n = r->name;
+                v = r->value;
+            }
+            g->res[f] = v;
+            if (f == GF_name) /* the tag lives on in the set's name_<tag> */
+                g->tag = n + strlen(schema_guest[GF_name].name) + 1;
         }
     }
+    free(made);
+    free(made_v);
+    buf_free(&name);
     index_tags(h);
     free(tags);
     free(list);

@@ -111,6 +111,10 @@ static int xml_next(struct xml_ctx *c)
 
 static char *xml_attr(struct xml_ctx *c, const char *local)
 {
+    /* Most resource elements have no attribute at all: two lookups each
+     * would cost more than reading them. */
+    if (xmlTextReaderHasAttributes(c->r) != 1)
+        return NULL;
     xmlChar *v = xmlTextReaderGetAttributeNs(c->r, BAD_CAST local, BAD_CAST CFG_NS);
     if (!v) {
         char *q = str_join("cfg", ':', local);
@@ -593,15 +597,20 @@ char *profile_format_status(const struct resset *rs)
         buf_adds(&b, COMP ".");
         buf_adds(&b, r->name);
         buf_addc(&b, '=');
-        for (const char *v = r->value; *v; v++) {
+        /* Runs of plain characters are copied whole: most values have no
+         * character to encode at all. */
+        for (const char *v = r->value; *v;) {
+            size_t n = strcspn(v, "&\n\r");
+            buf_add(&b, v, n);
+            v += n;
             if (*v == '&')
                 buf_adds(&b, "&amp;");
             else if (*v == '\n')
                 buf_adds(&b, "&#10;");
             else if (*v == '\r')
                 buf_adds(&b, "&#13;");
-            else
-                buf_addc(&b, *v);
+            if (*v)
+                v++;
         }
         buf_addc(&b, '\n');
     }
