@@ -24,6 +24,8 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
 
 /* The resource, or NULL. The pointer stays valid until the next set. */
 const struct resource *resset_find(const struct resset *rs, const char *name);
+/* Its position in insertion order, or -1 when absent. */
+long resset_index(const struct resset *rs, const char *name);
 /* Its value, or NULL when absent. */
 const char *resset_get(const struct resset *rs, const char *name);
 

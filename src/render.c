@@ -15,12 +15,26 @@
 #define DEFAULT_XL_TEMPLATE "xen-guest.cfg.tmpl"
 #define DEFAULT_XM_TEMPLATE "xen-guest-xm.cfg.tmpl"
 
+/* The guest-scoped names: every guest field by its short name, then the
+ * helpers. Their values go in an array per guest, found through one index
+ * per run: a set of 50 names made afresh for every guest cost more than
+ * rendering it. */
+static const char *const helper_names[] = {
+    "tag", "hvm", "cdrom_vdev",
+    "disk_target", "disk_format", "disk_vdev", "disk_xmtype",
+    "disksec_target", "disksec_format", "disksec_vdev", "disksec_xmtype",
+};
+enum { H_tag, H_hvm, H_cdrom_vdev, H_disk, H_disksec = H_disk + 4, H_COUNT = H_disksec + 4 };
+#define NVARS (GF_COUNT + H_COUNT)
+_Static_assert(ARRAY_SIZE(helper_names) == H_COUNT, "one name per helper");
+
 struct rctx {
     const struct host *h;
     const struct guest *g;
     const char *root;
-    const char *template;
-    struct resset *vars; /* guest-scoped names -> values */
+    const struct resset *index; /* guest-scoped name -> position in vals */
+    const char *vals[NVARS];
+    char num[3][24];     /* maxmem, maxvcpus, shutdowntimeout as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
 };
 
@@ -33,54 +47,52 @@ const char *render_template_name(const struct host *h, const struct guest *g)
     return strcmp(h->res[HF_format], "xm") ? DEFAULT_XL_TEMPLATE : DEFAULT_XM_TEMPLATE;
 }
 
-static void set_num(struct resset *v, const char *name, unsigned long n)
+static struct resset *vars_index(void)
 {
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%lu", n);
-    resset_set(v, name, buf, NULL);
+    struct resset *ix = resset_new();
+    for (size_t f = 0; f < GF_COUNT; f++)
+        resset_set(ix, schema_guest[f].name, "", NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(helper_names); i++)
+        if (resset_set(ix, helper_names[i], "", NULL))
+            abort(); /* a helper named like a guest resource: positions would shift */
+    return ix;
 }
 
-static void set_disk(struct resset *v, const char *prefix, const struct disk *d)
+static void set_disk(struct rctx *c, int at, const struct disk *d, bool first)
 {
-    char *n;
     static const char *const xmtype[] = { "", "file", "phy", "phy" };
     bool present = d->type != DISK_NONE;
-#define SETD(suffix, value)                                  \
-    do {                                                     \
-        n = str_join(prefix, '_', suffix);                   \
-        resset_set(v, n, value, NULL);                       \
-        free(n);                                             \
-    } while (0)
-    SETD("target", present ? d->path : "");
-    SETD("format", present ? (d->format == FORMAT_QCOW2 ? "qcow2" : "raw") : "");
-    SETD("vdev", present ? (strcmp(prefix, "disk") ? "xvdb" : "xvda") : "");
-    SETD("xmtype", !present ? "" : d->format == FORMAT_QCOW2 ? "tap:qcow2" : xmtype[d->type]);
-#undef SETD
+    const char **v = &c->vals[GF_COUNT + at];
+    v[0] = present ? d->path : "";
+    v[1] = present ? (d->format == FORMAT_QCOW2 ? "qcow2" : "raw") : "";
+    v[2] = present ? (first ? "xvda" : "xvdb") : "";
+    v[3] = !present ? "" : d->format == FORMAT_QCOW2 ? "tap:qcow2" : xmtype[d->type];
 }
 
 /* The guest-scoped variables: resources by their short names, derived
  * defaults applied, and the helper values. */
-static struct resset *guest_vars(const struct guest *g, const char *template)
+static void guest_vars(struct rctx *c, const struct guest *g, const char *template)
 {
-    struct resset *v = resset_new();
     for (size_t f = 0; f < GF_COUNT; f++)
-        resset_set(v, schema_guest[f].name, g->res[f], NULL);
-    resset_set(v, "tag", g->tag, NULL);
-    resset_set(v, "name", g->name, NULL);
-    set_num(v, "maxmem", g->maxmem);
-    set_num(v, "maxvcpus", g->maxvcpus);
-    set_num(v, "shutdowntimeout", g->shutdown_timeout);
+        c->vals[f] = g->res[f];
+    c->vals[GF_name] = g->name;
+    snprintf(c->num[0], sizeof(c->num[0]), "%lu", g->maxmem);
+    snprintf(c->num[1], sizeof(c->num[1]), "%lu", g->maxvcpus);
+    snprintf(c->num[2], sizeof(c->num[2]), "%lu", g->shutdown_timeout);
+    c->vals[GF_maxmem] = c->num[0];
+    c->vals[GF_maxvcpus] = c->num[1];
+    c->vals[GF_shutdowntimeout] = c->num[2];
     /* A pv guest with neither kernel nor boot loader boots with pygrub,
      * as the seed's guests always did. */
     if (g->type == GUEST_PV && str_empty(g->res[GF_kernel]) && str_empty(g->res[GF_bootloader]))
-        resset_set(v, "bootloader", "pygrub", NULL);
-    resset_set(v, "template", template, NULL);
-    resset_set(v, "hvm", g->type == GUEST_HVM ? "yes" : "", NULL);
-    set_disk(v, "disk", &g->disks[0]);
-    set_disk(v, "disksec", &g->disks[1]);
-    resset_set(v, "cdrom_vdev", str_empty(g->res[GF_cdpath]) ? "" :
-               g->type == GUEST_HVM ? "hdc" : "xvdc", NULL);
-    return v;
+        c->vals[GF_bootloader] = "pygrub";
+    c->vals[GF_template] = template;
+    c->vals[GF_COUNT + H_tag] = g->tag;
+    c->vals[GF_COUNT + H_hvm] = g->type == GUEST_HVM ? "yes" : "";
+    set_disk(c, H_disk, &g->disks[0], true);
+    set_disk(c, H_disksec, &g->disks[1], false);
+    c->vals[GF_COUNT + H_cdrom_vdev] = str_empty(g->res[GF_cdpath]) ? "" :
+                                       g->type == GUEST_HVM ? "hdc" : "xvdc";
 }
 
 /* Every value handed to a template is one validation accepted, so none
@@ -98,17 +110,24 @@ static bool value_safe(const char *s)
 static const char *lookup(void *ctx, const char *name, const char **derivation)
 {
     struct rctx *c = ctx;
-    const struct resource *r = resset_find(c->vars, name);
-    if (!r) {
-        /* Host resources and full names; for a guest field, its own
-         * derivation is that of name_<tag>... (set below). */
+    long at = resset_index(c->index, name);
+    const struct resource *r = NULL;
+    const char *value;
+    if (at >= 0) {
+        value = c->vals[at];
+    } else {
+        /* Host resources and full names. */
         r = resset_find(c->h->rs, name);
+        if (!r)
+            return NULL;
+        value = r->value;
     }
-    if (!r)
-        return NULL;
     if (derivation) {
-        const char *d = r->derivation;
-        if (resset_find(c->vars, name) && *d == '\0') {
+        /* A guest-scoped name's derivation is that of its full name. */
+        const char *d = "";
+        if (r) {
+            d = r->derivation;
+        } else {
             char *full = str_join(name, '_', c->g->tag);
             const struct resource *fr = resset_find(c->h->rs, full);
             free(full);
@@ -125,7 +144,7 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
                 *p = '?';
         *derivation = c->safe_deriv;
     }
-    return value_safe(r->value) ? r->value : NULL;
+    return value_safe(value) ? value : NULL;
 }
 
 static int include(void *ctx, const char *name, char **ret_text, char **err)
@@ -155,11 +174,14 @@ struct cached {
 struct render_cache {
     struct cached *v;
     size_t n;
+    struct resset *index; /* see vars_index */
 };
 
 struct render_cache *render_cache_new(void)
 {
-    return xcalloc(1, sizeof(struct render_cache));
+    struct render_cache *rc = xcalloc(1, sizeof(struct render_cache));
+    rc->index = vars_index();
+    return rc;
 }
 
 void render_cache_free(struct render_cache *rc)
@@ -171,6 +193,7 @@ void render_cache_free(struct render_cache *rc)
         tmpl_free(rc->v[i].t);
     }
     free(rc->v);
+    resset_free(rc->index);
     free(rc);
 }
 
@@ -203,7 +226,7 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err)
 {
     const char *tname = render_template_name(h, g);
-    struct rctx c = { .h = h, .g = g, .root = root, .template = tname };
+    struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index };
     char *dir = root_path(root, h->res[HF_templatedir]);
     char *path = str_join(dir, '/', tname);
     char *text = NULL, *out = NULL, *e = NULL;
@@ -213,7 +236,7 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
-    c.vars = guest_vars(g, tname);
+    guest_vars(&c, g, tname);
     struct tmpl_env env = { .lookup = lookup, .include = include, .ctx = &c };
     if (tmpl_eval(t, &env, &out, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
@@ -229,7 +252,6 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
     out = NULL;
     rc = 0;
 out:
-    resset_free(c.vars);
     free(c.safe_deriv);
     free(out);
     free(e);

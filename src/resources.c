@@ -130,6 +130,12 @@ const struct resource *resset_find(const struct resset *rs, const char *name)
     return *slot ? &rs->items[*slot - 1] : NULL;
 }
 
+long resset_index(const struct resset *rs, const char *name)
+{
+    uint32_t *slot = slot_for(rs, name);
+    return *slot ? (long)*slot - 1 : -1;
+}
+
 const char *resset_get(const struct resset *rs, const char *name)
 {
     const struct resource *r = resset_find(rs, name);
