@@ -22,6 +22,8 @@ struct chunk {
 
 struct resset {
     struct resource *items; /* insertion order */
+    uint32_t *hashes;       /* each item's name hashed: rehashing and probing
+                             * compare these before any string */
     size_t n, cap;
     uint32_t *index;        /* open addressing: item number + 1, 0 = empty */
     size_t nbuckets;        /* power of two */
@@ -46,12 +48,12 @@ static char *store(struct resset *rs, const char *s)
     return p;
 }
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint32_t h = 2166136261u; /* FNV-1a */
     for (; *s; s++) {
         h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
+        h *= 16777619u;
     }
     return h;
 }
@@ -73,18 +75,30 @@ void resset_free(struct resset *rs)
         free(c);
     }
     free(rs->items);
+    free(rs->hashes);
     free(rs->index);
     free(rs);
 }
 
-static uint32_t *slot_for(const struct resset *rs, const char *name)
+static uint32_t *slot_for(const struct resset *rs, const char *name, uint32_t h)
 {
     size_t mask = rs->nbuckets - 1;
-    for (size_t i = hash_str(name) & mask;; i = (i + 1) & mask) {
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         uint32_t *slot = &rs->index[i];
-        if (*slot == 0 || strcmp(rs->items[*slot - 1].name, name) == 0)
+        if (*slot == 0 ||
+            (rs->hashes[*slot - 1] == h && strcmp(rs->items[*slot - 1].name, name) == 0))
             return slot;
     }
+}
+
+/* The empty slot for a name known to be absent, by its hash alone. */
+static uint32_t *free_slot(const struct resset *rs, uint32_t h)
+{
+    size_t mask = rs->nbuckets - 1;
+    size_t i = h & mask;
+    while (rs->index[i])
+        i = (i + 1) & mask;
+    return &rs->index[i];
 }
 
 static void rehash(struct resset *rs)
@@ -93,13 +107,14 @@ static void rehash(struct resset *rs)
     rs->nbuckets *= 2;
     rs->index = xcalloc(rs->nbuckets, sizeof(*rs->index));
     for (size_t i = 0; i < rs->n; i++)
-        *slot_for(rs, rs->items[i].name) = (uint32_t)(i + 1);
+        *free_slot(rs, rs->hashes[i]) = (uint32_t)(i + 1);
 }
 
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation)
 {
-    uint32_t *slot = slot_for(rs, name);
+    uint32_t h = hash_str(name);
+    uint32_t *slot = slot_for(rs, name, h);
     if (*slot) {
         struct resource *r = &rs->items[*slot - 1];
         if (strcmp(r->value, value))
@@ -111,7 +126,9 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? rs->cap * 2 : 64;
         rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
+        rs->hashes = xrealloc(rs->hashes, rs->cap * sizeof(*rs->hashes));
     }
+    rs->hashes[rs->n] = h;
     struct resource *r = &rs->items[rs->n++];
     r->name = store(rs, name);
     r->value = store(rs, value);
@@ -126,13 +143,13 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
 
 const struct resource *resset_find(const struct resset *rs, const char *name)
 {
-    uint32_t *slot = slot_for(rs, name);
+    uint32_t *slot = slot_for(rs, name, hash_str(name));
     return *slot ? &rs->items[*slot - 1] : NULL;
 }
 
 long resset_index(const struct resset *rs, const char *name)
 {
-    uint32_t *slot = slot_for(rs, name);
+    uint32_t *slot = slot_for(rs, name, hash_str(name));
     return *slot ? (long)*slot - 1 : -1;
 }
 
