@@ -26,6 +26,7 @@ struct cfg_item {
     char *text;    /* CFG_CREATE/UPDATE: the new content */
     char *old;     /* CFG_UPDATE: the current content */
     char *note;    /* CFG_WARN: what to say */
+    size_t index;  /* CFG_CREATE/UPDATE/UNCHANGED: the guest's position */
     int failed;    /* after apply: 1 when it could not be done (see err) */
     char *err;
 };
@@ -35,7 +36,11 @@ struct cfg_plan {
     size_t n;
 };
 
-/* Plan the files for host cur (texts[i] is guest i's rendered config),
+/* Guest g's config file (host path; caller frees). */
+char *configs_path(const struct host *h, const struct guest *g);
+
+/* Plan the files for host cur (texts[i] is guest i's rendered config, or
+ * NULL when it is known to be current already),
  * given the previously applied configuration prev (NULL when there is
  * none). now stamps retired files. Returns 0, or -1 with *err. */
 int configs_plan(const struct host *cur, char *const *texts, const struct host *prev,

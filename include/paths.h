@@ -11,6 +11,7 @@
 /* The component's own state: which guest each disk was made for. */
 #define PATH_STATE_DIR "/var/lib/lcfg/xen"
 #define PATH_PROVENANCE PATH_STATE_DIR "/disks"
+#define PATH_RENDERED PATH_STATE_DIR "/rendered"
 /* Held by every method that changes something. */
 #define PATH_LOCK "/run/lcfg/lock/xen"
 /* Present while the component is started (start creates, stop removes). */

@@ -9,6 +9,9 @@
 #ifndef LCFGXEN_RENDER_H
 #define LCFGXEN_RENDER_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "model.h"
 
 /* The template file name a guest uses (its own, the host's, or the
@@ -27,5 +30,33 @@ void render_cache_free(struct render_cache *rc);
  * template file and line. */
 int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err);
+
+/* What a render asked, so that a later run can tell without rendering
+ * whether the text would come out the same: a template's text is a
+ * function of the program, the template, the check's format and the
+ * answers to its questions, asked in an order that only earlier answers
+ * decide. So asking the same names in the same order (render_replay) and
+ * getting the same answers, digested, means the same text. */
+struct render_trace {
+    char *names;                 /* space-separated, in order; "#name": with
+                                  * its derivation */
+    unsigned long long digest;   /* of all that, answers included */
+    unsigned long long out_hash; /* of the text */
+    size_t out_len;
+    bool usable;                 /* false: it included files, or asked for a
+                                  * name that is not one word */
+};
+void render_trace_free(struct render_trace *t);
+
+/* render_guest, also filling *trace on success. */
+int render_guest_traced(const struct host *h, const struct guest *g, const char *root,
+                        struct render_cache *cache, char **ret_text, struct render_trace *trace,
+                        char **err);
+
+/* The digest a render of g would have now, asking the names of a trace.
+ * Returns 0, or -1 when the template cannot be read or the questions
+ * cannot be replayed. */
+int render_replay(const struct host *h, const struct guest *g, const char *root,
+                  struct render_cache *cache, const char *names, unsigned long long *digest);
 
 #endif

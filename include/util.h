@@ -56,6 +56,12 @@ const char *buf_str(struct buf *b);
 char *buf_detach(struct buf *b);
 void buf_free(struct buf *b);
 
+/* FNV-1a, 64 bits, fed piece by piece from HASH64_INIT: for telling
+ * whether something changed (as ninja does with its command lines), not
+ * for anything an adversary chooses. */
+#define HASH64_INIT 14695981039346656037ULL
+unsigned long long hash64(unsigned long long h, const void *data, size_t n);
+
 /* Seconds on CLOCK_MONOTONIC, for durations. */
 double mono_seconds(void);
 

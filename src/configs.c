@@ -31,7 +31,7 @@ static char *join(const char *dir, const char *file)
     return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
 }
 
-static char *config_path(const struct host *h, const struct guest *g)
+char *configs_path(const struct host *h, const struct guest *g)
 {
     char *file = xasprintf("%s.cfg", g->name);
     char *p = join(h->res[HF_configdir], file);
@@ -102,13 +102,15 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
     bool xendomains = !strcmp(cur->res[HF_autostart], "xendomains");
     for (size_t i = 0; i < cur->nguests; i++) {
         const struct guest *g = &cur->guests[i];
-        char *path = config_path(cur, g);
+        char *path = configs_path(cur, g);
         char *rpath = root_path(root, path);
         char *old = NULL;
         size_t oldlen = 0;
         struct stat st;
         enum cfg_action a;
-        if (lstat(rpath, &st) < 0) {
+        if (!texts[i]) {
+            a = CFG_UNCHANGED; /* known current: see rendered.h */
+        } else if (lstat(rpath, &st) < 0) {
             if (errno != ENOENT) {
                 set_error(err, "guest '%s': cannot examine %s: %s", g->name, path, strerror(errno));
                 free(rpath);
@@ -132,6 +134,7 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
         }
         free(rpath);
         struct cfg_item *it = add(plan, a, g->name, path);
+        it->index = i;
         if (a != CFG_UNCHANGED)
             it->text = xstrdup(texts[i]);
         if (a == CFG_UPDATE)
@@ -157,11 +160,11 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
                    !strcmp(cur->res[HF_configdir], prev->res[HF_configdir]);
         if (kept)
             continue;
-        char *path = config_path(prev, pg);
+        char *path = configs_path(prev, pg);
         /* A guest that only changed config directory keeps its name. */
         bool reused = false;
         for (size_t j = 0; j < cur->nguests; j++) {
-            char *cp = config_path(cur, &cur->guests[j]);
+            char *cp = configs_path(cur, &cur->guests[j]);
             reused |= !strcmp(cp, path);
             free(cp);
         }
@@ -177,7 +180,7 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
         free(rpath);
         if (path) {
             free(path);
-            path = config_path(prev, pg);
+            path = configs_path(prev, pg);
         }
         bool still = false;
         for (size_t j = 0; j < cur->nguests; j++)

@@ -23,6 +23,7 @@
 #include "previous.h"
 #include "profile.h"
 #include "render.h"
+#include "rendered.h"
 #include "util.h"
 
 /* Host set-up (host.c), reported at the end of this file. */
@@ -470,6 +471,29 @@ static int report_disk(const struct disk_item *it, bool dry)
     return bad;
 }
 
+/* Record the config files that now hold what was rendered (or were known
+ * to already), for the next configure; a cache, so failing is a warning. */
+static void record_rendered(struct ctx *c, const struct cfg_plan *plan,
+                            const struct render_trace *traces, const struct rendered *was)
+{
+    struct rendered *next = rendered_new();
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct cfg_item *it = &plan->v[i];
+        if (it->failed ||
+            (it->action != CFG_CREATE && it->action != CFG_UPDATE && it->action != CFG_UNCHANGED))
+            continue;
+        if (traces[it->index].names)
+            rendered_add(next, it->path, &traces[it->index]);
+        else
+            rendered_keep(next, was, it->path);
+    }
+    char *err = NULL;
+    if (rendered_save(next, was, c->o->root, &err) < 0)
+        msg_warn("configure: %s (the next configure renders every guest again)", err);
+    free(err);
+    rendered_free(next);
+}
+
 static int m_configure(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -483,6 +507,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     int rc = 1;
     struct host *h = NULL, *prev = NULL;
     char **texts = NULL, *status = NULL;
+    struct render_trace *traces = NULL;
+    struct rendered *was = NULL;
     struct cfg_plan plan = { 0 };
     struct disk_plan dplan = { 0 };
     if (read_current(c, rs, &src, &err) < 0) {
@@ -503,17 +529,28 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     prev = load_previous(c, h, status);
 
     /* Render every guest before touching anything: a template error is a
-     * configuration error like any other. */
+     * configuration error like any other. A guest whose file is known to
+     * hold what its render would give (rendered.h) is left as it is. */
     texts = xcalloc(h->nguests, sizeof(*texts));
-    size_t bad = 0;
+    traces = xcalloc(h->nguests, sizeof(*traces));
+    was = rendered_load(c->o->root);
+    size_t bad = 0, nknown = 0;
     struct render_cache *rcache = render_cache_new();
     for (size_t i = 0; i < h->nguests; i++) {
-        if (render_guest(h, &h->guests[i], c->o->root, rcache, &texts[i], &err) < 0) {
+        const struct guest *g = &h->guests[i];
+        char *cp = configs_path(h, g);
+        bool current = rendered_current(was, h, g, cp, c->o->root, rcache);
+        free(cp);
+        nknown += current;
+        if (!current &&
+            render_guest_traced(h, g, c->o->root, rcache, &texts[i], &traces[i], &err) < 0) {
             msg_error("%s", err);
             bad++;
         }
     }
     render_cache_free(rcache);
+    msg_debug("configure: %zu of %zu guest%s rendered; the files of the others hold what they "
+              "would render", h->nguests - nknown, h->nguests, h->nguests == 1 ? "" : "s");
     if (bad) {
         msg_fail("configure: %zu guest%s could not be rendered; nothing changed", bad,
                  bad == 1 ? "" : "s");
@@ -544,6 +581,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
             dn[dplan.v[i].action]++;
     }
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
+    if (!dry)
+        record_rendered(c, &plan, traces, was);
     failed += live_changes(c, h, prev, dry, failed == 0);
     failed += configure_host(c, h, dry);
     size_t n[CFG_WARN + 1] = { 0 };
@@ -602,6 +641,10 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     free(path);
 out:
     free(status);
+    for (size_t i = 0; traces && i < h->nguests; i++)
+        render_trace_free(&traces[i]);
+    free(traces);
+    rendered_free(was);
     disks_plan_free(&dplan);
     configs_plan_free(&plan);
     for (size_t i = 0; texts && i < h->nguests; i++)

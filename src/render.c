@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "fsutil.h"
@@ -36,6 +37,9 @@ struct rctx {
     const char *vals[NVARS];
     char num[3][24];     /* maxmem, maxvcpus, shutdowntimeout as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
+    struct render_trace *trace; /* NULL: not traced */
+    bool replay;
+    struct buf names;    /* the trace's names */
 };
 
 const char *render_template_name(const struct host *h, const struct guest *g)
@@ -107,9 +111,40 @@ static bool value_safe(const char *s)
     return true;
 }
 
+static const char *lookup_answer(struct rctx *c, const char *name, const char **derivation);
+
+/* Every question a traced render asks goes into its trace, with the
+ * answer (see render.h). */
 static const char *lookup(void *ctx, const char *name, const char **derivation)
 {
     struct rctx *c = ctx;
+    const char *v = lookup_answer(c, name, derivation);
+    struct render_trace *t = c->trace;
+    if (!t)
+        return v;
+    /* A name that could not be written back as one word is not replayed. */
+    if (!*name || name[strcspn(name, " \t\n\r#")])
+        t->usable = false;
+    if (!c->replay) { /* a replay knows its names already */
+        if (c->names.len)
+            buf_addc(&c->names, ' ');
+        if (derivation)
+            buf_addc(&c->names, '#');
+        buf_adds(&c->names, name);
+    }
+    unsigned long long h = t->digest;
+    h = hash64(h, name, strlen(name) + 1);
+    h = hash64(h, v ? "=" : "-", 1);
+    if (v) /* only a found value comes with a derivation */
+        h = hash64(h, v, strlen(v) + 1);
+    if (v && derivation)
+        h = hash64(h, *derivation, strlen(*derivation) + 1);
+    t->digest = h;
+    return v;
+}
+
+static const char *lookup_answer(struct rctx *c, const char *name, const char **derivation)
+{
     long at = resset_index(c->index, name);
     const struct resource *r = NULL;
     const char *value;
@@ -150,6 +185,10 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
 static int include(void *ctx, const char *name, char **ret_text, char **err)
 {
     struct rctx *c = ctx;
+    /* Included files are not part of a trace: such a render is always
+     * done again. */
+    if (c->trace)
+        c->trace->usable = false;
     if (!check_filename(name)) {
         set_error(err, "not a template file name (no '/' or '..')");
         return -1;
@@ -169,18 +208,29 @@ static int include(void *ctx, const char *name, char **ret_text, char **err)
 struct cached {
     char *path;
     struct tmpl *t;
+    unsigned long long text_hash;
 };
 
 struct render_cache {
     struct cached *v;
     size_t n;
     struct resset *index; /* see vars_index */
+    unsigned long long exe; /* this program's file, hashed; 0: unknown */
 };
 
 struct render_cache *render_cache_new(void)
 {
     struct render_cache *rc = xcalloc(1, sizeof(struct render_cache));
     rc->index = vars_index();
+    /* A trace holds for the program that made it: another build may
+     * render the same answers differently. Its file changes with it. */
+    struct stat st;
+    if (stat("/proc/self/exe", &st) == 0) {
+        unsigned long long id[5] = { st.st_dev, st.st_ino, (unsigned long long)st.st_size,
+                                     (unsigned long long)st.st_mtim.tv_sec,
+                                     (unsigned long long)st.st_mtim.tv_nsec };
+        rc->exe = hash64(HASH64_INIT, id, sizeof(id));
+    }
     return rc;
 }
 
@@ -199,12 +249,12 @@ void render_cache_free(struct render_cache *rc)
 
 /* The parsed template at path: from the cache, or read, parsed and
  * cached. */
-static int get_template(struct render_cache *rc, const char *path, const struct tmpl **ret,
+static int get_template(struct render_cache *rc, const char *path, const struct cached **ret,
                         char **err)
 {
     for (size_t i = 0; i < rc->n; i++)
         if (!strcmp(rc->v[i].path, path)) {
-            *ret = rc->v[i].t;
+            *ret = &rc->v[i];
             return 0;
         }
     char *text = NULL, *e = NULL;
@@ -215,30 +265,62 @@ static int get_template(struct render_cache *rc, const char *path, const struct 
         free(text);
         return -1;
     }
+    unsigned long long th = hash64(HASH64_INIT, text, strlen(text));
     free(text);
     rc->v = xrealloc(rc->v, (rc->n + 1) * sizeof(*rc->v));
-    rc->v[rc->n++] = (struct cached){ xstrdup(path), t };
-    *ret = t;
+    rc->v[rc->n++] = (struct cached){ xstrdup(path), t, th };
+    *ret = &rc->v[rc->n - 1];
     return 0;
+}
+
+/* A trace starts from what every answer is read with: the program, the
+ * template file's name and text, and the format the text is checked as. */
+static void trace_start(struct render_trace *t, const struct render_cache *rc,
+                        const struct cached *ct, const char *tname, const char *format)
+{
+    memset(t, 0, sizeof(*t));
+    t->usable = rc->exe != 0;
+    unsigned long long h = hash64(HASH64_INIT, &rc->exe, sizeof(rc->exe));
+    h = hash64(h, &ct->text_hash, sizeof(ct->text_hash));
+    h = hash64(h, tname, strlen(tname) + 1);
+    t->digest = hash64(h, format, strlen(format) + 1);
+}
+
+void render_trace_free(struct render_trace *t)
+{
+    free(t->names);
+    t->names = NULL;
 }
 
 int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err)
 {
+    return render_guest_traced(h, g, root, cache, ret_text, NULL, err);
+}
+
+int render_guest_traced(const struct host *h, const struct guest *g, const char *root,
+                        struct render_cache *cache, char **ret_text, struct render_trace *trace,
+                        char **err)
+{
     const char *tname = render_template_name(h, g);
     struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index };
     char *dir = root_path(root, h->res[HF_templatedir]);
     char *path = str_join(dir, '/', tname);
-    char *text = NULL, *out = NULL, *e = NULL;
-    const struct tmpl *t;
+    char *out = NULL, *e = NULL;
+    const struct cached *ct;
+    struct render_trace t;
     int rc = -1;
-    if (get_template(cache, path, &t, &e) < 0) {
+    if (get_template(cache, path, &ct, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
     guest_vars(&c, g, tname);
+    if (trace) {
+        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        c.trace = &t;
+    }
     struct tmpl_env env = { .lookup = lookup, .include = include, .ctx = &c };
-    if (tmpl_eval(t, &env, &out, &e) < 0) {
+    if (tmpl_eval(ct->t, &env, &out, &e) < 0) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
@@ -248,14 +330,58 @@ int render_guest(const struct host *h, const struct guest *g, const char *root,
                   path, e);
         goto out;
     }
+    if (trace) {
+        t.names = buf_detach(&c.names);
+        t.out_len = strlen(out);
+        t.out_hash = hash64(HASH64_INIT, out, t.out_len);
+        *trace = t;
+    }
     *ret_text = out;
     out = NULL;
     rc = 0;
 out:
+    buf_free(&c.names);
     free(c.safe_deriv);
     free(out);
     free(e);
-    free(text);
+    free(path);
+    free(dir);
+    return rc;
+}
+
+int render_replay(const struct host *h, const struct guest *g, const char *root,
+                  struct render_cache *cache, const char *names, unsigned long long *digest)
+{
+    const char *tname = render_template_name(h, g);
+    struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index, .replay = true };
+    char *dir = root_path(root, h->res[HF_templatedir]);
+    char *path = str_join(dir, '/', tname);
+    char *e = NULL;
+    const struct cached *ct;
+    struct render_trace t;
+    int rc = -1;
+    if (get_template(cache, path, &ct, &e) == 0) {
+        guest_vars(&c, g, tname);
+        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        c.trace = &t;
+        /* The same questions, in the same order, through the same lookup. */
+        struct buf name = BUF_INIT;
+        for (const char *p = names; *p;) {
+            size_t n = strcspn(p, " ");
+            bool deriv = *p == '#';
+            name.len = 0;
+            buf_add(&name, p + deriv, n - deriv);
+            const char *d = NULL;
+            (void)lookup(&c, buf_str(&name), deriv ? &d : NULL);
+            p += n + (p[n] == ' ');
+        }
+        buf_free(&name);
+        *digest = t.digest;
+        rc = t.usable ? 0 : -1;
+    }
+    buf_free(&c.names);
+    free(c.safe_deriv);
+    free(e);
     free(path);
     free(dir);
     return rc;

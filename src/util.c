@@ -134,6 +134,16 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     free(p);
 }
 
+unsigned long long hash64(unsigned long long h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 const char *buf_str(struct buf *b)
 {
     return b->data ? b->data : "";

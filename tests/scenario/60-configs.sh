@@ -64,7 +64,8 @@ t_second_configure_rewrites_nothing() {
   xen --debug --profile "$SEED" configure
   expect_rc 0
   grep -v '^\[DEBUG\] xen: configure: resources from' "$T/err" >"$T/err2"
-  expect_msgs "$T/err2" "[DEBUG] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
+  expect_msgs "$T/err2" "[DEBUG] xen: configure: 0 of 2 guests rendered; the files of the others hold what they would render
+[DEBUG] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg unchanged
 [DEBUG] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg unchanged
 [OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
   stat -c '%i %Y %y' "$ROOT"/etc/xen/*.cfg >"$T/after"
@@ -291,4 +292,98 @@ t_xm_format_uses_the_legacy_template() {
   expect_rc 0
   grep -q '^    "file:/var/lib/xen/images/testVMxen.img,xvda,w",$' "$ROOT/etc/xen/testVMxen.cfg" ||
     { fail "not the xm disk syntax"; cat "$ROOT/etc/xen/testVMxen.cfg"; return 1; }
+}
+
+# The record of rendered files (src/rendered.c): a guest is rendered again
+# only when something it depends on may have changed.
+rendered() { # EXPECTED-COUNT-LINE: configure --debug, then its count line
+  xen --debug "$@" configure
+  expect_rc 0
+  grep 'guests\? rendered' "$T/err" | sed 's/^\[DEBUG\] xen: configure: //; s/; the files.*//' >"$T/n"
+}
+
+t_only_what_may_have_changed_is_rendered_again() {
+  xen --profile "$SEED" configure
+  expect_exists "$ROOT/var/lib/lcfg/xen/rendered"
+  rendered --profile "$SEED"
+  expect_text "$T/n" "0 of 2 guests rendered"
+  # A resource of one guest: that guest.
+  sed 's/^xen.memory_testVMxen=1024/xen.memory_testVMxen=768/' "$DATA/seed/resources" >"$T/res"
+  rendered --resources "$T/res"
+  expect_text "$T/n" "1 of 2 guests rendered"
+  grep -qx 'memory = 768' "$ROOT/etc/xen/testVMxen.cfg" || { fail "memory not updated"; return 1; }
+  # The file just written is known current too.
+  rendered --resources "$T/res"
+  expect_text "$T/n" "0 of 2 guests rendered"
+  # A hand edit of the same length: found and put back.
+  sed -i 's/^memory = 768$/memory = 769/' "$ROOT/etc/xen/testVMxen.cfg"
+  rendered --resources "$T/res"
+  expect_text "$T/n" "1 of 2 guests rendered"
+  grep -q "testVMxen.cfg updated" "$T/err" || { fail "hand edit not put back"; return 1; }
+  grep -qx 'memory = 768' "$ROOT/etc/xen/testVMxen.cfg" || { fail "hand edit kept"; return 1; }
+  # A mode changed by hand: put back too.
+  chmod 0644 "$ROOT/etc/xen/pe2900x1.cfg"
+  rendered --resources "$T/res"
+  expect_text "$T/n" "1 of 2 guests rendered"
+  [ "$(stat -c %a "$ROOT/etc/xen/pe2900x1.cfg")" = 600 ] || { fail "mode not put back"; return 1; }
+  # The template changed: every guest that uses it.
+  echo '# site note' >>"$ROOT/usr/lib/lcfg/conf/xen/xen-guest.cfg.tmpl"
+  rendered --resources "$T/res"
+  expect_text "$T/n" "2 of 2 guests rendered"
+  tail -n 1 "$ROOT/etc/xen/testVMxen.cfg" >"$T/last"
+  expect_text "$T/last" "# site note"
+}
+
+t_a_guest_that_reads_another_guests_resource_follows_it() {
+  cat >"$ROOT/usr/lib/lcfg/conf/xen/peer.tmpl" <<'TMPL'
+name = "<%name%>"
+memory = <%memory_pe2900x1%>
+TMPL
+  { cat "$DATA/seed/resources"; echo 'xen.template_testVMxen=peer.tmpl'; } >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  sed 's/^xen.memory_pe2900x1=256/xen.memory_pe2900x1=384/' "$T/res" >"$T/res2"
+  rendered --resources "$T/res2"
+  expect_text "$T/n" "2 of 2 guests rendered"
+  expect_text "$ROOT/etc/xen/testVMxen.cfg" 'name = "testVMxen"
+memory = 384'
+}
+
+t_a_changed_derivation_renders_again() {
+  cat >"$ROOT/usr/lib/lcfg/conf/xen/deriv.tmpl" <<'TMPL'
+name = "<%name%>" # <%#memory%>
+TMPL
+  sed 's|<virtualmachines cfg:template="|<template>deriv.tmpl</template><virtualmachines cfg:template="|' "$SEED" >"$T/p.xml"
+  xen --profile "$T/p.xml" configure
+  expect_rc 0
+  sed 's|source/pe2900:29|source/pe2900:30|' "$T/p.xml" >"$T/p2.xml"
+  rendered --profile "$T/p2.xml"
+  expect_text "$T/n" "1 of 2 guests rendered"
+  expect_text "$ROOT/etc/xen/pe2900x1.cfg" 'name = "pe2900x1" # source/pe2900:30'
+}
+
+t_a_damaged_or_missing_record_only_costs_a_render() {
+  xen --profile "$SEED" configure
+  cp "$ROOT/etc/xen/testVMxen.cfg" "$T/before"
+  printf 'lcfg-xen rendered 1\nf 7 zz\n' >"$ROOT/var/lib/lcfg/xen/rendered"
+  rendered --profile "$SEED"
+  expect_text "$T/n" "2 of 2 guests rendered"
+  expect_golden "$ROOT/etc/xen/testVMxen.cfg" "$T/before"
+  rendered --profile "$SEED"
+  expect_text "$T/n" "0 of 2 guests rendered"
+  rm "$ROOT/var/lib/lcfg/xen/rendered"
+  rendered --profile "$SEED"
+  expect_text "$T/n" "2 of 2 guests rendered"
+  # A record that lies about a file is caught by reading the file.
+  sed -i 's/^\(f [0-9]* [0-9a-f]* [0-9]*\) [0-9a-f]*/\1 0000000000000000/' "$ROOT/var/lib/lcfg/xen/rendered"
+  rendered --profile "$SEED"
+  expect_text "$T/n" "2 of 2 guests rendered"
+  grep -q "cfg updated" "$T/err" && { fail "a current file was rewritten"; return 1; }
+  return 0
+}
+
+t_dry_run_writes_no_record() {
+  xen --profile "$SEED" --dry-run configure
+  expect_rc 0
+  expect_absent "$ROOT/var/lib/lcfg/xen/rendered"
 }

@@ -1,0 +1,202 @@
+/* rendered.c: the record of rendered config files (see rendered.h).
+ *
+ * The file, PATH_RENDERED, is text: a version line, then the lists of
+ * questions ("n ID NAMES...", shared by the guests that asked the same),
+ * then one line per config file: "f ID DIGEST LENGTH TEXT-DIGEST PATH".
+ * Any line not understood makes the whole record empty. */
+#include "rendered.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fsutil.h"
+#include "paths.h"
+#include "resources.h"
+#include "util.h"
+
+#define VERSION_LINE "lcfg-xen rendered 1"
+
+struct entry {
+    char *path;
+    const char *names; /* owned by the record's name lists */
+    unsigned long long digest, out_hash;
+    size_t out_len;
+};
+
+struct rendered {
+    struct entry *v;
+    size_t n, cap;
+    struct resset *by_path;  /* path -> "" (position = entry) */
+    struct resset *lists;    /* names -> "" (the set owns the strings) */
+    bool changed;            /* something was added, not only kept */
+};
+
+struct rendered *rendered_new(void)
+{
+    struct rendered *r = xcalloc(1, sizeof(*r));
+    r->by_path = resset_new();
+    r->lists = resset_new();
+    return r;
+}
+
+void rendered_free(struct rendered *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->v[i].path);
+    free(r->v);
+    resset_free(r->by_path);
+    resset_free(r->lists);
+    free(r);
+}
+
+static const char *intern(struct rendered *r, const char *names)
+{
+    resset_set(r->lists, names, "", NULL);
+    return resset_find(r->lists, names)->name;
+}
+
+/* names: interned in r already. */
+static void put(struct rendered *r, const char *path, const char *names,
+                unsigned long long digest, unsigned long long out_hash, size_t out_len)
+{
+    if (path[0] != '/' || strchr(path, '\n') || resset_set(r->by_path, path, "", NULL))
+        return; /* not written back as read, or already there */
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+    }
+    r->v[r->n++] = (struct entry){ xstrdup(path), names, digest, out_hash, out_len };
+}
+
+/* One "f" line's fields after the "f ": 0, or -1 when malformed. */
+static int parse_file_line(struct rendered *r, char *s, const char **lists, size_t nlists)
+{
+    char *end;
+    errno = 0;
+    unsigned long id = strtoul(s, &end, 10);
+    if (end == s || *end != ' ' || id >= nlists)
+        return -1;
+    unsigned long long digest = strtoull(end + 1, &s, 16);
+    if (*s != ' ')
+        return -1;
+    unsigned long long len = strtoull(s + 1, &end, 10);
+    if (*end != ' ')
+        return -1;
+    unsigned long long out = strtoull(end + 1, &s, 16);
+    if (*s != ' ' || s[1] != '/' || errno)
+        return -1;
+    put(r, s + 1, lists[id], digest, out, (size_t)len);
+    return 0;
+}
+
+struct rendered *rendered_load(const char *root)
+{
+    struct rendered *r = rendered_new();
+    char *path = root_path(root, PATH_RENDERED), *text = NULL;
+    const char **lists = NULL;
+    size_t nlists = 0;
+    if (fs_read_file(path, &text, NULL, NULL) < 0)
+        goto out;
+    char *save = NULL;
+    char *line = strtok_r(text, "\n", &save);
+    if (!line || strcmp(line, VERSION_LINE))
+        goto out;
+    bool bad = false;
+    while (!bad && (line = strtok_r(NULL, "\n", &save))) {
+        if (line[0] == 'n' && line[1] == ' ') {
+            char *end;
+            unsigned long id = strtoul(line + 2, &end, 10);
+            if (id != nlists || *end != ' ') {
+                bad = true;
+                break;
+            }
+            lists = xrealloc(lists, (nlists + 1) * sizeof(*lists));
+            lists[nlists++] = intern(r, end + 1);
+        } else if (line[0] == 'f' && line[1] == ' ') {
+            bad = parse_file_line(r, line + 2, lists, nlists) < 0;
+        } else if (line[0] != '#') {
+            bad = true;
+        }
+    }
+    if (bad) {
+        rendered_free(r);
+        r = rendered_new();
+    }
+out:
+    free(lists);
+    free(text);
+    free(path);
+    return r;
+}
+
+bool rendered_current(const struct rendered *r, const struct host *h, const struct guest *g,
+                      const char *path, const char *root, struct render_cache *rc)
+{
+    long i = resset_index(r->by_path, path);
+    if (i < 0)
+        return false;
+    const struct entry *e = &r->v[i];
+    unsigned long long d;
+    if (render_replay(h, g, root, rc, e->names, &d) < 0 || d != e->digest)
+        return false;
+    char *rpath = root_path(root, path), *text = NULL;
+    size_t len = 0;
+    struct stat st;
+    bool ok = lstat(rpath, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
+              (size_t)st.st_size == e->out_len && fs_read_file(rpath, &text, &len, NULL) == 0 &&
+              len == e->out_len && hash64(HASH64_INIT, text, len) == e->out_hash;
+    free(text);
+    free(rpath);
+    return ok;
+}
+
+void rendered_add(struct rendered *r, const char *path, const struct render_trace *t)
+{
+    if (t->usable && t->names) {
+        put(r, path, intern(r, t->names), t->digest, t->out_hash, t->out_len);
+        r->changed = true;
+    }
+}
+
+void rendered_keep(struct rendered *r, const struct rendered *from, const char *path)
+{
+    long i = resset_index(from->by_path, path);
+    if (i >= 0) {
+        const struct entry *e = &from->v[i];
+        put(r, path, intern(r, e->names), e->digest, e->out_hash, e->out_len);
+    }
+}
+
+int rendered_save(const struct rendered *r, const struct rendered *was, const char *root,
+                  char **err)
+{
+    /* Only kept, and all of it: it says what the saved one says. */
+    if (!r->changed && r->n == was->n)
+        return 0;
+    struct buf b = BUF_INIT;
+    buf_adds(&b, VERSION_LINE "\n# The guest config files as the LCFG xen component last rendered "
+                 "them: a cache (removing it costs one slower configure).\n");
+    for (size_t i = 0; i < resset_count(r->lists); i++)
+        buf_addf(&b, "n %zu %s\n", i, resset_at(r->lists, i)->name);
+    for (size_t i = 0; i < r->n; i++) {
+        const struct entry *e = &r->v[i];
+        buf_addf(&b, "f %ld %016llx %zu %016llx %s\n", resset_index(r->lists, e->names),
+                 e->digest, e->out_len, e->out_hash, e->path);
+    }
+    char *path = root_path(root, PATH_RENDERED);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    enum fs_change ch;
+    int rc = fs_mkdir_p(dir, 0755, err);
+    if (rc == 0)
+        rc = fs_write_atomic(path, b.data, b.len, 0644, &ch, err);
+    free(dir);
+    free(path);
+    buf_free(&b);
+    return rc;
+}
