@@ -24,6 +24,8 @@ char *xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
  * made thousands of times per run, and printf's machinery costs ten times
  * more than copying. */
 char *str_join(const char *a, char sep, const char *b);
+/* The strings up to a NULL, in one new string (paths made per guest). */
+char *str_cat(const char *first, ...) __attribute__((sentinel));
 
 /* Replace *msg (freeing any old message) with a formatted one.
  * Helpers report failures this way; only the method layer prints. */

@@ -25,18 +25,26 @@ static struct cfg_item *add(struct cfg_plan *p, enum cfg_action a, const char *g
     return it;
 }
 
-static char *join(const char *dir, const char *file)
+static const char *sep(const char *dir)
 {
     size_t n = strlen(dir);
-    return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
+    return n && dir[n - 1] == '/' ? "" : "/";
+}
+
+static char *join(const char *dir, const char *file)
+{
+    return str_cat(dir, sep(dir), file, NULL);
+}
+
+/* dir/name.cfg */
+static char *cfg_in(const char *dir, const char *name)
+{
+    return str_cat(dir, sep(dir), name, ".cfg", NULL);
 }
 
 char *configs_path(const struct host *h, const struct guest *g)
 {
-    char *file = xasprintf("%s.cfg", g->name);
-    char *p = join(h->res[HF_configdir], file);
-    free(file);
-    return p;
+    return cfg_in(h->res[HF_configdir], g->name);
 }
 
 /* The target of the symlink at path, or NULL (not a link, or absent);
@@ -63,12 +71,10 @@ static char *link_target(const char *path, int *is_file)
 static void plan_link(struct cfg_plan *p, const struct host *h, const char *root,
                       const char *name, const char *cfg, bool want, bool xendomains)
 {
-    char *file = xasprintf("%s.cfg", name);
-    char *link = join(h->res[HF_autodir], file);
+    char *link = cfg_in(h->res[HF_autodir], name);
     char *rlink = root_path(root, link);
     int is_file;
     char *target = link_target(rlink, &is_file);
-    free(file);
     free(rlink);
     if (is_file) {
         if (!xendomains || want) {

@@ -343,7 +343,7 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
         if (!path_ok)
             break;
         if (i == 0) {
-            d->file = xasprintf("%s.img", g->name);
+            d->file = str_cat(g->name, ".img", NULL);
         } else if (!str_empty(g->res[GF_disknamesec])) {
             if (!check_filename(g->res[GF_disknamesec])) {
                 struct where w2 = w;
@@ -351,13 +351,13 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
                     "is not a file name (letters, digits, _ . -; no '/' or '..')");
                 break;
             }
-            d->file = xasprintf("%s.img", g->res[GF_disknamesec]);
+            d->file = str_cat(g->res[GF_disknamesec], ".img", NULL);
         } else {
-            d->file = xasprintf("%s-2.img", g->name);
+            d->file = str_cat(g->name, "-2.img", NULL);
         }
         d->dir = xstrdup(g->res[f_path]);
         size_t dl = strlen(d->dir);
-        d->path = xasprintf("%s%s%s", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file);
+        d->path = str_cat(d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file, NULL);
         /* Each part may be within bounds and the whole not (found by
          * fuzzing: xl's config check refuses such a target). */
         if (strlen(d->path) > 1024)

@@ -111,14 +111,14 @@ static bool value_safe(const char *s)
     return true;
 }
 
-static const char *lookup_answer(struct rctx *c, const char *name, const char **derivation);
+static const char *lookup_answer(struct rctx *c, const char *name, long at,
+                                 const char **derivation);
 
 /* Every question a traced render asks goes into its trace, with the
  * answer (see render.h). */
-static const char *lookup(void *ctx, const char *name, const char **derivation)
+static const char *traced(struct rctx *c, const char *name, long at, const char **derivation)
 {
-    struct rctx *c = ctx;
-    const char *v = lookup_answer(c, name, derivation);
+    const char *v = lookup_answer(c, name, at, derivation);
     struct render_trace *t = c->trace;
     if (!t)
         return v;
@@ -143,9 +143,16 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
     return v;
 }
 
-static const char *lookup_answer(struct rctx *c, const char *name, const char **derivation)
+static const char *lookup(void *ctx, const char *name, const char **derivation)
 {
-    long at = resset_index(c->index, name);
+    struct rctx *c = ctx;
+    return traced(c, name, resset_index(c->index, name), derivation);
+}
+
+/* at: name's position among the guest-scoped names, or -1. */
+static const char *lookup_answer(struct rctx *c, const char *name, long at,
+                                 const char **derivation)
+{
     const struct resource *r = NULL;
     const char *value;
     if (at >= 0) {
@@ -211,9 +218,23 @@ struct cached {
     unsigned long long text_hash;
 };
 
+/* A trace's names, parsed, with their positions among the guest-scoped
+ * names: most guests ask the same questions. */
+struct question {
+    char *name;
+    long at;
+    bool deriv;
+};
+struct questions {
+    char *names; /* the list these were made from */
+    struct question *v;
+    size_t n;
+};
+
 struct render_cache {
     struct cached *v;
     size_t n;
+    struct questions q;
     struct resset *index; /* see vars_index */
     unsigned long long exe; /* this program's file, hashed; 0: unknown */
 };
@@ -243,8 +264,39 @@ void render_cache_free(struct render_cache *rc)
         tmpl_free(rc->v[i].t);
     }
     free(rc->v);
+    for (size_t i = 0; i < rc->q.n; i++)
+        free(rc->q.v[i].name);
+    free(rc->q.v);
+    free(rc->q.names);
     resset_free(rc->index);
     free(rc);
+}
+
+/* names, parsed: kept for the next guest, which most likely asks the
+ * same. */
+static const struct questions *questions_of(struct render_cache *rc, const char *names)
+{
+    struct questions *q = &rc->q;
+    if (q->names && !strcmp(q->names, names))
+        return q;
+    for (size_t i = 0; i < q->n; i++)
+        free(q->v[i].name);
+    q->n = 0;
+    free(q->names);
+    q->names = xstrdup(names);
+    size_t cap = 0;
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, " ");
+        bool deriv = *p == '#';
+        if (q->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            q->v = xrealloc(q->v, cap * sizeof(*q->v));
+        }
+        char *name = xstrndup(p + deriv, n - deriv);
+        q->v[q->n++] = (struct question){ name, resset_index(rc->index, name), deriv };
+        p += n + (p[n] == ' ');
+    }
+    return q;
 }
 
 /* The parsed template at path: from the cache, or read, parsed and
@@ -364,18 +416,13 @@ int render_replay(const struct host *h, const struct guest *g, const char *root,
         guest_vars(&c, g, tname);
         trace_start(&t, cache, ct, tname, h->res[HF_format]);
         c.trace = &t;
-        /* The same questions, in the same order, through the same lookup. */
-        struct buf name = BUF_INIT;
-        for (const char *p = names; *p;) {
-            size_t n = strcspn(p, " ");
-            bool deriv = *p == '#';
-            name.len = 0;
-            buf_add(&name, p + deriv, n - deriv);
+        /* The same questions, in the same order, through the same lookup;
+         * the names of a list are looked up in the index once. */
+        const struct questions *q = questions_of(cache, names);
+        for (size_t i = 0; i < q->n; i++) {
             const char *d = NULL;
-            (void)lookup(&c, buf_str(&name), deriv ? &d : NULL);
-            p += n + (p[n] == ' ');
+            (void)traced(&c, q->v[i].name, q->v[i].at, q->v[i].deriv ? &d : NULL);
         }
-        buf_free(&name);
         *digest = t.digest;
         rc = t.usable ? 0 : -1;
     }

@@ -32,6 +32,7 @@ struct rendered {
     struct resset *by_path;  /* path -> "" (position = entry) */
     struct resset *lists;    /* names -> "" (the set owns the strings) */
     bool changed;            /* something was added, not only kept */
+    const char *kept_from, *kept_as; /* the last list kept: most are one */
 };
 
 struct rendered *rendered_new(void)
@@ -168,7 +169,11 @@ void rendered_keep(struct rendered *r, const struct rendered *from, const char *
     long i = resset_index(from->by_path, path);
     if (i >= 0) {
         const struct entry *e = &from->v[i];
-        put(r, path, intern(r, e->names), e->digest, e->out_hash, e->out_len);
+        if (e->names != r->kept_from) {
+            r->kept_from = e->names;
+            r->kept_as = intern(r, e->names);
+        }
+        put(r, path, r->kept_as, e->digest, e->out_hash, e->out_len);
     }
 }
 

@@ -134,6 +134,26 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     free(p);
 }
 
+char *str_cat(const char *first, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *))
+        n += strlen(s);
+    va_end(ap);
+    char *out = xmalloc(n + 1), *p = out;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *)) {
+        size_t k = strlen(s);
+        memcpy(p, s, k);
+        p += k;
+    }
+    va_end(ap);
+    *p = '\0';
+    return out;
+}
+
 unsigned long long hash64(unsigned long long h, const void *data, size_t n)
 {
     const unsigned char *p = data;
