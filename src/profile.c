@@ -3,11 +3,16 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlreader.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "util.h"
 
@@ -32,15 +37,53 @@ static int valid_resource_name(const char *s)
 
 /* ------------------------------------------------------------------ XML */
 
+/* The profile is read with libxml2's SAX2 parser, fed in chunks: it builds
+ * nothing, and costs half of what its streaming reader does. What the
+ * callbacks see is kept on a stack of open elements, one frame each. */
+enum frame_kind {
+    FR_PATH,   /* profile, lcfg, components: on the way to <xen> */
+    FR_SKIP,   /* anything else outside <xen>: ignored to its end */
+    FR_XEN,    /* the component */
+    FR_VALUE,  /* a resource: its text is the value */
+    FR_LIST,   /* a tag list (cfg:template): its children are records */
+    FR_RECORD, /* one record of a tag list: its children are resources */
+};
+
+struct frame {
+    enum frame_kind kind;
+    int level;       /* FR_PATH: how far down the path */
+    long line;       /* where the element starts, for messages */
+    char *name;      /* FR_VALUE, FR_LIST: the resource's name */
+    char *elem;      /* FR_LIST: the element's own name (its records') */
+    char *deriv;
+    char *templates; /* FR_LIST: cfg:template, split in place into tv */
+    char *tv[64];
+    int nt;
+    struct buf value; /* FR_VALUE: the text; FR_LIST: the tags */
+};
+
 struct xml_ctx {
-    xmlTextReaderPtr r;
+    xmlParserCtxtPtr p;
     const char *path;
     struct resset *rs;
     char *err;          /* first error */
-    int root_seen, root_closed;
+    int root_seen, root_closed, found;
+    struct frame *st;   /* open elements */
+    int depth, cap;
     char *tags[MAX_NESTING]; /* enclosing record tags, outermost first */
     int ntags;
 };
+
+static long xml_line(struct xml_ctx *c)
+{
+    return c->p && c->p->input ? c->p->input->line : -1;
+}
+
+static void xml_stop(struct xml_ctx *c)
+{
+    if (c->p)
+        xmlStopParser(c->p);
+}
 
 static void xml_error_cb(void *arg, xmlErrorPtr e)
 {
@@ -48,9 +91,10 @@ static void xml_error_cb(void *arg, xmlErrorPtr e)
     if (c->err || !e)
         return;
     char *m = xstrdup(e->message ? e->message : "unknown error");
-    /* libxml2's reader reports a document that stops early (a truncated
-     * download) or has no content as "Extra content at the end". */
-    if (strstr(m, "Extra content at the end") && !c->root_closed) {
+    /* A document that stops early (a truncated download) or has no
+     * content at all: say so, not how the parser noticed at its end. */
+    if (!c->root_closed &&
+        (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED)) {
         free(m);
         m = xstrdup(c->root_seen ? "the document ends early (truncated?)"
                                  : "the document is empty");
@@ -60,10 +104,12 @@ static void xml_error_cb(void *arg, xmlErrorPtr e)
         m[--n] = '\0';
     c->err = xasprintf("profile %s:%d: malformed XML: %s", c->path, e->line, m);
     free(m);
+    xml_stop(c);
 }
 
-static void xml_fail(struct xml_ctx *c, const char *fmt, ...) ATTR_PRINTF(2, 3);
-static void xml_fail(struct xml_ctx *c, const char *fmt, ...)
+/* A problem with the content at line (an element's start). */
+static void xml_fail(struct xml_ctx *c, long line, const char *fmt, ...) ATTR_PRINTF(3, 4);
+static void xml_fail(struct xml_ctx *c, long line, const char *fmt, ...)
 {
     if (c->err)
         return;
@@ -71,76 +117,58 @@ static void xml_fail(struct xml_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = xvasprintf(fmt, ap);
     va_end(ap);
-    /* The node's own line: the parser itself may have read ahead. */
-    xmlNodePtr node = xmlTextReaderCurrentNode(c->r);
-    long line = node ? xmlGetLineNo(node) : -1;
-    if (line <= 0)
-        line = xmlTextReaderGetParserLineNumber(c->r);
     c->err = xasprintf("profile %s:%ld: %s", c->path, line, m);
     free(m);
+    xml_stop(c);
 }
 
-/* Read one node; 1 = positioned on a node, 0 = end of document, -1 = error. */
-static int xml_next(struct xml_ctx *c)
+/* An attribute in the cfg namespace (SAX2 gives five pointers per
+ * attribute: local name, prefix, URI, value start, value end). */
+static char *xml_attr(int n, const xmlChar **attrs, const char *local)
 {
-    int rc = xmlTextReaderRead(c->r);
-    if (rc < 0 && !c->err)
-        xml_fail(c, "malformed XML");
-    if (rc == 1 && xmlTextReaderDepth(c->r) == 0) {
-        int type = xmlTextReaderNodeType(c->r);
-        if (type == XML_READER_TYPE_ELEMENT)
-            c->root_seen = 1;
-        if (type == XML_READER_TYPE_END_ELEMENT ||
-            (type == XML_READER_TYPE_ELEMENT && xmlTextReaderIsEmptyElement(c->r)))
-            c->root_closed = 1;
+    for (int i = 0; i < n; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        if (strcmp((const char *)a[0], local) || !a[2] || strcmp((const char *)a[2], CFG_NS))
+            continue;
+        /* Without entity substitution the parser leaves each '&' of a value
+         * as "&#38;" (so that a tree builder can tell it from a reference):
+         * that is the only decoding left to do. */
+        struct buf b = BUF_INIT;
+        const char *v = (const char *)a[3], *end = (const char *)a[4];
+        buf_add(&b, "", 0);
+        while (v < end) {
+            if (end - v >= 5 && !memcmp(v, "&#38;", 5)) {
+                buf_addc(&b, '&');
+                v += 5;
+            } else {
+                buf_addc(&b, *v++);
+            }
+        }
+        return buf_detach(&b);
     }
-    /* LCFG profiles have no DTD; refusing one up front keeps every entity
-     * trick (in text or in attributes, internal or external) out. */
-    if (rc == 1 && xmlTextReaderNodeType(c->r) == XML_READER_TYPE_DOCUMENT_TYPE) {
-        if (!c->err) /* no line: the reader has parsed past the DTD by now */
-            c->err = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile",
-                               c->path);
-        return -1;
-    }
-    if (rc == 1 && xmlTextReaderNodeType(c->r) == XML_READER_TYPE_ENTITY_REFERENCE) {
-        xml_fail(c, "entity references are not allowed");
-        return -1;
-    }
-    return c->err ? -1 : rc;
+    return NULL;
 }
 
-static char *xml_attr(struct xml_ctx *c, const char *local)
+static struct frame *push(struct xml_ctx *c, enum frame_kind kind, long line)
 {
-    /* Most resource elements have no attribute at all: two lookups each
-     * would cost more than reading them. */
-    if (xmlTextReaderHasAttributes(c->r) != 1)
-        return NULL;
-    xmlChar *v = xmlTextReaderGetAttributeNs(c->r, BAD_CAST local, BAD_CAST CFG_NS);
-    if (!v) {
-        char *q = str_join("cfg", ':', local);
-        v = xmlTextReaderGetAttribute(c->r, BAD_CAST q);
-        free(q);
+    if (c->depth == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 16;
+        c->st = xrealloc(c->st, (size_t)c->cap * sizeof(*c->st));
     }
-    if (!v)
-        return NULL;
-    char *s = xstrdup((const char *)v);
-    xmlFree(v);
-    return s;
+    struct frame *f = &c->st[c->depth++];
+    memset(f, 0, sizeof(*f));
+    f->kind = kind;
+    f->line = line;
+    return f;
 }
 
-static const char *xml_name(struct xml_ctx *c)
+static void frame_free(struct frame *f)
 {
-    const xmlChar *n = xmlTextReaderConstLocalName(c->r);
-    return n ? (const char *)n : "";
-}
-
-/* Skip the subtree of the element the reader is on. */
-static int xml_skip(struct xml_ctx *c)
-{
-    int rc = xmlTextReaderNext(c->r);
-    if (rc < 0 && !c->err)
-        xml_fail(c, "malformed XML");
-    return c->err ? -1 : rc;
+    free(f->name);
+    free(f->elem);
+    free(f->deriv);
+    free(f->templates);
+    buf_free(&f->value);
 }
 
 /* Expand a tag-list template ("memory_$", "foo_$_$") with the enclosing
@@ -174,232 +202,223 @@ static int template_matches(const char *tmpl, const char *elem)
     return elem[i] == '\0';
 }
 
-static int xml_read_resource(struct xml_ctx *c, const char *name);
-
-/* On a list element with cfg:template: read its *_RECORD children. */
-static int xml_read_list(struct xml_ctx *c, const char *name, const char *tmpl,
-                         const char *deriv)
-{
-    char *templates = xstrdup(tmpl);
-    char *tv[64];
-    int nt = 0;
-    for (char *save = NULL, *t = strtok_r(templates, " \t\n", &save);
-         t && nt < (int)ARRAY_SIZE(tv); t = strtok_r(NULL, " \t\n", &save))
-        tv[nt++] = t;
-    struct buf value = BUF_INIT;
-    char *record = str_join(xml_name(c), '_', "RECORD");
-    int depth = xmlTextReaderDepth(c->r);
-    int rc = -1;
-
-    if (!xmlTextReaderIsEmptyElement(c->r)) {
-        for (;;) {
-            if (xml_next(c) != 1)
-                goto out;
-            int type = xmlTextReaderNodeType(c->r);
-            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(c->r) == depth)
-                break;
-            if (type != XML_READER_TYPE_ELEMENT)
-                continue;
-            if (strcmp(xml_name(c), record) != 0) {
-                xml_fail(c, "resource %s: unexpected element <%s> in a tag list",
-                         name, xml_name(c));
-                goto out;
-            }
-            char *tag = xml_attr(c, "name");
-            if (!tag) {
-                xml_fail(c, "resource %s: <%s> without cfg:name", name, record);
-                goto out;
-            }
-            /* The server prefixes "_" to tags that start with a digit or "_". */
-            if (tag[0] == '_' && tag[1] != '\0')
-                memmove(tag, tag + 1, strlen(tag));
-            if (c->ntags == MAX_NESTING) {
-                free(tag);
-                xml_fail(c, "resource %s: tag lists nested too deeply", name);
-                goto out;
-            }
-            if (value.len)
-                buf_addc(&value, ' ');
-            buf_adds(&value, tag);
-            c->tags[c->ntags++] = tag;
-            int rdepth = xmlTextReaderDepth(c->r);
-            int ok = 1;
-            if (!xmlTextReaderIsEmptyElement(c->r)) {
-                for (;;) {
-                    if (xml_next(c) != 1) {
-                        ok = 0;
-                        break;
-                    }
-                    int t2 = xmlTextReaderNodeType(c->r);
-                    if (t2 == XML_READER_TYPE_END_ELEMENT &&
-                        xmlTextReaderDepth(c->r) == rdepth)
-                        break;
-                    if (t2 != XML_READER_TYPE_ELEMENT)
-                        continue;
-                    const char *el = xml_name(c);
-                    int k;
-                    for (k = 0; k < nt; k++)
-                        if (template_matches(tv[k], el))
-                            break;
-                    if (k == nt) {
-                        xml_fail(c, "resource %s: <%s> in record '%s' matches no template of the list",
-                                 name, el, tag);
-                        ok = 0;
-                        break;
-                    }
-                    char *full = expand_template(tv[k], c->tags, c->ntags);
-                    int r2 = xml_read_resource(c, full);
-                    free(full);
-                    if (r2 < 0) {
-                        ok = 0;
-                        break;
-                    }
-                }
-            }
-            free(c->tags[--c->ntags]);
-            if (!ok)
-                goto out;
-        }
-    }
-    if (resset_set(c->rs, name, buf_str(&value), deriv)) {
-        xml_fail(c, "resource %s appears twice", name);
-        goto out;
-    }
-    rc = 0;
-out:
-    free(record);
-    free(templates);
-    buf_free(&value);
-    return rc;
-}
-
-/* On a resource element: read its value (text) or its tag list. */
-static int xml_read_resource(struct xml_ctx *c, const char *name)
+/* A resource element opens: a value, or a tag list. name is taken. */
+static void open_resource(struct xml_ctx *c, char *name, const char *elem, long line, int nattr,
+                          const xmlChar **attrs)
 {
     if (!valid_resource_name(name)) {
-        xml_fail(c, "'%s' is not a valid resource name", name);
-        return -1;
+        xml_fail(c, line, "'%s' is not a valid resource name", name);
+        free(name);
+        return;
     }
-    char *tmpl = xml_attr(c, "template");
-    char *deriv = xml_attr(c, "derivation");
-    int rc = -1;
+    char *tmpl = xml_attr(nattr, attrs, "template");
+    struct frame *f = push(c, tmpl ? FR_LIST : FR_VALUE, line);
+    f->name = name;
+    f->deriv = xml_attr(nattr, attrs, "derivation");
     if (tmpl) {
-        rc = xml_read_list(c, name, tmpl, deriv);
-        goto out;
+        f->elem = xstrdup(elem);
+        f->templates = tmpl;
+        for (char *save = NULL, *t = strtok_r(tmpl, " \t\n", &save);
+             t && f->nt < (int)ARRAY_SIZE(f->tv); t = strtok_r(NULL, " \t\n", &save))
+            f->tv[f->nt++] = t;
     }
-    struct buf value = BUF_INIT;
-    if (!xmlTextReaderIsEmptyElement(c->r)) {
-        int depth = xmlTextReaderDepth(c->r);
-        for (;;) {
-            if (xml_next(c) != 1) {
-                buf_free(&value);
-                goto out;
-            }
-            int type = xmlTextReaderNodeType(c->r);
-            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(c->r) == depth)
-                break;
-            if (type == XML_READER_TYPE_ELEMENT) {
-                xml_fail(c, "resource %s: unexpected element <%s> in a value",
-                         name, xml_name(c));
-                buf_free(&value);
-                goto out;
-            }
-            if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                type == XML_READER_TYPE_WHITESPACE ||
-                type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-                const xmlChar *v = xmlTextReaderConstValue(c->r);
-                if (v)
-                    buf_adds(&value, (const char *)v);
-            }
-        }
-    }
-    if (resset_set(c->rs, name, buf_str(&value), deriv))
-        xml_fail(c, "resource %s appears twice", name);
-    else
-        rc = 0;
-    buf_free(&value);
-out:
-    free(tmpl);
-    free(deriv);
-    return rc;
 }
 
-/* Walk down to /profile/lcfg/components/xen and read its children; every
- * other subtree is skipped unread. */
-static int xml_walk(struct xml_ctx *c)
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri, int nns, const xmlChar **ns, int nattr, int ndefaulted,
+                      const xmlChar **attrs)
 {
+    (void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
     static const char *const path[] = { "profile", "lcfg", "components", COMP };
-    int found = 0;
-    int have = 0; /* the reader already sits on a node not yet looked at */
-    for (;;) {
-        if (!have) {
-            int rc = xml_next(c);
-            if (rc < 0)
-                return -1;
-            if (rc == 0)
+    struct xml_ctx *c = ctx;
+    if (c->err)
+        return;
+    const char *el = (const char *)localname;
+    long line = xml_line(c);
+    if (c->depth == 0) {
+        if (c->root_seen || strcmp(el, path[0])) {
+            xml_fail(c, line, "root element is <%s>, not <profile>", el);
+            return;
+        }
+        c->root_seen = 1;
+        push(c, FR_PATH, line)->level = 1;
+        return;
+    }
+    struct frame *top = &c->st[c->depth - 1];
+    switch (top->kind) {
+    case FR_PATH:
+        if (strcmp(el, path[top->level])) {
+            push(c, FR_SKIP, line);
+        } else if (top->level < 3) {
+            push(c, FR_PATH, line)->level = top->level + 1;
+        } else if (c->found++) {
+            xml_fail(c, line, "component %s appears twice", COMP);
+        } else {
+            push(c, FR_XEN, line);
+        }
+        return;
+    case FR_SKIP:
+        push(c, FR_SKIP, line);
+        return;
+    case FR_XEN:
+        open_resource(c, xstrdup(el), el, line, nattr, attrs);
+        return;
+    case FR_VALUE:
+        xml_fail(c, line, "resource %s: unexpected element <%s> in a value", top->name, el);
+        return;
+    case FR_LIST: {
+        size_t n = strlen(top->elem);
+        if (strncmp(el, top->elem, n) || strcmp(el + n, "_RECORD")) {
+            xml_fail(c, line, "resource %s: unexpected element <%s> in a tag list", top->name, el);
+            return;
+        }
+        char *tag = xml_attr(nattr, attrs, "name");
+        if (!tag) {
+            xml_fail(c, line, "resource %s: <%s> without cfg:name", top->name, el);
+            return;
+        }
+        /* The server prefixes "_" to tags that start with a digit or "_". */
+        if (tag[0] == '_' && tag[1] != '\0')
+            memmove(tag, tag + 1, strlen(tag));
+        if (c->ntags == MAX_NESTING) {
+            free(tag);
+            xml_fail(c, line, "resource %s: tag lists nested too deeply", top->name);
+            return;
+        }
+        if (top->value.len)
+            buf_addc(&top->value, ' ');
+        buf_adds(&top->value, tag);
+        c->tags[c->ntags++] = tag;
+        push(c, FR_RECORD, line);
+        return;
+    }
+    case FR_RECORD: {
+        const struct frame *list = &c->st[c->depth - 2];
+        int k;
+        for (k = 0; k < list->nt; k++)
+            if (template_matches(list->tv[k], el))
                 break;
+        if (k == list->nt) {
+            xml_fail(c, line, "resource %s: <%s> in record '%s' matches no template of the list",
+                     list->name, el, c->tags[c->ntags - 1]);
+            return;
         }
-        have = 0;
-        if (xmlTextReaderNodeType(c->r) != XML_READER_TYPE_ELEMENT)
-            continue;
-        int depth = xmlTextReaderDepth(c->r);
-        const char *name = xml_name(c);
-        if (depth == 0 && strcmp(name, path[0]) != 0) {
-            xml_fail(c, "root element is <%s>, not <profile>", name);
-            return -1;
-        }
-        if (depth < 4 && strcmp(name, path[depth]) == 0) {
-            if (depth == 3 && found++) {
-                xml_fail(c, "component %s appears twice", COMP);
-                return -1;
-            }
-            continue; /* descend */
-        }
-        if (depth == 4) {
-            char *n = xstrdup(name);
-            int r = xml_read_resource(c, n);
-            free(n);
-            if (r < 0)
-                return -1;
-            continue;
-        }
-        int rc = xml_skip(c);
-        if (rc < 0)
-            return -1;
-        if (rc == 0)
-            break;
-        have = 1;
+        open_resource(c, expand_template(list->tv[k], c->tags, c->ntags), el, line, nattr,
+                      attrs);
+        return;
     }
-    if (!found) {
-        free(c->err);
-        c->err = xasprintf("profile %s: no %s component (is %s in profile.components?)",
-                           c->path, COMP, COMP);
-        return -1;
     }
-    return 0;
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                    const xmlChar *uri)
+{
+    (void)localname, (void)prefix, (void)uri;
+    struct xml_ctx *c = ctx;
+    if (c->err || c->depth == 0)
+        return;
+    struct frame *f = &c->st[--c->depth];
+    switch (f->kind) {
+    case FR_VALUE:
+    case FR_LIST:
+        if (resset_set(c->rs, f->name, buf_str(&f->value), f->deriv))
+            xml_fail(c, f->line, "resource %s appears twice", f->name);
+        break;
+    case FR_RECORD:
+        free(c->tags[--c->ntags]);
+        break;
+    default:
+        break;
+    }
+    if (c->depth == 0)
+        c->root_closed = 1;
+    frame_free(f);
+}
+
+static void sax_text(void *ctx, const xmlChar *text, int len)
+{
+    struct xml_ctx *c = ctx;
+    if (!c->err && c->depth && c->st[c->depth - 1].kind == FR_VALUE)
+        buf_add(&c->st[c->depth - 1].value, (const char *)text, (size_t)len);
+}
+
+/* LCFG profiles have no DTD; refusing one up front keeps every entity
+ * trick (in text or in attributes, internal or external) out. */
+static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name, (void)ext, (void)sys;
+    struct xml_ctx *c = ctx;
+    if (!c->err) /* no line: where the DTD ends is no help */
+        c->err = xasprintf("profile %s: a DOCTYPE is not allowed in an LCFG profile", c->path);
+    xml_stop(c);
+}
+
+/* An entity reference that reaches the application (only possible with
+ * declarations, which the DOCTYPE check refuses first). */
+static void sax_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    struct xml_ctx *c = ctx;
+    xml_fail(c, xml_line(c), "entity references are not allowed");
 }
 
 int profile_read_xml(const char *path, struct resset *rs, char **err)
 {
     struct xml_ctx c = { .path = path, .rs = rs };
-    /* No network, no entity substitution, no DTD loading (LSN-2014-0003). */
-    c.r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    if (!c.r) {
-        set_error(err, "profile %s: cannot open: %s", path,
-                  strerror(errno ? errno : EIO));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        set_error(err, "profile %s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    xmlTextReaderSetStructuredErrorHandler(c.r, xml_error_cb, &c);
-    int rc = xml_walk(&c);
-    xmlFreeTextReader(c.r);
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = sax_start;
+    sax.endElementNs = sax_end;
+    sax.characters = sax_text;
+    sax.cdataBlock = sax_text;
+    sax.ignorableWhitespace = sax_text;
+    sax.internalSubset = sax_doctype;
+    sax.reference = sax_reference;
+    sax.serror = xml_error_cb;
+    c.p = xmlCreatePushParserCtxt(&sax, &c, NULL, 0, path);
+    if (!c.p) {
+        close(fd);
+        set_error(err, "profile %s: cannot parse: out of memory", path);
+        return -1;
+    }
+    /* No network, no entity substitution, no DTD loading (LSN-2014-0003). */
+    xmlCtxtUseOptions(c.p, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (!c.err)
+                c.err = xasprintf("profile %s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+        xmlParseChunk(c.p, chunk, (int)n, n == 0);
+        if (n == 0 || c.err || c.p->disableSAX)
+            break;
+    }
+    close(fd);
+    xmlFreeParserCtxt(c.p);
+    c.p = NULL;
     for (int i = 0; i < c.ntags; i++)
         free(c.tags[i]);
-    if (rc < 0) {
-        set_error(err, "%s", c.err ? c.err : "malformed XML");
+    for (int i = 0; i < c.depth; i++)
+        frame_free(&c.st[i]);
+    free(c.st);
+    if (!c.err && !c.found)
+        c.err = xasprintf("profile %s: no %s component (is %s in profile.components?)", path,
+                          COMP, COMP);
+    if (c.err) {
+        set_error(err, "%s", c.err);
         free(c.err);
         return -1;
     }
-    free(c.err);
     return 0;
 }
 
