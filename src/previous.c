@@ -122,9 +122,6 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
         size_t b0 = H + j * GF_COUNT;
         if (o.n < b0 + GF_COUNT)
             goto out;
-        for (size_t f = 0; f < GF_COUNT; f++)
-            if (!names(&o, b0 + f, schema_guest[f].name, t, tl))
-                goto out;
         char *tag = xstrndup(t, tl);
         bool twice = resset_set(seen, tag, "", NULL);
         const struct guest *g = twice ? NULL : host_find_guest(cur, tag);
@@ -135,6 +132,13 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
         size_t i = g ? (size_t)(g - cur->guests) : 0;
         if (!g || !same_range(&c, H + i * GF_COUNT, H + (i + 1) * GF_COUNT, &o, b0,
                               b0 + GF_COUNT)) {
+            /* A block like the current one is laid out right; another is
+             * checked name by name. */
+            for (size_t f = 0; f < GF_COUNT; f++)
+                if (!names(&o, b0 + f, schema_guest[f].name, t, tl)) {
+                    free(tag);
+                    goto out;
+                }
             if (tags.len)
                 buf_addc(&tags, ' ');
             buf_adds(&tags, tag);

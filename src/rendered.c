@@ -177,6 +177,23 @@ void rendered_keep(struct rendered *r, const struct rendered *from, const char *
     }
 }
 
+static void add_dec(struct buf *b, unsigned long long v)
+{
+    char d[24];
+    int n = 0;
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        buf_addc(b, d[--n]);
+}
+
+static void add_hex(struct buf *b, unsigned long long v)
+{
+    for (int s = 60; s >= 0; s -= 4)
+        buf_addc(b, "0123456789abcdef"[(v >> s) & 15]);
+}
+
 int rendered_save(const struct rendered *r, const struct rendered *was, const char *root,
                   char **err)
 {
@@ -186,12 +203,28 @@ int rendered_save(const struct rendered *r, const struct rendered *was, const ch
     struct buf b = BUF_INIT;
     buf_adds(&b, VERSION_LINE "\n# The guest config files as the LCFG xen component last rendered "
                  "them: a cache (removing it costs one slower configure).\n");
-    for (size_t i = 0; i < resset_count(r->lists); i++)
-        buf_addf(&b, "n %zu %s\n", i, resset_at(r->lists, i)->name);
+    char num[64];
+    for (size_t i = 0; i < resset_count(r->lists); i++) {
+        snprintf(num, sizeof(num), "n %zu ", i);
+        buf_adds(&b, num);
+        buf_adds(&b, resset_at(r->lists, i)->name);
+        buf_addc(&b, '\n');
+    }
+    /* A line per guest: numbers by hand, as printf costs more than the
+     * rest of saving. */
     for (size_t i = 0; i < r->n; i++) {
         const struct entry *e = &r->v[i];
-        buf_addf(&b, "f %ld %016llx %zu %016llx %s\n", resset_index(r->lists, e->names),
-                 e->digest, e->out_len, e->out_hash, e->path);
+        buf_adds(&b, "f ");
+        add_dec(&b, (unsigned long long)resset_index(r->lists, e->names));
+        buf_addc(&b, ' ');
+        add_hex(&b, e->digest);
+        buf_addc(&b, ' ');
+        add_dec(&b, e->out_len);
+        buf_addc(&b, ' ');
+        add_hex(&b, e->out_hash);
+        buf_addc(&b, ' ');
+        buf_adds(&b, e->path);
+        buf_addc(&b, '\n');
     }
     char *path = root_path(root, PATH_RENDERED);
     char *dir = xstrdup(path);
