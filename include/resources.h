@@ -22,6 +22,10 @@ void resset_free(struct resset *rs);
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation);
 
+/* Make room for n resources in all, so that adding them does not grow
+ * the set step by step. */
+void resset_reserve(struct resset *rs, size_t n);
+
 /* The resource, or NULL. The pointer stays valid until the next set. */
 const struct resource *resset_find(const struct resset *rs, const char *name);
 /* Its position in insertion order, or -1 when absent. */

@@ -619,13 +619,23 @@ static const char *unlisted_tag(const char *name)
     return best ? name + best + 1 : NULL;
 }
 
-/* "<field>_<tag>" in b, reused from name to name. */
+/* "<field>_<tag>" in b, reused from name to name (50,000 names at 1000
+ * guests: copied, not appended piece by piece). */
 static void guest_res_name(struct buf *b, size_t f, const char *tag)
 {
+    size_t fl = strlen(schema_guest[f].name), tl = strlen(tag);
     b->len = 0;
-    buf_adds(b, schema_guest[f].name);
-    buf_addc(b, '_');
-    buf_adds(b, tag);
+    buf_add(b, "", 0);
+    if (b->cap < fl + tl + 2) {
+        buf_add(b, schema_guest[f].name, fl);
+        buf_addc(b, '_');
+        buf_adds(b, tag);
+        return;
+    }
+    memcpy(b->data, schema_guest[f].name, fl);
+    b->data[fl] = '_';
+    memcpy(b->data + fl + 1, tag, tl + 1);
+    b->len = fl + tl + 1;
 }
 
 struct host *model_build(const struct resset *input, struct errlist *errs)
@@ -682,6 +692,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     free(deriv);
     buf_free(&norm);
 
+    resset_reserve(h->rs, resset_count(h->rs) + h->nguests * GF_COUNT);
     /* Per-guest resources, defaults filled in, booleans canonical. Each
      * stored value is kept as it is made: looking all 50,000 (at 1000
      * guests) up again would cost as much as making them. */

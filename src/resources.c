@@ -141,6 +141,23 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     return false;
 }
 
+void resset_reserve(struct resset *rs, size_t n)
+{
+    if (n > rs->cap) {
+        rs->cap = n;
+        rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
+        rs->hashes = xrealloc(rs->hashes, rs->cap * sizeof(*rs->hashes));
+    }
+    if (n * 2 > rs->nbuckets) {
+        while (n * 2 > rs->nbuckets)
+            rs->nbuckets *= 2;
+        free(rs->index);
+        rs->index = xcalloc(rs->nbuckets, sizeof(*rs->index));
+        for (size_t i = 0; i < rs->n; i++)
+            *free_slot(rs, rs->hashes[i]) = (uint32_t)(i + 1);
+    }
+}
+
 const struct resource *resset_find(const struct resset *rs, const char *name)
 {
     uint32_t *slot = slot_for(rs, name, hash_str(name));

@@ -181,10 +181,38 @@ static void test_str_join(void **state)
     free(s);
 }
 
+static void test_reserve_keeps_what_is_there(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    char name[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "r%d", i);
+        assert_false(resset_set(rs, name, name + 1, NULL));
+    }
+    resset_reserve(rs, 5000);
+    resset_reserve(rs, 10); /* never shrinks */
+    for (int i = 100; i < 5000; i++) {
+        snprintf(name, sizeof(name), "r%d", i);
+        assert_false(resset_set(rs, name, name + 1, NULL));
+    }
+    assert_int_equal(resset_count(rs), 5000);
+    for (int i = 0; i < 5000; i += 7) {
+        snprintf(name, sizeof(name), "r%d", i);
+        assert_string_equal(resset_get(rs, name), name + 1);
+        assert_int_equal(resset_index(rs, name), i);
+    }
+    assert_int_equal(resset_index(rs, "r5000"), -1);
+    assert_true(resset_set(rs, "r42", "x", NULL));
+    assert_string_equal(resset_get(rs, "r42"), "x");
+    resset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_reserve_keeps_what_is_there),
         cmocka_unit_test(test_set_get),
         cmocka_unit_test(test_derivation_null),
         cmocka_unit_test(test_replace_keeps_order),
