@@ -610,28 +610,35 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
 
 char *profile_format_status(const struct resset *rs)
 {
-    struct buf b = BUF_INIT;
-    for (size_t i = 0; i < resset_count(rs); i++) {
+    /* Sized first, then copied: this runs over every resource of the host
+     * on every configure. */
+    size_t n = 0, count = resset_count(rs);
+    for (size_t i = 0; i < count; i++) {
         const struct resource *r = resset_at(rs, i);
-        buf_adds(&b, COMP ".");
-        buf_adds(&b, r->name);
-        buf_addc(&b, '=');
-        /* Runs of plain characters are copied whole: most values have no
-         * character to encode at all. */
-        for (const char *v = r->value; *v;) {
-            size_t n = strcspn(v, "&\n\r");
-            buf_add(&b, v, n);
-            v += n;
-            if (*v == '&')
-                buf_adds(&b, "&amp;");
-            else if (*v == '\n')
-                buf_adds(&b, "&#10;");
-            else if (*v == '\r')
-                buf_adds(&b, "&#13;");
-            if (*v)
-                v++;
-        }
-        buf_addc(&b, '\n');
+        n += strlen(COMP ".") + strlen(r->name) + 2;
+        for (const char *v = r->value; *v; v++)
+            n += *v == '&' ? 5 : (*v == '\n' || *v == '\r') ? 5 : 1;
     }
-    return buf_detach(&b);
+    char *out = xmalloc(n + 1), *p = out;
+    for (size_t i = 0; i < count; i++) {
+        const struct resource *r = resset_at(rs, i);
+        size_t k = strlen(r->name);
+        memcpy(p, COMP ".", strlen(COMP "."));
+        p += strlen(COMP ".");
+        memcpy(p, r->name, k);
+        p += k;
+        *p++ = '=';
+        for (const char *v = r->value; *v; v++) {
+            const char *e = *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : *v == '\r' ? "&#13;" : NULL;
+            if (e) {
+                memcpy(p, e, 5);
+                p += 5;
+            } else {
+                *p++ = *v;
+            }
+        }
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return out;
 }

@@ -132,8 +132,8 @@ static const char *traced(struct rctx *c, const char *name, long at, const char 
             buf_addc(&c->names, '#');
         buf_adds(&c->names, name);
     }
+    /* The names need no digest: a replay asks the recorded ones. */
     unsigned long long h = t->digest;
-    h = hash64(h, name, strlen(name) + 1);
     h = hash64(h, v ? "=" : "-", 1);
     if (v) /* only a found value comes with a derivation */
         h = hash64(h, v, strlen(v) + 1);
