@@ -24,6 +24,11 @@ enum fs_change { FS_UNCHANGED, FS_CREATED, FS_UPDATED };
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                     enum fs_change *ret_change, char **err);
 
+/* fs_write_atomic of root + path, making its directory first (mode 0755)
+ * when missing: the component's own state files. */
+int fs_save_under(const char *root, const char *path, const char *data, size_t len, mode_t mode,
+                  char **err);
+
 /* Remove what an interrupted fs_write_atomic leaves in dir: regular files
  * named ".#NAME.XXXXXX" (its temporaries; nobody else's files look like
  * that). *removed counts them. A missing dir is not an error. */

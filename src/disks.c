@@ -76,15 +76,7 @@ static int prov_save(const struct resset *p, const char *root, char **err)
         const struct resource *r = resset_at(p, i);
         buf_addf(&b, "%s %s\n", r->name, r->value);
     }
-    char *path = root_path(root, PATH_PROVENANCE);
-    char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    enum fs_change ch;
-    int rc = fs_mkdir_p(dir, 0755, err);
-    if (rc == 0)
-        rc = fs_write_atomic(path, b.data, b.len, 0644, &ch, err);
-    free(dir);
-    free(path);
+    int rc = fs_save_under(root, PATH_PROVENANCE, b.data, b.len, 0644, err);
     buf_free(&b);
     return rc;
 }

@@ -239,3 +239,20 @@ fail:
     free(tmp);
     return -1;
 }
+
+int fs_save_under(const char *root, const char *path, const char *data, size_t len, mode_t mode,
+                  char **err)
+{
+    char *full = root_path(root, path);
+    char *dir = xstrdup(full);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    enum fs_change ch;
+    int rc = slash && *dir ? fs_mkdir_p(dir, 0755, err) : 0;
+    if (rc == 0)
+        rc = fs_write_atomic(full, data, len, mode, &ch, err);
+    free(dir);
+    free(full);
+    return rc;
+}

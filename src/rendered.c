@@ -226,15 +226,7 @@ int rendered_save(const struct rendered *r, const struct rendered *was, const ch
         buf_adds(&b, e->path);
         buf_addc(&b, '\n');
     }
-    char *path = root_path(root, PATH_RENDERED);
-    char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    enum fs_change ch;
-    int rc = fs_mkdir_p(dir, 0755, err);
-    if (rc == 0)
-        rc = fs_write_atomic(path, b.data, b.len, 0644, &ch, err);
-    free(dir);
-    free(path);
+    int rc = fs_save_under(root, PATH_RENDERED, b.data, b.len, 0644, err);
     buf_free(&b);
     return rc;
 }
