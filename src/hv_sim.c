@@ -158,6 +158,8 @@ struct sim {
     struct ctl_entry *ctl;
     size_t nctl;
     unsigned hv_fail; /* bit per enum sim_op */
+    /* xl's timeouts (hv_open fills in the defaults). */
+    unsigned create_timeout_ms, timeout_ms;
 };
 
 static long long now_ms(void)
@@ -1223,7 +1225,7 @@ static const struct hv_ops sim_ops = {
     .close = sim_close,
 };
 
-int hv_sim_open(const char *root, struct hv **ret, char **err)
+int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err)
 {
     *ret = NULL;
     struct sim *s = xcalloc(1, sizeof(*s));
@@ -1231,6 +1233,8 @@ int hv_sim_open(const char *root, struct hv **ret, char **err)
     hv->ops = &sim_ops;
     hv->priv = s;
     s->lock_fd = -1;
+    s->create_timeout_ms = xl->create_timeout_ms;
+    s->timeout_ms = xl->timeout_ms;
     s->dir = root_path(root, SIM_DIR);
     s->state_path = xasprintf("%s/domains", s->dir);
     s->control_path = xasprintf("%s/control", s->dir);

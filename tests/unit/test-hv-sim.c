@@ -994,18 +994,20 @@ static void test_wait_event_already_due(void **state)
 
 /* ---- choosing a backend ---- */
 
+static const struct hv_xl sbin_xl = { "/usr/sbin/xl", 0, 0 };
+
 static void test_open_sim_and_default_off_dom0(void **state)
 {
     const char *root = *state;
     struct hv *hv = NULL;
     char *err = NULL;
-    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
     assert_string_equal(hv->ops->name, "sim");
     hv->ops->close(hv);
     /* On a domU (type xen, no control_d) too. */
     put_file(root, "/sys/hypervisor/type", "xen\n");
     put_file(root, "/proc/xen/capabilities", "");
-    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
     assert_string_equal(hv->ops->name, "sim");
     hv->ops->close(hv);
     assert_null(err);
@@ -1018,7 +1020,7 @@ static void test_open_default_on_dom0_is_xen(void **state)
     put_file(root, "/proc/xen/capabilities", "control_d\n");
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_open(NULL, root, "/usr/sbin/xl", &hv, &err);
+    int rc = hv_open(NULL, root, &sbin_xl, &hv, &err);
     if (rc == 0) {
         /* Only on a real dom0. */
         assert_string_equal(hv->ops->name, "xen");
