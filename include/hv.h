@@ -83,7 +83,9 @@ struct hv_xl {
 /* Open a backend: "xen", "sim", or NULL to choose (xen on a running dom0,
  * sim otherwise). root: the --root prefix; xl: the toolstack (NULL: the
  * default timeouts and no program, which only the simulator can do
- * without). Returns 0, or -1 with *err (e.g. "this host is not a running Xen dom0 (cannot open the
+ * without). The simulator keeps xl's timeouts: an operation that hangs
+ * there (its control file's hang) fails when xl's would. Returns 0, or -1
+ * with *err (e.g. "this host is not a running Xen dom0 (cannot open the
  * hypervisor interface: No such file or directory)"). */
 int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct hv **ret,
             char **err);

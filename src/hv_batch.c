@@ -132,7 +132,8 @@ size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *
         for (size_t i = 0; i < running; i++)
             pfd[i] = (struct pollfd){ .fd = slots[i].fd, .events = POLLIN };
         /* No timeout here: each backend bounds its own create (xl create
-         * runs under a timeout), and a child always ends. */
+         * runs under xlcreatetimeout, which the simulator keeps too), and
+         * a child always ends. */
         if (poll(pfd, running, -1) < 0) {
             if (errno == EINTR)
                 continue;

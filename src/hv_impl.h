@@ -5,7 +5,7 @@
 #include "hv.h"
 
 /* The simulated hypervisor; state under root (see hv_sim.c). It runs no
- * xl, but keeps xl's timeouts. */
+ * xl, but an operation that hangs fails after xl's timeout, as on Xen. */
 int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err);
 
 /* The real one: libxenctrl/libxenstore handles and the xl program (an
