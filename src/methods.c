@@ -137,7 +137,9 @@ static struct host *load_previous(struct ctx *c)
 
 /* A run killed between writing a file's temporary and renaming it leaves
  * the temporary behind: the next configure removes them, in every
- * directory the component writes files into atomically. */
+ * directory the component writes files into atomically. In the host's
+ * directories (/etc/default, managehost), which hold other programs'
+ * files, only the temporaries of the files configure writes there. */
 static void remove_stale_temps(struct ctx *c, const struct host *h)
 {
     const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
@@ -151,6 +153,17 @@ static void remove_stale_temps(struct ctx *c, const struct host *h)
                      n, n == 1 ? "" : "s", dirs[i]);
         free(err);
         free(dir);
+    }
+    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++) {
+        char *path = root_path(c->o->root, host_owned_files[i]), *err = NULL;
+        size_t n = 0;
+        if (fs_remove_stale_temps_of(path, &n, &err) < 0)
+            msg_warn("configure: %s", err);
+        if (n)
+            msg_info("configure: removed %zu temporary file%s of %s left by an interrupted run",
+                     n, n == 1 ? "" : "s", host_owned_files[i]);
+        free(err);
+        free(path);
     }
 }
 
