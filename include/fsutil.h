@@ -34,6 +34,10 @@ int fs_save_under(const char *root, const char *path, const char *data, size_t l
  * that). *removed counts them. A missing dir is not an error. */
 int fs_remove_stale_temps(const char *dir, size_t *removed, char **err);
 
+/* The same for one file, in a directory that holds other programs' files
+ * too: only the temporaries of path (".#BASENAME.XXXXXX" beside it). */
+int fs_remove_stale_temps_of(const char *path, size_t *removed, char **err);
+
 /* write(2) until all of data is written (EINTR retried). Returns 0, or
  * -1 with errno. */
 int fs_write_all(int fd, const char *data, size_t len);

@@ -17,6 +17,11 @@
  * it overrides. */
 #define PATH_GRUB_DROPIN "/etc/default/grub.d/zz-lcfg-xen.cfg"
 #define PATH_XENDOMAINS_DEFAULT "/etc/default/xendomains"
+/* The files above, which configure writes atomically (managehost), for
+ * the removal of the temporaries an interrupted run left beside them:
+ * their directories hold other programs' files, so only these files'
+ * own. NULL-terminated. */
+extern const char *const host_owned_files[];
 /* Simulated services (sim backend): the commands that would have run. */
 #define PATH_SIM_SERVICES "/var/lib/lcfg/xen/sim/services"
 

@@ -66,11 +66,29 @@ struct hv {
     void *priv;
 };
 
+/* The xl toolstack (host resources xl, xltimeout, xlcreatetimeout): the
+ * program, a host path taken under the root, and how long one run of it
+ * may take before it is killed (SIGTERM to its process group, SIGKILL 2 s
+ * later) and its operation fails with "<xl command>: timed out after N s".
+ * A timeout of 0 means the default. */
+struct hv_xl {
+    const char *path;
+    unsigned create_timeout_ms; /* xl create */
+    unsigned timeout_ms;        /* xl destroy, mem-set, vcpu-set */
+};
+
+#define HV_XL_CREATE_TIMEOUT_MS (120 * 1000)
+#define HV_XL_TIMEOUT_MS (60 * 1000)
+
 /* Open a backend: "xen", "sim", or NULL to choose (xen on a running dom0,
- * sim otherwise). root: the --root prefix; xl: the xl program (host
- * resource). Returns 0, or -1 with *err (e.g. "this host is not a
- * running Xen dom0 (/sys/hypervisor/type is not xen)"). */
-int hv_open(const char *which, const char *root, const char *xl, struct hv **ret, char **err);
+ * sim otherwise). root: the --root prefix; xl: the toolstack (NULL: the
+ * default timeouts and no program, which only the simulator can do
+ * without). The simulator keeps xl's timeouts: an operation that hangs
+ * there (its control file's hang) fails when xl's would. Returns 0, or -1
+ * with *err (e.g. "this host is not a running Xen dom0 (cannot open the
+ * hypervisor interface: No such file or directory)"). */
+int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct hv **ret,
+            char **err);
 
 /* Is root a running Xen dom0 (/sys/hypervisor/type is xen and
  * /proc/xen/capabilities has control_d)? */
@@ -92,7 +110,7 @@ struct hv_create_job {
  * (hv->ops->name of the caller's handle), root and xl as for hv_open.
  * done(arg, job) is called in this process as each one ends, in the order
  * they end. Returns the number that failed. */
-size_t hv_create_all(const char *backend, const char *root, const char *xl,
+size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg);
 

@@ -51,6 +51,7 @@ struct host {
     struct resset *rs;         /* effective resources, in saved (status) order */
     const char *res[HF_COUNT];
     unsigned long shutdown_timeout, parallel;
+    unsigned long xl_create_timeout, xl_timeout; /* seconds */
     unsigned long dom0mem, dom0maxmem, dom0vcpus; /* MB, MB, count; 0: not set */
     size_t nguests;
     struct guest *guests;

@@ -131,11 +131,14 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-/* ".#" NAME "." and six characters of mkstemp's alphabet. */
-static bool is_our_temp(const char *n)
+/* ".#" NAME "." and six characters of mkstemp's alphabet; with only, NAME
+ * is only. */
+static bool is_our_temp(const char *n, const char *only)
 {
     size_t len = strlen(n);
     if (len < 2 + 1 + 1 + 6 || n[0] != '.' || n[1] != '#' || n[len - 7] != '.')
+        return false;
+    if (only && (len != 2 + strlen(only) + 7 || memcmp(n + 2, only, len - 9)))
         return false;
     for (size_t i = len - 6; i < len; i++)
         if (!isalnum((unsigned char)n[i]))
@@ -143,7 +146,8 @@ static bool is_our_temp(const char *n)
     return true;
 }
 
-int fs_remove_stale_temps(const char *dir, size_t *removed, char **err)
+/* fs_remove_stale_temps, of the file called only (any: NULL). */
+static int remove_temps(const char *dir, const char *only, size_t *removed, char **err)
 {
     *removed = 0;
     DIR *d = opendir(dir);
@@ -156,7 +160,7 @@ int fs_remove_stale_temps(const char *dir, size_t *removed, char **err)
     int rc = 0;
     for (struct dirent *e; (e = readdir(d));) {
         struct stat st;
-        if (!is_our_temp(e->d_name) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        if (!is_our_temp(e->d_name, only) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
             !S_ISREG(st.st_mode))
             continue;
         if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
@@ -167,6 +171,25 @@ int fs_remove_stale_temps(const char *dir, size_t *removed, char **err)
         }
     }
     closedir(d);
+    return rc;
+}
+
+int fs_remove_stale_temps(const char *dir, size_t *removed, char **err)
+{
+    return remove_temps(dir, NULL, removed, err);
+}
+
+int fs_remove_stale_temps_of(const char *path, size_t *removed, char **err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || !slash[1]) {
+        *removed = 0;
+        set_error(err, "%s: not the path of a file", path);
+        return -1;
+    }
+    char *dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+    int rc = remove_temps(dir, slash + 1, removed, err);
+    free(dir);
     return rc;
 }
 

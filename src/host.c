@@ -28,6 +28,8 @@ static const char *const default_packages[] = { "xen-system-amd64 xen-utils-comm
                                                 "xen xen-hypervisor xen-runtime" };
 static const char *const default_daemons[] = { "xen", "xenstored xenconsoled xen-init-dom0" };
 
+const char *const host_owned_files[] = { PATH_GRUB_DROPIN, PATH_XENDOMAINS_DEFAULT, NULL };
+
 bool host_yes(const char *v)
 {
     const char *canon = "";

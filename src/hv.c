@@ -42,15 +42,21 @@ bool hv_is_dom0(const char *root)
     return control;
 }
 
-int hv_open(const char *which, const char *root, const char *xl, struct hv **ret, char **err)
+int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct hv **ret,
+            char **err)
 {
     *ret = NULL;
+    /* The defaults filled in, so that the backends see no 0 timeout. */
+    struct hv_xl t = { .path = xl ? xl->path : NULL };
+    t.create_timeout_ms =
+        xl && xl->create_timeout_ms ? xl->create_timeout_ms : HV_XL_CREATE_TIMEOUT_MS;
+    t.timeout_ms = xl && xl->timeout_ms ? xl->timeout_ms : HV_XL_TIMEOUT_MS;
     if (!which)
         which = hv_is_dom0(root) ? "xen" : "sim";
     if (!strcmp(which, "sim"))
-        return hv_sim_open(root, ret, err);
+        return hv_sim_open(root, &t, ret, err);
     if (!strcmp(which, "xen"))
-        return hv_xen_open(root, xl, ret, err);
+        return hv_xen_open(root, &t, ret, err);
     set_error(err, "unknown hypervisor backend '%s' (sim or xen)", which);
     return -1;
 }

@@ -30,7 +30,7 @@ struct slot {
     size_t len;
 };
 
-static void child(int fd, const char *backend, const char *root, const char *xl,
+static void child(int fd, const char *backend, const char *root, const struct hv_xl *xl,
                   const struct hv_create_job *job)
 {
     struct hv *hv = NULL;
@@ -50,7 +50,7 @@ static void child(int fd, const char *backend, const char *root, const char *xl,
 
 /* Start job j in slot s. Returns 0, or -1 with the job marked failed. */
 static int start(struct slot *s, size_t j, struct hv_create_job *job, const char *backend,
-                 const char *root, const char *xl)
+                 const char *root, const struct hv_xl *xl)
 {
     int p[2];
     /* Close-on-exec: no xl or hotplug script may hold a pipe open, or its
@@ -101,7 +101,7 @@ static void finish(struct slot *s, struct hv_create_job *job)
     }
 }
 
-size_t hv_create_all(const char *backend, const char *root, const char *xl,
+size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg)
 {
@@ -132,7 +132,8 @@ size_t hv_create_all(const char *backend, const char *root, const char *xl,
         for (size_t i = 0; i < running; i++)
             pfd[i] = (struct pollfd){ .fd = slots[i].fd, .events = POLLIN };
         /* No timeout here: each backend bounds its own create (xl create
-         * runs under a timeout), and a child always ends. */
+         * runs under xlcreatetimeout, which the simulator keeps too), and
+         * a child always ends. */
         if (poll(pfd, running, -1) < 0) {
             if (errno == EINTR)
                 continue;

@@ -4,12 +4,14 @@
 
 #include "hv.h"
 
-/* The simulated hypervisor; state under root (see hv_sim.c). */
-int hv_sim_open(const char *root, struct hv **ret, char **err);
+/* The simulated hypervisor; state under root (see hv_sim.c). It runs no
+ * xl, but an operation that hangs fails after xl's timeout, as on Xen. */
+int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err);
 
 /* The real one: libxenctrl/libxenstore handles and the xl program (an
- * absolute path, taken under root). Fails with a clear message off dom0. */
-int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err);
+ * absolute path, taken under root), run under xl's timeouts (both not 0).
+ * Fails with a clear message off dom0. */
+int hv_xen_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err);
 
 
 #endif

@@ -62,6 +62,17 @@
  *                      "simulated hypervisor failure" and change nothing:
  *                      list create shutdown reboot destroy set_memory
  *                      set_vcpus wait
+ *   hang=OP,...        these operations on the guest hang, as an xl that
+ *                      never ends: create destroy set_memory set_vcpus
+ *                      (those that run xl on Xen). Each waits for xl's
+ *                      timeout (hv.h: struct hv_xl; xlcreatetimeout for
+ *                      create, xltimeout for the others), without holding
+ *                      the lock, then fails with the xen backend's words
+ *                      ("xl destroy 5: timed out after 60 s") and changes
+ *                      nothing; but a create leaves its domain behind,
+ *                      paused, as an xl killed mid-create does. A create_ms
+ *                      longer than the create timeout hangs the same way.
+ *                      An empty list ("hang=") overrides a "*" line.
  *   The 0/1 keys also take 0, to override a "*" line.
  *
  * The file "creating" (written by the simulator, read by tests) counts the
@@ -87,6 +98,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "exec.h"
 #include "fsutil.h"
 #include "util.h"
 
@@ -137,13 +149,19 @@ struct ctl_entry {
     char *name; /* a guest name or "*" */
     long long shutdown_ms, create_ms;
     int ignore_shutdown, fail_create, half_create, crash;
+    int hang; /* bit per enum sim_op */
 };
 
 /* What the control file says about one guest. */
 struct guest_ctl {
     long long shutdown_ms, create_ms;
     bool ignore_shutdown, fail_create, half_create, crash;
+    unsigned hang;
 };
+
+/* The operations that run xl on Xen, and so may hang. */
+#define HANG_OPS ((1u << OP_CREATE) | (1u << OP_DESTROY) | (1u << OP_SET_MEMORY) | \
+                  (1u << OP_SET_VCPUS))
 
 struct sim {
     char *dir, *state_path, *control_path, *lock_path;
@@ -158,6 +176,8 @@ struct sim {
     struct ctl_entry *ctl;
     size_t nctl;
     unsigned hv_fail; /* bit per enum sim_op */
+    /* xl's timeouts (hv_open fills in the defaults). */
+    unsigned create_timeout_ms, timeout_ms;
 };
 
 static long long now_ms(void)
@@ -277,6 +297,15 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
                 return "hv_fail: unknown operation";
             s->hv_fail |= 1u << i;
         }
+    } else if (!strcmp(k, "hang")) {
+        char *save = NULL;
+        e->hang = 0;
+        for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
+            int i = name_index(op_names, OP_COUNT, op);
+            if (i < 0 || !(HANG_OPS & (1u << i)))
+                return "hang: only create, destroy, set_memory and set_vcpus can hang";
+            e->hang |= 1 << i;
+        }
     } else {
         return "unknown key";
     }
@@ -323,7 +352,7 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -356,11 +385,13 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
         g->half_create = e->half_create;
     if (e->crash >= 0)
         g->crash = e->crash;
+    if (e->hang >= 0)
+        g->hang = (unsigned)e->hang;
 }
 
 static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false };
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, 0 };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -695,6 +726,35 @@ static struct sim_dom *target(struct sim *s, unsigned domid, char **err)
     return d;
 }
 
+/* *err: "WHAT: timed out after N s", as the xen backend says it when
+ * the xl command line what runs past ms. */
+static void set_timed_out(char **err, const char *what, unsigned ms)
+{
+    struct exec_result r = { .status = -1, .timed_out = 1 };
+    char *how = exec_describe(&r, ms);
+    set_error(err, "%s: %s", what, how);
+    free(how);
+}
+
+/* After op_begin, for an operation on domid that runs xl on Xen (what:
+ * its command line, "xl destroy 5"): when the control file makes it hang
+ * for the domain's guest, end the operation with nothing changed, wait
+ * for xl's timeout without the lock, and fail as the xen backend does.
+ * Returns true when it hung (*rc: -1), false to go on (still locked). */
+static bool hung(struct sim *s, unsigned domid, enum sim_op op, const char *what, int *rc,
+                 char **err)
+{
+    const struct sim_dom *d = domid ? find_dom(s, domid) : NULL;
+    if (!d || !(guest_ctl(s, d->d.name).hang & (1u << op)))
+        return false;
+    *rc = -1;
+    if (op_end(s, 0, err) < 0)
+        return true;
+    sleep_ms(s->timeout_ms);
+    set_timed_out(err, what, s->timeout_ms);
+    return true;
+}
+
 static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err)
 {
     struct sim *s = hv->priv;
@@ -942,8 +1002,11 @@ static int read_xl_cfg(const char *path, const char *rpath, struct xl_cfg *c, ch
     return 0;
 }
 
-/* c: the config at path, read by the caller (rc: how that went). */
-static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, char **err)
+/* c: the config at path, read by the caller (rc: how that went).
+ * timed_out: the message of a create that hung (its domain, if it could be
+ * built, is left behind paused), or NULL. */
+static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char *timed_out,
+                     char **err)
 {
     const struct xl_cfg c = *cfg;
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
@@ -976,12 +1039,19 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, char **err
         t.d.vcpus = (unsigned)c.vcpus;
         t.d.max_vcpus = (unsigned)c.maxvcpus;
         start_dom(s, &t, now_ms());
-        if (guest_ctl(s, c.name).half_create) {
+        if (timed_out) {
+            s->doms[s->n - 1].d.state = DOM_PAUSED;
+            set_error(err, "%s", timed_out);
+            rc = -1;
+        } else if (guest_ctl(s, c.name).half_create) {
             s->doms[s->n - 1].d.state = DOM_PAUSED;
             set_error(err, "xl create: simulated failure for %s after its domain was built",
                       c.name);
             rc = -1;
         }
+    } else if (timed_out) {
+        /* xl hung before it got this far: its timeout is what is seen. */
+        set_error(err, "%s", timed_out);
     }
     return rc;
 }
@@ -1008,15 +1078,24 @@ static void count_creating(struct sim *s, int delta)
     free(path);
 }
 
-/* How long the guest of the config at rpath takes to build (create_ms),
- * counted as in progress; 0 when it takes no time or cannot be read (the
- * create itself then reports why). Takes and releases the lock. */
-static long long begin_building(struct sim *s, const char *name)
+/* How long the guest called name takes to build (create_ms), counted as
+ * in progress; 0 when it takes no time or the control file cannot be read
+ * (the create itself then reports why). *hangs: it takes longer than xl's
+ * create timeout, or for ever (hang=create); the time returned is then
+ * the timeout. Takes and releases the lock. */
+static long long begin_building(struct sim *s, const char *name, bool *hangs)
 {
     long long ms = 0;
+    *hangs = false;
     if (sim_lock(s, NULL) == 0) {
-        if (load_control(s, NULL) == 0)
-            ms = guest_ctl(s, name).create_ms;
+        if (load_control(s, NULL) == 0) {
+            struct guest_ctl g = guest_ctl(s, name);
+            ms = g.create_ms;
+            if ((g.hang & (1u << OP_CREATE)) || ms > (long long)s->create_timeout_ms) {
+                *hangs = true;
+                ms = s->create_timeout_ms;
+            }
+        }
         if (ms > 0)
             count_creating(s, +1);
         sim_unlock(s);
@@ -1032,7 +1111,8 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, char *
     struct xl_cfg c = { 0 };
     char *cerr = NULL;
     int crc = read_xl_cfg(path, rpath, &c, &cerr);
-    long long ms = crc == 0 ? begin_building(s, c.name) : 0;
+    bool hangs = false;
+    long long ms = crc == 0 ? begin_building(s, c.name, &hangs) : 0;
     if (ms > 0) {
         sleep_ms(ms);
         if (sim_lock(s, NULL) == 0) {
@@ -1040,12 +1120,19 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, char *
             sim_unlock(s);
         }
     }
+    char *timed_out = NULL;
+    if (hangs) {
+        char *what = xasprintf("xl create -f %s", path);
+        set_timed_out(&timed_out, what, s->create_timeout_ms);
+        free(what);
+    }
     int rc = -1;
     if (op_begin(s, OP_CREATE, err) == 0) {
         if (crc < 0)
             set_error(err, "%s", cerr);
-        rc = op_end(s, do_create(s, &c, crc, err), err);
+        rc = op_end(s, do_create(s, &c, crc, timed_out, err), err);
     }
+    free(timed_out);
     xl_cfg_free(&c);
     free(cerr);
     return rc;
@@ -1107,7 +1194,12 @@ static int sim_destroy(struct hv *hv, unsigned domid, char **err)
     struct sim *s = hv->priv;
     if (op_begin(s, OP_DESTROY, err) < 0)
         return -1;
-    return op_end(s, do_destroy(s, domid, err), err);
+    char *what = xasprintf("xl destroy %u", domid);
+    int rc;
+    if (!hung(s, domid, OP_DESTROY, what, &rc, err))
+        rc = op_end(s, do_destroy(s, domid, err), err);
+    free(what);
+    return rc;
 }
 
 static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, char **err)
@@ -1137,7 +1229,12 @@ static int sim_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, 
     struct sim *s = hv->priv;
     if (op_begin(s, OP_SET_MEMORY, err) < 0)
         return -1;
-    return op_end(s, do_set_memory(s, domid, kb, err), err);
+    char *what = xasprintf("xl mem-set %u %lluk", domid, kb);
+    int rc;
+    if (!hung(s, domid, OP_SET_MEMORY, what, &rc, err))
+        rc = op_end(s, do_set_memory(s, domid, kb, err), err);
+    free(what);
+    return rc;
 }
 
 static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
@@ -1166,7 +1263,12 @@ static int sim_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
     struct sim *s = hv->priv;
     if (op_begin(s, OP_SET_VCPUS, err) < 0)
         return -1;
-    return op_end(s, do_set_vcpus(s, domid, n, err), err);
+    char *what = xasprintf("xl vcpu-set %u %u", domid, n);
+    int rc;
+    if (!hung(s, domid, OP_SET_VCPUS, what, &rc, err))
+        rc = op_end(s, do_set_vcpus(s, domid, n, err), err);
+    free(what);
+    return rc;
 }
 
 static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
@@ -1223,7 +1325,7 @@ static const struct hv_ops sim_ops = {
     .close = sim_close,
 };
 
-int hv_sim_open(const char *root, struct hv **ret, char **err)
+int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err)
 {
     *ret = NULL;
     struct sim *s = xcalloc(1, sizeof(*s));
@@ -1231,6 +1333,8 @@ int hv_sim_open(const char *root, struct hv **ret, char **err)
     hv->ops = &sim_ops;
     hv->priv = s;
     s->lock_fd = -1;
+    s->create_timeout_ms = xl->create_timeout_ms;
+    s->timeout_ms = xl->timeout_ms;
     s->dir = root_path(root, SIM_DIR);
     s->state_path = xasprintf("%s/domains", s->dir);
     s->control_path = xasprintf("%s/control", s->dir);

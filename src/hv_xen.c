@@ -32,11 +32,6 @@
 #include "hv_xen_decode.h"
 #include "util.h"
 
-/* xl run times: create builds a domain (disks, device model, hotplug
- * scripts), the others are quick requests. */
-#define XL_CREATE_TIMEOUT_MS (120 * 1000)
-#define XL_TIMEOUT_MS (60 * 1000)
-
 /* Our watch on @releaseDomain (fires on domain shutdown, crash and
  * destruction). */
 #define WATCH_PATH "@releaseDomain"
@@ -72,6 +67,10 @@ struct xen {
     int watch_fd;  /* xs_fileno(xsh): readable while watch events are queued */
     bool watching; /* the @releaseDomain watch is registered */
     char *xl;      /* the xl program, under the root */
+    /* How long one run of xl may take (hv.h: struct hv_xl): create builds
+     * a domain (disks, device model, hotplug scripts), the others are
+     * quick requests. */
+    unsigned create_timeout_ms, timeout_ms;
 };
 
 /* ---- the logger ---- */
@@ -313,7 +312,9 @@ static int xen_drain_initial(struct xen *x, char **err)
 /* Run an xl command line; what names it in messages ("xl destroy 5").
  * The child inherits none of our descriptors (exec.c), so it does not
  * share our privcmd and xenstore handles, which a forked process must not
- * use (xenctrl.h); xl opens its own. */
+ * use (xenctrl.h); xl opens its own. One that runs past timeout_ms is
+ * killed with what it started (its process group) and reaped: "xl destroy
+ * 5: timed out after 60 s". */
 static int run_xl(char **argv, unsigned timeout_ms, const char *what, char **err)
 {
     struct exec_result res;
@@ -601,7 +602,7 @@ static int xen_create(struct hv *hv, const char *path, const char *rpath, char *
         set_error(err, "%s: bad config file path (%s)", what, bad);
     } else {
         char **argv = hv_xen_argv_create(x->xl, path);
-        rc = run_xl(argv, XL_CREATE_TIMEOUT_MS, what, err);
+        rc = run_xl(argv, x->create_timeout_ms, what, err);
         hv_xen_argv_free(argv);
     }
     free(what);
@@ -615,7 +616,7 @@ static int xen_destroy(struct hv *hv, unsigned domid, char **err)
         return -1;
     char *what = xasprintf("xl destroy %u", domid);
     char **argv = hv_xen_argv_destroy(x->xl, domid);
-    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    int rc = run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -628,7 +629,7 @@ static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, 
         return -1;
     char **argv = hv_xen_argv_mem_set(x->xl, domid, kb);
     char *what = xasprintf("xl mem-set %u %s", domid, argv[3]);
-    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    int rc = run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -641,7 +642,7 @@ static int xen_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
         return -1;
     char *what = xasprintf("xl vcpu-set %u %u", domid, n);
     char **argv = hv_xen_argv_vcpu_set(x->xl, domid, n);
-    int rc = run_xl(argv, XL_TIMEOUT_MS, what, err);
+    int rc = run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -692,9 +693,10 @@ static const struct hv_ops xen_ops = {
     .close = xen_close,
 };
 
-int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err)
+int hv_xen_open(const char *root, const struct hv_xl *tool, struct hv **ret, char **err)
 {
     *ret = NULL;
+    const char *xl = tool->path;
     if (str_empty(xl) || xl[0] != '/') {
         set_error(err, "the xl program must be an absolute path (not \"%s\")", xl ? xl : "");
         return -1;
@@ -707,6 +709,8 @@ int hv_xen_open(const char *root, const char *xl, struct hv **ret, char **err)
     x->log.vtable.destroy = logger_destroy;
     x->watch_fd = -1;
     x->xl = root_path(root, xl);
+    x->create_timeout_ms = tool->create_timeout_ms;
+    x->timeout_ms = tool->timeout_ms;
 
     x->xch = xc_interface_open(&x->log.vtable, &x->log.vtable, 0);
     if (!x->xch) {

@@ -166,7 +166,9 @@ out:
 
 /* A run killed between writing a file's temporary and renaming it leaves
  * the temporary behind: the next configure removes them, in every
- * directory the component writes files into atomically. */
+ * directory the component writes files into atomically. In the host's
+ * directories (/etc/default, managehost), which hold other programs'
+ * files, only the temporaries of the files configure writes there. */
 static void remove_stale_temps(struct ctx *c, const struct host *h)
 {
     const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
@@ -180,6 +182,17 @@ static void remove_stale_temps(struct ctx *c, const struct host *h)
                      n, n == 1 ? "" : "s", dirs[i]);
         free(err);
         free(dir);
+    }
+    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++) {
+        char *path = root_path(c->o->root, host_owned_files[i]), *err = NULL;
+        size_t n = 0;
+        if (fs_remove_stale_temps_of(path, &n, &err) < 0)
+            msg_warn("configure: %s", err);
+        if (n)
+            msg_info("configure: removed %zu temporary file%s of %s left by an interrupted run",
+                     n, n == 1 ? "" : "s", host_owned_files[i]);
+        free(err);
+        free(path);
     }
 }
 
@@ -236,11 +249,21 @@ static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t 
     return NULL;
 }
 
+/* The toolstack as the host's resources say: xl, xlcreatetimeout,
+ * xltimeout (validated: 1-86400 s). */
+static struct hv_xl xl_of(const struct host *h)
+{
+    return (struct hv_xl){ .path = h->res[HF_xl],
+                           .create_timeout_ms = (unsigned)h->xl_create_timeout * 1000,
+                           .timeout_ms = (unsigned)h->xl_timeout * 1000 };
+}
+
 static struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
 {
     struct hv *hv = NULL;
     char *err = NULL;
-    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
+    struct hv_xl xl = xl_of(h);
+    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
         msg_fail("%s: %s", method, err);
         free(err);
         return NULL;
@@ -332,7 +355,8 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
         return 0;
     struct hv *hv = NULL;
     char *err = NULL;
-    if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0) {
+    struct hv_xl xl = xl_of(h);
+    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
         msg_warn("configure: running guests not examined: %s", err);
         free(err);
         return 0;
@@ -939,7 +963,8 @@ static int m_status(struct ctx *c, int argc, char **argv)
     bool have_hv = false;
     if (hv_reachable(c)) {
         struct hv *hv = NULL;
-        if (hv_open(c->o->hypervisor, c->o->root, h->res[HF_xl], &hv, &err) < 0 ||
+        struct hv_xl xl = xl_of(h);
+        if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0 ||
             hv->ops->list(hv, &doms, &n, &err) < 0)
             msg_warn("status: running guests unknown: %s", err);
         else
@@ -1126,7 +1151,8 @@ static size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
             jobs[x].rpath = root_path(c->o->root, file);
             jobs[x].data = (void *)list[i + x];
         }
-        failed += hv_create_all(hv->ops->name, c->o->root, h->res[HF_xl], jobs, k,
+        struct hv_xl xl = xl_of(h);
+        failed += hv_create_all(hv->ops->name, c->o->root, &xl, jobs, k,
                                 (unsigned)h->parallel, booted, hv);
         for (size_t x = 0; x < k; x++) {
             free((char *)jobs[x].path);

@@ -286,6 +286,10 @@ static void check_host(struct host *h, struct errlist *errs)
              "seconds", true, &h->shutdown_timeout);
     get_uint(&w, HF_parallel, h->res[HF_parallel], 1, MAX_PARALLEL, "guests",
              true, &h->parallel);
+    get_uint(&w, HF_xlcreatetimeout, h->res[HF_xlcreatetimeout], 1, MAX_TIMEOUT_S,
+             "seconds", true, &h->xl_create_timeout);
+    get_uint(&w, HF_xltimeout, h->res[HF_xltimeout], 1, MAX_TIMEOUT_S, "seconds", true,
+             &h->xl_timeout);
     check_host_setup(h, &w);
 }
 

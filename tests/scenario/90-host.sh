@@ -439,3 +439,49 @@ t_daemons_simulated_in_a_domu() {
   grep -v dpkg-query "$ROOT/$FH/log" >"$T/log" || true
   expect_text "$T/log" ""
 }
+
+t_stale_temporaries_of_host_files_are_removed_and_nothing_else() {
+  fake usr/bin/dpkg-query usr/sbin/update-grub; installed xen-system-amd64 xen-utils-common
+  mkdir -p "$ROOT/etc/default/grub.d"
+  echo 'XENDOMAINS_SAVE=' >"$ROOT/etc/default/xendomains"
+  # As a run killed between writing and renaming leaves them.
+  echo half >"$ROOT/etc/default/grub.d/.#zz-lcfg-xen.cfg.Ab12Cd"
+  echo half >"$ROOT/etc/default/.#xendomains.x9Y8z7"
+  # Not ours: the other files of /etc/default, their temporaries too.
+  echo theirs >"$ROOT/etc/default/grub"
+  echo theirs >"$ROOT/etc/default/.#grub.q1W2e3"
+  echo theirs >"$ROOT/etc/default/grub.d/.#xen.cfg.Ab12Cd"
+  echo theirs >"$ROOT/etc/default/.#xendomains.toolong1"
+  hres
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep temporary "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: configure: removed 1 temporary file of /etc/default/grub.d/zz-lcfg-xen.cfg left by an interrupted run
+[INFO] xen: configure: removed 1 temporary file of /etc/default/xendomains left by an interrupted run"
+  (cd "$ROOT/etc/default" && find . | LC_ALL=C sort) >"$T/ls"
+  expect_text "$T/ls" ".
+./.#grub.q1W2e3
+./.#xendomains.toolong1
+./grub
+./grub.d
+./grub.d/.#xen.cfg.Ab12Cd
+./grub.d/zz-lcfg-xen.cfg
+./xendomains"
+  cat "$ROOT/etc/default/grub" "$ROOT/etc/default/.#grub.q1W2e3" "$ROOT/etc/default/grub.d/.#xen.cfg.Ab12Cd" \
+    "$ROOT/etc/default/.#xendomains.toolong1" >"$T/theirs"
+  expect_text "$T/theirs" "theirs
+theirs
+theirs
+theirs"
+  # Nothing left: the next run has nothing to say.
+  xen --resources "$T/res" configure
+  expect_rc 0
+  ! grep temporary "$T/err" || { fail "removed temporaries again"; return 1; }
+  # Without managehost the component does not look into /etc/default.
+  echo half >"$ROOT/etc/default/.#xendomains.x9Y8z7"
+  hres xen.managehost=
+  xen --resources "$T/res" configure
+  expect_rc 0
+  ! grep temporary "$T/err" || { fail "removed a temporary without managehost"; return 1; }
+  expect_exists "$ROOT/etc/default/.#xendomains.x9Y8z7"
+}

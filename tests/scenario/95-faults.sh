@@ -1,7 +1,7 @@
 # 95-faults: failures of the machine under configure, and load: a full or
 # failing disk (injected with strace), twenty runs at once, a 50 MB
-# profile, 10,000 guests. Each must end with a clear message and nothing
-# lost.
+# profile, 10,000 guests; and hypervisor calls that hang. Each must end
+# with a clear message and nothing lost.
 
 SIM=var/lib/lcfg/xen/sim
 
@@ -189,4 +189,110 @@ t_ten_thousand_guests() {
   xen --resources "$T/res" configure
   expect_rc 0
   expect_last "$T/err" "[OK] xen: configure: 9999 guests: 0 created, 0 updated, 9999 unchanged, 1 retired; disks: 0 created, 0 present, 0 of another size, 0 refused; saved resources updated"
+}
+
+# A hypervisor call that hangs: the simulator's hang control makes an
+# operation wait for xl's timeout (xen.xlcreatetimeout, xen.xltimeout)
+# and fail with the xen backend's words; tests/unit/test-hv-xen.c kills
+# a real hanging xl. Each run must say which guest, which xl command and
+# what timeout, exit 1, leave nothing half-done, and the next run
+# converges.
+
+domains() { awk '!/^#/ && NF > 3 { print $2, $4 }' "$ROOT/$SIM/domains" | LC_ALL=C sort; }
+
+t_hanging_create_times_out_and_the_next_run_boots_the_guest() {
+  two_guests
+  printf '%s\n' xen.xlcreatetimeout=1 xen.parallel=1 >>"$T/res"
+  mkdir -p "$ROOT/$SIM"; echo 'a hang=create' >"$ROOT/$SIM/control"
+  s=$(date +%s%N)
+  xen --hypervisor sim --resources "$T/res" start
+  ms=$(( ($(date +%s%N) - s) / 1000000 ))
+  expect_rc 1
+  grep -E "boot|start:|half-built" "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: start: booting 2 guests, 1 at a time
+[ERROR] xen: guest 'a': boot failed: xl create -f /etc/xen/a.cfg: timed out after 1 s
+[WARNING] xen: guest 'a': its half-built domain (domid 1) was destroyed
+[INFO] xen: guest 'b': booted (domid 2)
+[FAIL] xen: start: 1 guest could not be booted"
+  # Given up at the timeout, and the other guest booted after it.
+  [ $ms -ge 1000 ] && [ $ms -lt 6000 ] || { fail "start took $ms ms; the create timeout is 1 s"; return 1; }
+  # Nothing half-done: no domain of a, no create in progress, no
+  # temporary file; configure's part was done and recorded.
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+b running"
+  expect_text "$ROOT/$SIM/creating" "0 1"
+  left=$(find "$ROOT" -name '.#*')
+  [ -z "$left" ] || { fail "temporaries left: $left"; return 1; }
+  grep -qx 'xen.xlcreatetimeout=1' "$ROOT/run/lcfg/status/xen" || { fail "the configuration was not saved"; return 1; }
+  # Once xl no longer hangs, the next run boots it, and b is left alone.
+  : >"$ROOT/$SIM/control"
+  xen --hypervisor sim run
+  expect_rc 0
+  expect_text "$T/err" "[WARNING] xen: guest 'a': was not running (stopped by hand, or crashed and destroyed)
+[INFO] xen: guest 'b': running (domid 2)
+[INFO] xen: guest 'a': booted (domid 3)
+[OK] xen: run: guests with boot set are running"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+a running
+b running"
+}
+
+t_hanging_destroy_is_reported_and_the_next_stop_converges() {
+  two_guests
+  printf '%s\n' xen.xltimeout=1 xen.shutdowntimeout_b=1 xen.parallel=1 >>"$T/res"
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  # b ignores the shutdown request, and xl destroy hangs on it.
+  printf 'a shutdown_ms=100\nb ignore_shutdown=1 hang=destroy\n' >"$ROOT/$SIM/control"
+  s=$(date +%s%N)
+  xen --hypervisor sim stop
+  ms=$(( ($(date +%s%N) - s) / 1000000 ))
+  expect_rc 1
+  sed -E 's/in [0-9.]+ s$/in N s/' "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'a': shut down in N s
+[ERROR] xen: guest 'b': did not shut down in 1 s and cannot be destroyed: xl destroy 2: timed out after 1 s
+[FAIL] xen: stop: 1 guest could not be stopped"
+  # Its shutdown timeout, then xl's.
+  [ $ms -ge 2000 ] && [ $ms -lt 6000 ] || { fail "stop took $ms ms; the timeouts add up to 2 s"; return 1; }
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+b running"
+  # Once xl no longer hangs, stop again destroys it.
+  echo 'b ignore_shutdown=1' >"$ROOT/$SIM/control"
+  xen --hypervisor sim stop
+  expect_rc 0
+  expect_text "$T/err" "[WARNING] xen: guest 'b': destroyed after 1 s timeout
+[OK] xen: stop: 1 guest stopped"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running"
+}
+
+t_hanging_live_change_fails_configure_and_the_next_applies_it() {
+  two_guests
+  printf '%s\n' xen.xltimeout=1 xen.maxmem_a=512 xen.parallel=1 >>"$T/res"
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  sed 's/^xen.memory_a=256$/xen.memory_a=384/' "$T/res" >"$T/res2"
+  cp "$ROOT/run/lcfg/status/xen" "$T/status.before"
+  echo 'a hang=set_memory' >"$ROOT/$SIM/control"
+  xen --hypervisor sim --resources "$T/res2" configure
+  expect_rc 1
+  grep -E "ERROR|FAIL|live" "$T/err" >"$T/m"
+  expect_text "$T/m" "[ERROR] xen: guest 'a': cannot change its memory live: xl mem-set 1 393216k: timed out after 1 s
+[FAIL] xen: configure: 2 guests: 0 created, 1 updated, 1 unchanged, 0 retired; disks: 0 created, 2 present, 0 of another size, 0 refused; 1 disk or file failed, so the saved resources are left as they were"
+  # The domain is unchanged and the applied configuration still the old one.
+  awk '$2 == "a" { print $6, $7 }' "$ROOT/$SIM/domains" >"$T/mem"
+  expect_text "$T/mem" "262144 262144"
+  cmp "$ROOT/run/lcfg/status/xen" "$T/status.before"
+  # Once xl no longer hangs, the next configure applies it.
+  : >"$ROOT/$SIM/control"
+  xen --hypervisor sim --resources "$T/res2" configure
+  expect_rc 0
+  grep -E "live" "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'a': memory 256 -> 384 MB applied live"
+  expect_summary "$T/err" "[OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources updated"
+  awk '$2 == "a" { print $6, $7 }' "$ROOT/$SIM/domains" >"$T/mem"
+  expect_text "$T/mem" "393216 393216"
 }

@@ -432,6 +432,107 @@ static void test_read_existing(void **state)
     free(path);
 }
 
+/* ---- stale temporaries ---- */
+
+/* The names in dir, sorted, one a line. */
+static char *listing(const char *dir)
+{
+    struct dirent **v;
+    int n = scandir(dir, &v, NULL, alphasort);
+    assert_true(n >= 0);
+    struct buf b = BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(v[i]->d_name, ".") && strcmp(v[i]->d_name, ".."))
+            buf_addf(&b, "%s\n", v[i]->d_name);
+        free(v[i]);
+    }
+    free(v);
+    return buf_detach(&b);
+}
+
+/* The files a directory may hold besides what fs_write_atomic left. */
+static void others(void **state)
+{
+    const char *names[] = { "xendomains", ".#notes", ".#xendomains.short", ".#xendomains.toolong1",
+                            ".#xendomains.ab-cd!", "#xendomains#", "xendomains~" };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char *p = in(state, names[i]);
+        write_plain(p, "theirs\n");
+        free(p);
+    }
+    /* a symbolic link and a directory of our temporaries' form: left */
+    char *p = in(state, ".#xendomains.Lnk123");
+    assert_int_equal(symlink("/nowhere", p), 0);
+    free(p);
+    p = in(state, ".#xendomains.Dir123");
+    assert_int_equal(mkdir(p, 0700), 0);
+    free(p);
+}
+
+#define OTHERS "#xendomains#\n.#notes\n.#xendomains.Dir123\n.#xendomains.Lnk123\n" \
+               ".#xendomains.ab-cd!\n.#xendomains.short\n.#xendomains.toolong1\nxendomains\n" \
+               "xendomains~\n"
+
+static void test_remove_stale_temps(void **state)
+{
+    others(state);
+    const char *ours[] = { ".#xendomains.Ab12Cd", ".#zz-lcfg-xen.cfg.x9Y8z7", ".#a.cfg.000000" };
+    for (size_t i = 0; i < ARRAY_SIZE(ours); i++) {
+        char *p = in(state, ours[i]);
+        write_plain(p, "half\n");
+        free(p);
+    }
+    size_t n = 99;
+    char *err = NULL;
+    assert_int_equal(fs_remove_stale_temps(*state, &n, &err), 0);
+    assert_null(err);
+    assert_int_equal(n, 3);
+    char *got = listing(*state);
+    assert_string_equal(got, OTHERS);
+    free(got);
+    /* A missing directory has none. */
+    char *missing = in(state, "no-such-dir");
+    assert_int_equal(fs_remove_stale_temps(missing, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(missing);
+}
+
+/* Only the temporaries of one file: in /etc/default, another program's
+ * ".#NAME.XXXXXX" is not ours. */
+static void test_remove_stale_temps_of_one_file(void **state)
+{
+    others(state);
+    const char *names[] = { ".#xendomains.Ab12Cd", ".#xendomains.q1W2e3", ".#grub.Ab12Cd",
+                            ".#xendomains2.Ab12Cd", ".#xendomain.Ab12Cd" };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char *p = in(state, names[i]);
+        write_plain(p, "half\n");
+        free(p);
+    }
+    char *path = in(state, "xendomains");
+    size_t n = 99;
+    char *err = NULL;
+    assert_int_equal(fs_remove_stale_temps_of(path, &n, &err), 0);
+    assert_null(err);
+    assert_int_equal(n, 2);
+    char *got = listing(*state);
+    assert_string_equal(got, "#xendomains#\n.#grub.Ab12Cd\n.#notes\n.#xendomain.Ab12Cd\n"
+                             ".#xendomains.Dir123\n.#xendomains.Lnk123\n.#xendomains.ab-cd!\n"
+                             ".#xendomains.short\n.#xendomains.toolong1\n.#xendomains2.Ab12Cd\n"
+                             "xendomains\nxendomains~\n");
+    free(got);
+    free(path);
+    /* The file's directory missing: nothing to remove. */
+    path = in(state, "grub.d/zz-lcfg-xen.cfg");
+    assert_int_equal(fs_remove_stale_temps_of(path, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(path);
+    /* Not a file's path. */
+    assert_int_equal(fs_remove_stale_temps_of("/etc/default/", &n, &err), -1);
+    assert_string_equal(err, "/etc/default/: not the path of a file");
+    free(err);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
 
 int main(void)
@@ -451,6 +552,8 @@ int main(void)
         T(test_write_missing_directory),
         T(test_read_missing),
         T(test_read_existing),
+        T(test_remove_stale_temps),
+        T(test_remove_stale_temps_of_one_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,16 +86,22 @@ static void set_control(const char *root, const char *text)
     put_file(root, SIMDIR "/control", text);
 }
 
-static struct hv *open_sim(const char *root)
+/* With xl's timeouts (NULL: the defaults). */
+static struct hv *open_sim_with(const char *root, const struct hv_xl *xl)
 {
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_open("sim", root, NULL, &hv, &err);
+    int rc = hv_open("sim", root, xl, &hv, &err);
     if (rc != 0)
         fail_msg("hv_open: %s", err);
     assert_non_null(hv);
     assert_string_equal(hv->ops->name, "sim");
     return hv;
+}
+
+static struct hv *open_sim(const char *root)
+{
+    return open_sim_with(root, NULL);
 }
 
 /* A guest configuration as the component writes it, under /etc/xen. */
@@ -596,6 +602,120 @@ static void test_create_takes_create_ms(void **state)
     hv->ops->close(hv);
 }
 
+/* hang=create: the create is given up after xl's create timeout, with
+ * the xen backend's words, and leaves its domain behind, paused, as an xl
+ * killed mid-create does; so does a create_ms beyond the timeout. */
+static void test_hang_create_times_out(void **state)
+{
+    const char *root = *state;
+    struct hv_xl xl = { NULL, 300, 200 };
+    struct hv *hv = open_sim_with(root, &xl);
+    set_control(root, "web1 hang=create\nweb3 create_ms=5000\n");
+    write_config(root, "web1", UUID1, "memory = 256\n");
+    long long t0 = mono_ms();
+    assert_fails_with(create_from(hv, root, "web1", errp),
+                      "xl create -f /etc/xen/web1.cfg: timed out after 300 ms");
+    long long took = mono_ms() - t0;
+    if (took < 300 || took > 2000)
+        fail_msg("the hanging create ended after %lld ms, want about 300", took);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.domid, 1);
+    assert_int_equal(d.state, DOM_PAUSED);
+    /* counted while it hung, and no longer */
+    char *creating = get_file(root, SIMDIR "/creating");
+    assert_string_equal(creating, "0 1\n");
+    free(creating);
+    /* Other guests do not hang. */
+    write_config(root, "web2", UUID2, "memory = 256\n");
+    t0 = mono_ms();
+    char *err = NULL;
+    assert_int_equal(create_from(hv, root, "web2", &err), 0);
+    assert_true(mono_ms() - t0 < 300);
+    /* Slower than the timeout is the same as hanging. */
+    write_config(root, "web3", UUID3, "memory = 256\n");
+    t0 = mono_ms();
+    assert_fails_with(create_from(hv, root, "web3", errp),
+                      "xl create -f /etc/xen/web3.cfg: timed out after 300 ms");
+    assert_true(mono_ms() - t0 < 2000);
+    assert_true(find_guest(hv, "web3", &d));
+    assert_int_equal(d.state, DOM_PAUSED);
+    /* Where the create would have failed anyway, the timeout is what is
+     * seen, and nothing is left. */
+    set_control(root, "web2 hang=create\n");
+    assert_fails_with(create_from(hv, root, "web2", errp),
+                      "xl create -f /etc/xen/web2.cfg: timed out after 300 ms");
+    /* The remains can be destroyed, and the guest created again. */
+    set_control(root, "");
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_int_equal(create_from(hv, root, "web1", &err), 0);
+    assert_null(err);
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_RUNNING);
+    hv->ops->close(hv);
+}
+
+/* hang=destroy,set_memory,set_vcpus: each is given up after xl's timeout
+ * and changes nothing; the lock is not held while it hangs. */
+static void test_hang_other_operations(void **state)
+{
+    const char *root = *state;
+    struct hv_xl xl = { NULL, 5000, 200 };
+    struct hv *hv = open_sim_with(root, &xl);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    set_control(root, "* hang=destroy,set_memory,set_vcpus ignore_shutdown=1\nweb2 hang=\n");
+    char *before = get_file(root, SIMDIR "/domains");
+    long long t0 = mono_ms();
+    assert_fails_with(hv->ops->destroy(hv, 1, errp), "xl destroy 1: timed out after 200 ms");
+    long long took = mono_ms() - t0;
+    if (took < 200 || took > 2000)
+        fail_msg("the hanging destroy ended after %lld ms, want about 200", took);
+    assert_fails_with(hv->ops->set_memory(hv, 1, 786432, errp),
+                      "xl mem-set 1 786432k: timed out after 200 ms");
+    assert_fails_with(hv->ops->set_vcpus(hv, 1, 2, errp),
+                      "xl vcpu-set 1 2: timed out after 200 ms");
+    char *after = get_file(root, SIMDIR "/domains");
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    /* Checked first, as xl is not run for them: at once. */
+    t0 = mono_ms();
+    assert_fails_with(hv->ops->destroy(hv, 0, errp), "refusing to touch Domain-0");
+    assert_fails_with(hv->ops->destroy(hv, 9, errp), "no domain with id 9");
+    /* Shutdown is no xl command: it does not hang (and web1 ignores it). */
+    char *err = NULL;
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    /* web2's own line overrides the "*" line. */
+    assert_int_equal(hv->ops->set_vcpus(hv, 2, 2, &err), 0);
+    assert_int_equal(hv->ops->destroy(hv, 2, &err), 0);
+    assert_null(err);
+    assert_true(mono_ms() - t0 < 200);
+
+    /* While one process hangs in a destroy, another is not held up. */
+    set_control(root, "web1 hang=destroy ignore_shutdown=1\n");
+    struct hv_xl slow = { NULL, 5000, 1000 };
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct hv *h2 = NULL;
+        char *e2 = NULL;
+        int rc = hv_open("sim", root, &slow, &h2, &e2) == 0 ? h2->ops->destroy(h2, 1, &e2) : 0;
+        _exit(rc == -1 && e2 && !strcmp(e2, "xl destroy 1: timed out after 1 s") ? 0 : 1);
+    }
+    struct timespec ts = { 0, 300 * 1000000L };
+    nanosleep(&ts, NULL);
+    t0 = mono_ms();
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_true(mono_ms() - t0 < 500);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(mono_ms() - t0 >= 600);
+    assert_true(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
 struct batch_seen {
     size_t n;
     char names[8][16];
@@ -906,6 +1026,10 @@ static void test_bad_control_file(void **state)
         { "web1 hv_fail=list\n", "control:1: hv_fail=list: hv_fail belongs on the \"*\" line" },
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
+        { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory "
+                               "and set_vcpus can hang" },
+        { "* hang=destroy,fly\n", "control:1: hang=destroy,fly: hang: only create, destroy, "
+                                   "set_memory and set_vcpus can hang" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         set_control(root, cases[i].text);
@@ -994,18 +1118,20 @@ static void test_wait_event_already_due(void **state)
 
 /* ---- choosing a backend ---- */
 
+static const struct hv_xl sbin_xl = { "/usr/sbin/xl", 0, 0 };
+
 static void test_open_sim_and_default_off_dom0(void **state)
 {
     const char *root = *state;
     struct hv *hv = NULL;
     char *err = NULL;
-    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
     assert_string_equal(hv->ops->name, "sim");
     hv->ops->close(hv);
     /* On a domU (type xen, no control_d) too. */
     put_file(root, "/sys/hypervisor/type", "xen\n");
     put_file(root, "/proc/xen/capabilities", "");
-    assert_int_equal(hv_open(NULL, root, "/usr/sbin/xl", &hv, &err), 0);
+    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
     assert_string_equal(hv->ops->name, "sim");
     hv->ops->close(hv);
     assert_null(err);
@@ -1018,7 +1144,7 @@ static void test_open_default_on_dom0_is_xen(void **state)
     put_file(root, "/proc/xen/capabilities", "control_d\n");
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_open(NULL, root, "/usr/sbin/xl", &hv, &err);
+    int rc = hv_open(NULL, root, &sbin_xl, &hv, &err);
     if (rc == 0) {
         /* Only on a real dom0. */
         assert_string_equal(hv->ops->name, "xen");
@@ -1089,6 +1215,8 @@ int main(int argc, char **argv)
         T(test_fail_create_leaves_nothing),
         T(test_half_create_leaves_a_paused_domain),
         T(test_create_takes_create_ms),
+        T(test_hang_create_times_out),
+        T(test_hang_other_operations),
         T(test_create_all_parallel),
         T(test_graceful_shutdown),
         T(test_shutdown_completes_in_another_process),

@@ -16,7 +16,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +99,57 @@ static void xl_fails(int status, const char *text)
     free(p);
 }
 
+/* Make the next runs of xl hang: start a process in the background (it
+ * writes its pid to "bg") and wait for it; with ignore_term, both ignore
+ * SIGTERM (what a shell ignores, its children inherit), so that only
+ * SIGKILL ends them. */
+static void xl_hangs(bool ignore_term)
+{
+    char *p = tmp_file("hang");
+    write_file(p, ignore_term ? "trap '' TERM\nsleep 60 & echo $! >\"$d/bg\"\nwait\n"
+                              : "sleep 60 & echo $! >\"$d/bg\"\nwait\n",
+               0644);
+    free(p);
+}
+
+/* The pid the hanging xl's background process wrote. */
+static pid_t xl_background(void)
+{
+    char *p = tmp_file("bg");
+    char *s = test_read_file(p);
+    free(p);
+    long pid = strtol(s, NULL, 10);
+    free(s);
+    assert_true(pid > 1);
+    return (pid_t)pid;
+}
+
+/* The hanging xl's background process has gone (or is a zombie, which
+ * only init, its parent once the killed xl is gone, reaps), and no child
+ * of ours is left, running or unreaped. */
+static void assert_xl_gone(pid_t bg)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)bg);
+    for (int i = 0;; i++) {
+        FILE *f = fopen(path, "r");
+        if (!f)
+            break;
+        char st = '?';
+        int n = fscanf(f, "%*d (%*[^)]) %c", &st);
+        fclose(f);
+        if (n == 1 && (st == 'Z' || st == 'X'))
+            break;
+        if (i == 200)
+            fail_msg("the hanging xl's background process %ld is still running", (long)bg);
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    errno = 0;
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+}
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -149,17 +202,29 @@ static void add_guest(unsigned domid, const char *name, uint32_t flags)
     free(p);
 }
 
-static struct hv *open_xen(void)
+/* The toolstack with the default timeouts (hv_open fills them in). */
+static struct hv_xl tool(const char *path)
+{
+    return (struct hv_xl){ path, HV_XL_CREATE_TIMEOUT_MS, HV_XL_TIMEOUT_MS };
+}
+
+static struct hv *open_xen_with(const struct hv_xl *xl)
 {
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_xen_open("/", xl_path, &hv, &err);
+    int rc = hv_xen_open("/", xl, &hv, &err);
     if (rc != 0)
         fail_msg("hv_xen_open: %s", err ? err : "(no message)");
     assert_null(err);
     assert_non_null(hv);
     assert_string_equal(hv->ops->name, "xen");
     return hv;
+}
+
+static struct hv *open_xen(void)
+{
+    struct hv_xl xl = tool(xl_path);
+    return open_xen_with(&xl);
 }
 
 /* Close, and check that nothing is left open. */
@@ -175,7 +240,8 @@ static void open_fails(const char *xl, const char *want)
 {
     struct hv *hv = (struct hv *)&hv; /* must be reset */
     char *err = NULL;
-    assert_int_equal(hv_xen_open("/", xl, &hv, &err), -1);
+    struct hv_xl t = tool(xl);
+    assert_int_equal(hv_xen_open("/", &t, &hv, &err), -1);
     assert_null(hv);
     assert_non_null(err);
     assert_string_equal(err, want);
@@ -217,11 +283,13 @@ static int group_setup(void **state)
         return -1;
     snprintf(xl_path, sizeof(xl_path), "%s/xl", tmpdir);
     /* The stand-in xl: log the arguments, then behave as told by the
-     * files "stderr" and "status". exec_run gives it a minimal
-     * environment, so files, not variables, steer it. */
+     * files "hang" (shell commands it runs first), "stderr" and "status".
+     * exec_run gives it a minimal environment, so files, not variables,
+     * steer it. */
     char *script = xasprintf("#!/bin/sh\n"
                              "d='%s'\n"
                              "printf '%%s\\n' \"$@\" -- >>\"$d/argv\"\n"
+                             "[ -f \"$d/hang\" ] && . \"$d/hang\"\n"
                              "[ -f \"$d/stderr\" ] && cat \"$d/stderr\" >&2\n"
                              "[ -f \"$d/status\" ] && exit \"$(cat \"$d/status\")\"\n"
                              "exit 0\n",
@@ -234,7 +302,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    const char *names[] = { "xl", "argv", "stderr", "status" };
+    const char *names[] = { "xl", "argv", "stderr", "status", "hang", "bg" };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         remove_tmp(names[i]);
     rmdir(tmpdir);
@@ -249,6 +317,8 @@ static int setup(void **state)
     remove_tmp("argv");
     remove_tmp("stderr");
     remove_tmp("status");
+    remove_tmp("hang");
+    remove_tmp("bg");
     return 0;
 }
 
@@ -938,7 +1008,8 @@ static void test_xl_missing(void **state)
     char *err = NULL;
     add_guest(5, "web1", XEN_DOMINF_running);
     char *missing = tmp_file("no-such-xl");
-    assert_int_equal(hv_xen_open("/", missing, &hv, &err), 0); /* found out when run */
+    struct hv_xl xl = tool(missing);
+    assert_int_equal(hv_xen_open("/", &xl, &hv, &err), 0); /* found out when run */
     char *want = xasprintf("xl destroy 5: %s: No such file or directory", missing);
     assert_fails(hv->ops->destroy(hv, 5, &err), &err, want);
     free(want);
@@ -953,10 +1024,64 @@ static void test_xl_under_root(void **state)
     add_guest(8, "web1", XEN_DOMINF_running);
     struct hv *hv = NULL;
     char *err = NULL;
-    assert_int_equal(hv_xen_open(tmpdir, "/xl", &hv, &err), 0);
+    struct hv_xl xl = tool("/xl");
+    assert_int_equal(hv_xen_open(tmpdir, &xl, &hv, &err), 0);
     assert_int_equal(hv->ops->destroy(hv, 8, &err), 0);
     assert_null(err);
     assert_xl_log("destroy\n8\n--\n");
+    close_xen(hv);
+}
+
+/* ---- xl that hangs ---- */
+
+static void test_xl_create_hangs(void **state)
+{
+    (void)state;
+    struct hv_xl xl = { xl_path, 300, 200 };
+    struct hv *hv = open_xen_with(&xl);
+    xl_hangs(false);
+    char *err = NULL;
+    long long t0 = now_ms();
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+                 "xl create -f /etc/xen/web1.cfg: timed out after 300 ms");
+    long long took = now_ms() - t0;
+    if (took < 300 || took > 2000)
+        fail_msg("the hanging create ended after %lld ms, want about 300", took);
+    /* ended by the timeout's SIGTERM, with what it started, and reaped */
+    assert_xl_gone(xl_background());
+    assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
+    /* the handle still works: the next xl, which does not hang, is fine */
+    remove_tmp("hang");
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), 0);
+    assert_null(err);
+    close_xen(hv);
+}
+
+/* The other xl commands have their own timeout; an xl that ignores
+ * SIGTERM is killed 2 s later. */
+static void test_xl_hangs_ignoring_sigterm(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv_xl xl = { xl_path, 5000, 200 };
+    struct hv *hv = open_xen_with(&xl);
+    xl_hangs(true);
+    char *err = NULL;
+    long long t0 = now_ms();
+    assert_fails(hv->ops->destroy(hv, 5, &err), &err, "xl destroy 5: timed out after 200 ms");
+    long long took = now_ms() - t0;
+    if (took < 2150 || took > 4000)
+        fail_msg("xl ignoring SIGTERM ended after %lld ms, want about 2200", took);
+    assert_xl_gone(xl_background());
+
+    xl_hangs(false);
+    assert_fails(hv->ops->set_memory(hv, 5, 786432, &err), &err,
+                 "xl mem-set 5 786432k: timed out after 200 ms");
+    assert_xl_gone(xl_background());
+    assert_fails(hv->ops->set_vcpus(hv, 5, 2, &err), &err,
+                 "xl vcpu-set 5 2: timed out after 200 ms");
+    assert_xl_gone(xl_background());
+    assert_xl_log("destroy\n5\n--\nmem-set\n5\n786432k\n--\nvcpu-set\n5\n2\n--\n");
     close_xen(hv);
 }
 
@@ -1067,6 +1192,8 @@ int main(void)
         cmocka_unit_test_setup(test_xl_no_such_domain, setup),
         cmocka_unit_test_setup(test_xl_missing, setup),
         cmocka_unit_test_setup(test_xl_under_root, setup),
+        cmocka_unit_test_setup(test_xl_create_hangs, setup),
+        cmocka_unit_test_setup(test_xl_hangs_ignoring_sigterm, setup),
         cmocka_unit_test_setup(test_wait_timeout, setup),
         cmocka_unit_test_setup(test_wait_event, setup),
         cmocka_unit_test_setup(test_wait_no_initial_event, setup),
@@ -1096,7 +1223,8 @@ static void test_real_open_off_dom0(void **state)
 
     struct hv *hv = (struct hv *)&hv;
     char *err = NULL;
-    int rc = hv_xen_open("/", "/usr/sbin/xl", &hv, &err);
+    struct hv_xl xl = { "/usr/sbin/xl", HV_XL_CREATE_TIMEOUT_MS, HV_XL_TIMEOUT_MS };
+    int rc = hv_xen_open("/", &xl, &hv, &err);
 
     fflush(stderr);
     dup2(saved, 2);

@@ -3,7 +3,8 @@
 # its methods on the xen backend, then checks what Xen, xenstore, dom0 and
 # the guests say. Guests: alpha (boots, shuts down when asked, memory
 # changed live), beta (boots, ignores shutdown requests: destroyed after its
-# 3 s timeout), gamma (not booted).
+# 3 s timeout), gamma (not booted, but by the xl-hangs step: first with an
+# xl that hangs, then with the real one).
 
 XEN=/usr/lib/lcfg/components/xen
 P=$T/profile.xml
@@ -215,6 +216,52 @@ step_run_after_destroy() {
   [ "$(losetup -a | grep -cF "$IMAGES/beta.img")" = 1 ] || die "loop devices of beta.img: $(losetup -a)"
 }
 
+# An xl that hangs (its create ignores SIGTERM and never ends, as one held
+# by a wedged hotplug script would) is killed at xlcreatetimeout with what
+# it started; the boot fails naming the guest, the xl command and the
+# timeout, and leaves nothing; with the real xl the same boot works.
+step_xl_hangs() {
+  cat >/tmp/xl-hangs <<'EOS'
+#!/bin/sh
+if [ "$1" = create ]; then
+  trap '' TERM
+  sleep 600 & echo $! >/tmp/xl-hangs.pid
+  wait
+fi
+exec /usr/lib/xen-4.17/bin/xl "$@"
+EOS
+  chmod 755 /tmp/xl-hangs
+  # The profile of the memory-live step (so that nothing else changes),
+  # with this xl and a 2 s create timeout.
+  sed 's|<xl>/usr/lib/xen-4.17/bin/xl</xl>|<xl>/tmp/xl-hangs</xl><xlcreatetimeout>2</xlcreatetimeout>|' \
+    /tmp/profile2.xml >/tmp/profile-hang.xml
+  grep -q '<xl>/tmp/xl-hangs</xl>' /tmp/profile-hang.xml || die "cannot make the profile with the hanging xl"
+  x --profile /tmp/profile-hang.xml configure
+  expect_rc 0 configure
+  t0=$(cut -d. -f1 /proc/uptime)
+  x boot gamma
+  t1=$(cut -d. -f1 /proc/uptime)
+  expect_rc 1 "boot gamma"
+  has_msg "[ERROR] xen: guest 'gamma': boot failed: xl create -f /etc/xen/gamma.cfg: timed out after 2 s" "boot gamma"
+  has_msg "[FAIL] xen: boot: 1 failure" "boot gamma"
+  # The timeout, then 2 s until SIGKILL: not the 600 s it would hang.
+  [ $((t1 - t0)) -ge 2 ] && [ $((t1 - t0)) -le 60 ] || die "boot gamma took $((t1 - t0)) s (the create timeout is 2 s)"
+  pid=$(cat /tmp/xl-hangs.pid)
+  st=$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null || true)
+  case $st in ''|Z|X) ;; *) die "the hanging xl's child (pid $pid) is still there (state $st)" ;; esac
+  [ "$(guests_running)" = "alpha beta" ] || die "after the hanging boot, Xen runs '$(guests_running)', expected 'alpha beta'"
+  # The real xl again: the same boot works.
+  x --profile /tmp/profile2.xml configure
+  expect_rc 0 configure
+  x boot gamma
+  expect_rc 0 "boot gamma"
+  grep -qE "^\[INFO\] xen: guest 'gamma': booted \(domid [0-9]+\)$" /tmp/err || die "xen boot gamma did not boot it"
+  [ "$(guests_running)" = "alpha beta gamma" ] || die "after boot gamma, Xen runs '$(guests_running)'"
+  x destroy gamma
+  expect_rc 0 "destroy gamma"
+  [ "$(guests_running)" = "alpha beta" ] || die "after destroy gamma, Xen runs '$(guests_running)'"
+}
+
 step_stop() {
   t0=$(cut -d. -f1 /proc/uptime)
   x stop
@@ -248,6 +295,7 @@ scenario() {
   step status step_status
   step memory-live step_memory_live
   step run-after-destroy step_run_after_destroy
+  step xl-hangs step_xl_hangs
   step stop step_stop
   step disks-unchanged step_disks_unchanged
 }
