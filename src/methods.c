@@ -769,16 +769,37 @@ static const char *disk_state(const struct disk_item *it)
 
 enum cfg_state { CFGST_CURRENT, CFGST_MISSING, CFGST_DIFFERS, CFGST_UNKNOWN };
 
+/* What telling whether config files are current takes: templates, and
+ * the record of what configure rendered. */
+struct cfgcheck {
+    struct render_cache *rc;
+    struct rendered *was;
+};
+
+static struct cfgcheck cfgcheck_new(struct ctx *c)
+{
+    return (struct cfgcheck){ render_cache_new(), rendered_load(c->o->root) };
+}
+
+static void cfgcheck_free(struct cfgcheck *cc)
+{
+    render_cache_free(cc->rc);
+    rendered_free(cc->was);
+}
+
 /* Guest g's config file against a render of the saved configuration:
- * edited by hand, removed, or not yet written. *why: for CFGST_UNKNOWN. */
+ * edited by hand, removed, or not yet written. *why: for CFGST_UNKNOWN.
+ * A file the record knows to be current is not rendered (rendered.h). */
 static enum cfg_state config_state(struct ctx *c, const struct host *h, const struct guest *g,
-                                   struct render_cache *rc, char **why)
+                                   struct cfgcheck *cc, char **why)
 {
     char *want = NULL, *have = NULL;
     enum cfg_state st;
-    char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
+    char *file = configs_path(h, g);
     char *rfile = root_path(c->o->root, file);
-    if (render_guest(h, g, c->o->root, rc, &want, why) < 0)
+    if (rendered_current(cc->was, h, g, file, c->o->root, cc->rc))
+        st = CFGST_CURRENT;
+    else if (render_guest(h, g, c->o->root, cc->rc, &want, why) < 0)
         st = CFGST_UNKNOWN;
     else if (fs_read_file(rfile, &have, NULL, why) < 0)
         st = errno == ENOENT ? CFGST_MISSING : CFGST_UNKNOWN;
@@ -844,7 +865,7 @@ static void strs_free(char **v, size_t n)
 
 static void status_json(struct ctx *c, FILE *out, const struct host *h,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
-                        bool have_hv, long long now, struct render_cache *rc)
+                        bool have_hv, long long now, struct cfgcheck *rc)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -975,9 +996,9 @@ static int m_status(struct ctx *c, int argc, char **argv)
         err = NULL;
     }
     long long now = (long long)time(NULL);
-    struct render_cache *rc = render_cache_new();
+    struct cfgcheck rc = cfgcheck_new(c);
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, rc);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
@@ -1014,7 +1035,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
         char *why = NULL;
-        enum cfg_state cs = config_state(c, h, g, rc, &why);
+        enum cfg_state cs = config_state(c, h, g, &rc, &why);
         fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
                 cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
@@ -1044,7 +1065,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         }
     }
 out:
-    render_cache_free(rc);
+    cfgcheck_free(&rc);
     free(doms);
     disks_plan_free(&dplan);
     host_free(h);
@@ -1265,11 +1286,11 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
     size_t n = 0;
     if (hv->ops->list(hv, &doms, &n, NULL) < 0)
         return;
-    struct render_cache *rc = render_cache_new();
+    struct cfgcheck rc = cfgcheck_new(c);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         char *why = NULL;
-        enum cfg_state cs = config_state(c, h, g, rc, &why);
+        enum cfg_state cs = config_state(c, h, g, &rc, &why);
         if (cs != CFGST_CURRENT)
             msg_warn("guest '%s': drift: %s/%s.cfg %s%s%s", g->name, h->res[HF_configdir],
                      g->name, cfg_state_text[cs], why ? ": " : "", why ? why : "");
@@ -1283,7 +1304,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);
         strs_free(pend, np);
     }
-    render_cache_free(rc);
+    cfgcheck_free(&rc);
     free(doms);
 }
 
