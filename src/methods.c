@@ -127,7 +127,9 @@ static struct host *load_previous(struct ctx *c, const struct host *cur, const c
     struct host *h = NULL;
     if (access(path, F_OK) < 0)
         goto out;
-    if (fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len)) {
+    /* Read once; a text with a NUL is left to profile_read_status to name. */
+    bool readable = fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len);
+    if (readable) {
         enum prev_kind k = previous_compare(cur, text, old, &part);
         if (k == PREV_SAME)
             goto out;
@@ -146,8 +148,8 @@ static struct host *load_previous(struct ctx *c, const struct host *cur, const c
     }
     /* All of it, as it is: this also says what is wrong with it. */
     struct errlist errs = { 0 };
-    int r = old && !memchr(old, '\0', len) ? profile_parse_status(old, path, rs, &err)
-                                           : profile_read_status(path, rs, &err);
+    int r = readable ? profile_parse_status(old, path, rs, &err)
+                     : profile_read_status(path, rs, &err);
     if (r == 0)
         h = model_build(rs, &errs);
     if (!h)

@@ -344,6 +344,19 @@ void render_trace_free(struct render_trace *t)
     t->names = NULL;
 }
 
+/* The template g renders with, parsed (through cache): its name, with its
+ * path in *ret_path (caller frees, even on failure), or NULL with *err. */
+static const char *template_for(const struct host *h, const struct guest *g, const char *root,
+                                struct render_cache *cache, char **ret_path,
+                                const struct cached **ret, char **err)
+{
+    const char *tname = render_template_name(h, g);
+    char *dir = root_path(root, h->res[HF_templatedir]);
+    *ret_path = str_join(dir, '/', tname);
+    free(dir);
+    return get_template(cache, *ret_path, ret, err) < 0 ? NULL : tname;
+}
+
 int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err)
 {
@@ -354,15 +367,13 @@ int render_guest_traced(const struct host *h, const struct guest *g, const char 
                         struct render_cache *cache, char **ret_text, struct render_trace *trace,
                         char **err)
 {
-    const char *tname = render_template_name(h, g);
     struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index };
-    char *dir = root_path(root, h->res[HF_templatedir]);
-    char *path = str_join(dir, '/', tname);
-    char *out = NULL, *e = NULL;
+    char *path = NULL, *out = NULL, *e = NULL;
     const struct cached *ct;
     struct render_trace t;
     int rc = -1;
-    if (get_template(cache, path, &ct, &e) < 0) {
+    const char *tname = template_for(h, g, root, cache, &path, &ct, &e);
+    if (!tname) {
         set_error(err, "guest '%s': template %s", g->name, e);
         goto out;
     }
@@ -397,22 +408,19 @@ out:
     free(out);
     free(e);
     free(path);
-    free(dir);
     return rc;
 }
 
 int render_replay(const struct host *h, const struct guest *g, const char *root,
                   struct render_cache *cache, const char *names, unsigned long long *digest)
 {
-    const char *tname = render_template_name(h, g);
     struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index, .replay = true };
-    char *dir = root_path(root, h->res[HF_templatedir]);
-    char *path = str_join(dir, '/', tname);
-    char *e = NULL;
+    char *path = NULL, *e = NULL;
     const struct cached *ct;
     struct render_trace t;
     int rc = -1;
-    if (get_template(cache, path, &ct, &e) == 0) {
+    const char *tname = template_for(h, g, root, cache, &path, &ct, &e);
+    if (tname) {
         guest_vars(&c, g, tname);
         trace_start(&t, cache, ct, tname, h->res[HF_format]);
         c.trace = &t;
@@ -430,6 +438,5 @@ int render_replay(const struct host *h, const struct guest *g, const char *root,
     free(c.safe_deriv);
     free(e);
     free(path);
-    free(dir);
     return rc;
 }
