@@ -15,6 +15,9 @@
  * root; _QUIET suppresses [INFO] on the terminal. */
 void log_init(const char *root, bool debug);
 void log_done(void);
+/* Forget the open log descriptor without closing it: for a forked child
+ * that has closed its inherited descriptors (a later message reopens). */
+void log_detach(void);
 /* The log file's path (under the root). */
 const char *log_file(void);
 const char *log_dir(void);

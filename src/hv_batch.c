@@ -13,10 +13,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "log.h"
 #include "util.h"
 
 #define MAX_ERR 4096
@@ -30,9 +32,31 @@ struct slot {
     size_t len;
 };
 
+/* Close every descriptor above 2 but keep. The child must hold nothing of
+ * its parent's: an inherited simulator lock would outlive a killed parent,
+ * and the child's own lock request on it would then wait forever. */
+static void close_all_but(int keep)
+{
+#ifdef SYS_close_range
+    if (keep > 3 && syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) < 0)
+        goto slow;
+    if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U) == 0)
+        return;
+slow:
+#endif
+    {
+        long max = sysconf(_SC_OPEN_MAX);
+        for (int fd = 3; fd < (max > 0 ? max : 1024); fd++)
+            if (fd != keep)
+                (void)close(fd);
+    }
+}
+
 static void child(int fd, const char *backend, const char *root, const struct hv_xl *xl,
                   const struct hv_create_job *job)
 {
+    close_all_but(fd);
+    log_detach();
     struct hv *hv = NULL;
     char *err = NULL;
     int rc = hv_open(backend, root, xl, &hv, &err);

@@ -1349,7 +1349,11 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
     /* Check both files now, and write the initial state of a fresh root. */
     if (sim_lock(s, err) < 0)
         goto fail;
-    if (load_control(s, err) < 0 || load_state(s, err) < 0) {
+    /* A process killed while writing its state leaves a temporary; none is
+     * being written while the lock is held. */
+    size_t stale = 0;
+    if (fs_remove_stale_temps(s->dir, &stale, err) < 0 || load_control(s, err) < 0 ||
+        load_state(s, err) < 0) {
         sim_unlock(s);
         goto fail;
     }

@@ -55,6 +55,11 @@ void log_done(void)
     L.dir = L.file = NULL;
 }
 
+void log_detach(void)
+{
+    L.fd = -1;
+}
+
 const char *log_file(void)
 {
     return L.file;

@@ -169,8 +169,9 @@ out:
 /* A run killed between writing a file's temporary and renaming it leaves
  * the temporary behind: the next configure removes them, in every
  * directory the component writes files into atomically. In the host's
- * directories (/etc/default, managehost), which hold other programs'
- * files, only the temporaries of the files configure writes there. */
+ * directories (/etc/default, managehost; /run/lcfg for the started flag),
+ * which hold other programs' files, only the temporaries of the files the
+ * component writes there. */
 static void remove_stale_temps(struct ctx *c, const struct host *h)
 {
     const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
@@ -185,14 +186,20 @@ static void remove_stale_temps(struct ctx *c, const struct host *h)
         free(err);
         free(dir);
     }
-    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++) {
-        char *path = root_path(c->o->root, host_owned_files[i]), *err = NULL;
+    /* The started flag is written beside other components' files too. */
+    const char *files[4] = { PATH_STARTED };
+    size_t nf = 1;
+    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++)
+        if (nf < ARRAY_SIZE(files))
+            files[nf++] = host_owned_files[i];
+    for (size_t i = 0; i < nf; i++) {
+        char *path = root_path(c->o->root, files[i]), *err = NULL;
         size_t n = 0;
         if (fs_remove_stale_temps_of(path, &n, &err) < 0)
             msg_warn("configure: %s", err);
         if (n)
             msg_info("configure: removed %zu temporary file%s of %s left by an interrupted run",
-                     n, n == 1 ? "" : "s", host_owned_files[i]);
+                     n, n == 1 ? "" : "s", files[i]);
         free(err);
         free(path);
     }
