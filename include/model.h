@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "resources.h"
 #include "schema-gen.h"
 
@@ -32,7 +33,8 @@ struct nic {
 
 struct guest {
     const char *tag;
-    const char *res[GF_COUNT]; /* effective values: input, else schema default */
+    const char *res[GF_COUNT];   /* effective values: input, else schema default */
+    const char *deriv[GF_COUNT]; /* their derivations; "" when unknown */
     const char *name;
     const char *uuid;
     enum guest_type type;
@@ -47,8 +49,13 @@ struct guest {
     struct nic nics[2];
 };
 
+#define MODEL_FIELD_SLOTS 128
+
 struct host {
-    struct resset *rs;         /* effective resources, in saved (status) order */
+    struct resset *rs;         /* ngeneric's and the host's effective resources,
+                                * in saved (status) order; the guests' are in
+                                * each guest's res and deriv */
+    struct arena strings;      /* the guests' tags, values and derivations */
     const char *res[HF_COUNT];
     unsigned long shutdown_timeout, parallel;
     unsigned long xl_create_timeout, xl_timeout; /* seconds */
@@ -58,6 +65,8 @@ struct host {
     /* host_find_guest's index: open addressing over guests, i + 1. */
     size_t *tag_index;
     size_t tag_buckets;
+    /* The guest fields by name: see model.c. */
+    unsigned char field_slot[MODEL_FIELD_SLOTS];
 };
 
 struct errlist {
@@ -74,6 +83,18 @@ void host_free(struct host *h);
 
 /* Look a guest up by tag; NULL when absent. */
 const struct guest *host_find_guest(const struct host *h, const char *tag);
+
+/* A resource of the model by its full name (ng_..., a host resource or
+ * FIELD_TAG of a listed guest): its value, with its derivation in *deriv
+ * ("" when unknown) when deriv is not NULL; NULL when there is none. *g
+ * (when not NULL) is set to the guest it belongs to, or NULL. */
+const char *host_lookup(const struct host *h, const char *name, const char **deriv,
+                        const struct guest **g);
+
+/* The model's resources as status-file text (profile_format_status's
+ * format): ngeneric's and the host's in h->rs's order, then each guest's
+ * fields in schema order. Caller frees. */
+char *host_format_status(const struct host *h);
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -5,6 +5,7 @@
 #define LCFGXEN_PROFILE_H
 
 #include "resources.h"
+#include "util.h"
 
 /* A compiled LCFG XML profile: /profile/lcfg/components/xen. Read with
  * libxml2's streaming reader, network and entity expansion off, skipping
@@ -32,5 +33,9 @@ int profile_env_present(char *const *envp);
  * the set's order, values encoded so that each stays on one line).
  * Caller frees. */
 char *profile_format_status(const struct resset *rs);
+/* Append one such line to b, for writers of their own: NAME (nl bytes),
+ * or NAME_TAG when tag (tl bytes) is not NULL. */
+void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                        const char *value);
 
 #endif

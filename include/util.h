@@ -39,6 +39,9 @@ struct buf {
 };
 #define BUF_INIT { NULL, 0, 0 }
 void buf_add(struct buf *b, const char *s, size_t n);
+/* Make room for extra more bytes (and the NUL), for writers that then
+ * fill data directly. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_adds(struct buf *b, const char *s);
 /* Inline: lexers and encoders add one character at a time, millions of
  * times in a run over a large profile. */

@@ -558,7 +558,7 @@ static int m_configure(struct ctx *c, int argc, char **argv)
 
     /* The previous configuration first: its input is freed before the
      * rendered texts exist (memory at scale). */
-    status = profile_format_status(h->rs);
+    status = host_format_status(h);
     prev = load_previous(c, h, status);
 
     /* Render every guest before touching anything: a template error is a

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "check.h"
+#include "profile.h"
 #include "util.h"
 
 #define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
@@ -547,12 +548,22 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
 }
 
 /* Names, UUIDs, MACs and disk paths must be unique across guests. Uses a
- * resource set as a hash index: key -> the tag that claimed it first. */
-static void claim(struct resset *seen, struct errlist *errs, const struct guest *g,
-                  int field, const char *kind, const char *key, const char *value)
+ * resource set as a hash index: KIND\nKEY -> the tag that claimed it
+ * first. key is made in *k, reused from claim to claim. lower: the key is
+ * compared in lower case (UUIDs, MACs). */
+static void claim(struct resset *seen, struct buf *k, struct errlist *errs,
+                  const struct guest *g, int field, const char *kind, const char *key,
+                  bool lower, const char *value)
 {
-    char *k = str_join(kind, '\n', key);
-    const char *owner = resset_get(seen, k);
+    k->len = 0;
+    buf_adds(k, kind);
+    buf_addc(k, '\n');
+    size_t at = k->len;
+    buf_adds(k, key);
+    if (lower)
+        for (char *p = k->data + at; *p; p++)
+            *p = (char)(*p | 0x20); /* hex digits and ':' and '-' only */
+    const char *owner = resset_get(seen, k->data);
     if (owner) {
         struct where w = { errs, g };
         bool same = !strcmp(owner, g->tag);
@@ -565,34 +576,25 @@ static void claim(struct resset *seen, struct errlist *errs, const struct guest 
         else
             bad(&w, field, value, "is already used by guest '%s'", owner);
     } else {
-        resset_set(seen, k, g->tag, NULL);
+        resset_set(seen, k->data, g->tag, NULL);
     }
-    free(k);
 }
 
 static void check_unique(struct host *h, struct errlist *errs)
 {
     struct resset *seen = resset_new();
+    struct buf k = BUF_INIT;
+    resset_reserve(seen, 6 * h->nguests);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (check_guest_name(g->name))
-            claim(seen, errs, g, GF_name, "name", g->name, g->name);
-        if (check_uuid(g->uuid)) {
-            char *u = xstrdup(g->uuid);
-            for (char *p = u; *p; p++)
-                *p = (char)(*p | 0x20);
-            claim(seen, errs, g, GF_uuid, "uuid", u, g->uuid);
-            free(u);
-        }
+            claim(seen, &k, errs, g, GF_name, "name", g->name, false, g->name);
+        if (check_uuid(g->uuid))
+            claim(seen, &k, errs, g, GF_uuid, "uuid", g->uuid, true, g->uuid);
         for (int n = 0; n < 2; n++) {
             const char *mac = g->nics[n].mac;
-            if (g->nics[n].present && !str_empty(mac) && check_mac(mac)) {
-                char *m = xstrdup(mac);
-                for (char *p = m; *p; p++)
-                    *p = (char)(*p | 0x20); /* ':' | 0x20 is ':' */
-                claim(seen, errs, g, n ? GF_macsec : GF_mac, "mac", m, mac);
-                free(m);
-            }
+            if (g->nics[n].present && !str_empty(mac) && check_mac(mac))
+                claim(seen, &k, errs, g, n ? GF_macsec : GF_mac, "mac", mac, true, mac);
         }
         for (int d = 0; d < 2; d++) {
             const struct disk *dk = &g->disks[d];
@@ -600,10 +602,11 @@ static void check_unique(struct host *h, struct errlist *errs)
                 int field = dk->type == DISK_PHYSICAL ? (d ? GF_diskdevsec : GF_diskdev)
                           : dk->type == DISK_LVM ? (d ? GF_diskvgsec : GF_diskvg)
                           : (d ? GF_diskpathsec : GF_diskpath);
-                claim(seen, errs, g, field, "disk", dk->path, NULL);
+                claim(seen, &k, errs, g, field, "disk", dk->path, false, NULL);
             }
         }
     }
+    buf_free(&k);
     resset_free(seen);
 }
 
@@ -623,23 +626,107 @@ static const char *unlisted_tag(const char *name)
     return best ? name + best + 1 : NULL;
 }
 
-/* "<field>_<tag>" in b, reused from name to name (50,000 names at 1000
- * guests: copied, not appended piece by piece). */
-static void guest_res_name(struct buf *b, size_t f, const char *tag)
+/* The guest fields by name, for reading FIELD_TAG names: open addressing
+ * over a small table (field + 1; 0 = empty), kept in the host. */
+_Static_assert(2 * GF_COUNT <= MODEL_FIELD_SLOTS, "the field table is at most half full");
+
+static size_t field_hash(const char *s, size_t n)
 {
-    size_t fl = strlen(schema_guest[f].name), tl = strlen(tag);
-    b->len = 0;
-    buf_add(b, "", 0);
-    if (b->cap < fl + tl + 2) {
-        buf_add(b, schema_guest[f].name, fl);
-        buf_addc(b, '_');
-        buf_adds(b, tag);
-        return;
+    size_t x = 5381;
+    for (size_t i = 0; i < n; i++)
+        x = x * 33 + (unsigned char)s[i];
+    return x & (MODEL_FIELD_SLOTS - 1);
+}
+
+static void index_fields(struct host *h)
+{
+    for (size_t f = 0; f < GF_COUNT; f++) {
+        const char *n = schema_guest[f].name;
+        size_t k = field_hash(n, strlen(n));
+        while (h->field_slot[k])
+            k = (k + 1) & (MODEL_FIELD_SLOTS - 1);
+        h->field_slot[k] = (unsigned char)(f + 1);
     }
-    memcpy(b->data, schema_guest[f].name, fl);
-    b->data[fl] = '_';
-    memcpy(b->data + fl + 1, tag, tl + 1);
-    b->len = fl + tl + 1;
+}
+
+static int find_field(const struct host *h, const char *s, size_t n)
+{
+    for (size_t k = field_hash(s, n); h->field_slot[k]; k = (k + 1) & (MODEL_FIELD_SLOTS - 1)) {
+        const char *fn = schema_guest[h->field_slot[k] - 1].name;
+        if (!strncmp(fn, s, n) && !fn[n])
+            return h->field_slot[k] - 1;
+    }
+    return -1;
+}
+
+/* The listed guest whose resource FIELD_TAG name is, with the field in
+ * *field; NULL when it is none. No guest field is another's name, "_"
+ * and more (test-model checks the schema), so at most one reading fits. */
+static struct guest *guest_of(const struct host *h, const char *name, int *field)
+{
+    for (const char *u = strchr(name, '_'); u; u = strchr(u + 1, '_')) {
+        int f = find_field(h, name, (size_t)(u - name));
+        if (f < 0)
+            continue;
+        const struct guest *g = host_find_guest(h, u + 1);
+        if (g) {
+            *field = f;
+            return (struct guest *)g;
+        }
+    }
+    return NULL;
+}
+
+const char *host_lookup(const struct host *h, const char *name, const char **deriv,
+                        const struct guest **ret_g)
+{
+    if (ret_g)
+        *ret_g = NULL;
+    const struct resource *r = resset_find(h->rs, name);
+    if (r) {
+        if (deriv)
+            *deriv = r->derivation;
+        return r->value;
+    }
+    int f;
+    const struct guest *g = guest_of(h, name, &f);
+    if (!g)
+        return NULL;
+    if (deriv)
+        *deriv = g->deriv[f];
+    if (ret_g)
+        *ret_g = g;
+    return g->res[f];
+}
+
+char *host_format_status(const struct host *h)
+{
+    struct buf b = BUF_INIT;
+    /* About 34 bytes a line: one allocation for a typical host. */
+    buf_reserve(&b, (resset_count(h->rs) + h->nguests * GF_COUNT) * 40);
+    for (size_t i = 0; i < resset_count(h->rs); i++) {
+        const struct resource *r = resset_at(h->rs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
+    }
+    size_t fl[GF_COUNT];
+    for (size_t f = 0; f < GF_COUNT; f++)
+        fl[f] = strlen(schema_guest[f].name);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        size_t tl = strlen(g->tag);
+        for (size_t f = 0; f < GF_COUNT; f++)
+            profile_status_add(&b, schema_guest[f].name, fl[f], g->tag, tl, g->res[f]);
+    }
+    return buf_detach(&b);
+}
+
+/* A value as the model keeps it: booleans canonical, the rest copied. */
+static const char *kept(struct host *h, enum res_type type, const char *v)
+{
+    const char *canon;
+    if (type == RT_BOOLEAN && check_boolean(v, &canon))
+        return canon;
+    return *v ? arena_strdup(&h->strings, v) : "";
 }
 
 struct host *model_build(const struct resset *input, struct errlist *errs)
@@ -668,7 +755,6 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
     struct buf norm = BUF_INIT;
     size_t cap = 0;
-    char **tags = NULL;
     struct resset *seen = resset_new();
     for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
          t = strtok_r(NULL, " \t\n", &save)) {
@@ -682,50 +768,38 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
         }
         if (h->nguests == cap) {
             cap = cap ? cap * 2 : 16;
-            tags = xrealloc(tags, cap * sizeof(*tags));
+            h->guests = xrealloc(h->guests, cap * sizeof(*h->guests));
         }
-        tags[h->nguests++] = t;
+        struct guest *g = &h->guests[h->nguests++];
+        memset(g, 0, sizeof(*g));
+        g->tag = arena_strdup(&h->strings, t);
         if (norm.len)
             buf_addc(&norm, ' ');
         buf_adds(&norm, t);
     }
     resset_free(seen);
+    free(list);
     const struct resource *vm = resset_find(h->rs, SCHEMA_LIST);
     char *deriv = xstrdup(vm->derivation);
     resset_set(h->rs, SCHEMA_LIST, buf_str(&norm), deriv);
     free(deriv);
     buf_free(&norm);
+    index_tags(h);
+    index_fields(h);
 
-    resset_reserve(h->rs, resset_count(h->rs) + h->nguests * GF_COUNT);
-    /* Per-guest resources, defaults filled in, booleans canonical. Each
-     * stored value is kept as it is made: looking all 50,000 (at 1000
-     * guests) up again would cost as much as making them. */
-    struct buf name = BUF_INIT;
-    size_t nmade = h->nguests * GF_COUNT + 1;
-    const char **made = xcalloc(nmade, sizeof(*made)), **made_v = xcalloc(nmade, sizeof(*made_v));
-    bool clash = false; /* two guests' names met (tags with '_'): look up */
-    for (size_t i = 0; i < h->nguests; i++) {
-        for (size_t f = 0; f < GF_COUNT; f++) {
-            guest_res_name(&name, f, tags[i]);
-            const struct resource *r = resset_find(input, name.data);
-            const char *v = r ? r->value : schema_guest[f].dflt;
-            const char *canon;
-            if (schema_guest[f].type == RT_BOOLEAN && check_boolean(v, &canon))
-                v = canon;
-            if (resset_set(h->rs, name.data, v, r ? r->derivation : NULL))
-                clash = true;
-            else { /* a new resource is the last; its strings never move */
-                const struct resource *sr = resset_at(h->rs, resset_count(h->rs) - 1);
-                made[i * GF_COUNT + f] = sr->name;
-                made_v[i * GF_COUNT + f] = sr->value;
-            }
-        }
-    }
-
-    /* Anything in the input that the schema does not know is an error:
-     * most likely a typing mistake in the profile. */
+    /* Each input resource is ngeneric's, the host's or a listed guest's
+     * FIELD_TAG. Anything else is an error: most likely a typing mistake
+     * in the profile. The guests' values are read from the input (9 per
+     * guest, say), not looked up field by field (40 per guest). */
     for (size_t i = 0; i < resset_count(input); i++) {
         const struct resource *r = resset_at(input, i);
+        int f;
+        struct guest *g = guest_of(h, r->name, &f);
+        if (g) {
+            g->res[f] = kept(h, schema_guest[f].type, r->value);
+            g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
+            continue;
+        }
         if (resset_find(h->rs, r->name))
             continue;
         const char *tag = unlisted_tag(r->name);
@@ -735,34 +809,21 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
                         r->name, SCHEMA_VERSION);
     }
+    /* The rest take their defaults, booleans canonical. */
+    const char *dflt[GF_COUNT];
+    for (size_t f = 0; f < GF_COUNT; f++)
+        dflt[f] = kept(h, schema_guest[f].type, schema_guest[f].dflt);
+    for (size_t i = 0; i < h->nguests; i++)
+        for (size_t f = 0; f < GF_COUNT; f++)
+            if (!h->guests[i].res[f]) {
+                h->guests[i].res[f] = dflt[f];
+                h->guests[i].deriv[f] = "";
+            }
 
     /* Now that the set is complete its values no longer move. */
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
-
-    h->guests = xcalloc(h->nguests, sizeof(*h->guests));
-    for (size_t i = 0; i < h->nguests; i++) {
-        struct guest *g = &h->guests[i];
-        for (size_t f = 0; f < GF_COUNT; f++) {
-            const char *n = made[i * GF_COUNT + f], *v = made_v[i * GF_COUNT + f];
-            if (clash) { /* then some values were replaced: the set has them */
-                guest_res_name(&name, f, tags[i]);
-                const struct resource *r = resset_find(h->rs, name.data);
-                n = r->name;
-                v = r->value;
-            }
-            g->res[f] = v;
-            if (f == GF_name) /* the tag lives on in the set's name_<tag> */
-                g->tag = n + strlen(schema_guest[GF_name].name) + 1;
-        }
-    }
-    free(made);
-    free(made_v);
-    buf_free(&name);
-    index_tags(h);
-    free(tags);
-    free(list);
 
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
@@ -788,6 +849,7 @@ void host_free(struct host *h)
     free(h->guests);
     free(h->tag_index);
     resset_free(h->rs);
+    arena_free(&h->strings);
     free(h);
 }
 
@@ -803,6 +865,7 @@ static size_t tag_hash(const char *s)
  * live changes): a linear search would make those quadratic. */
 static void index_tags(struct host *h)
 {
+    free(h->tag_index);
     h->tag_buckets = 16;
     while (h->tag_buckets < 2 * h->nguests)
         h->tag_buckets *= 2;

@@ -608,37 +608,43 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
 
 /* ---------------------------------------------------------- status text */
 
+void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                        const char *value)
+{
+    size_t vl = strlen(value);
+    /* At most: "xen." NAME "_" TAG "=" and each byte of VALUE as "&#10;". */
+    buf_reserve(b, strlen(COMP ".") + nl + tl + 3 + 5 * vl);
+    char *p = b->data + b->len;
+    memcpy(p, COMP ".", strlen(COMP "."));
+    p += strlen(COMP ".");
+    memcpy(p, name, nl);
+    p += nl;
+    if (tag) {
+        *p++ = '_';
+        memcpy(p, tag, tl);
+        p += tl;
+    }
+    *p++ = '=';
+    for (const char *v = value; *v; v++) {
+        const char *e = *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : *v == '\r' ? "&#13;" : NULL;
+        if (e) {
+            memcpy(p, e, 5);
+            p += 5;
+        } else {
+            *p++ = *v;
+        }
+    }
+    *p++ = '\n';
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+}
+
 char *profile_format_status(const struct resset *rs)
 {
-    /* Sized first, then copied: this runs over every resource of the host
-     * on every configure. */
-    size_t n = 0, count = resset_count(rs);
-    for (size_t i = 0; i < count; i++) {
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < resset_count(rs); i++) {
         const struct resource *r = resset_at(rs, i);
-        n += strlen(COMP ".") + strlen(r->name) + 2;
-        for (const char *v = r->value; *v; v++)
-            n += *v == '&' ? 5 : (*v == '\n' || *v == '\r') ? 5 : 1;
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
     }
-    char *out = xmalloc(n + 1), *p = out;
-    for (size_t i = 0; i < count; i++) {
-        const struct resource *r = resset_at(rs, i);
-        size_t k = strlen(r->name);
-        memcpy(p, COMP ".", strlen(COMP "."));
-        p += strlen(COMP ".");
-        memcpy(p, r->name, k);
-        p += k;
-        *p++ = '=';
-        for (const char *v = r->value; *v; v++) {
-            const char *e = *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : *v == '\r' ? "&#13;" : NULL;
-            if (e) {
-                memcpy(p, e, 5);
-                p += 5;
-            } else {
-                *p++ = *v;
-            }
-        }
-        *p++ = '\n';
-    }
-    *p = '\0';
-    return out;
+    return buf_detach(&b);
 }

@@ -153,29 +153,25 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
 static const char *lookup_answer(struct rctx *c, const char *name, long at,
                                  const char **derivation)
 {
-    const struct resource *r = NULL;
-    const char *value;
+    const char *value, *d = "";
     if (at >= 0) {
         value = c->vals[at];
+        /* A guest-scoped name's derivation is that of its full name. */
+        if (derivation && at < GF_COUNT) {
+            d = c->g->deriv[at];
+        } else if (derivation) {
+            char *full = str_join(name, '_', c->g->tag);
+            if (!host_lookup(c->h, full, &d, NULL))
+                d = "";
+            free(full);
+        }
     } else {
         /* Host resources and full names. */
-        r = resset_find(c->h->rs, name);
-        if (!r)
+        value = host_lookup(c->h, name, &d, NULL);
+        if (!value)
             return NULL;
-        value = r->value;
     }
     if (derivation) {
-        /* A guest-scoped name's derivation is that of its full name. */
-        const char *d = "";
-        if (r) {
-            d = r->derivation;
-        } else {
-            char *full = str_join(name, '_', c->g->tag);
-            const struct resource *fr = resset_find(c->h->rs, full);
-            free(full);
-            if (fr)
-                d = fr->derivation;
-        }
         /* Derivations come from the profile unvalidated: keep them to one
          * line of safe characters. */
         free(c->safe_deriv);

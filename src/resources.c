@@ -6,20 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "util.h"
 
-/* The strings live in chunks owned by the set and freed with it: a host
- * of 1000 guests has some 50,000 resources, and three mallocs each cost
- * more than everything else done with them. A replaced value stays in
- * its chunk until the set goes, so pointers to values never dangle. */
-struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
-#define CHUNK_SIZE 65536
-
+/* The strings live in an arena owned by the set and freed with it. A
+ * replaced value stays there until the set goes, so pointers to values
+ * never dangle. */
 struct resset {
     struct resource *items; /* insertion order */
     uint32_t *hashes;       /* each item's name hashed: rehashing and probing
@@ -27,25 +19,12 @@ struct resset {
     size_t n, cap;
     uint32_t *index;        /* open addressing: item number + 1, 0 = empty */
     size_t nbuckets;        /* power of two */
-    struct chunk *chunks;   /* newest first */
+    struct arena strings;
 };
 
 static char *store(struct resset *rs, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    struct chunk *c = rs->chunks;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
-        c = xmalloc(sizeof(*c) + cap);
-        c->used = 0;
-        c->cap = cap;
-        c->next = rs->chunks;
-        rs->chunks = c;
-    }
-    char *p = c->data + c->used;
-    memcpy(p, s, n);
-    c->used += n;
-    return p;
+    return arena_strdup(&rs->strings, s);
 }
 
 static uint32_t hash_str(const char *s)
@@ -70,10 +49,7 @@ void resset_free(struct resset *rs)
 {
     if (!rs)
         return;
-    for (struct chunk *c = rs->chunks, *next; c; c = next) {
-        next = c->next;
-        free(c);
-    }
+    arena_free(&rs->strings);
     free(rs->items);
     free(rs->hashes);
     free(rs->index);

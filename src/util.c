@@ -100,7 +100,7 @@ void set_error(char **msg, const char *fmt, ...)
     *msg = p;
 }
 
-static void buf_grow(struct buf *b, size_t extra)
+void buf_reserve(struct buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
@@ -113,7 +113,7 @@ static void buf_grow(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const char *s, size_t n)
 {
-    buf_grow(b, n);
+    buf_reserve(b, n);
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';

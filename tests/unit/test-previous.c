@@ -52,7 +52,7 @@ static char *status_of(const char *list, const char *extra, const char *mem_b)
 {
     char *r = resources(list, extra, mem_b);
     struct host *h = build(r);
-    char *s = profile_format_status(h->rs);
+    char *s = host_format_status(h);
     host_free(h);
     free(r);
     return s;
@@ -68,7 +68,7 @@ static int setup(void **state)
     struct fix *f = calloc(1, sizeof(*f));
     char *r = resources("a b c", "", "1024");
     f->cur = build(r);
-    f->text = profile_format_status(f->cur->rs);
+    f->text = host_format_status(f->cur);
     free(r);
     *state = f;
     return 0;
