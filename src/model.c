@@ -7,6 +7,7 @@
 #include "model.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -563,7 +564,7 @@ static void claim(struct resset *seen, struct buf *k, struct errlist *errs,
     if (lower)
         for (char *p = k->data + at; *p; p++)
             *p = (char)(*p | 0x20); /* hex digits and ':' and '-' only */
-    const char *owner = resset_get(seen, k->data);
+    const char *owner = resset_claim(seen, k->data, g->tag);
     if (owner) {
         struct where w = { errs, g };
         bool same = !strcmp(owner, g->tag);
@@ -575,8 +576,6 @@ static void claim(struct resset *seen, struct buf *k, struct errlist *errs,
             bad(&w, field, value, "is used twice by this guest");
         else
             bad(&w, field, value, "is already used by guest '%s'", owner);
-    } else {
-        resset_set(seen, k->data, g->tag, NULL);
     }
 }
 
@@ -855,10 +854,13 @@ void host_free(struct host *h)
 
 static size_t tag_hash(const char *s)
 {
-    size_t x = 5381;
+    uint64_t x = 5381;
     for (; *s; s++)
         x = x * 33 + (unsigned char)*s;
-    return x;
+    /* Tags are often a stem and a count (web1, web2, ...), which this sum
+     * makes neighbours: mixed, they do not cluster in the table. */
+    x *= 0x9e3779b97f4a7c15ULL;
+    return (size_t)(x ^ (x >> 29));
 }
 
 /* Looking guests up by tag is done per guest (previous configuration,

@@ -86,19 +86,10 @@ static void rehash(struct resset *rs)
         *free_slot(rs, rs->hashes[i]) = (uint32_t)(i + 1);
 }
 
-bool resset_set(struct resset *rs, const char *name, const char *value,
-                const char *derivation)
+/* Add a name known to be absent, at its empty slot. */
+static void append(struct resset *rs, uint32_t *slot, uint32_t h, const char *name,
+                   const char *value, const char *derivation)
 {
-    uint32_t h = hash_str(name);
-    uint32_t *slot = slot_for(rs, name, h);
-    if (*slot) {
-        struct resource *r = &rs->items[*slot - 1];
-        if (strcmp(r->value, value))
-            r->value = store(rs, value);
-        if (strcmp(r->derivation, derivation ? derivation : ""))
-            r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
-        return true;
-    }
     if (rs->n == rs->cap) {
         rs->cap = rs->cap ? rs->cap * 2 : 64;
         rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
@@ -114,7 +105,33 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     *slot = (uint32_t)rs->n;
     if (rs->n * 2 > rs->nbuckets)
         rehash(rs);
+}
+
+bool resset_set(struct resset *rs, const char *name, const char *value,
+                const char *derivation)
+{
+    uint32_t h = hash_str(name);
+    uint32_t *slot = slot_for(rs, name, h);
+    if (*slot) {
+        struct resource *r = &rs->items[*slot - 1];
+        if (strcmp(r->value, value))
+            r->value = store(rs, value);
+        if (strcmp(r->derivation, derivation ? derivation : ""))
+            r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
+        return true;
+    }
+    append(rs, slot, h, name, value, derivation);
     return false;
+}
+
+const char *resset_claim(struct resset *rs, const char *name, const char *value)
+{
+    uint32_t h = hash_str(name);
+    uint32_t *slot = slot_for(rs, name, h);
+    if (*slot)
+        return rs->items[*slot - 1].value;
+    append(rs, slot, h, name, value, NULL);
+    return NULL;
 }
 
 void resset_reserve(struct resset *rs, size_t n)
