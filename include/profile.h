@@ -37,5 +37,9 @@ char *profile_format_status(const struct resset *rs);
  * or NAME_TAG when tag (tl bytes) is not NULL. */
 void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
                         const char *value);
+/* One line for each of n fields of a guest: NAMES[i]_TAG = VALUES[i], each
+ * name nl[i] bytes long. */
+void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
+                               size_t n, const char *tag, const char *const *values);
 
 #endif

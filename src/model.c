@@ -707,15 +707,14 @@ char *host_format_status(const struct host *h)
         const struct resource *r = resset_at(h->rs, i);
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
     }
-    size_t fl[GF_COUNT];
-    for (size_t f = 0; f < GF_COUNT; f++)
-        fl[f] = strlen(schema_guest[f].name);
-    for (size_t i = 0; i < h->nguests; i++) {
-        const struct guest *g = &h->guests[i];
-        size_t tl = strlen(g->tag);
-        for (size_t f = 0; f < GF_COUNT; f++)
-            profile_status_add(&b, schema_guest[f].name, fl[f], g->tag, tl, g->res[f]);
+    const char *names[GF_COUNT];
+    size_t nl[GF_COUNT];
+    for (size_t f = 0; f < GF_COUNT; f++) {
+        names[f] = schema_guest[f].name;
+        nl[f] = strlen(names[f]);
     }
+    for (size_t i = 0; i < h->nguests; i++)
+        profile_status_add_fields(&b, names, nl, GF_COUNT, h->guests[i].tag, h->guests[i].res);
     return buf_detach(&b);
 }
 

@@ -608,21 +608,18 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
 
 /* ---------------------------------------------------------- status text */
 
-void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
-                        const char *value)
+/* "xen.NAME[_TAG]=VALUE\n" at p, VALUE encoded; room is the caller's. */
+static inline char *put_line(char *p, const char *name, size_t nl, const char *tag, size_t tl,
+                             const char *value)
 {
-    size_t vl = strlen(value);
-    /* At most: "xen." NAME "_" TAG "=" and each byte of VALUE as "&#10;". */
-    buf_reserve(b, strlen(COMP ".") + nl + tl + 3 + 5 * vl);
-    char *p = b->data + b->len;
     memcpy(p, COMP ".", strlen(COMP "."));
     p += strlen(COMP ".");
-    memcpy(p, name, nl);
-    p += nl;
+    for (size_t i = 0; i < nl; i++)
+        *p++ = name[i];
     if (tag) {
         *p++ = '_';
-        memcpy(p, tag, tl);
-        p += tl;
+        for (size_t i = 0; i < tl; i++)
+            *p++ = tag[i];
     }
     *p++ = '=';
     for (const char *v = value; *v; v++) {
@@ -635,6 +632,31 @@ void profile_status_add(struct buf *b, const char *name, size_t nl, const char *
         }
     }
     *p++ = '\n';
+    return p;
+}
+
+/* At most: "xen." NAME "_" TAG "=" and each byte of VALUE as "&#10;". */
+#define LINE_MAX_LEN(nl, tl, vl) (strlen(COMP ".") + (nl) + (tl) + 3 + 5 * (vl))
+
+void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                        const char *value)
+{
+    buf_reserve(b, LINE_MAX_LEN(nl, tl, strlen(value)));
+    char *p = put_line(b->data + b->len, name, nl, tag, tl, value);
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+}
+
+void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
+                               size_t n, const char *tag, const char *const *values)
+{
+    size_t tl = strlen(tag), need = 0;
+    for (size_t i = 0; i < n; i++)
+        need += LINE_MAX_LEN(nl[i], tl, strlen(values[i]));
+    buf_reserve(b, need);
+    char *p = b->data + b->len;
+    for (size_t i = 0; i < n; i++)
+        p = put_line(p, names[i], nl[i], tag, tl, values[i]);
     *p = '\0';
     b->len = (size_t)(p - b->data);
 }
