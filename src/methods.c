@@ -116,10 +116,12 @@ static struct host *load_saved(struct ctx *c, const char *method)
 /* The previously applied configuration, for retiring guests that left the
  * profile and reporting what changed: NULL when there is none, when it is
  * unusable (said once), or when no saved guest differs from cur (text:
- * cur's status text). Usually only the guests that differ are read back
- * (previous.h). */
-static struct host *load_previous(struct ctx *c, const struct host *cur, const char *text)
+ * cur's status text; *same then tells the file holds exactly that).
+ * Usually only the guests that differ are read back (previous.h). */
+static struct host *load_previous(struct ctx *c, const struct host *cur, const char *text,
+                                  bool *same)
 {
+    *same = false;
     char *path = root_path(c->o->root, PATH_STATUS);
     struct resset *rs = resset_new();
     char *err = NULL, *old = NULL, *part = NULL;
@@ -131,8 +133,10 @@ static struct host *load_previous(struct ctx *c, const struct host *cur, const c
     bool readable = fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len);
     if (readable) {
         enum prev_kind k = previous_compare(cur, text, old, &part);
-        if (k == PREV_SAME)
+        if (k == PREV_SAME) {
+            *same = true;
             goto out;
+        }
         if (k == PREV_PART) {
             struct errlist errs = { 0 };
             if (profile_parse_status(part, path, rs, &err) == 0)
@@ -559,7 +563,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     /* The previous configuration first: its input is freed before the
      * rendered texts exist (memory at scale). */
     status = host_format_status(h);
-    prev = load_previous(c, h, status);
+    bool saved_same;
+    prev = load_previous(c, h, status, &saved_same);
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. A guest whose file is known to
@@ -641,7 +646,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     char *path = root_path(c->o->root, PATH_STATUS);
     if (dry) {
         char *old = NULL;
-        bool same = fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status);
+        bool same = saved_same ||
+                    (fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status));
         free(old);
         if (failed) {
             msg_fail("configure (dry run): %s; %zu disk%s would be refused; nothing changed",
@@ -656,9 +662,14 @@ static int m_configure(struct ctx *c, int argc, char **argv)
                  "they were", summary, failed, failed == 1 ? "" : "s", failed == 1 ? "" : "s");
     } else {
         char *dir = root_path(c->o->root, PATH_STATUS_DIR);
-        enum fs_change ch;
-        if (fs_mkdir_p(dir, 0755, &err) < 0 ||
-            fs_write_atomic(path, status, strlen(status), 0644, &ch, &err) < 0) {
+        enum fs_change ch = FS_UNCHANGED;
+        struct stat st;
+        /* Read at the start and found the same (the lock kept other runs
+         * out since): it need not be read again to be compared. */
+        bool same = saved_same && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                    (st.st_mode & 07777) == 0644;
+        if (!same && (fs_mkdir_p(dir, 0755, &err) < 0 ||
+                      fs_write_atomic(path, status, strlen(status), 0644, &ch, &err) < 0)) {
             msg_fail("configure: cannot save the applied resources: %s", err);
         } else {
             char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
