@@ -334,6 +334,27 @@ t_only_what_may_have_changed_is_rendered_again() {
   expect_text "$T/last" "# site note"
 }
 
+# The saved resources, unchanged but for the file's mode (or a hand
+# edit): written again, then left alone.
+t_status_file_changed_by_hand_is_put_back() {
+  xen --resources "$DATA/seed/resources" configure
+  expect_rc 0
+  cp "$ROOT/run/lcfg/status/xen" "$T/saved"
+  chmod 0600 "$ROOT/run/lcfg/status/xen"
+  xen --resources "$DATA/seed/resources" configure
+  grep -o "saved resources [a-z]*" "$T/err" >"$T/m"
+  expect_text "$T/m" "saved resources updated"
+  [ "$(stat -c %a "$ROOT/run/lcfg/status/xen")" = 644 ] || { fail "mode not put back"; return 1; }
+  xen --resources "$DATA/seed/resources" configure
+  grep -o "saved resources [a-z]*" "$T/err" >"$T/m"
+  expect_text "$T/m" "saved resources unchanged"
+  sed -i 's/^xen.memory_testVMxen=.*/xen.memory_testVMxen=1/' "$ROOT/run/lcfg/status/xen"
+  xen --resources "$DATA/seed/resources" configure
+  grep -o "saved resources [a-z]*" "$T/err" >"$T/m"
+  expect_text "$T/m" "saved resources updated"
+  cmp -s "$ROOT/run/lcfg/status/xen" "$T/saved" || { fail "status not put back"; return 1; }
+}
+
 t_a_guest_that_reads_another_guests_resource_follows_it() {
   cat >"$ROOT/usr/lib/lcfg/conf/xen/peer.tmpl" <<'TMPL'
 name = "<%name%>"
