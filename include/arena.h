@@ -18,6 +18,8 @@ struct arena {
 /* A copy of s (n bytes, then a NUL) that stays put until arena_free. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* The strings given, up to a NULL, one after the other. */
+char *arena_cat(struct arena *a, const char *first, ...) __attribute__((sentinel));
 void arena_free(struct arena *a);
 
 #endif

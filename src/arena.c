@@ -1,6 +1,7 @@
 /* arena.c: see arena.h. */
 #include "arena.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +15,12 @@ struct arena_chunk {
 
 #define CHUNK_SIZE 65536
 
-char *arena_strndup(struct arena *a, const char *s, size_t n)
+/* n bytes that stay put until arena_free. */
+static char *take(struct arena *a, size_t n)
 {
     struct arena_chunk *c = a->head;
-    if (!c || c->cap - c->used < n + 1) {
-        size_t cap = n + 1 > CHUNK_SIZE ? n + 1 : CHUNK_SIZE;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
         c = xmalloc(sizeof(*c) + cap);
         c->used = 0;
         c->cap = cap;
@@ -26,15 +28,41 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
         a->head = c;
     }
     char *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = take(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
-    c->used += n + 1;
     return p;
 }
 
 char *arena_strdup(struct arena *a, const char *s)
 {
     return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_cat(struct arena *a, const char *first, ...)
+{
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *))
+        n += strlen(s);
+    va_end(ap);
+    char *p = take(a, n + 1), *q = p;
+    va_start(ap, first);
+    for (const char *s = first; s; s = va_arg(ap, const char *)) {
+        size_t k = strlen(s);
+        memcpy(q, s, k);
+        q += k;
+    }
+    va_end(ap);
+    *q = '\0';
+    return p;
 }
 
 void arena_free(struct arena *a)

@@ -296,7 +296,8 @@ static void check_host(struct host *h, struct errlist *errs)
 }
 
 /* One disk (i = 0 first, 1 second) of a guest. */
-static void check_disk(struct guest *g, struct errlist *errs, int i)
+/* Its strings are made in a, the host's. */
+static void check_disk(struct arena *a, struct guest *g, struct errlist *errs, int i)
 {
     struct where w = { errs, g };
     int f_size = i ? GF_disksec : GF_disk;
@@ -349,7 +350,7 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
         if (!path_ok)
             break;
         if (i == 0) {
-            d->file = str_cat(g->name, ".img", NULL);
+            d->file = arena_cat(a, g->name, ".img", NULL);
         } else if (!str_empty(g->res[GF_disknamesec])) {
             if (!check_filename(g->res[GF_disknamesec])) {
                 struct where w2 = w;
@@ -357,13 +358,13 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
                     "is not a file name (letters, digits, _ . -; no '/' or '..')");
                 break;
             }
-            d->file = str_cat(g->res[GF_disknamesec], ".img", NULL);
+            d->file = arena_cat(a, g->res[GF_disknamesec], ".img", NULL);
         } else {
-            d->file = str_cat(g->name, "-2.img", NULL);
+            d->file = arena_cat(a, g->name, "-2.img", NULL);
         }
-        d->dir = xstrdup(g->res[f_path]);
+        d->dir = arena_strdup(a, g->res[f_path]);
         size_t dl = strlen(d->dir);
-        d->path = str_cat(d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file, NULL);
+        d->path = arena_cat(a, d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file, NULL);
         /* Each part may be within bounds and the whole not (found by
          * fuzzing: xl's config check refuses such a target). */
         if (strlen(d->path) > 1024)
@@ -377,7 +378,7 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
         if (str_empty(g->res[f_dev]))
             bad(&w, f_dev, NULL, "missing (%s_%s is physical: name its block device)", tname, g->tag);
         else if (dev_ok)
-            d->path = xstrdup(g->res[f_dev]);
+            d->path = arena_strdup(a, g->res[f_dev]);
         break;
     case DISK_LVM: {
         unsigned long size = 0;
@@ -393,16 +394,16 @@ static void check_disk(struct guest *g, struct errlist *errs, int i)
             break;
         d->vg = g->res[f_vg];
         if (i == 0)
-            d->file = xstrdup(g->name);
+            d->file = arena_strdup(a, g->name);
         else if (!str_empty(g->res[GF_disknamesec]) && check_filename(g->res[GF_disknamesec]))
-            d->file = xstrdup(g->res[GF_disknamesec]);
+            d->file = arena_strdup(a, g->res[GF_disknamesec]);
         else if (!str_empty(g->res[GF_disknamesec])) {
             bad(&w, GF_disknamesec, g->res[GF_disknamesec],
                 "is not a file name (letters, digits, _ . -; no '/' or '..')");
             break;
         } else
-            d->file = xasprintf("%s-2", g->name);
-        d->path = xasprintf("/dev/%s/%s", d->vg, d->file);
+            d->file = arena_cat(a, g->name, "-2", NULL);
+        d->path = arena_cat(a, "/dev/", d->vg, "/", d->file, NULL);
         break;
     }
     }
@@ -506,8 +507,8 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
     if (g->type == GUEST_PVH && !has_kernel)
         bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
 
-    check_disk(g, errs, 0);
-    check_disk(g, errs, 1);
+    check_disk(&h->strings, g, errs, 0);
+    check_disk(&h->strings, g, errs, 1);
     if (!str_empty(r[GF_disknamesec]) && g->disks[1].type == DISK_NONE)
         bad(&w, GF_disknamesec, r[GF_disknamesec], "is set but there is no second disk");
     if (!str_empty(r[GF_cdpath]))
@@ -838,12 +839,6 @@ void host_free(struct host *h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < h->nguests; i++)
-        for (int d = 0; d < 2; d++) {
-            free(h->guests[i].disks[d].path);
-            free(h->guests[i].disks[d].dir);
-            free(h->guests[i].disks[d].file);
-        }
     free(h->guests);
     free(h->tag_index);
     resset_free(h->rs);

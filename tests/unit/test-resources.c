@@ -1,6 +1,7 @@
 /* test-resources.c: the insertion-ordered resource set (src/resources.c). */
 #include "testutil.h"
 
+#include "arena.h"
 #include "resources.h"
 #include "util.h"
 
@@ -208,6 +209,31 @@ static void test_reserve_keeps_what_is_there(void **state)
     resset_free(rs);
 }
 
+static void test_arena_strings_stay_put(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    char *first = arena_strdup(&a, "first");
+    assert_string_equal(arena_cat(&a, "/dev/", "vg", "/", "lv", NULL), "/dev/vg/lv");
+    assert_string_equal(arena_cat(&a, "", NULL), "");
+    assert_string_equal(arena_strndup(&a, "abcdef", 3), "abc");
+    /* One larger than a chunk, and many small ones after it. */
+    char *big = malloc(200000);
+    memset(big, 'x', 199999);
+    big[199999] = '\0';
+    char *copy = arena_strdup(&a, big);
+    char *many[5000];
+    for (int i = 0; i < 5000; i++)
+        many[i] = arena_cat(&a, "k", i % 2 ? "odd" : "even", NULL);
+    assert_string_equal(copy, big);
+    assert_string_equal(first, "first");
+    for (int i = 0; i < 5000; i++)
+        assert_string_equal(many[i], i % 2 ? "kodd" : "keven");
+    free(big);
+    arena_free(&a);
+    assert_null(a.head);
+}
+
 static void test_claim_adds_once(void **state)
 {
     (void)state;
@@ -235,6 +261,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_claim_adds_once),
+        cmocka_unit_test(test_arena_strings_stay_put),
         cmocka_unit_test(test_reserve_keeps_what_is_there),
         cmocka_unit_test(test_set_get),
         cmocka_unit_test(test_derivation_null),
