@@ -58,9 +58,14 @@ const char *buf_str(struct buf *b);
 char *buf_detach(struct buf *b);
 void buf_free(struct buf *b);
 
-/* FNV-1a, 64 bits, fed piece by piece from HASH64_INIT: for telling
- * whether something changed (as ninja does with its command lines), not
- * for anything an adversary chooses. */
+/* A 64-bit digest of n bytes at data, from h: HASH64_INIT to start, or an
+ * earlier result to chain pieces. For telling whether something changed
+ * (as ninja does with its command lines), not for anything an adversary
+ * chooses. Word at a time (xxHash64's round and finaliser, one lane); the
+ * length is part of each piece's digest, so hash64(hash64(h, a), b) is not
+ * hash64(h, ab): feed the same pieces to get the same value. The same on
+ * every machine (bytes read little-endian). Values are stored only in
+ * caches (the rendered record), so the function may change. */
 #define HASH64_INIT 14695981039346656037ULL
 unsigned long long hash64(unsigned long long h, const void *data, size_t n);
 
