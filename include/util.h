@@ -77,6 +77,12 @@ bool str_ends_with(const char *s, const char *suffix);
 /* True when s is NULL or "". */
 bool str_empty(const char *s);
 
+/* v in decimal, as printf's "%llu" writes it, at buf (which holds at least
+ * U64_TEXT_MAX bytes), NUL-terminated; returns the length. For numbers
+ * made per guest, where printf's machinery costs most. */
+#define U64_TEXT_MAX 21
+size_t u64_text(char *buf, unsigned long long v);
+
 /* Parse a decimal unsigned integer (digits only, no sign, no leading zeros
  * except "0") with overflow checking. Returns false on any defect. */
 bool parse_u64(const char *s, unsigned long long *ret);

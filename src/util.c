@@ -255,6 +255,19 @@ bool str_empty(const char *s)
     return !s || !*s;
 }
 
+size_t u64_text(char *buf, unsigned long long v)
+{
+    char d[U64_TEXT_MAX];
+    size_t n = 0;
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    for (size_t i = 0; i < n; i++)
+        buf[i] = d[n - 1 - i];
+    buf[n] = '\0';
+    return n;
+}
+
 bool parse_u64(const char *s, unsigned long long *ret)
 {
     if (!s || !*s)

@@ -1,4 +1,4 @@
-/* test-util.c: string helpers and the digest (src/util.c). */
+/* test-util.c: the digest and number text (src/util.c). */
 #include "testutil.h"
 
 #include "util.h"
@@ -77,6 +77,21 @@ static void test_hash64_chain(void **state)
     assert_true(a != hash64(hash64(HASH64_INIT, "-", 1), "1024", 5));
 }
 
+/* ---- u64_text ---- */
+
+static void test_u64_text(void **state)
+{
+    (void)state;
+    static const unsigned long long v[] = { 0, 1, 9, 10, 99, 100, 1024, 4294967295ULL,
+                                            4294967296ULL, 18446744073709551615ULL };
+    for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+        char want[32], got[U64_TEXT_MAX];
+        snprintf(want, sizeof(want), "%llu", v[i]);
+        assert_int_equal(u64_text(got, v[i]), strlen(want));
+        assert_string_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +100,7 @@ int main(void)
         cmocka_unit_test(test_hash64_zeros),
         cmocka_unit_test(test_hash64_alignment),
         cmocka_unit_test(test_hash64_chain),
+        cmocka_unit_test(test_u64_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
