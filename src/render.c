@@ -247,13 +247,33 @@ struct questions {
     size_t n;
 };
 
+/* What names the template the last guest replayed with (root,
+ * templatedir, template name, format), and the digest its traces start
+ * from: most guests share one, and finding it by path and making the
+ * digest again cost more than the rest of a replay. */
+struct last_template {
+    bool set;
+    char *root, *dir, *tname, *format;
+    unsigned long long start; /* see start_digest */
+};
+
 struct render_cache {
     struct cached *v;
     size_t n;
     struct questions q;
     struct resset *index; /* see vars_index */
     unsigned long long exe; /* this program's file, hashed; 0: unknown */
+    struct last_template last;
 };
+
+static void last_clear(struct last_template *l)
+{
+    free(l->root);
+    free(l->dir);
+    free(l->tname);
+    free(l->format);
+    memset(l, 0, sizeof(*l));
+}
 
 struct render_cache *render_cache_new(void)
 {
@@ -285,6 +305,7 @@ void render_cache_free(struct render_cache *rc)
     free(rc->q.v);
     free(rc->q.names);
     resset_free(rc->index);
+    last_clear(&rc->last);
     free(rc);
 }
 
@@ -346,15 +367,22 @@ static int get_template(struct render_cache *rc, const char *path, const struct 
 
 /* A trace starts from what every answer is read with: the program, the
  * template file's name and text, and the format the text is checked as. */
-static void trace_start(struct render_trace *t, const struct render_cache *rc,
-                        const struct cached *ct, const char *tname, const char *format)
+static unsigned long long start_digest(const struct render_cache *rc, const struct cached *ct,
+                                       const char *tname, const char *format)
 {
-    memset(t, 0, sizeof(*t));
-    t->usable = rc->exe != 0;
     unsigned long long h = hash64(HASH64_INIT, &rc->exe, sizeof(rc->exe));
     h = hash64(h, &ct->text_hash, sizeof(ct->text_hash));
     h = hash64(h, tname, strlen(tname) + 1);
-    t->digest = hash64(h, format, strlen(format) + 1);
+    return hash64(h, format, strlen(format) + 1);
+}
+
+/* A new trace, from start_digest's digest. */
+static void trace_start(struct render_trace *t, const struct render_cache *rc,
+                        unsigned long long start)
+{
+    memset(t, 0, sizeof(*t));
+    t->usable = rc->exe != 0;
+    t->digest = start;
 }
 
 void render_trace_free(struct render_trace *t)
@@ -398,7 +426,7 @@ int render_guest_traced(const struct host *h, const struct guest *g, const char 
     }
     guest_vars(&c, g, tname);
     if (trace) {
-        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        trace_start(&t, cache, start_digest(cache, ct, tname, h->res[HF_format]));
         c.trace = &t;
     }
     struct tmpl_env env = { .lookup = lookup, .include = include, .ctx = &c };
@@ -430,6 +458,14 @@ out:
     return rc;
 }
 
+/* The last template's, when g's is the same. */
+static bool last_matches(const struct last_template *l, const char *root, const char *dir,
+                         const char *tname, const char *format)
+{
+    return l->set && !strcmp(l->tname, tname) && !strcmp(l->dir, dir) &&
+           !strcmp(l->format, format) && !strcmp(l->root, root ? root : "");
+}
+
 int render_replay(const struct host *h, const struct guest *g, const char *root,
                   struct render_cache *cache, const char *names, unsigned long long *digest)
 {
@@ -438,10 +474,20 @@ int render_replay(const struct host *h, const struct guest *g, const char *root,
     const struct cached *ct;
     struct render_trace t;
     int rc = -1;
-    const char *tname = template_for(h, g, root, cache, &path, &ct, &e);
+    const char *tname = render_template_name(h, g);
+    struct last_template *l = &cache->last;
+    if (!last_matches(l, root, h->res[HF_templatedir], tname, h->res[HF_format])) {
+        last_clear(l);
+        tname = template_for(h, g, root, cache, &path, &ct, &e);
+        if (tname)
+            *l = (struct last_template){ true, xstrdup(root ? root : ""),
+                                         xstrdup(h->res[HF_templatedir]), xstrdup(tname),
+                                         xstrdup(h->res[HF_format]),
+                                         start_digest(cache, ct, tname, h->res[HF_format]) };
+    }
     if (tname) {
         guest_vars(&c, g, tname);
-        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        trace_start(&t, cache, l->start);
         c.trace = &t;
         /* The same questions, in the same order, through the same lookup;
          * the names of a list are looked up in the index once. */
