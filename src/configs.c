@@ -82,6 +82,7 @@ struct autodir {
     bool listed;   /* names says what is there */
     char **names;  /* sorted */
     size_t n;
+    char *rdir;    /* the directory under root, as the links' paths name it */
 };
 
 static void lower(char *s)
@@ -128,20 +129,36 @@ static void autodir_free(struct autodir *ad)
     for (size_t i = 0; i < ad->n; i++)
         free(ad->names[i]);
     free(ad->names);
+    free(ad->rdir);
 }
 
-/* Might file be in the directory? */
-static bool autodir_may_hold(struct autodir *ad, const char *rdir, const char *file)
+/* Might name's link (autodir/name.cfg) be there? name: without '/'. */
+static bool autodir_may_hold(struct autodir *ad, const struct host *h, const char *root,
+                             const char *name)
 {
-    if (!ad->read)
-        autodir_read(ad, rdir);
+    if (!ad->read) {
+        /* The directory as an lstat of a link would reach it. */
+        char *link = cfg_in(h->res[HF_autodir], name);
+        char *rlink = root_path(root, link);
+        free(link);
+        *strrchr(rlink, '/') = '\0';
+        ad->rdir = xstrdup(*rlink ? rlink : "/");
+        free(rlink);
+        autodir_read(ad, ad->rdir);
+    }
     if (!ad->listed)
         return true;
-    char *key = xstrdup(file);
+    if (!ad->n)
+        return false;
+    char key[128];
+    size_t n = strlen(name);
+    if (n + sizeof(".cfg") > sizeof(key))
+        return true; /* not a guest name: look */
+    memcpy(key, name, n);
+    memcpy(key + n, ".cfg", sizeof(".cfg"));
     lower(key);
-    bool found = bsearch(&key, ad->names, ad->n, sizeof(*ad->names), cmp_name) != NULL;
-    free(key);
-    return found;
+    const char *k = key;
+    return bsearch(&k, ad->names, ad->n, sizeof(*ad->names), cmp_name) != NULL;
 }
 
 /* Autostart links for one guest. want: the link should exist. */
@@ -149,18 +166,18 @@ static void plan_link(struct cfg_plan *p, const struct host *h, const char *root
                       struct autodir *ad, const char *name, const char *cfg, bool want,
                       bool xendomains)
 {
+    /* A link that cannot be there and is not wanted: nothing to do. */
+    bool may = strchr(name, '/') || autodir_may_hold(ad, h, root, name);
+    if (!may && !want)
+        return;
     char *link = cfg_in(h->res[HF_autodir], name);
-    char *rlink = root_path(root, link);
     int is_file = 0;
     char *target = NULL;
-    /* The directory part of rlink, and the file's name. */
-    char *slash = strrchr(rlink, '/');
-    *slash = '\0';
-    bool may = autodir_may_hold(ad, *rlink ? rlink : "/", slash + 1);
-    *slash = '/';
-    if (may)
+    if (may) {
+        char *rlink = root_path(root, link);
         target = link_target(rlink, &is_file);
-    free(rlink);
+        free(rlink);
+    }
     if (is_file) {
         if (!xendomains || want) {
             struct cfg_item *it = add(p, CFG_WARN, name, link);
