@@ -231,7 +231,8 @@ static void expand_template(struct buf *b, const char *tmpl, char *const *tags, 
     for (const char *p = tmpl;;) {
         const char *d = t >= 0 ? strchr(p, '$') : NULL;
         if (!d) {
-            buf_adds(b, p);
+            if (*p)
+                buf_adds(b, p);
             return;
         }
         buf_add(b, p, (size_t)(d - p));
