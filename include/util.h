@@ -61,9 +61,14 @@ const char *buf_str(struct buf *b);
 char *buf_detach(struct buf *b);
 void buf_free(struct buf *b);
 
-/* FNV-1a, 64 bits, fed piece by piece from HASH64_INIT: for telling
- * whether something changed (as ninja does with its command lines), not
- * for anything an adversary chooses. */
+/* A 64-bit digest of n bytes at data, from h: HASH64_INIT to start, or an
+ * earlier result to chain pieces. For telling whether something changed
+ * (as ninja does with its command lines), not for anything an adversary
+ * chooses. Word at a time (xxHash64's round and finaliser, one lane); the
+ * length is part of each piece's digest, so hash64(hash64(h, a), b) is not
+ * hash64(h, ab): feed the same pieces to get the same value. The same on
+ * every machine (bytes read little-endian). Values are stored only in
+ * caches (the rendered record), so the function may change. */
 #define HASH64_INIT 14695981039346656037ULL
 unsigned long long hash64(unsigned long long h, const void *data, size_t n);
 
@@ -74,6 +79,12 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 /* True when s is NULL or "". */
 bool str_empty(const char *s);
+
+/* v in decimal, as printf's "%llu" writes it, at buf (which holds at least
+ * U64_TEXT_MAX bytes), NUL-terminated; returns the length. For numbers
+ * made per guest, where printf's machinery costs most. */
+#define U64_TEXT_MAX 21
+size_t u64_text(char *buf, unsigned long long v);
 
 /* Parse a decimal unsigned integer (digits only, no sign, no leading zeros
  * except "0") with overflow checking. Returns false on any defect. */

@@ -1,6 +1,7 @@
 /* configs.c: guest config files and autostart links (see configs.h). */
 #include "configs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,10 +14,15 @@
 #include "fsutil.h"
 #include "util.h"
 
+/* Items are only ever added here, so the array's room is implied by its
+ * count: it grows, doubling, when the count reaches a power of two (from
+ * 16). */
 static struct cfg_item *add(struct cfg_plan *p, enum cfg_action a, const char *guest,
                             char *path)
 {
-    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    size_t n = p->n;
+    if (n == 0 || (n >= 16 && (n & (n - 1)) == 0))
+        p->v = xrealloc(p->v, (n ? 2 * n : 16) * sizeof(*p->v));
     struct cfg_item *it = &p->v[p->n++];
     memset(it, 0, sizeof(*it));
     it->action = a;
@@ -67,15 +73,111 @@ static char *link_target(const char *path, int *is_file)
     return xstrdup(buf);
 }
 
+/* What the autostart directory holds, read once per plan: most guests
+ * have no link, and a failing lstat each costs a system call. Names are
+ * kept in lower case, so that a name that might be there (on a
+ * filesystem that ignores case, too) is still looked at with lstat. */
+struct autodir {
+    bool read;     /* tried */
+    bool listed;   /* names says what is there */
+    char **names;  /* sorted */
+    size_t n;
+    char *rdir;    /* the directory under root, as the links' paths name it */
+};
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void autodir_read(struct autodir *ad, const char *rdir)
+{
+    ad->read = true;
+    DIR *d = opendir(rdir);
+    if (!d) {
+        /* No directory (or not one): no link can be there, as an lstat of
+         * each would find. Anything else: lstat each. */
+        ad->listed = errno == ENOENT || errno == ENOTDIR;
+        return;
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(d))) {
+        if (ad->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            ad->names = xrealloc(ad->names, cap * sizeof(*ad->names));
+        }
+        ad->names[ad->n] = xstrdup(e->d_name);
+        lower(ad->names[ad->n++]);
+        errno = 0;
+    }
+    ad->listed = errno == 0;
+    closedir(d);
+    qsort(ad->names, ad->n, sizeof(*ad->names), cmp_name);
+}
+
+static void autodir_free(struct autodir *ad)
+{
+    for (size_t i = 0; i < ad->n; i++)
+        free(ad->names[i]);
+    free(ad->names);
+    free(ad->rdir);
+}
+
+/* Might name's link (autodir/name.cfg) be there? name: without '/'. */
+static bool autodir_may_hold(struct autodir *ad, const struct host *h, const char *root,
+                             const char *name)
+{
+    if (!ad->read) {
+        /* The directory as an lstat of a link would reach it. */
+        char *link = cfg_in(h->res[HF_autodir], name);
+        char *rlink = root_path(root, link);
+        free(link);
+        *strrchr(rlink, '/') = '\0';
+        ad->rdir = xstrdup(*rlink ? rlink : "/");
+        free(rlink);
+        autodir_read(ad, ad->rdir);
+    }
+    if (!ad->listed)
+        return true;
+    if (!ad->n)
+        return false;
+    char key[128];
+    size_t n = strlen(name);
+    if (n + sizeof(".cfg") > sizeof(key))
+        return true; /* not a guest name: look */
+    memcpy(key, name, n);
+    memcpy(key + n, ".cfg", sizeof(".cfg"));
+    lower(key);
+    const char *k = key;
+    return bsearch(&k, ad->names, ad->n, sizeof(*ad->names), cmp_name) != NULL;
+}
+
 /* Autostart links for one guest. want: the link should exist. */
 static void plan_link(struct cfg_plan *p, const struct host *h, const char *root,
-                      const char *name, const char *cfg, bool want, bool xendomains)
+                      struct autodir *ad, const char *name, const char *cfg, bool want,
+                      bool xendomains)
 {
+    /* A link that cannot be there and is not wanted: nothing to do. */
+    bool may = strchr(name, '/') || autodir_may_hold(ad, h, root, name);
+    if (!may && !want)
+        return;
     char *link = cfg_in(h->res[HF_autodir], name);
-    char *rlink = root_path(root, link);
-    int is_file;
-    char *target = link_target(rlink, &is_file);
-    free(rlink);
+    int is_file = 0;
+    char *target = NULL;
+    if (may) {
+        char *rlink = root_path(root, link);
+        target = link_target(rlink, &is_file);
+        free(rlink);
+    }
     if (is_file) {
         if (!xendomains || want) {
             struct cfg_item *it = add(p, CFG_WARN, name, link);
@@ -102,10 +204,24 @@ static void plan_link(struct cfg_plan *p, const struct host *h, const char *root
     free(link);
 }
 
+static int configs_plan_in(const struct host *cur, char *const *texts, const struct host *prev,
+                           const char *root, long long now, struct cfg_plan *plan,
+                           struct autodir *ad, bool xendomains, char **err);
+
 int configs_plan(const struct host *cur, char *const *texts, const struct host *prev,
                  const char *root, long long now, struct cfg_plan *plan, char **err)
 {
     bool xendomains = !strcmp(cur->res[HF_autostart], "xendomains");
+    struct autodir ad = { 0 };
+    int rc = configs_plan_in(cur, texts, prev, root, now, plan, &ad, xendomains, err);
+    autodir_free(&ad);
+    return rc;
+}
+
+static int configs_plan_in(const struct host *cur, char *const *texts, const struct host *prev,
+                           const char *root, long long now, struct cfg_plan *plan,
+                           struct autodir *ad, bool xendomains, char **err)
+{
     for (size_t i = 0; i < cur->nguests; i++) {
         const struct guest *g = &cur->guests[i];
         char *path = configs_path(cur, g);
@@ -147,7 +263,7 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
             it->old = old;
         else
             free(old);
-        plan_link(plan, cur, root, g->name, it->path, xendomains && g->boot, xendomains);
+        plan_link(plan, cur, root, ad, g->name, it->path, xendomains && g->boot, xendomains);
     }
 
     if (!prev)
@@ -192,7 +308,7 @@ int configs_plan(const struct host *cur, char *const *texts, const struct host *
         for (size_t j = 0; j < cur->nguests; j++)
             still |= !strcmp(cur->guests[j].name, pg->name);
         if (!still)
-            plan_link(plan, cur, root, pg->name, path, false, xendomains);
+            plan_link(plan, cur, root, ad, pg->name, path, false, xendomains);
         free(path);
     }
     return 0;

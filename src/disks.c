@@ -82,47 +82,84 @@ static int prov_save(const struct resset *p, const char *root, char **err)
 }
 
 /* The next space-separated word of *s, copied into w (at most n - 1
- * characters); false when there is none or it does not fit. */
-static bool next_word(const char **s, char *w, size_t n)
+ * characters); its length, or 0 when there is none or it does not fit. */
+static size_t next_word(const char **s, char *w, size_t n)
 {
-    const char *p = *s + strspn(*s, " \t");
-    size_t len = strcspn(p, " \t");
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t len = 0;
+    while (p[len] && p[len] != ' ' && p[len] != '\t')
+        len++;
     if (!len || len >= n)
-        return false;
+        return 0;
     memcpy(w, p, len);
     w[len] = '\0';
     *s = p + len;
-    return true;
+    return len;
 }
 
-/* "testVMxen (0a20...) on 2026-11-26", or NULL. Made for every disk of
- * every configure: words are split by hand, as sscanf and printf cost
- * more than all the rest of planning a disk. */
-static char *prov_owner(const struct resset *p, const char *path, char **ret_uuid)
+/* strtoll(s, NULL, 10), without its cost for the usual plain digits. */
+static long long parse_when(const char *s)
+{
+    long long v = 0;
+    size_t i = 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (i == 18) /* might overflow: strtoll's rules */
+            return strtoll(s, NULL, 10);
+        v = v * 10 + (s[i] - '0');
+    }
+    return i && !s[i] ? v : strtoll(s, NULL, 10);
+}
+
+/* The days prov_owner wrote last: most disks of a host were made on a
+ * few days. */
+struct owner_days {
+    long long day; /* seconds / 86400; -1: none yet */
+    char text[16];
+};
+
+/* "testVMxen (0a20...) on 2026-11-26", or NULL; the creator's uuid in
+ * uuid. Made for every disk of every configure: words are split by hand,
+ * as sscanf and printf cost more than all the rest of planning a disk. */
+static char *prov_owner(const struct resset *p, const char *path, char uuid[64],
+                        struct owner_days *od)
 {
     const char *v = resset_get(p, path);
     if (!v)
         return NULL;
-    char name[128], uuid[64], num[32];
-    if (!next_word(&v, name, sizeof(name)) || !next_word(&v, uuid, sizeof(uuid)))
+    char name[128], num[32];
+    size_t ln = next_word(&v, name, sizeof(name)), lu = ln ? next_word(&v, uuid, 64) : 0;
+    if (!lu)
         return NULL;
     long long when = 0;
     if (next_word(&v, num, sizeof(num)))
-        when = strtoll(num, NULL, 10);
-    char day[16] = "?";
-    time_t t = (time_t)when;
-    struct tm tm;
-    if (when > 0 && gmtime_r(&t, &tm))
-        strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-    if (ret_uuid)
-        *ret_uuid = xstrdup(uuid);
-    struct buf b = BUF_INIT;
-    buf_adds(&b, name);
-    buf_adds(&b, " (");
-    buf_adds(&b, uuid);
-    buf_adds(&b, ") on ");
-    buf_adds(&b, day);
-    return buf_detach(&b);
+        when = parse_when(num);
+    const char *day = "?";
+    if (when > 0) {
+        /* UTC: the date is a function of the day number alone. */
+        if (od->day != when / 86400) {
+            time_t t = (time_t)when;
+            struct tm tm;
+            strcpy(od->text, "?");
+            if (gmtime_r(&t, &tm))
+                strftime(od->text, sizeof(od->text), "%Y-%m-%d", &tm);
+            od->day = when / 86400;
+        }
+        day = od->text;
+    }
+    size_t ld = strlen(day);
+    char *out = xmalloc(ln + lu + ld + 8), *o = out;
+    memcpy(o, name, ln);
+    o += ln;
+    memcpy(o, " (", 2);
+    o += 2;
+    memcpy(o, uuid, lu);
+    o += lu;
+    memcpy(o, ") on ", 5);
+    o += 5;
+    memcpy(o, day, ld + 1);
+    return out;
 }
 
 /* ------------------------------------------------------------- observing */
@@ -183,6 +220,13 @@ static bool under(const char *path, const char *dir)
  * "+real" (exists), "-real" (partly missing), "!errno". */
 struct dircache {
     struct resset *seen;
+    /* The last image directory plan_image judged (host path), and what it
+     * found: disks mostly come in runs of one directory. */
+    char *last_dir;
+    char *last_real;  /* NULL: not resolved (errno in last_errno) */
+    bool last_missing, last_in_roots;
+    int last_errno;
+    struct buf rpath; /* the image's path under root, reused */
 };
 
 static char *resolve_dir_cached(struct dircache *dc, const char *dir, bool *missing)
@@ -296,9 +340,9 @@ static int qcow2_size(const struct host *h, const char *root, const char *rpath,
     return rc;
 }
 
+/* The next item of p, which has room for it (see disks_plan). */
 static struct disk_item *add(struct disk_plan *p, const struct guest *g, int i)
 {
-    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
     struct disk_item *it = &p->v[p->n++];
     memset(it, 0, sizeof(*it));
     it->g = g;
@@ -319,40 +363,77 @@ static void refuse(struct disk_item *it, const char *fmt, ...)
     va_end(ap);
 }
 
+/* What plan_image needs to know of an image directory: its real path
+ * (or errno), whether part of it is missing, whether it is under the
+ * roots. Nothing changes while planning, so it holds for every disk in
+ * dir. */
+static void judge_dir(struct dircache *dc, const struct host *h, const char *root,
+                      const char *dir)
+{
+    if (dc->last_dir && !strcmp(dc->last_dir, dir))
+        return;
+    free(dc->last_dir);
+    free(dc->last_real);
+    dc->last_dir = xstrdup(dir);
+    char *rdir = root_path(root, dir);
+    dc->last_missing = false;
+    dc->last_real = resolve_dir_cached(dc, rdir, &dc->last_missing);
+    dc->last_errno = errno;
+    dc->last_in_roots = dc->last_real && in_roots(h, root, dc, dc->last_real);
+    free(rdir);
+}
+
+/* root + path in dc's buffer (as root_path makes it). */
+static const char *rooted(struct dircache *dc, const char *root, const char *path)
+{
+    dc->rpath.len = 0;
+    if (str_empty(root) || !strcmp(root, "/")) {
+        buf_adds(&dc->rpath, path);
+        return buf_str(&dc->rpath);
+    }
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    buf_add(&dc->rpath, root, n);
+    if (path[0] != '/')
+        buf_addc(&dc->rpath, '/');
+    buf_adds(&dc->rpath, path);
+    return buf_str(&dc->rpath);
+}
+
 static void plan_image(struct disk_item *it, const struct host *h, const char *root,
                        struct dircache *dc)
 {
     const struct disk *d = it->d;
-    char *rdir = root_path(root, d->dir);
-    bool missing = false;
-    char *real = resolve_dir_cached(dc, rdir, &missing);
-    char *rpath = root_path(root, d->path);
+    judge_dir(dc, h, root, d->dir);
+    bool missing = dc->last_missing;
+    const char *rpath = rooted(dc, root, d->path);
     struct stat st;
-    if (!real) {
-        refuse(it, "cannot resolve %s: %s", d->dir, strerror(errno));
-        goto out;
+    if (!dc->last_real) {
+        refuse(it, "cannot resolve %s: %s", d->dir, strerror(dc->last_errno));
+        return;
     }
-    if (!in_roots(h, root, dc, real)) {
+    if (!dc->last_in_roots) {
         refuse(it, "%s is outside the image directories (%s; see xen.diskroots)", d->dir,
                h->res[HF_diskroots]);
-        goto out;
+        return;
     }
     if (missing) {
         if (!*h->res[HF_diskdirs]) {
             refuse(it, "directory %s does not exist (set xen.diskdirs to yes to create it)",
                    d->dir);
-            goto out;
+            return;
         }
         it->mkdir = true;
         it->action = DK_CREATE;
-        goto out;
+        return;
     }
     if (lstat(rpath, &st) < 0) {
         if (errno == ENOENT)
             it->action = DK_CREATE;
         else
             refuse(it, "cannot examine it: %s", strerror(errno));
-        goto out;
+        return;
     }
     if (S_ISLNK(st.st_mode)) {
         refuse(it, "it is a symbolic link (not followed)");
@@ -366,15 +447,11 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
         if (d->format == FORMAT_QCOW2 && qcow2_size(h, root, rpath, &have, &e) < 0) {
             refuse(it, "cannot read its size: %s", e);
             free(e);
-            goto out;
+            return;
         }
         it->have = have;
         it->action = have == it->want ? DK_OK : DK_DIFFERS;
     }
-out:
-    free(rpath);
-    free(real);
-    free(rdir);
 }
 
 static void plan_device(struct disk_item *it, const char *root)
@@ -411,7 +488,15 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
     struct resset *prov = prov_load(root, err);
     if (!prov)
         return -1;
-    struct dircache dc = { resset_new() };
+    struct dircache dc = { .seen = resset_new() };
+    struct owner_days od = { .day = -1 };
+    /* Room for every item at once. */
+    size_t items = 0;
+    for (size_t i = 0; i < h->nguests; i++)
+        for (int k = 0; k < 2; k++)
+            items += h->guests[i].disks[k].type != DISK_NONE && h->guests[i].disks[k].path;
+    if (items)
+        plan->v = xrealloc(plan->v, (plan->n + items) * sizeof(*plan->v));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const char *alloc = str_empty(g->res[GF_diskalloc]) ? h->res[HF_diskalloc]
@@ -437,16 +522,18 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                 break;
             }
             /* A disk made for another guest is not handed over silently. */
-            char *uuid = NULL;
-            it->owner = prov_owner(prov, d->path, &uuid);
+            char uuid[64];
+            it->owner = prov_owner(prov, d->path, uuid, &od);
             if (it->owner && it->action != DK_REFUSED && it->action != DK_CREATE &&
                 strcasecmp(uuid, g->uuid) && !g->disk_reuse)
                 refuse(it, "it was created for guest %s; set diskreuse_%s to yes to use it",
                        it->owner, g->tag);
-            free(uuid);
         }
     }
     resset_free(dc.seen);
+    free(dc.last_dir);
+    free(dc.last_real);
+    buf_free(&dc.rpath);
     resset_free(prov);
     return 0;
 }
@@ -665,12 +752,18 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
 {
     size_t failed = 0;
     char *e = NULL;
-    struct resset *prov = prov_load(root, &e);
-    bool record = false;
+    struct resset *prov = NULL;
+    bool loaded = false, record = false;
     for (size_t i = 0; i < plan->n; i++) {
         struct disk_item *it = &plan->v[i];
         if (it->action != DK_CREATE)
             continue;
+        /* The record is read before the first create (a run that creates
+         * nothing need not read it). */
+        if (!loaded) {
+            prov = prov_load(root, &e);
+            loaded = true;
+        }
         char *rpath = root_path(root, it->d->path);
         char **made = NULL;
         size_t nmade = 0;

@@ -36,6 +36,11 @@ int fs_mkdir_p(const char *path, mode_t mode, char **err)
         set_error(err, "cannot create a directory with an empty name");
         return -1;
     }
+    /* Mostly it is there already: one stat instead of a mkdir per
+     * component (each would fail with EEXIST), with the same answer. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
     char *p = xstrdup(path);
     int rc = 0;
     for (char *s = p + 1;; s++) {
@@ -53,7 +58,6 @@ int fs_mkdir_p(const char *path, mode_t mode, char **err)
             break;
     }
     if (rc == 0) {
-        struct stat st;
         if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
             set_error(err, "%s is not a directory", path);
             rc = -1;
@@ -72,10 +76,25 @@ int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err)
         errno = e;
         return -1;
     }
+    /* A small file (a guest's config) is read into a chunk on the stack
+     * and copied once. A file that fills the chunk is sized with fstat and
+     * the rest read in place, so that a large one (the status file) is not
+     * copied again at every doubling. */
     struct buf b = BUF_INIT;
     char chunk[65536];
+    bool sized = false, tried = false;
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
+        char *to = chunk;
+        size_t room = sizeof(chunk);
+        if (sized) {
+            if (b.cap - b.len < 2) { /* room for a byte more and the NUL */
+                b.cap *= 2;
+                b.data = xrealloc(b.data, b.cap);
+            }
+            to = b.data + b.len;
+            room = b.cap - b.len - 1;
+        }
+        ssize_t n = read(fd, to, room);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -88,7 +107,26 @@ int fs_read_file(const char *path, char **ret, size_t *ret_len, char **err)
         }
         if (n == 0)
             break;
+        if (sized) {
+            b.len += (size_t)n;
+            b.data[b.len] = '\0';
+            continue;
+        }
         buf_add(&b, chunk, (size_t)n);
+        struct stat st;
+        if ((size_t)n < sizeof(chunk) || tried)
+            continue;
+        tried = true;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            /* The whole file, one byte more (to see its end without
+             * growing) and the NUL. */
+            size_t want = (size_t)st.st_size > b.len ? (size_t)st.st_size + 2 : b.len + 2;
+            if (want < 2 * sizeof(chunk))
+                want = 2 * sizeof(chunk);
+            b.data = xrealloc(b.data, want);
+            b.cap = want;
+            sized = true;
+        }
     }
     close(fd);
     if (ret_len)

@@ -49,17 +49,28 @@ enum frame_kind {
     FR_RECORD, /* one record of a tag list: its children are resources */
 };
 
+#define MAX_TEMPLATES 64
+
+/* A value cannot hold elements, so at most one FR_VALUE frame is open at
+ * a time: its name, derivation and text live in the context (struct
+ * xml_ctx's value buffers), made without an allocation per resource. The
+ * frames that can enclose others own theirs. */
 struct frame {
     enum frame_kind kind;
     int level;       /* FR_PATH: how far down the path */
     long line;       /* where the element starts, for messages */
-    char *name;      /* FR_VALUE, FR_LIST: the resource's name */
-    char *elem;      /* FR_LIST: the element's own name (its records') */
+    /* FR_LIST only: */
+    char *name;      /* the resource's name */
+    char *elem;      /* the element's own name (its records') */
     char *deriv;
-    char *templates; /* FR_LIST: cfg:template, split in place into tv */
-    char *tv[64];
+    char *templates; /* cfg:template, split in place into tv */
+    char *stripped;  /* each template without its "_$"s, in sv */
+    char *tv[MAX_TEMPLATES];
+    const char *sv[MAX_TEMPLATES];
+    bool shadowed[MAX_TEMPLATES]; /* an earlier template strips to the same */
     int nt;
-    struct buf value; /* FR_VALUE: the text; FR_LIST: the tags */
+    int next;        /* the template most likely to match next */
+    struct buf value; /* the tags */
 };
 
 struct xml_ctx {
@@ -72,6 +83,10 @@ struct xml_ctx {
     int depth, cap;
     char *tags[MAX_NESTING]; /* enclosing record tags, outermost first */
     int ntags;
+    /* The open FR_VALUE frame's (see struct frame); also where a
+     * resource's name is made before its frame is pushed. */
+    struct buf vname, vderiv, vtext;
+    bool has_deriv;
 };
 
 static long xml_line(struct xml_ctx *c)
@@ -122,9 +137,21 @@ static void xml_fail(struct xml_ctx *c, long line, const char *fmt, ...)
     xml_stop(c);
 }
 
+/* Empty b, keeping its storage (buf_str never NULL after). */
+static void buf_reset(struct buf *b)
+{
+    if (b->data) {
+        b->len = 0;
+        b->data[0] = '\0';
+    } else {
+        buf_add(b, "", 0);
+    }
+}
+
 /* An attribute in the cfg namespace (SAX2 gives five pointers per
- * attribute: local name, prefix, URI, value start, value end). */
-static char *xml_attr(int n, const xmlChar **attrs, const char *local)
+ * attribute: local name, prefix, URI, value start, value end), decoded
+ * into b (emptied first). false when there is none. */
+static bool xml_attr_to(int n, const xmlChar **attrs, const char *local, struct buf *b)
 {
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;
@@ -133,22 +160,36 @@ static char *xml_attr(int n, const xmlChar **attrs, const char *local)
         /* Without entity substitution the parser leaves each '&' of a value
          * as "&#38;" (so that a tree builder can tell it from a reference):
          * that is the only decoding left to do. */
-        struct buf b = BUF_INIT;
         const char *v = (const char *)a[3], *end = (const char *)a[4];
-        buf_add(&b, "", 0);
+        buf_reset(b);
         while (v < end) {
+            const char *amp = memchr(v, '&', (size_t)(end - v));
+            if (!amp) {
+                buf_add(b, v, (size_t)(end - v));
+                break;
+            }
+            buf_add(b, v, (size_t)(amp - v));
+            v = amp;
             if (end - v >= 5 && !memcmp(v, "&#38;", 5)) {
-                buf_addc(&b, '&');
+                buf_addc(b, '&');
                 v += 5;
             } else {
-                buf_addc(&b, *v++);
+                buf_addc(b, *v++);
             }
         }
-        return buf_detach(&b);
+        return true;
     }
-    return NULL;
+    return false;
 }
 
+/* The same in a new string, or NULL. */
+static char *xml_attr(int n, const xmlChar **attrs, const char *local)
+{
+    struct buf b = BUF_INIT;
+    return xml_attr_to(n, attrs, local, &b) ? buf_detach(&b) : NULL;
+}
+
+/* A new frame; only what its kind uses is set (see open_list). */
 static struct frame *push(struct xml_ctx *c, enum frame_kind kind, long line)
 {
     if (c->depth == c->cap) {
@@ -156,72 +197,133 @@ static struct frame *push(struct xml_ctx *c, enum frame_kind kind, long line)
         c->st = xrealloc(c->st, (size_t)c->cap * sizeof(*c->st));
     }
     struct frame *f = &c->st[c->depth++];
-    memset(f, 0, sizeof(*f));
     f->kind = kind;
     f->line = line;
+    f->level = 0;
     return f;
 }
 
 static void frame_free(struct frame *f)
 {
+    if (f->kind != FR_LIST)
+        return;
     free(f->name);
     free(f->elem);
     free(f->deriv);
     free(f->templates);
+    free(f->stripped);
     buf_free(&f->value);
 }
 
-/* Expand a tag-list template ("memory_$", "foo_$_$") with the enclosing
- * tags: the innermost tag replaces the first "$" (LCFG applies tags
- * backwards). */
-static char *expand_template(const char *tmpl, char *const *tags, int ntags)
+/* The name of the resource frame f is reading. */
+static const char *frame_name(const struct xml_ctx *c, const struct frame *f)
 {
-    struct buf b = BUF_INIT;
-    int t = ntags - 1;
-    for (const char *p = tmpl; *p; p++) {
-        if (*p == '$' && t >= 0)
-            buf_adds(&b, tags[t--]);
-        else
-            buf_addc(&b, *p);
-    }
-    return buf_detach(&b);
+    return f->kind == FR_VALUE ? buf_str((struct buf *)&c->vname) : f->name;
 }
 
-/* Does elem name the template, i.e. equal its text with every "_$" removed? */
-static int template_matches(const char *tmpl, const char *elem)
+/* Expand a tag-list template ("memory_$", "foo_$_$") with the enclosing
+ * tags into b: the innermost tag replaces the first "$" (LCFG applies tags
+ * backwards). */
+static void expand_template(struct buf *b, const char *tmpl, char *const *tags, int ntags)
 {
-    size_t i = 0;
+    int t = ntags - 1;
+    buf_reset(b);
+    for (const char *p = tmpl;;) {
+        const char *d = t >= 0 ? strchr(p, '$') : NULL;
+        if (!d) {
+            if (*p)
+                buf_adds(b, p);
+            return;
+        }
+        buf_add(b, p, (size_t)(d - p));
+        buf_adds(b, tags[t--]);
+        p = d + 1;
+    }
+}
+
+/* A template with every "_$" removed: what a record's element for it is
+ * named. */
+static void strip_template(struct buf *b, const char *tmpl)
+{
     for (const char *p = tmpl; *p; p++) {
         if (p[0] == '_' && p[1] == '$') {
             p++;
             continue;
         }
-        if (elem[i++] != *p)
-            return 0;
+        buf_addc(b, *p);
     }
-    return elem[i] == '\0';
 }
 
-/* A resource element opens: a value, or a tag list. name is taken. */
-static void open_resource(struct xml_ctx *c, char *name, const char *elem, long line, int nattr,
+/* A tag list opens: the resource name is in c->vname. tmpl is taken. */
+static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line, int nattr,
+                      const xmlChar **attrs)
+{
+    struct frame *f = push(c, FR_LIST, line);
+    f->name = xstrdup(buf_str(&c->vname));
+    f->deriv = xml_attr(nattr, attrs, "derivation");
+    f->elem = xstrdup(elem);
+    f->templates = tmpl;
+    f->nt = 0;
+    f->next = 0;
+    f->value = (struct buf)BUF_INIT;
+    for (char *save = NULL, *t = strtok_r(tmpl, " \t\n", &save);
+         t && f->nt < MAX_TEMPLATES; t = strtok_r(NULL, " \t\n", &save))
+        f->tv[f->nt++] = t;
+    /* The stripped forms, NUL-separated, so that a record's element is
+     * matched with one strcmp. */
+    struct buf sb = BUF_INIT;
+    size_t at[MAX_TEMPLATES];
+    for (int k = 0; k < f->nt; k++) {
+        at[k] = sb.len;
+        strip_template(&sb, f->tv[k]);
+        buf_add(&sb, "", 1); /* the NUL between them */
+    }
+    f->stripped = buf_detach(&sb);
+    for (int k = 0; k < f->nt; k++) {
+        f->sv[k] = f->stripped + at[k];
+        f->shadowed[k] = false;
+        for (int j = 0; j < k && !f->shadowed[k]; j++)
+            f->shadowed[k] = !strcmp(f->sv[j], f->sv[k]);
+    }
+}
+
+/* A resource element opens: a value, or a tag list. Its name is in
+ * c->vname. */
+static void open_resource(struct xml_ctx *c, const char *elem, long line, int nattr,
                           const xmlChar **attrs)
 {
+    const char *name = buf_str(&c->vname);
     if (!valid_resource_name(name)) {
         xml_fail(c, line, "'%s' is not a valid resource name", name);
-        free(name);
         return;
     }
     char *tmpl = xml_attr(nattr, attrs, "template");
-    struct frame *f = push(c, tmpl ? FR_LIST : FR_VALUE, line);
-    f->name = name;
-    f->deriv = xml_attr(nattr, attrs, "derivation");
     if (tmpl) {
-        f->elem = xstrdup(elem);
-        f->templates = tmpl;
-        for (char *save = NULL, *t = strtok_r(tmpl, " \t\n", &save);
-             t && f->nt < (int)ARRAY_SIZE(f->tv); t = strtok_r(NULL, " \t\n", &save))
-            f->tv[f->nt++] = t;
+        open_list(c, tmpl, elem, line, nattr, attrs);
+        return;
     }
+    push(c, FR_VALUE, line);
+    c->has_deriv = xml_attr_to(nattr, attrs, "derivation", &c->vderiv);
+    buf_reset(&c->vtext);
+}
+
+/* The first template of list that elem names, or -1. Records mostly name
+ * their resources in the templates' order: the one after the last match
+ * is tried first, and is the first that matches unless an earlier one
+ * strips to the same name. */
+static int match_template(struct frame *list, const char *el)
+{
+    int k = list->next < list->nt ? list->next : 0;
+    if (k < list->nt && !list->shadowed[k] && !strcmp(list->sv[k], el)) {
+        list->next = k + 1;
+        return k;
+    }
+    for (k = 0; k < list->nt; k++)
+        if (!strcmp(list->sv[k], el)) {
+            list->next = k + 1;
+            return k;
+        }
+    return -1;
 }
 
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -261,10 +363,13 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
         push(c, FR_SKIP, line);
         return;
     case FR_XEN:
-        open_resource(c, xstrdup(el), el, line, nattr, attrs);
+        buf_reset(&c->vname);
+        buf_adds(&c->vname, el);
+        open_resource(c, el, line, nattr, attrs);
         return;
     case FR_VALUE:
-        xml_fail(c, line, "resource %s: unexpected element <%s> in a value", top->name, el);
+        xml_fail(c, line, "resource %s: unexpected element <%s> in a value", frame_name(c, top),
+                 el);
         return;
     case FR_LIST: {
         size_t n = strlen(top->elem);
@@ -289,22 +394,20 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             buf_addc(&top->value, ' ');
         buf_adds(&top->value, tag);
         c->tags[c->ntags++] = tag;
+        top->next = 0; /* a record starts again at the first template */
         push(c, FR_RECORD, line);
         return;
     }
     case FR_RECORD: {
-        const struct frame *list = &c->st[c->depth - 2];
-        int k;
-        for (k = 0; k < list->nt; k++)
-            if (template_matches(list->tv[k], el))
-                break;
-        if (k == list->nt) {
+        struct frame *list = &c->st[c->depth - 2];
+        int k = match_template(list, el);
+        if (k < 0) {
             xml_fail(c, line, "resource %s: <%s> in record '%s' matches no template of the list",
                      list->name, el, c->tags[c->ntags - 1]);
             return;
         }
-        open_resource(c, expand_template(list->tv[k], c->tags, c->ntags), el, line, nattr,
-                      attrs);
+        expand_template(&c->vname, list->tv[k], c->tags, c->ntags);
+        open_resource(c, el, line, nattr, attrs);
         return;
     }
     }
@@ -320,6 +423,10 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     struct frame *f = &c->st[--c->depth];
     switch (f->kind) {
     case FR_VALUE:
+        if (resset_set(c->rs, buf_str(&c->vname), buf_str(&c->vtext),
+                       c->has_deriv ? buf_str(&c->vderiv) : NULL))
+            xml_fail(c, f->line, "resource %s appears twice", buf_str(&c->vname));
+        break;
     case FR_LIST:
         if (resset_set(c->rs, f->name, buf_str(&f->value), f->deriv))
             xml_fail(c, f->line, "resource %s appears twice", f->name);
@@ -339,7 +446,7 @@ static void sax_text(void *ctx, const xmlChar *text, int len)
 {
     struct xml_ctx *c = ctx;
     if (!c->err && c->depth && c->st[c->depth - 1].kind == FR_VALUE)
-        buf_add(&c->st[c->depth - 1].value, (const char *)text, (size_t)len);
+        buf_add(&c->vtext, (const char *)text, (size_t)len);
 }
 
 /* LCFG profiles have no DTD; refusing one up front keeps every entity
@@ -411,6 +518,9 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
     for (int i = 0; i < c.depth; i++)
         frame_free(&c.st[i]);
     free(c.st);
+    buf_free(&c.vname);
+    buf_free(&c.vderiv);
+    buf_free(&c.vtext);
     if (!c.err && !c.found)
         c.err = xasprintf("profile %s: no %s component (is %s in profile.components?)", path,
                           COMP, COMP);

@@ -35,7 +35,7 @@ struct rctx {
     const char *root;
     const struct resset *index; /* guest-scoped name -> position in vals */
     const char *vals[NVARS];
-    char num[3][24];     /* maxmem, maxvcpus, shutdowntimeout as text */
+    char num[3][U64_TEXT_MAX]; /* maxmem, maxvcpus, shutdowntimeout as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
     struct render_trace *trace; /* NULL: not traced */
     bool replay;
@@ -80,9 +80,9 @@ static void guest_vars(struct rctx *c, const struct guest *g, const char *templa
     for (size_t f = 0; f < GF_COUNT; f++)
         c->vals[f] = g->res[f];
     c->vals[GF_name] = g->name;
-    snprintf(c->num[0], sizeof(c->num[0]), "%lu", g->maxmem);
-    snprintf(c->num[1], sizeof(c->num[1]), "%lu", g->maxvcpus);
-    snprintf(c->num[2], sizeof(c->num[2]), "%lu", g->shutdown_timeout);
+    u64_text(c->num[0], g->maxmem);
+    u64_text(c->num[1], g->maxvcpus);
+    u64_text(c->num[2], g->shutdown_timeout);
     c->vals[GF_maxmem] = c->num[0];
     c->vals[GF_maxvcpus] = c->num[1];
     c->vals[GF_shutdowntimeout] = c->num[2];
@@ -103,12 +103,21 @@ static void guest_vars(struct rctx *c, const struct guest *g, const char *templa
  * can end a string or start a line; this re-checks it all the same. */
 static bool value_safe(const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\'' || c == '\\')
-            return false;
-    }
-    return true;
+    /* One table look-up a character (every answer of every guest passes
+     * here): 1 for the end of the string and each character refused. */
+    static const unsigned char stop[256] = {
+        [0x00 ... 0x1f] = 1, [0x7f] = 1, ['"'] = 1, ['\''] = 1, ['\\'] = 1,
+    };
+    const unsigned char *p = (const unsigned char *)s;
+    while (!stop[*p])
+        p++;
+    return *p == '\0';
+}
+
+/* A name that could not be written back as one word in a trace. */
+static bool name_unusable(const char *name)
+{
+    return !*name || name[strcspn(name, " \t\n\r#")];
 }
 
 static const char *lookup_answer(struct rctx *c, const char *name, long at,
@@ -122,23 +131,29 @@ static const char *traced(struct rctx *c, const char *name, long at, const char 
     struct render_trace *t = c->trace;
     if (!t)
         return v;
-    /* A name that could not be written back as one word is not replayed. */
-    if (!*name || name[strcspn(name, " \t\n\r#")])
-        t->usable = false;
-    if (!c->replay) { /* a replay knows its names already */
+    if (!c->replay) { /* a replay knows its names already, checked by
+                       * questions_of */
+        /* A name that could not be written back as one word is not
+         * replayed. */
+        if (name_unusable(name))
+            t->usable = false;
         if (c->names.len)
             buf_addc(&c->names, ' ');
         if (derivation)
             buf_addc(&c->names, '#');
         buf_adds(&c->names, name);
     }
-    /* The names need no digest: a replay asks the recorded ones. */
+    /* The names need no digest: a replay asks the recorded ones. An
+     * answer is digested with its NUL, so a piece of length 0 is "not
+     * found"; only a found value comes with a derivation. */
     unsigned long long h = t->digest;
-    h = hash64(h, v ? "=" : "-", 1);
-    if (v) /* only a found value comes with a derivation */
+    if (!v) {
+        h = hash64(h, "", 0);
+    } else {
         h = hash64(h, v, strlen(v) + 1);
-    if (v && derivation)
-        h = hash64(h, *derivation, strlen(*derivation) + 1);
+        if (derivation)
+            h = hash64(h, *derivation, strlen(*derivation) + 1);
+    }
     t->digest = h;
     return v;
 }
@@ -223,8 +238,19 @@ struct question {
 };
 struct questions {
     char *names; /* the list these were made from */
+    bool unusable; /* a name is not one word (see traced) */
     struct question *v;
     size_t n;
+};
+
+/* What names the template the last guest replayed with (root,
+ * templatedir, template name, format), and the digest its traces start
+ * from: most guests share one, and finding it by path and making the
+ * digest again cost more than the rest of a replay. */
+struct last_template {
+    bool set;
+    char *root, *dir, *tname, *format;
+    unsigned long long start; /* see start_digest */
 };
 
 struct render_cache {
@@ -233,7 +259,17 @@ struct render_cache {
     struct questions q;
     struct resset *index; /* see vars_index */
     unsigned long long exe; /* this program's file, hashed; 0: unknown */
+    struct last_template last;
 };
+
+static void last_clear(struct last_template *l)
+{
+    free(l->root);
+    free(l->dir);
+    free(l->tname);
+    free(l->format);
+    memset(l, 0, sizeof(*l));
+}
 
 struct render_cache *render_cache_new(void)
 {
@@ -265,6 +301,7 @@ void render_cache_free(struct render_cache *rc)
     free(rc->q.v);
     free(rc->q.names);
     resset_free(rc->index);
+    last_clear(&rc->last);
     free(rc);
 }
 
@@ -278,6 +315,7 @@ static const struct questions *questions_of(struct render_cache *rc, const char 
     for (size_t i = 0; i < q->n; i++)
         free(q->v[i].name);
     q->n = 0;
+    q->unusable = false;
     free(q->names);
     q->names = xstrdup(names);
     size_t cap = 0;
@@ -289,6 +327,8 @@ static const struct questions *questions_of(struct render_cache *rc, const char 
             q->v = xrealloc(q->v, cap * sizeof(*q->v));
         }
         char *name = xstrndup(p + deriv, n - deriv);
+        if (name_unusable(name))
+            q->unusable = true;
         q->v[q->n++] = (struct question){ name, resset_index(rc->index, name), deriv };
         p += n + (p[n] == ' ');
     }
@@ -323,15 +363,22 @@ static int get_template(struct render_cache *rc, const char *path, const struct 
 
 /* A trace starts from what every answer is read with: the program, the
  * template file's name and text, and the format the text is checked as. */
-static void trace_start(struct render_trace *t, const struct render_cache *rc,
-                        const struct cached *ct, const char *tname, const char *format)
+static unsigned long long start_digest(const struct render_cache *rc, const struct cached *ct,
+                                       const char *tname, const char *format)
 {
-    memset(t, 0, sizeof(*t));
-    t->usable = rc->exe != 0;
     unsigned long long h = hash64(HASH64_INIT, &rc->exe, sizeof(rc->exe));
     h = hash64(h, &ct->text_hash, sizeof(ct->text_hash));
     h = hash64(h, tname, strlen(tname) + 1);
-    t->digest = hash64(h, format, strlen(format) + 1);
+    return hash64(h, format, strlen(format) + 1);
+}
+
+/* A new trace, from start_digest's digest. */
+static void trace_start(struct render_trace *t, const struct render_cache *rc,
+                        unsigned long long start)
+{
+    memset(t, 0, sizeof(*t));
+    t->usable = rc->exe != 0;
+    t->digest = start;
 }
 
 void render_trace_free(struct render_trace *t)
@@ -375,7 +422,7 @@ int render_guest_traced(const struct host *h, const struct guest *g, const char 
     }
     guest_vars(&c, g, tname);
     if (trace) {
-        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        trace_start(&t, cache, start_digest(cache, ct, tname, h->res[HF_format]));
         c.trace = &t;
     }
     struct tmpl_env env = { .lookup = lookup, .include = include, .ctx = &c };
@@ -407,6 +454,14 @@ out:
     return rc;
 }
 
+/* The last template's, when g's is the same. */
+static bool last_matches(const struct last_template *l, const char *root, const char *dir,
+                         const char *tname, const char *format)
+{
+    return l->set && !strcmp(l->tname, tname) && !strcmp(l->dir, dir) &&
+           !strcmp(l->format, format) && !strcmp(l->root, root ? root : "");
+}
+
 int render_replay(const struct host *h, const struct guest *g, const char *root,
                   struct render_cache *cache, const char *names, unsigned long long *digest)
 {
@@ -415,14 +470,26 @@ int render_replay(const struct host *h, const struct guest *g, const char *root,
     const struct cached *ct;
     struct render_trace t;
     int rc = -1;
-    const char *tname = template_for(h, g, root, cache, &path, &ct, &e);
+    const char *tname = render_template_name(h, g);
+    struct last_template *l = &cache->last;
+    if (!last_matches(l, root, h->res[HF_templatedir], tname, h->res[HF_format])) {
+        last_clear(l);
+        tname = template_for(h, g, root, cache, &path, &ct, &e);
+        if (tname)
+            *l = (struct last_template){ true, xstrdup(root ? root : ""),
+                                         xstrdup(h->res[HF_templatedir]), xstrdup(tname),
+                                         xstrdup(h->res[HF_format]),
+                                         start_digest(cache, ct, tname, h->res[HF_format]) };
+    }
     if (tname) {
         guest_vars(&c, g, tname);
-        trace_start(&t, cache, ct, tname, h->res[HF_format]);
+        trace_start(&t, cache, l->start);
         c.trace = &t;
         /* The same questions, in the same order, through the same lookup;
          * the names of a list are looked up in the index once. */
         const struct questions *q = questions_of(cache, names);
+        if (q->unusable)
+            t.usable = false;
         for (size_t i = 0; i < q->n; i++) {
             const char *d = NULL;
             (void)traced(&c, q->v[i].name, q->v[i].at, q->v[i].deriv ? &d : NULL);

@@ -7,6 +7,7 @@
 #include "rendered.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,21 +75,54 @@ static void put(struct rendered *r, const char *path, const char *names,
     r->v[r->n++] = (struct entry){ xstrdup(path), names, digest, out_hash, out_len };
 }
 
+/* strtoull(s, end, base) (base 10 or 16), without its cost for what this
+ * file is written with: plain digits that cannot overflow, then a space.
+ * Anything else is left to strtoull itself. */
+static unsigned long long num(const char *s, char **end, int base)
+{
+    unsigned long long v = 0;
+    const char *p = s;
+    for (;; p++) {
+        unsigned d;
+        if (*p >= '0' && *p <= '9')
+            d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = (unsigned)(*p - 'A' + 10);
+        else
+            break;
+        v = v * (unsigned)base + d;
+    }
+    size_t n = (size_t)(p - s);
+    if (*p != ' ' || n == 0 || n > (base == 16 ? 16 : 19))
+        return strtoull(s, end, base);
+    *end = (char *)p;
+    return v;
+}
+
+/* The same for strtoul(s, end, 10). */
+static unsigned long num_ul(const char *s, char **end)
+{
+    unsigned long long v = num(s, end, 10);
+    return v <= ULONG_MAX ? (unsigned long)v : strtoul(s, end, 10);
+}
+
 /* One "f" line's fields after the "f ": 0, or -1 when malformed. */
 static int parse_file_line(struct rendered *r, char *s, const char **lists, size_t nlists)
 {
     char *end;
     errno = 0;
-    unsigned long id = strtoul(s, &end, 10);
+    unsigned long id = num_ul(s, &end);
     if (end == s || *end != ' ' || id >= nlists)
         return -1;
-    unsigned long long digest = strtoull(end + 1, &s, 16);
+    unsigned long long digest = num(end + 1, &s, 16);
     if (*s != ' ')
         return -1;
-    unsigned long long len = strtoull(s + 1, &end, 10);
+    unsigned long long len = num(s + 1, &end, 10);
     if (*end != ' ')
         return -1;
-    unsigned long long out = strtoull(end + 1, &s, 16);
+    unsigned long long out = num(end + 1, &s, 16);
     if (*s != ' ' || s[1] != '/' || errno)
         return -1;
     put(r, s + 1, lists[id], digest, out, (size_t)len);
@@ -111,7 +145,7 @@ struct rendered *rendered_load(const char *root)
     while (!bad && (line = strtok_r(NULL, "\n", &save))) {
         if (line[0] == 'n' && line[1] == ' ') {
             char *end;
-            unsigned long id = strtoul(line + 2, &end, 10);
+            unsigned long id = num_ul(line + 2, &end);
             if (id != nlists || *end != ' ') {
                 bad = true;
                 break;

@@ -415,20 +415,59 @@ static void test_read_existing(void **state)
     assert_string_equal(data, "");
     free(data);
 
-    /* Larger than one read chunk. */
-    size_t big = 200000;
-    char *text = malloc(big + 1);
-    assert_non_null(text);
-    for (size_t i = 0; i < big; i++)
-        text[i] = (char)('a' + i % 26);
-    text[big] = '\0';
-    write_plain(path, text);
-    assert_int_equal(fs_read_file(path, &data, &len, &err), 0);
-    assert_int_equal(len, big);
-    assert_memory_equal(data, text, big + 1);
-    free(data);
-    free(text);
+    /* Larger than one read chunk (65536 bytes), and at its edges: the rest
+     * of a large file is read in place. */
+    static const size_t sizes[] = { 65535, 65536, 65537, 131072, 131073, 200000, 1000000 };
+    for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+        size_t big = sizes[k];
+        char *text = malloc(big + 1);
+        assert_non_null(text);
+        for (size_t i = 0; i < big; i++)
+            text[i] = (char)('a' + (i * 7 + k) % 26);
+        text[big] = '\0';
+        write_plain(path, text);
+        assert_int_equal(fs_read_file(path, &data, &len, &err), 0);
+        assert_int_equal(len, big);
+        assert_memory_equal(data, text, big + 1);
+        free(data);
+        free(text);
+    }
     assert_null(err);
+    free(path);
+}
+
+/* Something that is not a regular file (a pipe: no size to go by) is read
+ * to its end all the same. */
+static void test_read_pipe(void **state)
+{
+    char *path = in(state, "fifo");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    size_t big = 300000;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(path, O_WRONLY);
+        char c[1000];
+        for (size_t i = 0; i < big; i += sizeof(c)) {
+            for (size_t j = 0; j < sizeof(c); j++)
+                c[j] = (char)('a' + (i + j) % 26);
+            if (write(fd, c, sizeof(c)) != (ssize_t)sizeof(c))
+                _exit(1);
+        }
+        _exit(0);
+    }
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    assert_int_equal(fs_read_file(path, &data, &len, &err), 0);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(len, big);
+    for (size_t i = 0; i < big; i++)
+        if (data[i] != (char)('a' + i % 26))
+            fail_msg("byte %zu", i);
+    assert_int_equal(data[big], '\0');
+    free(data);
     free(path);
 }
 
@@ -552,6 +591,7 @@ int main(void)
         T(test_write_missing_directory),
         T(test_read_missing),
         T(test_read_existing),
+        T(test_read_pipe),
         T(test_remove_stale_temps),
         T(test_remove_stale_temps_of_one_file),
     };

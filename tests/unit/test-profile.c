@@ -728,6 +728,46 @@ static void test_xml_nested_lists(void **state)
     resset_free(rs);
 }
 
+/* A record's element is matched to the first template it names, whatever
+ * order the record has them in: "fo_$o" and "foo_$" both name <foo>, so
+ * the first wins, also when the one before matched last. */
+static void test_xml_template_matching(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <g cfg:template=\"a_$ b_$ fo_$o foo_$ c_$\">\n"
+        "  <g_RECORD cfg:name=\"x\"><a>1</a><b>2</b><foo>3</foo><c>4</c></g_RECORD>\n"
+        "  <g_RECORD cfg:name=\"y\"><c>5</c><b cfg:derivation=\"p&amp;q:1\">6</b>"
+        "<a>7</a><foo>8</foo></g_RECORD>\n"
+        "  <g_RECORD cfg:name=\"z\"><b>9</b><foo>10</foo></g_RECORD>\n"
+        " </g>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "a_x b_x fo_xo c_x c_y b_y a_y fo_yo b_z fo_zo g");
+    assert_res(rs, "fo_xo", "3", "");
+    assert_res(rs, "b_y", "6", "p&q:1");
+    assert_res(rs, "fo_yo", "8", "");
+    assert_res(rs, "fo_zo", "10", "");
+    assert_null(resset_get(rs, "foo_x"));
+    free(path);
+    resset_free(rs);
+
+    /* A record naming no template still fails after matches. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <g cfg:template=\"a_$ b_$\">\n"
+        "  <g_RECORD cfg:name=\"x\"><a>1</a><b>2</b>\n"
+        "<d>3</d></g_RECORD>\n"
+        " </g>\n"
+        "</xen>\n"
+        TAIL, 8, "resource g: <d> in record 'x' matches no template of the list");
+}
+
 /* levels nested tag lists L0 > L1 > ...: list Lk's records hold list
  * L(k+1), whose template has k+1 "$"; the innermost records hold <v>. */
 static char *nested_profile(int levels)
@@ -1123,6 +1163,7 @@ int main(void)
         T(test_xml_record_no_template),
         T(test_xml_structure_errors),
         T(test_xml_nested_lists),
+        T(test_xml_template_matching),
         T(test_xml_nesting_limit),
         cmocka_unit_test(test_status_values),
         cmocka_unit_test(test_status_derivation_and_type),
