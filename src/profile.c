@@ -37,7 +37,7 @@ static int valid_resource_name(const char *s)
 
 /* ------------------------------------------------------------------ XML */
 
-/* The profile is read with libxml2's SAX2 parser, fed in chunks: it builds
+/* The profile is read with libxml2's SAX2 parser, pulling it in chunks: it builds
  * nothing, and costs half of what its streaming reader does. What the
  * callbacks see is kept on a stack of open elements, one frame each. */
 enum frame_kind {
@@ -469,6 +469,29 @@ static void sax_reference(void *ctx, const xmlChar *name)
     xml_fail(c, xml_line(c), "entity references are not allowed");
 }
 
+/* libxml2 pulls the profile through this: a streamed read (a profile may
+ * be tens of megabytes), without the push parser's look-ahead over every
+ * chunk. A read error is said as such, and ends the parse. */
+struct xml_input {
+    int fd;
+    struct xml_ctx *c;
+};
+
+static int xml_read_cb(void *arg, char *buffer, int len)
+{
+    struct xml_input *in = arg;
+    for (;;) {
+        ssize_t n = read(in->fd, buffer, (size_t)len);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR)
+            continue;
+        if (!in->c->err)
+            in->c->err = xasprintf("profile %s: cannot read: %s", in->c->path, strerror(errno));
+        return -1;
+    }
+}
+
 int profile_read_xml(const char *path, struct resset *rs, char **err)
 {
     struct xml_ctx c = { .path = path, .rs = rs };
@@ -488,7 +511,8 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
     sax.internalSubset = sax_doctype;
     sax.reference = sax_reference;
     sax.serror = xml_error_cb;
-    c.p = xmlCreatePushParserCtxt(&sax, &c, NULL, 0, path);
+    struct xml_input in = { fd, &c };
+    c.p = xmlCreateIOParserCtxt(&sax, &c, xml_read_cb, NULL, &in, XML_CHAR_ENCODING_NONE);
     if (!c.p) {
         close(fd);
         set_error(err, "profile %s: cannot parse: out of memory", path);
@@ -496,20 +520,9 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
     }
     /* No network, no entity substitution, no DTD loading (LSN-2014-0003). */
     xmlCtxtUseOptions(c.p, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    char chunk[65536];
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            if (!c.err)
-                c.err = xasprintf("profile %s: cannot read: %s", path, strerror(errno));
-            break;
-        }
-        xmlParseChunk(c.p, chunk, (int)n, n == 0);
-        if (n == 0 || c.err || c.p->disableSAX)
-            break;
-    }
+    if (c.p->input && c.p->input->filename == NULL)
+        c.p->input->filename = (char *)xmlStrdup((const xmlChar *)path);
+    (void)xmlParseDocument(c.p);
     close(fd);
     xmlFreeParserCtxt(c.p);
     c.p = NULL;

@@ -333,11 +333,12 @@ static void test_xml_malformed(void **state)
         " <b>2</c>\n"
         "</xen>\n"
         TAIL, 7, "mismatch");
-    /* Truncated. */
+    /* Truncated: said at the line where the text ends (after its last
+     * newline). */
     assert_malformed(state,
         HEAD
         "<xen>\n"
-        " <a>1</a>\n", 6, "");
+        " <a>1</a>\n", 7, "ends early");
     /* Not XML at all. */
     assert_malformed(state, "xen.a=1\n", 1, "");
     /* A bare '&' in a value. */
@@ -347,6 +348,22 @@ static void test_xml_malformed(void **state)
         " <a>x & y</a>\n"
         "</xen>\n"
         TAIL, 6, "");
+}
+
+/* A profile that opens but cannot be read (a directory): the read's error,
+ * not the parser's view of it. */
+static void test_xml_unreadable(void **state)
+{
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    const char *dir = *state;
+    assert_int_equal(profile_read_xml(dir, rs, &err), -1);
+    char *want = xasprintf("profile %s: cannot read: %s", dir, strerror(EISDIR));
+    assert_string_equal(err, want);
+    assert_int_equal(resset_count(rs), 0);
+    free(want);
+    free(err);
+    resset_free(rs);
 }
 
 static void test_xml_missing_file(void **state)
@@ -1151,6 +1168,7 @@ int main(void)
         T(test_xml_other_components_skipped),
         T(test_xml_values_decoded),
         T(test_xml_malformed),
+        T(test_xml_unreadable),
         T(test_xml_missing_file),
         T(test_xml_internal_entity_rejected),
         T(test_xml_external_entity_not_read),
