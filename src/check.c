@@ -11,9 +11,17 @@ static bool is_alnum(char c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+/* A table: UUIDs and MACs are checked digit by digit for every guest on
+ * every run. */
+static const unsigned char hex_digit[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+};
+
 static bool is_hex(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return hex_digit[(unsigned char)c];
 }
 
 bool check_guest_name(const char *s)
@@ -43,15 +51,13 @@ bool check_tag(const char *s)
 
 bool check_uuid(const char *s)
 {
-    static const int groups[] = { 8, 4, 4, 4, 12 };
-    for (size_t g = 0; g < 5; g++) {
-        for (int i = 0; i < groups[g]; i++, s++)
-            if (!is_hex(*s))
-                return false;
-        if (g < 4 && *s++ != '-')
-            return false;
+    /* 8-4-4-4-12: hyphens at 8, 13, 18 and 23, 36 characters in all. */
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i]))
+            return false; /* also at an early NUL, which is neither */
     }
-    return *s == '\0';
+    return s[36] == '\0';
 }
 
 bool check_mac(const char *s)

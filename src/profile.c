@@ -26,11 +26,26 @@
  * variable names, which ngeneric relies on). */
 static int valid_resource_name(const char *s)
 {
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+    /* 1: may start a name; 2: may follow. Every resource read is checked. */
+    static const unsigned char ok[256] = {
+#define L(c) [c] = 3
+#define D(c) [c] = 2
+        L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'), L('J'),
+        L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'), L('S'), L('T'),
+        L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+        L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
+        L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
+        L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+        D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+        D('_'),
+#undef L
+#undef D
+    };
+    const unsigned char *p = (const unsigned char *)s;
+    if (!(ok[*p] & 1))
         return 0;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9') || *s == '_'))
+    for (p++; *p; p++)
+        if (!(ok[*p] & 2))
             return 0;
     return 1;
 }
