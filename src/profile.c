@@ -750,24 +750,27 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
 static inline char *put_line(char *p, const char *name, size_t nl, const char *tag, size_t tl,
                              const char *value)
 {
+    /* The bytes a value's text is encoded for, to keep it on its line. */
+    static const unsigned char special[256] = { ['\0'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1 };
     memcpy(p, COMP ".", strlen(COMP "."));
     p += strlen(COMP ".");
-    for (size_t i = 0; i < nl; i++)
-        *p++ = name[i];
+    memcpy(p, name, nl);
+    p += nl;
     if (tag) {
         *p++ = '_';
-        for (size_t i = 0; i < tl; i++)
-            *p++ = tag[i];
+        memcpy(p, tag, tl);
+        p += tl;
     }
     *p++ = '=';
-    for (const char *v = value; *v; v++) {
-        const char *e = *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : *v == '\r' ? "&#13;" : NULL;
-        if (e) {
-            memcpy(p, e, 5);
-            p += 5;
-        } else {
-            *p++ = *v;
+    for (const unsigned char *v = (const unsigned char *)value;; v++) {
+        if (!special[*v]) {
+            *p++ = (char)*v;
+            continue;
         }
+        if (!*v)
+            break;
+        memcpy(p, *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : "&#13;", 5);
+        p += 5;
     }
     *p++ = '\n';
     return p;
