@@ -101,6 +101,8 @@ struct xml_ctx {
     /* The open FR_VALUE frame's (see struct frame); also where a
      * resource's name is made before its frame is pushed. */
     struct buf vname, vderiv, vtext;
+    char last;          /* the last byte read: a document that ends early is
+                         * said at its last line, not the empty one after */
     bool has_deriv;
 };
 
@@ -121,18 +123,22 @@ static void xml_error_cb(void *arg, xmlErrorPtr e)
     if (c->err || !e)
         return;
     char *m = xstrdup(e->message ? e->message : "unknown error");
+    int line = e->line;
     /* A document that stops early (a truncated download) or has no
      * content at all: say so, not how the parser noticed at its end. */
     if (!c->root_closed &&
-        (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED)) {
+        (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED ||
+         e->code == XML_ERR_DOCUMENT_EMPTY)) {
         free(m);
         m = xstrdup(c->root_seen ? "the document ends early (truncated?)"
                                  : "the document is empty");
+        if (c->last == '\n' && line > 1)
+            line--;
     }
     size_t n = strlen(m);
     while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
         m[--n] = '\0';
-    c->err = xasprintf("profile %s:%d: malformed XML: %s", c->path, e->line, m);
+    c->err = xasprintf("profile %s:%d: malformed XML: %s", c->path, line, m);
     free(m);
     xml_stop(c);
 }
@@ -497,6 +503,8 @@ static int xml_read_cb(void *arg, char *buffer, int len)
     struct xml_input *in = arg;
     for (;;) {
         ssize_t n = read(in->fd, buffer, (size_t)len);
+        if (n > 0)
+            in->c->last = buffer[n - 1];
         if (n >= 0)
             return (int)n;
         if (errno == EINTR)

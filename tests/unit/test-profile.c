@@ -333,12 +333,11 @@ static void test_xml_malformed(void **state)
         " <b>2</c>\n"
         "</xen>\n"
         TAIL, 7, "mismatch");
-    /* Truncated: said at the line where the text ends (after its last
-     * newline). */
+    /* Truncated: said at its last line. */
     assert_malformed(state,
         HEAD
         "<xen>\n"
-        " <a>1</a>\n", 7, "ends early");
+        " <a>1</a>\n", 6, "ends early");
     /* Not XML at all. */
     assert_malformed(state, "xen.a=1\n", 1, "");
     /* A bare '&' in a value. */
