@@ -549,26 +549,50 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
             "is not a template file name (letters, digits, _ . -; no '/' or '..')");
 }
 
-/* Names, UUIDs, MACs and disk paths must be unique across guests. Uses a
- * resource set as a hash index: KIND\nKEY -> the tag that claimed it
- * first. key is made in *k, reused from claim to claim. lower: the key is
- * compared in lower case (UUIDs, MACs). */
-static void claim(struct resset *seen, struct buf *k, struct errlist *errs,
-                  const struct guest *g, int field, const char *kind, const char *key,
-                  bool lower, const char *value)
+/* Names, UUIDs, MACs and disk paths must be unique across guests. The
+ * keys claimed so far, in an open-addressing table (the strings are the
+ * model's own; nothing is copied). UUIDs and MACs are compared without
+ * regard to case. */
+struct claimed {
+    unsigned long long hash; /* of kind and key (lower case when folded) */
+    const char *kind;        /* one of the literals below: compared by address */
+    const char *key;
+    const struct guest *g;
+};
+
+struct claims {
+    struct claimed *v;
+    size_t mask;
+};
+
+static unsigned long long claim_hash(const char *kind, const char *key, bool fold)
 {
-    k->len = 0;
-    buf_adds(k, kind);
-    buf_addc(k, '\n');
-    size_t at = k->len;
-    buf_adds(k, key);
-    if (lower)
-        for (char *p = k->data + at; *p; p++)
-            *p = (char)(*p | 0x20); /* hex digits and ':' and '-' only */
-    const char *owner = resset_claim(seen, k->data, g->tag);
-    if (owner) {
+    unsigned long long h = hash64(HASH64_INIT, kind, strlen(kind));
+    size_t n = strlen(key);
+    if (!fold)
+        return hash64(h, key, n);
+    /* Folded keys are short (36 and 17 characters): hex digits, '-', ':'. */
+    char low[64];
+    if (n > sizeof(low))
+        n = sizeof(low);
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(key[i] | 0x20); /* '-' and ':' | 0x20 are themselves */
+    return hash64(h, low, n);
+}
+
+static void claim(struct claims *cl, struct errlist *errs, const struct guest *g, int field,
+                  const char *kind, const char *key, bool fold, const char *value)
+{
+    unsigned long long h = claim_hash(kind, key, fold);
+    size_t i = (size_t)h & cl->mask;
+    for (; cl->v[i].key; i = (i + 1) & cl->mask) {
+        const struct claimed *e = &cl->v[i];
+        if (e->hash != h || e->kind != kind ||
+            (fold ? strcasecmp(e->key, key) : strcmp(e->key, key)))
+            continue;
         struct where w = { errs, g };
-        bool same = !strcmp(owner, g->tag);
+        const char *owner = e->g->tag;
+        bool same = e->g == g;
         if (!value && same) /* a disk: name the path, not the resource's value */
             bad(&w, field, NULL, "disk %s is used twice by this guest", key);
         else if (!value)
@@ -577,24 +601,28 @@ static void claim(struct resset *seen, struct buf *k, struct errlist *errs,
             bad(&w, field, value, "is used twice by this guest");
         else
             bad(&w, field, value, "is already used by guest '%s'", owner);
+        return;
     }
+    cl->v[i] = (struct claimed){ h, kind, key, g };
 }
 
 static void check_unique(struct host *h, struct errlist *errs)
 {
-    struct resset *seen = resset_new();
-    struct buf k = BUF_INIT;
-    resset_reserve(seen, 6 * h->nguests);
+    /* At most 6 keys a guest, at most half full. */
+    struct claims cl = { NULL, 15 };
+    while (cl.mask + 1 < 12 * h->nguests)
+        cl.mask = cl.mask * 2 + 1;
+    cl.v = xcalloc(cl.mask + 1, sizeof(*cl.v));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (check_guest_name(g->name))
-            claim(seen, &k, errs, g, GF_name, "name", g->name, false, g->name);
+            claim(&cl, errs, g, GF_name, "name", g->name, false, g->name);
         if (check_uuid(g->uuid))
-            claim(seen, &k, errs, g, GF_uuid, "uuid", g->uuid, true, g->uuid);
+            claim(&cl, errs, g, GF_uuid, "uuid", g->uuid, true, g->uuid);
         for (int n = 0; n < 2; n++) {
             const char *mac = g->nics[n].mac;
             if (g->nics[n].present && !str_empty(mac) && check_mac(mac))
-                claim(seen, &k, errs, g, n ? GF_macsec : GF_mac, "mac", mac, true, mac);
+                claim(&cl, errs, g, n ? GF_macsec : GF_mac, "mac", mac, true, mac);
         }
         for (int d = 0; d < 2; d++) {
             const struct disk *dk = &g->disks[d];
@@ -602,12 +630,11 @@ static void check_unique(struct host *h, struct errlist *errs)
                 int field = dk->type == DISK_PHYSICAL ? (d ? GF_diskdevsec : GF_diskdev)
                           : dk->type == DISK_LVM ? (d ? GF_diskvgsec : GF_diskvg)
                           : (d ? GF_diskpathsec : GF_diskpath);
-                claim(seen, &k, errs, g, field, "disk", dk->path, false, NULL);
+                claim(&cl, errs, g, field, "disk", dk->path, false, NULL);
             }
         }
     }
-    buf_free(&k);
-    resset_free(seen);
+    free(cl.v);
 }
 
 /* Which guest a per-guest resource name would belong to, for messages
