@@ -22,10 +22,6 @@ void resset_free(struct resset *rs);
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation);
 
-/* Add name = value unless name is present. Returns NULL when added, else
- * the value it already has (left as it is). */
-const char *resset_claim(struct resset *rs, const char *name, const char *value);
-
 /* Make room for n resources in all, so that adding them does not grow
  * the set step by step. */
 void resset_reserve(struct resset *rs, size_t n);

@@ -124,16 +124,6 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     return false;
 }
 
-const char *resset_claim(struct resset *rs, const char *name, const char *value)
-{
-    uint32_t h = hash_str(name);
-    uint32_t *slot = slot_for(rs, name, h);
-    if (*slot)
-        return rs->items[*slot - 1].value;
-    append(rs, slot, h, name, value, NULL);
-    return NULL;
-}
-
 void resset_reserve(struct resset *rs, size_t n)
 {
     if (n > rs->cap) {

@@ -234,33 +234,10 @@ static void test_arena_strings_stay_put(void **state)
     assert_null(a.head);
 }
 
-static void test_claim_adds_once(void **state)
-{
-    (void)state;
-    struct resset *rs = resset_new();
-    assert_null(resset_claim(rs, "mac\n00:16:3e:00:00:01", "web1"));
-    assert_string_equal(resset_claim(rs, "mac\n00:16:3e:00:00:01", "web2"), "web1");
-    /* The first claim stands. */
-    assert_string_equal(resset_get(rs, "mac\n00:16:3e:00:00:01"), "web1");
-    assert_int_equal(resset_count(rs), 1);
-    char name[16];
-    for (int i = 0; i < 1000; i++) { /* through several rehashes */
-        snprintf(name, sizeof(name), "k%d", i);
-        assert_null(resset_claim(rs, name, name));
-    }
-    for (int i = 0; i < 1000; i++) {
-        snprintf(name, sizeof(name), "k%d", i);
-        assert_string_equal(resset_claim(rs, name, "other"), name);
-    }
-    assert_int_equal(resset_count(rs), 1001);
-    resset_free(rs);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_claim_adds_once),
         cmocka_unit_test(test_arena_strings_stay_put),
         cmocka_unit_test(test_reserve_keeps_what_is_there),
         cmocka_unit_test(test_set_get),
