@@ -7,11 +7,13 @@
 #include "rendered.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "paths.h"
@@ -169,6 +171,25 @@ out:
     return r;
 }
 
+/* Does the regular file at path hold exactly len bytes with this digest?
+ * One read of len + 1 bytes tells: a file with more gives more, and
+ * anything unexpected (a short read, an error) only says no, so that the
+ * file is rendered again. */
+static bool holds(const char *path, size_t len, unsigned long long hash)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return false;
+    char *text = xmalloc(len + 1);
+    ssize_t n;
+    while ((n = read(fd, text, len + 1)) < 0 && errno == EINTR)
+        ;
+    close(fd);
+    bool ok = n == (ssize_t)len && hash64(HASH64_INIT, text, len) == hash;
+    free(text);
+    return ok;
+}
+
 bool rendered_current(const struct rendered *r, const struct host *h, const struct guest *g,
                       const char *path, const char *root, struct render_cache *rc)
 {
@@ -179,13 +200,10 @@ bool rendered_current(const struct rendered *r, const struct host *h, const stru
     unsigned long long d;
     if (render_replay(h, g, root, rc, e->names, &d) < 0 || d != e->digest)
         return false;
-    char *rpath = root_path(root, path), *text = NULL;
-    size_t len = 0;
+    char *rpath = root_path(root, path);
     struct stat st;
     bool ok = lstat(rpath, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
-              (size_t)st.st_size == e->out_len && fs_read_file(rpath, &text, &len, NULL) == 0 &&
-              len == e->out_len && hash64(HASH64_INIT, text, len) == e->out_hash;
-    free(text);
+              (size_t)st.st_size == e->out_len && holds(rpath, e->out_len, e->out_hash);
     free(rpath);
     return ok;
 }
