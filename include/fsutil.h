@@ -24,6 +24,16 @@ enum fs_change { FS_UNCHANGED, FS_CREATED, FS_UPDATED };
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                     enum fs_change *ret_change, char **err);
 
+/* The same; with FS_SYNC_DIR_LATER the directory is not fsync'd: the
+ * caller does it once for the many files it writes there (a directory's
+ * fsync costs more as it grows), with fs_fsync_dir_of. */
+#define FS_SYNC_DIR_LATER 1u
+int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode,
+                       unsigned flags, enum fs_change *ret_change, char **err);
+
+/* fsync the directory that holds path. Returns 0, or -1 with errno. */
+int fs_fsync_dir_of(const char *path);
+
 /* fs_write_atomic of root + path, making its directory first (mode 0755)
  * when missing: the component's own state files. */
 int fs_save_under(const char *root, const char *path, const char *data, size_t len, mode_t mode,

@@ -394,9 +394,51 @@ out:
     return rc;
 }
 
+/* Is b in the same directory as a (host paths)? */
+static bool same_dir(const char *a, const char *b)
+{
+    const char *as = strrchr(a, '/'), *bs = strrchr(b, '/');
+    return as && bs && as - a == bs - b && !strncmp(a, b, (size_t)(as - a));
+}
+
+/* The directories of the files written, each fsync'd once, after all of
+ * them: a file whose directory cannot be made durable has failed, as it
+ * would have with its own fsync. The files are in few directories (the
+ * configdir, mostly): each is looked for among those already done. */
+static size_t sync_dirs(struct cfg_plan *plan, const char *root, const size_t *written, size_t n)
+{
+    struct done {
+        const char *path; /* the first file written there */
+        int err;          /* its fsync's errno, 0 when it worked */
+    } *dirs = xcalloc(n + 1, sizeof(*dirs));
+    size_t ndirs = 0, failed = 0;
+    for (size_t k = 0; k < n; k++) {
+        struct cfg_item *it = &plan->v[written[k]];
+        size_t d = 0;
+        while (d < ndirs && !same_dir(dirs[d].path, it->path))
+            d++;
+        if (d == ndirs) {
+            char *rpath = root_path(root, it->path);
+            dirs[ndirs++] = (struct done){ it->path, fs_fsync_dir_of(rpath) < 0 ? (errno ? errno : EIO) : 0 };
+            free(rpath);
+        }
+        if (dirs[d].err) {
+            char *rpath = root_path(root, it->path);
+            set_error(&it->err, "cannot fsync the directory of %s: %s", rpath,
+                      strerror(dirs[d].err));
+            free(rpath);
+            it->failed = 1;
+            failed++;
+        }
+    }
+    free(dirs);
+    return failed;
+}
+
 size_t configs_apply(struct cfg_plan *plan, const char *root)
 {
-    size_t failed = 0;
+    size_t failed = 0, nwritten = 0;
+    size_t *written = xcalloc(plan->n + 1, sizeof(*written));
     for (size_t i = 0; i < plan->n; i++) {
         struct cfg_item *it = &plan->v[i];
         int rc = 0;
@@ -406,10 +448,13 @@ size_t configs_apply(struct cfg_plan *plan, const char *root)
             char *rpath = root_path(root, it->path);
             char *dir = xstrdup(rpath);
             *strrchr(dir, '/') = '\0';
-            enum fs_change ch;
+            enum fs_change ch = FS_UNCHANGED;
             rc = fs_mkdir_p(dir, 0755, &it->err);
             if (rc == 0)
-                rc = fs_write_atomic(rpath, it->text, strlen(it->text), 0600, &ch, &it->err);
+                rc = fs_write_atomic_ex(rpath, it->text, strlen(it->text), 0600,
+                                        FS_SYNC_DIR_LATER, &ch, &it->err);
+            if (rc == 0 && ch != FS_UNCHANGED)
+                written[nwritten++] = i;
             free(dir);
             free(rpath);
             break;
@@ -438,6 +483,8 @@ size_t configs_apply(struct cfg_plan *plan, const char *root)
             failed++;
         }
     }
+    failed += sync_dirs(plan, root, written, nwritten);
+    free(written);
     return failed;
 }
 

@@ -540,20 +540,6 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
 
 /* -------------------------------------------------------------- creating */
 
-static int fsync_dir(const char *path)
-{
-    char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    int fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = -1;
-    if (fd >= 0) {
-        rc = fsync(fd);
-        close(fd);
-    }
-    free(dir);
-    return rc;
-}
-
 /* Remove path only if it is still the file we created (fd). */
 static void unlink_ours(const char *path, int fd)
 {
@@ -645,8 +631,7 @@ static int create_raw(struct disk_item *it, const char *rpath)
         return -1;
     }
     close(fd);
-    (void)fsync_dir(rpath);
-    return 0;
+    return 0; /* its directory is fsync'd by disks_apply, once for all */
 }
 
 static int create_qcow2(struct disk_item *it, const struct host *h, const char *root,
@@ -682,8 +667,7 @@ static int create_qcow2(struct disk_item *it, const struct host *h, const char *
         else
             set_error(&it->err, "cannot move the new image into place: %s", strerror(errno));
     } else {
-        (void)fsync_dir(rpath);
-        rc = 0;
+        rc = 0; /* its directory is fsync'd by disks_apply */
     }
     if (rc < 0)
         (void)unlink(tmp);
@@ -754,6 +738,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
     char *e = NULL;
     struct resset *prov = NULL;
     bool loaded = false, record = false;
+    struct resset *dirs = resset_new(); /* the directories to fsync */
     for (size_t i = 0; i < plan->n; i++) {
         struct disk_item *it = &plan->v[i];
         if (it->action != DK_CREATE)
@@ -793,11 +778,25 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             free(v);
             record = true;
         }
+        /* New names are made durable once per directory, after all of
+         * its images (a directory's fsync costs more as it grows). As
+         * before, a failure there is not one of the disk's: the image
+         * itself is fsync'd. */
+        if (rc == 0 && it->d->type != DISK_LVM)
+            resset_set(dirs, it->d->dir, "", NULL);
         for (size_t k = 0; k < nmade; k++)
             free(made[k]);
         free(made);
         free(rpath);
     }
+    for (size_t i = 0; i < resset_count(dirs); i++) {
+        char *rdir = root_path(root, resset_at(dirs, i)->name);
+        char *in = str_cat(rdir, "/.", NULL); /* fs_fsync_dir_of syncs what holds it */
+        (void)fs_fsync_dir_of(in);
+        free(in);
+        free(rdir);
+    }
+    resset_free(dirs);
     if (record && prov_save(prov, root, &e) < 0) {
         /* The disks exist; only their record is missing. Say so on the
          * first created item. */

@@ -149,7 +149,7 @@ int fs_write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int fs_fsync_dir_of(const char *path)
 {
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -234,6 +234,12 @@ int fs_remove_stale_temps_of(const char *path, size_t *removed, char **err)
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                     enum fs_change *ret_change, char **err)
 {
+    return fs_write_atomic_ex(path, data, len, mode, 0, ret_change, err);
+}
+
+int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode,
+                       unsigned flags, enum fs_change *ret_change, char **err)
+{
     char *old = NULL;
     size_t oldlen = 0;
     struct stat st;
@@ -281,7 +287,7 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
     if (rename(tmp, path) < 0)
         goto fail;
     step = "fsync the directory of";
-    if (fsync_dir_of(path) < 0) {
+    if (!(flags & FS_SYNC_DIR_LATER) && fs_fsync_dir_of(path) < 0) {
         /* The new content is in place; only durability is in doubt. */
         set_error(err, "cannot %s %s: %s", step, path, strerror(errno));
         free(tmp);

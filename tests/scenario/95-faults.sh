@@ -50,6 +50,16 @@ t_io_errors_change_nothing_they_cannot_finish() {
   grep -E "ERROR" "$T/err" >"$T/m"
   expect_text "$T/m" "[ERROR] xen: guest 'a': cannot rename $ROOT/etc/xen/a.cfg: Input/output error"
   cmp "$ROOT/etc/xen/a.cfg" "$T/before/etc/xen/a.cfg"
+  # The directory's fsync fails, once for all the files written there
+  # (after them): the file is in place, but not known to be durable, so it
+  # counts as failed and nothing is recorded.
+  faulty_configure fsync EIO 2
+  expect_rc 1
+  grep -E "ERROR|FAIL" "$T/err" >"$T/m"
+  expect_text "$T/m" "[ERROR] xen: guest 'a': cannot fsync the directory of $ROOT/etc/xen/a.cfg: Input/output error
+[FAIL] xen: configure: 2 guests: 0 created, 0 updated, 1 unchanged, 0 retired; disks: 0 created, 2 present, 0 of another size, 0 refused; 1 disk or file failed, so the saved resources are left as they were"
+  cmp "$ROOT/run/lcfg/status/xen" "$T/before/run/lcfg/status/xen"
+  cp "$T/before/etc/xen/a.cfg" "$ROOT/etc/xen/a.cfg"
   # With the disk back, the change goes in.
   xen --resources "$T/res2" configure
   expect_rc 0
