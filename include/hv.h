@@ -41,6 +41,9 @@ struct hv_ops {
     const char *name; /* "xen" or "sim" */
     /* Every domain, dom0 included, sorted by domid. *ret: caller frees. */
     int (*list)(struct hv *hv, struct hv_domain **ret, size_t *n, char **err);
+    /* The domain called name, as list would show it: 0 with *ret filled,
+     * 1 when no domain has that name, -1 with *err. */
+    int (*lookup)(struct hv *hv, const char *name, struct hv_domain *ret, char **err);
     /* Create and unpause a domain from a config file (path: as the host
      * sees it; rpath: under the root), like "xl create -q -f path". */
     int (*create)(struct hv *hv, const char *path, const char *rpath, char **err);

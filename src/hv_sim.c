@@ -5,17 +5,30 @@
  * 0755 on open), so that it survives between runs of the component: each
  * process opens it, acts and closes. Every operation takes the simulator's
  * own lock (flock on "lock" in that directory: status may list, and so
- * apply due events, while configure changes things), re-reads the files,
- * applies the events that have come due, acts, and writes the state back
- * atomically (write to a temporary, rename) when it changed.
+ * apply due events, while configure changes things), brings its state up
+ * to date from the files, applies the events that have come due, acts, and
+ * records what changed. The state is the file "domains" and the journal
+ * of the changes made since it was written: an operation appends one
+ * record to the journal, and the journal is folded into "domains" (written
+ * whole, atomically: a temporary, then rename) when it has grown past it
+ * and when the last handle of a run of the component closes. A handle
+ * keeps the state between operations, and reads "domains" again only when
+ * it is another file than the one it read (a fold, or an edit by hand),
+ * the journal from where it stopped; a child forked while a handle is open
+ * (hv_create_all) starts its handle from that state. So an operation costs
+ * about the same whatever the number of domains, but list.
  *
- * The state file "domains" (written by the simulator only):
+ * The state file "domains" (written by the simulator; between runs of the
+ * component it holds the whole state, and tests may read and edit it):
  *
  *   # comment lines, blank lines
+ *   serial N
  *   next_domid N
  *   DOMID NAME UUID STATE REASON MEM_KB TARGET_KB MAX_KB VCPUS MAX_VCPUS
  *       START_MS EVENT REQUESTED_MS DUE_MS          (one line in the file)
  *
+ *   serial  the serial of the last journal record folded into it (0 when
+ *           the line is missing)
  *   one line per domain, in domid order, fields separated by blanks:
  *   STATE   running, paused, shutdown, crashed or dying
  *   REASON  poweroff, reboot, suspend or crash (the shutdown reason of a
@@ -25,6 +38,26 @@
  *   EVENT   the pending request: none, shutdown or reboot. REQUESTED_MS is
  *           when it was asked for, DUE_MS when the guest completes it, or
  *           "never" when it ignores it; both "-" for none.
+ *
+ * The journal "journal" (written by the simulator only; absent when
+ * everything is in "domains"), one record per operation that changed
+ * something, each one line written with one write:
+ *
+ *   SERIAL CHANGE ; CHANGE ...
+ *
+ *   SERIAL  one more than the record before it (or than the serial of
+ *           "domains"); a record whose serial is not above that of
+ *           "domains" is already in it (a fold killed before it removed
+ *           the journal) and is skipped
+ *   CHANGE  set DOMID NAME ... DUE_MS   (the 14 fields of a domain line:
+ *                                        add it, or replace that domid's)
+ *           del DOMID                   (the domain is gone)
+ *           next_domid N
+ *
+ *   A last line without its newline is a record that a process killed
+ *   while writing it left cut short: it is not there, and the next
+ *   record is written in its place. A process killed at any point leaves
+ *   the state it had before its operation or after it.
  *
  * Domain-0 (domid 0, uuid 00000000-0000-0000-0000-000000000000, 4 GiB,
  * 2 vcpus) always exists and cannot be touched. Domids are given out from 1
@@ -60,8 +93,8 @@
  *                      stays listed until destroyed (on_crash=preserve)
  *   hv_fail=OP,...     ("*" line only) these operations fail with
  *                      "simulated hypervisor failure" and change nothing:
- *                      list create shutdown reboot destroy set_memory
- *                      set_vcpus wait
+ *                      list (lookup too) create shutdown reboot destroy
+ *                      set_memory set_vcpus wait
  *   hang=OP,...        these operations on the guest hang, as an xl that
  *                      never ends: create destroy set_memory set_vcpus
  *                      (those that run xl on Xen). Each waits for xl's
@@ -94,6 +127,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -142,6 +176,7 @@ struct sim_dom {
     enum ev_kind ev;
     long long ev_requested;
     long long ev_due; /* NEVER when the guest ignores the request */
+    bool touched;     /* changed by the current operation (in sim.changed) */
 };
 
 /* One line of the control file; -1 means "not set on this line". */
@@ -163,15 +198,37 @@ struct guest_ctl {
 #define HANG_OPS ((1u << OP_CREATE) | (1u << OP_DESTROY) | (1u << OP_SET_MEMORY) | \
                   (1u << OP_SET_VCPUS))
 
+/* Who a file is (see file_id_of). */
+struct file_id {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
 struct sim {
-    char *dir, *state_path, *control_path, *lock_path;
+    char *dir, *state_path, *journal_path, *control_path, *lock_path;
     int lock_fd;
-    /* The state, as read at the start of the current operation. */
+    pid_t pid; /* the process that opened it */
+    /* The state as this handle last read it, kept between operations and
+     * brought up to date at the start of each (refresh). */
+    bool loaded;
     unsigned next_domid;
-    struct sim_dom *doms;
+    struct sim_dom *doms; /* in domid order */
     size_t n, cap;
-    bool dirty;      /* changed since it was read */
-    size_t applied;  /* events applied by the current operation */
+    unsigned long long serial; /* of the last change in it */
+    struct file_id state_id;   /* the "domains" it was read from */
+    struct file_id journal_id; /* the journal read (dev and ino) */
+    off_t jpos;                /* the journal's bytes read: whole records */
+    off_t jsize;               /* and any record cut short after them */
+    size_t jlines;             /* its records read, for messages */
+    /* What the current operation changes, for its journal record. */
+    unsigned *changed; /* domids changed, added or removed */
+    size_t nchanged, capchanged;
+    bool next_changed; /* next_domid */
+    bool rewrite;      /* write "domains" whole (fresh or repaired) */
+    size_t applied;    /* events applied by the current operation */
     /* The control file. */
     struct ctl_entry *ctl;
     size_t nctl;
@@ -402,7 +459,7 @@ static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
     return g;
 }
 
-/* ---- the state file ---- */
+/* ---- the state in memory ---- */
 
 static struct sim_dom *add_dom(struct sim *s)
 {
@@ -415,19 +472,88 @@ static struct sim_dom *add_dom(struct sim *s)
     return d;
 }
 
-static void remove_dom(struct sim *s, size_t i)
+/* Where domid is in s->doms (kept in domid order), or would go. */
+static size_t dom_pos(const struct sim *s, unsigned domid)
 {
-    memmove(&s->doms[i], &s->doms[i + 1], (s->n - i - 1) * sizeof(*s->doms));
-    s->n--;
-    s->dirty = true;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->doms[mid].d.domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static struct sim_dom *find_dom(struct sim *s, unsigned domid)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->doms[i].d.domid == domid)
-            return &s->doms[i];
-    return NULL;
+    size_t i = dom_pos(s, domid);
+    return i < s->n && s->doms[i].d.domid == domid ? &s->doms[i] : NULL;
+}
+
+/* Remove s->doms[i] (what the current operation changes is noted by the
+ * caller, with touch_gone). */
+static void remove_dom(struct sim *s, size_t i)
+{
+    memmove(&s->doms[i], &s->doms[i + 1], (s->n - i - 1) * sizeof(*s->doms));
+    s->n--;
+}
+
+/* Add or replace the domain t->d.domid, in its place. */
+static void put_dom(struct sim *s, const struct sim_dom *t)
+{
+    size_t i = dom_pos(s, t->d.domid);
+    if (i < s->n && s->doms[i].d.domid == t->d.domid) {
+        s->doms[i] = *t;
+        return;
+    }
+    add_dom(s);
+    memmove(&s->doms[i + 1], &s->doms[i], (s->n - 1 - i) * sizeof(*s->doms));
+    s->doms[i] = *t;
+}
+
+/* Note what the current operation changes, for op_end's journal record. */
+static void note_change(struct sim *s, unsigned domid)
+{
+    if (s->nchanged == s->capchanged) {
+        s->capchanged = s->capchanged ? 2 * s->capchanged : 8;
+        s->changed = xrealloc(s->changed, s->capchanged * sizeof(*s->changed));
+    }
+    s->changed[s->nchanged++] = domid;
+}
+
+/* d was changed (or added). */
+static void touch(struct sim *s, struct sim_dom *d)
+{
+    if (!d->touched) {
+        d->touched = true;
+        note_change(s, d->d.domid);
+    }
+}
+
+/* Domain domid is about to be removed. */
+static void touch_gone(struct sim *s, unsigned domid)
+{
+    note_change(s, domid);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return (x > y) - (x < y);
+}
+
+/* Forget the current operation's changes (written, or to be read again). */
+static void clear_changes(struct sim *s)
+{
+    for (size_t i = 0; i < s->nchanged; i++) {
+        struct sim_dom *d = find_dom(s, s->changed[i]);
+        if (d)
+            d->touched = false;
+    }
+    s->nchanged = 0;
+    s->next_changed = false;
 }
 
 static void add_dom0(struct sim *s, long long now)
@@ -440,7 +566,6 @@ static void add_dom0(struct sim *s, long long now)
     d->d.mem_kb = d->d.target_kb = d->d.max_kb = DOM0_KB;
     d->d.vcpus = d->d.max_vcpus = DOM0_VCPUS;
     d->start_ms = now;
-    s->dirty = true;
 }
 
 static int cmp_domid(const void *a, const void *b)
@@ -472,14 +597,13 @@ static bool parse_num(const char *v, unsigned long long max, unsigned long long 
     return parse_u64(v, ret) && *ret <= max;
 }
 
-/* One domain line (already split). Returns NULL or what is wrong. */
-static const char *parse_dom_line(struct sim *s, char **f)
+/* The 14 fields of a domain (a line of the state file, or a journal
+ * change) into *d. Returns NULL or what is wrong. */
+static const char *parse_dom(char **f, struct sim_dom *d)
 {
     unsigned long long u[8];
     if (!parse_num(f[0], DOMID_LIMIT - 1, &u[0]))
         return "bad domid";
-    if (find_dom(s, (unsigned)u[0]))
-        return "duplicate domid";
     if (!check_guest_name(f[1]))
         return "bad name";
     if (!check_uuid(f[2]))
@@ -504,7 +628,7 @@ static const char *parse_dom_line(struct sim *s, char **f)
     if (!parse_time(f[12], false, &req) || !parse_time(f[13], true, &due))
         return "bad event time";
 
-    struct sim_dom *d = add_dom(s);
+    memset(d, 0, sizeof(*d));
     d->d.domid = (unsigned)u[0];
     strcpy(d->d.name, f[1]);
     strcpy(d->d.uuid, f[2]);
@@ -522,27 +646,87 @@ static const char *parse_dom_line(struct sim *s, char **f)
     return NULL;
 }
 
-/* Read the state file again (another process may have changed it); a
- * missing one is a fresh hypervisor with only Domain-0. */
+/* A domain's 14 fields, as parse_dom reads them. */
+static void format_time(struct buf *b, long long t)
+{
+    if (t == NEVER)
+        buf_adds(b, " never");
+    else
+        buf_addf(b, " %lld", t);
+}
+
+static void format_dom(struct buf *b, const struct sim_dom *d)
+{
+    bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
+    buf_addf(b, "%u %s %s %s %s %llu %llu %llu %u %u %lld %s", d->d.domid, d->d.name,
+             d->d.uuid, state_names[d->d.state], down ? reason_names[d->d.shutdown_reason] : "-",
+             d->d.mem_kb, d->d.target_kb, d->d.max_kb, d->d.vcpus, d->d.max_vcpus, d->start_ms,
+             ev_names[d->ev]);
+    if (d->ev == EV_NONE) {
+        buf_adds(b, " - -");
+    } else {
+        format_time(b, d->ev_requested);
+        format_time(b, d->ev_due);
+    }
+}
+
+/* ---- the files: "domains" and its journal ---- */
+
+/* Who a file is, to tell whether it changed since it was read: rename
+ * gives the new one another inode, and an edit in place another size or
+ * time. */
+static int file_id_of(const char *path, struct file_id *id, char **err)
+{
+    struct stat st;
+    memset(id, 0, sizeof(*id));
+    if (stat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        set_error(err, "cannot stat %s: %s", path, strerror(errno));
+        return -1;
+    }
+    id->exists = true;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    id->size = st.st_size;
+    id->mtime = st.st_mtim;
+    return 0;
+}
+
+static bool same_file(const struct file_id *a, const struct file_id *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+static void forget_journal(struct sim *s)
+{
+    memset(&s->journal_id, 0, sizeof(s->journal_id));
+    s->jpos = s->jsize = 0;
+    s->jlines = 0;
+}
+
+/* Read the state file (another process may have changed it); the journal
+ * is read after it, from its start. */
 static int load_state(struct sim *s, char **err)
 {
     s->n = 0;
     s->next_domid = 1;
-    s->dirty = false;
-    s->applied = 0;
+    s->serial = 0;
+    s->loaded = false;
+    s->rewrite = false;
+    forget_journal(s);
+    clear_changes(s);
     char *text = NULL, *e = NULL;
     if (fs_read_file(s->state_path, &text, NULL, &e) < 0) {
-        if (errno != ENOENT) {
-            set_error(err, "%s", e);
-            free(e);
-            return -1;
-        }
+        set_error(err, "%s", e);
         free(e);
-        add_dom0(s, now_ms());
-        return 0;
+        return -1;
     }
     size_t lineno = 0;
     const char *why = NULL;
+    bool sorted = true;
     for (char *line = text, *next; line; line = next) {
         lineno++;
         next = strchr(line, '\n');
@@ -560,10 +744,26 @@ static int load_state(struct sim *s, char **err)
                 why = "bad next_domid";
             else
                 s->next_domid = (unsigned)u;
+        } else if (!strcmp(f[0], "serial")) {
+            if (nf != 2 || !parse_u64(f[1], &u))
+                why = "bad serial";
+            else
+                s->serial = u;
         } else if (nf != ARRAY_SIZE(f)) {
             why = "expected 14 fields";
         } else {
-            why = parse_dom_line(s, f);
+            struct sim_dom t;
+            why = parse_dom(f, &t);
+            /* The simulator writes domid order: only a hand-edited file
+             * needs the slow search for a duplicate. */
+            if (!why && s->n > 0 && t.d.domid <= s->doms[s->n - 1].d.domid) {
+                sorted = false;
+                for (size_t i = 0; i < s->n && !why; i++)
+                    if (s->doms[i].d.domid == t.d.domid)
+                        why = "duplicate domid";
+            }
+            if (!why)
+                *add_dom(s) = t;
         }
         if (why)
             break;
@@ -574,56 +774,287 @@ static int load_state(struct sim *s, char **err)
         s->n = 0;
         return -1;
     }
-    qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
+    if (!sorted)
+        qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
     if (s->n == 0 || s->doms[0].d.domid != 0) {
         /* Domain-0 always exists, even in a hand-edited state. */
         add_dom0(s, now_ms());
         qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
+        s->rewrite = true;
     }
     /* Never hand out a domid that is in use. */
     if (s->doms[s->n - 1].d.domid >= s->next_domid) {
         s->next_domid = s->doms[s->n - 1].d.domid + 1;
-        s->dirty = true;
+        s->rewrite = true;
     }
+    s->loaded = true;
     return 0;
 }
 
-static void format_time(struct buf *b, long long t)
-{
-    if (t == NEVER)
-        buf_adds(b, " never");
-    else
-        buf_addf(b, " %lld", t);
-}
-
+/* Write the whole state as "domains" (the journal folded into it), then
+ * remove the journal: killed in between, the next reader skips the
+ * journal's records by their serials. */
 static int save_state(struct sim *s, char **err)
 {
+    /* A state written whole under the serial of an older one could be
+     * mistaken for it. */
+    if (s->rewrite)
+        s->serial++;
     struct buf b = BUF_INIT;
     buf_adds(&b, "# lcfg-xen simulated hypervisor state (written by the simulator; "
                  "format: src/hv_sim.c)\n");
+    buf_addf(&b, "serial %llu\n", s->serial);
     buf_addf(&b, "next_domid %u\n", s->next_domid);
     buf_adds(&b, "# domid name uuid state reason mem_kb target_kb max_kb vcpus max_vcpus "
                  "start_ms event requested_ms due_ms\n");
     for (size_t i = 0; i < s->n; i++) {
-        const struct sim_dom *d = &s->doms[i];
-        bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
-        buf_addf(&b, "%u %s %s %s %s %llu %llu %llu %u %u %lld %s", d->d.domid, d->d.name,
-                 d->d.uuid, state_names[d->d.state],
-                 down ? reason_names[d->d.shutdown_reason] : "-", d->d.mem_kb, d->d.target_kb,
-                 d->d.max_kb, d->d.vcpus, d->d.max_vcpus, d->start_ms, ev_names[d->ev]);
-        if (d->ev == EV_NONE) {
-            buf_adds(&b, " - -");
-        } else {
-            format_time(&b, d->ev_requested);
-            format_time(&b, d->ev_due);
-        }
+        format_dom(&b, &s->doms[i]);
         buf_addc(&b, '\n');
     }
     enum fs_change change;
     int rc = fs_write_atomic(s->state_path, buf_str(&b), b.len, 0644, &change, err);
     buf_free(&b);
-    if (rc == 0)
-        s->dirty = false;
+    if (rc < 0)
+        return -1;
+    if (unlink(s->journal_path) < 0 && errno != ENOENT) {
+        set_error(err, "cannot remove %s: %s", s->journal_path, strerror(errno));
+        s->loaded = false;
+        return -1;
+    }
+    forget_journal(s);
+    s->rewrite = false;
+    if (file_id_of(s->state_path, &s->state_id, err) < 0) {
+        s->loaded = false;
+        return -1;
+    }
+    return 0;
+}
+
+/* Apply one journal line (without its newline): "SERIAL CHANGE ; ...".
+ * Returns NULL or what is wrong. */
+static const char *apply_record(struct sim *s, char *line)
+{
+    char *rest = line + strspn(line, "0123456789");
+    unsigned long long serial;
+    if (rest == line || *rest != ' ')
+        return "bad serial";
+    *rest++ = '\0';
+    if (!parse_u64(line, &serial))
+        return "bad serial";
+    if (serial <= s->serial)
+        return NULL; /* in the state already (its fold was cut short) */
+    if (serial != s->serial + 1)
+        return "serial out of sequence";
+    for (char *part = rest, *semi; part; part = semi) {
+        semi = strchr(part, ';');
+        if (semi)
+            *semi++ = '\0';
+        char *f[15];
+        size_t nf = split_fields(part, f, ARRAY_SIZE(f));
+        unsigned long long u;
+        if (nf == 0)
+            return "empty change";
+        if (!strcmp(f[0], "set")) {
+            if (nf != 15)
+                return "expected 14 fields";
+            struct sim_dom t;
+            const char *why = parse_dom(f + 1, &t);
+            if (why)
+                return why;
+            put_dom(s, &t);
+        } else if (!strcmp(f[0], "del")) {
+            if (nf != 2 || !parse_num(f[1], DOMID_LIMIT - 1, &u))
+                return "bad domid";
+            struct sim_dom *d = find_dom(s, (unsigned)u);
+            if (d)
+                remove_dom(s, (size_t)(d - s->doms));
+        } else if (!strcmp(f[0], "next_domid")) {
+            if (nf != 2 || !parse_num(f[1], DOMID_LIMIT, &u) || u == 0)
+                return "bad next_domid";
+            s->next_domid = (unsigned)u;
+        } else {
+            return "unknown change";
+        }
+    }
+    s->serial = serial;
+    return NULL;
+}
+
+/* Read what the journal gained since this handle last read it. Returns 0,
+ * 1 when it is another journal than the one read before (read the state
+ * again), or -1. */
+static int read_journal(struct sim *s, char **err)
+{
+    int fd = open(s->journal_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT) {
+            set_error(err, "cannot open %s: %s", s->journal_path, strerror(errno));
+            return -1;
+        }
+        if (s->jpos > 0)
+            return 1;
+        forget_journal(s);
+        return 0;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        set_error(err, "cannot stat %s: %s", s->journal_path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (s->jpos > 0 && (st.st_dev != s->journal_id.dev || st.st_ino != s->journal_id.ino ||
+                        st.st_size < s->jpos)) {
+        close(fd);
+        return 1;
+    }
+    s->journal_id.exists = true;
+    s->journal_id.dev = st.st_dev;
+    s->journal_id.ino = st.st_ino;
+    s->jsize = s->jpos;
+    if (st.st_size <= s->jpos) {
+        close(fd);
+        return 0;
+    }
+    size_t want = (size_t)(st.st_size - s->jpos), got = 0;
+    char *text = xmalloc(want + 1);
+    while (got < want) {
+        ssize_t r = pread(fd, text + got, want - got, s->jpos + (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            set_error(err, "cannot read %s: %s", s->journal_path, strerror(errno));
+            free(text);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    text[got] = '\0';
+    int rc = 0;
+    char *line = text;
+    /* Only whole lines: a last line without its newline is a write that
+     * was cut short, and is not there (the next append removes it). */
+    for (char *nl; (nl = memchr(line, '\n', got - (size_t)(line - text))); line = nl + 1) {
+        *nl = '\0';
+        const char *why = memchr(line, '\0', (size_t)(nl - line)) ? "NUL byte" : apply_record(s, line);
+        if (why) {
+            set_error(err, "%s:%zu: corrupt simulator journal (%s)", s->journal_path,
+                      s->jlines + 1, why);
+            s->loaded = false;
+            rc = -1;
+            break;
+        }
+        s->jlines++;
+        s->jpos += nl + 1 - line;
+    }
+    s->jsize = s->jpos + (off_t)(got - (size_t)(line - text));
+    if (rc < 0)
+        s->jsize = s->jpos;
+    free(text);
+    return rc;
+}
+
+/* Bring the state in memory up to date with the files: read "domains"
+ * again only when it is another file than the one read last, and the
+ * journal from where it was left. A missing "domains" is a fresh
+ * hypervisor with only Domain-0 (any journal beside it belongs to no
+ * state). */
+static int refresh(struct sim *s, char **err)
+{
+    for (int tries = 0;; tries++) {
+        struct file_id id;
+        if (file_id_of(s->state_path, &id, err) < 0)
+            return -1;
+        if (!id.exists) {
+            s->n = 0;
+            s->next_domid = 1;
+            s->serial = 0;
+            clear_changes(s);
+            forget_journal(s);
+            add_dom0(s, now_ms());
+            if (unlink(s->journal_path) < 0 && errno != ENOENT) {
+                set_error(err, "cannot remove %s: %s", s->journal_path, strerror(errno));
+                return -1;
+            }
+            s->state_id = id;
+            s->loaded = true;
+            s->rewrite = true;
+            return 0;
+        }
+        if (!s->loaded || !same_file(&id, &s->state_id)) {
+            if (load_state(s, err) < 0)
+                return -1;
+            s->state_id = id;
+        }
+        int rc = read_journal(s, err);
+        if (rc <= 0)
+            return rc;
+        /* The journal is another (only a fold replaces it, and a fold
+         * writes "domains" too: read from the start once more). */
+        s->loaded = false;
+        if (tries > 0) {
+            set_error(err, "%s changed while it was read", s->journal_path);
+            return -1;
+        }
+    }
+}
+
+/* Append the current operation's changes to the journal as one record,
+ * written with one write: a process killed meanwhile leaves the record
+ * whole, or not at all, or cut short without its newline (ignored). */
+static int journal_append(struct sim *s, char **err)
+{
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "%llu", s->serial + 1);
+    qsort(s->changed, s->nchanged, sizeof(*s->changed), cmp_uint);
+    const char *sep = " ";
+    for (size_t i = 0; i < s->nchanged; i++) {
+        if (i > 0 && s->changed[i] == s->changed[i - 1])
+            continue;
+        struct sim_dom *d = find_dom(s, s->changed[i]);
+        if (d) {
+            buf_addf(&b, "%sset ", sep);
+            format_dom(&b, d);
+        } else {
+            buf_addf(&b, "%sdel %u", sep, s->changed[i]);
+        }
+        sep = " ; ";
+    }
+    if (s->next_changed)
+        buf_addf(&b, "%snext_domid %u", sep, s->next_domid);
+    buf_addc(&b, '\n');
+    int rc = -1;
+    int fd = open(s->journal_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        set_error(err, "cannot open %s: %s", s->journal_path, strerror(errno));
+        goto out;
+    }
+    /* A record cut short before: gone before this one follows it. */
+    if (s->jsize > s->jpos && ftruncate(fd, s->jpos) < 0) {
+        set_error(err, "cannot truncate %s: %s", s->journal_path, strerror(errno));
+        goto out;
+    }
+    struct stat st;
+    if (fs_write_all(fd, buf_str(&b), b.len) < 0 || fstat(fd, &st) < 0) {
+        set_error(err, "cannot write %s: %s", s->journal_path, strerror(errno));
+        (void)ftruncate(fd, s->jpos);
+        goto out;
+    }
+    s->journal_id.exists = true;
+    s->journal_id.dev = st.st_dev;
+    s->journal_id.ino = st.st_ino;
+    s->jpos += (off_t)b.len;
+    s->jsize = s->jpos;
+    s->jlines++;
+    s->serial++;
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    buf_free(&b);
     return rc;
 }
 
@@ -643,7 +1074,9 @@ static void start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
     d->start_ms = when;
     d->ev = EV_NONE;
     d->ev_requested = d->ev_due = 0;
-    s->dirty = true;
+    d->touched = false;
+    touch(s, d);
+    s->next_changed = true;
 }
 
 /* The index of the domain whose pending event is due first, by now (or at
@@ -667,6 +1100,7 @@ static void apply_due(struct sim *s, long long now)
 {
     for (ssize_t i; (i = next_event(s, now)) >= 0;) {
         struct sim_dom old = s->doms[i];
+        touch_gone(s, old.d.domid);
         remove_dom(s, (size_t)i);
         /* Out of domids, a rebooting guest is just gone. */
         if (old.ev == EV_REBOOT && s->next_domid < DOMID_LIMIT)
@@ -677,13 +1111,26 @@ static void apply_due(struct sim *s, long long now)
 
 /* ---- operations ---- */
 
-/* Start an operation: lock, re-read the control and state files, fail
- * when the test says so, and apply the events that have come due. */
+/* The handle whose state is the most recent of this process (NULL when
+ * none is open). A child forked while it is open (hv_create_all) starts
+ * its own handle from that state, which it brings up to date from the
+ * files as every operation does, instead of reading the whole of it. */
+static const struct sim *last_used;
+/* Handles open in process handles_pid; ancestor_open: it was forked
+ * while a handle was open in its parent (or further up). */
+static pid_t handles_pid;
+static size_t handles_open;
+static bool ancestor_open;
+
+/* Start an operation: lock, re-read the control file, bring the state up
+ * to date, fail when the test says so, and apply the events that have
+ * come due. */
 static int op_begin(struct sim *s, enum sim_op op, char **err)
 {
     if (sim_lock(s, err) < 0)
         return -1;
-    if (load_control(s, err) < 0 || load_state(s, err) < 0) {
+    s->applied = 0;
+    if (load_control(s, err) < 0 || refresh(s, err) < 0) {
         sim_unlock(s);
         return -1;
     }
@@ -696,19 +1143,36 @@ static int op_begin(struct sim *s, enum sim_op op, char **err)
     return 0;
 }
 
-/* End it: write the state back when it changed (even when the operation
- * failed, for the events applied), unlock. Returns rc, or -1 when the
- * state cannot be written. */
+/* End it: record what changed (even when the operation failed, for the
+ * events applied) as a journal record, folding the journal into
+ * "domains" when it has grown past it; unlock. Returns rc, or -1 when
+ * the change cannot be written. */
 static int op_end(struct sim *s, int rc, char **err)
 {
-    if (s->dirty) {
-        char *e = NULL;
-        if (save_state(s, &e) < 0 && rc == 0) {
+    char *e = NULL;
+    int wrc = 0;
+    if (s->rewrite) {
+        wrc = save_state(s, &e);
+    } else if (s->nchanged > 0 || s->next_changed) {
+        wrc = journal_append(s, &e);
+        /* Folded once it has grown past the state: each record is read
+         * a bounded number of times, and the state written once for as
+         * many records as it has bytes. A fold that fails is tried again
+         * next time: the records are safe in the journal. */
+        if (wrc == 0 && s->jpos > s->state_id.size && save_state(s, NULL) < 0)
+            s->loaded = false;
+    }
+    if (wrc < 0) {
+        /* What is in memory is not what is in the files. */
+        s->loaded = false;
+        if (rc == 0) {
             set_error(err, "%s", e);
             rc = -1;
         }
-        free(e);
     }
+    free(e);
+    clear_changes(s);
+    last_used = s;
     sim_unlock(s);
     return rc;
 }
@@ -775,6 +1239,30 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
     }
     *ret = v;
     *n = s->n;
+    return 0;
+}
+
+/* As list would show it; it fails when list does (hv_fail=list). */
+static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_LIST, err) < 0)
+        return -1;
+    const struct sim_dom *found = NULL;
+    for (size_t i = 0; i < s->n && !found; i++)
+        if (!strcmp(s->doms[i].d.name, name))
+            found = &s->doms[i];
+    struct hv_domain d = { 0 };
+    if (found) {
+        d = found->d;
+        d.cpu_seconds = 0.0;
+        d.start_time = found->start_ms / 1000;
+    }
+    if (op_end(s, 0, err) < 0)
+        return -1;
+    if (!found)
+        return 1;
+    *ret = d;
     return 0;
 }
 
@@ -1160,7 +1648,7 @@ static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **e
     }
     /* A reboot turned into a poweroff (or back) keeps the pending time. */
     d->ev = kind;
-    s->dirty = true;
+    touch(s, d);
     return 0;
 }
 
@@ -1185,6 +1673,7 @@ static int do_destroy(struct sim *s, unsigned domid, char **err)
     struct sim_dom *d = target(s, domid, err);
     if (!d)
         return -1;
+    touch_gone(s, domid);
     remove_dom(s, (size_t)(d - s->doms));
     return 0;
 }
@@ -1219,7 +1708,7 @@ static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, c
     if (d->d.target_kb != kb || d->d.mem_kb != kb) {
         /* The simulated balloon driver reaches its target at once. */
         d->d.target_kb = d->d.mem_kb = kb;
-        s->dirty = true;
+        touch(s, d);
     }
     return 0;
 }
@@ -1253,7 +1742,7 @@ static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
     }
     if (d->d.vcpus != n) {
         d->d.vcpus = n;
-        s->dirty = true;
+        touch(s, d);
     }
     return 0;
 }
@@ -1295,17 +1784,44 @@ static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
     return op_end(s, 0, err);
 }
 
+/* The last handle of a process that no handle of its parent's outlives
+ * folds the journal into "domains": between runs of the component the
+ * state is all in "domains", where the tests read and edit it. (A child
+ * of hv_create_all leaves that to its parent, or each would write the
+ * whole state.) Events that came due are left for the next operation, as
+ * before. */
+static void fold_on_close(struct sim *s)
+{
+    if (!s->pid || s->pid != getpid() || handles_pid != s->pid)
+        return;
+    if (handles_open > 0)
+        handles_open--;
+    if (handles_open > 0 || ancestor_open)
+        return;
+    if (sim_lock(s, NULL) < 0)
+        return;
+    if (refresh(s, NULL) == 0 && (s->jsize > 0 || s->rewrite))
+        (void)save_state(s, NULL);
+    sim_unlock(s);
+}
+
 static void sim_close(struct hv *hv)
 {
     if (!hv)
         return;
     struct sim *s = hv->priv;
+    if (s->lock_fd >= 0)
+        fold_on_close(s);
+    if (last_used == s)
+        last_used = NULL;
     control_clear(s);
     free(s->doms);
+    free(s->changed);
     if (s->lock_fd >= 0)
         close(s->lock_fd);
     free(s->dir);
     free(s->state_path);
+    free(s->journal_path);
     free(s->control_path);
     free(s->lock_path);
     free(s);
@@ -1315,6 +1831,7 @@ static void sim_close(struct hv *hv)
 static const struct hv_ops sim_ops = {
     .name = "sim",
     .list = sim_list,
+    .lookup = sim_lookup,
     .create = sim_create,
     .shutdown = sim_shutdown,
     .reboot = sim_reboot,
@@ -1337,8 +1854,34 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
     s->timeout_ms = xl->timeout_ms;
     s->dir = root_path(root, SIM_DIR);
     s->state_path = xasprintf("%s/domains", s->dir);
+    s->journal_path = xasprintf("%s/journal", s->dir);
     s->control_path = xasprintf("%s/control", s->dir);
     s->lock_path = xasprintf("%s/lock", s->dir);
+    pid_t me = getpid();
+    if (handles_pid != me) {
+        /* Forked: the counts are the parent's. */
+        ancestor_open = ancestor_open || handles_open > 0;
+        handles_pid = me;
+        handles_open = 0;
+    }
+    /* Start from the most recent state in memory, which the first
+     * operation brings up to date (cheaply, unless "domains" changed). */
+    const struct sim *from = last_used;
+    if (from && from->loaded && !strcmp(from->dir, s->dir)) {
+        s->doms = xcalloc(from->n ? from->n : 1, sizeof(*s->doms));
+        memcpy(s->doms, from->doms, from->n * sizeof(*s->doms));
+        s->n = s->cap = from->n;
+        if (!s->cap)
+            s->cap = 1;
+        s->next_domid = from->next_domid;
+        s->serial = from->serial;
+        s->state_id = from->state_id;
+        s->journal_id = from->journal_id;
+        s->jpos = from->jpos;
+        s->jsize = from->jsize;
+        s->jlines = from->jlines;
+        s->loaded = true;
+    }
     if (fs_mkdir_p(s->dir, 0755, err) < 0)
         goto fail;
     s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -1353,12 +1896,14 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
      * being written while the lock is held. */
     size_t stale = 0;
     if (fs_remove_stale_temps(s->dir, &stale, err) < 0 || load_control(s, err) < 0 ||
-        load_state(s, err) < 0) {
+        refresh(s, err) < 0) {
         sim_unlock(s);
         goto fail;
     }
     if (op_end(s, 0, err) < 0)
         goto fail;
+    s->pid = me;
+    handles_open++;
     *ret = hv;
     return 0;
 

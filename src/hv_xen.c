@@ -524,6 +524,25 @@ out:
     return rc;
 }
 
+/* As libxl_name_to_domid does: the domains, and the first of that name
+ * (xenstore has no index from names to domids). */
+static int xen_lookup(struct hv *hv, const char *name, struct hv_domain *ret, char **err)
+{
+    struct hv_domain *doms = NULL;
+    size_t n = 0;
+    if (xen_list(hv, &doms, &n, err) < 0)
+        return -1;
+    int rc = 1;
+    for (size_t i = 0; i < n && rc == 1; i++) {
+        if (!strcmp(doms[i].name, name)) {
+            *ret = doms[i];
+            rc = 0;
+        }
+    }
+    free(doms);
+    return rc;
+}
+
 /* Ask a guest to power off or reboot (cmd "poweroff" or "reboot"), as
  * libxl does: write the PV control node and let the guest act on it. Its
  * answer, and the end of the domain, are for the caller to watch. */
@@ -683,6 +702,7 @@ static void xen_close(struct hv *hv)
 static const struct hv_ops xen_ops = {
     .name = "xen",
     .list = xen_list,
+    .lookup = xen_lookup,
     .create = xen_create,
     .shutdown = xen_shutdown,
     .reboot = xen_reboot,

@@ -1125,11 +1125,10 @@ static void booted(void *arg, const struct hv_create_job *job)
 {
     struct hv *hv = arg;
     const struct guest *g = job->data;
-    struct hv_domain *after = NULL;
-    size_t m = 0;
+    struct hv_domain found;
     const struct hv_domain *nd = NULL;
-    if (hv->ops->list(hv, &after, &m, NULL) == 0)
-        nd = find_domain(after, m, g->name);
+    if (hv->ops->lookup(hv, g->name, &found, NULL) == 0)
+        nd = &found;
     if (job->rc < 0) {
         msg_error("guest '%s': boot failed: %s", g->name, job->err);
         /* The guest had no domain before (its remains were destroyed), so
@@ -1142,14 +1141,12 @@ static void booted(void *arg, const struct hv_create_job *job)
             msg_warn("guest '%s': its half-built domain (domid %u) was destroyed", g->name,
                      nd->domid);
         free(err);
-        free(after);
         return;
     }
     if (nd)
         msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
     else
         msg_info("guest '%s': booted", g->name);
-    free(after);
 }
 
 /* Rising boot group, then profile order (the guests are one array). */
