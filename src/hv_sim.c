@@ -177,6 +177,7 @@ struct sim_dom {
     long long ev_requested;
     long long ev_due; /* NEVER when the guest ignores the request */
     bool touched;     /* changed by the current operation (in sim.changed) */
+    bool gone;        /* removed: a place kept until the array is compacted */
 };
 
 /* One line of the control file; -1 means "not set on this line". */
@@ -215,8 +216,8 @@ struct sim {
      * brought up to date at the start of each (refresh). */
     bool loaded;
     unsigned next_domid;
-    struct sim_dom *doms; /* in domid order */
-    size_t n, cap;
+    struct sim_dom *doms; /* in domid order, with ngone of them gone */
+    size_t n, cap, ngone;
     unsigned long long serial; /* of the last change in it */
     struct file_id state_id;   /* the "domains" it was read from */
     struct file_id journal_id; /* the journal read (dev and ino) */
@@ -489,15 +490,24 @@ static size_t dom_pos(const struct sim *s, unsigned domid)
 static struct sim_dom *find_dom(struct sim *s, unsigned domid)
 {
     size_t i = dom_pos(s, domid);
-    return i < s->n && s->doms[i].d.domid == domid ? &s->doms[i] : NULL;
+    return i < s->n && s->doms[i].d.domid == domid && !s->doms[i].gone ? &s->doms[i] : NULL;
 }
 
 /* Remove s->doms[i] (what the current operation changes is noted by the
- * caller, with touch_gone). */
+ * caller, with touch_gone). Its place is kept (so that removing many is
+ * not quadratic) until the gone ones are half the array. */
 static void remove_dom(struct sim *s, size_t i)
 {
-    memmove(&s->doms[i], &s->doms[i + 1], (s->n - i - 1) * sizeof(*s->doms));
-    s->n--;
+    s->doms[i].gone = true;
+    s->ngone++;
+    if (s->ngone < 16 || 2 * s->ngone < s->n)
+        return;
+    size_t k = 0;
+    for (size_t j = 0; j < s->n; j++)
+        if (!s->doms[j].gone)
+            s->doms[k++] = s->doms[j];
+    s->n = k;
+    s->ngone = 0;
 }
 
 /* Add or replace the domain t->d.domid, in its place. */
@@ -505,6 +515,8 @@ static void put_dom(struct sim *s, const struct sim_dom *t)
 {
     size_t i = dom_pos(s, t->d.domid);
     if (i < s->n && s->doms[i].d.domid == t->d.domid) {
+        if (s->doms[i].gone)
+            s->ngone--;
         s->doms[i] = *t;
         return;
     }
@@ -711,7 +723,7 @@ static void forget_journal(struct sim *s)
  * is read after it, from its start. */
 static int load_state(struct sim *s, char **err)
 {
-    s->n = 0;
+    s->n = s->ngone = 0;
     s->next_domid = 1;
     s->serial = 0;
     s->loaded = false;
@@ -771,7 +783,7 @@ static int load_state(struct sim *s, char **err)
     free(text);
     if (why) {
         set_error(err, "%s:%zu: corrupt simulator state (%s)", s->state_path, lineno, why);
-        s->n = 0;
+        s->n = s->ngone = 0;
         return -1;
     }
     if (!sorted)
@@ -808,6 +820,8 @@ static int save_state(struct sim *s, char **err)
     buf_adds(&b, "# domid name uuid state reason mem_kb target_kb max_kb vcpus max_vcpus "
                  "start_ms event requested_ms due_ms\n");
     for (size_t i = 0; i < s->n; i++) {
+        if (s->doms[i].gone)
+            continue;
         format_dom(&b, &s->doms[i]);
         buf_addc(&b, '\n');
     }
@@ -969,7 +983,7 @@ static int refresh(struct sim *s, char **err)
         if (file_id_of(s->state_path, &id, err) < 0)
             return -1;
         if (!id.exists) {
-            s->n = 0;
+            s->n = s->ngone = 0;
             s->next_domid = 1;
             s->serial = 0;
             clear_changes(s);
@@ -1086,7 +1100,7 @@ static ssize_t next_event(const struct sim *s, long long now)
     ssize_t best = -1;
     for (size_t i = 0; i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
-        if (d->ev == EV_NONE || d->ev_due == NEVER || (now >= 0 && d->ev_due > now))
+        if (d->gone || d->ev == EV_NONE || d->ev_due == NEVER || (now >= 0 && d->ev_due > now))
             continue;
         if (best < 0 || d->ev_due < s->doms[best].ev_due)
             best = (ssize_t)i;
@@ -1115,7 +1129,7 @@ static void apply_due(struct sim *s, long long now)
  * none is open). A child forked while it is open (hv_create_all) starts
  * its own handle from that state, which it brings up to date from the
  * files as every operation does, instead of reading the whole of it. */
-static const struct sim *last_used;
+static struct sim *last_used;
 /* Handles open in process handles_pid; ancestor_open: it was forked
  * while a handle was open in its parent (or further up). */
 static pid_t handles_pid;
@@ -1226,11 +1240,15 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
     *n = 0;
     if (op_begin(s, OP_LIST, err) < 0)
         return -1;
-    struct hv_domain *v = xcalloc(s->n, sizeof(*v));
+    size_t live = s->n - s->ngone, k = 0;
+    struct hv_domain *v = xcalloc(live ? live : 1, sizeof(*v));
     for (size_t i = 0; i < s->n; i++) {
-        v[i] = s->doms[i].d;
-        v[i].cpu_seconds = 0.0;
-        v[i].start_time = s->doms[i].start_ms / 1000;
+        if (s->doms[i].gone)
+            continue;
+        v[k] = s->doms[i].d;
+        v[k].cpu_seconds = 0.0;
+        v[k].start_time = s->doms[i].start_ms / 1000;
+        k++;
     }
     int rc = op_end(s, 0, err);
     if (rc < 0) {
@@ -1238,7 +1256,7 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
         return -1;
     }
     *ret = v;
-    *n = s->n;
+    *n = live;
     return 0;
 }
 
@@ -1250,7 +1268,7 @@ static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, ch
         return -1;
     const struct sim_dom *found = NULL;
     for (size_t i = 0; i < s->n && !found; i++)
-        if (!strcmp(s->doms[i].d.name, name))
+        if (!s->doms[i].gone && !strcmp(s->doms[i].d.name, name))
             found = &s->doms[i];
     struct hv_domain d = { 0 };
     if (found) {
@@ -1499,6 +1517,8 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
     const struct xl_cfg c = *cfg;
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
+        if (d->gone)
+            continue;
         if (!strcmp(d->d.name, c.name)) {
             set_error(err, "xl create: a domain named '%s' already exists (domid %u)", c.name,
                       d->d.domid);
@@ -1858,21 +1878,35 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
     s->control_path = xasprintf("%s/control", s->dir);
     s->lock_path = xasprintf("%s/lock", s->dir);
     pid_t me = getpid();
-    if (handles_pid != me) {
-        /* Forked: the counts are the parent's. */
+    bool forked = handles_pid != me;
+    if (forked) {
+        /* The counts are the parent's. */
         ancestor_open = ancestor_open || handles_open > 0;
         handles_pid = me;
         handles_open = 0;
     }
     /* Start from the most recent state in memory, which the first
      * operation brings up to date (cheaply, unless "domains" changed). */
-    const struct sim *from = last_used;
+    struct sim *from = last_used;
     if (from && from->loaded && !strcmp(from->dir, s->dir)) {
-        s->doms = xcalloc(from->n ? from->n : 1, sizeof(*s->doms));
-        memcpy(s->doms, from->doms, from->n * sizeof(*s->doms));
-        s->n = s->cap = from->n;
-        if (!s->cap)
-            s->cap = 1;
+        if (forked) {
+            /* The parent's handle, which this process has a copy of
+             * but no use for: take its domains rather than copy them
+             * (it would read them again if it were used). */
+            s->doms = from->doms;
+            s->n = from->n;
+            s->cap = from->cap;
+            s->ngone = from->ngone;
+            from->doms = NULL;
+            from->n = from->cap = from->ngone = 0;
+            from->loaded = false;
+        } else {
+            s->doms = xcalloc(from->n ? from->n : 1, sizeof(*s->doms));
+            memcpy(s->doms, from->doms, from->n * sizeof(*s->doms));
+            s->cap = from->n ? from->n : 1;
+            s->n = from->n;
+            s->ngone = from->ngone;
+        }
         s->next_domid = from->next_domid;
         s->serial = from->serial;
         s->state_id = from->state_id;
