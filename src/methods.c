@@ -253,13 +253,64 @@ static bool alive(const struct hv_domain *d)
     return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
 }
 
-static const struct hv_domain *find_domain(const struct hv_domain *doms, size_t n,
-                                           const char *name)
+/* A list's domains by name (then in list order), so that finding every
+ * guest's domain costs a binary search each, not a walk of the list. */
+struct dom_index {
+    const struct hv_domain **by_name;
+    size_t n;
+};
+
+static int cmp_dom_by_name(const void *a, const void *b)
 {
+    const struct hv_domain *x = *(const struct hv_domain *const *)a;
+    const struct hv_domain *y = *(const struct hv_domain *const *)b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x > y) - (x < y);
+}
+
+static struct dom_index dom_index_new(const struct hv_domain *doms, size_t n)
+{
+    struct dom_index ix = { xcalloc(n ? n : 1, sizeof(*ix.by_name)), n };
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(doms[i].name, name))
-            return &doms[i];
-    return NULL;
+        ix.by_name[i] = &doms[i];
+    qsort(ix.by_name, n, sizeof(*ix.by_name), cmp_dom_by_name);
+    return ix;
+}
+
+static void dom_index_free(struct dom_index *ix)
+{
+    free(ix->by_name);
+    ix->by_name = NULL;
+    ix->n = 0;
+}
+
+/* The first domain of the list called name, or NULL. */
+static const struct hv_domain *find_domain(const struct dom_index *ix, const char *name)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->by_name[mid]->name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && !strcmp(ix->by_name[lo]->name, name) ? ix->by_name[lo] : NULL;
+}
+
+/* Domain domid of a list (which is in domid order: hv.h), or NULL. */
+static const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
+                                          unsigned domid)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doms[mid].domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && doms[lo].domid == domid ? &doms[lo] : NULL;
 }
 
 /* The toolstack as the host's resources say: xl, xlcreatetimeout,
@@ -343,10 +394,7 @@ static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
     }
     const struct guest **list = xcalloc(n, sizeof(*list));
     for (size_t i = 0; i < n; i++) {
-        const struct hv_domain *d = NULL;
-        for (size_t k = 0; k < m; k++)
-            if (doms[k].domid == st[i].domid)
-                d = &doms[k];
+        const struct hv_domain *d = find_domid(doms, m, st[i].domid);
         if (d)
             msg_error("guest '%s': still running (domid %u): not restarted", st[i].g->name,
                       d->domid);
@@ -377,14 +425,16 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
     struct hv_domain *doms = NULL;
     size_t n = 0, failed = 0, nrestart = 0;
     struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
+    struct dom_index ix = { 0 };
     if (hv->ops->list(hv, &doms, &n, &err) < 0) {
         msg_error("configure: cannot list the domains: %s", err);
         failed++;
         goto out;
     }
+    ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
-        const struct hv_domain *d = find_domain(doms, n, g->name);
+        const struct hv_domain *d = find_domain(&ix, g->name);
         if (!d || !alive(d))
             continue;
         bool need = false;
@@ -455,6 +505,7 @@ static size_t live_changes(struct ctx *c, const struct host *h, const struct hos
     if (nrestart)
         failed += restart_guests(c, h, hv, restart, nrestart);
 out:
+    dom_index_free(&ix);
     free(restart);
     free(err);
     free(doms);
@@ -747,15 +798,34 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
     free(have);
 }
 
-/* Domain-0, or a guest of the profile: not listed as unmanaged. */
-static bool managed(const struct host *h, const struct hv_domain *d)
+/* The names of the profile's guests, sorted, for managed(). */
+struct name_set {
+    const char **v;
+    size_t n;
+};
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct name_set guest_names(const struct host *h)
+{
+    struct name_set ns = { xcalloc(h->nguests ? h->nguests : 1, sizeof(*ns.v)), h->nguests };
+    for (size_t i = 0; i < h->nguests; i++)
+        ns.v[i] = h->guests[i].name;
+    qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str_ptr);
+    return ns;
+}
+
+/* Domain-0, or a guest of the profile (names: guest_names): not listed as
+ * unmanaged. */
+static bool managed(const struct name_set *names, const struct hv_domain *d)
 {
     if (d->domid == 0)
         return true;
-    for (size_t i = 0; i < h->nguests; i++)
-        if (!strcmp(h->guests[i].name, d->name))
-            return true;
-    return false;
+    const char *key = d->name;
+    return bsearch(&key, names->v, names->n, sizeof(*names->v), cmp_str_ptr) != NULL;
 }
 
 static const char *state_name(const struct hv_domain *d)
@@ -890,9 +960,10 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
     fputs(",\n  \"guests\": [", out);
+    struct dom_index ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
-        const struct hv_domain *d = find_domain(doms, n, g->name);
+        const struct hv_domain *d = find_domain(&ix, g->name);
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
         json_str(out, g->name);
         fputs(", \"tag\": ", out);
@@ -945,10 +1016,12 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
         }
         fputs("]}", out);
     }
+    dom_index_free(&ix);
     fputs("\n  ],\n  \"unmanaged\": [", out);
     int nu = 0;
+    struct name_set names = guest_names(h);
     for (size_t k = 0; k < n; k++) {
-        if (managed(h, &doms[k]))
+        if (managed(&names, &doms[k]))
             continue;
         fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
         json_str(out, doms[k].name);
@@ -956,6 +1029,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
         json_str(out, state_name(&doms[k]));
         fputc('}', out);
     }
+    free(names.v);
     fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
 }
 
@@ -1017,6 +1091,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
     }
     long long now = (long long)time(NULL);
     struct cfgcheck rc = cfgcheck_new(c);
+    struct dom_index ix = dom_index_new(doms, n);
     if (json) {
         status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc);
         goto out;
@@ -1028,7 +1103,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
                 "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");
         for (size_t i = 0; i < h->nguests; i++) {
             const struct guest *g = &h->guests[i];
-            const struct hv_domain *d = find_domain(doms, n, g->name);
+            const struct hv_domain *d = find_domain(&ix, g->name);
             char mem[80] = "-", cpus[32] = "-", up[64] = "-", id[16] = "-";
             if (d) {
                 snprintf(id, sizeof(id), "%u", d->domid);
@@ -1040,11 +1115,13 @@ static int m_status(struct ctx *c, int argc, char **argv)
             fprintf(out, "%-16s %-5s %-10s %5s  %-22s %-6s %s\n", g->name, g->boot ? "yes" : "no",
                     state_name(d), id, mem, cpus, up);
         }
+        struct name_set names = guest_names(h);
         for (size_t k = 0; k < n; k++) {
-            if (!managed(h, &doms[k]))
+            if (!managed(&names, &doms[k]))
                 fprintf(out, "%-16s %-5s %-10s %5u  (not in the profile: never touched)\n",
                         doms[k].name, "-", state_name(&doms[k]), doms[k].domid);
         }
+        free(names.v);
     }
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
@@ -1059,7 +1136,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
                 cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
-        const struct hv_domain *d = have_hv ? find_domain(doms, n, g->name) : NULL;
+        const struct hv_domain *d = have_hv ? find_domain(&ix, g->name) : NULL;
         if (d && alive(d)) {
             char **pend;
             size_t np = pending_changes(g, d, &pend);
@@ -1085,6 +1162,7 @@ static int m_status(struct ctx *c, int argc, char **argv)
         }
     }
 out:
+    dom_index_free(&ix);
     cfgcheck_free(&rc);
     free(doms);
     disks_plan_free(&dplan);
@@ -1217,11 +1295,12 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
         return 1;
     }
     const struct guest **list = xcalloc(h->nguests ? h->nguests : 1, sizeof(*list));
+    struct dom_index ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (!g->boot)
             continue;
-        const struct hv_domain *d = find_domain(doms, n, g->name);
+        const struct hv_domain *d = find_domain(&ix, g->name);
         if (d && alive(d)) {
             msg_info("guest '%s': running (domid %u)", g->name, d->domid);
             continue;
@@ -1242,6 +1321,7 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
         }
         list[nboot++] = g;
     }
+    dom_index_free(&ix);
     failed += boot_list(c, h, hv, list, nboot, method);
     free(list);
     free(err);
@@ -1304,6 +1384,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
     if (hv->ops->list(hv, &doms, &n, NULL) < 0)
         return;
     struct cfgcheck rc = cfgcheck_new(c);
+    struct dom_index ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         char *why = NULL;
@@ -1312,7 +1393,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
             msg_warn("guest '%s': drift: %s/%s.cfg %s%s%s", g->name, h->res[HF_configdir],
                      g->name, cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
-        const struct hv_domain *d = find_domain(doms, n, g->name);
+        const struct hv_domain *d = find_domain(&ix, g->name);
         if (!d || !alive(d))
             continue;
         char **pend;
@@ -1321,6 +1402,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);
         strs_free(pend, np);
     }
+    dom_index_free(&ix);
     cfgcheck_free(&rc);
     free(doms);
 }
@@ -1380,10 +1462,7 @@ static size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
         for (size_t i = 0; i < n; i++) {
             if (st[i].done)
                 continue;
-            const struct hv_domain *d = NULL;
-            for (size_t k = 0; k < m; k++)
-                if (doms[k].domid == st[i].domid)
-                    d = &doms[k];
+            const struct hv_domain *d = find_domid(doms, m, st[i].domid);
             double took = now - st[i].asked;
             if (!d || (d->state == DOM_SHUTDOWN && d->shutdown_reason == HV_SHUTDOWN_POWEROFF)) {
                 if (d) /* shut down but not cleaned up: nothing watches it */
@@ -1472,15 +1551,17 @@ static int m_stop(struct ctx *c, int argc, char **argv)
         } else {
             struct stopping *st = xcalloc(h->nguests, sizeof(*st));
             size_t n = 0;
+            struct dom_index ix = dom_index_new(doms, m);
             for (size_t i = 0; i < h->nguests; i++) {
                 const struct guest *g = &h->guests[i];
-                const struct hv_domain *d = find_domain(doms, m, g->name);
+                const struct hv_domain *d = find_domain(&ix, g->name);
                 if (!g->boot || !d || !alive(d))
                     continue;
                 st[n].g = g;
                 st[n].domid = d->domid;
                 n++;
             }
+            dom_index_free(&ix);
             size_t failed = stop_in_order(hv, st, n);
             char *flag = root_path(c->o->root, PATH_STARTED);
             (void)unlink(flag);
@@ -1534,6 +1615,7 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
         return 1;
     }
     struct hv_domain *doms = NULL;
+    struct dom_index ix = { 0 };
     size_t n = 0, failed = 0;
     char *err = NULL;
     struct stopping *st = xcalloc((size_t)argc, sizeof(*st));
@@ -1544,12 +1626,13 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
         failed++;
         goto out;
     }
+    ix = dom_index_new(doms, n);
     for (int i = first; i < argc; i++) {
         const struct guest *g = NULL;
         for (size_t k = 0; k < h->nguests && !g; k++)
             if (!strcmp(h->guests[k].name, argv[i]) || !strcmp(h->guests[k].tag, argv[i]))
                 g = &h->guests[k];
-        const struct hv_domain *d = find_domain(doms, n, g ? g->name : argv[i]);
+        const struct hv_domain *d = find_domain(&ix, g ? g->name : argv[i]);
         if (!g && !(d && force && op == OP_DESTROY)) {
             if (d)
                 msg_error("%s: '%s' (domid %u) is not a guest of this profile: left alone%s", m,
@@ -1606,6 +1689,7 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
     failed += boot_list(c, h, hv, boots, nboot, m);
     failed += stop_guests(hv, st, nst);
 out:
+    dom_index_free(&ix);
     if (failed)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
     free(boots);
