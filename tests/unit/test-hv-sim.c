@@ -1096,6 +1096,285 @@ static void test_corrupt_state(void **state)
     free(err);
 }
 
+/* ---- the journal ---- */
+
+static off_t file_size(const char *root, const char *path)
+{
+    char *full = root_path(root, path);
+    struct stat st;
+    off_t size = stat(full, &st) == 0 ? st.st_size : -1;
+    free(full);
+    return size;
+}
+
+#define DOM0_LINE "0 Domain-0 00000000-0000-0000-0000-000000000000 running - 4194304 4194304 " \
+                  "4194304 2 2 1000 none - -"
+#define WEB_LINE(id, name, uuid) #id " " name " " uuid " running - 524288 524288 1048576 1 2 " \
+                                 "2000 none - -"
+
+static void test_journal_then_fold(void **state)
+{
+    /* Changes go to the journal, one record each, serials in sequence;
+     * the last handle's close folds them into "domains". */
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    char *before = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(before, "\nserial 1\n")); /* the fresh state, written whole */
+    create_guest(hv, root, "web1", UUID1);
+    char *err = NULL;
+    assert_int_equal(hv->ops->set_memory(hv, 1, 600 * 1024, &err), 0);
+    char *journal = get_file(root, SIMDIR "/journal");
+    assert_true(!strncmp(journal, "2 set 1 web1 " UUID1 " running - 524288 524288 ", 47));
+    assert_non_null(strstr(journal, " ; next_domid 2\n3 set 1 web1 " UUID1
+                                    " running - 614400 614400 1048576 1 2 "));
+    assert_int_equal(strlen(journal) - 1, (size_t)(strrchr(journal, '\n') - journal));
+    free(journal);
+    char *unchanged = get_file(root, SIMDIR "/domains");
+    assert_string_equal(unchanged, before);
+    free(unchanged);
+    hv->ops->close(hv);
+    /* Folded: all in "domains", the journal gone. */
+    assert_int_equal(file_size(root, SIMDIR "/journal"), -1);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\nserial 3\nnext_domid 2\n"));
+    assert_non_null(strstr(text, "\n1 web1 " UUID1 " running - 614400 614400 1048576 1 2 "));
+    free(text);
+    free(before);
+}
+
+static void test_journal_folded_when_it_outgrows_the_state(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    bool folded = false;
+    for (int i = 0; i < 24; i++) {
+        char name[16], uuid[48];
+        snprintf(name, sizeof(name), "g%d", i);
+        snprintf(uuid, sizeof(uuid), "%08d-0000-0000-0000-000000000000", i + 1);
+        create_guest(hv, root, name, uuid);
+        off_t j = file_size(root, SIMDIR "/journal");
+        if (j < 0)
+            folded = true;
+        /* Never longer than the state it will be folded into. */
+        assert_true(j <= file_size(root, SIMDIR "/domains"));
+    }
+    assert_true(folded);
+    /* A new handle (another run) reads "domains" and the journal. */
+    struct hv *other = NULL;
+    char *err = NULL;
+    assert_int_equal(hv_sim_open(root, &(struct hv_xl){ NULL, 1000, 1000 }, &other, &err), 0);
+    struct hv_domain *v;
+    assert_int_equal(list_all(other, &v), 25);
+    assert_string_equal(v[24].name, "g23");
+    assert_int_equal(v[24].domid, 24);
+    free(v);
+    other->ops->close(other);
+    hv->ops->close(hv);
+}
+
+static void test_journal_replayed(void **state)
+{
+    /* Records at or below the state's serial were folded already (a fold
+     * killed before it removed the journal): skipped. */
+    const char *root = *state;
+    put_file(root, SIMDIR "/domains", "serial 5\nnext_domid 2\n" DOM0_LINE "\n"
+                                      WEB_LINE(1, "web1", UUID1) "\n");
+    put_file(root, SIMDIR "/journal",
+             "4 del 1\n"
+             "5 del 1\n"
+             "6 set " WEB_LINE(2, "web2", UUID2) " ; next_domid 3\n"
+             "7 del 1 ; set " WEB_LINE(3, "web3", UUID3) " ; next_domid 4\n");
+    struct hv *hv = open_sim(root);
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 3);
+    assert_string_equal(v[1].name, "web2");
+    assert_string_equal(v[2].name, "web3");
+    assert_int_equal(v[2].domid, 3);
+    free(v);
+    /* next_domid came from the journal too */
+    create_guest(hv, root, "web1", UUID1);
+    assert_int_equal(domid_of(hv, "web1"), 4);
+    hv->ops->close(hv);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\nserial 8\nnext_domid 5\n"));
+    free(text);
+}
+
+static void test_journal_torn_last_line(void **state)
+{
+    /* A record cut short (no newline) is not there, and the next record
+     * takes its place. */
+    const char *root = *state;
+    /* A state long enough that these records are not folded into it. */
+    char *padded = xasprintf("serial 0\nnext_domid 1\n" DOM0_LINE "\n# %0900d\n", 0);
+    put_file(root, SIMDIR "/domains", padded);
+    free(padded);
+    put_file(root, SIMDIR "/journal",
+             "1 set " WEB_LINE(1, "web1", UUID1) " ; next_domid 2\n"
+             "2 set " WEB_LINE(2, "web2", UUID2) " ; next_do");
+    struct hv *hv = open_sim(root);
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_false(find_guest(hv, "web2", NULL));
+    create_guest(hv, root, "web3", UUID3);
+    assert_int_equal(domid_of(hv, "web3"), 2);
+    char *journal = get_file(root, SIMDIR "/journal");
+    assert_null(strstr(journal, "web2"));
+    assert_non_null(strstr(journal, " ; next_domid 2\n2 set 2 web3 "));
+    free(journal);
+    hv->ops->close(hv);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_null(strstr(text, "web2"));
+    assert_non_null(strstr(text, "\n2 web3 "));
+    free(text);
+}
+
+static void test_journal_corrupt(void **state)
+{
+    const char *root = *state;
+    static const struct {
+        const char *journal, *err;
+    } cases[] = {
+        { "1 set 1 web1 not-a-uuid running - 1 1 1 1 1 0 none - -\n",
+          "journal:1: corrupt simulator journal (bad uuid)" },
+        { "1 del 5\n3 del 6\n", "journal:2: corrupt simulator journal (serial out of sequence)" },
+        { "x del 5\n", "journal:1: corrupt simulator journal (bad serial)" },
+        { "1 frob 5\n", "journal:1: corrupt simulator journal (unknown change)" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        put_file(root, SIMDIR "/domains", "serial 0\nnext_domid 1\n" DOM0_LINE "\n");
+        put_file(root, SIMDIR "/journal", cases[i].journal);
+        struct hv *hv = NULL;
+        char *err = NULL;
+        assert_int_equal(hv_open("sim", root, NULL, &hv, &err), -1);
+        assert_null(hv);
+        assert_non_null(err);
+        const char *tail = strstr(err, SIMDIR "/");
+        assert_non_null(tail);
+        assert_string_equal(tail + strlen(SIMDIR "/"), cases[i].err);
+        free(err);
+    }
+}
+
+static void test_journal_of_no_state_is_dropped(void **state)
+{
+    /* Without "domains" the hypervisor is fresh, whatever journal is left. */
+    const char *root = *state;
+    put_file(root, SIMDIR "/journal", "1 set " WEB_LINE(1, "web1", UUID1) "\n");
+    struct hv *hv = open_sim(root);
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 1);
+    free(v);
+    assert_int_equal(file_size(root, SIMDIR "/journal"), -1);
+    hv->ops->close(hv);
+}
+
+static void test_forked_child_handle(void **state)
+{
+    /* A child forked while a handle is open (as hv_create_all's are)
+     * starts from its parent's state and leaves the fold to it. */
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    write_config(root, "web2", UUID2, "memory = 128\n");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct hv *c = NULL;
+        char *err = NULL;
+        int rc = hv_open("sim", root, NULL, &c, &err);
+        if (rc == 0) {
+            rc = create_from(c, root, "web2", &err);
+            c->ops->close(c);
+        }
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* Not folded by the child's close. */
+    char *journal = get_file(root, SIMDIR "/journal");
+    assert_non_null(strstr(journal, " web2 "));
+    free(journal);
+    assert_int_equal(domid_of(hv, "web2"), 2);
+    hv->ops->close(hv);
+    assert_int_equal(file_size(root, SIMDIR "/journal"), -1);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_non_null(strstr(text, "\n2 web2 "));
+    free(text);
+}
+
+/* ---- lookup ---- */
+
+static void test_lookup(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    struct hv_domain d, l;
+    char *err = NULL;
+    assert_int_equal(hv->ops->lookup(hv, "web2", &d, &err), 0);
+    assert_null(err);
+    assert_true(find_guest(hv, "web2", &l));
+    assert_int_equal(d.domid, 2);
+    assert_string_equal(d.uuid, UUID2);
+    assert_int_equal(d.state, l.state);
+    assert_int_equal(d.mem_kb, l.mem_kb);
+    assert_int_equal(d.max_kb, l.max_kb);
+    assert_int_equal(d.max_vcpus, l.max_vcpus);
+    assert_int_equal(d.start_time, l.start_time);
+    assert_int_equal(hv->ops->lookup(hv, "Domain-0", &d, &err), 0);
+    assert_int_equal(d.domid, 0);
+    /* Not found: 1, *ret untouched; gone is not found. */
+    d.domid = 77;
+    assert_int_equal(hv->ops->lookup(hv, "web3", &d, &err), 1);
+    assert_int_equal(hv->ops->lookup(hv, "web", &d, &err), 1);
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 1);
+    assert_null(err);
+    assert_int_equal(d.domid, 77);
+    /* It fails when list does. */
+    set_control(root, "* hv_fail=list\n");
+    assert_fails_with(hv->ops->lookup(hv, "web2", &d, errp), "simulated hypervisor failure");
+    hv->ops->close(hv);
+}
+
+static void test_many_removed_and_added(void **state)
+{
+    /* Removed domains keep a place for a while: lists, lookups and
+     * domids stay right across compactions. */
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    char *err = NULL;
+    for (int i = 0; i < 40; i++) {
+        char name[16], uuid[48];
+        snprintf(name, sizeof(name), "g%d", i);
+        snprintf(uuid, sizeof(uuid), "%08d-0000-0000-0000-000000000000", i + 1);
+        create_guest(hv, root, name, uuid);
+    }
+    for (unsigned id = 1; id <= 40; id++)
+        if (id % 4)
+            assert_int_equal(hv->ops->destroy(hv, id, &err), 0);
+    assert_fails_with(hv->ops->destroy(hv, 3, errp), "no domain with id 3");
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 11);
+    for (size_t i = 1; i < 11; i++)
+        assert_int_equal(v[i].domid, 4 * i);
+    free(v);
+    struct hv_domain d;
+    assert_int_equal(hv->ops->lookup(hv, "g39", &d, &err), 0);
+    assert_int_equal(d.domid, 40);
+    assert_int_equal(hv->ops->lookup(hv, "g38", &d, &err), 1);
+    create_guest(hv, root, "g38", "00000039-0000-0000-0000-000000000000");
+    assert_int_equal(domid_of(hv, "g38"), 41);
+    hv->ops->close(hv);
+    hv = open_sim(root);
+    assert_int_equal(list_all(hv, &v), 12);
+    assert_int_equal(v[11].domid, 41);
+    free(v);
+    hv->ops->close(hv);
+}
+
 /* ---- wait ---- */
 
 static void test_wait_timeout(void **state)
@@ -1266,6 +1545,15 @@ int main(int argc, char **argv)
         T(test_hv_fail),
         T(test_bad_control_file),
         T(test_corrupt_state),
+        T(test_journal_then_fold),
+        T(test_journal_folded_when_it_outgrows_the_state),
+        T(test_journal_replayed),
+        T(test_journal_torn_last_line),
+        T(test_journal_corrupt),
+        T(test_journal_of_no_state_is_dropped),
+        T(test_forked_child_handle),
+        T(test_lookup),
+        T(test_many_removed_and_added),
         T(test_wait_timeout),
         T(test_wait_event_after_timeouts),
         T(test_wait_event_already_due),

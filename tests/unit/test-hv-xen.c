@@ -771,6 +771,50 @@ static void test_list_full_batch_at_end(void **state)
     close_xen(hv);
 }
 
+/* ---- lookup ---- */
+
+static void test_lookup(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(3, "web1", XEN_DOMINF_blocked);
+    add_guest(4, "db1", shutdown_flags(SHUTDOWN_poweroff));
+    struct hv *hv = open_xen();
+    struct hv_domain d;
+    char *err = NULL;
+    /* found: as list has it */
+    assert_int_equal(hv->ops->lookup(hv, "db1", &d, &err), 0);
+    assert_null(err);
+    assert_int_equal(d.domid, 4);
+    assert_string_equal(d.name, "db1");
+    assert_int_equal(d.state, DOM_SHUTDOWN);
+    assert_int_equal(d.target_kb, 523264);
+    assert_int_equal(d.start_time, 1700000000);
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_int_equal(d.domid, 3);
+    /* not found: 1, *ret untouched */
+    d.domid = 77;
+    assert_int_equal(hv->ops->lookup(hv, "web", &d, &err), 1);
+    assert_int_equal(hv->ops->lookup(hv, "nosuch", &d, &err), 1);
+    assert_null(err);
+    assert_int_equal(d.domid, 77);
+    close_xen(hv);
+}
+
+static void test_lookup_hypercall_fails(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    fakexen_set("getinfolist_errno", EPERM);
+    struct hv_domain d;
+    char *err = NULL;
+    assert_fails(hv->ops->lookup(hv, "Domain-0", &d, &err), &err,
+                 "cannot list the domains: Operation not permitted (xc: "
+                 "XEN_SYSCTL_getdomaininfolist failed: Operation not permitted)");
+    close_xen(hv);
+}
+
 static void test_list_hypercall_fails(void **state)
 {
     (void)state;
@@ -1176,6 +1220,8 @@ int main(void)
         cmocka_unit_test_setup(test_list_batches, setup),
         cmocka_unit_test_setup(test_list_full_batch_at_end, setup),
         cmocka_unit_test_setup(test_list_hypercall_fails, setup),
+        cmocka_unit_test_setup(test_lookup, setup),
+        cmocka_unit_test_setup(test_lookup_hypercall_fails, setup),
         cmocka_unit_test_setup(test_list_xenstore_fails, setup),
         cmocka_unit_test_setup(test_shutdown, setup),
         cmocka_unit_test_setup(test_reboot, setup),
