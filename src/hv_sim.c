@@ -1820,8 +1820,12 @@ static void fold_on_close(struct sim *s)
         return;
     if (sim_lock(s, NULL) < 0)
         return;
-    if (refresh(s, NULL) == 0 && (s->jsize > 0 || s->rewrite))
-        (void)save_state(s, NULL);
+    if (refresh(s, NULL) == 0) {
+        if (s->jsize > 0 || s->rewrite)
+            (void)save_state(s, NULL);
+        else if (s->journal_id.exists)
+            (void)unlink(s->journal_path); /* empty: an append killed at once */
+    }
     sim_unlock(s);
 }
 

@@ -1268,6 +1268,24 @@ static void test_journal_of_no_state_is_dropped(void **state)
     hv->ops->close(hv);
 }
 
+static void test_empty_journal_removed(void **state)
+{
+    /* An append killed before it wrote leaves an empty journal: nothing
+     * in it, and gone once the run is over. */
+    const char *root = *state;
+    put_file(root, SIMDIR "/domains", "serial 3\nnext_domid 1\n" DOM0_LINE "\n");
+    put_file(root, SIMDIR "/journal", "");
+    struct hv *hv = open_sim(root);
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 1);
+    free(v);
+    hv->ops->close(hv);
+    assert_int_equal(file_size(root, SIMDIR "/journal"), -1);
+    char *text = get_file(root, SIMDIR "/domains");
+    assert_string_equal(text, "serial 3\nnext_domid 1\n" DOM0_LINE "\n");
+    free(text);
+}
+
 static void test_forked_child_handle(void **state)
 {
     /* A child forked while a handle is open (as hv_create_all's are)
@@ -1551,6 +1569,7 @@ int main(int argc, char **argv)
         T(test_journal_torn_last_line),
         T(test_journal_corrupt),
         T(test_journal_of_no_state_is_dropped),
+        T(test_empty_journal_removed),
         T(test_forked_child_handle),
         T(test_lookup),
         T(test_many_removed_and_added),
