@@ -658,7 +658,6 @@ static const char *parse_dom(char **f, struct sim_dom *d)
     return NULL;
 }
 
-/* A domain's 14 fields, as parse_dom reads them. */
 static void format_time(struct buf *b, long long t)
 {
     if (t == NEVER)
@@ -667,6 +666,7 @@ static void format_time(struct buf *b, long long t)
         buf_addf(b, " %lld", t);
 }
 
+/* A domain's 14 fields, as parse_dom reads them. */
 static void format_dom(struct buf *b, const struct sim_dom *d)
 {
     bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
