@@ -28,6 +28,10 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
  * caller does it once for the many files it writes there (a directory's
  * fsync costs more as it grows), with fs_fsync_dir_of. */
 #define FS_SYNC_DIR_LATER 1u
+/* With FS_NO_SYNC nothing is fsync'd: for a cache, which is checked
+ * against what it describes whenever it is used, and may be lost. The
+ * rename still makes it wholly old or wholly new to other processes. */
+#define FS_NO_SYNC 2u
 int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode,
                        unsigned flags, enum fs_change *ret_change, char **err);
 
@@ -38,6 +42,8 @@ int fs_fsync_dir_of(const char *path);
  * when missing: the component's own state files. */
 int fs_save_under(const char *root, const char *path, const char *data, size_t len, mode_t mode,
                   char **err);
+int fs_save_under_ex(const char *root, const char *path, const char *data, size_t len,
+                     mode_t mode, unsigned flags, char **err);
 
 /* Remove what an interrupted fs_write_atomic leaves in dir: regular files
  * named ".#NAME.XXXXXX" (its temporaries; nobody else's files look like

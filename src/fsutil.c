@@ -275,7 +275,7 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
     if (fchmod(fd, mode) < 0)
         goto fail;
     step = "fsync";
-    if (fsync(fd) < 0)
+    if (!(flags & FS_NO_SYNC) && fsync(fd) < 0)
         goto fail;
     step = "close";
     if (close(fd) < 0) {
@@ -287,7 +287,7 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
     if (rename(tmp, path) < 0)
         goto fail;
     step = "fsync the directory of";
-    if (!(flags & FS_SYNC_DIR_LATER) && fs_fsync_dir_of(path) < 0) {
+    if (!(flags & (FS_SYNC_DIR_LATER | FS_NO_SYNC)) && fs_fsync_dir_of(path) < 0) {
         /* The new content is in place; only durability is in doubt. */
         set_error(err, "cannot %s %s: %s", step, path, strerror(errno));
         free(tmp);
@@ -310,6 +310,12 @@ fail:
 int fs_save_under(const char *root, const char *path, const char *data, size_t len, mode_t mode,
                   char **err)
 {
+    return fs_save_under_ex(root, path, data, len, mode, 0, err);
+}
+
+int fs_save_under_ex(const char *root, const char *path, const char *data, size_t len,
+                     mode_t mode, unsigned flags, char **err)
+{
     char *full = root_path(root, path);
     char *dir = xstrdup(full);
     char *slash = strrchr(dir, '/');
@@ -318,7 +324,7 @@ int fs_save_under(const char *root, const char *path, const char *data, size_t l
     enum fs_change ch;
     int rc = slash && *dir ? fs_mkdir_p(dir, 0755, err) : 0;
     if (rc == 0)
-        rc = fs_write_atomic(full, data, len, mode, &ch, err);
+        rc = fs_write_atomic_ex(full, data, len, mode, flags, &ch, err);
     free(dir);
     free(full);
     return rc;

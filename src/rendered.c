@@ -278,7 +278,9 @@ int rendered_save(const struct rendered *r, const struct rendered *was, const ch
         buf_adds(&b, e->path);
         buf_addc(&b, '\n');
     }
-    int rc = fs_save_under(root, PATH_RENDERED, b.data, b.len, 0644, err);
+    /* A cache, checked against the files at every use (rendered.h): a
+     * crash that loses it only costs renders, so it is not fsync'd. */
+    int rc = fs_save_under_ex(root, PATH_RENDERED, b.data, b.len, 0644, FS_NO_SYNC, err);
     buf_free(&b);
     return rc;
 }
