@@ -32,6 +32,10 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
  * against what it describes whenever it is used, and may be lost. The
  * rename still makes it wholly old or wholly new to other processes. */
 #define FS_NO_SYNC 2u
+/* FS_KNOWN_CHANGED: the file is not read first to see whether it already
+ * holds data (the caller knows it does not; if it did, writing it again
+ * would only cost time). */
+#define FS_KNOWN_CHANGED 4u
 int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode,
                        unsigned flags, enum fs_change *ret_change, char **err);
 

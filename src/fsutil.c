@@ -248,7 +248,8 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
         set_error(err, "%s exists and is not a regular file", path);
         return -1;
     }
-    if (exists && fs_read_file(path, &old, &oldlen, NULL) == 0 && oldlen == len &&
+    if (exists && !(flags & FS_KNOWN_CHANGED) && fs_read_file(path, &old, &oldlen, NULL) == 0 &&
+        oldlen == len &&
         memcmp(old, data, len) == 0 && (st.st_mode & 07777) == mode) {
         free(old);
         *ret_change = FS_UNCHANGED;

@@ -116,12 +116,13 @@ static struct host *load_saved(struct ctx *c, const char *method)
 /* The previously applied configuration, for retiring guests that left the
  * profile and reporting what changed: NULL when there is none, when it is
  * unusable (said once), or when no saved guest differs from cur (text:
- * cur's status text; *same then tells the file holds exactly that).
+ * cur's status text; *same then tells the file holds exactly that, and
+ * *differs that it was read and holds something else).
  * Usually only the guests that differ are read back (previous.h). */
 static struct host *load_previous(struct ctx *c, const struct host *cur, const char *text,
-                                  bool *same)
+                                  bool *same, bool *differs)
 {
-    *same = false;
+    *same = *differs = false;
     char *path = root_path(c->o->root, PATH_STATUS);
     struct resset *rs = resset_new();
     char *err = NULL, *old = NULL, *part = NULL;
@@ -137,6 +138,7 @@ static struct host *load_previous(struct ctx *c, const struct host *cur, const c
             *same = true;
             goto out;
         }
+        *differs = strcmp(old, text) != 0;
         if (k == PREV_PART) {
             struct errlist errs = { 0 };
             if (profile_parse_status(part, path, rs, &err) == 0)
@@ -614,8 +616,8 @@ static int m_configure(struct ctx *c, int argc, char **argv)
     /* The previous configuration first: its input is freed before the
      * rendered texts exist (memory at scale). */
     status = host_format_status(h);
-    bool saved_same;
-    prev = load_previous(c, h, status, &saved_same);
+    bool saved_same, saved_differs;
+    prev = load_previous(c, h, status, &saved_same, &saved_differs);
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. A guest whose file is known to
@@ -722,8 +724,9 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         /* /run is a tmpfs on LCFG hosts, emptied at every boot: an fsync
          * there would buy nothing. The rename keeps readers' view whole. */
         if (!same && (fs_mkdir_p(dir, 0755, &err) < 0 ||
-                      fs_write_atomic_ex(path, status, strlen(status), 0644, FS_NO_SYNC, &ch,
-                                         &err) < 0)) {
+                      fs_write_atomic_ex(path, status, strlen(status), 0644,
+                                         FS_NO_SYNC | (saved_differs ? FS_KNOWN_CHANGED : 0),
+                                         &ch, &err) < 0)) {
             msg_fail("configure: cannot save the applied resources: %s", err);
         } else {
             char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);

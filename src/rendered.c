@@ -280,7 +280,8 @@ int rendered_save(const struct rendered *r, const struct rendered *was, const ch
     }
     /* A cache, checked against the files at every use (rendered.h): a
      * crash that loses it only costs renders, so it is not fsync'd. */
-    int rc = fs_save_under_ex(root, PATH_RENDERED, b.data, b.len, 0644, FS_NO_SYNC, err);
+    int rc = fs_save_under_ex(root, PATH_RENDERED, b.data, b.len, 0644,
+                              FS_NO_SYNC | FS_KNOWN_CHANGED, err);
     buf_free(&b);
     return rc;
 }

@@ -572,6 +572,32 @@ static void test_remove_stale_temps_of_one_file(void **state)
     free(err);
 }
 
+/* The flags: a known change is written without a comparison (the same
+ * content included), and no flag changes what is written. */
+static void test_write_flags(void **state)
+{
+    char *err = NULL;
+    char *path = in(state, "flags");
+    enum fs_change ch;
+    assert_int_equal(fs_write_atomic_ex(path, "one\n", 4, 0644, FS_NO_SYNC, &ch, &err), 0);
+    assert_int_equal(ch, FS_CREATED);
+    assert_file_is(path, "one\n");
+    assert_int_equal(fs_write_atomic_ex(path, "one\n", 4, 0644, FS_NO_SYNC, &ch, &err), 0);
+    assert_int_equal(ch, FS_UNCHANGED);
+    assert_int_equal(fs_write_atomic_ex(path, "one\n", 4, 0644, FS_KNOWN_CHANGED, &ch, &err), 0);
+    assert_int_equal(ch, FS_UPDATED);
+    assert_int_equal(fs_write_atomic_ex(path, "two\n", 4, 0600,
+                                        FS_SYNC_DIR_LATER | FS_KNOWN_CHANGED, &ch, &err), 0);
+    assert_int_equal(ch, FS_UPDATED);
+    assert_file_is(path, "two\n");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(fs_fsync_dir_of(path), 0);
+    assert_null(err);
+    free(path);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
 
 int main(void)
@@ -585,6 +611,7 @@ int main(void)
         T(test_write_create),
         T(test_write_unchanged),
         T(test_write_updated),
+        T(test_write_flags),
         T(test_write_relative),
         T(test_write_onto_directory),
         T(test_write_onto_symlink),
