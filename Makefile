@@ -15,8 +15,37 @@
 #
 # Missing system packages are installed by scripts/install-deps (apt-get or
 # dnf; needs root, and says so when it is not).
+#
+# Two stages. Stage 1 (this file without STAGE) only installs what is
+# missing, then runs make again with STAGE=2, which asks pkg-config for the
+# compiler flags: flags computed before the packages exist would be empty
+# (the first run on a fresh machine failed that way). "make" and "make
+# install" need only the build packages (install-deps --build), so that
+# rpmbuild and dpkg-buildpackage, which have their own build dependencies,
+# never need the test packages or root.
 
-VERSION     := 0.1.0
+VERSION := 0.1.0
+# B is the build directory: build/ normally, build-san/ for the sanitizer build.
+B ?= build
+.PHONY: clean dist
+
+ifeq ($(STAGE),)
+DEPS_ALL   := demo check check-xen bench fuzz fuzz-long
+GOALS      := $(or $(MAKECMDGOALS),all)
+STAGE2     := $(filter-out clean dist deps,$(GOALS))
+
+.PHONY: $(GOALS) deps
+# One recipe per goal, so that under -j nothing compiles before its
+# packages are installed.
+$(filter $(DEPS_ALL),$(STAGE2)):
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+	@$(MAKE) --no-print-directory STAGE=2 $@
+$(filter-out $(DEPS_ALL),$(STAGE2)):
+	@scripts/install-deps --build --check >/dev/null 2>&1 || scripts/install-deps --build
+	@$(MAKE) --no-print-directory STAGE=2 $@
+deps:
+	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
+else
 PREFIX      ?= /usr
 LCFGCOMP    ?= $(PREFIX)/lib/lcfg/components
 LCFGDEFS    ?= $(PREFIX)/lib/lcfg/defaults
@@ -34,8 +63,14 @@ PROFILE_PATH ?= /var/lcfg/conf/profile/xml/%s.xml
 
 CC       ?= cc
 PKGS     := libxml-2.0 xencontrol xenstore xentoollog
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Stage 2 only: each package is asked for on its own, so that one missing
+# package is named instead of emptying every flag.
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error pkg-config finds no $(PKG_MISSING) (packages libxml2-dev and libxen-dev on Debian): run scripts/install-deps as root)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(B)/gen $(PKG_CFLAGS) \
@@ -45,9 +80,6 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(B)/gen $(P
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all
 
-# B is the build directory: build/ normally, build-san/ for the sanitizer build.
-B ?= build
-
 SRCS     := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 GEN_SRCS := $(B)/gen/schema-gen.c
@@ -55,24 +87,25 @@ OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/schema-gen.o
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps check check-build check-one check-xen demo install clean dist bench
+.PHONY: all check check-build check-one check-xen demo install bench
 all: $(B)/xen
 
-deps:
-	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
-
-$(B)/gen/schema-gen.c $(B)/gen/schema-gen.h: defaults/xen-1.def scripts/defgen.awk
+$(B)/gen/schema-gen.c $(B)/gen/schema-gen.h &: defaults/xen-1.def scripts/defgen.awk
 	@mkdir -p $(B)/gen
 	awk -v out_c=$(B)/gen/schema-gen.c -v out_h=$(B)/gen/schema-gen.h \
 	    -f scripts/defgen.awk defaults/xen-1.def
 
-$(B)/obj/%.o: src/%.c $(B)/gen/schema-gen.h $(wildcard include/*.h)
+# Each object's headers come from the compiler (-MMD -MP); the generated
+# header is named because it must exist before the first compile.
+$(B)/obj/%.o: src/%.c $(B)/gen/schema-gen.h
 	@mkdir -p $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/obj/schema-gen.o: $(B)/gen/schema-gen.c $(B)/gen/schema-gen.h
 	@mkdir -p $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(B)/obj/*.d $(B)/tests/*.d)
 
 $(B)/libxen.a: $(OBJS)
 	rm -f $@
@@ -81,9 +114,9 @@ $(B)/libxen.a: $(OBJS)
 $(B)/xen: $(B)/obj/main.o $(B)/libxen.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libxen.a tests/unit/testutil.h
+$(B)/tests/%: tests/unit/%.c $(B)/libxen.a $(B)/gen/schema-gen.h
 	@mkdir -p $(B)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libxen.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $@.d -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libxen.a $(PKG_LIBS) -lcmocka
 
 # The Xen backend's test links a fake of libxenctrl/libxenstore instead of
 # the real libraries (error paths: xenstored missing, domains vanishing);
@@ -110,18 +143,18 @@ check-build: $(B)/xen $(UNIT_BINS) $(B)/tests/test-hv-xen-real $(B)/xl-parse-shi
 check-one: check-build
 	tests/run-tests $(B)
 
-check: deps
+check:
 	@$(MAKE) --no-print-directory check-build B=build
 	@$(MAKE) --no-print-directory check-build B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)"
 	@$(MAKE) --no-print-directory fuzz-bins B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)"
 	@FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-tests --all --xen build build-san
 
 # The real-Xen test alone (about 3 minutes; downloads are cached).
-check-xen: deps
+check-xen:
 	@$(MAKE) --no-print-directory build/xen B=build
 	@tests/xen/run build/xen && tests/xen/run --self-test build/xen
 
-demo: deps $(B)/xen
+demo: $(B)/xen
 	scripts/demo $(B)/xen
 
 # Fuzzing (libFuzzer, clang): make fuzz builds build-fuzz/fuzz-{xml,status,env,
@@ -134,7 +167,7 @@ FUZZ_TARGETS := xml status env template
 FUZZ_SECONDS ?= 30
 
 .PHONY: fuzz fuzz-bins fuzz-long
-fuzz: deps
+fuzz:
 	@$(MAKE) --no-print-directory B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)" fuzz-bins
 
 fuzz-bins: $(patsubst %,$(B)/fuzz-%,$(FUZZ_TARGETS))
@@ -148,7 +181,7 @@ fuzz-long: fuzz
 	tests/fuzz/run build-fuzz 3600
 
 # Benchmarks: never part of make check's pass/fail. Results: bench/README.md.
-bench: deps $(B)/xen
+bench: $(B)/xen
 	bench/disks.sh $(B)/xen
 	bench/scale.sh $(B)/xen
 
@@ -168,6 +201,8 @@ install: $(B)/xen
 	install -m 0644 systemd/lcfg-xen.service $(DESTDIR)$(UNITDIR)/lcfg-xen.service
 	for h in $(HEADERS); do install -d $(DESTDIR)$(LCFGSERVERINC)/$$(dirname $$h); \
 	    install -m 0644 defaults/$$h $(DESTDIR)$(LCFGSERVERINC)/$$h || exit 1; done
+
+endif
 
 # The source tarball: the files git tracks (plus new ones not ignored), or,
 # outside a git checkout (e.g. unpacked from a tarball), every file but the
