@@ -1,0 +1,386 @@
+/* configure.c: the configure method: read, validate, render, plan the
+ * files and disks, apply, record the applied resources; and the host's
+ * own set-up (host.c), reported here. */
+#include "methods_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "configs.h"
+#include "diff.h"
+#include "disks.h"
+#include "fsutil.h"
+#include "host.h"
+#include "log.h"
+#include "model.h"
+#include "paths.h"
+#include "render.h"
+#include "rendered.h"
+#include "util.h"
+
+static void print_host_report(const struct host_report *rep)
+{
+    for (size_t i = 0; i < rep->n; i++) {
+        const struct host_line *l = &rep->v[i];
+        if (l->level == HL_ERROR)
+            msg_error("%s", l->text);
+        else if (l->level == HL_WARN)
+            msg_warn("%s", l->text);
+        else
+            msg_info("%s", l->text);
+        if (l->diff)
+            fputs(l->diff, stdout);
+    }
+}
+
+/* configure's host part: packages, GRUB, xendomains, peers. Returns the
+ * number of failures. */
+static size_t configure_host(struct ctx *c, const struct host *h, bool dry)
+{
+    struct host_plan plan;
+    struct host_report rep = { 0 };
+    host_plan(h, c->o->root, &plan);
+    host_apply(&plan, h, c->o->root, dry, &rep);
+    print_host_report(&rep);
+    size_t failed = rep.errors;
+    host_report_free(&rep);
+    host_plan_free(&plan);
+    return failed;
+}
+
+/* A run killed between writing a file's temporary and renaming it leaves
+ * the temporary behind: the next configure removes them, in every
+ * directory the component writes files into atomically. In the host's
+ * directories (/etc/default, managehost; /run/lcfg for the started flag),
+ * which hold other programs' files, only the temporaries of the files the
+ * component writes there. */
+static void remove_stale_temps(struct ctx *c, const struct host *h)
+{
+    const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        char *dir = root_path(c->o->root, dirs[i]), *err = NULL;
+        size_t n = 0;
+        if (fs_remove_stale_temps(dir, &n, &err) < 0)
+            msg_warn("configure: %s", err);
+        if (n)
+            msg_info("configure: removed %zu temporary file%s left in %s by an interrupted run",
+                     n, n == 1 ? "" : "s", dirs[i]);
+        free(err);
+        free(dir);
+    }
+    /* The started flag is written beside other components' files too. */
+    const char *files[4] = { PATH_STARTED };
+    size_t nf = 1;
+    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++)
+        if (nf < ARRAY_SIZE(files))
+            files[nf++] = host_owned_files[i];
+    for (size_t i = 0; i < nf; i++) {
+        char *path = root_path(c->o->root, files[i]), *err = NULL;
+        size_t n = 0;
+        if (fs_remove_stale_temps_of(path, &n, &err) < 0)
+            msg_warn("configure: %s", err);
+        if (n)
+            msg_info("configure: removed %zu temporary file%s of %s left by an interrupted run",
+                     n, n == 1 ? "" : "s", files[i]);
+        free(err);
+        free(path);
+    }
+}
+
+/* Report one planned or applied item. */
+static void report_item(const struct cfg_item *it, bool dry)
+{
+    const char *g = it->guest;
+    if (it->failed) {
+        msg_error("guest '%s': %s", g, it->err);
+        return;
+    }
+    switch (it->action) {
+    case CFG_CREATE:
+        msg_info("guest '%s': %s %s", g, it->path, dry ? "would be created" : "created");
+        break;
+    case CFG_UPDATE:
+        msg_info("guest '%s': %s %s", g, it->path, dry ? "would be updated" : "updated");
+        break;
+    case CFG_UNCHANGED:
+        /* Only changes are news: the summary counts the rest. */
+        msg_debug("guest '%s': %s unchanged", g, it->path);
+        break;
+    case CFG_RETIRE:
+        msg_info("guest '%s': left the profile: %s %s %s (its disks are kept)", g, it->path,
+                 dry ? "would be retired to" : "retired to", it->dest);
+        break;
+    case CFG_LINK:
+        msg_info("guest '%s': autostart link %s -> %s %s", g, it->path, it->dest,
+                 dry ? "would be created" : "created");
+        break;
+    case CFG_UNLINK:
+        msg_info("guest '%s': autostart link %s %s (the component boots its guests itself)", g,
+                 it->path, dry ? "would be removed" : "removed");
+        break;
+    case CFG_WARN:
+        msg_warn("guest '%s': %s %s", g, it->path, it->note);
+        break;
+    }
+}
+
+static const char *disk_kind(const struct disk *d)
+{
+    if (d->type == DISK_LVM)
+        return "LVM volume";
+    return d->format == FORMAT_QCOW2 ? "qcow2 image" : "raw image";
+}
+
+/* Report one disk; returns 1 when it counts as a failure. */
+static int report_disk(const struct disk_item *it, bool dry)
+{
+    const char *g = it->g->name, *p = it->d->path;
+    if (it->failed) {
+        msg_error("guest '%s': disk %s: %s", g, p, it->err);
+        return 1;
+    }
+    /* The sizes are words only where a message uses them. */
+    bool sizes = it->action == DK_CREATE || it->action == DK_DIFFERS;
+    char *want = sizes ? disks_size_str(it->want) : NULL;
+    char *have = sizes ? disks_size_str(it->have) : NULL;
+    int bad = 0;
+    switch (it->action) {
+    case DK_CREATE:
+        msg_info("guest '%s': disk %s: %s (%s %s, %s)", g, p, dry ? "would be created" : "created",
+                 want, disk_kind(it->d), it->d->type == DISK_LVM ? "new volume"
+                 : it->full ? "fully allocated" : "sparse");
+        break;
+    case DK_OK:
+        msg_debug("guest '%s': disk %s: exists (size ok)", g, p);
+        break;
+    case DK_DIFFERS:
+        msg_warn("guest '%s': disk %s: exists (size differs: profile %s, disk %s); left as it is",
+                 g, p, want, have);
+        break;
+    case DK_DEVICE:
+        msg_info("guest '%s': disk %s: exists (block device; never written by the component)", g, p);
+        break;
+    case DK_REFUSED:
+        msg_error("guest '%s': disk %s: refused: %s", g, p, it->note);
+        bad = 1;
+        break;
+    }
+    free(want);
+    free(have);
+    return bad;
+}
+
+/* Record the config files that now hold what was rendered (or were known
+ * to already), for the next configure; a cache, so failing is a warning. */
+static void record_rendered(struct ctx *c, const struct cfg_plan *plan,
+                            const struct render_trace *traces, const struct rendered *was)
+{
+    struct rendered *next = rendered_new();
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct cfg_item *it = &plan->v[i];
+        if (it->failed ||
+            (it->action != CFG_CREATE && it->action != CFG_UPDATE && it->action != CFG_UNCHANGED))
+            continue;
+        if (traces[it->index].names)
+            rendered_add(next, it->path, &traces[it->index]);
+        else
+            rendered_keep(next, was, it->path);
+    }
+    char *err = NULL;
+    if (rendered_save(next, was, c->o->root, &err) < 0)
+        msg_warn("configure: %s (the next configure renders every guest again)", err);
+    free(err);
+    rendered_free(next);
+}
+
+int m_configure(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("configure: takes no arguments");
+        return 1;
+    }
+    const bool dry = c->o->dry_run;
+    struct resset *rs = resset_new();
+    char *src = NULL, *err = NULL;
+    int rc = 1;
+    struct host *h = NULL, *prev = NULL;
+    char **texts = NULL, *status = NULL;
+    struct render_trace *traces = NULL;
+    struct rendered *was = NULL;
+    struct cfg_plan plan = { 0 };
+    struct disk_plan dplan = { 0 };
+    if (read_current(c, rs, &src, &err) < 0) {
+        msg_fail("configure: %s", err);
+        goto out;
+    }
+    msg_debug("configure: resources from %s", src);
+    h = build_model(rs, "configure");
+    /* The model holds its own copy: the input can go (memory at scale). */
+    resset_free(rs);
+    rs = NULL;
+    if (!h)
+        goto out;
+
+    /* The previous configuration first: its input is freed before the
+     * rendered texts exist (memory at scale). */
+    status = host_format_status(h);
+    bool saved_same, saved_differs;
+    prev = load_previous(c, h, status, &saved_same, &saved_differs);
+
+    /* Render every guest before touching anything: a template error is a
+     * configuration error like any other. A guest whose file is known to
+     * hold what its render would give (rendered.h) is left as it is. */
+    texts = xcalloc(h->nguests, sizeof(*texts));
+    traces = xcalloc(h->nguests, sizeof(*traces));
+    was = rendered_load(c->o->root);
+    size_t bad = 0, nknown = 0;
+    struct render_cache *rcache = render_cache_new();
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        char *cp = configs_path(h, g);
+        bool current = rendered_current(was, h, g, cp, c->o->root, rcache);
+        free(cp);
+        nknown += current;
+        if (!current &&
+            render_guest_traced(h, g, c->o->root, rcache, &texts[i], &traces[i], &err) < 0) {
+            msg_error("%s", err);
+            bad++;
+        }
+    }
+    render_cache_free(rcache);
+    msg_debug("configure: %zu of %zu guest%s rendered; the files of the others hold what they "
+              "would render", h->nguests - nknown, h->nguests, h->nguests == 1 ? "" : "s");
+    if (bad) {
+        msg_fail("configure: %zu guest%s could not be rendered; nothing changed", bad,
+                 bad == 1 ? "" : "s");
+        goto out;
+    }
+
+    if (configs_plan(h, texts, prev, c->o->root, (long long)time(NULL), &plan, &err) < 0) {
+        msg_fail("configure: %s; nothing changed", err);
+        goto out;
+    }
+    /* The plan holds what it needs of them. */
+    for (size_t i = 0; i < h->nguests; i++)
+        free(texts[i]);
+    free(texts);
+    texts = NULL;
+    if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
+        msg_fail("configure: %s; nothing changed", err);
+        goto out;
+    }
+    if (!dry)
+        remove_stale_temps(c, h);
+    size_t failed = dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
+    size_t dn[DK_REFUSED + 1] = { 0 };
+    for (size_t i = 0; i < dplan.n; i++) {
+        if (report_disk(&dplan.v[i], dry) && !dplan.v[i].failed)
+            failed++;
+        if (!dplan.v[i].failed)
+            dn[dplan.v[i].action]++;
+    }
+    failed += dry ? 0 : configs_apply(&plan, c->o->root);
+    if (!dry)
+        record_rendered(c, &plan, traces, was);
+    failed += live_changes(c, h, prev, dry, failed == 0);
+    failed += configure_host(c, h, dry);
+    size_t n[CFG_WARN + 1] = { 0 };
+    for (size_t i = 0; i < plan.n; i++) {
+        const struct cfg_item *it = &plan.v[i];
+        report_item(it, dry);
+        if (!it->failed)
+            n[it->action]++;
+        if (dry && (it->action == CFG_CREATE || it->action == CFG_UPDATE)) {
+            char *d = diff_unified(it->old ? it->old : "", it->text,
+                                   it->old ? it->path : "/dev/null", it->path);
+            fputs(d, stdout);
+            free(d);
+        }
+    }
+    char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired; "
+                              "disks: %zu created, %zu present, %zu of another size, %zu refused",
+                              h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],
+                              n[CFG_UPDATE], n[CFG_UNCHANGED], n[CFG_RETIRE], dn[DK_CREATE],
+                              dn[DK_OK] + dn[DK_DEVICE], dn[DK_DIFFERS], dn[DK_REFUSED]);
+
+    /* record */
+    char *path = root_path(c->o->root, PATH_STATUS);
+    if (dry) {
+        char *old = NULL;
+        bool same = saved_same ||
+                    (fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status));
+        free(old);
+        if (failed) {
+            msg_fail("configure (dry run): %s; %zu disk%s would be refused; nothing changed",
+                     summary, failed, failed == 1 ? "" : "s");
+        } else {
+            msg_ok("configure (dry run): %s; saved resources would be %s; nothing changed",
+                   summary, same ? "unchanged" : "updated");
+            rc = 0;
+        }
+    } else if (failed) {
+        msg_fail("configure: %s; %zu disk%s or file%s failed, so the saved resources are left as "
+                 "they were", summary, failed, failed == 1 ? "" : "s", failed == 1 ? "" : "s");
+    } else {
+        char *dir = root_path(c->o->root, PATH_STATUS_DIR);
+        enum fs_change ch = FS_UNCHANGED;
+        struct stat st;
+        /* Read at the start and found the same (the lock kept other runs
+         * out since): it need not be read again to be compared. */
+        bool same = saved_same && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                    (st.st_mode & 07777) == 0644;
+        /* /run is a tmpfs on LCFG hosts, emptied at every boot: an fsync
+         * there would buy nothing. The rename keeps readers' view whole. */
+        if (!same && (fs_mkdir_p(dir, 0755, &err) < 0 ||
+                      fs_write_atomic_ex(path, status, strlen(status), 0644,
+                                         FS_NO_SYNC | (saved_differs ? FS_KNOWN_CHANGED : 0),
+                                         &ch, &err) < 0)) {
+            msg_fail("configure: cannot save the applied resources: %s", err);
+        } else {
+            char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
+            (void)unlink(ev); /* the profile is good again: clear the error event */
+            free(ev);
+            msg_ok("configure: %s; saved resources %s", summary,
+                   ch == FS_UNCHANGED ? "unchanged" : ch == FS_CREATED ? "created" : "updated");
+            rc = 0;
+        }
+        free(dir);
+    }
+    free(summary);
+    free(path);
+out:
+    free(status);
+    for (size_t i = 0; traces && i < h->nguests; i++)
+        render_trace_free(&traces[i]);
+    free(traces);
+    rendered_free(was);
+    disks_plan_free(&dplan);
+    configs_plan_free(&plan);
+    for (size_t i = 0; texts && i < h->nguests; i++)
+        free(texts[i]);
+    free(texts);
+    host_free(prev);
+    host_free(h);
+    free(src);
+    free(err);
+    resset_free(rs);
+    return rc;
+}
+
+
+
+/* start/stop's daemons; simulated on the sim backend. Returns failures. */
+size_t run_daemons(struct ctx *c, const struct host *h, bool start)
+{
+    struct host_report rep = { 0 };
+    host_daemons(h, c->o->root, host_simulated(c->o->hypervisor, c->o->root), start, &rep);
+    print_host_report(&rep);
+    size_t failed = rep.errors;
+    host_report_free(&rep);
+    return failed;
+}

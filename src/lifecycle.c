@@ -1,0 +1,378 @@
+/* lifecycle.c: applying to the hypervisor: boot (side by side, in boot
+ * groups), graceful stop (all at once, destroy at the timeout), restart,
+ * and live memory/vcpu changes. */
+#include "methods_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "hv.h"
+#include "log.h"
+#include "model.h"
+#include "util.h"
+
+/* Restart the guests of st (restart_<tag> set, changes waiting): ask them
+ * to shut down, as stop does, then boot those that went from their new
+ * configuration. Returns the failures. */
+static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
+                             struct stopping *st, size_t n)
+{
+    size_t failed = stop_guests(hv, st, n), nb = 0;
+    struct hv_domain *doms = NULL;
+    size_t m = 0;
+    char *err = NULL;
+    if (hv->ops->list(hv, &doms, &m, &err) < 0) {
+        msg_error("configure: cannot list the domains: %s", err);
+        free(err);
+        return failed + 1;
+    }
+    const struct guest **list = xcalloc(n, sizeof(*list));
+    for (size_t i = 0; i < n; i++) {
+        const struct hv_domain *d = find_domid(doms, m, st[i].domid);
+        if (d)
+            msg_error("guest '%s': still running (domid %u): not restarted", st[i].g->name,
+                      d->domid);
+        else
+            list[nb++] = st[i].g;
+    }
+    failed += boot_list(c, h, hv, list, nb, "configure");
+    free(list);
+    free(doms);
+    return failed;
+}
+
+size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry,
+                    bool may_restart)
+{
+    /* Only where there is a hypervisor to talk to: never create the
+     * simulator's state as a side effect of configuring a plain host. */
+    if (!hv_reachable(c))
+        return 0;
+    struct hv *hv = NULL;
+    char *err = NULL;
+    struct hv_xl xl = xl_of(h);
+    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
+        msg_warn("configure: running guests not examined: %s", err);
+        free(err);
+        return 0;
+    }
+    struct hv_domain *doms = NULL;
+    size_t n = 0, failed = 0, nrestart = 0;
+    struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
+    struct dom_index ix = { 0 };
+    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
+        msg_error("configure: cannot list the domains: %s", err);
+        failed++;
+        goto out;
+    }
+    ix = dom_index_new(doms, n);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_domain(&ix, g->name);
+        if (!d || !alive(d))
+            continue;
+        bool need = false;
+        unsigned long long want_kb = (unsigned long long)g->memory * 1024;
+        if (d->target_kb != want_kb) {
+            if (want_kb > d->max_kb) {
+                need = true;
+                msg_warn("guest '%s': memory %lu MB needs restart (the running domain's maximum is %llu MB)",
+                         g->name, g->memory, d->max_kb / 1024);
+            } else if (dry) {
+                msg_info("guest '%s': memory %llu -> %lu MB would be applied live", g->name,
+                         d->target_kb / 1024, g->memory);
+            } else if (hv->ops->set_memory(hv, d->domid, want_kb, &err) < 0) {
+                msg_error("guest '%s': cannot change its memory live: %s", g->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': memory %llu -> %lu MB applied live", g->name,
+                         d->target_kb / 1024, g->memory);
+            }
+        }
+        if (d->vcpus != g->vcpus) {
+            if (g->vcpus > d->max_vcpus) {
+                need = true;
+                msg_warn("guest '%s': %lu vcpus needs restart (the running domain's maximum is %u)",
+                         g->name, g->vcpus, d->max_vcpus);
+            } else if (dry) {
+                msg_info("guest '%s': vcpus %u -> %lu would be applied live", g->name, d->vcpus,
+                         g->vcpus);
+            } else if (hv->ops->set_vcpus(hv, d->domid, (unsigned)g->vcpus, &err) < 0) {
+                msg_error("guest '%s': cannot change its vcpus live: %s", g->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': vcpus %u -> %lu applied live", g->name, d->vcpus, g->vcpus);
+            }
+        }
+        const struct guest *pg = prev ? host_find_guest(prev, g->tag) : NULL;
+        struct buf changed = BUF_INIT;
+        if (pg && pg->maxmem != g->maxmem)
+            buf_addf(&changed, "maxmem_%s", g->tag);
+        if (pg && pg->maxvcpus != g->maxvcpus)
+            buf_addf(&changed, "%smaxvcpus_%s", changed.len ? ", " : "", g->tag);
+        for (int f = 0; pg && f < GF_COUNT; f++)
+            if (needs_restart_field(f) && strcmp(pg->res[f], g->res[f])) {
+                if (changed.len)
+                    buf_adds(&changed, ", ");
+                buf_addf(&changed, "%s_%s", schema_guest[f].name, g->tag);
+            }
+        if (changed.len) {
+            need = true;
+            msg_warn("guest '%s': changed %s: needs restart (the running domain keeps its old "
+                     "settings until then)", g->name, buf_str(&changed));
+        }
+        buf_free(&changed);
+        if (!need || !g->restart)
+            continue;
+        if (dry) {
+            msg_info("guest '%s': would be restarted to apply this (restart_%s)", g->name, g->tag);
+        } else if (!may_restart) {
+            msg_warn("guest '%s': not restarted (restart_%s): configure has failed above", g->name,
+                     g->tag);
+        } else {
+            msg_info("guest '%s': restarting to apply this (restart_%s)", g->name, g->tag);
+            restart[nrestart].g = g;
+            restart[nrestart].domid = d->domid;
+            nrestart++;
+        }
+    }
+    if (nrestart)
+        failed += restart_guests(c, h, hv, restart, nrestart);
+out:
+    dom_index_free(&ix);
+    free(restart);
+    free(err);
+    free(doms);
+    hv->ops->close(hv);
+    return failed;
+}
+
+/* Called as each create ends: report it, with the domid where the
+ * hypervisor tells it. */
+static void booted(void *arg, const struct hv_create_job *job)
+{
+    struct hv *hv = arg;
+    const struct guest *g = job->data;
+    struct hv_domain found;
+    const struct hv_domain *nd = NULL;
+    if (hv->ops->lookup(hv, g->name, &found, NULL) == 0)
+        nd = &found;
+    if (job->rc < 0) {
+        msg_error("guest '%s': boot failed: %s", g->name, job->err);
+        /* The guest had no domain before (its remains were destroyed), so
+         * one of its name now is what the failed create left behind. */
+        char *err = NULL;
+        if (nd && hv->ops->destroy(hv, nd->domid, &err) < 0)
+            msg_error("guest '%s': its half-built domain (domid %u) cannot be destroyed: %s",
+                      g->name, nd->domid, err);
+        else if (nd)
+            msg_warn("guest '%s': its half-built domain (domid %u) was destroyed", g->name,
+                     nd->domid);
+        free(err);
+        return;
+    }
+    if (nd)
+        msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
+    else
+        msg_info("guest '%s': booted", g->name);
+}
+
+/* Rising boot group, then profile order (the guests are one array). */
+static int by_boot_order(const void *a, const void *b)
+{
+    const struct guest *x = *(const struct guest *const *)a, *y = *(const struct guest *const *)b;
+    if (x->boot_order != y->boot_order)
+        return x->boot_order < y->boot_order ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Boot these guests (not running, no remains): one boot group after the
+ * other in rising order, a group's guests side by side, at most the host's
+ * parallel at once. list is sorted in place. Returns the failures. */
+size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
+                 const struct guest **list, size_t n, const char *method)
+{
+    qsort(list, n, sizeof(*list), by_boot_order);
+    bool groups = n > 0 && list[0]->boot_order != list[n - 1]->boot_order;
+    size_t failed = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && list[j]->boot_order == list[i]->boot_order; j++)
+            ;
+        size_t k = j - i;
+        char group[48] = "";
+        if (groups)
+            snprintf(group, sizeof(group), " boot group %lu:", list[i]->boot_order);
+        if (groups || k > 1) {
+            char how[48] = "";
+            if (k > h->parallel)
+                snprintf(how, sizeof(how), ", %lu at a time", h->parallel);
+            else if (k > 1)
+                snprintf(how, sizeof(how), " at once");
+            msg_info("%s:%s booting %zu guest%s%s", method, group, k, k == 1 ? "" : "s", how);
+        }
+        struct hv_create_job *jobs = xcalloc(k, sizeof(*jobs));
+        for (size_t x = 0; x < k; x++) {
+            char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], list[i + x]->name);
+            jobs[x].path = file;
+            jobs[x].rpath = root_path(c->o->root, file);
+            jobs[x].data = (void *)list[i + x];
+        }
+        struct hv_xl xl = xl_of(h);
+        failed += hv_create_all(hv->ops->name, c->o->root, &xl, jobs, k,
+                                (unsigned)h->parallel, booted, hv);
+        for (size_t x = 0; x < k; x++) {
+            free((char *)jobs[x].path);
+            free((char *)jobs[x].rpath);
+            free(jobs[x].err);
+        }
+        free(jobs);
+    }
+    return failed;
+}
+
+/* Boot the boot=yes guests that are not running; with revive, also those
+ * that crashed or were shut down (their remains are destroyed first).
+ * Returns the number of failures. */
+size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
+                   const char *method)
+{
+    struct hv_domain *doms = NULL;
+    size_t n = 0, failed = 0, nboot = 0;
+    char *err = NULL;
+    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
+        msg_error("%s: cannot list the domains: %s", method, err);
+        free(err);
+        return 1;
+    }
+    const struct guest **list = xcalloc(h->nguests ? h->nguests : 1, sizeof(*list));
+    struct dom_index ix = dom_index_new(doms, n);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        if (!g->boot)
+            continue;
+        const struct hv_domain *d = find_domain(&ix, g->name);
+        if (d && alive(d)) {
+            msg_info("guest '%s': running (domid %u)", g->name, d->domid);
+            continue;
+        }
+        if (d) {
+            const char *what = d->state == DOM_CRASHED ? "crashed" : "shut down";
+            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': %s (domid %u) and its remains cannot be destroyed: %s",
+                          g->name, what, d->domid, err);
+                failed++;
+                continue;
+            }
+            msg_warn("guest '%s': had %s (domid %u): its remains were destroyed", g->name, what,
+                     d->domid);
+        } else if (revive) {
+            msg_warn("guest '%s': was not running (stopped by hand, or crashed and destroyed)",
+                     g->name);
+        }
+        list[nboot++] = g;
+    }
+    dom_index_free(&ix);
+    failed += boot_list(c, h, hv, list, nboot, method);
+    free(list);
+    free(err);
+    free(doms);
+    return failed;
+}
+
+/* Ask every target to shut down at once, then wait for them together
+ * (event-driven), destroying those that outlive their timeout: the whole
+ * takes about as long as the slowest guest. Returns failures. */
+size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
+{
+    size_t failed = 0, left = 0;
+    char *err = NULL;
+    for (size_t i = 0; i < n; i++) {
+        st[i].asked = mono_seconds();
+        if (hv->ops->shutdown(hv, st[i].domid, &err) < 0) {
+            msg_error("guest '%s': cannot ask it to shut down: %s", st[i].g->name, err);
+            st[i].done = true;
+            failed++;
+        } else {
+            left++;
+        }
+    }
+    while (left > 0) {
+        struct hv_domain *doms = NULL;
+        size_t m = 0;
+        if (hv->ops->list(hv, &doms, &m, &err) < 0) {
+            msg_error("stop: cannot list the domains: %s", err);
+            failed += left;
+            break;
+        }
+        double now = mono_seconds(), next = 1e9;
+        for (size_t i = 0; i < n; i++) {
+            if (st[i].done)
+                continue;
+            const struct hv_domain *d = find_domid(doms, m, st[i].domid);
+            double took = now - st[i].asked;
+            if (!d || (d->state == DOM_SHUTDOWN && d->shutdown_reason == HV_SHUTDOWN_POWEROFF)) {
+                if (d) /* shut down but not cleaned up: nothing watches it */
+                    (void)hv->ops->destroy(hv, d->domid, NULL);
+                msg_info("guest '%s': shut down in %.1f s", st[i].g->name, took);
+                st[i].done = true;
+                left--;
+            } else if (took >= (double)st[i].g->shutdown_timeout) {
+                if (hv->ops->destroy(hv, st[i].domid, &err) < 0) {
+                    msg_error("guest '%s': did not shut down in %lu s and cannot be destroyed: %s",
+                              st[i].g->name, st[i].g->shutdown_timeout, err);
+                    failed++;
+                } else {
+                    msg_warn("guest '%s': destroyed after %lu s timeout", st[i].g->name,
+                             st[i].g->shutdown_timeout);
+                }
+                st[i].done = true;
+                left--;
+            } else {
+                double until = st[i].asked + (double)st[i].g->shutdown_timeout;
+                if (until < next)
+                    next = until;
+            }
+        }
+        free(doms);
+        if (left == 0)
+            break;
+        double wait_s = next - mono_seconds();
+        unsigned ms = wait_s <= 0 ? 0 : (unsigned)(wait_s * 1000) + 1;
+        if (hv->ops->wait(hv, ms, &err) < 0) {
+            msg_error("stop: cannot wait for the guests: %s", err);
+            failed += left;
+            break;
+        }
+    }
+    free(err);
+    return failed;
+}
+
+/* Falling boot group, then profile order. */
+static int by_stop_order(const void *a, const void *b)
+{
+    const struct stopping *x = a, *y = b;
+    if (x->g->boot_order != y->g->boot_order)
+        return x->g->boot_order > y->g->boot_order ? -1 : 1;
+    return x->g < y->g ? -1 : x->g > y->g;
+}
+
+/* Stop the boot groups in the reverse of their boot order, each group's
+ * guests all at once. st is sorted in place. Returns failures. */
+size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n)
+{
+    qsort(st, n, sizeof(*st), by_stop_order);
+    bool groups = n > 0 && st[0].g->boot_order != st[n - 1].g->boot_order;
+    size_t failed = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && st[j].g->boot_order == st[i].g->boot_order; j++)
+            ;
+        if (groups)
+            msg_info("stop: boot group %lu: shutting down %zu guest%s", st[i].g->boot_order,
+                     j - i, j - i == 1 ? "" : "s");
+        failed += stop_guests(hv, st + i, j - i);
+    }
+    return failed;
+}

@@ -1,0 +1,168 @@
+/* methods_impl.h: what the method files share (not a public API): the
+ * pass of every method is read -> validate -> observe -> plan -> apply ->
+ * record, and its files are named for those steps: observe.c, plan.c,
+ * lifecycle.c (apply, on the hypervisor), configure.c, report.c
+ * (status), guests.c (start, stop, run, per-guest methods), methods.c
+ * (the table). */
+#ifndef LCFGXEN_METHODS_IMPL_H
+#define LCFGXEN_METHODS_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hv.h"
+#include "methods.h"
+#include "model.h"
+
+/* The current resources, from (in order) --profile, --resources, the
+ * environment, or the host's XML profile. *ret_src names the source. */
+int read_current(struct ctx *c, struct resset *rs, char **ret_src, char **err);
+
+/* Build the model, printing every validation error. */
+struct host *build_model(const struct resset *rs, const char *method);
+
+/* The saved configuration (status file); NULL with a message when there
+ * is none or it is unusable. */
+struct host *load_saved(struct ctx *c, const char *method);
+
+/* The previously applied configuration, for retiring guests that left the
+ * profile and reporting what changed: NULL when there is none, when it is
+ * unusable (said once), or when no saved guest differs from cur (text:
+ * cur's status text; *same then tells the file holds exactly that, and
+ * *differs that it was read and holds something else).
+ * Usually only the guests that differ are read back (previous.h). */
+struct host *load_previous(struct ctx *c, const struct host *cur, const char *text,
+                           bool *same, bool *differs);
+
+/* Running or paused: a domain that is there to be used. */
+bool alive(const struct hv_domain *d);
+
+/* A list's domains by name (then in list order), so that finding every
+ * guest's domain costs a binary search each, not a walk of the list. */
+struct dom_index {
+    const struct hv_domain **by_name;
+    size_t n;
+};
+
+struct dom_index dom_index_new(const struct hv_domain *doms, size_t n);
+
+void dom_index_free(struct dom_index *ix);
+
+/* The first domain of the list called name, or NULL. */
+const struct hv_domain *find_domain(const struct dom_index *ix, const char *name);
+
+/* Domain domid of a list (which is in domid order: hv.h), or NULL. */
+const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
+                                   unsigned domid);
+
+/* The toolstack as the host's resources say: xl, xlcreatetimeout,
+ * xltimeout (validated: 1-86400 s). */
+struct hv_xl xl_of(const struct host *h);
+
+/* The hypervisor backend, or NULL after saying why. */
+struct hv *open_hv(struct ctx *c, const struct host *h, const char *method);
+
+/* Is there a hypervisor to ask (without creating simulator state on a
+ * plain host)? */
+bool hv_reachable(struct ctx *c);
+
+/* Fields whose change a running guest only sees after a restart (memory
+ * and vcpus within their maxima are changed live; the rest below does not
+ * concern the running domain). */
+bool needs_restart_field(int f);
+
+enum cfg_state { CFGST_CURRENT, CFGST_MISSING, CFGST_DIFFERS, CFGST_UNKNOWN };
+
+/* What telling whether config files are current takes: templates, and
+ * the record of what configure rendered. */
+struct cfgcheck {
+    struct render_cache *rc;
+    struct rendered *was;
+};
+
+struct cfgcheck cfgcheck_new(struct ctx *c);
+
+void cfgcheck_free(struct cfgcheck *cc);
+
+/* Guest g's config file against a render of the saved configuration:
+ * edited by hand, removed, or not yet written. *why: for CFGST_UNKNOWN.
+ * A file the record knows to be current is not rendered (rendered.h). */
+enum cfg_state config_state(struct ctx *c, const struct host *h, const struct guest *g,
+                            struct cfgcheck *cc, char **why);
+
+extern const char *const cfg_state_text[];
+
+extern const char *const cfg_state_json[];
+
+/* What the running domain d has that the saved configuration of g does
+ * not, each as a line in *ret (free with strs_free). */
+size_t pending_changes(const struct guest *g, const struct hv_domain *d, char ***ret);
+
+void strs_free(char **v, size_t n);
+
+/* A guest being stopped: its domain, when it was asked, and whether it
+ * is done. */
+struct stopping {
+    const struct guest *g;
+    unsigned domid;
+    double asked;
+    bool done;
+};
+
+/* Live changes: for each managed guest that is running, apply memory and
+ * vcpus within what the running domain allows, and report every other
+ * change as needing a restart. Never touches a domain not in the profile.
+ * Returns the number of failures. */
+size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry,
+                    bool may_restart);
+
+/* Boot these guests (not running, no remains): one boot group after the
+ * other in rising order, a group's guests side by side, at most the host's
+ * parallel at once. list is sorted in place. Returns the failures. */
+size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
+                 const struct guest **list, size_t n, const char *method);
+
+/* Boot the boot=yes guests that are not running; with revive, also those
+ * that crashed or were shut down (their remains are destroyed first).
+ * Returns the number of failures. */
+size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
+                   const char *method);
+
+/* Ask every target to shut down at once, then wait for them together
+ * (event-driven), destroying those that outlive their timeout: the whole
+ * takes about as long as the slowest guest. Returns failures. */
+size_t stop_guests(struct hv *hv, struct stopping *st, size_t n);
+
+/* Stop the boot groups in the reverse of their boot order, each group's
+ * guests all at once. st is sorted in place. Returns failures. */
+size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n);
+
+/* The methods (methods.c's table). */
+int m_configure(struct ctx *c, int argc, char **argv);
+
+/* start/stop's daemons; simulated on the sim backend. Returns failures. */
+size_t run_daemons(struct ctx *c, const struct host *h, bool start);
+
+int m_status(struct ctx *c, int argc, char **argv);
+
+int m_isstarted(struct ctx *c, int argc, char **argv);
+
+int m_start(struct ctx *c, int argc, char **argv);
+
+int m_run(struct ctx *c, int argc, char **argv);
+
+int m_stop(struct ctx *c, int argc, char **argv);
+
+int m_boot(struct ctx *c, int argc, char **argv);
+
+int m_shutdown(struct ctx *c, int argc, char **argv);
+
+int m_reboot(struct ctx *c, int argc, char **argv);
+
+int m_destroy(struct ctx *c, int argc, char **argv);
+
+/* A method's only option, flag: *set when given. Returns 0, or -1 after
+ * saying what is wrong. */
+int one_flag(int argc, char **argv, const char *flag, bool *set);
+
+#endif

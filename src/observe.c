@@ -1,0 +1,254 @@
+/* observe.c: what is: the current profile's resources, the saved
+ * configuration (the status file), and the domains running. Nothing here
+ * decides; validation errors are printed by build_model, as every method
+ * reports them the same way. */
+#include "methods_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "hv.h"
+#include "log.h"
+#include "model.h"
+#include "paths.h"
+#include "previous.h"
+#include "profile.h"
+#include "util.h"
+
+/* The default profile path with %s replaced by the short host name. */
+static char *default_profile(const char *root)
+{
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof(host) - 1) == 0)
+        host[strcspn(host, ".")] = '\0';
+    const char *env = getenv("XEN_PROFILE_PATH");
+    const char *tmpl = str_empty(env) ? LCFGXEN_PROFILE_PATH : env;
+    struct buf b = BUF_INIT;
+    for (const char *p = tmpl; *p; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            buf_adds(&b, host);
+            p++;
+        } else {
+            buf_addc(&b, *p);
+        }
+    }
+    char *path = root_path(root, buf_str(&b));
+    buf_free(&b);
+    return path;
+}
+
+/* The current resources, from (in order) --profile, --resources, the
+ * environment, or the host's XML profile. *ret_src names the source. */
+int read_current(struct ctx *c, struct resset *rs, char **ret_src, char **err)
+{
+    const struct opts *o = c->o;
+    if (o->profile) {
+        *ret_src = xasprintf("profile %s", o->profile);
+        return profile_read_xml(o->profile, rs, err);
+    }
+    if (o->resources) {
+        *ret_src = xasprintf("resources %s", o->resources);
+        return profile_read_status(o->resources, rs, err);
+    }
+    if (profile_env_present(c->envp)) {
+        *ret_src = xstrdup("the environment");
+        return profile_read_env(c->envp, rs, err);
+    }
+    char *path = default_profile(o->root);
+    *ret_src = xasprintf("profile %s", path);
+    int rc = profile_read_xml(path, rs, err);
+    free(path);
+    return rc;
+}
+
+/* Build the model, printing every validation error. */
+struct host *build_model(const struct resset *rs, const char *method)
+{
+    struct errlist errs = { 0 };
+    struct host *h = model_build(rs, &errs);
+    if (!h) {
+        for (size_t i = 0; i < errs.n; i++)
+            msg_error("%s", errs.v[i]);
+        msg_fail("%s: %zu error%s in the resources; nothing changed", method, errs.n,
+                 errs.n == 1 ? "" : "s");
+    }
+    errlist_free(&errs);
+    return h;
+}
+
+/* The saved configuration (status file); NULL with a message when there
+ * is none or it is unusable. */
+struct host *load_saved(struct ctx *c, const char *method)
+{
+    char *path = root_path(c->o->root, PATH_STATUS);
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    struct host *h = NULL;
+    struct stat st;
+    if (stat(path, &st) < 0 && errno == ENOENT) {
+        msg_fail("%s: no saved configuration at %s (run configure first)", method, path);
+    } else if (profile_read_status(path, rs, &err) < 0) {
+        msg_fail("%s: %s", method, err);
+    } else {
+        h = build_model(rs, method);
+    }
+    free(err);
+    resset_free(rs);
+    free(path);
+    return h;
+}
+
+/* The previously applied configuration, for retiring guests that left the
+ * profile and reporting what changed: NULL when there is none, when it is
+ * unusable (said once), or when no saved guest differs from cur (text:
+ * cur's status text; *same then tells the file holds exactly that, and
+ * *differs that it was read and holds something else).
+ * Usually only the guests that differ are read back (previous.h). */
+struct host *load_previous(struct ctx *c, const struct host *cur, const char *text,
+                           bool *same, bool *differs)
+{
+    *same = *differs = false;
+    char *path = root_path(c->o->root, PATH_STATUS);
+    struct resset *rs = resset_new();
+    char *err = NULL, *old = NULL, *part = NULL;
+    size_t len = 0;
+    struct host *h = NULL;
+    if (access(path, F_OK) < 0)
+        goto out;
+    /* Read once; a text with a NUL is left to profile_read_status to name. */
+    bool readable = fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len);
+    if (readable) {
+        enum prev_kind k = previous_compare(cur, text, old, &part);
+        if (k == PREV_SAME) {
+            *same = true;
+            goto out;
+        }
+        *differs = strcmp(old, text) != 0;
+        if (k == PREV_PART) {
+            struct errlist errs = { 0 };
+            if (profile_parse_status(part, path, rs, &err) == 0)
+                h = model_build(rs, &errs);
+            errlist_free(&errs);
+            free(err);
+            err = NULL;
+            resset_free(rs);
+            rs = resset_new();
+            if (h)
+                goto out;
+        }
+    }
+    /* All of it, as it is: this also says what is wrong with it. */
+    struct errlist errs = { 0 };
+    int r = readable ? profile_parse_status(old, path, rs, &err)
+                     : profile_read_status(path, rs, &err);
+    if (r == 0)
+        h = model_build(rs, &errs);
+    if (!h)
+        msg_warn("configure: the saved configuration %s is unusable (%s): guests that left "
+                 "the profile cannot be retired this time",
+                 path, err ? err : errs.n ? errs.v[0] : "invalid");
+    errlist_free(&errs);
+out:
+    free(part);
+    free(old);
+    free(err);
+    resset_free(rs);
+    free(path);
+    return h;
+}
+
+bool alive(const struct hv_domain *d)
+{
+    return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
+}
+
+static int cmp_dom_by_name(const void *a, const void *b)
+{
+    const struct hv_domain *x = *(const struct hv_domain *const *)a;
+    const struct hv_domain *y = *(const struct hv_domain *const *)b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x > y) - (x < y);
+}
+
+struct dom_index dom_index_new(const struct hv_domain *doms, size_t n)
+{
+    struct dom_index ix = { xcalloc(n ? n : 1, sizeof(*ix.by_name)), n };
+    for (size_t i = 0; i < n; i++)
+        ix.by_name[i] = &doms[i];
+    qsort(ix.by_name, n, sizeof(*ix.by_name), cmp_dom_by_name);
+    return ix;
+}
+
+void dom_index_free(struct dom_index *ix)
+{
+    free(ix->by_name);
+    ix->by_name = NULL;
+    ix->n = 0;
+}
+
+/* The first domain of the list called name, or NULL. */
+const struct hv_domain *find_domain(const struct dom_index *ix, const char *name)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->by_name[mid]->name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && !strcmp(ix->by_name[lo]->name, name) ? ix->by_name[lo] : NULL;
+}
+
+/* Domain domid of a list (which is in domid order: hv.h), or NULL. */
+const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
+                                   unsigned domid)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doms[mid].domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && doms[lo].domid == domid ? &doms[lo] : NULL;
+}
+
+/* The toolstack as the host's resources say: xl, xlcreatetimeout,
+ * xltimeout (validated: 1-86400 s). */
+struct hv_xl xl_of(const struct host *h)
+{
+    return (struct hv_xl){ .path = h->res[HF_xl],
+                           .create_timeout_ms = (unsigned)h->xl_create_timeout * 1000,
+                           .timeout_ms = (unsigned)h->xl_timeout * 1000 };
+}
+
+struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
+{
+    struct hv *hv = NULL;
+    char *err = NULL;
+    struct hv_xl xl = xl_of(h);
+    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
+        msg_fail("%s: %s", method, err);
+        free(err);
+        return NULL;
+    }
+    msg_debug("%s: hypervisor backend %s", method, hv->ops->name);
+    return hv;
+}
+
+/* Is there a hypervisor to ask (without creating simulator state on a
+ * plain host)? */
+bool hv_reachable(struct ctx *c)
+{
+    char *simdir = root_path(c->o->root, "/var/lib/lcfg/xen/sim/domains");
+    bool sim_in_use = access(simdir, F_OK) == 0;
+    free(simdir);
+    return c->o->hypervisor || hv_is_dom0(c->o->root) || sim_in_use;
+}

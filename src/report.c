@@ -1,0 +1,335 @@
+/* report.c: the status and isstarted methods: the saved configuration
+ * and what runs, printed as text or JSON. */
+#include "methods_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "disks.h"
+#include "fsutil.h"
+#include "hv.h"
+#include "log.h"
+#include "model.h"
+#include "paths.h"
+#include "util.h"
+
+/* One disk of the saved configuration, with what exists now. */
+static void print_disk(FILE *out, const struct disk *d, const struct disk_item *it)
+{
+    char *size = disks_size_str(d->size_gb * GIB);
+    switch (d->type) {
+    case DISK_NONE:
+        free(size);
+        return;
+    case DISK_IMAGE:
+        fprintf(out, "  disk      %s %s image %s\n", d->path, d->format == FORMAT_QCOW2 ? "qcow2" : "raw",
+                size);
+        break;
+    case DISK_PHYSICAL:
+        fprintf(out, "  disk      %s physical\n", d->path);
+        break;
+    case DISK_LVM:
+        fprintf(out, "  disk      %s LVM volume %s\n", d->path, size);
+        break;
+    }
+    free(size);
+    if (!it)
+        return;
+    char *have = disks_size_str(it->have);
+    switch (it->action) {
+    case DK_CREATE:
+        fprintf(out, "            missing (configure creates it)\n");
+        break;
+    case DK_OK:
+        fprintf(out, "            present, size ok\n");
+        break;
+    case DK_DIFFERS:
+        fprintf(out, "            present, size differs: %s\n", have);
+        break;
+    case DK_DEVICE:
+        fprintf(out, "            present (block device)\n");
+        break;
+    case DK_REFUSED:
+        fprintf(out, "            refused: %s\n", it->note);
+        break;
+    }
+    if (it->owner)
+        fprintf(out, "            created for %s\n", it->owner);
+    free(have);
+}
+
+/* The names of the profile's guests, sorted, for managed(). */
+struct name_set {
+    const char **v;
+    size_t n;
+};
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct name_set guest_names(const struct host *h)
+{
+    struct name_set ns = { xcalloc(h->nguests ? h->nguests : 1, sizeof(*ns.v)), h->nguests };
+    for (size_t i = 0; i < h->nguests; i++)
+        ns.v[i] = h->guests[i].name;
+    qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str_ptr);
+    return ns;
+}
+
+/* Domain-0, or a guest of the profile (names: guest_names): not listed as
+ * unmanaged. */
+static bool managed(const struct name_set *names, const struct hv_domain *d)
+{
+    if (d->domid == 0)
+        return true;
+    const char *key = d->name;
+    return bsearch(&key, names->v, names->n, sizeof(*names->v), cmp_str_ptr) != NULL;
+}
+
+static const char *state_name(const struct hv_domain *d)
+{
+    static const char *const n[] = { "running", "paused", "shut down", "crashed", "dying" };
+    return d ? n[d->state] : "stopped";
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static const char *disk_state(const struct disk_item *it)
+{
+    if (!it)
+        return "unknown";
+    static const char *const n[] = { "missing", "present", "size-differs", "present", "refused" };
+    return n[it->action];
+}
+
+static void status_json(struct ctx *c, FILE *out, const struct host *h,
+                        const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
+                        bool have_hv, long long now, struct cfgcheck *rc)
+{
+    fputs("{\n  \"hypervisor\": ", out);
+    fputs(have_hv ? "true" : "false", out);
+    fputs(",\n  \"guests\": [", out);
+    struct dom_index ix = dom_index_new(doms, n);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_domain(&ix, g->name);
+        fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
+        json_str(out, g->name);
+        fputs(", \"tag\": ", out);
+        json_str(out, g->tag);
+        fprintf(out, ", \"uuid\": \"%s\", \"boot\": %s, \"memory_mb\": %lu, \"maxmem_mb\": %lu, "
+                "\"vcpus\": %lu, \"maxvcpus\": %lu, \"state\": ", g->uuid, g->boot ? "true" : "false",
+                g->memory, g->maxmem, g->vcpus, g->maxvcpus);
+        json_str(out, have_hv ? state_name(d) : "unknown");
+        if (d)
+            fprintf(out, ", \"domid\": %u, \"mem_kb\": %llu, \"target_kb\": %llu, \"max_kb\": %llu, "
+                    "\"online_vcpus\": %u, \"max_vcpus\": %u, \"uptime_s\": %lld", d->domid,
+                    d->mem_kb, d->target_kb, d->max_kb, d->vcpus, d->max_vcpus,
+                    d->start_time > 0 ? now - d->start_time : -1LL);
+        char *why = NULL;
+        enum cfg_state cs = config_state(c, h, g, rc, &why);
+        fprintf(out, ", \"config\": \"%s\"", cfg_state_json[cs]);
+        if (why) {
+            fputs(", \"config_error\": ", out);
+            json_str(out, why);
+            free(why);
+        }
+        if (d && alive(d)) {
+            char **pend;
+            size_t np = pending_changes(g, d, &pend);
+            fputs(", \"pending\": [", out);
+            for (size_t k = 0; k < np; k++) {
+                fputs(k ? ", " : "", out);
+                json_str(out, pend[k]);
+            }
+            fputc(']', out);
+            strs_free(pend, np);
+        }
+        fputs(", \"disks\": [", out);
+        int nd = 0;
+        for (size_t j = 0; j < dp->n; j++) {
+            const struct disk_item *it = &dp->v[j];
+            if (it->g != g)
+                continue;
+            fprintf(out, "%s{\"path\": ", nd++ ? ", " : "");
+            json_str(out, it->d->path);
+            fprintf(out, ", \"type\": \"%s\", \"state\": \"%s\", \"size_bytes\": %llu",
+                    disk_type_name(it->d->type), disk_state(it), it->want);
+            if (it->action == DK_OK || it->action == DK_DIFFERS)
+                fprintf(out, ", \"actual_bytes\": %llu", it->have);
+            if (it->owner) {
+                fputs(", \"created_for\": ", out);
+                json_str(out, it->owner);
+            }
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    dom_index_free(&ix);
+    fputs("\n  ],\n  \"unmanaged\": [", out);
+    int nu = 0;
+    struct name_set names = guest_names(h);
+    for (size_t k = 0; k < n; k++) {
+        if (managed(&names, &doms[k]))
+            continue;
+        fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
+        json_str(out, doms[k].name);
+        fputs(", \"state\": ", out);
+        json_str(out, state_name(&doms[k]));
+        fputc('}', out);
+    }
+    free(names.v);
+    fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+static void uptime_str(char *buf, size_t size, long long secs)
+{
+    if (secs < 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%lld:%02lld:%02lld", secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+int m_status(struct ctx *c, int argc, char **argv)
+{
+    bool json;
+    if (one_flag(argc, argv, "--json", &json) < 0)
+        return 1;
+    struct host *h = load_saved(c, "status");
+    if (!h)
+        return 1;
+    FILE *out = stdout;
+    struct disk_plan dplan = { 0 };
+    char *err = NULL;
+    if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
+        msg_warn("status: cannot look at the disks: %s", err);
+        free(err);
+        err = NULL;
+    }
+    struct hv_domain *doms = NULL;
+    size_t n = 0;
+    bool have_hv = false;
+    if (hv_reachable(c)) {
+        struct hv *hv = NULL;
+        struct hv_xl xl = xl_of(h);
+        if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0 ||
+            hv->ops->list(hv, &doms, &n, &err) < 0)
+            msg_warn("status: running guests unknown: %s", err);
+        else
+            have_hv = true;
+        if (hv)
+            hv->ops->close(hv);
+        free(err);
+        err = NULL;
+    }
+    long long now = (long long)time(NULL);
+    struct cfgcheck rc = cfgcheck_new(c);
+    struct dom_index ix = dom_index_new(doms, n);
+    if (json) {
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc);
+        goto out;
+    }
+    fprintf(out, "Configured guests: %zu%s\n", h->nguests,
+             have_hv ? "" : " (running state unknown: no hypervisor to ask here)");
+    if (have_hv) {
+        fprintf(out, "\n%-16s %-5s %-10s %5s  %-22s %-6s %s\n", "GUEST", "BOOT", "STATE", "DOMID",
+                "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");
+        for (size_t i = 0; i < h->nguests; i++) {
+            const struct guest *g = &h->guests[i];
+            const struct hv_domain *d = find_domain(&ix, g->name);
+            char mem[80] = "-", cpus[32] = "-", up[64] = "-", id[16] = "-";
+            if (d) {
+                snprintf(id, sizeof(id), "%u", d->domid);
+                snprintf(mem, sizeof(mem), "%llu/%llu/%llu", d->mem_kb / 1024, d->target_kb / 1024,
+                         d->max_kb / 1024);
+                snprintf(cpus, sizeof(cpus), "%u/%u", d->vcpus, d->max_vcpus);
+                uptime_str(up, sizeof(up), d->start_time > 0 ? now - d->start_time : -1);
+            }
+            fprintf(out, "%-16s %-5s %-10s %5s  %-22s %-6s %s\n", g->name, g->boot ? "yes" : "no",
+                    state_name(d), id, mem, cpus, up);
+        }
+        struct name_set names = guest_names(h);
+        for (size_t k = 0; k < n; k++) {
+            if (!managed(&names, &doms[k]))
+                fprintf(out, "%-16s %-5s %-10s %5u  (not in the profile: never touched)\n",
+                        doms[k].name, "-", state_name(&doms[k]), doms[k].domid);
+        }
+        free(names.v);
+    }
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        fprintf(out, "\n%s\n", g->name);
+        fprintf(out, "  uuid      %s\n", g->uuid);
+        fprintf(out, "  boot      %s\n", g->boot ? "yes (started with the component)" : "no");
+        fprintf(out, "  type      %s\n", guest_type_name(g->type));
+        fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
+        fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
+        char *why = NULL;
+        enum cfg_state cs = config_state(c, h, g, &rc, &why);
+        fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
+                cfg_state_text[cs], why ? ": " : "", why ? why : "");
+        free(why);
+        const struct hv_domain *d = have_hv ? find_domain(&ix, g->name) : NULL;
+        if (d && alive(d)) {
+            char **pend;
+            size_t np = pending_changes(g, d, &pend);
+            for (size_t k = 0; k < np; k++)
+                fprintf(out, "  pending   %s\n", pend[k]);
+            strs_free(pend, np);
+        }
+        for (int k = 0; k < 2; k++) {
+            const struct disk_item *it = NULL;
+            for (size_t j = 0; j < dplan.n; j++)
+                if (dplan.v[j].g == g && dplan.v[j].index == k)
+                    it = &dplan.v[j];
+            print_disk(out, &g->disks[k], it);
+        }
+        if (!str_empty(g->res[GF_cdpath]))
+            fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
+        for (int k = 0; k < 2; k++) {
+            const struct nic *nic = &g->nics[k];
+            if (nic->present)
+                fprintf(out, "  eth%d      %s on %s (%s)\n", k,
+                        str_empty(nic->mac) ? "(MAC chosen by xl)" : nic->mac, nic->bridge,
+                        nic->script);
+        }
+    }
+out:
+    dom_index_free(&ix);
+    cfgcheck_free(&rc);
+    free(doms);
+    disks_plan_free(&dplan);
+    host_free(h);
+    return 0;
+}
+
+int m_isstarted(struct ctx *c, int argc, char **argv)
+{
+    bool quiet;
+    if (one_flag(argc, argv, "-q", &quiet) < 0)
+        return 1;
+    char *path = root_path(c->o->root, PATH_STARTED);
+    bool started = access(path, F_OK) == 0;
+    free(path);
+    if (!quiet)
+        msg_info("%s", started ? "started" : "not started");
+    return started ? 0 : 1;
+}
