@@ -14,7 +14,8 @@
 #include "model.h"
 
 enum prev_kind {
-    PREV_SAME, /* no saved guest differs from the current model's */
+    PREV_SAME, /* no saved guest differs from the current model's (the
+                * current one may have guests the saved one lacks) */
     PREV_PART, /* *part: the saved host settings with only the saved guests
                 * that differ or are gone, in status-file form */
     PREV_FULL, /* the host settings differ, or the text is not laid out as

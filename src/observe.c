@@ -124,11 +124,12 @@ struct host *load_previous(struct ctx *c, const struct host *cur, const char *te
     bool readable = fs_read_file(path, &old, &len, NULL) == 0 && !memchr(old, '\0', len);
     if (readable) {
         enum prev_kind k = previous_compare(cur, text, old, &part);
-        if (k == PREV_SAME) {
-            *same = true;
+        /* PREV_SAME says only that no saved guest differs: the profile may
+         * have guests the file lacks, and the file must then be written. */
+        *same = !strcmp(old, text);
+        *differs = !*same;
+        if (k == PREV_SAME)
             goto out;
-        }
-        *differs = strcmp(old, text) != 0;
         if (k == PREV_PART) {
             struct errlist errs = { 0 };
             if (profile_parse_status(part, path, rs, &err) == 0)

@@ -1,31 +1,5 @@
 # 80-guests: guests on the (simulated) hypervisor: start, stop, run.
 
-SIM=var/lib/lcfg/xen/sim
-
-# N guests g1..gN (boot set), with extra resource lines.
-guests() {
-  n=$1; shift
-  list=""; i=1
-  while [ $i -le "$n" ]; do list="$list g$i"; i=$((i + 1)); done
-  { echo "xen.virtualmachines=${list# }"
-    i=1
-    while [ $i -le "$n" ]; do
-      printf 'xen.uuid_g%d=%08d-1111-4222-8333-444444444444\nxen.memory_g%d=128\nxen.disk_g%d=1\nxen.boot_g%d=yes\n' \
-        $i $i $i $i $i
-      i=$((i + 1))
-    done
-  } >"$T/base"
-  : >"$T/extra"
-  for l in "$@"; do printf '%s\n' "$l" >>"$T/extra"; done
-  # An extra line replaces the generated one with the same resource.
-  awk -F= -v extra="$T/extra" 'BEGIN { while ((getline l < extra) > 0) { split(l, f, "="); over[f[1]] = 1 } }
-    !($1 in over)' "$T/base" >"$T/res"
-  cat "$T/extra" >>"$T/res"
-}
-
-# By name: domids of guests booted side by side are a race.
-domains() { awk '!/^#/ && NF > 3 { print $2, $4 }' "$ROOT/$SIM/domains" | LC_ALL=C sort; }
-
 t_start_boots_only_the_boot_guests() {
   guests 3 'xen.boot_g2='
   xen --hypervisor sim --resources "$T/res" start

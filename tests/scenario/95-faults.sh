@@ -3,7 +3,6 @@
 # profile, 10,000 guests; and hypervisor calls that hang. Each must end
 # with a clear message and nothing lost.
 
-SIM=var/lib/lcfg/xen/sim
 
 two_guests() {
   printf '%s\n' 'xen.virtualmachines=a b' \
@@ -208,7 +207,6 @@ t_ten_thousand_guests() {
 # what timeout, exit 1, leave nothing half-done, and the next run
 # converges.
 
-domains() { awk '!/^#/ && NF > 3 { print $2, $4 }' "$ROOT/$SIM/domains" | LC_ALL=C sort; }
 
 t_hanging_create_times_out_and_the_next_run_boots_the_guest() {
   two_guests

@@ -18,6 +18,33 @@ xen() {
   "$XEN" --root "$ROOT" "$@" >"$T/out" 2>"$T/err" || RC=$?
 }
 
+# The simulated hypervisor's state, under the root (src/hv_sim.c).
+SIM=var/lib/lcfg/xen/sim
+
+# N guests g1..gN (boot set), with extra resource lines.
+guests() {
+  n=$1; shift
+  list=""; i=1
+  while [ $i -le "$n" ]; do list="$list g$i"; i=$((i + 1)); done
+  { echo "xen.virtualmachines=${list# }"
+    i=1
+    while [ $i -le "$n" ]; do
+      printf 'xen.uuid_g%d=%08d-1111-4222-8333-444444444444\nxen.memory_g%d=128\nxen.disk_g%d=1\nxen.boot_g%d=yes\n' \
+        $i $i $i $i $i
+      i=$((i + 1))
+    done
+  } >"$T/base"
+  : >"$T/extra"
+  for l in "$@"; do printf '%s\n' "$l" >>"$T/extra"; done
+  # An extra line replaces the generated one with the same resource.
+  awk -F= -v extra="$T/extra" 'BEGIN { while ((getline l < extra) > 0) { split(l, f, "="); over[f[1]] = 1 } }
+    !($1 in over)' "$T/base" >"$T/res"
+  cat "$T/extra" >>"$T/res"
+}
+
+# By name: domids of guests booted side by side are a race.
+domains() { awk '!/^#/ && NF > 3 { print $2, $4 }' "$ROOT/$SIM/domains" | LC_ALL=C sort; }
+
 # Say why a case fails (the caller then returns 1).
 fail() { echo "      $*"; }
 
