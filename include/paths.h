@@ -12,6 +12,8 @@
 #define PATH_STATE_DIR "/var/lib/lcfg/xen"
 #define PATH_PROVENANCE PATH_STATE_DIR "/disks"
 #define PATH_RENDERED PATH_STATE_DIR "/rendered"
+/* The guests the component manages, by UUID (managed.h). */
+#define PATH_MANAGED PATH_STATE_DIR "/guests"
 /* Held by every method that changes something. */
 #define PATH_LOCK "/run/lcfg/lock/xen"
 /* Present while the component is started (start creates, stop removes). */

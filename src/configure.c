@@ -197,14 +197,12 @@ static void record_rendered(struct ctx *c, const struct cfg_plan *plan,
     rendered_free(next);
 }
 
-int m_configure(struct ctx *c, int argc, char **argv)
+int configure(struct ctx *c, bool *saved)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("configure: takes no arguments");
-        return 1;
-    }
+    *saved = false;
     const bool dry = c->o->dry_run;
+    struct ident id;
+    bool have_id = false;
     struct resset *rs = resset_new();
     char *src = NULL, *err = NULL;
     int rc = 1;
@@ -231,6 +229,9 @@ int m_configure(struct ctx *c, int argc, char **argv)
     status = host_format_status(h);
     bool saved_same, saved_differs;
     prev = load_previous(c, h, status, &saved_same, &saved_differs);
+    if (ident_observe(c, h, prev, &id) < 0)
+        goto out;
+    have_id = true;
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. A guest whose file is known to
@@ -270,29 +271,52 @@ int m_configure(struct ctx *c, int argc, char **argv)
         free(texts[i]);
     free(texts);
     texts = NULL;
+    /* Failures of files and disks (the saved resources are then left as
+     * they were), of the hypervisor and the host (reported; the files are
+     * what the profile says, so the resources are saved). */
+    size_t failed = 0, hvfailed = 0;
+    /* A renamed guest's disks follow its name before the disks are looked
+     * at: a disk named after the old name is its data, not a stranger. */
+    failed += ident_rename_disks(c, h, &id, dry);
     if (disks_plan(h, c->o->root, &dplan, &err) < 0) {
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
     if (!dry)
         remove_stale_temps(c, h);
-    size_t failed = dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
+    failed += dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
     size_t dn[DK_REFUSED + 1] = { 0 };
     for (size_t i = 0; i < dplan.n; i++) {
-        if (report_disk(&dplan.v[i], dry) && !dplan.v[i].failed)
-            failed++;
+        report_disk(&dplan.v[i], dry);
         if (!dplan.v[i].failed)
             dn[dplan.v[i].action]++;
     }
+    /* A guest with a refused or failed disk is held back: no new config,
+     * no boot; the others go on. */
+    ident_hold_refused(h, &dplan, &id);
+    size_t nheld = 0;
+    for (size_t i = 0; i < h->nguests; i++)
+        nheld += id.held[i];
+    ident_hold_configs(h, &plan, &id);
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
     if (!dry)
         record_rendered(c, &plan, traces, was);
-    failed += live_changes(c, h, prev, dry, failed == 0);
-    failed += configure_host(c, h, dry);
+    hvfailed += ident_rename_domains(h, &id, dry);
+    hvfailed += live_changes(c, h, prev, &id, dry, failed == 0);
+    hvfailed += ident_gone(h, &id, dry);
+    size_t hostfailed = configure_host(c, h, dry);
     size_t n[CFG_WARN + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
-        report_item(it, dry);
+        const char *to = NULL;
+        for (size_t k = 0; it->action == CFG_RETIRE && k < h->nguests && !to; k++)
+            if (id.renamed_from[k] && !strcmp(id.renamed_from[k], it->guest))
+                to = h->guests[k].name;
+        if (to && !it->failed)
+            msg_info("guest '%s': renamed from '%s': %s %s %s", to, it->guest, it->path,
+                     dry ? "would be retired to" : "retired to", it->dest);
+        else
+            report_item(it, dry);
         if (!it->failed)
             n[it->action]++;
         if (dry && (it->action == CFG_CREATE || it->action == CFG_UPDATE)) {
@@ -302,30 +326,49 @@ int m_configure(struct ctx *c, int argc, char **argv)
             free(d);
         }
     }
+    for (size_t i = 0; i < h->nguests; i++)
+        if (id.held[i])
+            msg_error("guest '%s': held back: %s: it keeps its previous config and is not booted",
+                      h->guests[i].name, id.held_why[i]);
     char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired; "
                               "disks: %zu created, %zu present, %zu of another size, %zu refused",
                               h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],
                               n[CFG_UPDATE], n[CFG_UNCHANGED], n[CFG_RETIRE], dn[DK_CREATE],
                               dn[DK_OK] + dn[DK_DEVICE], dn[DK_DIFFERS], dn[DK_REFUSED]);
+    char *held = nheld ? xasprintf("; %zu guest%s held back", nheld, nheld == 1 ? "" : "s")
+                       : xstrdup("");
+    /* What failed, each kind in its own words. */
+    struct buf fb = BUF_INIT;
+    if (failed)
+        buf_addf(&fb, "; %zu disk%s or file%s failed", failed, failed == 1 ? "" : "s",
+                 failed == 1 ? "" : "s");
+    if (hostfailed)
+        buf_addf(&fb, "; %zu host set-up step%s failed", hostfailed, hostfailed == 1 ? "" : "s");
+    if (hvfailed)
+        buf_addf(&fb, "; %zu hypervisor action%s failed", hvfailed, hvfailed == 1 ? "" : "s");
+    char *hvf = buf_detach(&fb);
 
     /* record */
     char *path = root_path(c->o->root, PATH_STATUS);
     if (dry) {
         char *old = NULL;
-        bool same = saved_same ||
-                    (fs_read_file(path, &old, NULL, NULL) == 0 && !strcmp(old, status));
+        int r = saved_same ? 0 : fs_read_file(path, &old, NULL, NULL);
+        const char *would = saved_same || (r == 0 && !strcmp(old, status)) ? "unchanged"
+                            : r < 0 ? "created" : "updated";
         free(old);
-        if (failed) {
-            msg_fail("configure (dry run): %s; %zu disk%s would be refused; nothing changed",
-                     summary, failed, failed == 1 ? "" : "s");
+        if (failed || nheld || hvfailed || hostfailed) {
+            msg_fail("configure (dry run): %s%s%s; saved resources would be %s; nothing changed",
+                     summary, held, hvf, failed || hostfailed ? "left as they are" : would);
         } else {
             msg_ok("configure (dry run): %s; saved resources would be %s; nothing changed",
-                   summary, same ? "unchanged" : "updated");
+                   summary, would);
             rc = 0;
         }
-    } else if (failed) {
-        msg_fail("configure: %s; %zu disk%s or file%s failed, so the saved resources are left as "
-                 "they were", summary, failed, failed == 1 ? "" : "s", failed == 1 ? "" : "s");
+    } else if (failed || hostfailed) {
+        /* The host is not what the profile says: the next run must see
+         * the difference again. */
+        msg_fail("configure: %s%s%s, so the saved resources are left as they were", summary,
+                 held, hvf);
     } else {
         char *dir = root_path(c->o->root, PATH_STATUS_DIR);
         enum fs_change ch = FS_UNCHANGED;
@@ -342,18 +385,30 @@ int m_configure(struct ctx *c, int argc, char **argv)
                                          &ch, &err) < 0)) {
             msg_fail("configure: cannot save the applied resources: %s", err);
         } else {
-            char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
-            (void)unlink(ev); /* the profile is good again: clear the error event */
-            free(ev);
-            msg_ok("configure: %s; saved resources %s", summary,
-                   ch == FS_UNCHANGED ? "unchanged" : ch == FS_CREATED ? "created" : "updated");
-            rc = 0;
+            *saved = true;
+            const char *how = ch == FS_UNCHANGED ? "unchanged" : ch == FS_CREATED ? "created"
+                                                                                   : "updated";
+            if (nheld || hvfailed) {
+                msg_fail("configure: %s%s%s; saved resources %s", summary, held, hvf, how);
+            } else {
+                char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
+                (void)unlink(ev); /* the profile is good again: clear the error event */
+                free(ev);
+                msg_ok("configure: %s; saved resources %s", summary, how);
+                rc = 0;
+            }
         }
         free(dir);
     }
+    if (!dry && ident_record(c, h, &id))
+        rc = 1;
+    free(held);
+    free(hvf);
     free(summary);
     free(path);
 out:
+    if (have_id)
+        ident_free(&id, h);
     free(status);
     for (size_t i = 0; traces && i < h->nguests; i++)
         render_trace_free(&traces[i]);
@@ -383,4 +438,15 @@ size_t run_daemons(struct ctx *c, const struct host *h, bool start)
     size_t failed = rep.errors;
     host_report_free(&rep);
     return failed;
+}
+
+int m_configure(struct ctx *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        msg_fail("configure: takes no arguments");
+        return 1;
+    }
+    bool saved;
+    return configure(c, &saved);
 }

@@ -15,12 +15,17 @@
 
 int m_start(struct ctx *c, int argc, char **argv)
 {
+    (void)argv;
     if (argc > 1) {
         msg_fail("start: takes no arguments");
         return 1;
     }
-    /* As ngeneric: start configures first. */
-    if (m_configure(c, argc, argv) != 0) {
+    /* As ngeneric: start configures first. A guest held back by
+     * configure is not booted; the others are, once the profile's
+     * resources are saved. */
+    bool saved;
+    int crc = configure(c, &saved);
+    if (!saved) {
         msg_fail("start: configure failed; no guest was booted");
         return 1;
     }
@@ -55,7 +60,7 @@ int m_start(struct ctx *c, int argc, char **argv)
         rc = 1;
     }
     host_free(h);
-    return rc;
+    return crc ? 1 : rc;
 }
 
 /* Where the host has drifted from the saved configuration: running
@@ -77,7 +82,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
             msg_warn("guest '%s': drift: %s/%s.cfg %s%s%s", g->name, h->res[HF_configdir],
                      g->name, cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
-        const struct hv_domain *d = find_domain(&ix, g->name);
+        const struct hv_domain *d = find_uuid(&ix, g->uuid);
         if (!d || !alive(d))
             continue;
         char **pend;
@@ -142,7 +147,7 @@ int m_stop(struct ctx *c, int argc, char **argv)
             struct dom_index ix = dom_index_new(doms, m);
             for (size_t i = 0; i < h->nguests; i++) {
                 const struct guest *g = &h->guests[i];
-                const struct hv_domain *d = find_domain(&ix, g->name);
+                const struct hv_domain *d = find_uuid(&ix, g->uuid);
                 if (!g->boot || !d || !alive(d))
                     continue;
                 st[n].g = g;

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fsutil.h"
 #include "hv.h"
 #include "log.h"
+#include "managed.h"
 #include "model.h"
 #include "util.h"
 
@@ -43,35 +45,31 @@ static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
     return failed;
 }
 
-size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry,
-                    bool may_restart)
+/* Does field f of a running guest differ between its previous and its
+ * current resources? UUIDs and MACs are the same in any case, as their
+ * validation says. */
+static bool field_changed(const struct guest *pg, const struct guest *g, int f)
 {
-    /* Only where there is a hypervisor to talk to: never create the
-     * simulator's state as a side effect of configuring a plain host. */
-    if (!hv_reachable(c))
+    if (f == GF_uuid || f == GF_mac || f == GF_macsec)
+        return strcasecmp(pg->res[f], g->res[f]) != 0;
+    return strcmp(pg->res[f], g->res[f]) != 0;
+}
+
+size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev,
+                    const struct ident *id, bool dry, bool may_restart)
+{
+    struct hv *hv = id->hv;
+    if (!hv)
         return 0;
-    struct hv *hv = NULL;
     char *err = NULL;
-    struct hv_xl xl = xl_of(h);
-    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
-        msg_warn("configure: running guests not examined: %s", err);
-        free(err);
-        return 0;
-    }
-    struct hv_domain *doms = NULL;
-    size_t n = 0, failed = 0, nrestart = 0;
+    size_t failed = 0, nrestart = 0;
     struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
-    struct dom_index ix = { 0 };
-    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
-        msg_error("configure: cannot list the domains: %s", err);
-        failed++;
-        goto out;
-    }
-    ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
-        const struct hv_domain *d = find_domain(&ix, g->name);
-        if (!d || !alive(d))
+        const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
+        /* A held guest keeps its previous config: its domain keeps its
+         * settings too. */
+        if (!d || !alive(d) || id->held[i])
             continue;
         bool need = false;
         unsigned long long want_kb = (unsigned long long)g->memory * 1024;
@@ -106,14 +104,16 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev
                 msg_info("guest '%s': vcpus %u -> %lu applied live", g->name, d->vcpus, g->vcpus);
             }
         }
-        const struct guest *pg = prev ? host_find_guest(prev, g->tag) : NULL;
+        const struct guest *pg = prev_guest(prev, g);
         struct buf changed = BUF_INIT;
         if (pg && pg->maxmem != g->maxmem)
             buf_addf(&changed, "maxmem_%s", g->tag);
         if (pg && pg->maxvcpus != g->maxvcpus)
             buf_addf(&changed, "%smaxvcpus_%s", changed.len ? ", " : "", g->tag);
         for (int f = 0; pg && f < GF_COUNT; f++)
-            if (needs_restart_field(f) && strcmp(pg->res[f], g->res[f])) {
+            if (needs_restart_field(f) && field_changed(pg, g, f) &&
+                /* a new name is given to the running domain */
+                !(f == GF_name && hv->ops->rename)) {
                 if (changed.len)
                     buf_adds(&changed, ", ");
                 buf_addf(&changed, "%s_%s", schema_guest[f].name, g->tag);
@@ -140,12 +140,8 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev
     }
     if (nrestart)
         failed += restart_guests(c, h, hv, restart, nrestart);
-out:
-    dom_index_free(&ix);
     free(restart);
     free(err);
-    free(doms);
-    hv->ops->close(hv);
     return failed;
 }
 
@@ -157,12 +153,15 @@ static void booted(void *arg, const struct hv_create_job *job)
     const struct guest *g = job->data;
     struct hv_domain found;
     const struct hv_domain *nd = NULL;
-    if (hv->ops->lookup(hv, g->name, &found, NULL) == 0)
+    /* Only a domain of the guest's UUID is its own: one of its name with
+     * another UUID appeared while the create ran (an admin, xendomains)
+     * and is never touched. */
+    if (hv->ops->lookup(hv, g->name, &found, NULL) == 0 && !strcasecmp(found.uuid, g->uuid))
         nd = &found;
     if (job->rc < 0) {
         msg_error("guest '%s': boot failed: %s", g->name, job->err);
         /* The guest had no domain before (its remains were destroyed), so
-         * one of its name now is what the failed create left behind. */
+         * one of its UUID now is what the failed create left behind. */
         char *err = NULL;
         if (nd && hv->ops->destroy(hv, nd->domid, &err) < 0)
             msg_error("guest '%s': its half-built domain (domid %u) cannot be destroyed: %s",
@@ -177,6 +176,25 @@ static void booted(void *arg, const struct hv_create_job *job)
         msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
     else
         msg_info("guest '%s': booted", g->name);
+}
+
+bool bootable(const struct managed *rec, const struct dom_index *ix, const struct guest *g,
+              const char *method)
+{
+    const struct managed_guest *e = managed_find(rec, g->uuid);
+    if (e && e->state == MG_HELD) {
+        msg_error("guest '%s': not booted: configure held it back (a disk refused, or its data "
+                  "not yet under its new name: see configure)", g->name);
+        return false;
+    }
+    const struct hv_domain *other = find_domain(ix, g->name);
+    if (other && strcasecmp(other->uuid, g->uuid)) {
+        msg_error("guest '%s': not booted: domain %u has its name but another UUID (%s), so it "
+                  "is not this guest; left alone", g->name, other->domid, other->uuid);
+        return false;
+    }
+    (void)method;
+    return true;
 }
 
 /* Rising boot group, then profile order (the guests are one array). */
@@ -246,15 +264,27 @@ size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revi
         free(err);
         return 1;
     }
+    struct managed rec;
+    if (managed_load(c->o->root, &rec, &err) < 0) {
+        msg_error("%s: the record of managed guests is unreadable: %s; no guest is booted",
+                  method, err);
+        free(err);
+        free(doms);
+        return 1;
+    }
     const struct guest **list = xcalloc(h->nguests ? h->nguests : 1, sizeof(*list));
     struct dom_index ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (!g->boot)
             continue;
-        const struct hv_domain *d = find_domain(&ix, g->name);
+        const struct hv_domain *d = find_uuid(&ix, g->uuid);
         if (d && alive(d)) {
             msg_info("guest '%s': running (domid %u)", g->name, d->domid);
+            continue;
+        }
+        if (!bootable(&rec, &ix, g, method)) {
+            failed++;
             continue;
         }
         if (d) {
@@ -274,6 +304,7 @@ size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revi
         list[nboot++] = g;
     }
     dom_index_free(&ix);
+    managed_free(&rec);
     failed += boot_list(c, h, hv, list, nboot, method);
     free(list);
     free(err);

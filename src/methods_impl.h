@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "configs.h"
+#include "disks.h"
 #include "hv.h"
+#include "managed.h"
 #include "methods.h"
 #include "model.h"
 
@@ -40,7 +43,7 @@ bool alive(const struct hv_domain *d);
 /* A list's domains by name (then in list order), so that finding every
  * guest's domain costs a binary search each, not a walk of the list. */
 struct dom_index {
-    const struct hv_domain **by_name;
+    const struct hv_domain **by_name, **by_uuid;
     size_t n;
 };
 
@@ -48,8 +51,13 @@ struct dom_index dom_index_new(const struct hv_domain *doms, size_t n);
 
 void dom_index_free(struct dom_index *ix);
 
-/* The first domain of the list called name, or NULL. */
+/* The first domain of the list called name, or NULL: for names only
+ * (two domains cannot share one); a guest's domain is found by UUID. */
 const struct hv_domain *find_domain(const struct dom_index *ix, const char *name);
+
+/* The domain of UUID uuid (any case), a live one first, or NULL: a guest
+ * is its UUID, whatever its domain is called. */
+const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid);
 
 /* Domain domid of a list (which is in domid order: hv.h), or NULL. */
 const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
@@ -113,14 +121,20 @@ struct stopping {
  * vcpus within what the running domain allows, and report every other
  * change as needing a restart. Never touches a domain not in the profile.
  * Returns the number of failures. */
-size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev, bool dry,
-                    bool may_restart);
+struct ident;
+size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev,
+                    const struct ident *id, bool dry, bool may_restart);
 
 /* Boot these guests (not running, no remains): one boot group after the
  * other in rising order, a group's guests side by side, at most the host's
  * parallel at once. list is sorted in place. Returns the failures. */
 size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
                  const struct guest **list, size_t n, const char *method);
+
+/* May g be booted: not held back by configure, and its name not taken by
+ * a domain of another UUID? Says why not. */
+bool bootable(const struct managed *rec, const struct dom_index *ix, const struct guest *g,
+              const char *method);
 
 /* Boot the boot=yes guests that are not running; with revive, also those
  * that crashed or were shut down (their remains are destroyed first).
@@ -136,6 +150,11 @@ size_t stop_guests(struct hv *hv, struct stopping *st, size_t n);
 /* Stop the boot groups in the reverse of their boot order, each group's
  * guests all at once. st is sorted in place. Returns failures. */
 size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n);
+
+/* configure: read, validate, plan, apply, record. *saved tells that the
+ * profile's resources are now the saved ones (though guests may be held
+ * back, or a hypervisor action failed). Returns the exit status. */
+int configure(struct ctx *c, bool *saved);
 
 /* The methods (methods.c's table). */
 int m_configure(struct ctx *c, int argc, char **argv);
@@ -164,5 +183,43 @@ int m_destroy(struct ctx *c, int argc, char **argv);
 /* A method's only option, flag: *set when given. Returns 0, or -1 after
  * saying what is wrong. */
 int one_flag(int argc, char **argv, const char *flag, bool *set);
+
+/* identity.c: who each guest is, for configure. */
+struct ident {
+    struct managed rec;        /* the record, as loaded (then updated) */
+    struct hv *hv;             /* NULL: no hypervisor to ask */
+    struct hv_domain *doms;
+    size_t ndoms;
+    struct dom_index ix;
+    const char **renamed_from; /* per guest: its previous name, or NULL */
+    bool *held;                /* per guest: held back (not written, not booted) */
+    char **held_why;
+    struct gone {              /* guests that left the profile */
+        char uuid[37];
+        char *name;
+        bool running, still;   /* its domain ran; still runs after configure */
+    } *gone;
+    size_t ngone;
+};
+
+/* The guest of prev with g's UUID, or NULL. */
+const struct guest *prev_guest(const struct host *prev, const struct guest *g);
+/* Read the record, find renames and guests that left the profile, list
+ * the domains. Returns 0, or -1 after saying why (a damaged record). */
+int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id);
+/* Rename the disks named after renamed guests that are down; hold those
+ * whose data cannot follow their name now. Returns failures. */
+size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id, bool dry);
+/* Hold the guests with a refused or failed disk. */
+void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id);
+/* Turn the config writes of held guests into warnings; returns how many. */
+size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const struct ident *id);
+/* Rename running domains to their guests' names. Returns failures. */
+size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry);
+/* Apply xen.onremove to the running domains of guests that left. */
+size_t ident_gone(const struct host *h, struct ident *id, bool dry);
+/* Update and save the record. Returns failures (0 or 1). */
+size_t ident_record(struct ctx *c, const struct host *h, struct ident *id);
+void ident_free(struct ident *id, const struct host *h);
 
 #endif

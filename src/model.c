@@ -162,6 +162,40 @@ static const char *const actions[] = {
 static const char *const bootloaders[] = { "pygrub" };
 static const char *const formats[] = { "xl", "xm" };
 static const char *const autostarts[] = { "component", "xendomains" };
+static const char *const onremoves[] = { "shutdown", "keep" };
+
+/* An absolute path without repeated slashes, "." components or a
+ * trailing slash, in out (as long as path, plus one). */
+static void path_lexical(const char *path, char *out)
+{
+    char *o = out;
+    for (const char *p = path; *p;) {
+        if (*p == '/') {
+            while (*p == '/' || (*p == '.' && (p[1] == '/' || !p[1]) && p[-1] == '/'))
+                p++;
+            *o++ = '/';
+            continue;
+        }
+        *o++ = *p++;
+    }
+    if (o > out + 1 && o[-1] == '/')
+        o--;
+    *o = '\0';
+}
+
+/* Do two absolute paths name one directory, spelled with extra slashes
+ * or "." components? (Lexically: symbolic links are the host's business.) */
+static bool same_dir_path(const char *a, const char *b)
+{
+    char *x = xmalloc(strlen(a) + 2), *y = xmalloc(strlen(b) + 2);
+    path_lexical(a, x);
+    path_lexical(b, y);
+    bool same = !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
 static const char *const allocs[] = { "sparse", "full" };
 static char *joined(const char *const *v, size_t n)
 {
@@ -262,6 +296,15 @@ static void check_host(struct host *h, struct errlist *errs)
         get_path(&w, paths[i], h->res[paths[i]]);
     get_enum(&w, HF_autostart, h->res[HF_autostart], autostarts, ARRAY_SIZE(autostarts),
              "guest autostart owner");
+    /* xendomains starts every file in autodir: config files there would
+     * be booted behind the component's back, or replaced by links to
+     * themselves. */
+    if (h->res[HF_autodir][0] == '/' && same_dir_path(h->res[HF_autodir], h->res[HF_configdir]))
+        bad(&w, HF_autodir, h->res[HF_autodir],
+            "is the config directory (xen.configdir): the autostart links need a directory "
+            "of their own");
+    get_enum(&w, HF_onremove, h->res[HF_onremove], onremoves, ARRAY_SIZE(onremoves),
+             "policy for a guest that left the profile");
     static const int progs[] = { HF_qemuimg, HF_lvs, HF_lvcreate };
     for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
         get_path(&w, progs[i], h->res[progs[i]]);

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "hv.h"
 #include "log.h"
+#include "managed.h"
 #include "model.h"
 #include "paths.h"
 #include "previous.h"
@@ -176,34 +177,61 @@ static int cmp_dom_by_name(const void *a, const void *b)
     return c ? c : (x > y) - (x < y);
 }
 
+/* By UUID, a live domain before the remains of another of that UUID. */
+static int cmp_dom_by_uuid(const void *a, const void *b)
+{
+    const struct hv_domain *x = *(const struct hv_domain *const *)a;
+    const struct hv_domain *y = *(const struct hv_domain *const *)b;
+    int c = strcmp(x->uuid, y->uuid);
+    if (!c)
+        c = (int)alive(y) - (int)alive(x);
+    return c ? c : (x > y) - (x < y);
+}
+
 struct dom_index dom_index_new(const struct hv_domain *doms, size_t n)
 {
-    struct dom_index ix = { xcalloc(n ? n : 1, sizeof(*ix.by_name)), n };
+    struct dom_index ix = { xcalloc(n ? n : 1, sizeof(*ix.by_name)),
+                            xcalloc(n ? n : 1, sizeof(*ix.by_uuid)), n };
     for (size_t i = 0; i < n; i++)
-        ix.by_name[i] = &doms[i];
+        ix.by_name[i] = ix.by_uuid[i] = &doms[i];
     qsort(ix.by_name, n, sizeof(*ix.by_name), cmp_dom_by_name);
+    qsort(ix.by_uuid, n, sizeof(*ix.by_uuid), cmp_dom_by_uuid);
     return ix;
 }
 
 void dom_index_free(struct dom_index *ix)
 {
     free(ix->by_name);
-    ix->by_name = NULL;
+    free(ix->by_uuid);
+    ix->by_name = ix->by_uuid = NULL;
     ix->n = 0;
 }
 
-/* The first domain of the list called name, or NULL. */
-const struct hv_domain *find_domain(const struct dom_index *ix, const char *name)
+/* The first of v (sorted by key) whose key is k, or NULL. */
+static const struct hv_domain *search(const struct hv_domain **v, size_t n, const char *k,
+                                      bool by_uuid)
 {
-    size_t lo = 0, hi = ix->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ix->by_name[mid]->name, name) < 0)
+        if (strcmp(by_uuid ? v[mid]->uuid : v[mid]->name, k) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < ix->n && !strcmp(ix->by_name[lo]->name, name) ? ix->by_name[lo] : NULL;
+    return lo < n && !strcmp(by_uuid ? v[lo]->uuid : v[lo]->name, k) ? v[lo] : NULL;
+}
+
+const struct hv_domain *find_domain(const struct dom_index *ix, const char *name)
+{
+    return search(ix->by_name, ix->n, name, false);
+}
+
+const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid)
+{
+    char u[37];
+    uuid_lower(uuid, u);
+    return search(ix->by_uuid, ix->n, u, true);
 }
 
 /* Domain domid of a list (which is in domid order: hv.h), or NULL. */

@@ -130,7 +130,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     struct dom_index ix = dom_index_new(doms, n);
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
-        const struct hv_domain *d = find_domain(&ix, g->name);
+        const struct hv_domain *d = find_uuid(&ix, g->uuid);
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
         json_str(out, g->name);
         fputs(", \"tag\": ", out);
@@ -254,7 +254,7 @@ int m_status(struct ctx *c, int argc, char **argv)
                 "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");
         for (size_t i = 0; i < h->nguests; i++) {
             const struct guest *g = &h->guests[i];
-            const struct hv_domain *d = find_domain(&ix, g->name);
+            const struct hv_domain *d = find_uuid(&ix, g->uuid);
             char mem[80] = "-", cpus[32] = "-", up[64] = "-", id[16] = "-";
             if (d) {
                 snprintf(id, sizeof(id), "%u", d->domid);
@@ -287,7 +287,7 @@ int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
                 cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
-        const struct hv_domain *d = have_hv ? find_domain(&ix, g->name) : NULL;
+        const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
         if (d && alive(d)) {
             char **pend;
             size_t np = pending_changes(g, d, &pend);

@@ -69,7 +69,7 @@ t_status_file_is_written_atomically_and_only_on_change() {
 t_dry_run_changes_nothing() {
   xen --dry-run --profile "$SEED" configure
   expect_rc 0
-  expect_summary "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be updated; nothing changed"
+  expect_summary "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be created; nothing changed"
   expect_absent "$ROOT/run/lcfg/status/xen"
   xen --profile "$SEED" configure
   xen --dry-run --profile "$SEED" configure
@@ -198,7 +198,7 @@ t_unwritable_status_file_fails_cleanly() {
 t_options_after_the_method_as_om_passes_them() {
   xen configure --dry-run --profile "$SEED"
   expect_rc 0
-  expect_summary "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be updated; nothing changed"
+  expect_summary "$T/err" "[OK] xen: configure (dry run): 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources would be created; nothing changed"
   xen configure --profile="$SEED"
   expect_rc 0
   expect_exists "$ROOT/run/lcfg/status/xen"

@@ -93,7 +93,10 @@ t_symlink_at_the_disk_path_is_not_followed() {
   grep "': disk " "$T/err" >"$T/d"
   expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a symbolic link (not followed)"
   expect_text "$T/target" "precious"
-  expect_absent "$ROOT/run/lcfg/status/xen"
+  # Held back: no config file names the link's target, so nothing boots it.
+  expect_absent "$ROOT/etc/xen/web1.cfg"
+  grep -F "': held back" "$T/err" >"$T/h"
+  expect_text "$T/h" "[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img refused: it keeps its previous config and is not booted"
 }
 
 t_directory_at_the_disk_path_is_refused() {
@@ -184,7 +187,9 @@ t_no_space_removes_only_the_partial_image_and_others_proceed() {
   expect_text "$T/left" "other.img"
   expect_text "$T/other" "keep me"
   expect_exists "$ROOT/$IMG/web2.img"
-  expect_last "$T/err" "[FAIL] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; disks: 1 created, 0 present, 0 of another size, 0 refused; 1 disk or file failed, so the saved resources are left as they were"
+  # web1 is held back: no config names the disk it does not have.
+  expect_absent "$ROOT/etc/xen/web1.cfg"
+  expect_last "$T/err" "[FAIL] xen: configure: 2 guests: 1 created, 0 updated, 0 unchanged, 0 retired; disks: 1 created, 0 present, 0 of another size, 0 refused; 1 guest held back; 1 disk or file failed, so the saved resources are left as they were"
 }
 
 t_read_only_directory() {
@@ -337,14 +342,30 @@ SH
   expect_text "$T/argv" "create -q -f qcow2 -o preallocation=off $ROOT/$IMG/.web1.img.XXXXXX 3G"
 }
 
-t_status_file_not_saved_when_a_disk_is_refused() {
+# Issue 13, item 8: a refused disk holds back its guest only.
+t_refused_disk_holds_back_only_its_guest() {
   xen --profile "$SEED" configure
-  cp "$ROOT/run/lcfg/status/xen" "$T/saved"
+  cp "$ROOT/etc/xen/testVMxen.cfg" "$T/cfg"
   rm "$ROOT/$IMG/testVMxen2d.img"; mkdir "$ROOT/$IMG/testVMxen2d.img"
-  sed 's/<memory>1024</<memory>768</' "$SEED" >"$T/p.xml"
+  sed -e 's/<memory>1024</<memory>768</' -e 's/>256</>384</' "$SEED" >"$T/p.xml"
   xen --profile "$T/p.xml" configure
   expect_rc 1
-  cmp -s "$T/saved" "$ROOT/run/lcfg/status/xen" || { fail "status file changed"; return 1; }
+  # testVMxen keeps its config; pe2900x1 gets its new one.
+  cmp -s "$T/cfg" "$ROOT/etc/xen/testVMxen.cfg" || { fail "testVMxen.cfg changed"; return 1; }
+  grep -q '^memory = 384$' "$ROOT/etc/xen/pe2900x1.cfg" || { fail "pe2900x1.cfg not updated"; return 1; }
+  cp "$T/err" "$T/m"
+  expect_text "$T/m" "[ERROR] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: refused: it is a directory, not a disk image
+[INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg updated
+[WARNING] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg not updated: held (disk /var/lib/xen/images/testVMxen2d.img refused): it keeps its previous config and is not booted
+[ERROR] xen: guest 'testVMxen': held back: disk /var/lib/xen/images/testVMxen2d.img refused: it keeps its previous config and is not booted
+[FAIL] xen: configure: 2 guests: 0 created, 1 updated, 0 unchanged, 0 retired; disks: 0 created, 3 present, 0 of another size, 1 refused; 1 guest held back; saved resources updated"
+  # start boots the other guest; boot of the held one says why not.
+  xen --hypervisor sim --profile "$T/p.xml" start
+  expect_rc 1
+  grep -E "booted \(|not booted:|start:" "$T/err" >"$T/b"
+  expect_text "$T/b" "[ERROR] xen: guest 'testVMxen': not booted: configure held it back (a disk refused, or its data not yet under its new name: see configure)
+[INFO] xen: guest 'pe2900x1': booted (domid 1)
+[FAIL] xen: start: 1 guest could not be booted"
 }
 
 t_lvm_with_the_real_tools_on_a_loop_device() {

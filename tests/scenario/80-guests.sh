@@ -449,13 +449,13 @@ t_only_the_saved_guests_that_differ_are_read_back() {
   xen --resources "$T/res2" configure
   expect_rc 0
   sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' "$T/err" >"$T/m"
-  # The new name has a new disk image: the old one is kept with g2's provenance.
-  expect_text "$T/m" "[INFO] xen: guest 'web2': disk /var/lib/xen/images/web2.img: created (1 GB raw image, sparse)
+  # g2 is renamed (same UUID): its disk image follows its name.
+  expect_text "$T/m" "[INFO] xen: guest 'web2': renamed from 'g2': disk /var/lib/xen/images/g2.img renamed to /var/lib/xen/images/web2.img
 [INFO] xen: guest 'web2': /etc/xen/web2.cfg created
 [INFO] xen: guest 'g3': /etc/xen/g3.cfg updated
-[INFO] xen: guest 'g2': left the profile: /etc/xen/g2.cfg retired to /var/lib/lcfg/xen/retired/g2.cfg.STAMP (its disks are kept)
+[INFO] xen: guest 'web2': renamed from 'g2': /etc/xen/g2.cfg retired to /var/lib/lcfg/xen/retired/g2.cfg.STAMP
 [INFO] xen: guest 'g4': left the profile: /etc/xen/g4.cfg retired to /var/lib/lcfg/xen/retired/g4.cfg.STAMP (its disks are kept)
-[OK] xen: configure: 3 guests: 1 created, 1 updated, 1 unchanged, 2 retired; disks: 1 created, 2 present, 0 of another size, 0 refused; saved resources updated"
+[OK] xen: configure: 3 guests: 1 created, 1 updated, 1 unchanged, 2 retired; disks: 0 created, 3 present, 0 of another size, 0 refused; saved resources updated"
   ls "$ROOT/etc/xen" >"$T/ls"
   expect_text "$T/ls" "g1.cfg
 g3.cfg

@@ -272,7 +272,7 @@ t_dry_run_changes_nothing() {
 [INFO] xen: grub: /etc/default/grub.d/zz-lcfg-xen.cfg would be created; update-grub would run
 [WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
 [INFO] xen: xendomains: XENDOMAINS_SAVE would be set empty in /etc/default/xendomains (host shutdown shuts the guests down instead of saving them)
-[OK] xen: configure (dry run): 0 guests: 0 created, 0 updated, 0 unchanged, 0 retired; disks: 0 created, 0 present, 0 of another size, 0 refused; saved resources would be updated; nothing changed"
+[OK] xen: configure (dry run): 0 guests: 0 created, 0 updated, 0 unchanged, 0 retired; disks: 0 created, 0 present, 0 of another size, 0 refused; saved resources would be created; nothing changed"
   # The diffs of the files it would change, on standard output.
   expect_text "$T/out" '--- /dev/null
 +++ /etc/default/grub.d/zz-lcfg-xen.cfg

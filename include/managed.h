@@ -1,0 +1,54 @@
+/* managed.h: the guests the component manages, by UUID, kept under
+ * /var/lib/lcfg/xen (durable: the status file is on /run, emptied at
+ * every boot). A guest is its UUID; its name may change. The record says,
+ * for each UUID the component configured, the name it last had and
+ * whether it is still in the profile, or left it and was kept running
+ * (xen.onremove keep). It is what makes a rename a rename (same UUID,
+ * another name), and a domain of a guest that left the profile still the
+ * component's own: status lists it, stop shuts it down. */
+#ifndef LCFGXEN_MANAGED_H
+#define LCFGXEN_MANAGED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum managed_state {
+    MG_PROFILE, /* in the profile last configured */
+    MG_HELD,    /* in it, but held back: a disk refused; not booted */
+    MG_KEPT,    /* left the profile; its domain was left running */
+    MG_STATE_COUNT
+};
+
+struct managed_guest {
+    char uuid[37];  /* lower case */
+    char *name;
+    enum managed_state state;
+};
+
+/* Sorted by uuid. */
+struct managed {
+    struct managed_guest *v;
+    size_t n;
+};
+
+/* The record under root: empty when there is none. Returns 0, or -1 with
+ * *err when it cannot be read or is damaged (line and what is wrong). */
+int managed_load(const char *root, struct managed *m, char **err);
+
+/* Write it (atomically, durably) unless it holds what is there already.
+ * Returns 0, or -1 with *err. */
+int managed_save(const struct managed *m, const char *root, char **err);
+
+/* Add or replace the entry of uuid (any case); keeps m sorted. */
+void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st);
+/* Remove the entry of uuid, if any. */
+void managed_del(struct managed *m, const char *uuid);
+/* The entry of uuid (any case), or NULL. */
+const struct managed_guest *managed_find(const struct managed *m, const char *uuid);
+
+void managed_free(struct managed *m);
+
+/* The lower-case form of a UUID, as Xen reports it, in out[37]. */
+void uuid_lower(const char *uuid, char out[37]);
+
+#endif

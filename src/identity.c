@@ -1,0 +1,347 @@
+/* identity.c: who each guest is, for configure. A guest is its UUID: the
+ * record of managed guests (managed.h) and the previous configuration say
+ * what each UUID was called, so a new name is a rename, not a new guest
+ * beside an old one that is gone; a UUID that is no longer in the profile
+ * is a guest that left it, whose domain stays the component's business
+ * (xen.onremove). A guest held back (a disk refused, or its data not where
+ * its new name says) keeps its previous config file and is not booted,
+ * and no other guest waits for it. */
+#include "methods_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "disks.h"
+#include "fsutil.h"
+#include "log.h"
+#include "managed.h"
+#include "util.h"
+
+/* The guest of prev with g's UUID, or NULL. prev holds the saved guests
+ * that differ from the profile's (load_previous): few, usually. */
+const struct guest *prev_guest(const struct host *prev, const struct guest *g)
+{
+    for (size_t i = 0; prev && i < prev->nguests; i++)
+        if (!strcasecmp(prev->guests[i].uuid, g->uuid))
+            return &prev->guests[i];
+    return NULL;
+}
+
+static bool in_profile(const struct host *h, const char *uuid)
+{
+    for (size_t i = 0; i < h->nguests; i++)
+        if (!strcasecmp(h->guests[i].uuid, uuid))
+            return true;
+    return false;
+}
+
+int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id)
+{
+    memset(id, 0, sizeof(*id));
+    char *err = NULL;
+    if (managed_load(c->o->root, &id->rec, &err) < 0) {
+        msg_fail("configure: the record of managed guests is unreadable: %s (it says which "
+                 "domains are the component's: repair or remove it); nothing changed", err);
+        free(err);
+        return -1;
+    }
+    id->renamed_from = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->renamed_from));
+    id->held = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->held));
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct managed_guest *e = managed_find(&id->rec, g->uuid);
+        const struct guest *pg = prev_guest(prev, g);
+        const char *was = e ? e->name : pg ? pg->name : NULL;
+        if (was && strcmp(was, g->name))
+            id->renamed_from[i] = xstrdup(was);
+    }
+    /* Guests that left the profile: in the record, or (a record older
+     * than this component's) in the saved configuration. */
+    for (size_t i = 0; i < id->rec.n; i++)
+        if (!in_profile(h, id->rec.v[i].uuid)) {
+            id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
+            id->gone[id->ngone].name = xstrdup(id->rec.v[i].name);
+            uuid_lower(id->rec.v[i].uuid, id->gone[id->ngone].uuid);
+            id->ngone++;
+        }
+    for (size_t i = 0; prev && i < prev->nguests; i++) {
+        const struct guest *pg = &prev->guests[i];
+        if (in_profile(h, pg->uuid) || managed_find(&id->rec, pg->uuid))
+            continue;
+        id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
+        id->gone[id->ngone].name = xstrdup(pg->name);
+        uuid_lower(pg->uuid, id->gone[id->ngone].uuid);
+        id->ngone++;
+    }
+
+    /* The domains, where there is a hypervisor to ask: never create the
+     * simulator's state as a side effect of configuring a plain host. */
+    if (hv_reachable(c)) {
+        struct hv_xl xl = xl_of(h);
+        if (hv_open(c->o->hypervisor, c->o->root, &xl, &id->hv, &err) < 0 ||
+            id->hv->ops->list(id->hv, &id->doms, &id->ndoms, &err) < 0) {
+            msg_warn("configure: running guests not examined: %s", err);
+            free(err);
+            if (id->hv)
+                id->hv->ops->close(id->hv);
+            id->hv = NULL;
+        }
+    }
+    id->ix = dom_index_new(id->doms, id->ndoms);
+    return 0;
+}
+
+void ident_free(struct ident *id, const struct host *h)
+{
+    for (size_t i = 0; h && i < h->nguests; i++) {
+        free(id->renamed_from ? (char *)id->renamed_from[i] : NULL);
+        free(id->held_why ? id->held_why[i] : NULL);
+    }
+    free(id->renamed_from);
+    free(id->held);
+    free(id->held_why);
+    for (size_t i = 0; i < id->ngone; i++)
+        free(id->gone[i].name);
+    free(id->gone);
+    dom_index_free(&id->ix);
+    free(id->doms);
+    if (id->hv)
+        id->hv->ops->close(id->hv);
+    managed_free(&id->rec);
+}
+
+static void hold(struct ident *id, const struct host *h, size_t i, const char *why)
+{
+    if (!id->held_why)
+        id->held_why = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->held_why));
+    if (!id->held[i])
+        id->held_why[i] = xstrdup(why);
+    id->held[i] = true;
+}
+
+/* The host path disk k of g had under the name old, when its file (or
+ * volume) is named after the guest; NULL when it is not. */
+static char *path_under_name(const struct guest *g, int k, const char *old)
+{
+    const struct disk *d = &g->disks[k];
+    char *file = NULL;
+    if (d->type == DISK_IMAGE) {
+        if (k == 0 || str_empty(g->res[GF_disknamesec]))
+            file = xasprintf("%s%s.img", old, k ? "-2" : "");
+    } else if (d->type == DISK_LVM) {
+        if (k == 0 || str_empty(g->res[GF_disknamesec]))
+            return xasprintf("/dev/%s/%s%s", d->vg, old, k ? "-2" : "");
+    }
+    if (!file)
+        return NULL;
+    size_t dl = strlen(d->dir);
+    char *p = xasprintf("%s%s%s", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", file);
+    free(file);
+    return p;
+}
+
+size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id, bool dry)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < h->nguests; i++) {
+        const char *old = id->renamed_from[i];
+        if (!old)
+            continue;
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
+        bool running = d && alive(d);
+        for (int k = 0; k < 2; k++) {
+            char *from = path_under_name(g, k, old);
+            if (!from)
+                continue;
+            const char *to = g->disks[k].path;
+            char *rfrom = root_path(c->o->root, from), *rto = root_path(c->o->root, to);
+            struct stat st;
+            /* Only when the old one is there and the new one is not: any
+             * other case is the disk plan's, which never makes a second
+             * disk for a guest whose data has a home (below). */
+            bool move = lstat(rto, &st) < 0 && errno == ENOENT && lstat(rfrom, &st) == 0;
+            if (move && g->disks[k].type == DISK_LVM) {
+                char *why = xasprintf("disk %s: renamed from '%s', whose volume %s holds its data: "
+                                      "rename it (lvrename) or name it with disknamesec; no new "
+                                      "volume is made", to, old, from);
+                hold(id, h, i, why);
+                free(why);
+            } else if (move && !S_ISREG(st.st_mode)) {
+                char *why = xasprintf("disk %s: renamed from '%s', but %s is not a regular file: "
+                                      "nothing is renamed or made", to, old, from);
+                hold(id, h, i, why);
+                free(why);
+            } else if (move && running) {
+                /* Its domain has the file open under the old name, and xl
+                 * restarts a guest that reboots itself from it. */
+                char *why = xasprintf("disk %s: renamed from '%s' while running: its data stays in "
+                                      "%s until it is down, then configure renames it", to, old,
+                                      from);
+                hold(id, h, i, why);
+                free(why);
+            } else if (move && dry) {
+                msg_info("guest '%s': renamed from '%s': disk %s would be renamed to %s", g->name,
+                         old, from, to);
+            } else if (move) {
+                if (renameat2(AT_FDCWD, rfrom, AT_FDCWD, rto, RENAME_NOREPLACE) < 0 ||
+                    fs_fsync_dir_of(rto) < 0) {
+                    msg_error("guest '%s': renamed from '%s': cannot rename disk %s to %s: %s",
+                              g->name, old, from, to, strerror(errno));
+                    char *why = xasprintf("disk %s: its data is still in %s", to, from);
+                    hold(id, h, i, why);
+                    free(why);
+                    failed++;
+                } else {
+                    msg_info("guest '%s': renamed from '%s': disk %s renamed to %s", g->name, old,
+                             from, to);
+                }
+            }
+            free(rfrom);
+            free(rto);
+            free(from);
+        }
+    }
+    return failed;
+}
+
+void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id)
+{
+    for (size_t j = 0; j < dp->n; j++) {
+        const struct disk_item *it = &dp->v[j];
+        if (it->action != DK_REFUSED && !it->failed)
+            continue;
+        size_t i = (size_t)(it->g - h->guests);
+        char *why = xasprintf("disk %s %s", it->d->path, it->action == DK_REFUSED ? "refused"
+                                                                                  : "failed");
+        hold(id, h, i, why);
+        free(why);
+    }
+}
+
+size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const struct ident *id)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < plan->n; j++) {
+        struct cfg_item *it = &plan->v[j];
+        if ((it->action != CFG_CREATE && it->action != CFG_UPDATE) || !id->held[it->index])
+            continue;
+        const char *why = id->held_why[it->index];
+        it->note = xasprintf("not %s: held (%s): it keeps %s and is not booted",
+                             it->action == CFG_CREATE ? "created" : "updated", why,
+                             it->action == CFG_CREATE ? "no config" : "its previous config");
+        it->action = CFG_WARN;
+        n++;
+    }
+    (void)h;
+    return n;
+}
+
+size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry)
+{
+    size_t failed = 0;
+    for (size_t i = 0; id->hv && i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
+        if (!d || !alive(d) || !strcmp(d->name, g->name))
+            continue;
+        const struct hv_domain *other = find_domain(&id->ix, g->name);
+        char *err = NULL;
+        if (other) {
+            msg_error("guest '%s': its domain (domid %u) is called '%s' and cannot be renamed: "
+                      "domain %u, not this guest's (UUID %s), has the name", g->name, d->domid,
+                      d->name, other->domid, other->uuid);
+            failed++;
+        } else if (dry) {
+            msg_info("guest '%s': its domain '%s' (domid %u) would be renamed", g->name, d->name,
+                     d->domid);
+        } else if (!id->hv->ops->rename) {
+            msg_warn("guest '%s': its domain '%s' (domid %u) keeps its name until it restarts "
+                     "(this hypervisor backend cannot rename)", g->name, d->name, d->domid);
+        } else if (id->hv->ops->rename(id->hv, d->domid, g->name, &err) < 0) {
+            msg_error("guest '%s': cannot rename its domain '%s' (domid %u): %s", g->name, d->name,
+                      d->domid, err);
+            failed++;
+        } else {
+            msg_info("guest '%s': its domain '%s' (domid %u) renamed", g->name, d->name, d->domid);
+        }
+        free(err);
+    }
+    return failed;
+}
+
+size_t ident_gone(const struct host *h, struct ident *id, bool dry)
+{
+    if (!id->ngone)
+        return 0;
+    bool keep = !strcmp(h->res[HF_onremove], "keep");
+    struct guest *gs = xcalloc(id->ngone, sizeof(*gs));
+    struct stopping *st = xcalloc(id->ngone, sizeof(*st));
+    size_t nst = 0, failed = 0;
+    for (size_t i = 0; i < id->ngone; i++) {
+        const struct hv_domain *d = id->hv ? find_uuid(&id->ix, id->gone[i].uuid) : NULL;
+        id->gone[i].running = d && alive(d);
+        if (!id->gone[i].running)
+            continue;
+        if (keep) {
+            msg_info("guest '%s': left the profile: its domain (domid %u) is kept running "
+                     "(xen.onremove keep); stop shuts it down", id->gone[i].name, d->domid);
+        } else if (dry) {
+            msg_info("guest '%s': left the profile: its domain (domid %u) would be shut down "
+                     "(xen.onremove shutdown)", id->gone[i].name, d->domid);
+        } else {
+            msg_info("guest '%s': left the profile: shutting its domain (domid %u) down "
+                     "(xen.onremove shutdown)", id->gone[i].name, d->domid);
+            gs[nst].name = id->gone[i].name;
+            gs[nst].uuid = id->gone[i].uuid;
+            gs[nst].shutdown_timeout = h->shutdown_timeout;
+            st[nst].g = &gs[nst];
+            st[nst].domid = d->domid;
+            nst++;
+        }
+    }
+    if (nst) {
+        failed = stop_guests(id->hv, st, nst);
+        /* Those that did not go are still running, and still ours. */
+        struct hv_domain *doms = NULL;
+        size_t n = 0;
+        if (id->hv->ops->list(id->hv, &doms, &n, NULL) == 0) {
+            for (size_t i = 0; i < id->ngone; i++)
+                if (id->gone[i].running)
+                    for (size_t k = 0; k < n; k++)
+                        if (!strcmp(doms[k].uuid, id->gone[i].uuid) && alive(&doms[k]))
+                            id->gone[i].still = true;
+            free(doms);
+        }
+    }
+    for (size_t i = 0; i < id->ngone; i++)
+        if (keep || nst == 0)
+            id->gone[i].still = id->gone[i].running;
+    free(st);
+    free(gs);
+    return failed;
+}
+
+size_t ident_record(struct ctx *c, const struct host *h, struct ident *id)
+{
+    for (size_t i = 0; i < h->nguests; i++)
+        managed_set(&id->rec, h->guests[i].uuid, h->guests[i].name,
+                    id->held[i] ? MG_HELD : MG_PROFILE);
+    for (size_t i = 0; i < id->ngone; i++) {
+        if (id->gone[i].still)
+            managed_set(&id->rec, id->gone[i].uuid, id->gone[i].name, MG_KEPT);
+        else
+            managed_del(&id->rec, id->gone[i].uuid);
+    }
+    char *err = NULL;
+    int rc = managed_save(&id->rec, c->o->root, &err);
+    if (rc < 0)
+        msg_error("configure: cannot save the record of managed guests: %s", err);
+    free(err);
+    return rc < 0;
+}
