@@ -172,7 +172,7 @@ static int create_from(struct hv *hv, const char *root, const char *name, char *
 {
     char *path = xasprintf("/etc/xen/%s.cfg", name);
     char *rpath = root_path(root, path);
-    int rc = hv->ops->create(hv, path, rpath, err);
+    int rc = hv->ops->create(hv, path, rpath, NULL, err);
     free(rpath);
     free(path);
     return rc;
@@ -1062,10 +1062,12 @@ static void test_bad_control_file(void **state)
         { "web1 hv_fail=list\n", "control:1: hv_fail=list: hv_fail belongs on the \"*\" line" },
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
-        { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory "
-                               "and set_vcpus can hang" },
+        { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory, "
+                               "set_vcpus, rename and power_button can hang" },
         { "* hang=destroy,fly\n", "control:1: hang=destroy,fly: hang: only create, destroy, "
-                                   "set_memory and set_vcpus can hang" },
+                                   "set_memory, set_vcpus, rename and power_button can hang" },
+        { "web1 race_create=2\n", "control:1: race_create=2: race_create must be 0 or 1" },
+        { "web1 pv_drivers=no\n", "control:1: pv_drivers=no: pv_drivers must be 0 or 1" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         set_control(root, cases[i].text);
@@ -1162,7 +1164,7 @@ static void test_journal_folded_when_it_outgrows_the_state(void **state)
     /* A new handle (another run) reads "domains" and the journal. */
     struct hv *other = NULL;
     char *err = NULL;
-    assert_int_equal(hv_sim_open(root, &(struct hv_xl){ NULL, 1000, 1000 }, &other, &err), 0);
+    assert_int_equal(hv_sim_open(root, &(struct hv_xl){ NULL, 1000, 1000 }, 0, &other, &err), 0);
     struct hv_domain *v;
     assert_int_equal(list_all(other, &v), 25);
     assert_string_equal(v[24].name, "g23");

@@ -212,7 +212,7 @@ static struct hv *open_xen_with(const struct hv_xl *xl)
 {
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_xen_open("/", xl, &hv, &err);
+    int rc = hv_xen_open("/", xl, 0, &hv, &err);
     if (rc != 0)
         fail_msg("hv_xen_open: %s", err ? err : "(no message)");
     assert_null(err);
@@ -241,7 +241,7 @@ static void open_fails(const char *xl, const char *want)
     struct hv *hv = (struct hv *)&hv; /* must be reset */
     char *err = NULL;
     struct hv_xl t = tool(xl);
-    assert_int_equal(hv_xen_open("/", &t, &hv, &err), -1);
+    assert_int_equal(hv_xen_open("/", &t, 0, &hv, &err), -1);
     assert_null(hv);
     assert_non_null(err);
     assert_string_equal(err, want);
@@ -950,7 +950,7 @@ static void test_create(void **state)
     (void)state;
     struct hv *hv = open_xen();
     char *err = NULL;
-    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/root/etc/xen/web1.cfg", &err),
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/root/etc/xen/web1.cfg", NULL, &err),
                      0);
     assert_null(err);
     assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
@@ -964,7 +964,7 @@ static void test_create_fails(void **state)
     xl_fails(1, "\nlibxl: error: libxl_create.c:1234:do_domain_create: Domain with name "
                 "\"web1\" already exists.\nlibxl: error: second line\n");
     char *err = NULL;
-    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), &err,
                  "xl create -f /etc/xen/web1.cfg: exited 1: libxl: error: "
                  "libxl_create.c:1234:do_domain_create: Domain with name \"web1\" already "
                  "exists.");
@@ -976,7 +976,7 @@ static void test_create_bad_path(void **state)
     (void)state;
     struct hv *hv = open_xen();
     char *err = NULL;
-    assert_int_equal(hv->ops->create(hv, "web1.cfg", "web1.cfg", &err), -1);
+    assert_int_equal(hv->ops->create(hv, "web1.cfg", "web1.cfg", NULL, &err), -1);
     assert_non_null(err);
     assert_true(str_starts_with(err, "xl create -f web1.cfg: bad config file path ("));
     free(err);
@@ -1053,7 +1053,7 @@ static void test_xl_missing(void **state)
     add_guest(5, "web1", XEN_DOMINF_running);
     char *missing = tmp_file("no-such-xl");
     struct hv_xl xl = tool(missing);
-    assert_int_equal(hv_xen_open("/", &xl, &hv, &err), 0); /* found out when run */
+    assert_int_equal(hv_xen_open("/", &xl, 0, &hv, &err), 0); /* found out when run */
     char *want = xasprintf("xl destroy 5: %s: No such file or directory", missing);
     assert_fails(hv->ops->destroy(hv, 5, &err), &err, want);
     free(want);
@@ -1069,7 +1069,7 @@ static void test_xl_under_root(void **state)
     struct hv *hv = NULL;
     char *err = NULL;
     struct hv_xl xl = tool("/xl");
-    assert_int_equal(hv_xen_open(tmpdir, &xl, &hv, &err), 0);
+    assert_int_equal(hv_xen_open(tmpdir, &xl, 0, &hv, &err), 0);
     assert_int_equal(hv->ops->destroy(hv, 8, &err), 0);
     assert_null(err);
     assert_xl_log("destroy\n8\n--\n");
@@ -1086,7 +1086,7 @@ static void test_xl_create_hangs(void **state)
     xl_hangs(false);
     char *err = NULL;
     long long t0 = now_ms();
-    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), &err,
                  "xl create -f /etc/xen/web1.cfg: timed out after 300 ms");
     long long took = now_ms() - t0;
     if (took < 300 || took > 2000)
@@ -1096,7 +1096,7 @@ static void test_xl_create_hangs(void **state)
     assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
     /* the handle still works: the next xl, which does not hang, is fine */
     remove_tmp("hang");
-    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), 0);
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), 0);
     assert_null(err);
     close_xen(hv);
 }
@@ -1270,7 +1270,7 @@ static void test_real_open_off_dom0(void **state)
     struct hv *hv = (struct hv *)&hv;
     char *err = NULL;
     struct hv_xl xl = { "/usr/sbin/xl", HV_XL_CREATE_TIMEOUT_MS, HV_XL_TIMEOUT_MS };
-    int rc = hv_xen_open("/", &xl, &hv, &err);
+    int rc = hv_xen_open("/", &xl, 0, &hv, &err);
 
     fflush(stderr);
     dup2(saved, 2);
