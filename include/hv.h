@@ -161,8 +161,10 @@ struct hv_create_job {
  * The children keep the component lock (PATH_LOCK under root) when this
  * process holds it: should this process die (SIGKILL) mid-create, the next
  * run waits for its creates to end (within its lock timeout) instead of
- * racing them. A child whose parent has died destroys what its failed
- * create made, as done() would have had it destroyed. */
+ * racing them; they ignore SIGINT and SIGHUP (a Ctrl-C that kills this
+ * process does not leave xl building unlocked). A child whose parent has
+ * died destroys what its failed create made, as done() would have had it
+ * destroyed. */
 size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg);

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,12 @@ static void child(int fd, int lock_fd, pid_t parent, const char *backend, const 
 {
     /* lock_fd stays open (see the top): never closed, it goes with us. */
     close_all_but(fd, lock_fd);
+    /* A Ctrl-C or hang-up reaches the whole foreground process group, but
+     * not xl, which leads a group of its own (exec.c): dying here would
+     * leave xl building without the lock. Finish the (bounded) create
+     * instead; exec_run gives xl default dispositions again. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
     log_detach();
     struct hv *hv = NULL;
     char *err = NULL;

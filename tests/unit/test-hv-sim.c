@@ -1873,6 +1873,7 @@ static pid_t start_booting(const char *root)
     assert_true(pid >= 0);
     if (pid > 0)
         return pid;
+    (void)setpgid(0, 0); /* a group of its own, as a foreground job */
     char *lock = root_path(root, PATH_LOCK);
     int fd = -1;
     char *err = NULL;
@@ -1888,7 +1889,7 @@ static pid_t start_booting(const char *root)
 /* Kill the booting run once its create is under way ("creating" says 1),
  * and take the lock as the next run would: it must wait for the orphaned
  * create to end. Returns how long the next run waited, in ms. */
-static long long kill_and_lock(const char *root, pid_t pid)
+static long long kill_and_lock(const char *root, pid_t pid, int sig, bool group)
 {
     char *creating = root_path(root, SIMDIR "/creating");
     for (int i = 0;; i++) {
@@ -1904,7 +1905,7 @@ static long long kill_and_lock(const char *root, pid_t pid)
         nanosleep(&ts, NULL);
     }
     free(creating);
-    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(kill(group ? -pid : pid, sig), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status));
@@ -1930,7 +1931,7 @@ static void test_killed_parent_child_holds_lock(void **state)
     write_config(root, "web1", UUID1, "memory = 128\n");
     long long t0 = mono_ms();
     pid_t pid = start_booting(root);
-    long long waited = kill_and_lock(root, pid);
+    long long waited = kill_and_lock(root, pid, SIGKILL, false);
     if (waited < 300 || mono_ms() - t0 < 1000)
         fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
     struct hv *hv = open_sim(root);
@@ -1943,6 +1944,24 @@ static void test_killed_parent_child_holds_lock(void **state)
     hv->ops->close(hv);
 }
 
+/* A Ctrl-C reaches the whole process group: the run dies, its creates
+ * (which ignore it) finish under the lock. */
+static void test_interrupted_group_child_holds_lock(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 create_ms=800\n");
+    write_config(root, "web1", UUID1, "memory = 128\n");
+    pid_t pid = start_booting(root);
+    long long waited = kill_and_lock(root, pid, SIGINT, true);
+    if (waited < 200)
+        fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
+    struct hv *hv = open_sim(root);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_RUNNING);
+    hv->ops->close(hv);
+}
+
 /* The orphaned create fails after building its domain: the child destroys
  * it, since its dead parent cannot. */
 static void test_killed_parent_failed_create_cleaned(void **state)
@@ -1951,7 +1970,7 @@ static void test_killed_parent_failed_create_cleaned(void **state)
     set_control(root, "web1 create_ms=600 half_create=1\n");
     write_config(root, "web1", UUID1, "memory = 128\n");
     pid_t pid = start_booting(root);
-    long long waited = kill_and_lock(root, pid);
+    long long waited = kill_and_lock(root, pid, SIGKILL, false);
     if (waited < 200)
         fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
     struct hv *hv = open_sim(root);
@@ -2026,6 +2045,7 @@ int main(int argc, char **argv)
         T(test_create_all_reports_made),
         T(test_killed_parent_child_holds_lock),
         T(test_killed_parent_failed_create_cleaned),
+        T(test_interrupted_group_child_holds_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
