@@ -57,7 +57,7 @@ struct hv_ops {
     /* The domain called name, as list would show it: 0 with *ret filled,
      * 1 when no domain has that name, -1 with *err. */
     int (*lookup)(struct hv *hv, const char *name, struct hv_domain *ret, char **err);
-    /* The domain whose uuid is uuid (lower-case), as lookup. Of several
+    /* The domain whose uuid is uuid (either case), as lookup. Of several
      * (a reboot's old and new domain), the first that is not dying. */
     int (*lookup_uuid)(struct hv *hv, const char *uuid, struct hv_domain *ret, char **err);
     /* Create and unpause a domain from a config file (path: as the host

@@ -155,6 +155,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -1382,7 +1383,7 @@ static int sim_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *re
     const struct sim_dom *found = NULL;
     for (size_t i = 0; i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
-        if (d->gone || strcmp(d->d.uuid, uuid))
+        if (d->gone || strcasecmp(d->d.uuid, uuid))
             continue;
         if (!found || (found->d.state == DOM_DYING && d->d.state != DOM_DYING))
             found = d;

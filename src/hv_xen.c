@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "exec.h"
@@ -665,7 +666,7 @@ static int xen_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *re
             return -1;
         struct hv_domain *found = NULL;
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(doms[i].uuid, uuid))
+            if (strcasecmp(doms[i].uuid, uuid))
                 continue;
             if (!found || (found->state == DOM_DYING && doms[i].state != DOM_DYING))
                 found = &doms[i];

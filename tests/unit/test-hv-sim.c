@@ -1640,6 +1640,10 @@ static void test_lookup_uuid(void **state)
     assert_int_equal(d.domid, 0);
     assert_int_equal(hv->ops->lookup_uuid(hv, UUID3, &d, &err), 1);
     assert_null(err);
+    /* Either case. */
+    assert_int_equal(hv->ops->lookup_uuid(hv, "66666666-7777-8888-9999-AAAAAAAAAAAA", &d, &err),
+                     0);
+    assert_int_equal(d.domid, 2);
     set_control(root, "* hv_fail=list\n");
     assert_fails_with(hv->ops->lookup_uuid(hv, UUID1, &d, errp),
                       "simulated hypervisor failure");

@@ -14,6 +14,7 @@
 
 #include <xenctrl.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1224,6 +1225,10 @@ static void test_lookup_uuid(void **state)
     assert_int_equal(d.target_kb, 523264);
     xc_domaininfo_t r5 = record(5, 0);
     hv_xen_format_uuid(r5.handle, uuid);
+    assert_int_equal(hv->ops->lookup_uuid(hv, uuid, &d, &err), 0);
+    assert_int_equal(d.domid, 5);
+    for (char *c = uuid; *c; c++) /* either case */
+        *c = (char)toupper((unsigned char)*c);
     assert_int_equal(hv->ops->lookup_uuid(hv, uuid, &d, &err), 0);
     assert_int_equal(d.domid, 5);
     d.domid = 77;
