@@ -787,7 +787,8 @@ static bool has_domid(const struct hv_domain *doms, size_t n, unsigned domid)
  * xendomains from the same file) are not told apart: none is called
  * ours. After a failure, a running one is not ours either: xl unpauses
  * only a domain it has built whole, so a failed create leaves its domain
- * paused, shut down or dying, if at all. */
+ * paused or shut down, if at all; a dying one (libxl cleaning up its own
+ * failure, e.g. a name taken meanwhile) needs no one to destroy it. */
 static void find_made(struct xen *x, const char *uuid, const struct hv_domain *before,
                       size_t nbefore, bool failed, struct hv_made *made)
 {
@@ -802,7 +803,7 @@ static void find_made(struct xen *x, const char *uuid, const struct hv_domain *b
         candidates++;
         c = &after[i];
     }
-    if (candidates == 1 && !(failed && c->state == DOM_RUNNING)) {
+    if (candidates == 1 && !(failed && (c->state == DOM_RUNNING || c->state == DOM_DYING))) {
         made->made = true;
         made->domid = c->domid;
     }

@@ -1319,6 +1319,11 @@ static void test_create_failed_not_made(void **state)
     create_made(hv, path, -1, false, 0);
     fakexen_remove_domain(9);
 
+    /* dying: libxl destroying its own failed domain */
+    xl_makes(9, XEN_DOMINF_dying);
+    create_made(hv, path, -1, false, 0);
+    fakexen_remove_domain(9);
+
     xl_makes(10, XEN_DOMINF_paused); /* another uuid */
     create_made(hv, path, -1, false, 0);
 
