@@ -33,6 +33,19 @@ struct hv_domain {
     unsigned max_vcpus;
     double cpu_seconds;
     long long start_time;    /* seconds since 1970, 0 when unknown */
+    bool hvm;                /* an HVM guest (XEN_DOMINF_hvm_guest): it has an
+                              * ACPI power button (power_button) */
+    bool request_pending;    /* a shutdown or reboot request sits in its
+                              * control/shutdown node, not yet taken by the
+                              * guest (which clears the node when it acts):
+                              * an HVM guest without PV drivers never takes it */
+};
+
+/* What a create made: the domain it built (its uuid, a domid new since
+ * the create began), whether the create worked or not. */
+struct hv_made {
+    bool made;      /* false: nothing of this create's is known to be left */
+    unsigned domid; /* when made */
 };
 
 struct hv;
@@ -44,13 +57,28 @@ struct hv_ops {
     /* The domain called name, as list would show it: 0 with *ret filled,
      * 1 when no domain has that name, -1 with *err. */
     int (*lookup)(struct hv *hv, const char *name, struct hv_domain *ret, char **err);
+    /* The domain whose uuid is uuid (either case), as lookup. Of several
+     * (a reboot's old and new domain), the first that is not dying. */
+    int (*lookup_uuid)(struct hv *hv, const char *uuid, struct hv_domain *ret, char **err);
     /* Create and unpause a domain from a config file (path: as the host
-     * sees it; rpath: under the root), like "xl create -q -f path". */
-    int (*create)(struct hv *hv, const char *path, const char *rpath, char **err);
+     * sees it; rpath: under the root), like "xl create -q -f path".
+     * *made (when not NULL) says which domain this create built, also when
+     * it fails: the only domain a caller may destroy after a failed create
+     * (a domain of the guest's name may be someone else's, made meanwhile
+     * by xendomains or an admin). The config must set uuid, or nothing is
+     * known as made. */
+    int (*create)(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
+                  char **err);
     /* Ask the guest to power off (PV control/shutdown = "poweroff"). */
     int (*shutdown)(struct hv *hv, unsigned domid, char **err);
     /* Ask the guest to reboot. */
     int (*reboot)(struct hv *hv, unsigned domid, char **err);
+    /* Press the ACPI power button of an HVM guest ("xl trigger ID power"):
+     * the shutdown request of a guest without PV drivers. */
+    int (*power_button)(struct hv *hv, unsigned domid, char **err);
+    /* Rename a domain ("xl rename ID NAME"); fails when another domain has
+     * that name. */
+    int (*rename)(struct hv *hv, unsigned domid, const char *new_name, char **err);
     /* Destroy at once ("xl destroy"). */
     int (*destroy)(struct hv *hv, unsigned domid, char **err);
     /* Set the balloon target, in KiB ("xl mem-set"); capped by max_kb. */
@@ -96,6 +124,20 @@ struct hv_xl {
 int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct hv **ret,
             char **err);
 
+/* hv_open's flags. */
+enum {
+    /* Observe only (a dry run): list, lookup, lookup_uuid and wait work;
+     * every operation that would change something fails with "read-only
+     * hypervisor handle: <op> refused". The simulator creates, writes and
+     * removes no file: without its state it is a fresh hypervisor with
+     * only Domain-0. */
+    HV_OPEN_READONLY = 1u << 0,
+};
+
+/* hv_open with flags (HV_OPEN_*). */
+int hv_open_flags(const char *which, const char *root, const struct hv_xl *xl, unsigned flags,
+                  struct hv **ret, char **err);
+
 /* Is root a running Xen dom0 (/sys/hypervisor/type is xen and
  * /proc/xen/capabilities has control_d)? */
 bool hv_is_dom0(const char *root);
@@ -107,6 +149,8 @@ struct hv_create_job {
     int rc;                   /* after: 0, or -1 with err */
     char *err;                /* after: why it failed (caller frees) */
     double seconds;           /* after: how long the create took */
+    bool made;                /* after: the domain this create built (hv_made), */
+    unsigned domid;           /* failed or not: the only one to destroy on failure */
 };
 
 /* Create the jobs' domains side by side, at most parallel at once: xl
@@ -115,7 +159,15 @@ struct hv_create_job {
  * sum. Each create runs in a child process with its own handle on backend
  * (hv->ops->name of the caller's handle), root and xl as for hv_open.
  * done(arg, job) is called in this process as each one ends, in the order
- * they end. Returns the number that failed. */
+ * they end. Returns the number that failed.
+ *
+ * The children keep the component lock (PATH_LOCK under root) when this
+ * process holds it: should this process die (SIGKILL) mid-create, the next
+ * run waits for its creates to end (within its lock timeout) instead of
+ * racing them; they ignore SIGINT and SIGHUP (a Ctrl-C that kills this
+ * process does not leave xl building unlocked). A child whose parent has
+ * died destroys what its failed create made, as done() would have had it
+ * destroyed. */
 size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg);

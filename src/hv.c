@@ -45,6 +45,12 @@ bool hv_is_dom0(const char *root)
 int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct hv **ret,
             char **err)
 {
+    return hv_open_flags(which, root, xl, 0, ret, err);
+}
+
+int hv_open_flags(const char *which, const char *root, const struct hv_xl *xl, unsigned flags,
+                  struct hv **ret, char **err)
+{
     *ret = NULL;
     /* The defaults filled in, so that the backends see no 0 timeout. */
     struct hv_xl t = { .path = xl ? xl->path : NULL };
@@ -54,9 +60,9 @@ int hv_open(const char *which, const char *root, const struct hv_xl *xl, struct 
     if (!which)
         which = hv_is_dom0(root) ? "xen" : "sim";
     if (!strcmp(which, "sim"))
-        return hv_sim_open(root, &t, ret, err);
+        return hv_sim_open(root, &t, flags, ret, err);
     if (!strcmp(which, "xen"))
-        return hv_xen_open(root, &t, ret, err);
+        return hv_xen_open(root, &t, flags, ret, err);
     set_error(err, "unknown hypervisor backend '%s' (sim or xen)", which);
     return -1;
 }

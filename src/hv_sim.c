@@ -25,7 +25,7 @@
  *   serial N
  *   next_domid N
  *   DOMID NAME UUID STATE REASON MEM_KB TARGET_KB MAX_KB VCPUS MAX_VCPUS
- *       START_MS EVENT REQUESTED_MS DUE_MS          (one line in the file)
+ *       START_MS EVENT REQUESTED_MS DUE_MS [FLAGS]  (one line in the file)
  *
  *   serial  the serial of the last journal record folded into it (0 when
  *           the line is missing)
@@ -38,6 +38,10 @@
  *   EVENT   the pending request: none, shutdown or reboot. REQUESTED_MS is
  *           when it was asked for, DUE_MS when the guest completes it, or
  *           "never" when it ignores it; both "-" for none.
+ *   FLAGS   (only when there is one) "hvm" (an HVM guest: its config has
+ *           type = "hvm"), "pending" (a shutdown or reboot request sits in
+ *           its control node, untaken: a guest without PV drivers), or
+ *           "hvm,pending"
  *
  * The journal "journal" (written by the simulator only; absent when
  * everything is in "domains"), one record per operation that changed
@@ -49,7 +53,7 @@
  *           "domains"); a record whose serial is not above that of
  *           "domains" is already in it (a fold killed before it removed
  *           the journal) and is skipped
- *   CHANGE  set DOMID NAME ... DUE_MS   (the 14 fields of a domain line:
+ *   CHANGE  set DOMID NAME ... DUE_MS   (the fields of a domain line:
  *                                        add it, or replace that domid's)
  *           del DOMID                   (the domain is gone)
  *           next_domid N
@@ -88,16 +92,31 @@
  *                      the domain stays behind, paused ("xl create:
  *                      simulated failure for GUEST after its domain was
  *                      built")
+ *   race_create=1      while the create runs (after create_ms), another
+ *                      domain of the guest's name appears (another uuid:
+ *                      the guest's with its last group all f, or all e),
+ *                      as xendomains or an admin would make it; the create
+ *                      then fails ("xl create: a domain named 'GUEST'
+ *                      already exists (domid N)") having made nothing
+ *   pv_drivers=0       the guest has no PV drivers: a shutdown or reboot
+ *                      request stays in its control node, untaken
+ *                      (hv_domain.request_pending), and the guest never acts
+ *                      on it; the ACPI power button (power_button, HVM
+ *                      guests only) makes it power off after shutdown_ms,
+ *                      unless ignore_shutdown=1, which ignores both. With PV
+ *                      drivers (the default) a request is taken at once
  *   crash=1            the guest crashes right after it is created (and
  *                      after each reboot): state crashed, reason crash; it
  *                      stays listed until destroyed (on_crash=preserve)
  *   hv_fail=OP,...     ("*" line only) these operations fail with
  *                      "simulated hypervisor failure" and change nothing:
- *                      list (lookup too) create shutdown reboot destroy
- *                      set_memory set_vcpus wait
+ *                      list (lookup, lookup_uuid too) create shutdown
+ *                      reboot destroy set_memory set_vcpus wait rename
+ *                      power_button
  *   hang=OP,...        these operations on the guest hang, as an xl that
  *                      never ends: create destroy set_memory set_vcpus
- *                      (those that run xl on Xen). Each waits for xl's
+ *                      rename power_button (those that run xl on Xen,
+ *                      "xl rename", "xl trigger ID power"). Each waits for xl's
  *                      timeout (hv.h: struct hv_xl; xlcreatetimeout for
  *                      create, xltimeout for the others), without holding
  *                      the lock, then fails with the xen backend's words
@@ -111,6 +130,16 @@
  * The file "creating" (written by the simulator, read by tests) counts the
  * creates in progress that take time (create_ms): "ACTIVE MOST", MOST
  * being the largest number ever in progress at once.
+ *
+ * A read-only handle (HV_OPEN_READONLY, a dry run) creates, writes and
+ * removes no file (no directory, lock, state, journal, "creating"): it
+ * shares the lock when the lock file exists, reads the state, applies
+ * the events that came due in its memory only, and refuses every
+ * operation that changes something; without a state it sees a fresh
+ * hypervisor with only Domain-0.
+ *
+ * Renaming (rename) refuses a name another domain has, as Xen does. The
+ * power button (power_button) is for HVM guests only.
  *
  * A request is judged against the control file when it is made: changing
  * shutdown_ms or ignore_shutdown later does not affect a pending event.
@@ -126,6 +155,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -165,9 +195,10 @@ static const char *const reason_names[] = {
 
 /* The operations, for hv_fail. */
 enum sim_op { OP_LIST, OP_CREATE, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY, OP_SET_MEMORY,
-              OP_SET_VCPUS, OP_WAIT, OP_COUNT };
+              OP_SET_VCPUS, OP_WAIT, OP_RENAME, OP_POWER_BUTTON, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {
     "list", "create", "shutdown", "reboot", "destroy", "set_memory", "set_vcpus", "wait",
+    "rename", "power_button",
 };
 
 struct sim_dom {
@@ -184,20 +215,20 @@ struct sim_dom {
 struct ctl_entry {
     char *name; /* a guest name or "*" */
     long long shutdown_ms, create_ms;
-    int ignore_shutdown, fail_create, half_create, crash;
+    int ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
     int hang; /* bit per enum sim_op */
 };
 
 /* What the control file says about one guest. */
 struct guest_ctl {
     long long shutdown_ms, create_ms;
-    bool ignore_shutdown, fail_create, half_create, crash;
+    bool ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
     unsigned hang;
 };
 
 /* The operations that run xl on Xen, and so may hang. */
 #define HANG_OPS ((1u << OP_CREATE) | (1u << OP_DESTROY) | (1u << OP_SET_MEMORY) | \
-                  (1u << OP_SET_VCPUS))
+                  (1u << OP_SET_VCPUS) | (1u << OP_RENAME) | (1u << OP_POWER_BUTTON))
 
 /* Who a file is (see file_id_of). */
 struct file_id {
@@ -210,7 +241,8 @@ struct file_id {
 
 struct sim {
     char *dir, *state_path, *journal_path, *control_path, *lock_path;
-    int lock_fd;
+    int lock_fd; /* -1 in a read-only handle when there is no state yet */
+    bool readonly; /* HV_OPEN_READONLY: writes no file, changes nothing */
     pid_t pid; /* the process that opened it */
     /* The state as this handle last read it, kept between operations and
      * brought up to date at the start of each (refresh). */
@@ -280,7 +312,10 @@ static int name_index(const char *const *names, size_t count, const char *s)
 
 static int sim_lock(struct sim *s, char **err)
 {
-    while (flock(s->lock_fd, LOCK_EX) < 0) {
+    if (s->lock_fd < 0)
+        return 0; /* read-only, no state directory: nothing to exclude */
+    /* A reader shares the lock: it only keeps writers out. */
+    while (flock(s->lock_fd, s->readonly ? LOCK_SH : LOCK_EX) < 0) {
         if (errno != EINTR) {
             set_error(err, "cannot lock %s: %s", s->lock_path, strerror(errno));
             return -1;
@@ -291,7 +326,8 @@ static int sim_lock(struct sim *s, char **err)
 
 static void sim_unlock(struct sim *s)
 {
-    (void)flock(s->lock_fd, LOCK_UN);
+    if (s->lock_fd >= 0)
+        (void)flock(s->lock_fd, LOCK_UN);
 }
 
 /* ---- the control file ---- */
@@ -345,6 +381,12 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
     } else if (!strcmp(k, "crash")) {
         if (parse_flag(v, &e->crash) < 0)
             return "crash must be 0 or 1";
+    } else if (!strcmp(k, "race_create")) {
+        if (parse_flag(v, &e->race_create) < 0)
+            return "race_create must be 0 or 1";
+    } else if (!strcmp(k, "pv_drivers")) {
+        if (parse_flag(v, &e->pv_drivers) < 0)
+            return "pv_drivers must be 0 or 1";
     } else if (!strcmp(k, "hv_fail")) {
         if (strcmp(e->name, "*"))
             return "hv_fail belongs on the \"*\" line";
@@ -361,7 +403,8 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
         for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
             int i = name_index(op_names, OP_COUNT, op);
             if (i < 0 || !(HANG_OPS & (1u << i)))
-                return "hang: only create, destroy, set_memory and set_vcpus can hang";
+                return "hang: only create, destroy, set_memory, set_vcpus, rename and "
+                       "power_button can hang";
             e->hang |= 1 << i;
         }
     } else {
@@ -410,7 +453,7 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -443,13 +486,17 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
         g->half_create = e->half_create;
     if (e->crash >= 0)
         g->crash = e->crash;
+    if (e->race_create >= 0)
+        g->race_create = e->race_create;
+    if (e->pv_drivers >= 0)
+        g->pv_drivers = e->pv_drivers;
     if (e->hang >= 0)
         g->hang = (unsigned)e->hang;
 }
 
 static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, 0 };
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, false, true, 0 };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -609,9 +656,27 @@ static bool parse_num(const char *v, unsigned long long max, unsigned long long 
     return parse_u64(v, ret) && *ret <= max;
 }
 
+/* The FLAGS field: "hvm", "pending" or "hvm,pending". */
+static const char *parse_flags(const char *v, struct hv_domain *d)
+{
+    char *t = xstrdup(v), *save = NULL;
+    const char *why = NULL;
+    for (char *w = strtok_r(t, ",", &save); w && !why; w = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(w, "hvm"))
+            d->hvm = true;
+        else if (!strcmp(w, "pending"))
+            d->request_pending = true;
+        else
+            why = "bad flags";
+    }
+    free(t);
+    return why;
+}
+
 /* The 14 fields of a domain (a line of the state file, or a journal
- * change) into *d. Returns NULL or what is wrong. */
-static const char *parse_dom(char **f, struct sim_dom *d)
+ * change) into *d, and the optional 15th (flags: nf is 15). Returns NULL
+ * or what is wrong. */
+static const char *parse_dom(char **f, size_t nf, struct sim_dom *d)
 {
     unsigned long long u[8];
     if (!parse_num(f[0], DOMID_LIMIT - 1, &u[0]))
@@ -655,7 +720,7 @@ static const char *parse_dom(char **f, struct sim_dom *d)
     d->ev = (enum ev_kind)ev;
     d->ev_requested = ev == EV_NONE ? 0 : req;
     d->ev_due = ev == EV_NONE ? 0 : due;
-    return NULL;
+    return nf > 14 ? parse_flags(f[14], &d->d) : NULL;
 }
 
 static void format_time(struct buf *b, long long t)
@@ -666,7 +731,9 @@ static void format_time(struct buf *b, long long t)
         buf_addf(b, " %lld", t);
 }
 
-/* A domain's 14 fields, as parse_dom reads them. */
+/* A domain's 14 fields, as parse_dom reads them, and the flags when
+ * there are any (a line without is what an older simulator wrote, and
+ * what tests write by hand). */
 static void format_dom(struct buf *b, const struct sim_dom *d)
 {
     bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
@@ -680,6 +747,10 @@ static void format_dom(struct buf *b, const struct sim_dom *d)
         format_time(b, d->ev_requested);
         format_time(b, d->ev_due);
     }
+    if (d->d.hvm || d->d.request_pending)
+        buf_addf(b, " %s%s%s", d->d.hvm ? "hvm" : "",
+                 d->d.hvm && d->d.request_pending ? "," : "",
+                 d->d.request_pending ? "pending" : "");
 }
 
 /* ---- the files: "domains" and its journal ---- */
@@ -746,7 +817,7 @@ static int load_state(struct sim *s, char **err)
             *next++ = '\0';
         if (line[0] == '#')
             continue;
-        char *f[14];
+        char *f[15];
         size_t nf = split_fields(line, f, ARRAY_SIZE(f));
         unsigned long long u;
         if (nf == 0)
@@ -761,11 +832,11 @@ static int load_state(struct sim *s, char **err)
                 why = "bad serial";
             else
                 s->serial = u;
-        } else if (nf != ARRAY_SIZE(f)) {
+        } else if (nf != 14 && nf != 15) {
             why = "expected 14 fields";
         } else {
             struct sim_dom t;
-            why = parse_dom(f, &t);
+            why = parse_dom(f, nf, &t);
             /* The simulator writes domid order: only a hand-edited file
              * needs the slow search for a duplicate. */
             if (!why && s->n > 0 && t.d.domid <= s->doms[s->n - 1].d.domid) {
@@ -863,16 +934,16 @@ static const char *apply_record(struct sim *s, char *line)
         semi = strchr(part, ';');
         if (semi)
             *semi++ = '\0';
-        char *f[15];
+        char *f[16];
         size_t nf = split_fields(part, f, ARRAY_SIZE(f));
         unsigned long long u;
         if (nf == 0)
             return "empty change";
         if (!strcmp(f[0], "set")) {
-            if (nf != 15)
+            if (nf != 15 && nf != 16)
                 return "expected 14 fields";
             struct sim_dom t;
-            const char *why = parse_dom(f + 1, &t);
+            const char *why = parse_dom(f + 1, nf - 1, &t);
             if (why)
                 return why;
             put_dom(s, &t);
@@ -989,7 +1060,7 @@ static int refresh(struct sim *s, char **err)
             clear_changes(s);
             forget_journal(s);
             add_dom0(s, now_ms());
-            if (unlink(s->journal_path) < 0 && errno != ENOENT) {
+            if (!s->readonly && unlink(s->journal_path) < 0 && errno != ENOENT) {
                 set_error(err, "cannot remove %s: %s", s->journal_path, strerror(errno));
                 return -1;
             }
@@ -1088,6 +1159,7 @@ static void start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
     d->start_ms = when;
     d->ev = EV_NONE;
     d->ev_requested = d->ev_due = 0;
+    d->d.request_pending = false; /* a new domain, a new control node */
     d->touched = false;
     touch(s, d);
     s->next_changed = true;
@@ -1139,8 +1211,19 @@ static bool ancestor_open;
 /* Start an operation: lock, re-read the control file, bring the state up
  * to date, fail when the test says so, and apply the events that have
  * come due. */
+/* A read-only handle (a dry run) observes only. */
+static int refuse_readonly(const struct sim *s, enum sim_op op, char **err)
+{
+    if (!s->readonly || op == OP_LIST || op == OP_WAIT)
+        return 0;
+    set_error(err, "read-only hypervisor handle: %s refused", op_names[op]);
+    return -1;
+}
+
 static int op_begin(struct sim *s, enum sim_op op, char **err)
 {
+    if (refuse_readonly(s, op, err) < 0)
+        return -1;
     if (sim_lock(s, err) < 0)
         return -1;
     s->applied = 0;
@@ -1163,6 +1246,13 @@ static int op_begin(struct sim *s, enum sim_op op, char **err)
  * the change cannot be written. */
 static int op_end(struct sim *s, int rc, char **err)
 {
+    if (s->readonly) {
+        /* Events applied stay in memory only: the files are the writers'.
+         * Not last_used: a writer's handle must start from the files. */
+        clear_changes(s);
+        sim_unlock(s);
+        return rc;
+    }
     char *e = NULL;
     int wrc = 0;
     if (s->rewrite) {
@@ -1284,10 +1374,38 @@ static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, ch
     return 0;
 }
 
+/* The first domain with that uuid that is not dying, else the first. */
+static int sim_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *ret, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_LIST, err) < 0)
+        return -1;
+    const struct sim_dom *found = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sim_dom *d = &s->doms[i];
+        if (d->gone || strcasecmp(d->d.uuid, uuid))
+            continue;
+        if (!found || (found->d.state == DOM_DYING && d->d.state != DOM_DYING))
+            found = d;
+    }
+    struct hv_domain d = { 0 };
+    if (found) {
+        d = found->d;
+        d.cpu_seconds = 0.0;
+        d.start_time = found->start_ms / 1000;
+    }
+    if (op_end(s, 0, err) < 0)
+        return -1;
+    if (!found)
+        return 1;
+    *ret = d;
+    return 0;
+}
+
 /* ---- xl configuration files ---- */
 
 struct xl_cfg {
-    char *name, *uuid;
+    char *name, *uuid, *type, *builder;
     unsigned long long memory, maxmem, vcpus, maxvcpus;
     bool has_memory, has_maxmem, has_vcpus, has_maxvcpus;
 };
@@ -1296,6 +1414,8 @@ static void xl_cfg_free(struct xl_cfg *c)
 {
     free(c->name);
     free(c->uuid);
+    free(c->type);
+    free(c->builder);
 }
 
 /* A number as xl reads one: decimal or 0x hex. */
@@ -1429,6 +1549,10 @@ static int parse_xl_cfg(const char *text, const char *path, struct xl_cfg *c, ch
             str = &c->name;
         else if (klen == 4 && !strncmp(key, "uuid", 4))
             str = &c->uuid;
+        else if (klen == 4 && !strncmp(key, "type", 4))
+            str = &c->type;
+        else if (klen == 7 && !strncmp(key, "builder", 7)) /* xm's, which xl still reads */
+            str = &c->builder;
         if (str) {
             if (!is_string) {
                 set_error(err, "xl create: %s:%u: %.*s must be a string", path, line, klen, key);
@@ -1508,13 +1632,43 @@ static int read_xl_cfg(const char *path, const char *rpath, struct xl_cfg *c, ch
     return 0;
 }
 
+/* race_create: another domain of the guest's name (the same memory and
+ * vcpus, another uuid: its last group all f, or all e when that is the
+ * guest's) appears while the create runs, as xendomains or an admin
+ * would make it. */
+static void race_domain(struct sim *s, const struct xl_cfg *c)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->doms[i].gone && !strcmp(s->doms[i].d.name, c->name))
+            return;
+    if (s->next_domid >= DOMID_LIMIT)
+        return;
+    struct sim_dom t;
+    memset(&t, 0, sizeof(t));
+    snprintf(t.d.name, sizeof(t.d.name), "%s", c->name);
+    snprintf(t.d.uuid, sizeof(t.d.uuid), "%.24s%s", c->uuid,
+             strcmp(c->uuid + 24, "ffffffffffff") ? "ffffffffffff" : "eeeeeeeeeeee");
+    t.d.target_kb = c->memory * 1024;
+    t.d.max_kb = c->maxmem * 1024;
+    t.d.vcpus = (unsigned)c->vcpus;
+    t.d.max_vcpus = (unsigned)c->maxvcpus;
+    start_dom(s, &t, now_ms());
+    /* Not a guest of the control file's: it does not crash with ours. */
+    struct sim_dom *d = &s->doms[s->n - 1];
+    d->d.state = DOM_RUNNING;
+    d->d.shutdown_reason = 0;
+}
+
 /* c: the config at path, read by the caller (rc: how that went).
  * timed_out: the message of a create that hung (its domain, if it could be
- * built, is left behind paused), or NULL. */
+ * built, is left behind paused), or NULL. *made: the domain built, if
+ * any, whether the create failed or not. */
 static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char *timed_out,
-                     char **err)
+                     struct hv_made *made, char **err)
 {
     const struct xl_cfg c = *cfg;
+    if (rc == 0 && guest_ctl(s, c.name).race_create)
+        race_domain(s, &c);
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
         if (d->gone)
@@ -1546,7 +1700,12 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
         t.d.max_kb = c.maxmem * 1024;
         t.d.vcpus = (unsigned)c.vcpus;
         t.d.max_vcpus = (unsigned)c.maxvcpus;
+        /* xl.cfg(5): type "hvm", or the legacy builder "hvm". */
+        t.d.hvm = (c.type && !strcmp(c.type, "hvm")) ||
+                  (!c.type && c.builder && !strcmp(c.builder, "hvm"));
         start_dom(s, &t, now_ms());
+        made->made = true;
+        made->domid = s->doms[s->n - 1].d.domid;
         if (timed_out) {
             s->doms[s->n - 1].d.state = DOM_PAUSED;
             set_error(err, "%s", timed_out);
@@ -1611,9 +1770,16 @@ static long long begin_building(struct sim *s, const char *name, bool *hangs)
     return ms;
 }
 
-static int sim_create(struct hv *hv, const char *path, const char *rpath, char **err)
+static int sim_create(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
+                      char **err)
 {
     struct sim *s = hv->priv;
+    struct hv_made ignored;
+    if (!made)
+        made = &ignored;
+    *made = (struct hv_made){ false, 0 };
+    if (refuse_readonly(s, OP_CREATE, err) < 0)
+        return -1; /* before begin_building, which writes "creating" */
     /* The config is read once, before the lock: it is not the state. Its
      * error is reported after op_begin's, as xl would meet it. */
     struct xl_cfg c = { 0 };
@@ -1638,7 +1804,9 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, char *
     if (op_begin(s, OP_CREATE, err) == 0) {
         if (crc < 0)
             set_error(err, "%s", cerr);
-        rc = op_end(s, do_create(s, &c, crc, timed_out, err), err);
+        rc = op_end(s, do_create(s, &c, crc, timed_out, made, err), err);
+        if (made->made && !s->loaded)
+            made->made = false; /* its record may not have been written */
     }
     free(timed_out);
     xl_cfg_free(&c);
@@ -1658,13 +1826,19 @@ static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **e
                   d->d.name, state_names[d->d.state]);
         return -1;
     }
+    struct guest_ctl g = guest_ctl(s, d->d.name);
+    if (!g.pv_drivers && !d->d.request_pending) {
+        /* No PV driver reads the node: the request stays there, untaken,
+         * and only the power button (power_button) makes it shut down. */
+        d->d.request_pending = true;
+        touch(s, d);
+    }
     if (d->ev == kind)
         return 0; /* asked again: the guest is already on its way */
     long long now = now_ms();
     if (d->ev == EV_NONE) {
-        struct guest_ctl g = guest_ctl(s, d->d.name);
         d->ev_requested = now;
-        d->ev_due = g.ignore_shutdown ? NEVER : now + g.shutdown_ms;
+        d->ev_due = g.ignore_shutdown || !g.pv_drivers ? NEVER : now + g.shutdown_ms;
     }
     /* A reboot turned into a poweroff (or back) keeps the pending time. */
     d->ev = kind;
@@ -1686,6 +1860,87 @@ static int sim_reboot(struct hv *hv, unsigned domid, char **err)
     if (op_begin(s, OP_REBOOT, err) < 0)
         return -1;
     return op_end(s, do_request(s, domid, EV_REBOOT, err), err);
+}
+
+/* The ACPI power button: an HVM guest powers off after shutdown_ms,
+ * whether it has PV drivers or not, unless it ignores shutdown requests. A
+ * pending reboot request becomes a power off; the control node is left as
+ * it is (the button does not touch xenstore). */
+static int do_power_button(struct sim *s, unsigned domid, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    if (!d->d.hvm) {
+        set_error(err, "domain %u (%s) is not an HVM guest: it has no ACPI power button",
+                  domid, d->d.name);
+        return -1;
+    }
+    if (d->d.state != DOM_RUNNING) {
+        set_error(err, "domain %u (%s) is not running (%s); only destroy removes it", domid,
+                  d->d.name, state_names[d->d.state]);
+        return -1;
+    }
+    struct guest_ctl g = guest_ctl(s, d->d.name);
+    long long now = now_ms();
+    if (d->ev == EV_NONE)
+        d->ev_requested = now;
+    if (d->ev != EV_SHUTDOWN || d->ev_due == NEVER)
+        d->ev_due = g.ignore_shutdown ? NEVER : now + g.shutdown_ms;
+    d->ev = EV_SHUTDOWN;
+    touch(s, d);
+    return 0;
+}
+
+static int sim_power_button(struct hv *hv, unsigned domid, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_POWER_BUTTON, err) < 0)
+        return -1;
+    char *what = xasprintf("xl trigger %u power", domid);
+    int rc;
+    if (!hung(s, domid, OP_POWER_BUTTON, what, &rc, err))
+        rc = op_end(s, do_power_button(s, domid, err), err);
+    free(what);
+    return rc;
+}
+
+/* As Xen: names are unique (libxl__domain_rename refuses a taken one). */
+static int do_rename(struct sim *s, unsigned domid, const char *name, char **err)
+{
+    struct sim_dom *d = target(s, domid, err);
+    if (!d)
+        return -1;
+    if (!check_guest_name(name)) {
+        set_error(err, "xl rename: invalid name '%s'", name);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const struct sim_dom *o = &s->doms[i];
+        if (!o->gone && o != d && !strcmp(o->d.name, name)) {
+            set_error(err, "xl rename: a domain named '%s' already exists (domid %u)", name,
+                      o->d.domid);
+            return -1;
+        }
+    }
+    if (strcmp(d->d.name, name)) {
+        snprintf(d->d.name, sizeof(d->d.name), "%s", name);
+        touch(s, d);
+    }
+    return 0;
+}
+
+static int sim_rename(struct hv *hv, unsigned domid, const char *new_name, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_RENAME, err) < 0)
+        return -1;
+    char *what = xasprintf("xl rename %u %s", domid, new_name);
+    int rc;
+    if (!hung(s, domid, OP_RENAME, what, &rc, err))
+        rc = op_end(s, do_rename(s, domid, new_name, err), err);
+    free(what);
+    return rc;
 }
 
 static int do_destroy(struct sim *s, unsigned domid, char **err)
@@ -1834,7 +2089,7 @@ static void sim_close(struct hv *hv)
     if (!hv)
         return;
     struct sim *s = hv->priv;
-    if (s->lock_fd >= 0)
+    if (s->lock_fd >= 0 && !s->readonly)
         fold_on_close(s);
     if (last_used == s)
         last_used = NULL;
@@ -1856,9 +2111,12 @@ static const struct hv_ops sim_ops = {
     .name = "sim",
     .list = sim_list,
     .lookup = sim_lookup,
+    .lookup_uuid = sim_lookup_uuid,
     .create = sim_create,
     .shutdown = sim_shutdown,
     .reboot = sim_reboot,
+    .power_button = sim_power_button,
+    .rename = sim_rename,
     .destroy = sim_destroy,
     .set_memory = sim_set_memory,
     .set_vcpus = sim_set_vcpus,
@@ -1866,7 +2124,8 @@ static const struct hv_ops sim_ops = {
     .close = sim_close,
 };
 
-int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char **err)
+int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct hv **ret,
+                char **err)
 {
     *ret = NULL;
     struct sim *s = xcalloc(1, sizeof(*s));
@@ -1874,6 +2133,7 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
     hv->ops = &sim_ops;
     hv->priv = s;
     s->lock_fd = -1;
+    s->readonly = flags & HV_OPEN_READONLY;
     s->create_timeout_ms = xl->create_timeout_ms;
     s->timeout_ms = xl->timeout_ms;
     s->dir = root_path(root, SIM_DIR);
@@ -1919,6 +2179,24 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, struct hv **ret, char 
         s->jsize = from->jsize;
         s->jlines = from->jlines;
         s->loaded = true;
+    }
+    if (s->readonly) {
+        /* No directory, no lock file: no state, and no writer to keep
+         * out until one makes them (then refresh finds "domains"). */
+        s->lock_fd = open(s->lock_path, O_RDONLY | O_CLOEXEC);
+        if (s->lock_fd < 0 && errno != ENOENT) {
+            set_error(err, "cannot open %s: %s", s->lock_path, strerror(errno));
+            goto fail;
+        }
+        if (sim_lock(s, err) < 0)
+            goto fail;
+        if (load_control(s, err) < 0 || refresh(s, err) < 0) {
+            sim_unlock(s);
+            goto fail;
+        }
+        (void)op_end(s, 0, NULL);
+        *ret = hv;
+        return 0; /* s->pid stays 0: it never folds */
     }
     if (fs_mkdir_p(s->dir, 0755, err) < 0)
         goto fail;

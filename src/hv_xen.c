@@ -17,6 +17,7 @@
 #include <xenctrl.h>
 #include <xenstore.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "exec.h"
@@ -67,6 +69,7 @@ struct xen {
     int watch_fd;  /* xs_fileno(xsh): readable while watch events are queued */
     bool watching; /* the @releaseDomain watch is registered */
     char *xl;      /* the xl program, under the root */
+    bool readonly; /* HV_OPEN_READONLY: observe only */
     /* How long one run of xl may take (hv.h: struct hv_xl): create builds
      * a domain (disks, device model, hotplug scripts), the others are
      * quick requests. */
@@ -151,6 +154,7 @@ void hv_xen_decode(const xc_domaininfo_t *info, struct hv_domain *d)
     d->vcpus = info->nr_online_vcpus;
     d->max_vcpus = info->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID ? 0 : info->max_vcpu_id + 1;
     d->cpu_seconds = (double)info->cpu_time / 1e9;
+    d->hvm = (flags & XEN_DOMINF_hvm_guest) != 0;
 }
 
 char *hv_xen_dom_path(unsigned domid, const char *leaf)
@@ -230,6 +234,81 @@ char **hv_xen_argv_mem_set(const char *xl, unsigned domid, unsigned long long kb
     snprintf(id, sizeof(id), "%u", domid);
     snprintf(mem, sizeof(mem), "%lluk", kb);
     return argv_new(xl, "mem-set", id, mem, (const char *)NULL);
+}
+
+/* By domid, as destroy; the name is checked by the caller (a guest name
+ * never starts with '-', so xl cannot take it for an option). */
+char **hv_xen_argv_rename(const char *xl, unsigned domid, const char *name)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    return argv_new(xl, "rename", id, name, (const char *)NULL);
+}
+
+/* "xl trigger ID power": the ACPI power button (libxl_send_trigger). */
+char **hv_xen_argv_trigger_power(const char *xl, unsigned domid)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    return argv_new(xl, "trigger", id, "power", (const char *)NULL);
+}
+
+bool hv_xen_config_uuid(const char *text, char out[37])
+{
+    bool found = false, start = true;
+    for (const char *p = text; *p;) {
+        if (*p == '\n' || *p == ';') {
+            start = true;
+            p++;
+        } else if (*p == ' ' || *p == '\t' || *p == '\r') {
+            p++;
+        } else if (*p == '#') {
+            p += strcspn(p, "\n");
+        } else if (*p == '"' || *p == '\'') {
+            /* A string: skip it whole (it may hold ';' or '#'). */
+            const char *end = strchr(p + 1, *p);
+            p = end ? end + 1 : p + strlen(p);
+            start = false;
+        } else if (start && !strncmp(p, "uuid", 4) && !isalnum((unsigned char)p[4]) &&
+                   p[4] != '_' && p[4] != '.') {
+            const char *v = p + 4;
+            v += strspn(v, " \t");
+            start = false;
+            if (*v != '=') {
+                p += 4;
+                continue;
+            }
+            v++;
+            v += strspn(v, " \t");
+            if (*v != '"' && *v != '\'') {
+                p = v;
+                continue;
+            }
+            const char *end = strchr(v + 1, *v);
+            if (!end) {
+                p = v + strlen(v);
+                continue;
+            }
+            char val[64];
+            size_t len = (size_t)(end - v - 1);
+            /* The last one counts, as for xl; a bad last one, none. */
+            found = false;
+            if (len < sizeof(val)) {
+                memcpy(val, v + 1, len);
+                val[len] = '\0';
+                if (check_uuid(val)) {
+                    for (size_t i = 0; i <= len; i++)
+                        out[i] = (char)tolower((unsigned char)val[i]);
+                    found = true;
+                }
+            }
+            p = end + 1;
+        } else {
+            start = false;
+            p++;
+        }
+    }
+    return found;
 }
 
 char **hv_xen_argv_vcpu_set(const char *xl, unsigned domid, unsigned n)
@@ -448,6 +527,18 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
         free(val);
     }
 
+    /* A request the guest has not taken: the node still holds it (a PV
+     * guest's drivers clear it when they act on it, XEN.md §2.3). */
+    path = hv_xen_dom_path(d->domid, "control/shutdown");
+    got = xs_get(x, XBT_NULL, path, &val, err);
+    free(path);
+    if (got == XS_FAILED)
+        return -1;
+    if (got == XS_GOT) {
+        d->request_pending = val[0] != '\0';
+        free(val);
+    }
+
     /* Seconds, with a fraction when libxl wrote it; dom0 has none. */
     path = hv_xen_vm_path(d->uuid, "start_time");
     got = xs_get(x, XBT_NULL, path, &val, err);
@@ -463,9 +554,10 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
     return 0;
 }
 
-static int xen_list(struct hv *hv, struct hv_domain **ret, size_t *ret_n, char **err)
+/* Every domain as the hypervisor alone knows it (hv_xen_decode: no
+ * names), in domid order. */
+static int xen_records(struct xen *x, struct hv_domain **ret, size_t *ret_n, char **err)
 {
-    struct xen *x = xen_of(hv);
     *ret = NULL;
     *ret_n = 0;
     xc_domaininfo_t *info = xcalloc(HV_XEN_BATCH, sizeof(*info));
@@ -497,6 +589,30 @@ static int xen_list(struct hv *hv, struct hv_domain **ret, size_t *ret_n, char *
             break; /* no progress, or past the last ordinary domid */
         first = next;
     }
+    /* The hypervisor keeps its domain list in domid order, so this sorts
+     * sorted data: it is there to keep the promise of hv.h whatever. */
+    if (n > 1)
+        qsort(doms, n, sizeof(*doms), cmp_domid);
+    *ret = doms;
+    *ret_n = n;
+    doms = NULL;
+    rc = 0;
+out:
+    free(doms);
+    free(info);
+    return rc;
+}
+
+static int xen_list(struct hv *hv, struct hv_domain **ret, size_t *ret_n, char **err)
+{
+    struct xen *x = xen_of(hv);
+    struct hv_domain *doms = NULL;
+    size_t n = 0;
+    *ret = NULL;
+    *ret_n = 0;
+    if (xen_records(x, &doms, &n, err) < 0)
+        return -1;
+    int rc = -1;
 
     /* Then xenstore, one domain at a time: a domain can go between the
      * two, and is then left out, as if it had gone just before. */
@@ -509,18 +625,12 @@ static int xen_list(struct hv *hv, struct hv_domain **ret, size_t *ret_n, char *
             doms[kept++] = doms[i];
     }
     n = kept;
-
-    /* The hypervisor keeps its domain list in domid order, so this sorts
-     * sorted data: it is there to keep the promise of hv.h whatever. */
-    if (n > 1)
-        qsort(doms, n, sizeof(*doms), cmp_domid);
     *ret = doms;
     *ret_n = n;
     doms = NULL;
     rc = 0;
 out:
     free(doms);
-    free(info);
     return rc;
 }
 
@@ -541,6 +651,42 @@ static int xen_lookup(struct hv *hv, const char *name, struct hv_domain *ret, ch
     }
     free(doms);
     return rc;
+}
+
+/* The hypervisor's records hold the uuid: only the chosen domain needs
+ * xenstore. Of several with the uuid, the first that is not dying (a
+ * reboot's new domain beside its old one's remains). */
+static int xen_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *ret, char **err)
+{
+    struct xen *x = xen_of(hv);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        struct hv_domain *doms = NULL;
+        size_t n = 0;
+        if (xen_records(x, &doms, &n, err) < 0)
+            return -1;
+        struct hv_domain *found = NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (strcasecmp(doms[i].uuid, uuid))
+                continue;
+            if (!found || (found->state == DOM_DYING && doms[i].state != DOM_DYING))
+                found = &doms[i];
+        }
+        if (!found) {
+            free(doms);
+            return 1;
+        }
+        bool gone;
+        int rc = xen_fill_from_xenstore(x, found, &gone, err);
+        if (rc == 0 && !gone)
+            *ret = *found;
+        free(doms);
+        if (rc < 0)
+            return -1;
+        if (!gone)
+            return 0;
+        /* It went between the two reads: look again. */
+    }
+    return 1;
 }
 
 /* Ask a guest to power off or reboot (cmd "poweroff" or "reboot"), as
@@ -599,31 +745,108 @@ out:
     return rc;
 }
 
+/* A dry run's handle observes only. */
+static int refuse_readonly(struct xen *x, const char *op, char **err)
+{
+    if (!x->readonly)
+        return 0;
+    set_error(err, "read-only hypervisor handle: %s refused", op);
+    return -1;
+}
+
 static int xen_shutdown(struct hv *hv, unsigned domid, char **err)
 {
+    if (refuse_readonly(xen_of(hv), "shutdown", err) < 0)
+        return -1;
     return xen_control(xen_of(hv), domid, "poweroff", "power off", err);
 }
 
 static int xen_reboot(struct hv *hv, unsigned domid, char **err)
 {
+    if (refuse_readonly(xen_of(hv), "reboot", err) < 0)
+        return -1;
     return xen_control(xen_of(hv), domid, "reboot", "reboot", err);
 }
 
-static int xen_create(struct hv *hv, const char *path, const char *rpath, char **err)
+static bool has_domid(const struct hv_domain *doms, size_t n, unsigned domid)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doms[mid].domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && doms[lo].domid == domid;
+}
+
+/* Which domain the create made: one with the config's uuid and a domid
+ * that was not there before it (before: the records then, in domid
+ * order). Two such (someone else created the same guest meanwhile, e.g.
+ * xendomains from the same file) are not told apart: none is called
+ * ours. After a failure, a running one is not ours either: xl unpauses
+ * only a domain it has built whole, so a failed create leaves its domain
+ * paused or shut down, if at all; a dying one (libxl cleaning up its own
+ * failure, e.g. a name taken meanwhile) needs no one to destroy it. */
+static void find_made(struct xen *x, const char *uuid, const struct hv_domain *before,
+                      size_t nbefore, bool failed, struct hv_made *made)
+{
+    struct hv_domain *after = NULL;
+    size_t n = 0, candidates = 0;
+    const struct hv_domain *c = NULL;
+    if (xen_records(x, &after, &n, NULL) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(after[i].uuid, uuid) || has_domid(before, nbefore, after[i].domid))
+            continue;
+        candidates++;
+        c = &after[i];
+    }
+    if (candidates == 1 && !(failed && (c->state == DOM_RUNNING || c->state == DOM_DYING))) {
+        made->made = true;
+        made->domid = c->domid;
+    }
+    free(after);
+}
+
+static int xen_create(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
+                      char **err)
 {
     struct xen *x = xen_of(hv);
-    (void)rpath; /* xl runs on this host and reads path itself */
+    struct hv_made ignored;
+    if (!made)
+        made = &ignored;
+    *made = (struct hv_made){ false, 0 };
+    if (refuse_readonly(x, "create", err) < 0)
+        return -1;
     char *what = xasprintf("xl create -f %s", path);
     int rc = -1;
     /* xl would resolve a relative path against our working directory. */
     const char *bad = check_path(path);
     if (bad) {
         set_error(err, "%s: bad config file path (%s)", what, bad);
-    } else {
-        char **argv = hv_xen_argv_create(x->xl, path);
-        rc = run_xl(argv, x->create_timeout_ms, what, err);
-        hv_xen_argv_free(argv);
+        free(what);
+        return -1;
     }
+    /* The uuid xl will give the domain: from the file xl reads (rpath is
+     * the same file, under the root). Without one, xl makes up a uuid,
+     * and nothing can be known as made. */
+    char uuid[37] = "", *text = NULL;
+    bool have_uuid = fs_read_file(rpath, &text, NULL, NULL) == 0 &&
+                     hv_xen_config_uuid(text, uuid);
+    free(text);
+    struct hv_domain *before = NULL;
+    size_t nbefore = 0;
+    /* Without the list before, no domid can be shown to be new. */
+    if (have_uuid && xen_records(x, &before, &nbefore, NULL) < 0)
+        have_uuid = false;
+    char **argv = hv_xen_argv_create(x->xl, path);
+    rc = run_xl(argv, x->create_timeout_ms, what, err);
+    hv_xen_argv_free(argv);
+    if (have_uuid)
+        find_made(x, uuid, before, nbefore, rc < 0, made);
+    free(before);
     free(what);
     return rc;
 }
@@ -631,7 +854,7 @@ static int xen_create(struct hv *hv, const char *path, const char *rpath, char *
 static int xen_destroy(struct hv *hv, unsigned domid, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (xen_target(x, domid, err) < 0)
+    if (refuse_readonly(x, "destroy", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl destroy %u", domid);
     char **argv = hv_xen_argv_destroy(x->xl, domid);
@@ -644,7 +867,7 @@ static int xen_destroy(struct hv *hv, unsigned domid, char **err)
 static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (xen_target(x, domid, err) < 0)
+    if (refuse_readonly(x, "set_memory", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char **argv = hv_xen_argv_mem_set(x->xl, domid, kb);
     char *what = xasprintf("xl mem-set %u %s", domid, argv[3]);
@@ -657,10 +880,54 @@ static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, 
 static int xen_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (xen_target(x, domid, err) < 0)
+    if (refuse_readonly(x, "set_vcpus", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl vcpu-set %u %u", domid, n);
     char **argv = hv_xen_argv_vcpu_set(x->xl, domid, n);
+    int rc = run_xl(argv, x->timeout_ms, what, err);
+    hv_xen_argv_free(argv);
+    free(what);
+    return rc;
+}
+
+static int xen_rename(struct hv *hv, unsigned domid, const char *new_name, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (refuse_readonly(x, "rename", err) < 0 || xen_target(x, domid, err) < 0)
+        return -1;
+    char *what = xasprintf("xl rename %u %s", domid, new_name);
+    int rc = -1;
+    if (!check_guest_name(new_name)) {
+        set_error(err, "%s: invalid name", what);
+    } else {
+        char **argv = hv_xen_argv_rename(x->xl, domid, new_name);
+        rc = run_xl(argv, x->timeout_ms, what, err);
+        hv_xen_argv_free(argv);
+    }
+    free(what);
+    return rc;
+}
+
+/* Only an HVM guest has the ACPI button (xl would fail on a PV one in its
+ * own words: the simulator's are kept). */
+static int xen_power_button(struct hv *hv, unsigned domid, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (refuse_readonly(x, "power_button", err) < 0 || xen_target(x, domid, err) < 0)
+        return -1;
+    xc_domaininfo_t info;
+    x->log.last[0] = '\0';
+    int got = xc_domain_getinfolist(x->xch, domid, 1, &info);
+    if (got < 0) {
+        set_error(err, "cannot get the state of domain %u: %s", domid, strerror(errno));
+        return -1;
+    }
+    if (got == 1 && info.domain == domid && !(info.flags & XEN_DOMINF_hvm_guest)) {
+        set_error(err, "domain %u is not an HVM guest: it has no ACPI power button", domid);
+        return -1;
+    }
+    char *what = xasprintf("xl trigger %u power", domid);
+    char **argv = hv_xen_argv_trigger_power(x->xl, domid);
     int rc = run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
@@ -703,9 +970,12 @@ static const struct hv_ops xen_ops = {
     .name = "xen",
     .list = xen_list,
     .lookup = xen_lookup,
+    .lookup_uuid = xen_lookup_uuid,
     .create = xen_create,
     .shutdown = xen_shutdown,
     .reboot = xen_reboot,
+    .power_button = xen_power_button,
+    .rename = xen_rename,
     .destroy = xen_destroy,
     .set_memory = xen_set_memory,
     .set_vcpus = xen_set_vcpus,
@@ -713,7 +983,8 @@ static const struct hv_ops xen_ops = {
     .close = xen_close,
 };
 
-int hv_xen_open(const char *root, const struct hv_xl *tool, struct hv **ret, char **err)
+int hv_xen_open(const char *root, const struct hv_xl *tool, unsigned flags, struct hv **ret,
+                char **err)
 {
     *ret = NULL;
     const char *xl = tool->path;
@@ -728,6 +999,7 @@ int hv_xen_open(const char *root, const struct hv_xl *tool, struct hv **ret, cha
     x->log.vtable.progress = logger_progress;
     x->log.vtable.destroy = logger_destroy;
     x->watch_fd = -1;
+    x->readonly = flags & HV_OPEN_READONLY;
     x->xl = root_path(root, xl);
     x->create_timeout_ms = tool->create_timeout_ms;
     x->timeout_ms = tool->timeout_ms;

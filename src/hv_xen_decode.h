@@ -40,6 +40,11 @@ char *hv_xen_vm_path(const char *uuid, const char *leaf);
  * else (empty, sign, junk, more than 18 digits). */
 bool hv_xen_parse_seconds(const char *s, long long *ret);
 
+/* The uuid an xl config text sets (its last uuid = "..." statement),
+ * lower-case, into out (37 bytes). False when it sets none, or the last
+ * one is no uuid. */
+bool hv_xen_config_uuid(const char *text, char out[37]);
+
 /* The xl command lines, NULL-terminated, argv[0] = xl. Free them with
  * hv_xen_argv_free. */
 char **hv_xen_argv_create(const char *xl, const char *path);   /* create -q -f PATH */
@@ -47,6 +52,9 @@ char **hv_xen_argv_destroy(const char *xl, unsigned domid);    /* destroy ID */
 char **hv_xen_argv_mem_set(const char *xl, unsigned domid,
                            unsigned long long kb);             /* mem-set ID <kb>k */
 char **hv_xen_argv_vcpu_set(const char *xl, unsigned domid, unsigned n); /* vcpu-set ID N */
+char **hv_xen_argv_rename(const char *xl, unsigned domid,
+                          const char *name);                   /* rename ID NAME */
+char **hv_xen_argv_trigger_power(const char *xl, unsigned domid); /* trigger ID power */
 void hv_xen_argv_free(char **argv);
 
 #endif

@@ -59,6 +59,9 @@ static struct {
     size_t ndoms;
     unsigned vanish[FAKE_MAX_DOMS]; /* domids that go after being listed */
     size_t nvanish;
+    xc_domaininfo_t later[8]; /* domains that appear at a later call */
+    unsigned later_at[8];     /* the getinfolist call (counted from 0) they appear at */
+    size_t nlater;
     xentoollog_logger *logger;
 
     /* xenstore */
@@ -303,6 +306,17 @@ void fakexen_remove_domain(unsigned domid)
         }
 }
 
+/* The domain appears just before the xc_domain_getinfolist call numbered
+ * call (from 0, as the "getinfolists" counter counts them): what another
+ * process, xl create run by the backend, makes between two reads. */
+void fakexen_add_domain_at(unsigned call, const xc_domaininfo_t *info)
+{
+    if (F.nlater == 8)
+        abort();
+    F.later[F.nlater] = *info;
+    F.later_at[F.nlater++] = call;
+}
+
 /* The domain is destroyed right after the next xc_domain_getinfolist
  * that returns it: between the backend's two reads. */
 void fakexen_vanish_after_list(unsigned domid)
@@ -364,6 +378,15 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
                           xc_domaininfo_t *info)
 {
     (void)xch;
+    for (size_t i = 0; i < F.nlater;) {
+        if (F.later_at[i] <= F.getinfolists) {
+            fakexen_add_domain(&F.later[i]);
+            F.later[i] = F.later[F.nlater - 1];
+            F.later_at[i] = F.later_at[--F.nlater];
+        } else {
+            i++;
+        }
+    }
     if (F.getinfolists < FAKE_MAX_CALLS) {
         F.firsts[F.getinfolists] = first_domain;
         F.maxes[F.getinfolists] = max_domains;

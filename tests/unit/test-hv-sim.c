@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,8 @@
 #include "fsutil.h"
 #include "hv.h"
 #include "hv_impl.h"
+#include "lock.h"
+#include "paths.h"
 #include "util.h"
 
 #define UUID1 "11111111-2222-3333-4444-555555555555"
@@ -172,7 +175,7 @@ static int create_from(struct hv *hv, const char *root, const char *name, char *
 {
     char *path = xasprintf("/etc/xen/%s.cfg", name);
     char *rpath = root_path(root, path);
-    int rc = hv->ops->create(hv, path, rpath, err);
+    int rc = hv->ops->create(hv, path, rpath, NULL, err);
     free(rpath);
     free(path);
     return rc;
@@ -1062,10 +1065,12 @@ static void test_bad_control_file(void **state)
         { "web1 hv_fail=list\n", "control:1: hv_fail=list: hv_fail belongs on the \"*\" line" },
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
-        { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory "
-                               "and set_vcpus can hang" },
+        { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory, "
+                               "set_vcpus, rename and power_button can hang" },
         { "* hang=destroy,fly\n", "control:1: hang=destroy,fly: hang: only create, destroy, "
-                                   "set_memory and set_vcpus can hang" },
+                                   "set_memory, set_vcpus, rename and power_button can hang" },
+        { "web1 race_create=2\n", "control:1: race_create=2: race_create must be 0 or 1" },
+        { "web1 pv_drivers=no\n", "control:1: pv_drivers=no: pv_drivers must be 0 or 1" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         set_control(root, cases[i].text);
@@ -1162,7 +1167,7 @@ static void test_journal_folded_when_it_outgrows_the_state(void **state)
     /* A new handle (another run) reads "domains" and the journal. */
     struct hv *other = NULL;
     char *err = NULL;
-    assert_int_equal(hv_sim_open(root, &(struct hv_xl){ NULL, 1000, 1000 }, &other, &err), 0);
+    assert_int_equal(hv_sim_open(root, &(struct hv_xl){ NULL, 1000, 1000 }, 0, &other, &err), 0);
     struct hv_domain *v;
     assert_int_equal(list_all(other, &v), 25);
     assert_string_equal(v[24].name, "g23");
@@ -1526,6 +1531,460 @@ static void test_is_dom0(void **state)
     assert_false(hv_is_dom0(root)); /* capabilities alone */
 }
 
+/* ---- issue 13: what a create made, lookup by uuid, rename, power button,
+ * read-only handles, a parent killed mid-create ---- */
+
+/* Create from /etc/xen/NAME.cfg, reporting what it made. */
+static int create_made(struct hv *hv, const char *root, const char *name, struct hv_made *made,
+                       char **err)
+{
+    char *path = xasprintf("/etc/xen/%s.cfg", name);
+    char *rpath = root_path(root, path);
+    made->made = true; /* must be reset */
+    made->domid = 99;
+    int rc = hv->ops->create(hv, path, rpath, made, err);
+    free(rpath);
+    free(path);
+    return rc;
+}
+
+static void test_create_reports_made(void **state)
+{
+    const char *root = *state;
+    struct hv_xl xl = { NULL, 300, 200 };
+    struct hv *hv = open_sim_with(root, &xl);
+    set_control(root, "web2 fail_create=1\nweb3 half_create=1\nweb4 hang=create\n");
+    write_config(root, "web1", UUID1, "memory = 256\n");
+    write_config(root, "web2", UUID2, "memory = 256\n");
+    write_config(root, "web3", UUID3, "memory = 256\n");
+    write_config(root, "web4", "cccccccc-cccc-4ccc-8ccc-cccccccccccc", "memory = 256\n");
+    struct hv_made made;
+    char *err = NULL;
+    assert_int_equal(create_made(hv, root, "web1", &made, &err), 0);
+    assert_true(made.made);
+    assert_int_equal(made.domid, 1);
+    /* Failed before building: nothing made. */
+    assert_fails_with(create_made(hv, root, "web2", &made, errp),
+                      "xl create: simulated failure for web2");
+    assert_false(made.made);
+    /* Failed after building: the paused remains are this create's. */
+    assert_fails_with(create_made(hv, root, "web3", &made, errp),
+                      "xl create: simulated failure for web3 after its domain was built");
+    assert_true(made.made);
+    assert_int_equal(made.domid, 2);
+    assert_fails_with(create_made(hv, root, "web4", &made, errp),
+                      "xl create -f /etc/xen/web4.cfg: timed out after 300 ms");
+    assert_true(made.made);
+    assert_int_equal(made.domid, 3);
+    /* A name taken before the create began: nothing made either. */
+    assert_fails_with(create_made(hv, root, "web1", &made, errp),
+                      "xl create: a domain named 'web1' already exists (domid 1)");
+    assert_false(made.made);
+    hv->ops->close(hv);
+}
+
+/* race_create: a foreign domain of the guest's name appears while the
+ * create runs; the create fails and made nothing, and the foreign domain
+ * (another uuid) is left alone by a caller that destroys only what was
+ * made. */
+static void test_race_create(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    set_control(root, "web1 race_create=1 create_ms=100\n");
+    write_config(root, "web1", UUID1, "memory = 256\nvcpus = 2\n");
+    struct hv_made made;
+    long long t0 = mono_ms();
+    assert_fails_with(create_made(hv, root, "web1", &made, errp),
+                      "xl create: a domain named 'web1' already exists (domid 1)");
+    assert_true(mono_ms() - t0 >= 100);
+    assert_false(made.made);
+    struct hv_domain d;
+    char *err = NULL;
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_int_equal(d.domid, 1);
+    assert_string_equal(d.uuid, "11111111-2222-3333-4444-ffffffffffff");
+    assert_int_equal(d.state, DOM_RUNNING);
+    assert_int_equal(d.vcpus, 2);
+    assert_int_equal(hv->ops->lookup_uuid(hv, UUID1, &d, &err), 1);
+    /* A guest whose uuid ends in f gets the e one. */
+    set_control(root, "web2 race_create=1\n");
+    write_config(root, "web2", "22222222-2222-3333-4444-ffffffffffff", "memory = 256\n");
+    assert_fails_with(create_made(hv, root, "web2", &made, errp),
+                      "xl create: a domain named 'web2' already exists (domid 2)");
+    assert_int_equal(hv->ops->lookup(hv, "web2", &d, &err), 0);
+    assert_string_equal(d.uuid, "22222222-2222-3333-4444-eeeeeeeeeeee");
+    /* race_create=0 overrides "*". */
+    set_control(root, "* race_create=1\nweb3 race_create=0\n");
+    write_config(root, "web3", UUID3, "memory = 256\n");
+    assert_int_equal(create_made(hv, root, "web3", &made, &err), 0);
+    assert_true(made.made);
+    assert_int_equal(made.domid, 3);
+    hv->ops->close(hv);
+}
+
+static void test_lookup_uuid(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    struct hv_domain d;
+    char *err = NULL;
+    assert_int_equal(hv->ops->lookup_uuid(hv, UUID2, &d, &err), 0);
+    assert_int_equal(d.domid, 2);
+    assert_string_equal(d.name, "web2");
+    assert_int_equal(d.max_kb, 1048576);
+    assert_int_equal(hv->ops->lookup_uuid(hv, "00000000-0000-0000-0000-000000000000", &d, &err),
+                     0);
+    assert_int_equal(d.domid, 0);
+    assert_int_equal(hv->ops->lookup_uuid(hv, UUID3, &d, &err), 1);
+    assert_null(err);
+    /* Either case. */
+    assert_int_equal(hv->ops->lookup_uuid(hv, "66666666-7777-8888-9999-AAAAAAAAAAAA", &d, &err),
+                     0);
+    assert_int_equal(d.domid, 2);
+    set_control(root, "* hv_fail=list\n");
+    assert_fails_with(hv->ops->lookup_uuid(hv, UUID1, &d, errp),
+                      "simulated hypervisor failure");
+    hv->ops->close(hv);
+}
+
+static void test_rename(void **state)
+{
+    const char *root = *state;
+    struct hv_xl xl = { NULL, 300, 200 };
+    struct hv *hv = open_sim_with(root, &xl);
+    create_guest(hv, root, "web1", UUID1);
+    create_guest(hv, root, "web2", UUID2);
+    char *err = NULL;
+    assert_int_equal(hv->ops->rename(hv, 1, "web3", &err), 0);
+    assert_null(err);
+    assert_int_equal(domid_of(hv, "web3"), 1);
+    assert_false(find_guest(hv, "web1", NULL));
+    /* The same name again: nothing to do. */
+    assert_int_equal(hv->ops->rename(hv, 1, "web3", &err), 0);
+    /* Names are unique, as on Xen. */
+    assert_fails_with(hv->ops->rename(hv, 1, "web2", errp),
+                      "xl rename: a domain named 'web2' already exists (domid 2)");
+    assert_fails_with(hv->ops->rename(hv, 1, "Domain-0", errp),
+                      "xl rename: a domain named 'Domain-0' already exists (domid 0)");
+    assert_fails_with(hv->ops->rename(hv, 1, "-x", errp), "xl rename: invalid name '-x'");
+    assert_fails_with(hv->ops->rename(hv, 0, "dom0", errp), "refusing to touch Domain-0");
+    assert_fails_with(hv->ops->rename(hv, 7, "web7", errp), "no domain with id 7");
+    /* The new name is in the state, for the next process. */
+    hv->ops->close(hv);
+    char *text = get_state(root);
+    assert_non_null(strstr(text, "\n1 web3 " UUID1 " running "));
+    free(text);
+    hv = open_sim_with(root, &xl);
+    assert_int_equal(domid_of(hv, "web3"), 1);
+    set_control(root, "web3 hang=rename\n* hv_fail=rename\n");
+    assert_fails_with(hv->ops->rename(hv, 1, "web4", errp), "simulated hypervisor failure");
+    set_control(root, "web3 hang=rename\n");
+    assert_fails_with(hv->ops->rename(hv, 1, "web4", errp),
+                      "xl rename 1 web4: timed out after 200 ms");
+    assert_int_equal(domid_of(hv, "web3"), 1);
+    hv->ops->close(hv);
+}
+
+/* An HVM guest without PV drivers: the PV request stays untaken, the
+ * power button shuts it down. */
+static void test_power_button(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    set_control(root, "* shutdown_ms=100\nweb1 pv_drivers=0\n");
+    write_config(root, "web1", UUID1, "type = \"hvm\"\nmemory = 256\n");
+    char *err = NULL;
+    assert_int_equal(create_from(hv, root, "web1", &err), 0);
+    create_guest(hv, root, "web2", UUID2); /* pvh, PV drivers */
+    struct hv_domain d;
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_true(d.hvm);
+    assert_false(d.request_pending);
+    assert_int_equal(hv->ops->lookup(hv, "web2", &d, &err), 0);
+    assert_false(d.hvm);
+    /* PV drivers take the request at once. */
+    assert_int_equal(hv->ops->shutdown(hv, 2, &err), 0);
+    assert_int_equal(hv->ops->lookup(hv, "web2", &d, &err), 0);
+    assert_false(d.request_pending);
+    /* Without: it stays, and nothing happens. */
+    assert_int_equal(hv->ops->shutdown(hv, 1, &err), 0);
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_true(d.request_pending);
+    char *text = get_state(root);
+    assert_non_null(strstr(text, " shutdown "));
+    assert_non_null(strstr(text, " never hvm,pending\n"));
+    free(text);
+    struct timespec ts = { 0, 250 * 1000000L };
+    nanosleep(&ts, NULL);
+    assert_false(find_guest(hv, "web2", NULL));
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_int_equal(d.state, DOM_RUNNING);
+    /* Only an HVM guest has the button. */
+    create_guest(hv, root, "web3", UUID3);
+    assert_fails_with(hv->ops->power_button(hv, 3, errp),
+                      "domain 3 (web3) is not an HVM guest: it has no ACPI power button");
+    assert_fails_with(hv->ops->power_button(hv, 0, errp), "refusing to touch Domain-0");
+    assert_fails_with(hv->ops->power_button(hv, 9, errp), "no domain with id 9");
+    long long t0 = mono_ms();
+    assert_int_equal(hv->ops->power_button(hv, 1, &err), 0);
+    assert_null(err);
+    assert_int_equal(hv->ops->wait(hv, 5000, &err), 0);
+    long long took = mono_ms() - t0;
+    if (took < 80 || took > 3000)
+        fail_msg("the power button took %lld ms, want about 100", took);
+    assert_false(find_guest(hv, "web1", NULL));
+    hv->ops->close(hv);
+}
+
+/* ignore_shutdown=1 ignores the button too; the button needs no PV request
+ * first; hang and hv_fail apply to it. */
+static void test_power_button_ignored(void **state)
+{
+    const char *root = *state;
+    struct hv_xl xl = { NULL, 300, 200 };
+    struct hv *hv = open_sim_with(root, &xl);
+    set_control(root, "* shutdown_ms=50 pv_drivers=0\nweb1 ignore_shutdown=1\n");
+    write_config(root, "web1", UUID1, "type = \"hvm\"\nmemory = 256\n");
+    /* The legacy builder = "hvm" (without type) makes an HVM guest too. */
+    put_file(root, "/etc/xen/web2.cfg",
+             "name = \"web2\"\nuuid = \"" UUID2 "\"\nbuilder = \"hvm\"\nmemory = 256\n");
+    char *err = NULL;
+    assert_int_equal(create_from(hv, root, "web1", &err), 0);
+    assert_int_equal(create_from(hv, root, "web2", &err), 0);
+    assert_int_equal(hv->ops->power_button(hv, 1, &err), 0);
+    assert_int_equal(hv->ops->wait(hv, 200, &err), 1);
+    struct hv_domain d;
+    assert_int_equal(hv->ops->lookup(hv, "web1", &d, &err), 0);
+    assert_int_equal(d.state, DOM_RUNNING);
+    assert_false(d.request_pending); /* the button is no PV request */
+    assert_int_equal(hv->ops->lookup(hv, "web2", &d, &err), 0);
+    assert_true(d.hvm);
+    set_control(root, "* hv_fail=power_button\n");
+    assert_fails_with(hv->ops->power_button(hv, 2, errp), "simulated hypervisor failure");
+    set_control(root, "web2 hang=power_button\n");
+    assert_fails_with(hv->ops->power_button(hv, 2, errp),
+                      "xl trigger 2 power: timed out after 200 ms");
+    assert_true(find_guest(hv, "web2", NULL));
+    set_control(root, "* shutdown_ms=50\n");
+    assert_int_equal(hv->ops->power_button(hv, 2, &err), 0);
+    assert_int_equal(hv->ops->wait(hv, 2000, &err), 0);
+    assert_false(find_guest(hv, "web2", NULL));
+    hv->ops->close(hv);
+}
+
+/* A read-only handle (a dry run) makes no file and changes nothing. */
+static void test_readonly(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = NULL;
+    char *err = NULL;
+    assert_int_equal(hv_open_flags("sim", root, NULL, HV_OPEN_READONLY, &hv, &err), 0);
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 1);
+    assert_string_equal(v[0].name, "Domain-0");
+    free(v);
+    write_config(root, "web1", UUID1, "memory = 256\n");
+    assert_fails_with(create_from(hv, root, "web1", errp),
+                      "read-only hypervisor handle: create refused");
+    assert_fails_with(hv->ops->destroy(hv, 1, errp),
+                      "read-only hypervisor handle: destroy refused");
+    assert_fails_with(hv->ops->shutdown(hv, 1, errp),
+                      "read-only hypervisor handle: shutdown refused");
+    assert_fails_with(hv->ops->rename(hv, 1, "x", errp),
+                      "read-only hypervisor handle: rename refused");
+    assert_fails_with(hv->ops->power_button(hv, 1, errp),
+                      "read-only hypervisor handle: power_button refused");
+    assert_fails_with(hv->ops->set_memory(hv, 1, 1024, errp),
+                      "read-only hypervisor handle: set_memory refused");
+    hv->ops->close(hv);
+    char *dir = root_path(root, "/var/lib/lcfg");
+    assert_int_equal(access(dir, F_OK), -1);
+    free(dir);
+
+    /* With a state: it sees it, and a request that came due is seen as
+     * done, but the files stay as they were. */
+    set_control(root, "* shutdown_ms=20\n");
+    struct hv *w = open_sim(root);
+    create_guest(w, root, "web1", UUID1);
+    create_guest(w, root, "web2", UUID2);
+    assert_int_equal(w->ops->shutdown(w, 2, &err), 0);
+    w->ops->close(w);
+    char *before = get_state(root);
+    struct timespec ts = { 0, 60 * 1000000L };
+    nanosleep(&ts, NULL);
+    assert_int_equal(hv_open_flags("sim", root, NULL, HV_OPEN_READONLY, &hv, &err), 0);
+    assert_true(find_guest(hv, "web1", NULL));
+    assert_false(find_guest(hv, "web2", NULL));
+    struct hv_domain d;
+    assert_int_equal(hv->ops->lookup_uuid(hv, UUID1, &d, &err), 0);
+    assert_int_equal(d.domid, 1);
+    hv->ops->close(hv);
+    char *after = get_state(root);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    /* A writer then applies the event itself. */
+    w = open_sim(root);
+    assert_false(find_guest(w, "web2", NULL));
+    w->ops->close(w);
+}
+
+static void test_create_all_reports_made(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web2 half_create=1\nweb3 race_create=1\n");
+    static const char *const names[] = { "web1", "web2", "web3" };
+    static const char *const uuids[] = { UUID1, UUID2, UUID3 };
+    struct hv_create_job jobs[3];
+    char *paths[3], *rpaths[3];
+    for (int i = 0; i < 3; i++) {
+        write_config(root, names[i], uuids[i], "memory = 128\n");
+        paths[i] = xasprintf("/etc/xen/%s.cfg", names[i]);
+        rpaths[i] = root_path(root, paths[i]);
+        jobs[i] = (struct hv_create_job){ .path = paths[i], .rpath = rpaths[i],
+                                          .data = (void *)names[i], .made = true,
+                                          .domid = 77 };
+    }
+    struct batch_seen seen = { 0 };
+    assert_int_equal(hv_create_all("sim", root, NULL, jobs, 3, 1, batch_done, &seen), 2);
+    assert_int_equal(jobs[0].rc, 0);
+    assert_true(jobs[0].made);
+    assert_int_equal(jobs[0].domid, 1);
+    assert_int_equal(jobs[1].rc, -1);
+    assert_string_equal(jobs[1].err,
+                        "xl create: simulated failure for web2 after its domain was built");
+    assert_true(jobs[1].made);
+    assert_int_equal(jobs[1].domid, 2);
+    assert_int_equal(jobs[2].rc, -1);
+    assert_string_equal(jobs[2].err, "xl create: a domain named 'web3' already exists (domid 3)");
+    assert_false(jobs[2].made);
+    assert_int_equal(jobs[2].domid, 0);
+    for (int i = 0; i < 3; i++) {
+        free(jobs[i].err);
+        free(paths[i]);
+        free(rpaths[i]);
+    }
+}
+
+/* A run of the component that holds the lock and boots web1 (a slow
+ * create), in a process of its own, which the test kills. */
+static pid_t start_booting(const char *root)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid > 0)
+        return pid;
+    (void)setpgid(0, 0); /* a group of its own, as a foreground job */
+    char *lock = root_path(root, PATH_LOCK);
+    int fd = -1;
+    char *err = NULL;
+    if (lock_acquire(lock, "start", 1000, &fd, &err) != 0)
+        _exit(3);
+    char *path = xstrdup("/etc/xen/web1.cfg");
+    struct hv_create_job job = { .path = path, .rpath = root_path(root, path) };
+    struct batch_seen seen = { 0 };
+    hv_create_all("sim", root, NULL, &job, 1, 1, batch_done, &seen);
+    _exit(0);
+}
+
+/* Kill the booting run once its create is under way ("creating" says 1),
+ * and take the lock as the next run would: it must wait for the orphaned
+ * create to end. Returns how long the next run waited, in ms. */
+static long long kill_and_lock(const char *root, pid_t pid, int sig, bool group)
+{
+    char *creating = root_path(root, SIMDIR "/creating");
+    for (int i = 0;; i++) {
+        char *text = NULL;
+        if (fs_read_file(creating, &text, NULL, NULL) == 0 && text[0] == '1') {
+            free(text);
+            break;
+        }
+        free(text);
+        if (i == 500)
+            fail_msg("the create did not start");
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    free(creating);
+    assert_int_equal(kill(group ? -pid : pid, sig), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    char *lock = root_path(root, PATH_LOCK);
+    int fd = -1;
+    char *err = NULL;
+    long long t0 = mono_ms();
+    int rc = lock_acquire(lock, "start", 10000, &fd, &err);
+    long long waited = mono_ms() - t0;
+    if (rc != 0)
+        fail_msg("lock: %s", err);
+    lock_release(fd);
+    free(lock);
+    return waited;
+}
+
+/* The parent killed mid-create: its child keeps the lock until the create
+ * is done, so the next run finds the guest built, not half-made. */
+static void test_killed_parent_child_holds_lock(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 create_ms=1000\n");
+    write_config(root, "web1", UUID1, "memory = 128\n");
+    long long t0 = mono_ms();
+    pid_t pid = start_booting(root);
+    long long waited = kill_and_lock(root, pid, SIGKILL, false);
+    if (waited < 300 || mono_ms() - t0 < 1000)
+        fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
+    struct hv *hv = open_sim(root);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_RUNNING);
+    char *text = get_file(root, SIMDIR "/creating");
+    assert_string_equal(text, "0 1\n");
+    free(text);
+    hv->ops->close(hv);
+}
+
+/* A Ctrl-C reaches the whole process group: the run dies, its creates
+ * (which ignore it) finish under the lock. */
+static void test_interrupted_group_child_holds_lock(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 create_ms=800\n");
+    write_config(root, "web1", UUID1, "memory = 128\n");
+    pid_t pid = start_booting(root);
+    long long waited = kill_and_lock(root, pid, SIGINT, true);
+    if (waited < 200)
+        fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
+    struct hv *hv = open_sim(root);
+    struct hv_domain d;
+    assert_true(find_guest(hv, "web1", &d));
+    assert_int_equal(d.state, DOM_RUNNING);
+    hv->ops->close(hv);
+}
+
+/* The orphaned create fails after building its domain: the child destroys
+ * it, since its dead parent cannot. */
+static void test_killed_parent_failed_create_cleaned(void **state)
+{
+    const char *root = *state;
+    set_control(root, "web1 create_ms=600 half_create=1\n");
+    write_config(root, "web1", UUID1, "memory = 128\n");
+    pid_t pid = start_booting(root);
+    long long waited = kill_and_lock(root, pid, SIGKILL, false);
+    if (waited < 200)
+        fail_msg("the next run waited %lld ms: it did not wait for the create", waited);
+    struct hv *hv = open_sim(root);
+    assert_false(find_guest(hv, "web1", NULL));
+    struct hv_domain *v;
+    assert_int_equal(list_all(hv, &v), 1); /* Domain-0 only */
+    free(v);
+    hv->ops->close(hv);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_root, teardown_root)
 
 int main(int argc, char **argv)
@@ -1580,6 +2039,17 @@ int main(int argc, char **argv)
         T(test_open_default_on_dom0_is_xen),
         T(test_open_unknown_backend),
         T(test_is_dom0),
+        T(test_create_reports_made),
+        T(test_race_create),
+        T(test_lookup_uuid),
+        T(test_rename),
+        T(test_power_button),
+        T(test_power_button_ignored),
+        T(test_readonly),
+        T(test_create_all_reports_made),
+        T(test_killed_parent_child_holds_lock),
+        T(test_killed_parent_failed_create_cleaned),
+        T(test_interrupted_group_child_holds_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

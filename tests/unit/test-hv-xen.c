@@ -14,6 +14,7 @@
 
 #include <xenctrl.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,6 +38,7 @@ unsigned fakexen_count(const char *what);
 unsigned fakexen_getinfolist_first(unsigned i);
 unsigned fakexen_getinfolist_max(unsigned i);
 void fakexen_add_domain(const xc_domaininfo_t *info);
+void fakexen_add_domain_at(unsigned call, const xc_domaininfo_t *info);
 void fakexen_remove_domain(unsigned domid);
 void fakexen_vanish_after_list(unsigned domid);
 void fakexen_xs_set(const char *path, const char *value);
@@ -212,7 +214,7 @@ static struct hv *open_xen_with(const struct hv_xl *xl)
 {
     struct hv *hv = NULL;
     char *err = NULL;
-    int rc = hv_xen_open("/", xl, &hv, &err);
+    int rc = hv_xen_open("/", xl, 0, &hv, &err);
     if (rc != 0)
         fail_msg("hv_xen_open: %s", err ? err : "(no message)");
     assert_null(err);
@@ -241,7 +243,7 @@ static void open_fails(const char *xl, const char *want)
     struct hv *hv = (struct hv *)&hv; /* must be reset */
     char *err = NULL;
     struct hv_xl t = tool(xl);
-    assert_int_equal(hv_xen_open("/", &t, &hv, &err), -1);
+    assert_int_equal(hv_xen_open("/", &t, 0, &hv, &err), -1);
     assert_null(hv);
     assert_non_null(err);
     assert_string_equal(err, want);
@@ -302,7 +304,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    const char *names[] = { "xl", "argv", "stderr", "status", "hang", "bg" };
+    const char *names[] = { "xl", "argv", "stderr", "status", "hang", "bg", "web1.cfg" };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         remove_tmp(names[i]);
     rmdir(tmpdir);
@@ -950,7 +952,7 @@ static void test_create(void **state)
     (void)state;
     struct hv *hv = open_xen();
     char *err = NULL;
-    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/root/etc/xen/web1.cfg", &err),
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/root/etc/xen/web1.cfg", NULL, &err),
                      0);
     assert_null(err);
     assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
@@ -964,7 +966,7 @@ static void test_create_fails(void **state)
     xl_fails(1, "\nlibxl: error: libxl_create.c:1234:do_domain_create: Domain with name "
                 "\"web1\" already exists.\nlibxl: error: second line\n");
     char *err = NULL;
-    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), &err,
                  "xl create -f /etc/xen/web1.cfg: exited 1: libxl: error: "
                  "libxl_create.c:1234:do_domain_create: Domain with name \"web1\" already "
                  "exists.");
@@ -976,7 +978,7 @@ static void test_create_bad_path(void **state)
     (void)state;
     struct hv *hv = open_xen();
     char *err = NULL;
-    assert_int_equal(hv->ops->create(hv, "web1.cfg", "web1.cfg", &err), -1);
+    assert_int_equal(hv->ops->create(hv, "web1.cfg", "web1.cfg", NULL, &err), -1);
     assert_non_null(err);
     assert_true(str_starts_with(err, "xl create -f web1.cfg: bad config file path ("));
     free(err);
@@ -1053,7 +1055,7 @@ static void test_xl_missing(void **state)
     add_guest(5, "web1", XEN_DOMINF_running);
     char *missing = tmp_file("no-such-xl");
     struct hv_xl xl = tool(missing);
-    assert_int_equal(hv_xen_open("/", &xl, &hv, &err), 0); /* found out when run */
+    assert_int_equal(hv_xen_open("/", &xl, 0, &hv, &err), 0); /* found out when run */
     char *want = xasprintf("xl destroy 5: %s: No such file or directory", missing);
     assert_fails(hv->ops->destroy(hv, 5, &err), &err, want);
     free(want);
@@ -1069,7 +1071,7 @@ static void test_xl_under_root(void **state)
     struct hv *hv = NULL;
     char *err = NULL;
     struct hv_xl xl = tool("/xl");
-    assert_int_equal(hv_xen_open(tmpdir, &xl, &hv, &err), 0);
+    assert_int_equal(hv_xen_open(tmpdir, &xl, 0, &hv, &err), 0);
     assert_int_equal(hv->ops->destroy(hv, 8, &err), 0);
     assert_null(err);
     assert_xl_log("destroy\n8\n--\n");
@@ -1086,7 +1088,7 @@ static void test_xl_create_hangs(void **state)
     xl_hangs(false);
     char *err = NULL;
     long long t0 = now_ms();
-    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), &err,
+    assert_fails(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), &err,
                  "xl create -f /etc/xen/web1.cfg: timed out after 300 ms");
     long long took = now_ms() - t0;
     if (took < 300 || took > 2000)
@@ -1096,7 +1098,7 @@ static void test_xl_create_hangs(void **state)
     assert_xl_log("create\n-q\n-f\n/etc/xen/web1.cfg\n--\n");
     /* the handle still works: the next xl, which does not hang, is fine */
     remove_tmp("hang");
-    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", &err), 0);
+    assert_int_equal(hv->ops->create(hv, "/etc/xen/web1.cfg", "/etc/xen/web1.cfg", NULL, &err), 0);
     assert_null(err);
     close_xen(hv);
 }
@@ -1126,6 +1128,339 @@ static void test_xl_hangs_ignoring_sigterm(void **state)
                  "xl vcpu-set 5 2: timed out after 200 ms");
     assert_xl_gone(xl_background());
     assert_xl_log("destroy\n5\n--\nmem-set\n5\n786432k\n--\nvcpu-set\n5\n2\n--\n");
+    close_xen(hv);
+}
+
+/* ---- issue 13: what create made, lookup by uuid, rename, power button,
+ * HVM and untaken requests, read-only handles ---- */
+
+static void test_config_uuid(void **state)
+{
+    (void)state;
+    char u[37];
+    assert_true(hv_xen_config_uuid("name = \"web1\"\nuuid = \"6F1B9C3E-2D4A-4E5F-8A9B-0C1D2E3F4A5B\"\n"
+                                   "memory = 512\n", u));
+    assert_string_equal(u, "6f1b9c3e-2d4a-4e5f-8a9b-0c1d2e3f4a5b");
+    /* ';' separates statements; the last one counts; quotes either way */
+    assert_true(hv_xen_config_uuid("uuid='11111111-2222-3333-4444-555555555555'; "
+                                   "uuid = '66666666-7777-8888-9999-aaaaaaaaaaaa'", u));
+    assert_string_equal(u, "66666666-7777-8888-9999-aaaaaaaaaaaa");
+    /* not a uuid statement: inside a string, a comment, another key */
+    assert_false(hv_xen_config_uuid("extra = \"uuid = '11111111-2222-3333-4444-555555555555'\"\n"
+                                    "# uuid = \"11111111-2222-3333-4444-555555555555\"\n"
+                                    "uuid_x = \"11111111-2222-3333-4444-555555555555\"\n", u));
+    assert_false(hv_xen_config_uuid("name = \"web1\"\n", u));
+    /* a bad last one: none */
+    assert_false(hv_xen_config_uuid("uuid = \"11111111-2222-3333-4444-555555555555\"\n"
+                                    "uuid = \"nope\"\n", u));
+    assert_false(hv_xen_config_uuid("uuid = 5\n", u));
+    assert_false(hv_xen_config_uuid("uuid = \"11111111-2222-3333-4444-555555555555", u));
+}
+
+static void test_argv_rename_trigger(void **state)
+{
+    (void)state;
+    const char *rename[] = { "/usr/sbin/xl", "rename", "12", "web2", NULL };
+    assert_argv(hv_xen_argv_rename("/usr/sbin/xl", 12, "web2"), rename);
+    const char *trigger[] = { "/usr/sbin/xl", "trigger", "7", "power", NULL };
+    assert_argv(hv_xen_argv_trigger_power("/usr/sbin/xl", 7), trigger);
+}
+
+static void test_decode_hvm(void **state)
+{
+    (void)state;
+    struct hv_domain d;
+    decode(XEN_DOMINF_running | XEN_DOMINF_hvm_guest, &d);
+    assert_true(d.hvm);
+    assert_int_equal(d.state, DOM_RUNNING);
+    decode(XEN_DOMINF_running, &d);
+    assert_false(d.hvm);
+}
+
+/* control/shutdown: a request the guest has not taken ("poweroff"), one
+ * taken (""), none (no node). */
+static void test_list_request_pending(void **state)
+{
+    (void)state;
+    add_guest(3, "web1", XEN_DOMINF_running | XEN_DOMINF_hvm_guest);
+    add_guest(4, "web2", XEN_DOMINF_running);
+    add_guest(5, "web3", XEN_DOMINF_running);
+    fakexen_xs_set("/local/domain/3/control/shutdown", "poweroff");
+    fakexen_xs_set("/local/domain/4/control/shutdown", "");
+    struct hv *hv = open_xen();
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 3);
+    assert_true(d[0].hvm);
+    assert_true(d[0].request_pending);
+    assert_false(d[1].hvm);
+    assert_false(d[1].request_pending);
+    assert_false(d[2].request_pending);
+    free(d);
+    close_xen(hv);
+}
+
+static void test_lookup_uuid(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(3, "web1", XEN_DOMINF_blocked);
+    add_guest(4, "db1", shutdown_flags(SHUTDOWN_poweroff));
+    /* domid 6 has 5's uuid, dying (a reboot's remains), and 5 comes later */
+    xc_domaininfo_t dying = record(5, XEN_DOMINF_dying);
+    dying.domain = 2;
+    fakexen_add_domain(&dying);
+    fakexen_xs_set("/local/domain/2/name", "web5");
+    add_guest(5, "web5", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    struct hv_domain d;
+    char *err = NULL;
+    char uuid[37];
+    xc_domaininfo_t r4 = record(4, 0);
+    hv_xen_format_uuid(r4.handle, uuid);
+    assert_int_equal(hv->ops->lookup_uuid(hv, uuid, &d, &err), 0);
+    assert_null(err);
+    assert_int_equal(d.domid, 4);
+    assert_string_equal(d.name, "db1");
+    assert_int_equal(d.target_kb, 523264);
+    xc_domaininfo_t r5 = record(5, 0);
+    hv_xen_format_uuid(r5.handle, uuid);
+    assert_int_equal(hv->ops->lookup_uuid(hv, uuid, &d, &err), 0);
+    assert_int_equal(d.domid, 5);
+    for (char *c = uuid; *c; c++) /* either case */
+        *c = (char)toupper((unsigned char)*c);
+    assert_int_equal(hv->ops->lookup_uuid(hv, uuid, &d, &err), 0);
+    assert_int_equal(d.domid, 5);
+    d.domid = 77;
+    assert_int_equal(hv->ops->lookup_uuid(hv, "99999999-9999-9999-9999-999999999999", &d, &err),
+                     1);
+    assert_int_equal(d.domid, 77);
+    fakexen_set("getinfolist_errno", EPERM);
+    assert_fails(hv->ops->lookup_uuid(hv, uuid, &d, &err), &err,
+                 "cannot list the domains: Operation not permitted (xc: "
+                 "XEN_SYSCTL_getdomaininfolist failed: Operation not permitted)");
+    close_xen(hv);
+}
+
+/* A config in tmpdir whose uuid is record(domid)'s; returns its path. */
+static char *config_for(unsigned domid)
+{
+    xc_domaininfo_t r = record(domid, 0);
+    char uuid[37];
+    hv_xen_format_uuid(r.handle, uuid);
+    char *path = tmp_file("web1.cfg");
+    char *text = xasprintf("name = \"web1\"\nuuid = \"%s\"\nmemory = 512\n", uuid);
+    write_file(path, text, 0644);
+    free(text);
+    return path;
+}
+
+/* The domain that xl create makes, as the next read after xl sees it:
+ * the backend reads the list once before xl and once after. */
+static void xl_makes(unsigned domid, uint32_t flags)
+{
+    xc_domaininfo_t r = record(domid, flags);
+    fakexen_add_domain_at(fakexen_count("getinfolists") + 1, &r);
+}
+
+static void create_made(struct hv *hv, const char *path, int want_rc, bool want_made,
+                        unsigned want_domid)
+{
+    struct hv_made made = { true, 77 };
+    char *err = NULL;
+    assert_int_equal(hv->ops->create(hv, path, path, &made, &err), want_rc);
+    free(err);
+    assert_int_equal(made.made, want_made);
+    assert_int_equal(made.domid, want_made ? want_domid : 0);
+}
+
+static void test_create_made(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(3, "web3", XEN_DOMINF_running);
+    char *path = config_for(9);
+    struct hv *hv = open_xen();
+    xl_makes(9, XEN_DOMINF_running);
+    create_made(hv, path, 0, true, 9);
+    char *want = xasprintf("create\n-q\n-f\n%s\n--\n", path);
+    assert_xl_log(want);
+    free(want);
+    close_xen(hv);
+    free(path);
+}
+
+/* A failed create's paused remains are its own. */
+static void test_create_failed_made(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    char *path = config_for(9);
+    struct hv *hv = open_xen();
+    xl_fails(1, "libxl: error: libxl_create.c:1234:domcreate_devmodel_started: failed\n");
+    xl_makes(9, XEN_DOMINF_paused);
+    create_made(hv, path, -1, true, 9);
+    close_xen(hv);
+    free(path);
+}
+
+/* What a failed create must not call its own: a running domain (someone
+ * else's, made from the same file by xendomains), one with another uuid
+ * (a name race), one there before, or one of two candidates. */
+static void test_create_failed_not_made(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    char *path = config_for(9);
+    struct hv *hv = open_xen();
+    xl_fails(1, "libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain 12:Domain with "
+                "name \"web1\" already exists.\n");
+    xl_makes(9, XEN_DOMINF_running);
+    create_made(hv, path, -1, false, 0);
+    fakexen_remove_domain(9);
+
+    /* dying: libxl destroying its own failed domain */
+    xl_makes(9, XEN_DOMINF_dying);
+    create_made(hv, path, -1, false, 0);
+    fakexen_remove_domain(9);
+
+    xl_makes(10, XEN_DOMINF_paused); /* another uuid */
+    create_made(hv, path, -1, false, 0);
+
+    /* there before the create: not new */
+    xc_domaininfo_t r = record(9, XEN_DOMINF_paused);
+    fakexen_add_domain(&r);
+    create_made(hv, path, -1, false, 0);
+    fakexen_remove_domain(9);
+
+    /* two new ones with the uuid: not told apart */
+    xc_domaininfo_t a = record(9, XEN_DOMINF_paused), b = a;
+    b.domain = 11;
+    fakexen_add_domain_at(fakexen_count("getinfolists") + 1, &a);
+    fakexen_add_domain_at(fakexen_count("getinfolists") + 1, &b);
+    create_made(hv, path, -1, false, 0);
+    close_xen(hv);
+    free(path);
+}
+
+/* Without a uuid in the file (or a file to read), nothing is known as
+ * made, and xl still runs. */
+static void test_create_no_uuid(void **state)
+{
+    (void)state;
+    char *path = tmp_file("web1.cfg");
+    write_file(path, "name = \"web1\"\nmemory = 512\n", 0644);
+    struct hv *hv = open_xen();
+    xl_makes(9, XEN_DOMINF_running);
+    create_made(hv, path, 0, false, 0);
+    char *want = xasprintf("create\n-q\n-f\n%s\n--\n", path);
+    assert_xl_log(want);
+    free(want);
+    close_xen(hv);
+    free(path);
+}
+
+static void test_rename(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->rename(hv, 5, "web2", &err), 0);
+    assert_null(err);
+    assert_xl_log("rename\n5\nweb2\n--\n");
+    xl_fails(1, "libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain 5:Domain with "
+                "name \"web3\" already exists.\nCan't rename domain '5'.\n");
+    assert_fails(hv->ops->rename(hv, 5, "web3", &err), &err,
+                 "xl rename 5 web3: exited 1: libxl: error: libxl_domain.c:81:"
+                 "libxl__domain_rename: Domain 5:Domain with name \"web3\" already exists.");
+    remove_tmp("status");
+    remove_tmp("stderr");
+    remove_tmp("argv");
+    assert_fails(hv->ops->rename(hv, 5, "-q", &err), &err, "xl rename 5 -q: invalid name");
+    assert_fails(hv->ops->rename(hv, 0, "x", &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->rename(hv, 9, "x", &err), &err, "no domain with id 9");
+    assert_xl_log(""); /* xl was not run */
+    close_xen(hv);
+}
+
+static void test_power_button(void **state)
+{
+    (void)state;
+    add_guest(5, "win1", XEN_DOMINF_running | XEN_DOMINF_hvm_guest);
+    add_guest(6, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->power_button(hv, 5, &err), 0);
+    assert_null(err);
+    assert_xl_log("trigger\n5\npower\n--\n");
+    remove_tmp("argv");
+    assert_fails(hv->ops->power_button(hv, 6, &err), &err,
+                 "domain 6 is not an HVM guest: it has no ACPI power button");
+    assert_fails(hv->ops->power_button(hv, 0, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->power_button(hv, 9, &err), &err, "no domain with id 9");
+    assert_xl_log("");
+    xl_fails(1, "libxl: error: libxl_domain.c:1727:libxl_send_trigger: Domain 5:Send trigger "
+                "'power' failed: Operation not permitted\n");
+    assert_fails(hv->ops->power_button(hv, 5, &err), &err,
+                 "xl trigger 5 power: exited 1: libxl: error: libxl_domain.c:1727:"
+                 "libxl_send_trigger: Domain 5:Send trigger 'power' failed: Operation not "
+                 "permitted");
+    close_xen(hv);
+}
+
+static void test_rename_trigger_hang(void **state)
+{
+    (void)state;
+    add_guest(5, "win1", XEN_DOMINF_running | XEN_DOMINF_hvm_guest);
+    struct hv_xl xl = { xl_path, 5000, 200 };
+    struct hv *hv = open_xen_with(&xl);
+    xl_hangs(false);
+    char *err = NULL;
+    assert_fails(hv->ops->power_button(hv, 5, &err), &err,
+                 "xl trigger 5 power: timed out after 200 ms");
+    assert_xl_gone(xl_background());
+    assert_fails(hv->ops->rename(hv, 5, "win2", &err), &err,
+                 "xl rename 5 win2: timed out after 200 ms");
+    assert_xl_gone(xl_background());
+    close_xen(hv);
+}
+
+static void test_readonly(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    add_guest(5, "win1", XEN_DOMINF_running | XEN_DOMINF_hvm_guest);
+    struct hv *hv = NULL;
+    char *err = NULL;
+    struct hv_xl xl = tool(xl_path);
+    assert_int_equal(hv_xen_open("/", &xl, HV_OPEN_READONLY, &hv, &err), 0);
+    size_t n = 0;
+    struct hv_domain *d = list_ok(hv, &n);
+    assert_int_equal(n, 2);
+    free(d);
+    char *path = config_for(9);
+    struct hv_made made = { true, 7 };
+    assert_fails(hv->ops->create(hv, path, path, &made, &err), &err,
+                 "read-only hypervisor handle: create refused");
+    assert_false(made.made);
+    free(path);
+    assert_fails(hv->ops->destroy(hv, 5, &err), &err,
+                 "read-only hypervisor handle: destroy refused");
+    assert_fails(hv->ops->shutdown(hv, 5, &err), &err,
+                 "read-only hypervisor handle: shutdown refused");
+    assert_fails(hv->ops->reboot(hv, 5, &err), &err,
+                 "read-only hypervisor handle: reboot refused");
+    assert_fails(hv->ops->set_memory(hv, 5, 1024, &err), &err,
+                 "read-only hypervisor handle: set_memory refused");
+    assert_fails(hv->ops->set_vcpus(hv, 5, 1, &err), &err,
+                 "read-only hypervisor handle: set_vcpus refused");
+    assert_fails(hv->ops->rename(hv, 5, "x", &err), &err,
+                 "read-only hypervisor handle: rename refused");
+    assert_fails(hv->ops->power_button(hv, 5, &err), &err,
+                 "read-only hypervisor handle: power_button refused");
+    assert_xl_log("");
+    assert_null(fakexen_xs_get("/local/domain/5/control/shutdown"));
     close_xen(hv);
 }
 
@@ -1244,6 +1579,19 @@ int main(void)
         cmocka_unit_test_setup(test_wait_event, setup),
         cmocka_unit_test_setup(test_wait_no_initial_event, setup),
         cmocka_unit_test_setup(test_wait_connection_lost, setup),
+        cmocka_unit_test(test_config_uuid),
+        cmocka_unit_test(test_argv_rename_trigger),
+        cmocka_unit_test(test_decode_hvm),
+        cmocka_unit_test_setup(test_list_request_pending, setup),
+        cmocka_unit_test_setup(test_lookup_uuid, setup),
+        cmocka_unit_test_setup(test_create_made, setup),
+        cmocka_unit_test_setup(test_create_failed_made, setup),
+        cmocka_unit_test_setup(test_create_failed_not_made, setup),
+        cmocka_unit_test_setup(test_create_no_uuid, setup),
+        cmocka_unit_test_setup(test_rename, setup),
+        cmocka_unit_test_setup(test_power_button, setup),
+        cmocka_unit_test_setup(test_rename_trigger_hang, setup),
+        cmocka_unit_test_setup(test_readonly, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
@@ -1270,7 +1618,7 @@ static void test_real_open_off_dom0(void **state)
     struct hv *hv = (struct hv *)&hv;
     char *err = NULL;
     struct hv_xl xl = { "/usr/sbin/xl", HV_XL_CREATE_TIMEOUT_MS, HV_XL_TIMEOUT_MS };
-    int rc = hv_xen_open("/", &xl, &hv, &err);
+    int rc = hv_xen_open("/", &xl, 0, &hv, &err);
 
     fflush(stderr);
     dup2(saved, 2);
