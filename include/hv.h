@@ -85,9 +85,6 @@ struct hv_ops {
     int (*set_memory)(struct hv *hv, unsigned domid, unsigned long long kb, char **err);
     /* Set the online vcpus ("xl vcpu-set"); capped by max_vcpus. */
     int (*set_vcpus)(struct hv *hv, unsigned domid, unsigned n, char **err);
-    /* Rename a domain, as "xl rename": a guest is its UUID, and its name
-     * may change while it runs. NULL when the backend cannot. */
-    int (*rename)(struct hv *hv, unsigned domid, const char *new_name, char **err);
     /* Wait until a domain may have changed state (xenstore @releaseDomain)
      * or timeout_ms passes. Returns 0 (something happened), 1 (timeout),
      * -1 (error). */

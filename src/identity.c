@@ -83,7 +83,9 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
      * simulator's state as a side effect of configuring a plain host. */
     if (hv_reachable(c)) {
         struct hv_xl xl = xl_of(h);
-        if (hv_open(c->o->hypervisor, c->o->root, &xl, &id->hv, &err) < 0 ||
+        /* A dry run only looks: the simulator then writes no file. */
+        if (hv_open_flags(c->o->hypervisor, c->o->root, &xl,
+                          c->o->dry_run ? HV_OPEN_READONLY : 0, &id->hv, &err) < 0 ||
             id->hv->ops->list(id->hv, &id->doms, &id->ndoms, &err) < 0) {
             msg_warn("configure: running guests not examined: %s", err);
             free(err);

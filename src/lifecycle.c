@@ -151,29 +151,26 @@ static void booted(void *arg, const struct hv_create_job *job)
 {
     struct hv *hv = arg;
     const struct guest *g = job->data;
-    struct hv_domain found;
-    const struct hv_domain *nd = NULL;
-    /* Only a domain of the guest's UUID is its own: one of its name with
-     * another UUID appeared while the create ran (an admin, xendomains)
-     * and is never touched. */
-    if (hv->ops->lookup(hv, g->name, &found, NULL) == 0 && !strcasecmp(found.uuid, g->uuid))
-        nd = &found;
     if (job->rc < 0) {
         msg_error("guest '%s': boot failed: %s", g->name, job->err);
-        /* The guest had no domain before (its remains were destroyed), so
-         * one of its UUID now is what the failed create left behind. */
+        /* Only what this create made (its UUID, a domid new since it
+         * began): a domain of the guest's name that appeared meanwhile
+         * (an admin, xendomains) is not its to destroy. */
         char *err = NULL;
-        if (nd && hv->ops->destroy(hv, nd->domid, &err) < 0)
+        if (job->made && hv->ops->destroy(hv, job->domid, &err) < 0)
             msg_error("guest '%s': its half-built domain (domid %u) cannot be destroyed: %s",
-                      g->name, nd->domid, err);
-        else if (nd)
+                      g->name, job->domid, err);
+        else if (job->made)
             msg_warn("guest '%s': its half-built domain (domid %u) was destroyed", g->name,
-                     nd->domid);
+                     job->domid);
         free(err);
         return;
     }
-    if (nd)
-        msg_info("guest '%s': booted (domid %u)", g->name, nd->domid);
+    struct hv_domain found;
+    if (job->made)
+        msg_info("guest '%s': booted (domid %u)", g->name, job->domid);
+    else if (hv->ops->lookup_uuid(hv, g->uuid, &found, NULL) == 0)
+        msg_info("guest '%s': booted (domid %u)", g->name, found.domid);
     else
         msg_info("guest '%s': booted", g->name);
 }
@@ -315,6 +312,14 @@ size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revi
 /* Ask every target to shut down at once, then wait for them together
  * (event-driven), destroying those that outlive their timeout: the whole
  * takes about as long as the slowest guest. Returns failures. */
+/* How long an HVM guest has to take the PV shutdown request before its
+ * power button is pressed: a few seconds, and well within its timeout. */
+static double button_delay(const struct guest *g)
+{
+    double quarter = (double)g->shutdown_timeout / 4;
+    return quarter < 5 ? quarter : 5;
+}
+
 size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
 {
     size_t failed = 0, left = 0;
@@ -361,7 +366,22 @@ size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
                 st[i].done = true;
                 left--;
             } else {
+                /* An HVM guest without PV drivers never takes the PV
+                 * request: it gets the ACPI power button, as a person at
+                 * its console would press it, before the timeout. */
+                double delay = button_delay(st[i].g);
+                if (!st[i].pressed && d->hvm && d->request_pending && took >= delay) {
+                    st[i].pressed = true;
+                    if (hv->ops->power_button(hv, st[i].domid, &err) < 0)
+                        msg_warn("guest '%s': has not taken the shutdown request, and its ACPI "
+                                 "power button cannot be pressed: %s", st[i].g->name, err);
+                    else
+                        msg_info("guest '%s': has not taken the shutdown request in %.0f s: "
+                                 "ACPI power button pressed", st[i].g->name, delay);
+                }
                 double until = st[i].asked + (double)st[i].g->shutdown_timeout;
+                if (!st[i].pressed && d->hvm && st[i].asked + delay < until)
+                    until = st[i].asked + delay;
                 if (until < next)
                     next = until;
             }

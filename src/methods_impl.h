@@ -115,6 +115,7 @@ struct stopping {
     unsigned domid;
     double asked;
     bool done;
+    bool pressed; /* the ACPI power button was pressed */
 };
 
 /* Live changes: for each managed guest that is running, apply memory and

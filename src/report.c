@@ -230,7 +230,7 @@ int m_status(struct ctx *c, int argc, char **argv)
     if (hv_reachable(c)) {
         struct hv *hv = NULL;
         struct hv_xl xl = xl_of(h);
-        if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0 ||
+        if (hv_open_flags(c->o->hypervisor, c->o->root, &xl, HV_OPEN_READONLY, &hv, &err) < 0 ||
             hv->ops->list(hv, &doms, &n, &err) < 0)
             msg_warn("status: running guests unknown: %s", err);
         else
