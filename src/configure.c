@@ -282,6 +282,7 @@ int configure(struct ctx *c, bool *saved)
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
+    ident_hold_disks(h, &dplan, &id);
     if (!dry)
         remove_stale_temps(c, h);
     failed += dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));

@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "hv.h"
 #include "log.h"
+#include "managed.h"
 #include "model.h"
 #include "paths.h"
 #include "util.h"
@@ -142,20 +143,45 @@ int m_stop(struct ctx *c, int argc, char **argv)
         if (hv->ops->list(hv, &doms, &m, &err) < 0) {
             msg_fail("stop: cannot list the domains: %s", err);
         } else {
-            struct stopping *st = xcalloc(h->nguests, sizeof(*st));
-            size_t n = 0;
+            /* Every running guest of the profile, booted by start or by
+             * hand (boot NAME), and those that left it and were kept
+             * running (xen.onremove keep): the host is shutting down, or
+             * the component is. */
+            struct managed rec = { 0 };
+            if (managed_load(c->o->root, &rec, &err) < 0) {
+                msg_warn("stop: the record of managed guests is unreadable (%s): guests that "
+                         "left the profile and were kept running are not stopped", err);
+                free(err);
+                err = NULL;
+            }
+            struct stopping *st = xcalloc(h->nguests + rec.n + 1, sizeof(*st));
+            struct guest *kept = xcalloc(rec.n + 1, sizeof(*kept));
+            size_t n = 0, nk = 0;
             struct dom_index ix = dom_index_new(doms, m);
             for (size_t i = 0; i < h->nguests; i++) {
                 const struct guest *g = &h->guests[i];
                 const struct hv_domain *d = find_uuid(&ix, g->uuid);
-                if (!g->boot || !d || !alive(d))
+                if (!d || !alive(d))
                     continue;
                 st[n].g = g;
                 st[n].domid = d->domid;
                 n++;
             }
+            for (size_t i = 0; i < rec.n; i++) {
+                const struct hv_domain *d = find_uuid(&ix, rec.v[i].uuid);
+                if (rec.v[i].state != MG_KEPT || !d || !alive(d))
+                    continue;
+                kept[nk].name = rec.v[i].name;
+                kept[nk].uuid = rec.v[i].uuid;
+                kept[nk].shutdown_timeout = h->shutdown_timeout;
+                st[n].g = &kept[nk++];
+                st[n].domid = d->domid;
+                n++;
+            }
             dom_index_free(&ix);
             size_t failed = stop_in_order(hv, st, n);
+            free(kept);
+            managed_free(&rec);
             char *flag = root_path(c->o->root, PATH_STARTED);
             (void)unlink(flag);
             free(flag);
@@ -182,6 +208,53 @@ enum guest_op { OP_BOOT, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY };
 /* boot/shutdown/reboot/destroy NAME...: on guests of the saved
  * configuration only; a domain the profile does not know is refused
  * (destroy --force excepted). */
+/* The guest an argument names: a guest of the saved configuration by its
+ * name (a domain's name), else one that left the profile and was kept
+ * running (not for boot: *kept is filled for it). A name that is also
+ * another guest's tag is ambiguous, and a tag alone is not a name: both
+ * are refused, with *why (caller frees). *g is NULL when nothing of the
+ * component's has that name (the caller decides about other domains). */
+static int resolve(const struct host *h, const struct managed *rec, const char *arg, bool boot,
+                   const struct guest **g, struct guest *kept, const char **why)
+{
+    const struct guest *named = NULL, *tagged = NULL;
+    for (size_t k = 0; k < h->nguests; k++) {
+        if (!strcmp(h->guests[k].name, arg))
+            named = &h->guests[k];
+        if (!strcmp(h->guests[k].tag, arg))
+            tagged = &h->guests[k];
+    }
+    *g = named;
+    if (named && tagged && tagged != named) {
+        *why = xasprintf("'%s' is the name of guest '%s' and the tag of guest '%s': ambiguous, "
+                         "left alone", arg, named->name, tagged->name);
+        return -1;
+    }
+    if (named)
+        return 0;
+    if (tagged) {
+        *why = xasprintf("'%s' is the tag of guest '%s', not a guest's name: name guests by "
+                         "their names", arg, tagged->name);
+        return -1;
+    }
+    for (size_t k = 0; k < rec->n; k++) {
+        if (rec->v[k].state != MG_KEPT || strcmp(rec->v[k].name, arg))
+            continue;
+        if (boot) {
+            *why = xasprintf("'%s' left the profile (kept running by xen.onremove keep): it is "
+                             "not booted again", arg);
+            return -1;
+        }
+        kept->name = rec->v[k].name;
+        kept->tag = rec->v[k].name;
+        kept->uuid = rec->v[k].uuid;
+        kept->shutdown_timeout = h->shutdown_timeout;
+        *g = kept;
+        return 0;
+    }
+    return 0;
+}
+
 static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
 {
     static const char *const names[] = { "boot", "shutdown", "reboot", "destroy" };
@@ -211,7 +284,15 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
     char *err = NULL;
     struct stopping *st = xcalloc((size_t)argc, sizeof(*st));
     const struct guest **boots = xcalloc((size_t)argc, sizeof(*boots));
-    size_t nst = 0, nboot = 0;
+    struct guest *kept = xcalloc((size_t)argc, sizeof(*kept));
+    unsigned *done = xcalloc((size_t)argc, sizeof(*done));
+    size_t nst = 0, nboot = 0, nkept = 0, ndone = 0;
+    struct managed rec = { 0 };
+    if (managed_load(c->o->root, &rec, &err) < 0) {
+        msg_fail("%s: the record of managed guests is unreadable: %s", m, err);
+        failed++;
+        goto out;
+    }
     if (hv->ops->list(hv, &doms, &n, &err) < 0) {
         msg_fail("%s: cannot list the domains: %s", m, err);
         failed++;
@@ -220,10 +301,18 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
     ix = dom_index_new(doms, n);
     for (int i = first; i < argc; i++) {
         const struct guest *g = NULL;
-        for (size_t k = 0; k < h->nguests && !g; k++)
-            if (!strcmp(h->guests[k].name, argv[i]) || !strcmp(h->guests[k].tag, argv[i]))
-                g = &h->guests[k];
-        const struct hv_domain *d = find_domain(&ix, g ? g->name : argv[i]);
+        const char *why = NULL;
+        if (resolve(h, &rec, argv[i], op == OP_BOOT, &g, &kept[nkept], &why) < 0) {
+            msg_error("%s: %s", m, why);
+            free((char *)why);
+            failed++;
+            continue;
+        }
+        if (g == &kept[nkept])
+            nkept++;
+        /* A guest is its UUID: its domain is found by it. Only destroy
+         * --force takes a domain by name. */
+        const struct hv_domain *d = g ? find_uuid(&ix, g->uuid) : find_domain(&ix, argv[i]);
         if (!g && !(d && force && op == OP_DESTROY)) {
             if (d)
                 msg_error("%s: '%s' (domid %u) is not a guest of this profile: left alone%s", m,
@@ -233,15 +322,25 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
             failed++;
             continue;
         }
+        /* Named twice: done once. */
+        unsigned key = d ? d->domid : ~0u;
+        bool twice = false;
+        for (size_t k = 0; k < nboot && !twice; k++)
+            twice = boots[k] == g;
+        for (size_t k = 0; d && k < ndone && !twice; k++)
+            twice = done[k] == key;
+        if (twice)
+            continue;
+        if (d)
+            done[ndone++] = key;
         const char *name = g ? g->name : argv[i];
         if (op == OP_BOOT) {
-            bool twice = false;
-            for (size_t k = 0; k < nboot; k++)
-                twice = twice || boots[k] == g;
-            if (twice)
-                continue;
             if (d && alive(d)) {
                 msg_info("guest '%s': already running (domid %u)", name, d->domid);
+                continue;
+            }
+            if (!bootable(&rec, &ix, g, m)) {
+                failed++;
                 continue;
             }
             if (d && hv->ops->destroy(hv, d->domid, &err) < 0) {
@@ -283,6 +382,9 @@ out:
     dom_index_free(&ix);
     if (failed)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
+    managed_free(&rec);
+    free(done);
+    free(kept);
     free(boots);
     free(st);
     free(err);

@@ -52,6 +52,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     }
     id->renamed_from = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->renamed_from));
     id->held = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->held));
+    id->rename_pending = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->rename_pending));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const struct managed_guest *e = managed_find(&id->rec, g->uuid);
@@ -106,6 +107,7 @@ void ident_free(struct ident *id, const struct host *h)
     }
     free(id->renamed_from);
     free(id->held);
+    free(id->rename_pending);
     free(id->held_why);
     for (size_t i = 0; i < id->ngone; i++)
         free(id->gone[i].name);
@@ -173,11 +175,13 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
                                       "rename it (lvrename) or name it with disknamesec; no new "
                                       "volume is made", to, old, from);
                 hold(id, h, i, why);
+                id->rename_pending[i] = true;
                 free(why);
             } else if (move && !S_ISREG(st.st_mode)) {
                 char *why = xasprintf("disk %s: renamed from '%s', but %s is not a regular file: "
                                       "nothing is renamed or made", to, old, from);
                 hold(id, h, i, why);
+                id->rename_pending[i] = true;
                 free(why);
             } else if (move && running) {
                 /* Its domain has the file open under the old name, and xl
@@ -186,6 +190,7 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
                                       "%s until it is down, then configure renames it", to, old,
                                       from);
                 hold(id, h, i, why);
+                id->rename_pending[i] = true;
                 free(why);
             } else if (move && dry) {
                 msg_info("guest '%s': renamed from '%s': disk %s would be renamed to %s", g->name,
@@ -197,6 +202,7 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
                               g->name, old, from, to, strerror(errno));
                     char *why = xasprintf("disk %s: its data is still in %s", to, from);
                     hold(id, h, i, why);
+                id->rename_pending[i] = true;
                     free(why);
                     failed++;
                 } else {
@@ -210,6 +216,18 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
         }
     }
     return failed;
+}
+
+void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct ident *id)
+{
+    for (size_t j = 0; j < dp->n; j++) {
+        struct disk_item *it = &dp->v[j];
+        size_t i = (size_t)(it->g - h->guests);
+        if (it->action != DK_CREATE || !id->held[i])
+            continue;
+        it->action = DK_REFUSED;
+        it->note = xasprintf("not created: the guest is held back (%s)", id->held_why[i]);
+    }
 }
 
 void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id)
@@ -331,8 +349,11 @@ size_t ident_gone(const struct host *h, struct ident *id, bool dry)
 
 size_t ident_record(struct ctx *c, const struct host *h, struct ident *id)
 {
+    /* A guest whose disks still carry its old name keeps that name here,
+     * so that the next run finds the rename again and finishes it. */
     for (size_t i = 0; i < h->nguests; i++)
-        managed_set(&id->rec, h->guests[i].uuid, h->guests[i].name,
+        managed_set(&id->rec, h->guests[i].uuid,
+                    id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name,
                     id->held[i] ? MG_HELD : MG_PROFILE);
     for (size_t i = 0; i < id->ngone; i++) {
         if (id->gone[i].still)

@@ -194,6 +194,7 @@ struct ident {
     struct dom_index ix;
     const char **renamed_from; /* per guest: its previous name, or NULL */
     bool *held;                /* per guest: held back (not written, not booted) */
+    bool *rename_pending;      /* per guest: its disks still carry its old name */
     char **held_why;
     struct gone {              /* guests that left the profile */
         char uuid[37];
@@ -211,6 +212,9 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
 /* Rename the disks named after renamed guests that are down; hold those
  * whose data cannot follow their name now. Returns failures. */
 size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id, bool dry);
+/* No disk is made for a guest held back before the disks were planned
+ * (its data is elsewhere): such creates become refusals. */
+void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct ident *id);
 /* Hold the guests with a refused or failed disk. */
 void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id);
 /* Turn the config writes of held guests into warnings; returns how many. */

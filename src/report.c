@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "fsutil.h"
 #include "hv.h"
 #include "log.h"
+#include "managed.h"
 #include "model.h"
 #include "paths.h"
 #include "util.h"
@@ -61,34 +63,39 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
     free(have);
 }
 
-/* The names of the profile's guests, sorted, for managed(). */
-struct name_set {
-    const char **v;
-    size_t n;
-};
-
-static int cmp_str_ptr(const void *a, const void *b)
+/* The component's guests: the saved configuration's and the record's
+ * (managed.h), by UUID, so that a domain is judged by what it is, not by
+ * what it is called. */
+static struct managed ours_of(struct ctx *c, const struct host *h)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static struct name_set guest_names(const struct host *h)
-{
-    struct name_set ns = { xcalloc(h->nguests ? h->nguests : 1, sizeof(*ns.v)), h->nguests };
+    struct managed m = { 0 };
+    char *err = NULL;
+    if (managed_load(c->o->root, &m, &err) < 0) {
+        msg_warn("status: the record of managed guests is unreadable: %s", err);
+        free(err);
+    }
     for (size_t i = 0; i < h->nguests; i++)
-        ns.v[i] = h->guests[i].name;
-    qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str_ptr);
-    return ns;
+        if (!managed_find(&m, h->guests[i].uuid))
+            managed_set(&m, h->guests[i].uuid, h->guests[i].name, MG_PROFILE);
+    return m;
 }
 
-/* Domain-0, or a guest of the profile (names: guest_names): not listed as
- * unmanaged. */
-static bool managed(const struct name_set *names, const struct hv_domain *d)
+/* What status says of a domain that is no guest of the saved
+ * configuration: NULL for Domain-0 (and the guests, in the table). */
+static const char *other_domain(const struct host *h, const struct managed *ours,
+                                const struct hv_domain *d)
 {
     if (d->domid == 0)
-        return true;
-    const char *key = d->name;
-    return bsearch(&key, names->v, names->n, sizeof(*names->v), cmp_str_ptr) != NULL;
+        return NULL;
+    const struct managed_guest *e = managed_find(ours, d->uuid);
+    if (!e)
+        return "not in the profile: never touched";
+    for (size_t i = 0; i < h->nguests; i++)
+        if (!strcasecmp(h->guests[i].uuid, d->uuid))
+            return NULL;
+    return e->state == MG_KEPT ? "left the profile: kept running (xen.onremove keep); stop "
+                                 "shuts it down"
+                               : "the component's, not in the saved configuration";
 }
 
 static const char *state_name(const struct hv_domain *d)
@@ -186,17 +193,22 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     dom_index_free(&ix);
     fputs("\n  ],\n  \"unmanaged\": [", out);
     int nu = 0;
-    struct name_set names = guest_names(h);
+    struct managed ours = ours_of(c, h);
     for (size_t k = 0; k < n; k++) {
-        if (managed(&names, &doms[k]))
+        const char *what = other_domain(h, &ours, &doms[k]);
+        if (!what)
             continue;
         fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
         json_str(out, doms[k].name);
+        fputs(", \"uuid\": ", out);
+        json_str(out, doms[k].uuid);
         fputs(", \"state\": ", out);
         json_str(out, state_name(&doms[k]));
+        fputs(", \"note\": ", out);
+        json_str(out, what);
         fputc('}', out);
     }
-    free(names.v);
+    managed_free(&ours);
     fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
 }
 
@@ -243,6 +255,7 @@ int m_status(struct ctx *c, int argc, char **argv)
     long long now = (long long)time(NULL);
     struct cfgcheck rc = cfgcheck_new(c);
     struct dom_index ix = dom_index_new(doms, n);
+    struct managed ours = ours_of(c, h);
     if (json) {
         status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc);
         goto out;
@@ -266,13 +279,12 @@ int m_status(struct ctx *c, int argc, char **argv)
             fprintf(out, "%-16s %-5s %-10s %5s  %-22s %-6s %s\n", g->name, g->boot ? "yes" : "no",
                     state_name(d), id, mem, cpus, up);
         }
-        struct name_set names = guest_names(h);
         for (size_t k = 0; k < n; k++) {
-            if (!managed(&names, &doms[k]))
-                fprintf(out, "%-16s %-5s %-10s %5u  (not in the profile: never touched)\n",
-                        doms[k].name, "-", state_name(&doms[k]), doms[k].domid);
+            const char *what = other_domain(h, &ours, &doms[k]);
+            if (what)
+                fprintf(out, "%-16s %-5s %-10s %5u  (%s)\n", doms[k].name, "-",
+                        state_name(&doms[k]), doms[k].domid, what);
         }
-        free(names.v);
     }
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
@@ -287,6 +299,10 @@ int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
                 cfg_state_text[cs], why ? ": " : "", why ? why : "");
         free(why);
+        const struct managed_guest *e = managed_find(&ours, g->uuid);
+        if (e && e->state == MG_HELD)
+            fprintf(out, "  held      configure held it back (a disk refused, or its data not yet "
+                    "under its new name): not booted\n");
         const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
         if (d && alive(d)) {
             char **pend;
@@ -313,6 +329,7 @@ int m_status(struct ctx *c, int argc, char **argv)
         }
     }
 out:
+    managed_free(&ours);
     dom_index_free(&ix);
     cfgcheck_free(&rc);
     free(doms);
