@@ -12,6 +12,9 @@
 #define PATH_STATE_DIR "/var/lib/lcfg/xen"
 #define PATH_PROVENANCE PATH_STATE_DIR "/disks"
 #define PATH_RENDERED PATH_STATE_DIR "/rendered"
+/* A cache of what qemu-img found in each existing image (format, backing
+ * file, size), by identity, size, mtime and ctime. */
+#define PATH_PROBES PATH_STATE_DIR "/probes"
 /* Held by every method that changes something. */
 #define PATH_LOCK "/run/lcfg/lock/xen"
 /* Present while the component is started (start creates, stop removes). */

@@ -671,6 +671,20 @@ static int m_configure(struct ctx *c, int argc, char **argv)
         if (!dplan.v[i].failed)
             dn[dplan.v[i].action]++;
     }
+    /* A guest with a refused disk keeps its previous config (or has
+     * none): never a config naming a disk the component refused. */
+    for (size_t i = 0; i < plan.n; i++) {
+        struct cfg_item *it = &plan.v[i];
+        const struct disk_item *rd;
+        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) &&
+            (rd = disks_guest_refused(&dplan, it->index))) {
+            set_error(&it->err, "config %s: disk %s refused (%s)",
+                      dry ? "would not be written" : "not written", rd->d->path,
+                      it->action == CFG_UPDATE ? "its previous config is kept" : "it has none yet");
+            it->action = CFG_WARN; /* configs_apply leaves it alone */
+            it->failed = 1;
+        }
+    }
     failed += dry ? 0 : configs_apply(&plan, c->o->root);
     if (!dry)
         record_rendered(c, &plan, traces, was);

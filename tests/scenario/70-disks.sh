@@ -36,12 +36,16 @@ t_seed_images_are_created_sparse() {
   stat -c '%n %s %a %b' "$ROOT/$IMG"/testVMxen.img "$ROOT/$IMG"/testVMxen2d.img | sed "s|$ROOT/||" >"$T/st"
   expect_text "$T/st" "var/lib/xen/images/testVMxen.img $((12 * G)) 600 0
 var/lib/xen/images/testVMxen2d.img $((13 * G)) 600 0"
-  sed -E 's/ [0-9]+$/ TIME/' "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
-  expect_text "$T/prov" "# Disks created by the LCFG xen component: path, guest name, guest uuid, time created (seconds since 1970). Kept when guests leave the profile.
-/var/lib/xen/images/pe2900x1.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
-/var/lib/xen/images/pe2900x1-2.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
-/var/lib/xen/images/testVMxen.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME
-/var/lib/xen/images/testVMxen2d.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME"
+  # Keyed by identity (device and inode), the path kept for messages.
+  sed -E 's/^f:[0-9]+:[0-9]+ /f:DEV:INO /; s/ [0-9]+ created / TIME created /' "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
+  expect_text "$T/prov" "# lcfg-xen disk record 2: identity, guest name, guest uuid, time recorded (seconds since 1970), created|found|pending, path. Kept when guests leave the profile.
+f:DEV:INO pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME created /var/lib/xen/images/pe2900x1.img
+f:DEV:INO pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME created /var/lib/xen/images/pe2900x1-2.img
+f:DEV:INO testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME created /var/lib/xen/images/testVMxen.img
+f:DEV:INO testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME created /var/lib/xen/images/testVMxen2d.img"
+  id=$(stat -c 'f:%d:%i' "$ROOT/$IMG/testVMxen.img")
+  grep -q "^$id testVMxen .* /var/lib/xen/images/testVMxen.img$" "$ROOT/var/lib/lcfg/xen/disks" ||
+    { fail "testVMxen.img is not recorded as $id"; return 1; }
 }
 
 t_second_configure_leaves_disks_untouched() {
