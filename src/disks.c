@@ -617,6 +617,8 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
         if (next_word(&q, pr->format, sizeof(pr->format)) && next_word(&q, num, sizeof(num)) &&
             parse_u64(num, &pr->vsize) && next_word(&q, back, sizeof(back))) {
             pr->backing = strcmp(back, "-") != 0;
+            if (pr->backing && *q == ' ')
+                snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
             resset_set(ds->probes_new, id, c, NULL);
             return 0;
         }
@@ -632,8 +634,10 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     }
     free(prog);
     if (rc == 0 && cache && word_ok(pr->format)) {
-        char *v = xasprintf("%s %s %llu %s", stamp, pr->format, pr->vsize,
-                            pr->backing ? "backing" : "-");
+        /* The backing file's name last: it is the rest of the line. */
+        char *v = xasprintf("%s %s %llu %s%s%s", stamp, pr->format, pr->vsize,
+                            pr->backing ? "backing" : "-", pr->backing_name[0] ? " " : "",
+                            strchr(pr->backing_name, '\n') ? "?" : pr->backing_name);
         resset_set(ds->probes_new, id, v, NULL);
         free(v);
         ds->probes_dirty = true;
