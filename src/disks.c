@@ -597,6 +597,31 @@ static bool word_ok(const char *s)
     return true;
 }
 
+/* What says an image is as it was: anything written to it changes its
+ * mtime and ctime (and a rename or link its ctime). */
+static void probe_stamp(const struct stat *st, char *stamp, size_t n)
+{
+    snprintf(stamp, n, "%llu %lld.%09ld %lld.%09ld", (unsigned long long)st->st_size,
+             (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+             st->st_ctim.tv_nsec);
+}
+
+/* An image this run made is what it made, until written: no need to ask
+ * qemu-img at the next run. */
+static void probe_remember(struct disk_state *ds, const char *rpath, const char *id,
+                           const char *format, unsigned long long vsize)
+{
+    struct stat st;
+    char stamp[128];
+    if (lstat(rpath, &st) < 0 || !S_ISREG(st.st_mode))
+        return;
+    probe_stamp(&st, stamp, sizeof(stamp));
+    char *v = xasprintf("%s %s %llu -", stamp, format, vsize);
+    resset_set(ds->probes_new, id, v, NULL);
+    free(v);
+    ds->probes_dirty = true;
+}
+
 /* The probe of an existing image (rpath, lstat'd as st, identity id),
  * from the cache when its size, mtime and ctime are those it had when
  * probed (anything written to it changes them). 0, or -1 with *err. */
@@ -605,9 +630,7 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
                        struct probe *pr, char **err)
 {
     char stamp[128];
-    snprintf(stamp, sizeof(stamp), "%llu %lld.%09ld %lld.%09ld", (unsigned long long)st->st_size,
-             (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-             st->st_ctim.tv_nsec);
+    probe_stamp(st, stamp, sizeof(stamp));
     size_t sl = strlen(stamp);
     const char *c = resset_get(ds->probes, id);
     if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
@@ -1295,6 +1318,8 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             it->failed = 1;
             failed++;
         } else if (id) {
+            if (it->d->type == DISK_IMAGE)
+                probe_remember(ds, rpath, id, format_name(it->d->format), it->want);
             char *v = rec_value(it->g, now, "created", it->d->path);
             resset_set(prov, id, v, NULL);
             free(v);

@@ -638,17 +638,22 @@ t_probes_are_cached_until_the_image_changes() {
   res2
   xen --resources "$T/res" configure
   expect_rc 0
-  : >"$T/qemu-img.log"
-  xen --resources "$T/res" configure
-  expect_rc 0
-  wc -l <"$T/qemu-img.log" >"$T/n"
-  expect_text "$T/n" "2"
+  # Made by the component and not written since: not probed.
   : >"$T/qemu-img.log"
   xen --resources "$T/res" configure
   expect_rc 0
   wc -l <"$T/qemu-img.log" >"$T/n"
   expect_text "$T/n" "0"
-  # Written since: probed again, and what it holds now counts.
+  # Written by its guest: probed, once.
+  scribble "$ROOT/$IMG/web1.img" data
+  xen --resources "$T/res" configure
+  expect_rc 0
+  xen --resources "$T/res" configure
+  expect_rc 0
+  sed "s|$ROOT|ROOT|" "$T/qemu-img.log" >"$T/argv"
+  expect_text "$T/argv" "info --output=json -U ROOT/var/lib/xen/images/web1.img"
+  # Written again: probed again, and what it holds now counts.
+  : >"$T/qemu-img.log"
   qcow2_header_into "$ROOT/$IMG/web2.img" /etc/shadow
   xen --resources "$T/res" configure
   expect_rc 1
