@@ -1324,7 +1324,8 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
                 rc = create_raw(it, rpath, &id);
             }
         }
-        resset_set(prov, it->id, "", NULL); /* the pending entry */
+        if (it->id)
+            resset_set(prov, it->id, "", NULL); /* the pending entry */
         if (rc < 0) {
             /* Only what this run made goes, deepest first. */
             while (nmade > 0)
