@@ -152,6 +152,16 @@ static struct resset *prov_load(const char *root, bool *dirty, char **err)
             *dirty = true;
             continue;
         }
+        const char *pend = strstr(val, " pending ");
+        if (!strncmp(line, "l:", 2) && pend) {
+            /* A volume recorded before lvcreate ran: lvcreate refuses an
+             * existing name, so if it exists it is the one made then. */
+            char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
+            resset_set(p, line, v, NULL);
+            free(v);
+            *dirty = true;
+            continue;
+        }
         resset_set(p, line, val, NULL);
     }
     free(text);
@@ -971,6 +981,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
     ds->rec_dirty = migrated;
     struct dircache dc = { .seen = resset_new() };
     struct owner_days od = { .day = -1 };
+    struct resset *bypath = NULL; /* path -> identity, made when needed */
     /* Room for every item at once. */
     size_t items = 0, from = plan->n;
     for (size_t i = 0; i < h->nguests; i++)
@@ -1021,6 +1032,22 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                 }
                 free(legacy);
             }
+            if (!it->owner && it->action == DK_CREATE) {
+                /* Gone since it was recorded (status shows for whom it
+                 * was made): its entry found by path. */
+                if (!bypath) {
+                    bypath = resset_new();
+                    for (size_t r = 0; r < resset_count(prov); r++) {
+                        const struct resource *e = resset_at(prov, r);
+                        const char *pp = strchr(e->value, '/');
+                        if (pp)
+                            resset_set(bypath, pp, e->name, NULL);
+                    }
+                }
+                const char *key = resset_get(bypath, d->path);
+                if (key)
+                    it->owner = prov_owner(prov, key, uuid, &od, &found);
+            }
             if (it->owner && it->action != DK_REFUSED && it->action != DK_CREATE &&
                 strcasecmp(uuid, g->uuid) &&
                 !g->disk_reuse)
@@ -1028,6 +1055,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                        found ? "was in use by" : "was created for", it->owner, g->tag);
         }
     }
+    resset_free(bypath);
     refuse_shared(plan, from);
     free(plan->refused);
     plan->refused = xcalloc(h->nguests ? h->nguests : 1, sizeof(*plan->refused));

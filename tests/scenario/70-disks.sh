@@ -674,3 +674,20 @@ t_probes_are_cached_until_the_image_changes() {
   grep "': disk .*refused" "$T/err" >"$T/d"
   expect_text "$T/d" "[ERROR] xen: guest 'web2': disk /var/lib/xen/images/web2.img: refused: it is a qcow2 image with a backing file (/etc/shadow), and diskformat_web2 is raw: an image with a backing file is never used"
 }
+
+t_pending_volume_of_a_killed_run_is_recorded_as_created() {
+  install_fake_lvm
+  echo $((8 * G)) >"$ROOT/var/fake-lvm/vg0/web1"
+  mkdir -p "$ROOT/var/lib/lcfg/xen"
+  echo "l:vg0/web1 old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 pending /dev/vg0/web1" >"$ROOT/var/lib/lcfg/xen/disks"
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=8'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/vg0/web1: refused: it was created for guest old1 (1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d) on 2025-11-24; set diskreuse_web1 to yes to use it"
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=8' 'xen.diskreuse_web1=yes'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  tail -n +2 "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
+  expect_text "$T/prov" "l:vg0/web1 old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 created /dev/vg0/web1"
+}
