@@ -600,11 +600,12 @@ static int probe_header(const char *rpath, unsigned long long size, struct probe
         f = "parallels";
     } else if (!memcmp(h, "Bochs Virtual HD Image", 22)) {
         f = "bochs";
-    } else if (!memcmp(h, "#!/bin/sh\n#V2.0 Format\n", 24)) {
+    } else if (!memcmp(h, "#!/bin/sh\n#V2.0 Format\n", 23)) {
         f = "cloop";
     }
     snprintf(pr->format, sizeof(pr->format), "%s", f);
-    pr->vsize = size;
+    /* qcow and qcow2 both keep the virtual size at byte 24. */
+    pr->vsize = f[0] == 'q' && f[1] == 'c' ? be64(h + 24) : size;
     return 0;
 }
 

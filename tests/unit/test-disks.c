@@ -342,6 +342,76 @@ static void test_created_image_recorded_by_identity(void **state)
     host_free(h);
 }
 
+/* Without qemu-img the header's magic tells the formats apart. */
+static void header_image(const char *root, const unsigned char *h, size_t n)
+{
+    char *p = xasprintf("%s/var/lib/xen/images/web1.img", root);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(h, 1, n, f), n);
+    assert_int_equal(ftruncate(fileno(f), 1 << 20), 0);
+    fclose(f);
+    free(p);
+}
+
+static const struct disk_item *plan_one(const char *root, const char *text, struct host **h,
+                                        struct disk_plan *p)
+{
+    char *err = NULL;
+    *h = build(text);
+    memset(p, 0, sizeof(*p));
+    assert_int_equal(disks_plan(*h, root, p, &err), 0);
+    assert_int_equal(p->n, 1);
+    return &p->v[0];
+}
+
+static void test_header_without_qemu_img(void **state)
+{
+    const char *root = *state;
+    static const char *const raw1 = "xen.virtualmachines=web1\n"
+                                    "xen.uuid_web1=00000001-1111-4222-8333-444444444444\n"
+                                    "xen.memory_web1=512\nxen.disk_web1=2\n";
+    unsigned char q[64] = "QFI\xfb\0\0\0\3";
+    q[24 + 4] = 0x80; /* virtual size 2 GiB (0x80000000), big-endian */
+    struct host *h;
+    struct disk_plan p;
+    header_image(root, q, sizeof(q));
+    const struct disk_item *it = plan_one(root, one_qcow2, &h, &p);
+    assert_int_equal(it->action, DK_OK);
+    assert_int_equal(it->have, 2ULL << 30);
+    disks_plan_free(&p);
+    host_free(h);
+    it = plan_one(root, raw1, &h, &p);
+    assert_int_equal(it->action, DK_REFUSED);
+    assert_string_equal(it->note, "it is a qcow2 image, but diskformat_web1 asks for raw: the "
+                                  "component never converts or writes an existing image");
+    disks_plan_free(&p);
+    host_free(h);
+    q[15] = 0x70; /* a backing file */
+    header_image(root, q, sizeof(q));
+    it = plan_one(root, one_qcow2, &h, &p);
+    assert_int_equal(it->action, DK_REFUSED);
+    assert_string_equal(it->note, "it is a qcow2 image with a backing file, and diskformat_web1 "
+                                  "is qcow2: an image with a backing file is never used");
+    disks_plan_free(&p);
+    host_free(h);
+    const unsigned char cloop[] = "#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$1\n";
+    header_image(root, cloop, sizeof(cloop) - 1);
+    it = plan_one(root, raw1, &h, &p);
+    assert_int_equal(it->action, DK_REFUSED);
+    assert_string_equal(it->found, "cloop");
+    disks_plan_free(&p);
+    host_free(h);
+    /* A guest's whole-disk encryption in its raw disk is its business. */
+    const unsigned char luks[] = "LUKS\xba\xbe\0\2";
+    header_image(root, luks, sizeof(luks) - 1);
+    it = plan_one(root, raw1, &h, &p);
+    assert_int_equal(it->action, DK_DIFFERS);
+    assert_string_equal(it->found, "luks");
+    disks_plan_free(&p);
+    host_free(h);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_root, teardown_root)
 
 int main(void)
@@ -355,6 +425,7 @@ int main(void)
         T(test_probe_cached_until_written),
         T(test_record_migrated_and_claimed),
         T(test_created_image_recorded_by_identity),
+        T(test_header_without_qemu_img),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
