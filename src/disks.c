@@ -71,14 +71,36 @@ struct disk_state {
     struct resset *rec;
     bool rec_dirty;
     struct resset *probes;     /* identity -> "size mtime ctime format vsize backing" */
-    struct resset *probes_new; /* the entries this plan used */
+    bool *probes_hit;          /* per entry of probes: used by this plan */
+    size_t nhit;
+    struct resset *probes_new; /* the entries this plan made */
     bool probes_dirty;
 };
 
+/* v in decimal at o; the end. (Made for every disk of every configure:
+ * printf costs more than the rest of planning a disk.) */
+static char *put_u64(char *o, unsigned long long v)
+{
+    char t[24];
+    int n = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        *o++ = t[--n];
+    return o;
+}
+
 static char *file_id(const struct stat *st)
 {
-    return xasprintf("f:%llu:%llu", (unsigned long long)st->st_dev,
-                     (unsigned long long)st->st_ino);
+    char *id = xmalloc(48), *o = id;
+    *o++ = 'f';
+    *o++ = ':';
+    o = put_u64(o, (unsigned long long)st->st_dev);
+    *o++ = ':';
+    o = put_u64(o, (unsigned long long)st->st_ino);
+    *o = '\0';
+    return id;
 }
 
 /* An entry's identity now, from its path: a file's or a block device's;
@@ -619,11 +641,29 @@ static bool word_ok(const char *s)
 
 /* What says an image is as it was: anything written to it changes its
  * mtime and ctime (and a rename or link its ctime). */
+static char *put_time(char *o, const struct timespec *ts)
+{
+    if (ts->tv_sec < 0)
+        *o++ = '-';
+    o = put_u64(o, ts->tv_sec < 0 ? -(unsigned long long)ts->tv_sec
+                                  : (unsigned long long)ts->tv_sec);
+    *o++ = '.';
+    unsigned long ns = (unsigned long)ts->tv_nsec % 1000000000UL;
+    for (int i = 8; i >= 0; i--, ns /= 10)
+        o[i] = (char)('0' + ns % 10);
+    return o + 9;
+}
+
+/* "size mtime ctime" (seconds.nanoseconds); n is at least 96. */
 static void probe_stamp(const struct stat *st, char *stamp, size_t n)
 {
-    snprintf(stamp, n, "%llu %lld.%09ld %lld.%09ld", (unsigned long long)st->st_size,
-             (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-             st->st_ctim.tv_nsec);
+    (void)n;
+    char *o = put_u64(stamp, (unsigned long long)st->st_size);
+    *o++ = ' ';
+    o = put_time(o, &st->st_mtim);
+    *o++ = ' ';
+    o = put_time(o, &st->st_ctim);
+    *o = '\0';
 }
 
 /* An image this run made is what it made, until written: no need to ask
@@ -652,7 +692,8 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     char stamp[128];
     probe_stamp(st, stamp, sizeof(stamp));
     size_t sl = strlen(stamp);
-    const char *c = resset_get(ds->probes, id);
+    long pos = resset_index(ds->probes, id);
+    const char *c = pos >= 0 ? resset_at(ds->probes, (size_t)pos)->value : NULL;
     if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
         const char *q = c + sl;
         char num[32], back[8];
@@ -662,7 +703,10 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
             pr->backing = strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
                 snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
-            resset_set(ds->probes_new, id, c, NULL);
+            if (!ds->probes_hit[pos]) {
+                ds->probes_hit[pos] = true;
+                ds->nhit++;
+            }
             return 0;
         }
     }
@@ -717,11 +761,18 @@ static struct resset *probes_load(const char *root)
 /* A cache: lost, it costs a probe of every image; so no fsync. */
 static void probes_save(struct disk_state *ds, const char *root)
 {
-    if (!ds->probes_dirty && resset_count(ds->probes_new) == resset_count(ds->probes))
+    /* Unchanged unless something was probed or an entry was not used
+     * (its image is gone or changed: dropped). */
+    if (!ds->probes_dirty && ds->nhit == resset_count(ds->probes))
         return;
     struct buf b = BUF_INIT;
     buf_adds(&b, "# lcfg-xen: what qemu-img found in each image: identity, size, mtime, ctime, "
                  "format, virtual size, backing file. A cache.\n");
+    for (size_t i = 0; i < resset_count(ds->probes); i++) {
+        const struct resource *r = resset_at(ds->probes, i);
+        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->name))
+            buf_addf(&b, "%s %s\n", r->name, r->value);
+    }
     for (size_t i = 0; i < resset_count(ds->probes_new); i++) {
         const struct resource *r = resset_at(ds->probes_new, i);
         buf_addf(&b, "%s %s\n", r->name, r->value);
@@ -936,20 +987,23 @@ static void plan_lvm(struct disk_item *it, const struct host *h, const char *roo
  * naming the other. */
 static void refuse_shared(struct disk_plan *plan, size_t from)
 {
-    struct resset *seen = resset_new();
-    resset_reserve(seen, plan->n - from);
+    /* Item indexes + 1 by their identity's hash, at most half full. */
+    size_t mask = 15;
+    while (mask + 1 < 2 * (plan->n - from))
+        mask = mask * 2 + 1;
+    size_t *slot = xcalloc(mask + 1, sizeof(*slot));
     for (size_t i = from; i < plan->n; i++) {
         struct disk_item *it = &plan->v[i];
         if (!it->id)
             continue;
-        const char *prev = resset_get(seen, it->id);
-        if (!prev) {
-            char num[32];
-            snprintf(num, sizeof(num), "%zu", i);
-            resset_set(seen, it->id, num, NULL);
+        size_t k = (size_t)hash64(HASH64_INIT, it->id, strlen(it->id)) & mask;
+        while (slot[k] && strcmp(plan->v[slot[k] - 1].id, it->id))
+            k = (k + 1) & mask;
+        if (!slot[k]) {
+            slot[k] = i + 1;
             continue;
         }
-        struct disk_item *o = &plan->v[strtoull(prev, NULL, 10)];
+        struct disk_item *o = &plan->v[slot[k] - 1];
         if (o->g == it->g) {
             refuse(it, "it is the same disk as this guest's disk %s", o->d->path);
             refuse(o, "it is the same disk as this guest's disk %s", it->d->path);
@@ -962,7 +1016,7 @@ static void refuse_shared(struct disk_plan *plan, size_t from)
                        it->g->name);
         }
     }
-    resset_free(seen);
+    free(slot);
 }
 
 int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, char **err)
@@ -975,6 +1029,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
     if (!ds) {
         ds = plan->st = xcalloc(1, sizeof(*ds));
         ds->probes = probes_load(root);
+        ds->probes_hit = xcalloc(resset_count(ds->probes) + 1, sizeof(bool));
         ds->probes_new = resset_new();
     }
     resset_free(ds->rec);
@@ -1421,6 +1476,7 @@ void disks_plan_free(struct disk_plan *plan)
         resset_free(plan->st->rec);
         resset_free(plan->st->probes);
         resset_free(plan->st->probes_new);
+        free(plan->st->probes_hit);
         free(plan->st);
         plan->st = NULL;
     }
