@@ -16,6 +16,8 @@ enum cfg_action {
     CFG_LINK,       /* create (or correct) an autostart link */
     CFG_UNLINK,     /* remove an autostart link */
     CFG_WARN,       /* something to report that the component leaves alone */
+    CFG_HELD,       /* a new or changed config not written: its guest is held
+                     * back (a disk refused); the method layer says why */
 };
 
 struct cfg_item {

@@ -32,23 +32,46 @@ struct disk_item {
     bool mkdir;                /* its directory must be created first */
     char *note;                /* DK_REFUSED: why */
     char *owner;               /* provenance: "name (uuid) on YYYY-MM-DD", or NULL */
+    char *id;                  /* the disk's identity (what its path resolves to:
+                                * "f:dev:ino", "n:dev:ino:name" for a file not yet
+                                * made, "p:realpath" below a missing directory,
+                                * "b:major:minor", "l:vg/lv"), or NULL when unknown */
+    char *found;               /* an existing image's probed format, or NULL */
     int failed;                /* after apply */
     char *err;
 };
 
+struct disk_state;
+
 struct disk_plan {
     struct disk_item *v;
     size_t n;
+    /* Per guest (its index in h->guests): 1 + the index in v of its first
+     * refused disk, 0 when none is (see disks_guest_refused). */
+    size_t *refused;
+    size_t nguests;
+    struct disk_state *st;     /* the records read by disks_plan (private) */
 };
 
 /* Look at every disk of every guest (read only: stat, realpath, lvs,
- * qemu-img info). Returns 0, or -1 with *err when the provenance record
- * cannot be read. */
+ * qemu-img info). A disk is refused (DK_REFUSED, with a note) when two
+ * guests' disks are one disk (same identity), when it is recorded for
+ * another guest's UUID (unless diskreuse), or when an existing image's
+ * probed format is not its diskformat or it has a backing file. Returns 0,
+ * or -1 with *err when the provenance record cannot be read. */
 int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, char **err);
 
-/* Create the disks planned as DK_CREATE and record their provenance.
- * Returns the number of items that failed (each with failed/err set). */
+/* Create the disks planned as DK_CREATE and record their provenance: the
+ * record names each new disk (fsync'd) before it is created, so that a run
+ * killed half-way leaves no unrecorded image. Existing disks without a
+ * record are recorded for the guest that uses them. Returns the number of
+ * items that failed (each with failed/err set). */
 size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *root, long long now);
+
+/* The first refused disk of guest number guest (its index in h->guests),
+ * or NULL when none is. A guest with a refused disk keeps its previous
+ * config file (its new one is not written) and is not booted. */
+const struct disk_item *disks_guest_refused(const struct disk_plan *plan, size_t guest);
 
 void disks_plan_free(struct disk_plan *plan);
 

@@ -14,6 +14,9 @@
 #define PATH_RENDERED PATH_STATE_DIR "/rendered"
 /* The guests the component manages, by UUID (managed.h). */
 #define PATH_MANAGED PATH_STATE_DIR "/guests"
+/* A cache of what qemu-img found in each existing image (format, backing
+ * file, size), by identity, size, mtime and ctime. */
+#define PATH_PROBES PATH_STATE_DIR "/probes"
 /* Held by every method that changes something. */
 #define PATH_LOCK "/run/lcfg/lock/xen"
 /* Present while the component is started (start creates, stop removes). */

@@ -476,6 +476,7 @@ size_t configs_apply(struct cfg_plan *plan, const char *root)
         }
         case CFG_UNCHANGED:
         case CFG_WARN:
+        case CFG_HELD:
             break;
         }
         if (rc < 0) {

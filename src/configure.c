@@ -122,6 +122,10 @@ static void report_item(const struct cfg_item *it, bool dry)
         msg_info("guest '%s': autostart link %s %s (the component boots its guests itself)", g,
                  it->path, dry ? "would be removed" : "removed");
         break;
+    case CFG_HELD:
+        /* Said once per guest, with why, by configure. */
+        msg_debug("guest '%s': %s not written: the guest is held back", g, it->path);
+        break;
     case CFG_WARN:
         msg_warn("guest '%s': %s %s", g, it->path, it->note);
         break;
@@ -306,7 +310,7 @@ int configure(struct ctx *c, bool *saved)
     hvfailed += live_changes(c, h, prev, &id, dry, failed == 0);
     hvfailed += ident_gone(h, &id, dry);
     size_t hostfailed = configure_host(c, h, dry);
-    size_t n[CFG_WARN + 1] = { 0 };
+    size_t n[CFG_HELD + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];
         const char *to = NULL;
@@ -327,10 +331,16 @@ int configure(struct ctx *c, bool *saved)
             free(d);
         }
     }
-    for (size_t i = 0; i < h->nguests; i++)
-        if (id.held[i])
-            msg_error("guest '%s': held back: %s: it keeps its previous config and is not booted",
-                      h->guests[i].name, id.held_why[i]);
+    for (size_t i = 0; i < h->nguests; i++) {
+        if (!id.held[i])
+            continue;
+        char *cp = configs_path(h, &h->guests[i]), *rcp = root_path(c->o->root, cp);
+        msg_error("guest '%s': held back: %s: it %s and is not booted", h->guests[i].name,
+                  id.held_why[i], access(rcp, F_OK) == 0 ? "keeps its previous config"
+                                                         : "has no config");
+        free(rcp);
+        free(cp);
+    }
     char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired; "
                               "disks: %zu created, %zu present, %zu of another size, %zu refused",
                               h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,8 +38,87 @@ char *disks_size_str(unsigned long long bytes)
 
 /* ------------------------------------------------------------ provenance */
 
-/* path -> "name uuid epoch" for every disk the component created. */
-static struct resset *prov_load(const char *root, char **err)
+/* The next space-separated word of *s, copied into w (at most n - 1
+ * characters); its length, or 0 when there is none or it does not fit. */
+static size_t next_word(const char **s, char *w, size_t n)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t len = 0;
+    while (p[len] && p[len] != ' ' && p[len] != '\t')
+        len++;
+    if (!len || len >= n)
+        return 0;
+    memcpy(w, p, len);
+    w[len] = '\0';
+    *s = p + len;
+    return len;
+}
+
+
+/* The record: identity -> "name uuid epoch how path" for every disk the
+ * component created ("created"), is about to create ("pending") or found
+ * in use by a guest with no record ("found"). The path is kept for
+ * messages and to re-key entries whose identity changed. Older records
+ * were "path name uuid epoch" lines: read, re-keyed by what the path now
+ * resolves to, and written in the new form at the next save. */
+#define REC_HEADER "# lcfg-xen disk record 2: identity, guest name, guest uuid, time recorded " \
+                   "(seconds since 1970), created|found|pending, path. Kept when guests leave " \
+                   "the profile.\n"
+
+struct disk_state {
+    struct resset *rec;
+    bool rec_dirty;
+    struct resset *probes;     /* identity -> "size mtime ctime format vsize backing" */
+    bool *probes_hit;          /* per entry of probes: used by this plan */
+    size_t nhit;
+    struct resset *probes_new; /* the entries this plan made */
+    bool probes_dirty;
+};
+
+/* v in decimal at o; the end. (Made for every disk of every configure:
+ * printf costs more than the rest of planning a disk.) */
+static char *put_u64(char *o, unsigned long long v)
+{
+    char t[24];
+    int n = 0;
+    do
+        t[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        *o++ = t[--n];
+    return o;
+}
+
+static char *file_id(const struct stat *st)
+{
+    char *id = xmalloc(48), *o = id;
+    *o++ = 'f';
+    *o++ = ':';
+    o = put_u64(o, (unsigned long long)st->st_dev);
+    *o++ = ':';
+    o = put_u64(o, (unsigned long long)st->st_ino);
+    *o = '\0';
+    return id;
+}
+
+/* An entry's identity now, from its path: a file's or a block device's;
+ * NULL when the path does not lead to one. */
+static char *id_of_path(const char *root, const char *path)
+{
+    char *rp = root_path(root, path);
+    struct stat st;
+    char *id = NULL;
+    if (lstat(rp, &st) == 0 && S_ISREG(st.st_mode))
+        id = file_id(&st);
+    else if (stat(rp, &st) == 0 && S_ISBLK(st.st_mode))
+        id = xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev));
+    free(rp);
+    return id;
+}
+
+static struct resset *prov_load(const char *root, bool *dirty, char **err)
 {
     struct resset *p = resset_new();
     char *path = root_path(root, PATH_PROVENANCE);
@@ -57,10 +137,54 @@ static struct resset *prov_load(const char *root, char **err)
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         char *sp = strchr(line, ' ');
-        if (line[0] != '/' || !sp)
+        if (line[0] == '#' || !sp)
             continue; /* not ours to interpret: keep going */
         *sp = '\0';
-        resset_set(p, line, sp + 1, NULL);
+        if (line[0] == '/') {
+            /* The old form, keyed by path: key it by what the path is now;
+             * "o:path" (matched by path) when it leads nowhere yet (an
+             * LVM volume, an unmounted filesystem). */
+            char *id = id_of_path(root, line);
+            char *k = id ? id : xasprintf("o:%s", line);
+            char *v = xasprintf("%s created %s", sp + 1, line);
+            resset_set(p, k, v, NULL);
+            free(v);
+            free(k);
+            *dirty = true;
+            continue;
+        }
+        const char *val = sp + 1;
+        if (!strncmp(line, "n:", 2) || !strncmp(line, "p:", 2)) {
+            /* Pending: a run was stopped between recording an image and
+             * saving the record of what it made. Kept if the image exists
+             * (made then), dropped if not. */
+            const char *pp = strchr(val, '/');
+            char *id = pp ? id_of_path(root, pp) : NULL;
+            if (id) {
+                char name[128], uuid[64], when[32];
+                const char *q = val;
+                if (next_word(&q, name, sizeof(name)) && next_word(&q, uuid, sizeof(uuid)) &&
+                    next_word(&q, when, sizeof(when))) {
+                    char *v = xasprintf("%s %s %s created %s", name, uuid, when, pp);
+                    resset_set(p, id, v, NULL);
+                    free(v);
+                }
+            }
+            free(id);
+            *dirty = true;
+            continue;
+        }
+        const char *pend = strstr(val, " pending ");
+        if (!strncmp(line, "l:", 2) && pend) {
+            /* A volume recorded before lvcreate ran: lvcreate refuses an
+             * existing name, so if it exists it is the one made then. */
+            char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
+            resset_set(p, line, v, NULL);
+            free(v);
+            *dirty = true;
+            continue;
+        }
+        resset_set(p, line, val, NULL);
     }
     free(text);
     free(path);
@@ -70,33 +194,15 @@ static struct resset *prov_load(const char *root, char **err)
 static int prov_save(const struct resset *p, const char *root, char **err)
 {
     struct buf b = BUF_INIT;
-    buf_adds(&b, "# Disks created by the LCFG xen component: path, guest name, guest uuid, "
-                 "time created (seconds since 1970). Kept when guests leave the profile.\n");
+    buf_adds(&b, REC_HEADER);
     for (size_t i = 0; i < resset_count(p); i++) {
         const struct resource *r = resset_at(p, i);
-        buf_addf(&b, "%s %s\n", r->name, r->value);
+        if (r->value[0]) /* "": removed */
+            buf_addf(&b, "%s %s\n", r->name, r->value);
     }
     int rc = fs_save_under(root, PATH_PROVENANCE, b.data, b.len, 0644, err);
     buf_free(&b);
     return rc;
-}
-
-/* The next space-separated word of *s, copied into w (at most n - 1
- * characters); its length, or 0 when there is none or it does not fit. */
-static size_t next_word(const char **s, char *w, size_t n)
-{
-    const char *p = *s;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    size_t len = 0;
-    while (p[len] && p[len] != ' ' && p[len] != '\t')
-        len++;
-    if (!len || len >= n)
-        return 0;
-    memcpy(w, p, len);
-    w[len] = '\0';
-    *s = p + len;
-    return len;
 }
 
 /* strtoll(s, NULL, 10), without its cost for the usual plain digits. */
@@ -122,19 +228,20 @@ struct owner_days {
 /* "testVMxen (0a20...) on 2026-11-26", or NULL; the creator's uuid in
  * uuid. Made for every disk of every configure: words are split by hand,
  * as sscanf and printf cost more than all the rest of planning a disk. */
-static char *prov_owner(const struct resset *p, const char *path, char uuid[64],
-                        struct owner_days *od)
+static char *prov_owner(const struct resset *p, const char *key, char uuid[64],
+                        struct owner_days *od, bool *found)
 {
-    const char *v = resset_get(p, path);
+    const char *v = resset_get(p, key);
     if (!v)
         return NULL;
-    char name[128], num[32];
+    char name[128], num[32], how[16];
     size_t ln = next_word(&v, name, sizeof(name)), lu = ln ? next_word(&v, uuid, 64) : 0;
     if (!lu)
         return NULL;
     long long when = 0;
     if (next_word(&v, num, sizeof(num)))
         when = parse_when(num);
+    *found = next_word(&v, how, sizeof(how)) && !strcmp(how, "found");
     const char *day = "?";
     if (when > 0) {
         /* UTC: the date is a function of the day number alone. */
@@ -226,6 +333,9 @@ struct dircache {
     char *last_real;  /* NULL: not resolved (errno in last_errno) */
     bool last_missing, last_in_roots;
     int last_errno;
+    int last_dir_stat;   /* 0: not yet; 1: last_dir_dev/ino are its; -1: failed */
+    dev_t last_dir_dev;
+    ino_t last_dir_ino;
     struct buf rpath; /* the image's path under root, reused */
 };
 
@@ -315,29 +425,362 @@ static int lv_size(const struct host *h, const char *root, const struct disk *d,
     return rc;
 }
 
-/* The virtual size of a qcow2 image, from qemu-img info. */
-static int qcow2_size(const struct host *h, const char *root, const char *rpath,
-                      unsigned long long *bytes, char **err)
+/* ----------------------------------------------------- probing formats */
+
+/* What an existing image holds, whatever its name or the profile says. */
+struct probe {
+    char format[32];            /* "raw", "qcow2", ... */
+    unsigned long long vsize;   /* virtual size (bytes) */
+    bool backing;
+    char backing_name[256];     /* "" when unknown */
+};
+
+/* A JSON string at s (after its '"'): copied into out (escapes kept as
+ * they are, cut at n - 1); returns the character after its closing '"',
+ * or NULL. */
+static const char *json_string(const char *s, char *out, size_t n)
 {
-    char *prog = tool(h, root, HF_qemuimg);
-    char *argv[] = { prog, "info", "--output=json", "-f", "qcow2", (char *)rpath, NULL };
+    size_t k = 0;
+    for (; *s && *s != '"'; s++) {
+        if (*s == '\\') {
+            if (!s[1])
+                return NULL;
+            if (k + 1 < n)
+                out[k++] = *s;
+            s++;
+        }
+        if (k + 1 < n)
+            out[k++] = *s;
+    }
+    if (n)
+        out[k] = '\0';
+    return *s == '"' ? s + 1 : NULL;
+}
+
+static const char *json_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    return s;
+}
+
+/* Skip one JSON value; the character after it, or NULL. */
+static const char *json_skip(const char *s, int depth)
+{
+    s = json_ws(s);
+    if (depth > 64)
+        return NULL;
+    if (*s == '"')
+        return json_string(s + 1, NULL, 0);
+    if (*s == '{' || *s == '[') {
+        char close = *s == '{' ? '}' : ']';
+        s = json_ws(s + 1);
+        if (*s == close)
+            return s + 1;
+        for (;;) {
+            if (close == '}') {
+                if (*s != '"' || !(s = json_string(s + 1, NULL, 0)))
+                    return NULL;
+                s = json_ws(s);
+                if (*s++ != ':')
+                    return NULL;
+            }
+            if (!(s = json_skip(s, depth + 1)))
+                return NULL;
+            s = json_ws(s);
+            if (*s == close)
+                return s + 1;
+            if (*s++ != ',')
+                return NULL;
+            s = json_ws(s);
+        }
+    }
+    /* number, true, false, null */
+    const char *b = s;
+    while (*s && !strchr(",}] \n\t\r", *s))
+        s++;
+    return s > b ? s : NULL;
+}
+
+/* The top-level keys of qemu-img info's JSON object that matter: only
+ * those (a nested "format" belongs to a child node). 0, or -1. */
+static int parse_info(const char *s, struct probe *pr)
+{
+    memset(pr, 0, sizeof(*pr));
+    bool have_size = false;
+    s = json_ws(s);
+    if (*s++ != '{')
+        return -1;
+    s = json_ws(s);
+    if (*s == '}')
+        return -1;
+    for (;;) {
+        char key[64];
+        if (*s != '"' || !(s = json_string(s + 1, key, sizeof(key))))
+            return -1;
+        s = json_ws(s);
+        if (*s++ != ':')
+            return -1;
+        s = json_ws(s);
+        const char *v = s;
+        if (!(s = json_skip(s, 1)))
+            return -1;
+        if (!strcmp(key, "format") && *v == '"') {
+            json_string(v + 1, pr->format, sizeof(pr->format));
+        } else if (!strcmp(key, "virtual-size")) {
+            char num[32];
+            size_t n = (size_t)(s - v);
+            if (n >= sizeof(num))
+                return -1;
+            memcpy(num, v, n);
+            num[n] = '\0';
+            have_size = parse_u64(num, &pr->vsize);
+        } else if (!strcmp(key, "backing-filename") || !strcmp(key, "full-backing-filename") ||
+                   !strcmp(key, "backing-image")) {
+            pr->backing = true;
+            if (*v == '"' && !pr->backing_name[0])
+                json_string(v + 1, pr->backing_name, sizeof(pr->backing_name));
+        }
+        s = json_ws(s);
+        if (*s == '}')
+            break;
+        if (*s++ != ',')
+            return -1;
+        s = json_ws(s);
+    }
+    return pr->format[0] && have_size ? 0 : -1;
+}
+
+/* Ask qemu-img what the image is. No -f: qemu-img probes the content
+ * (naming the format would make it believe us). -U: a running guest's
+ * image is locked, and reading its header is harmless. */
+static int probe_qemu(const char *prog, const char *rpath, struct probe *pr, char **err)
+{
+    char *argv[] = { (char *)prog, "info", "--output=json", "-U", (char *)rpath, NULL };
     struct exec_result res = { 0 };
     int rc = -1;
     if (run_tool(argv, &res, err) == 0) {
-        const char *k = strstr(res.out, "\"virtual-size\":");
-        unsigned long long n = 0;
-        if (res.status == 0 && k && sscanf(k + strlen("\"virtual-size\":"), " %llu", &n) == 1) {
-            *bytes = n;
+        if (res.status == 0 && parse_info(res.out, pr) == 0) {
             rc = 0;
         } else {
-            char *how = exec_describe(&res, TOOL_TIMEOUT_MS);
+            char *how = res.status == 0 ? xstrdup("output not understood")
+                                        : exec_describe(&res, TOOL_TIMEOUT_MS);
             set_error(err, "qemu-img info: %s", how);
             free(how);
         }
     }
     exec_result_free(&res);
-    free(prog);
     return rc;
+}
+
+static unsigned long long be64(const unsigned char *p)
+{
+    unsigned long long v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The magic numbers of the formats qemu-img would find, read from the
+ * header: enough to tell a raw image from the rest without running it
+ * (and all there is on a host without qemu-img, which raw images alone
+ * do not need). */
+static int probe_header(const char *rpath, unsigned long long size, struct probe *pr, char **err)
+{
+    memset(pr, 0, sizeof(*pr));
+    int fd = open(rpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        set_error(err, "cannot read it: %s", strerror(errno));
+        return -1;
+    }
+    unsigned char h[512] = { 0 };
+    ssize_t n = pread(fd, h, sizeof(h), 0);
+    int e = errno;
+    close(fd);
+    if (n < 0) {
+        set_error(err, "cannot read it: %s", strerror(e));
+        return -1;
+    }
+    const char *f = "raw";
+    if (!memcmp(h, "QFI\xfb", 4)) {
+        f = h[7] == 1 ? "qcow" : "qcow2";
+        pr->backing = be64(h + 8) != 0; /* backing_file_offset */
+    } else if (!memcmp(h, "QED", 4)) {
+        f = "qed";
+    } else if (!memcmp(h, "KDMV", 4) || !memcmp(h, "COWD", 4) ||
+               memmem(h, sizeof(h), "createType=", 11)) {
+        f = "vmdk"; /* binary, or a text descriptor naming extents */
+    } else if (!memcmp(h, "vhdxfile", 8)) {
+        f = "vhdx";
+    } else if (!memcmp(h, "conectix", 8)) {
+        f = "vpc";
+    } else if (!memcmp(h, "LUKS\xba\xbe", 6)) {
+        f = "luks";
+    } else if (!memcmp(h + 0x40, "\x7f\x10\xda\xbe", 4)) {
+        f = "vdi";
+    } else if (!memcmp(h, "WithoutFreeSpace", 16) || !memcmp(h, "WithouFreSpacExt", 16)) {
+        f = "parallels";
+    } else if (!memcmp(h, "Bochs Virtual HD Image", 22)) {
+        f = "bochs";
+    } else if (!memcmp(h, "#!/bin/sh\n#V2.0 Format\n", 23)) {
+        f = "cloop";
+    }
+    snprintf(pr->format, sizeof(pr->format), "%s", f);
+    /* qcow and qcow2 both keep the virtual size at byte 24. */
+    pr->vsize = f[0] == 'q' && f[1] == 'c' ? be64(h + 24) : size;
+    return 0;
+}
+
+static bool word_ok(const char *s)
+{
+    for (; *s; s++)
+        if (*s == ' ' || *s == '\n' || *s == '\t')
+            return false;
+    return true;
+}
+
+/* What says an image is as it was: anything written to it changes its
+ * mtime and ctime (and a rename or link its ctime). */
+static char *put_time(char *o, const struct timespec *ts)
+{
+    if (ts->tv_sec < 0)
+        *o++ = '-';
+    o = put_u64(o, ts->tv_sec < 0 ? -(unsigned long long)ts->tv_sec
+                                  : (unsigned long long)ts->tv_sec);
+    *o++ = '.';
+    unsigned long ns = (unsigned long)ts->tv_nsec % 1000000000UL;
+    for (int i = 8; i >= 0; i--, ns /= 10)
+        o[i] = (char)('0' + ns % 10);
+    return o + 9;
+}
+
+/* "size mtime ctime" (seconds.nanoseconds); n is at least 96. */
+static void probe_stamp(const struct stat *st, char *stamp, size_t n)
+{
+    (void)n;
+    char *o = put_u64(stamp, (unsigned long long)st->st_size);
+    *o++ = ' ';
+    o = put_time(o, &st->st_mtim);
+    *o++ = ' ';
+    o = put_time(o, &st->st_ctim);
+    *o = '\0';
+}
+
+/* An image this run made is what it made, until written: no need to ask
+ * qemu-img at the next run. */
+static void probe_remember(struct disk_state *ds, const char *rpath, const char *id,
+                           const char *format, unsigned long long vsize)
+{
+    struct stat st;
+    char stamp[128];
+    if (lstat(rpath, &st) < 0 || !S_ISREG(st.st_mode))
+        return;
+    probe_stamp(&st, stamp, sizeof(stamp));
+    char *v = xasprintf("%s %s %llu -", stamp, format, vsize);
+    resset_set(ds->probes_new, id, v, NULL);
+    free(v);
+    ds->probes_dirty = true;
+}
+
+/* The probe of an existing image (rpath, lstat'd as st, identity id),
+ * from the cache when its size, mtime and ctime are those it had when
+ * probed (anything written to it changes them). 0, or -1 with *err. */
+static int probe_image(struct disk_state *ds, const struct host *h, const char *root,
+                       const char *rpath, const char *id, const struct stat *st,
+                       enum disk_format want, struct probe *pr, char **err)
+{
+    char stamp[128];
+    probe_stamp(st, stamp, sizeof(stamp));
+    size_t sl = strlen(stamp);
+    long pos = resset_index(ds->probes, id);
+    const char *c = pos >= 0 ? resset_at(ds->probes, (size_t)pos)->value : NULL;
+    if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
+        const char *q = c + sl;
+        char num[32], back[8];
+        memset(pr, 0, sizeof(*pr));
+        if (next_word(&q, pr->format, sizeof(pr->format)) && next_word(&q, num, sizeof(num)) &&
+            parse_u64(num, &pr->vsize) && next_word(&q, back, sizeof(back))) {
+            pr->backing = strcmp(back, "-") != 0;
+            if (pr->backing && *q == ' ')
+                snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
+            if (!ds->probes_hit[pos]) {
+                ds->probes_hit[pos] = true;
+                ds->nhit++;
+            }
+            return 0;
+        }
+    }
+    /* The header first: a raw image asked for as raw whose header is no
+     * format's needs no qemu-img (some 6 ms an image: seconds for a host
+     * whose running guests write their disks between two configures).
+     * Everything else is qemu-img's to say: it knows the formats, their
+     * backing files and sizes. */
+    int rc = probe_header(rpath, (unsigned long long)st->st_size, pr, err);
+    bool cache = true;
+    if (rc == 0 && !(want == FORMAT_RAW && !strcmp(pr->format, "raw"))) {
+        char *prog = tool(h, root, HF_qemuimg);
+        if (access(prog, X_OK) == 0)
+            rc = probe_qemu(prog, rpath, pr, err);
+        else
+            cache = false; /* the header's word, until qemu-img is installed */
+        free(prog);
+    }
+    if (rc == 0 && cache && word_ok(pr->format)) {
+        /* The backing file's name last: it is the rest of the line. */
+        char *v = xasprintf("%s %s %llu %s%s%s", stamp, pr->format, pr->vsize,
+                            pr->backing ? "backing" : "-", pr->backing_name[0] ? " " : "",
+                            strchr(pr->backing_name, '\n') ? "?" : pr->backing_name);
+        resset_set(ds->probes_new, id, v, NULL);
+        free(v);
+        ds->probes_dirty = true;
+    }
+    return rc;
+}
+
+static struct resset *probes_load(const char *root)
+{
+    struct resset *p = resset_new();
+    char *path = root_path(root, PATH_PROBES);
+    char *text = NULL, *e = NULL;
+    if (fs_read_file(path, &text, NULL, &e) == 0) {
+        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
+            char *sp = strchr(line, ' ');
+            if (line[0] == '#' || !sp)
+                continue;
+            *sp = '\0';
+            resset_set(p, line, sp + 1, NULL);
+        }
+    }
+    free(e);
+    free(text);
+    free(path);
+    return p;
+}
+
+/* A cache: lost, it costs a probe of every image; so no fsync. */
+static void probes_save(struct disk_state *ds, const char *root)
+{
+    /* Unchanged unless something was probed or an entry was not used
+     * (its image is gone or changed: dropped). */
+    if (!ds->probes_dirty && ds->nhit == resset_count(ds->probes))
+        return;
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "# lcfg-xen: what qemu-img found in each image: identity, size, mtime, ctime, "
+                 "format, virtual size, backing file. A cache.\n");
+    for (size_t i = 0; i < resset_count(ds->probes); i++) {
+        const struct resource *r = resset_at(ds->probes, i);
+        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->name))
+            buf_addf(&b, "%s %s\n", r->name, r->value);
+    }
+    for (size_t i = 0; i < resset_count(ds->probes_new); i++) {
+        const struct resource *r = resset_at(ds->probes_new, i);
+        buf_addf(&b, "%s %s\n", r->name, r->value);
+    }
+    char *e = NULL;
+    (void)fs_save_under_ex(root, PATH_PROBES, b.data, b.len, 0644, FS_NO_SYNC, &e);
+    free(e);
+    buf_free(&b);
 }
 
 /* The next item of p, which has room for it (see disks_plan). */
@@ -374,6 +817,7 @@ static void judge_dir(struct dircache *dc, const struct host *h, const char *roo
         return;
     free(dc->last_dir);
     free(dc->last_real);
+    dc->last_dir_stat = 0;
     dc->last_dir = xstrdup(dir);
     char *rdir = root_path(root, dir);
     dc->last_missing = false;
@@ -401,8 +845,38 @@ static const char *rooted(struct dircache *dc, const char *root, const char *pat
     return buf_str(&dc->rpath);
 }
 
+static const char *format_name(enum disk_format f)
+{
+    return f == FORMAT_QCOW2 ? "qcow2" : "raw";
+}
+
+/* An existing image is what its bytes say, not what its name or the
+ * profile says: a guest writes its raw image at will (a qcow2 header with
+ * a backing file /etc/shadow, say), and a qcow2 container handed over as
+ * a raw disk gives the guest the container. */
+static void judge_probe(struct disk_item *it, const struct probe *pr)
+{
+    const struct disk *d = it->d;
+    const char *res = it->index ? "diskformatsec" : "diskformat";
+    const char *want = format_name(d->format);
+    it->found = xstrdup(pr->format);
+    if (pr->backing) {
+        refuse(it, "it is a %s image with a backing file%s%s%s, and %s_%s is %s: an image with a "
+               "backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
+               pr->backing_name, pr->backing_name[0] ? ")" : "", res, it->g->tag, want);
+        return;
+    }
+    /* A raw disk may hold a guest's whole-disk encryption (LUKS): it is
+     * handed over as raw bytes either way. */
+    bool ok = d->format == FORMAT_QCOW2 ? !strcmp(pr->format, "qcow2")
+                                        : !strcmp(pr->format, "raw") || !strcmp(pr->format, "luks");
+    if (!ok)
+        refuse(it, "it is a %s image, but %s_%s asks for %s: the component never converts or "
+               "writes an existing image", pr->format, res, it->g->tag, want);
+}
+
 static void plan_image(struct disk_item *it, const struct host *h, const char *root,
-                       struct dircache *dc)
+                       struct dircache *dc, struct disk_state *ds)
 {
     const struct disk *d = it->d;
     judge_dir(dc, h, root, d->dir);
@@ -424,15 +898,29 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
                    d->dir);
             return;
         }
+        /* Its identity is its real path until the directory exists. */
+        it->id = xasprintf("p:%s/%s", dc->last_real, d->file);
         it->mkdir = true;
         it->action = DK_CREATE;
         return;
     }
     if (lstat(rpath, &st) < 0) {
-        if (errno == ENOENT)
+        if (errno == ENOENT) {
+            /* Not made yet: the real directory and the name. */
+            if (!dc->last_dir_stat) {
+                struct stat ds_;
+                dc->last_dir_stat = stat(dc->last_real, &ds_) == 0 ? 1 : -1;
+                dc->last_dir_dev = ds_.st_dev;
+                dc->last_dir_ino = ds_.st_ino;
+            }
+            it->id = dc->last_dir_stat > 0
+                ? xasprintf("n:%llu:%llu:%s", (unsigned long long)dc->last_dir_dev,
+                            (unsigned long long)dc->last_dir_ino, d->file)
+                : xasprintf("p:%s/%s", dc->last_real, d->file);
             it->action = DK_CREATE;
-        else
+        } else {
             refuse(it, "cannot examine it: %s", strerror(errno));
+        }
         return;
     }
     if (S_ISLNK(st.st_mode)) {
@@ -442,13 +930,19 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     } else if (!S_ISREG(st.st_mode)) {
         refuse(it, "it is not a regular file");
     } else {
-        unsigned long long have = (unsigned long long)st.st_size;
+        it->id = file_id(&st);
+        struct probe pr;
         char *e = NULL;
-        if (d->format == FORMAT_QCOW2 && qcow2_size(h, root, rpath, &have, &e) < 0) {
-            refuse(it, "cannot read its size: %s", e);
+        if (probe_image(ds, h, root, rpath, it->id, &st, d->format, &pr, &e) < 0) {
+            refuse(it, "cannot tell what it holds: %s", e);
             free(e);
             return;
         }
+        judge_probe(it, &pr);
+        if (it->action == DK_REFUSED)
+            return;
+        unsigned long long have = d->format == FORMAT_QCOW2 ? pr.vsize
+                                                            : (unsigned long long)st.st_size;
         it->have = have;
         it->action = have == it->want ? DK_OK : DK_DIFFERS;
     }
@@ -458,12 +952,15 @@ static void plan_device(struct disk_item *it, const char *root)
 {
     char *rpath = root_path(root, it->d->path);
     struct stat st;
-    if (stat(rpath, &st) < 0)
+    if (stat(rpath, &st) < 0) {
         refuse(it, "the device does not exist (%s)", strerror(errno));
-    else if (!S_ISBLK(st.st_mode))
+    } else if (!S_ISBLK(st.st_mode)) {
         refuse(it, "it is not a block device");
-    else
+    } else {
+        /* /dev/sdb and its /dev/disk/by-id links are one disk. */
+        it->id = xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev));
         it->action = DK_DEVICE;
+    }
     free(rpath);
 }
 
@@ -480,18 +977,69 @@ static void plan_lvm(struct disk_item *it, const struct host *h, const char *roo
         it->have = have;
         it->action = have == it->want ? DK_OK : DK_DIFFERS;
     }
+    if (r >= 0)
+        it->id = xasprintf("l:%s/%s", it->d->vg, it->d->file);
     free(e);
+}
+
+/* Two guests' disks that are one disk (through "//", a symlinked
+ * directory, a hard link, a /dev/disk/by-id link): both refused, each
+ * naming the other. */
+static void refuse_shared(struct disk_plan *plan, size_t from)
+{
+    /* Item indexes + 1 by their identity's hash, at most half full. */
+    size_t mask = 15;
+    while (mask + 1 < 2 * (plan->n - from))
+        mask = mask * 2 + 1;
+    size_t *slot = xcalloc(mask + 1, sizeof(*slot));
+    for (size_t i = from; i < plan->n; i++) {
+        struct disk_item *it = &plan->v[i];
+        if (!it->id)
+            continue;
+        size_t k = (size_t)hash64(HASH64_INIT, it->id, strlen(it->id)) & mask;
+        while (slot[k] && strcmp(plan->v[slot[k] - 1].id, it->id))
+            k = (k + 1) & mask;
+        if (!slot[k]) {
+            slot[k] = i + 1;
+            continue;
+        }
+        struct disk_item *o = &plan->v[slot[k] - 1];
+        if (o->g == it->g) {
+            refuse(it, "it is the same disk as this guest's disk %s", o->d->path);
+            refuse(o, "it is the same disk as this guest's disk %s", it->d->path);
+        } else {
+            refuse(it, "it is the same disk as %s, the disk of guest '%s'", o->d->path,
+                   o->g->name);
+            /* The first keeps the first other guest it met. */
+            if (!o->note || !strstr(o->note, "the same disk as"))
+                refuse(o, "it is the same disk as %s, the disk of guest '%s'", it->d->path,
+                       it->g->name);
+        }
+    }
+    free(slot);
 }
 
 int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, char **err)
 {
-    struct resset *prov = prov_load(root, err);
+    bool migrated = false;
+    struct resset *prov = prov_load(root, &migrated, err);
     if (!prov)
         return -1;
+    struct disk_state *ds = plan->st;
+    if (!ds) {
+        ds = plan->st = xcalloc(1, sizeof(*ds));
+        ds->probes = probes_load(root);
+        ds->probes_hit = xcalloc(resset_count(ds->probes) + 1, sizeof(bool));
+        ds->probes_new = resset_new();
+    }
+    resset_free(ds->rec);
+    ds->rec = prov;
+    ds->rec_dirty = migrated;
     struct dircache dc = { .seen = resset_new() };
     struct owner_days od = { .day = -1 };
+    struct resset *bypath = NULL; /* path -> identity, made when needed */
     /* Room for every item at once. */
-    size_t items = 0;
+    size_t items = 0, from = plan->n;
     for (size_t i = 0; i < h->nguests; i++)
         for (int k = 0; k < 2; k++)
             items += h->guests[i].disks[k].type != DISK_NONE && h->guests[i].disks[k].path;
@@ -509,7 +1057,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             it->full = !strcmp(alloc, "full");
             switch (d->type) {
             case DISK_IMAGE:
-                plan_image(it, h, root, &dc);
+                plan_image(it, h, root, &dc, ds);
                 break;
             case DISK_PHYSICAL:
                 it->want = 0;
@@ -521,24 +1069,80 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             case DISK_NONE:
                 break;
             }
-            /* A disk made for another guest is not handed over silently. */
+            if (!it->id)
+                continue;
+            /* A disk recorded for another guest is not handed over
+             * silently, whatever path reaches it. Records of the old
+             * form that lead nowhere yet are matched by path. */
             char uuid[64];
-            it->owner = prov_owner(prov, d->path, uuid, &od);
+            bool found = false;
+            it->owner = prov_owner(prov, it->id, uuid, &od, &found);
+            if (!it->owner) {
+                char *legacy = xasprintf("o:%s", d->path);
+                it->owner = prov_owner(prov, legacy, uuid, &od, &found);
+                if (it->owner) {
+                    /* Re-keyed by identity at the next save. */
+                    resset_set(prov, it->id, resset_get(prov, legacy), NULL);
+                    resset_set(prov, legacy, "", NULL);
+                    ds->rec_dirty = true;
+                }
+                free(legacy);
+            }
+            if (!it->owner && it->action == DK_CREATE) {
+                /* Gone since it was recorded (status shows for whom it
+                 * was made): its entry found by path. */
+                if (!bypath) {
+                    bypath = resset_new();
+                    for (size_t r = 0; r < resset_count(prov); r++) {
+                        const struct resource *e = resset_at(prov, r);
+                        const char *pp = strchr(e->value, '/');
+                        if (pp)
+                            resset_set(bypath, pp, e->name, NULL);
+                    }
+                }
+                const char *key = resset_get(bypath, d->path);
+                if (key)
+                    it->owner = prov_owner(prov, key, uuid, &od, &found);
+            }
             if (it->owner && it->action != DK_REFUSED && it->action != DK_CREATE &&
-                strcasecmp(uuid, g->uuid) && !g->disk_reuse)
-                refuse(it, "it was created for guest %s; set diskreuse_%s to yes to use it",
-                       it->owner, g->tag);
+                strcasecmp(uuid, g->uuid) &&
+                !g->disk_reuse)
+                refuse(it, "it %s guest %s; set diskreuse_%s to yes to use it",
+                       found ? "was in use by" : "was created for", it->owner, g->tag);
         }
     }
+    resset_free(bypath);
+    refuse_shared(plan, from);
+    free(plan->refused);
+    plan->refused = xcalloc(h->nguests ? h->nguests : 1, sizeof(*plan->refused));
+    plan->nguests = h->nguests;
+    for (size_t i = plan->n; i-- > from;)
+        if (plan->v[i].action == DK_REFUSED)
+            plan->refused[plan->v[i].g - h->guests] = i + 1;
     resset_free(dc.seen);
     free(dc.last_dir);
     free(dc.last_real);
     buf_free(&dc.rpath);
-    resset_free(prov);
     return 0;
 }
 
+const struct disk_item *disks_guest_refused(const struct disk_plan *plan, size_t guest)
+{
+    if (!plan->refused || guest >= plan->nguests || !plan->refused[guest])
+        return NULL;
+    return &plan->v[plan->refused[guest] - 1];
+}
+
 /* -------------------------------------------------------------- creating */
+
+/* The identity of the image just made at rpath (fd: it, or -1). */
+static char *made_id(const char *rpath, int fd)
+{
+    struct stat st;
+    if ((fd >= 0 ? fstat(fd, &st) : lstat(rpath, &st)) == 0 && S_ISREG(st.st_mode))
+        return file_id(&st);
+    return NULL;
+}
 
 /* Remove path only if it is still the file we created (fd). */
 static void unlink_ours(const char *path, int fd)
@@ -569,7 +1173,7 @@ static int link_into_place(int fd, const char *rpath)
  * leaves nothing under the image's name, never a short image that a
  * later run would take for the guest's disk. Filesystems without
  * O_TMPFILE get the image created under its name with O_EXCL, as before. */
-static int create_raw(struct disk_item *it, const char *rpath)
+static int create_raw(struct disk_item *it, const char *rpath, char **id)
 {
     char *dir = xstrdup(rpath);
     *strrchr(dir, '/') = '\0';
@@ -630,6 +1234,7 @@ static int create_raw(struct disk_item *it, const char *rpath)
                       strerror(e));
         return -1;
     }
+    *id = made_id(rpath, fd);
     close(fd);
     return 0; /* its directory is fsync'd by disks_apply, once for all */
 }
@@ -732,52 +1337,96 @@ static int make_dirs(const char *dir, char ***made, size_t *nmade, char **err)
     return rc;
 }
 
+static char *rec_value(const struct guest *g, long long now, const char *how, const char *path)
+{
+    return xasprintf("%s %s %lld %s %s", g->name, g->uuid, now, how, path);
+}
+
 size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *root, long long now)
 {
     size_t failed = 0;
     char *e = NULL;
-    struct resset *prov = NULL;
-    bool loaded = false, record = false;
+    struct disk_state *ds = plan->st;
+    struct resset *prov = ds ? ds->rec : NULL;
     struct resset *dirs = resset_new(); /* the directories to fsync */
+    size_t ncreate = 0;
+    for (size_t i = 0; prov && i < plan->n; i++) {
+        struct disk_item *it = &plan->v[i];
+        if (it->action == DK_CREATE && it->id) {
+            /* The intent first: a run killed after the create and before
+             * the record below leaves a record naming the image (kept
+             * when it exists at the next run, dropped when it does not),
+             * never an image nobody claims. */
+            char *v = rec_value(it->g, now, "pending", it->d->path);
+            resset_set(prov, it->id, v, NULL);
+            free(v);
+            ncreate++;
+        } else if ((it->action == DK_OK || it->action == DK_DIFFERS || it->action == DK_DEVICE) &&
+                   it->id && !it->owner) {
+            /* In use and unrecorded: it is this guest's from now on (two
+             * guests sharing it were refused above). */
+            char *v = rec_value(it->g, now, "found", it->d->path);
+            resset_set(prov, it->id, v, NULL);
+            free(v);
+            ds->rec_dirty = true;
+        }
+    }
+    bool recorded = true;
+    if (ncreate && prov_save(prov, root, &e) < 0)
+        recorded = false;
     for (size_t i = 0; i < plan->n; i++) {
         struct disk_item *it = &plan->v[i];
         if (it->action != DK_CREATE)
             continue;
-        /* The record is read before the first create (a run that creates
-         * nothing need not read it). */
-        if (!loaded) {
-            prov = prov_load(root, &e);
-            loaded = true;
+        if (!prov || !recorded) {
+            set_error(&it->err, "not created: its record cannot be written: %s",
+                      e ? e : "the record was not read");
+            it->failed = 1;
+            failed++;
+            continue;
         }
         char *rpath = root_path(root, it->d->path);
         char **made = NULL;
         size_t nmade = 0;
         int rc = 0;
+        char *id = NULL;
         if (it->mkdir) {
             char *rdir = root_path(root, it->d->dir);
             rc = make_dirs(rdir, &made, &nmade, &it->err);
             free(rdir);
         }
         if (rc == 0) {
-            if (it->d->type == DISK_LVM)
+            if (it->d->type == DISK_LVM) {
                 rc = create_lv(it, h, root);
-            else if (it->d->format == FORMAT_QCOW2)
+                if (rc == 0)
+                    id = xstrdup(it->id);
+            } else if (it->d->format == FORMAT_QCOW2) {
                 rc = create_qcow2(it, h, root, rpath);
-            else
-                rc = create_raw(it, rpath);
+                if (rc == 0)
+                    id = made_id(rpath, -1);
+            } else {
+                rc = create_raw(it, rpath, &id);
+            }
         }
+        if (it->id)
+            resset_set(prov, it->id, "", NULL); /* the pending entry */
         if (rc < 0) {
             /* Only what this run made goes, deepest first. */
             while (nmade > 0)
                 (void)rmdir(made[--nmade]);
             it->failed = 1;
             failed++;
-        } else if (prov) {
-            char *v = xasprintf("%s %s %lld", it->g->name, it->g->uuid, now);
-            resset_set(prov, it->d->path, v, NULL);
+        } else if (id) {
+            if (it->d->type == DISK_IMAGE)
+                probe_remember(ds, rpath, id, format_name(it->d->format), it->want);
+            char *v = rec_value(it->g, now, "created", it->d->path);
+            resset_set(prov, id, v, NULL);
             free(v);
-            record = true;
+            free(it->id);
+            it->id = id;
+            id = NULL;
         }
+        free(id);
         /* New names are made durable once per directory, after all of
          * its images (a directory's fsync costs more as it grows). As
          * before, a failure there is not one of the disk's: the image
@@ -797,19 +1446,20 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
         free(rdir);
     }
     resset_free(dirs);
-    if (record && prov_save(prov, root, &e) < 0) {
-        /* The disks exist; only their record is missing. Say so on the
-         * first created item. */
+    if (prov && recorded && (ncreate || ds->rec_dirty) && prov_save(prov, root, &e) < 0) {
+        /* The disks exist, recorded as pending (kept while they exist);
+         * say so on the first created item. */
         for (size_t i = 0; i < plan->n; i++)
             if (plan->v[i].action == DK_CREATE && !plan->v[i].failed) {
-                set_error(&plan->v[i].err, "created, but its provenance was not recorded: %s", e);
+                set_error(&plan->v[i].err, "created, but its record was not completed: %s", e);
                 plan->v[i].failed = 1;
                 failed++;
                 break;
             }
     }
+    if (ds)
+        probes_save(ds, root);
     free(e);
-    resset_free(prov);
     return failed;
 }
 
@@ -819,7 +1469,20 @@ void disks_plan_free(struct disk_plan *plan)
         free(plan->v[i].note);
         free(plan->v[i].owner);
         free(plan->v[i].err);
+        free(plan->v[i].id);
+        free(plan->v[i].found);
     }
+    if (plan->st) {
+        resset_free(plan->st->rec);
+        resset_free(plan->st->probes);
+        resset_free(plan->st->probes_new);
+        free(plan->st->probes_hit);
+        free(plan->st);
+        plan->st = NULL;
+    }
+    free(plan->refused);
+    plan->refused = NULL;
+    plan->nguests = 0;
     free(plan->v);
     plan->v = NULL;
     plan->n = 0;

@@ -51,9 +51,11 @@ int m_start(struct ctx *c, int argc, char **argv)
         size_t failed = boot_guests(c, h, hv, false, "start");
         if (failed)
             msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
+        else if (crc)
+            msg_fail("start: guests with boot set are running, but configure failed (above)");
         else
             msg_ok("start: guests with boot set are running");
-        rc = failed ? 1 : 0;
+        rc = failed || crc ? 1 : 0;
         hv->ops->close(hv);
     }
     if (dfailed) {
@@ -61,7 +63,7 @@ int m_start(struct ctx *c, int argc, char **argv)
         rc = 1;
     }
     host_free(h);
-    return crc ? 1 : rc;
+    return rc;
 }
 
 /* Where the host has drifted from the saved configuration: running

@@ -226,7 +226,7 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
         if (it->action != DK_CREATE || !id->held[i])
             continue;
         it->action = DK_REFUSED;
-        it->note = xasprintf("not created: the guest is held back (%s)", id->held_why[i]);
+        it->note = xstrdup("not created: its guest is held back (below)");
     }
 }
 
@@ -249,14 +249,10 @@ size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const str
     size_t n = 0;
     for (size_t j = 0; j < plan->n; j++) {
         struct cfg_item *it = &plan->v[j];
-        if ((it->action != CFG_CREATE && it->action != CFG_UPDATE) || !id->held[it->index])
-            continue;
-        const char *why = id->held_why[it->index];
-        it->note = xasprintf("not %s: held (%s): it keeps %s and is not booted",
-                             it->action == CFG_CREATE ? "created" : "updated", why,
-                             it->action == CFG_CREATE ? "no config" : "its previous config");
-        it->action = CFG_WARN;
-        n++;
+        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) && id->held[it->index]) {
+            it->action = CFG_HELD;
+            n++;
+        }
     }
     (void)h;
     return n;

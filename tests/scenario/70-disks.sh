@@ -36,12 +36,16 @@ t_seed_images_are_created_sparse() {
   stat -c '%n %s %a %b' "$ROOT/$IMG"/testVMxen.img "$ROOT/$IMG"/testVMxen2d.img | sed "s|$ROOT/||" >"$T/st"
   expect_text "$T/st" "var/lib/xen/images/testVMxen.img $((12 * G)) 600 0
 var/lib/xen/images/testVMxen2d.img $((13 * G)) 600 0"
-  sed -E 's/ [0-9]+$/ TIME/' "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
-  expect_text "$T/prov" "# Disks created by the LCFG xen component: path, guest name, guest uuid, time created (seconds since 1970). Kept when guests leave the profile.
-/var/lib/xen/images/pe2900x1.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
-/var/lib/xen/images/pe2900x1-2.img pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME
-/var/lib/xen/images/testVMxen.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME
-/var/lib/xen/images/testVMxen2d.img testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME"
+  # Keyed by identity (device and inode), the path kept for messages.
+  sed -E 's/^f:[0-9]+:[0-9]+ /f:DEV:INO /; s/ [0-9]+ created / TIME created /' "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
+  expect_text "$T/prov" "# lcfg-xen disk record 2: identity, guest name, guest uuid, time recorded (seconds since 1970), created|found|pending, path. Kept when guests leave the profile.
+f:DEV:INO pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME created /var/lib/xen/images/pe2900x1.img
+f:DEV:INO pe2900x1 e050b5aa-4a58-4bcc-899f-9087180f8c0c TIME created /var/lib/xen/images/pe2900x1-2.img
+f:DEV:INO testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME created /var/lib/xen/images/testVMxen.img
+f:DEV:INO testVMxen 0a2040b3-3d85-49d4-accc-e38bc2e51a6d TIME created /var/lib/xen/images/testVMxen2d.img"
+  id=$(stat -c 'f:%d:%i' "$ROOT/$IMG/testVMxen.img")
+  grep -q "^$id testVMxen .* /var/lib/xen/images/testVMxen.img$" "$ROOT/var/lib/lcfg/xen/disks" ||
+    { fail "testVMxen.img is not recorded as $id"; return 1; }
 }
 
 t_second_configure_leaves_disks_untouched() {
@@ -96,7 +100,7 @@ t_symlink_at_the_disk_path_is_not_followed() {
   # Held back: no config file names the link's target, so nothing boots it.
   expect_absent "$ROOT/etc/xen/web1.cfg"
   grep -F "': held back" "$T/err" >"$T/h"
-  expect_text "$T/h" "[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img refused: it keeps its previous config and is not booted"
+  expect_text "$T/h" "[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img refused: it has no config and is not booted"
 }
 
 t_directory_at_the_disk_path_is_refused() {
@@ -356,7 +360,6 @@ t_refused_disk_holds_back_only_its_guest() {
   cp "$T/err" "$T/m"
   expect_text "$T/m" "[ERROR] xen: guest 'testVMxen': disk /var/lib/xen/images/testVMxen2d.img: refused: it is a directory, not a disk image
 [INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg updated
-[WARNING] xen: guest 'testVMxen': /etc/xen/testVMxen.cfg not updated: held (disk /var/lib/xen/images/testVMxen2d.img refused): it keeps its previous config and is not booted
 [ERROR] xen: guest 'testVMxen': held back: disk /var/lib/xen/images/testVMxen2d.img refused: it keeps its previous config and is not booted
 [FAIL] xen: configure: 2 guests: 0 created, 1 updated, 0 unchanged, 0 retired; disks: 0 created, 3 present, 0 of another size, 1 refused; 1 guest held back; saved resources updated"
   # start boots the other guest; boot of the held one says why not.
@@ -387,4 +390,325 @@ t_lvm_with_the_real_tools_on_a_loop_device() {
   cleanup
   [ $rc -eq 0 ] && [ $rc2 -eq 0 ] || { fail "configure failed"; return 1; }
   [ "$size" = $G ] || { fail "volume size $size"; return 1; }
+}
+
+# ---- issue 13: refused disks, disk identity, probed formats
+
+# Two guests: web1 (one disk) and web2, with extra lines.
+res2() {
+  { printf '%s\n' 'xen.virtualmachines=web1 web2' \
+      'xen.uuid_web1=6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a' 'xen.memory_web1=512' 'xen.disk_web1=1' \
+      'xen.uuid_web2=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' 'xen.memory_web2=512' 'xen.disk_web2=1'
+    for l in "$@"; do printf '%s\n' "$l"; done; } >"$T/res"
+}
+
+# qemu-img for the component: the real one, through a wrapper that logs
+# each run's arguments.
+install_qemu_img() {
+  [ -x /usr/bin/qemu-img ] || skip "qemu-img is not installed (apt-get install qemu-utils)"
+  mkdir -p "$ROOT/usr/bin"
+  printf '#!/bin/sh\necho "$*" >>"%s"\nexec /usr/bin/qemu-img "$@"\n' "$T/qemu-img.log" >"$ROOT/usr/bin/qemu-img"
+  chmod +x "$ROOT/usr/bin/qemu-img"
+}
+
+# Write a qcow2 header naming backing file $2 over the start of image $1
+# (as a guest can, into its raw disk).
+qcow2_header_into() {
+  qemu-img create -q -f qcow2 -b "$2" -F raw "$T/hdr.qcow2" 1G
+  dd if="$T/hdr.qcow2" of="$1" bs=64k count=4 conv=notrunc 2>/dev/null
+}
+
+t_refused_second_disk_keeps_the_guest_unconfigured_and_others_go_on() {
+  # old1 made old1.img, then left the profile; web2's second disk names it.
+  { printf '%s\n' 'xen.virtualmachines=old1' 'xen.uuid_old1=1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d' \
+      'xen.memory_old1=512' 'xen.disk_old1=1'; } >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  res2 'xen.disksec_web2=1' 'xen.disknamesec_web2=old1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "'web2': " "$T/err" | sed -E 's/on [0-9]{4}-[0-9]{2}-[0-9]{2}/on DATE/' >"$T/d"
+  expect_text "$T/d" "[INFO] xen: guest 'web2': disk /var/lib/xen/images/web2.img: created (1 GB raw image, sparse)
+[ERROR] xen: guest 'web2': disk /var/lib/xen/images/old1.img: refused: it was created for guest old1 (1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d) on DATE; set diskreuse_web2 to yes to use it
+[ERROR] xen: guest 'web2': held back: disk /var/lib/xen/images/old1.img refused: it has no config and is not booted"
+  expect_absent "$ROOT/etc/xen/web2.cfg"
+  expect_exists "$ROOT/etc/xen/web1.cfg"
+  # start (no guest has boot set): nothing booted, and it fails with
+  # configure.
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 1
+  grep -q "': booted" "$T/err" && { fail "a guest was booted"; return 1; }
+  expect_last "$T/err" "[FAIL] xen: start: guests with boot set are running, but configure failed (above)"
+  expect_absent "$ROOT/etc/xen/web2.cfg"
+}
+
+t_symlink_to_passwd_keeps_the_previous_config() {
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  cp "$ROOT/etc/xen/web1.cfg" "$T/cfg"
+  mkdir -p "$ROOT/var/lib/xen/images/b"
+  ln -s /etc/passwd "$ROOT/var/lib/xen/images/b/web1.img"
+  res 'xen.disk_web1=1' 'xen.diskpath_web1=/var/lib/xen/images/b' 'xen.vcpus_web1=2'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "'web1': " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/b/web1.img: refused: it is a symbolic link (not followed)
+[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/b/web1.img refused: it keeps its previous config and is not booted"
+  cmp -s "$T/cfg" "$ROOT/etc/xen/web1.cfg" || { fail "web1.cfg changed"; return 1; }
+  grep -q passwd "$ROOT/etc/xen/web1.cfg" && { fail "config names the link"; return 1; }
+  # A guest held back is not booted, not even from its previous file.
+  xen --hypervisor sim boot web1
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: guest 'web1': not booted: configure held it back (a disk refused, or its data not yet under its new name: see configure)
+[FAIL] xen: boot: 1 failure"
+  cmp -s "$T/cfg" "$ROOT/etc/xen/web1.cfg" || { fail "web1.cfg changed"; return 1; }
+  grep -q "/var/lib/xen/images/web1.img" "$ROOT/etc/xen/web1.cfg" || { fail "old disk not in the config"; return 1; }
+}
+
+t_double_slash_reaches_the_same_disk() {
+  res2 'xen.disksec_web2=1' 'xen.diskpathsec_web2=/var/lib/xen//images' 'xen.disknamesec_web2=web1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "^\[ERROR\]" "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is the same disk as /var/lib/xen//images/web1.img, the disk of guest 'web2'
+[ERROR] xen: guest 'web2': disk /var/lib/xen//images/web1.img: refused: it is the same disk as /var/lib/xen/images/web1.img, the disk of guest 'web1'
+[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img refused: it has no config and is not booted
+[ERROR] xen: guest 'web2': held back: disk /var/lib/xen//images/web1.img refused: it has no config and is not booted"
+  expect_absent "$ROOT/$IMG/web1.img"
+  # Existing, the same.
+  truncate -s 1G "$ROOT/$IMG/web1.img"
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep -c "refused: it is the same disk as" "$T/err" >"$T/n"
+  expect_text "$T/n" "2"
+}
+
+t_symlinked_directory_reaches_the_same_disk() {
+  ln -s "$ROOT/$IMG" "$ROOT/$IMG/alias"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  res2 'xen.disksec_web2=1' 'xen.diskpathsec_web2=/var/lib/xen/images/alias' 'xen.disknamesec_web2=web1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk .*refused" "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is the same disk as /var/lib/xen/images/alias/web1.img, the disk of guest 'web2'
+[ERROR] xen: guest 'web2': disk /var/lib/xen/images/alias/web1.img: refused: it is the same disk as /var/lib/xen/images/web1.img, the disk of guest 'web1'"
+}
+
+t_provenance_follows_the_disk_not_the_path() {
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  ln "$ROOT/$IMG/web1.img" "$ROOT/$IMG/other.img"
+  # web1 leaves; web2 names the same file through another name.
+  { printf '%s\n' 'xen.virtualmachines=web2' 'xen.uuid_web2=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' \
+      'xen.memory_web2=512' 'xen.disk_web2=1' 'xen.disksec_web2=1' 'xen.diskpathsec_web2=/var/lib/xen//images' \
+      'xen.disknamesec_web2=other'; } >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "other.img" "$T/err" | sed -E 's/on [0-9]{4}-[0-9]{2}-[0-9]{2}/on DATE/' >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web2': disk /var/lib/xen//images/other.img: refused: it was created for guest web1 (6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a) on DATE; set diskreuse_web2 to yes to use it
+[ERROR] xen: guest 'web2': held back: disk /var/lib/xen//images/other.img refused: it has no config and is not booted"
+}
+
+t_block_device_and_its_by_id_link_are_one_disk() {
+  [ "$(id -u)" = 0 ] || skip "creating a block device node needs root"
+  mkdir -p "$ROOT/dev/disk/by-id"
+  mknod "$ROOT/dev/sdb" b 8 16 || skip "cannot create a device node here"
+  ln -s ../../sdb "$ROOT/dev/disk/by-id/ata-DISK1"
+  { printf '%s\n' 'xen.virtualmachines=web1 web2' \
+      'xen.uuid_web1=6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a' 'xen.memory_web1=512' \
+      'xen.disktype_web1=physical' 'xen.diskdev_web1=/dev/sdb' \
+      'xen.uuid_web2=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' 'xen.memory_web2=512' \
+      'xen.disktype_web2=physical' 'xen.diskdev_web2=/dev/disk/by-id/ata-DISK1'; } >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/sdb: refused: it is the same disk as /dev/disk/by-id/ata-DISK1, the disk of guest 'web2'
+[ERROR] xen: guest 'web2': disk /dev/disk/by-id/ata-DISK1: refused: it is the same disk as /dev/sdb, the disk of guest 'web1'"
+}
+
+t_existing_disk_without_record_is_recorded_for_its_guest() {
+  truncate -s 1G "$ROOT/$IMG/web1.img"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  sed -E 's/^f:[0-9]+:[0-9]+ /f:DEV:INO /; s/ [0-9]+ found / TIME found /' "$ROOT/var/lib/lcfg/xen/disks" | tail -n +2 >"$T/prov"
+  expect_text "$T/prov" "f:DEV:INO web1 6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a TIME found /var/lib/xen/images/web1.img"
+  # Another guest (another uuid) asking for it now is refused.
+  { printf '%s\n' 'xen.virtualmachines=web1' 'xen.uuid_web1=0b7e9a3c-2f41-4d6e-8c15-7a9b0c1d2e3f' \
+      'xen.memory_web1=512' 'xen.disk_web1=1'; } >"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" | sed -E 's/on [0-9]{4}-[0-9]{2}-[0-9]{2}/on DATE/' >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it was in use by guest web1 (6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a) on DATE; set diskreuse_web1 to yes to use it"
+}
+
+t_old_path_keyed_record_is_read_and_migrated() {
+  truncate -s 1G "$ROOT/$IMG/old1.img"
+  mkdir -p "$ROOT/var/lib/lcfg/xen"
+  printf '%s\n' '# Disks created by the LCFG xen component: path, guest name, guest uuid, time created (seconds since 1970). Kept when guests leave the profile.' \
+    '/var/lib/xen/images/old1.img old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000' >"$ROOT/var/lib/lcfg/xen/disks"
+  res 'xen.disk_web1=1' 'xen.disksec_web1=1' 'xen.diskpathsec_web1=/var/lib/xen//images' 'xen.disknamesec_web1=old1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "old1.img: refused" "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen//images/old1.img: refused: it was created for guest old1 (1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d) on 2025-11-24; set diskreuse_web1 to yes to use it"
+  id=$(stat -c 'f:%d:%i' "$ROOT/$IMG/old1.img")
+  grep -q "^$id old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 created /var/lib/xen/images/old1.img$" "$ROOT/var/lib/lcfg/xen/disks" ||
+    { fail "record not migrated:"; cat "$ROOT/var/lib/lcfg/xen/disks"; return 1; }
+}
+
+t_record_written_before_the_image_is_created() {
+  # A stand-in qemu-img that reports the record as it is while the image
+  # is being made: the new image is already named there.
+  mkdir -p "$ROOT/usr/bin"
+  cat >"$ROOT/usr/bin/qemu-img" <<SH
+#!/bin/sh
+cp "$ROOT/var/lib/lcfg/xen/disks" "$T/during"
+exec /usr/bin/qemu-img "\$@"
+SH
+  chmod +x "$ROOT/usr/bin/qemu-img"
+  [ -x /usr/bin/qemu-img ] || skip "qemu-img is not installed"
+  res 'xen.disk_web1=1' 'xen.diskformat_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep -q "^n:[0-9]*:[0-9]*:web1.img web1 6f1c4b52-8d0e-4c3a-9a57-1f2e3d4c5b6a [0-9]* pending /var/lib/xen/images/web1.img$" "$T/during" ||
+    { fail "no pending record during the create:"; cat "$T/during"; return 1; }
+  grep -c ' pending /' "$ROOT/var/lib/lcfg/xen/disks" >"$T/n" || true
+  expect_text "$T/n" "0"
+}
+
+t_pending_record_of_a_killed_run() {
+  # What a run killed between the create and the final record leaves: the
+  # pending entry, and the image (web1) or not (web9).
+  truncate -s 1G "$ROOT/$IMG/web1.img"
+  d=$(stat -c '%d:%i' "$ROOT/$IMG")
+  mkdir -p "$ROOT/var/lib/lcfg/xen"
+  printf '%s\n' "n:$d:web1.img old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 pending /var/lib/xen/images/web1.img" \
+    "n:$d:web9.img web9 2d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 pending /var/lib/xen/images/web9.img" >"$ROOT/var/lib/lcfg/xen/disks"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it was created for guest old1 (1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d) on 2025-11-24; set diskreuse_web1 to yes to use it"
+  # Saved at the next configure that changes the record: web9's dropped.
+  res 'xen.disk_web1=1' 'xen.diskreuse_web1=yes'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  tail -n +2 "$ROOT/var/lib/lcfg/xen/disks" | sed -E 's/^f:[0-9]+:[0-9]+ /f:DEV:INO /' >"$T/prov"
+  expect_text "$T/prov" "f:DEV:INO old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 created /var/lib/xen/images/web1.img"
+}
+
+t_qcow2_header_with_backing_file_in_a_raw_image_is_refused() {
+  install_qemu_img
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  qcow2_header_into "$ROOT/$IMG/web1.img" /etc/shadow
+  before=$(fingerprint "$ROOT/$IMG/web1.img")
+  res 'xen.disk_web1=1' 'xen.diskformat_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "'web1': " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a qcow2 image with a backing file (/etc/shadow), and diskformat_web1 is qcow2: an image with a backing file is never used
+[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img refused: it keeps its previous config and is not booted"
+  # Still raw in the profile: refused as well (its bytes say qcow2).
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a qcow2 image with a backing file (/etc/shadow), and diskformat_web1 is raw: an image with a backing file is never used"
+  [ "$before" = "$(fingerprint "$ROOT/$IMG/web1.img")" ] || { fail "image changed"; return 1; }
+  # qemu-img was asked to probe (no -f), and to read a locked image.
+  grep -v '^create' "$T/qemu-img.log" | sed "s|$ROOT|ROOT|" | sort -u >"$T/argv"
+  expect_text "$T/argv" "info --output=json -U ROOT/var/lib/xen/images/web1.img"
+}
+
+t_qcow2_header_is_found_without_qemu_img() {
+  [ -x /usr/bin/qemu-img ] || skip "qemu-img is not installed (to make the header)"
+  res 'xen.disk_web1=1'
+  xen --resources "$T/res" configure
+  qcow2_header_into "$ROOT/$IMG/web1.img" /etc/shadow
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a qcow2 image with a backing file, and diskformat_web1 is raw: an image with a backing file is never used"
+}
+
+t_qcow2_image_is_not_handed_over_as_raw() {
+  install_qemu_img
+  res 'xen.disk_web1=1' 'xen.disksec_web1=2' 'xen.diskformatsec_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  res 'xen.disk_web1=1' 'xen.disksec_web1=2'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1-2.img: refused: it is a qcow2 image, but diskformatsec_web1 asks for raw: the component never converts or writes an existing image"
+  grep -c '^web1-2' "$ROOT/etc/xen/web1.cfg" >/dev/null 2>&1 || true
+  # And a raw image is not taken for a qcow2 one.
+  res 'xen.disk_web1=1' 'xen.diskformat_web1=qcow2' 'xen.disksec_web1=2' 'xen.diskformatsec_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: it is a raw image, but diskformat_web1 asks for qcow2: the component never converts or writes an existing image"
+}
+
+t_probes_are_cached_until_the_image_changes() {
+  install_qemu_img
+  res2
+  xen --resources "$T/res" configure
+  expect_rc 0
+  # Made by the component and not written since: not probed.
+  : >"$T/qemu-img.log"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  wc -l <"$T/qemu-img.log" >"$T/n"
+  expect_text "$T/n" "0"
+  # Written by its guest, and still no format's header: its header is
+  # read, qemu-img is not needed.
+  scribble "$ROOT/$IMG/web1.img" data
+  xen --resources "$T/res" configure
+  expect_rc 0
+  wc -l <"$T/qemu-img.log" >"$T/n"
+  expect_text "$T/n" "0"
+  # qcow2 images are always qemu-img's to read, once until written.
+  res2 'xen.disksec_web1=1' 'xen.diskformatsec_web1=qcow2'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  rm -f "$ROOT/var/lib/lcfg/xen/probes"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep info "$T/qemu-img.log" | sed "s|$ROOT|ROOT|" >"$T/argv"
+  expect_text "$T/argv" "info --output=json -U ROOT/var/lib/xen/images/web1-2.img"
+  # Written again: probed again, and what it holds now counts.
+  : >"$T/qemu-img.log"
+  qcow2_header_into "$ROOT/$IMG/web2.img" /etc/shadow
+  xen --resources "$T/res" configure
+  expect_rc 1
+  sed "s|$ROOT|ROOT|" "$T/qemu-img.log" >"$T/argv"
+  expect_text "$T/argv" "info --output=json -U ROOT/var/lib/xen/images/web2.img"
+  grep "': disk .*refused" "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web2': disk /var/lib/xen/images/web2.img: refused: it is a qcow2 image with a backing file (/etc/shadow), and diskformat_web2 is raw: an image with a backing file is never used"
+}
+
+t_pending_volume_of_a_killed_run_is_recorded_as_created() {
+  install_fake_lvm
+  echo $((8 * G)) >"$ROOT/var/fake-lvm/vg0/web1"
+  mkdir -p "$ROOT/var/lib/lcfg/xen"
+  echo "l:vg0/web1 old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 pending /dev/vg0/web1" >"$ROOT/var/lib/lcfg/xen/disks"
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=8'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "': disk " "$T/err" >"$T/d"
+  expect_text "$T/d" "[ERROR] xen: guest 'web1': disk /dev/vg0/web1: refused: it was created for guest old1 (1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d) on 2025-11-24; set diskreuse_web1 to yes to use it"
+  res 'xen.disktype_web1=lvm' 'xen.diskvg_web1=vg0' 'xen.disk_web1=8' 'xen.diskreuse_web1=yes'
+  xen --resources "$T/res" configure
+  expect_rc 0
+  tail -n +2 "$ROOT/var/lib/lcfg/xen/disks" >"$T/prov"
+  expect_text "$T/prov" "l:vg0/web1 old1 1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d 1764000000 created /dev/vg0/web1"
 }

@@ -80,11 +80,10 @@ t_rename_of_a_running_guest_renames_its_domain_and_never_blanks_its_disk() {
   xen --hypervisor sim --resources "$T/res" start
   expect_rc 1
   grep -E "web1|g1" "$T/err" | sed -E 's/[0-9]{8}-[0-9]{6}/STAMP/' >"$T/m"
-  expect_text "$T/m" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: not created: the guest is held back (disk /var/lib/xen/images/web1.img: renamed from 'g1' while running: its data stays in /var/lib/xen/images/g1.img until it is down, then configure renames it)
+  expect_text "$T/m" "[ERROR] xen: guest 'web1': disk /var/lib/xen/images/web1.img: refused: not created: its guest is held back (below)
 [INFO] xen: guest 'web1': its domain 'g1' (domid 1) renamed
-[WARNING] xen: guest 'web1': /etc/xen/web1.cfg not created: held (disk /var/lib/xen/images/web1.img: renamed from 'g1' while running: its data stays in /var/lib/xen/images/g1.img until it is down, then configure renames it): it keeps no config and is not booted
 [INFO] xen: guest 'web1': renamed from 'g1': /etc/xen/g1.cfg retired to /var/lib/lcfg/xen/retired/g1.cfg.STAMP
-[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img: renamed from 'g1' while running: its data stays in /var/lib/xen/images/g1.img until it is down, then configure renames it: it keeps its previous config and is not booted
+[ERROR] xen: guest 'web1': held back: disk /var/lib/xen/images/web1.img: renamed from 'g1' while running: its data stays in /var/lib/xen/images/g1.img until it is down, then configure renames it: it has no config and is not booted
 [INFO] xen: guest 'web1': running (domid 1)"
   expect_absent "$ROOT/var/lib/xen/images/web1.img"
   domains >"$T/d"

@@ -23,10 +23,11 @@ xen.mac_a=00:16:3e:00:00:0a'
     'xen.disksec_c=4' | sed 's/^xen.memory_a=256$/xen.memory_a=512/' >"$T/new.res"
 }
 
-# The files of a root, without logs, lock and provenance (which holds times):
-# path, size, and a checksum of the first MiB.
+# The files of a root, without logs, lock, the disk record and the probe
+# cache (which hold times): path, size, and a checksum of the first MiB.
 tree() {
-  (cd "$1" && find . \( -path ./var/log -o -path ./run/lcfg/lock -o -path ./var/lib/lcfg/xen/disks \) \
+  (cd "$1" && find . \( -path ./var/log -o -path ./run/lcfg/lock -o -path ./var/lib/lcfg/xen/disks \
+     -o -path ./var/lib/lcfg/xen/probes \) \
      -prune -o -type f -print | while read -r f; do
      printf '%s %s %s\n' "$(printf '%s' "$f" | sed 's/[0-9]\{8\}-[0-9]\{6\}/STAMP/')" \
        "$(stat -c %s "$f")" "$(head -c 1048576 "$f" | cksum)"
@@ -88,6 +89,9 @@ t_killed_configure_leaves_old_or_new_and_converges() {
         size=$(stat -c %s "$img")
         [ "$size" -eq $((want * 1073741824)) ] ||
           { fail "$sc #$n: $(basename "$img") is $size bytes under its final name"; return 1; }
+        # Recorded (pending, or made) before it existed: never unclaimed.
+        grep -q " /var/lib/xen/images/$(basename "$img")\$" "$w/var/lib/lcfg/xen/disks" ||
+          { fail "$sc #$n: $(basename "$img") exists but is not in the disk record"; return 1; }
       done
       [ "$(disk_id "$w/var/lib/xen/images/a.img")" = "$sum_a" ] ||
         { fail "$sc #$n: a's disk changed"; return 1; }
@@ -99,6 +103,17 @@ t_killed_configure_leaves_old_or_new_and_converges() {
         { fail "$sc #$n: the rerun does not converge:"; diff "$T/ref.tree" "$T/w.tree" | sed 's/^/        /'; return 1; }
       left=$(find "$w" -name '.#*' | head -3)
       [ -z "$left" ] || { fail "$sc #$n: temporaries left: $left"; return 1; }
+      # Every image is recorded by its identity for its guest (a's copy,
+      # made by cp -a, is another file: recorded as found).
+      for img in "$w"/var/lib/xen/images/*.img; do
+        g=$(basename "$img" .img); g=${g%-2}
+        [ "$g" != b ] || continue # left the profile: nobody's to claim
+        grep -Eq "^f:$(stat -c '%d:%i' "$img") $g .* (created|found) /var/lib/xen/images/$(basename "$img")\$" \
+          "$w/var/lib/lcfg/xen/disks" ||
+          { fail "$sc #$n: $(basename "$img") is not recorded as $g's:"; sed 's/^/        /' "$w/var/lib/lcfg/xen/disks"; return 1; }
+        case $g in c) grep -q "^f:$(stat -c '%d:%i' "$img") c .* created " "$w/var/lib/lcfg/xen/disks" ||
+          { fail "$sc #$n: $(basename "$img") is not recorded as made for c"; return 1; } ;; esac
+      done
       n=$((n + 1))
     done
   done

@@ -99,8 +99,18 @@ t_new_disk_on_a_failing_device_is_not_left_behind() {
   printf '%s\n' 'xen.virtualmachines=a b c' 'xen.uuid_c=0000000c-1111-4222-8333-444444444444' \
     'xen.memory_c=128' 'xen.disk_c=2' >"$T/extra"
   grep -v '^xen.virtualmachines=' "$T/res" >>"$T/extra"; mv "$T/extra" "$T/res2"
-  # The image's fsync fails: it must not appear under its name.
+  # Every fsync fails: the disk's record (written before the disk is
+  # made) cannot be, so the disk is not made.
   faulty_configure fsync EIO 1
+  expect_rc 1
+  grep "ERROR" "$T/err" >"$T/m"
+  expect_text "$T/m" "[ERROR] xen: guest 'c': disk /var/lib/xen/images/c.img: not created: its record cannot be written: cannot fsync $ROOT/var/lib/lcfg/xen/disks: Input/output error
+[ERROR] xen: guest 'c': cannot fsync $ROOT/etc/xen/c.cfg: Input/output error"
+  expect_absent "$ROOT/var/lib/xen/images/c.img"
+  expect_absent "$ROOT/etc/xen/c.cfg"
+  # The record made (its file and directory), the image's fsync fails: it
+  # must not appear under its name.
+  faulty_configure fsync EIO 3
   expect_rc 1
   grep "ERROR" "$T/err" >"$T/m"
   expect_text "$T/m" "[ERROR] xen: guest 'c': disk /var/lib/xen/images/c.img: cannot fsync it: Input/output error (the partial file was removed)
