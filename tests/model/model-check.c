@@ -610,7 +610,7 @@ static const unsigned weight[NKINDS] = {
     [E_BOOT] = 3, [E_DISK] = 2, [E_DISKSEC] = 2, [E_MAC] = 2, [E_CASE] = 3, [E_PATH] = 2,
     [E_REORDER] = 2, [M_CONFIGURE] = 5, [M_START] = 6, [M_RUN] = 3, [M_STOP] = 3,
     [M_BOOT] = 3, [M_SHUTDOWN] = 2, [M_DESTROY] = 2, [M_FORCE] = 1, [F_CREATE] = 2,
-    [F_SAMENAME] = 2, [F_DESTROY] = 2, [F_DURING_CREATE] = 1, [G_WRITE] = 3, [K_KILL] = 4,
+    [F_SAMENAME] = 2, [F_DESTROY] = 2, [F_DURING_CREATE] = 2, [G_WRITE] = 3, [K_KILL] = 4,
 };
 
 struct step {
@@ -1461,6 +1461,16 @@ static void setup(struct run *r, uint64_t seed, bool verbose)
     }
 }
 
+/* The component's messages of the last run, indented under its step. */
+static void print_messages(void)
+{
+    char *p = fmt("%s/err", workdir), *text = read_file(p);
+    for (char *sv = NULL, *l = text ? strtok_r(text, "\n", &sv) : NULL; l;
+         l = strtok_r(NULL, "\n", &sv))
+        printf("          | %s\n", l);
+    free(text), free(p);
+}
+
 /* Run steps[0..n) of a sequence; returns the index of the failing step, or
  * -1. verbose: print each step. */
 static int run_seq(uint64_t seed, const struct step *steps, int n, struct run *r, bool verbose,
@@ -1480,9 +1490,12 @@ static int run_seq(uint64_t seed, const struct step *steps, int n, struct run *r
         sim_read(r->root, &r->before, &(bool){ false });
         int rc = do_step(r, &steps[i], &method);
         check(r, &steps[i], method, rc);
-        if (verbose)
+        if (verbose) {
             printf("   %3d  %s%s\n", i + 1, r->desc,
                    rc < 0 ? "" : rc == 128 + SIGKILL ? "  [killed]" : rc ? "  [exit 1]" : "  [exit 0]");
+            if (rc >= 0)
+                print_messages();
+        }
         if (nsteps && ++*nsteps % 1000 == 0)
             printf("   ... %ld steps, %.0f s\n", *nsteps, now_s() - t0), fflush(stdout);
         if (r->fail_inv) {
