@@ -647,6 +647,7 @@ struct run {
     char desc[256];
     char fail[MSG];
     int fail_inv;
+    const char *fail_key;     /* which check failed (its message format) */
 };
 
 /* ---- expected status files: a fresh configure of a profile, cached */
@@ -701,6 +702,7 @@ static bool failf(struct run *r, int inv, const char *f, ...)
     vsnprintf(r->fail, sizeof r->fail, f, ap);
     va_end(ap);
     r->fail_inv = inv;
+    r->fail_key = f;
     return false;
 }
 
@@ -942,7 +944,7 @@ static void inv_foreign_and_uuids(struct run *r, const struct sim *s)
     for (int i = 0; i < r->nf; i++) {
         int k = sim_find((struct sim *)s, r->f[i].domid);
         if (k < 0)
-            failf(r, 6, "foreign domain %s (domid %u, uuid %s) was destroyed", r->f[i].name,
+            failf(r, 6, "foreign domain %s (domid %u, uuid %s) is gone", r->f[i].name,
                   r->f[i].domid, r->f[i].uuid);
         else if (strcmp(s->d[k].name, r->f[i].name) || strcmp(s->d[k].uuid, r->f[i].uuid) ||
                  !dom_up(&s->d[k]))
@@ -1508,8 +1510,10 @@ static int run_seq(uint64_t seed, const struct step *steps, int n, struct run *r
 }
 
 /* Drop steps one at a time (from the end: later steps depend on earlier
- * ones less often than the reverse) while the same invariant still fails. */
-static int shrink(uint64_t seed, struct step *steps, int n, int inv)
+ * ones less often than the reverse) while the same check still fails (the
+ * same message format: the same invariant can fail for several bugs, and
+ * the shrinker must not slide from one to another). */
+static int shrink(uint64_t seed, struct step *steps, int n, const char *key)
 {
     struct run r;
     bool progress = true;
@@ -1522,7 +1526,7 @@ static int shrink(uint64_t seed, struct step *steps, int n, int inv)
                 if (j != i)
                     trial[k++] = steps[j];
             int at = run_seq(seed, trial, k, &r, false, NULL, 0);
-            if (at >= 0 && r.fail_inv == inv) {
+            if (at >= 0 && r.fail_key == key) {
                 memcpy(steps, trial, sizeof(struct step) * (size_t)(at + 1));
                 n = at + 1;
                 progress = true;
@@ -1580,7 +1584,8 @@ int main(int argc, char **argv)
     double t0 = now_s();
     long nsteps = 0;
     int passed = 0, failed = 0;
-    bool shrunk[8] = { false };
+    const char *shrunk[64]; /* the checks already shrunk: one each keeps the run short */
+    int nshrunk = 0;
     long nseq = one_seed >= 0 ? 1 : (total_steps + length - 1) / length;
     printf("model-check: %ld sequence%s of %d steps (%s)\n", nseq, nseq == 1 ? "" : "s", length,
            xen_bin);
@@ -1598,10 +1603,13 @@ int main(int argc, char **argv)
         int inv = r.fail_inv;
         printf("FAIL seed %llu: step %d: invariant %d: %s\n   (%s)\n", (unsigned long long)seed,
                at + 1, inv, r.fail, r.desc);
-        if (shrunk[inv])
-            continue; /* one shrink per invariant keeps the run short */
-        shrunk[inv] = true;
-        int n = shrink(seed, steps, at + 1, inv);
+        bool seen = false;
+        for (int i = 0; i < nshrunk; i++)
+            seen |= shrunk[i] == r.fail_key;
+        if (seen || nshrunk == 64)
+            continue;
+        shrunk[nshrunk++] = r.fail_key;
+        int n = shrink(seed, steps, at + 1, r.fail_key);
         printf("   shortest sequence found (%d step%s), replayed:\n", n, n == 1 ? "" : "s");
         at = run_seq(seed, steps, n, &r, true, NULL, 0);
         if (at >= 0)
