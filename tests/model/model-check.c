@@ -1,10 +1,11 @@
 /* model-check.c: a model-based (stateful, QuickCheck/Jepsen-style) test of
  * the whole component.
  *
- *   model-check [--seed N] [--steps N] [--length N] [--ignore N,...] [--xen BIN]
- *               [--shim SO] [--keep]
+ *   model-check [--seed N [--only I,J,...]] [--steps N] [--length N]
+ *               [--ignore N,...] [--xen BIN] [--shim SO] [--keep]
  *
- * --seed replays one sequence, printing each step; --steps sets the total
+ * --seed replays one sequence, printing each step (--only: just these of its
+ * steps, as a shrunk sequence prints them); --steps sets the total
  * (default 10,000: 200 sequences of --length 50); --ignore skips
  * invariants (to look past a known failure); --keep keeps the sandbox.
  *
@@ -508,7 +509,7 @@ struct image {
     ino_t ino;
     dev_t dev;
     uint64_t sum;
-    char path[PATH_MAX];
+    char path[384]; /* under the sandbox root: short */
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -617,6 +618,7 @@ struct step {
     enum kind k;
     unsigned a, b;   /* abstract choices, resolved against the model when run */
     uint64_t r;      /* seed of the step's own random data */
+    int orig;        /* its number in the generated sequence (for --only) */
 };
 
 /* A foreign domain: made by the test, never by the component. */
@@ -1431,10 +1433,12 @@ static void gen_steps(uint64_t seed, struct step *out, int n)
         out[i].a = (unsigned)rng_next(&rs) & 0xffff;
         out[i].b = (unsigned)rng_next(&rs) & 0xffff;
         out[i].r = rng_next(&rs);
+        out[i].orig = i + 1;
         /* An edit is usually applied at once. */
         if (k <= E_REORDER && i + 1 < n && rnd(&rs, 10) < 8) {
             i++;
-            out[i] = (struct step){ rnd(&rs, 2) ? M_CONFIGURE : M_START, 0, 0, rng_next(&rs) };
+            out[i] = (struct step){ rnd(&rs, 2) ? M_CONFIGURE : M_START, 0, 0, rng_next(&rs),
+                                    i + 1 };
         }
     }
 }
@@ -1538,12 +1542,30 @@ static int shrink(uint64_t seed, struct step *steps, int n, const char *key)
     return n;
 }
 
+/* --only I,J,...: keep only these steps of the generated sequence (as the
+ * shrinker prints them), to replay a shrunk sequence. Returns how many. */
+static int keep_only(struct step *steps, int n, const char *list)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", steps[i].orig);
+        for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+            if (strcspn(p, ",") == strlen(want) && !strncmp(p, want, strlen(want))) {
+                steps[k++] = steps[i];
+                break;
+            }
+    }
+    return k;
+}
+
 int main(int argc, char **argv)
 {
     long total_steps = 10000;
     int length = 50;
     long one_seed = -1;
     bool keep = false;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             one_seed = atol(argv[++i]);
@@ -1563,11 +1585,13 @@ int main(int argc, char **argv)
                     die("--ignore takes invariant numbers 1-7, e.g. 1,5");
             }
         }
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
         else if (!strcmp(argv[i], "--keep"))
             keep = true;
         else
-            die("usage: model-check [--seed N] [--steps N] [--length N] [--ignore N,...] "
-                "[--xen BIN] [--shim SO] [--keep]");
+            die("usage: model-check [--seed N [--only I,J,...]] [--steps N] [--length N] "
+                "[--ignore N,...] [--xen BIN] [--shim SO] [--keep]");
     }
     if (length < 1 || length > 256)
         die("--length must be 1..256");
@@ -1593,8 +1617,9 @@ int main(int argc, char **argv)
         uint64_t seed = one_seed >= 0 ? (uint64_t)one_seed : (uint64_t)q + 1;
         struct step steps[256];
         gen_steps(seed, steps, length);
+        int n = only ? keep_only(steps, length, only) : length;
         struct run r;
-        int at = run_seq(seed, steps, length, &r, one_seed >= 0, &nsteps, t0);
+        int at = run_seq(seed, steps, n, &r, one_seed >= 0, &nsteps, t0);
         if (at < 0) {
             passed++;
             continue;
@@ -1609,8 +1634,12 @@ int main(int argc, char **argv)
         if (seen || nshrunk == 64)
             continue;
         shrunk[nshrunk++] = r.fail_key;
-        int n = shrink(seed, steps, at + 1, r.fail_key);
-        printf("   shortest sequence found (%d step%s), replayed:\n", n, n == 1 ? "" : "s");
+        n = shrink(seed, steps, at + 1, r.fail_key);
+        printf("   shortest sequence found (%d step%s; model-check --seed %llu --only ", n,
+               n == 1 ? "" : "s", (unsigned long long)seed);
+        for (int i = 0; i < n; i++)
+            printf("%s%d", i ? "," : "", steps[i].orig);
+        printf(" replays it):\n");
         at = run_seq(seed, steps, n, &r, true, NULL, 0);
         if (at >= 0)
             printf("   -> invariant %d after step %d: %s\n", r.fail_inv, at + 1, r.fail);
