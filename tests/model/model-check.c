@@ -224,6 +224,8 @@ static int run_xen(const char *root, const char *profile, int kill_at, char *con
         execv(argv[0], argv);
         _exit(127);
     }
+    static int depth; /* during() may run the component too (status) */
+    depth++;
     if (during)
         during(arg);
     int st;
@@ -231,9 +233,11 @@ static int run_xen(const char *root, const char *profile, int kill_at, char *con
         if (errno != EINTR)
             die("waitpid: %s", strerror(errno));
     /* A killed start leaves its boot children running; we are their
-     * subreaper: wait for them, so that they never race the next step. */
-    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-        ;
+     * subreaper: wait for them, so that they never race the next step.
+     * Not from a run nested in during(): that would reap the outer one. */
+    if (--depth == 0)
+        while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+            ;
     free(out), free(err);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
