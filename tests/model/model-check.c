@@ -1100,16 +1100,16 @@ static void appear_during_create(void *p)
 
 static const char *kind_method[] = { "configure", "start", "stop", "run" };
 
-/* Run one step; r->desc says what it did. Returns the method's exit status
- * (or -1 for steps that run none). */
-static int do_step(struct run *r, const struct step *st, const char **method_out)
+#define SAY(...) snprintf(r->desc, sizeof r->desc, __VA_ARGS__)
+
+/* A profile edit: only the model changes (a method applies it). */
+static int do_edit(struct run *r, const struct step *st, const char **method_out)
 {
     struct model *m = &r->m;
     int t = pick_present(m, st->a), rc = -1;
     struct guest *g = t >= 0 ? &m->g[t] : NULL;
     uint64_t rs = st->r;
-    *method_out = NULL;
-#define SAY(...) snprintf(r->desc, sizeof r->desc, __VA_ARGS__)
+    (void)g, (void)t, (void)rs, (void)method_out; /* not every kind needs each */
     switch (st->k) {
     case E_ADD: {
         int a = pick_absent(m, st->a);
@@ -1233,6 +1233,21 @@ static int do_step(struct run *r, const struct step *st, const char **method_out
             SAY("edit: reorder the guest list:%s", list);
         }
         break;
+    default:
+        break;
+    }
+    return rc;
+}
+
+/* A method of the component, maybe killed at its Nth file call. */
+static int do_method(struct run *r, const struct step *st, const char **method_out)
+{
+    struct model *m = &r->m;
+    int t = pick_present(m, st->a), rc = -1;
+    struct guest *g = t >= 0 ? &m->g[t] : NULL;
+    uint64_t rs = st->r;
+    (void)g, (void)t, (void)rs, (void)method_out; /* not every kind needs each */
+    switch (st->k) {
     case M_CONFIGURE:
     case M_START:
         *method_out = st->k == M_CONFIGURE ? "configure" : "start";
@@ -1270,6 +1285,35 @@ static int do_step(struct run *r, const struct step *st, const char **method_out
         }
         break;
     }
+    case K_KILL: {
+        const char *meth = kind_method[st->b % 4];
+        int n = 1 + (int)rnd(&rs, 60);
+        *method_out = meth;
+        SAY("%s, SIGKILLed at its file call #%d", meth, n);
+        if (st->b % 4 < 2)
+            rc = apply_profile(r, meth, n);
+        else
+            rc = run_method(r, meth, NULL, NULL, n, NULL, NULL);
+        if (rc == 128 + SIGKILL)
+            r->uncertain = true;
+        break;
+    }
+    default:
+        break;
+    }
+    return rc;
+}
+
+/* What others do: domains made or destroyed by hand, guests writing to
+ * their disks. */
+static int do_foreign(struct run *r, const struct step *st, const char **method_out)
+{
+    struct model *m = &r->m;
+    int t = pick_present(m, st->a), rc = -1;
+    struct guest *g = t >= 0 ? &m->g[t] : NULL;
+    uint64_t rs = st->r;
+    (void)g, (void)t, (void)rs, (void)method_out; /* not every kind needs each */
+    switch (st->k) {
     case F_CREATE: {
         char name[32];
         snprintf(name, sizeof name, "other%u", r->foreign_serial + 1);
@@ -1362,24 +1406,24 @@ static int do_step(struct run *r, const struct step *st, const char **method_out
                 r->tracked.im[i].sum = image_sum(now.im[k].path);
         break;
     }
-    case K_KILL: {
-        const char *meth = kind_method[st->b % 4];
-        int n = 1 + (int)rnd(&rs, 60);
-        *method_out = meth;
-        SAY("%s, SIGKILLed at its file call #%d", meth, n);
-        if (st->b % 4 < 2)
-            rc = apply_profile(r, meth, n);
-        else
-            rc = run_method(r, meth, NULL, NULL, n, NULL, NULL);
-        if (rc == 128 + SIGKILL)
-            r->uncertain = true;
+    default:
         break;
     }
-    case NKINDS:
-        break;
-    }
-#undef SAY
     return rc;
+}
+
+#undef SAY
+
+/* Run one step; r->desc says what it did. Returns the method's exit status
+ * (or -1 for steps that run none); *method_out names the method. */
+static int do_step(struct run *r, const struct step *st, const char **method_out)
+{
+    *method_out = NULL;
+    if (st->k <= E_REORDER)
+        return do_edit(r, st, method_out);
+    if (st->k <= M_FORCE || st->k == K_KILL)
+        return do_method(r, st, method_out);
+    return do_foreign(r, st, method_out);
 }
 
 /* All invariants, after a step. */
