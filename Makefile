@@ -137,7 +137,17 @@ $(B)/tests/test-hv-xen-real: $(HVX_DEPS)
 $(B)/xl-parse-shim.so: tests/tools/xl-parse-shim.c
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
-check-build: $(B)/xen $(UNIT_BINS) $(B)/tests/test-hv-xen-real $(B)/xl-parse-shim.so
+# The model-based test (tests/model/model-check.c) and its kill shim: in
+# tests-model/, not tests/, which run-tests runs as cmocka binaries.
+$(B)/tests-model/model-check: tests/model/model-check.c
+	@mkdir -p $(B)/tests-model
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/tests-model/killshim.so: tests/model/killshim.c
+	@mkdir -p $(B)/tests-model
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $< -ldl
+
+check-build: $(B)/xen $(UNIT_BINS) $(B)/tests/test-hv-xen-real $(B)/xl-parse-shim.so \
+             $(B)/tests-model/model-check $(B)/tests-model/killshim.so
 
 # One variant of the suite: the plain build, or (B=build-san) the sanitizer build.
 check-one: check-build
