@@ -48,6 +48,13 @@ char *configs_path(const struct host *h, const struct guest *g);
 int configs_plan(const struct host *cur, char *const *texts, const struct host *prev,
                  const char *root, long long now, struct cfg_plan *plan, char **err);
 
+/* Add to plan the retirement of the config file of a guest that was
+ * called name (a renamed guest's old name, known from the record even
+ * when the saved configuration never had it), when the file is there, no
+ * guest of cur has that name and the plan has nothing for it yet. */
+void configs_plan_retire(const struct host *cur, const char *name, const char *root, long long now,
+                         struct cfg_plan *plan);
+
 /* Carry the plan out; each item's failed/err say how it went. Returns the
  * number of items that failed. */
 size_t configs_apply(struct cfg_plan *plan, const char *root);

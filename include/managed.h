@@ -16,6 +16,9 @@ enum managed_state {
     MG_PROFILE, /* in the profile last configured */
     MG_HELD,    /* in it, but held back: a disk refused; not booted */
     MG_KEPT,    /* left the profile; its domain was left running */
+    MG_GONE,    /* left the profile; no domain left: remembered so that a
+                 * guest added back (the same UUID) under another name is
+                 * known as renamed, its disks its own */
     MG_STATE_COUNT
 };
 
@@ -41,8 +44,6 @@ int managed_save(const struct managed *m, const char *root, char **err);
 
 /* Add or replace the entry of uuid (any case); keeps m sorted. */
 void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st);
-/* Remove the entry of uuid, if any. */
-void managed_del(struct managed *m, const char *uuid);
 /* The entry of uuid (any case), or NULL. */
 const struct managed_guest *managed_find(const struct managed *m, const char *uuid);
 

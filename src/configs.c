@@ -339,6 +339,31 @@ static int copy_noreplace(const char *from, const char *to, char **err)
     return 0;
 }
 
+/* Move from to to, never replacing anything: 0, 1 when to exists, or -1
+ * with *err. */
+static int move_noreplace(const char *from, const char *to, const struct cfg_item *it, char **err)
+{
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return 1;
+    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS) {
+        set_error(err, "cannot move %s to %s: %s", it->path, it->dest, strerror(errno));
+        return -1;
+    }
+    /* Another filesystem (or no renameat2): copy, then remove. */
+    struct stat st;
+    if (lstat(to, &st) == 0)
+        return 1;
+    if (copy_noreplace(from, to, err) < 0)
+        return -1;
+    if (unlink(from) < 0) {
+        set_error(err, "copied to %s but cannot remove %s: %s", to, it->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int retire(struct cfg_item *it, const char *root)
 {
     char *from = root_path(root, it->path);
@@ -348,21 +373,25 @@ static int retire(struct cfg_item *it, const char *root)
     int rc = -1;
     if (fs_mkdir_p(dir, 0700, &it->err) < 0)
         goto out;
-    /* Never replace anything already retired. */
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
-        rc = 0;
-    } else if (errno == EXDEV || errno == EINVAL || errno == ENOSYS) {
-        /* Another filesystem (or no renameat2): copy, then remove. */
-        if (copy_noreplace(from, to, &it->err) == 0) {
-            if (unlink(from) == 0)
-                rc = 0;
-            else
-                set_error(&it->err, "copied to %s but cannot remove %s: %s", it->dest, it->path,
-                          strerror(errno));
+    /* Never replace anything already retired: a second file of the same
+     * name retired within the same second gets a number. */
+    for (int n = 0; n < 100; n++) {
+        char *t = n ? xasprintf("%s.%d", to, n) : xstrdup(to);
+        int r = move_noreplace(from, t, it, &it->err);
+        free(t);
+        if (r == 1)
+            continue;
+        if (r == 0 && n) {
+            char *d = xasprintf("%s.%d", it->dest, n);
+            free(it->dest);
+            it->dest = d;
         }
-    } else {
-        set_error(&it->err, "cannot move %s to %s: %s", it->path, it->dest, strerror(errno));
+        rc = r;
+        break;
     }
+    if (rc < 0 && !it->err)
+        set_error(&it->err, "cannot move %s to %s: 100 files of that name are there", it->path,
+                  it->dest);
 out:
     free(dir);
     free(to);
@@ -504,4 +533,33 @@ void configs_plan_free(struct cfg_plan *plan)
     free(plan->v);
     plan->v = NULL;
     plan->n = 0;
+}
+
+void configs_plan_retire(const struct host *cur, const char *name, const char *root, long long now,
+                         struct cfg_plan *plan)
+{
+    for (size_t j = 0; j < cur->nguests; j++)
+        if (!strcmp(cur->guests[j].name, name))
+            return;
+    char *path = xasprintf("%s/%s.cfg", cur->res[HF_configdir], name);
+    for (size_t j = 0; j < plan->n; j++)
+        if (!strcmp(plan->v[j].path, path)) {
+            free(path);
+            return;
+        }
+    char *rpath = root_path(root, path);
+    struct stat st;
+    if (lstat(rpath, &st) == 0 && S_ISREG(st.st_mode)) {
+        struct tm tm;
+        time_t t = (time_t)now;
+        gmtime_r(&t, &tm);
+        char stamp[32];
+        strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+        struct cfg_item *it = add(plan, CFG_RETIRE, name, path);
+        char *file = xasprintf("%s.cfg.%s", name, stamp);
+        it->dest = join(cur->res[HF_retiredir], file);
+        free(file);
+    }
+    free(rpath);
+    free(path);
 }

@@ -270,6 +270,9 @@ int configure(struct ctx *c, bool *saved)
         msg_fail("configure: %s; nothing changed", err);
         goto out;
     }
+    for (size_t i = 0; i < h->nguests; i++)
+        if (id.renamed_from[i])
+            configs_plan_retire(h, id.renamed_from[i], c->o->root, (long long)time(NULL), &plan);
     /* The plan holds what it needs of them. */
     for (size_t i = 0; i < h->nguests; i++)
         free(texts[i]);

@@ -64,7 +64,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     /* Guests that left the profile: in the record, or (a record older
      * than this component's) in the saved configuration. */
     for (size_t i = 0; i < id->rec.n; i++)
-        if (!in_profile(h, id->rec.v[i].uuid)) {
+        if (id->rec.v[i].state != MG_GONE && !in_profile(h, id->rec.v[i].uuid)) {
             id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
             id->gone[id->ngone].name = xstrdup(id->rec.v[i].name);
             uuid_lower(id->rec.v[i].uuid, id->gone[id->ngone].uuid);
@@ -169,8 +169,21 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
             /* Only when the old one is there and the new one is not: any
              * other case is the disk plan's, which never makes a second
              * disk for a guest whose data has a home (below). */
-            bool move = lstat(rto, &st) < 0 && errno == ENOENT && lstat(rfrom, &st) == 0;
-            if (move && g->disks[k].type == DISK_LVM) {
+            struct stat to_st;
+            bool to_there = lstat(rto, &to_st) == 0;
+            bool move = !to_there && errno == ENOENT && lstat(rfrom, &st) == 0;
+            if (to_there && lstat(rfrom, &st) == 0 &&
+                (st.st_dev != to_st.st_dev || st.st_ino != to_st.st_ino)) {
+                /* Both there: the old name's disk holds this guest's data,
+                 * the new name's is another's (or nobody's): neither is
+                 * handed over. */
+                char *why = xasprintf("disk %s: renamed from '%s', whose disk %s holds its data, "
+                                      "but %s exists already: neither is used (move one away)",
+                                      to, old, from, to);
+                hold(id, h, i, why);
+                id->rename_pending[i] = true;
+                free(why);
+            } else if (move && g->disks[k].type == DISK_LVM) {
                 char *why = xasprintf("disk %s: renamed from '%s', whose volume %s holds its data: "
                                       "rename it (lvrename) or name it with disknamesec; no new "
                                       "volume is made", to, old, from);
@@ -352,10 +365,8 @@ size_t ident_record(struct ctx *c, const struct host *h, struct ident *id)
                     id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name,
                     id->held[i] ? MG_HELD : MG_PROFILE);
     for (size_t i = 0; i < id->ngone; i++) {
-        if (id->gone[i].still)
-            managed_set(&id->rec, id->gone[i].uuid, id->gone[i].name, MG_KEPT);
-        else
-            managed_del(&id->rec, id->gone[i].uuid);
+        managed_set(&id->rec, id->gone[i].uuid, id->gone[i].name,
+                    id->gone[i].still ? MG_KEPT : MG_GONE);
     }
     char *err = NULL;
     int rc = managed_save(&id->rec, c->o->root, &err);

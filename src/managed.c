@@ -5,7 +5,7 @@
  *
  *   UUID STATE NAME
  *
- * STATE: profile, held or kept. Written whole, atomically and fsync'd;
+ * STATE: profile, held, kept or gone. Written whole, atomically and fsync'd;
  * anything else in it makes it unreadable, said with its line, rather
  * than guessed at: it decides which domains are the component's. */
 #include "managed.h"
@@ -20,7 +20,7 @@
 #include "paths.h"
 #include "util.h"
 
-static const char *const state_names[] = { "profile", "held", "kept" };
+static const char *const state_names[] = { "profile", "held", "kept", "gone" };
 _Static_assert(ARRAY_SIZE(state_names) == MG_STATE_COUNT, "a name for every managed_state");
 
 void uuid_lower(const char *uuid, char out[37])
@@ -73,19 +73,6 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
     m->v[i].state = st;
 }
 
-void managed_del(struct managed *m, const char *uuid)
-{
-    char u[37];
-    bool found;
-    uuid_lower(uuid, u);
-    size_t i = position(m, u, &found);
-    if (!found)
-        return;
-    free(m->v[i].name);
-    memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof(*m->v));
-    m->n--;
-}
-
 void managed_free(struct managed *m)
 {
     for (size_t i = 0; i < m->n; i++)
@@ -134,7 +121,7 @@ int managed_load(const char *root, struct managed *m, char **err)
         bool found = false;
         if (s < 0 || !check_uuid(line) || !check_guest_name(name + 1) ||
             (position(m, line, &found), found)) {
-            set_error(err, "%s, line %zu: not \"UUID profile|held|kept NAME\" (or the UUID twice)",
+            set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" (or the UUID twice)",
                       path, lineno);
             managed_free(m);
             rc = -1;

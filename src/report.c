@@ -93,9 +93,11 @@ static const char *other_domain(const struct host *h, const struct managed *ours
     for (size_t i = 0; i < h->nguests; i++)
         if (!strcasecmp(h->guests[i].uuid, d->uuid))
             return NULL;
-    return e->state == MG_KEPT ? "left the profile: kept running (xen.onremove keep); stop "
-                                 "shuts it down"
-                               : "the component's, not in the saved configuration";
+    return e->state == MG_KEPT   ? "left the profile: kept running (xen.onremove keep); stop "
+                                   "shuts it down"
+           : e->state == MG_GONE ? "left the profile, and was started again without the "
+                                   "component: never touched"
+                                 : "the component's, not in the saved configuration";
 }
 
 static const char *state_name(const struct hv_domain *d)

@@ -111,7 +111,7 @@ t_guests_swapping_names_get_no_disk_of_the_other() {
   expect_rc 1
   # Each new name's image was made for the other guest: both are held
   # back, each file still the old one of its name, nothing booted or made.
-  grep -c "': held back: disk /var/lib/xen/images/g[12].img refused" "$T/err" >"$T/n" || true
+  grep -c "': held back: disk /var/lib/xen/images/g[12].img: renamed from" "$T/err" >"$T/n" || true
   expect_text "$T/n" "2"
   grep -q 'uuid = "00000001-' "$ROOT/etc/xen/g1.cfg" || { fail "g1.cfg was rewritten"; return 1; }
   grep -q 'uuid = "00000002-' "$ROOT/etc/xen/g2.cfg" || { fail "g2.cfg was rewritten"; return 1; }
@@ -136,7 +136,8 @@ t_guest_leaving_the_profile_is_shut_down() {
   domains >"$T/d"
   expect_text "$T/d" "Domain-0 running
 g1 running"
-  expect_text "$ROOT/var/lib/lcfg/xen/guests" "00000001-1111-4222-8333-444444444444 profile g1"
+  expect_text "$ROOT/var/lib/lcfg/xen/guests" "00000001-1111-4222-8333-444444444444 profile g1
+00000002-1111-4222-8333-444444444444 gone g2"
 }
 
 # xen.onremove keep: left running, still the component's: status says so,
@@ -164,9 +165,10 @@ t_guest_leaving_the_profile_kept_running_is_still_managed() {
   expect_last "$T/err" "[OK] xen: stop: 2 guests stopped"
   domains >"$T/d"
   expect_text "$T/d" "Domain-0 running"
-  # Gone: the next configure forgets it.
+  # Its domain gone, the next configure remembers it as gone.
   xen --hypervisor sim --resources "$T/res" configure
-  expect_text "$ROOT/var/lib/lcfg/xen/guests" "00000001-1111-4222-8333-444444444444 profile g1"
+  expect_text "$ROOT/var/lib/lcfg/xen/guests" "00000001-1111-4222-8333-444444444444 profile g1
+00000002-1111-4222-8333-444444444444 gone g2"
 }
 
 # Item 6: per-guest methods take names; a tag is not a name, and a name
@@ -262,4 +264,20 @@ t_dry_run_writes_no_simulator_state() {
   expect_absent "$ROOT/$SIM"
   xen --hypervisor sim status
   expect_absent "$ROOT/$SIM"
+}
+
+# A guest removed, then added back under another name: its disk follows.
+t_guest_readded_under_another_name_keeps_its_disk() {
+  guests 1 'xen.boot_g1='
+  xen --hypervisor sim --resources "$T/res" configure
+  in1=$(ino var/lib/xen/images/g1.img)
+  printf 'xen.virtualmachines=\n' >"$T/none"
+  xen --hypervisor sim --resources "$T/none" configure
+  expect_rc 0
+  guests 1 'xen.boot_g1=' 'xen.name_g1=back'
+  xen --hypervisor sim --resources "$T/res" configure
+  expect_rc 0
+  grep "': disk\|renamed" "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'back': renamed from 'g1': disk /var/lib/xen/images/g1.img renamed to /var/lib/xen/images/back.img"
+  [ "$(ino var/lib/xen/images/back.img)" = "$in1" ] || { fail "back.img is another file"; return 1; }
 }
