@@ -49,13 +49,16 @@ int fs_save_under(const char *root, const char *path, const char *data, size_t l
 int fs_save_under_ex(const char *root, const char *path, const char *data, size_t len,
                      mode_t mode, unsigned flags, char **err);
 
-/* Remove what an interrupted fs_write_atomic leaves in dir: regular files
- * named ".#NAME.XXXXXX" (its temporaries; nobody else's files look like
- * that). *removed counts them. A missing dir is not an error. */
+/* Remove what an interrupted fs_write_atomic (or a new autostart link)
+ * leaves in dir: files and links named ".lcfg-xen.NAME.XXXXXX", the
+ * component's own prefix, so that other programs' temporaries in a shared
+ * directory are never touched. *removed counts them. A missing dir is not
+ * an error. */
 int fs_remove_stale_temps(const char *dir, size_t *removed, char **err);
 
-/* The same for one file, in a directory that holds other programs' files
- * too: only the temporaries of path (".#BASENAME.XXXXXX" beside it). */
+/* The same for one file: only the temporaries of path
+ * (".lcfg-xen.BASENAME.XXXXXX" beside it, or ".#BASENAME.XXXXXX" as older
+ * versions named them). */
 int fs_remove_stale_temps_of(const char *path, size_t *removed, char **err);
 
 /* write(2) until all of data is written (EINTR retried). Returns 0, or

@@ -407,8 +407,12 @@ static int make_link(struct cfg_item *it, const char *root)
     int rc = -1;
     if (fs_mkdir_p(dir, 0755, &it->err) < 0)
         goto out;
-    /* A new link beside the old, renamed over it: never a moment without. */
-    char *tmp = xasprintf("%s.lcfg-new", link);
+    /* A new link beside the old, renamed over it: never a moment without.
+     * Hidden and with the component's prefix (fsutil.h): xendomains
+     * starts every file of its directory that a glob finds, and a killed
+     * run's leftover is removed by the next. */
+    const char *base = strrchr(link, '/') + 1;
+    char *tmp = xasprintf("%.*s.lcfg-xen.%s.newlnk", (int)(base - link), link, base);
     (void)unlink(tmp);
     if (symlink(it->dest, tmp) < 0 || rename(tmp, link) < 0) {
         set_error(&it->err, "cannot create the link %s: %s", it->path, strerror(errno));

@@ -60,7 +60,11 @@ static size_t configure_host(struct ctx *c, const struct host *h, bool dry)
  * component writes there. */
 static void remove_stale_temps(struct ctx *c, const struct host *h)
 {
-    const char *dirs[] = { h->res[HF_configdir], PATH_STATUS_DIR, PATH_STATE_DIR };
+    /* Every directory the component writes into atomically; only its own
+     * temporaries (their prefix says so) are removed, so in the shared
+     * ones (/run/lcfg/status, /etc/default) nobody else's. */
+    const char *dirs[] = { h->res[HF_configdir], h->res[HF_autodir], PATH_STATUS_DIR,
+                           PATH_STATE_DIR, "/run/lcfg", "/etc/default", "/etc/default/grub.d" };
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         char *dir = root_path(c->o->root, dirs[i]), *err = NULL;
         size_t n = 0;
@@ -72,10 +76,10 @@ static void remove_stale_temps(struct ctx *c, const struct host *h)
         free(err);
         free(dir);
     }
-    /* The started flag is written beside other components' files too. */
-    const char *files[4] = { PATH_STARTED };
-    size_t nf = 1;
-    for (size_t i = 0; host_yes(h->res[HF_managehost]) && host_owned_files[i]; i++)
+    /* Those older versions named without the prefix, of its own files. */
+    const char *files[8] = { PATH_STATUS, PATH_STARTED };
+    size_t nf = 2;
+    for (size_t i = 0; host_owned_files[i]; i++)
         if (nf < ARRAY_SIZE(files))
             files[nf++] = host_owned_files[i];
     for (size_t i = 0; i < nf; i++) {
@@ -310,7 +314,7 @@ int configure(struct ctx *c, bool *saved)
     if (!dry)
         record_rendered(c, &plan, traces, was);
     hvfailed += ident_rename_domains(h, &id, dry);
-    hvfailed += live_changes(c, h, prev, &id, dry, failed == 0);
+    hvfailed += live_changes(c, h, &id, dry, failed == 0);
     hvfailed += ident_gone(h, &id, dry);
     size_t hostfailed = configure_host(c, h, dry);
     size_t n[CFG_HELD + 1] = { 0 };

@@ -169,19 +169,30 @@ int fs_fsync_dir_of(const char *path)
     return rc;
 }
 
-/* ".#" NAME "." and six characters of mkstemp's alphabet; with only, NAME
- * is only. */
+#define TEMP_PREFIX ".lcfg-xen."
+
+/* Six characters of mkstemp's alphabet at the end of n (from). */
+static bool six_alnum(const char *from)
+{
+    for (int i = 0; i < 6; i++)
+        if (!isalnum((unsigned char)from[i]))
+            return false;
+    return from[6] == '\0';
+}
+
+/* A temporary of ours: TEMP_PREFIX NAME "." and six characters of
+ * mkstemp's alphabet, NAME being only when only is given. Nobody else
+ * names files so, in the shared directories the component writes into
+ * (/run/lcfg/status, /etc/default). With only, also ".#" only ".XXXXXX",
+ * as versions before the prefix named that file's temporaries. */
 static bool is_our_temp(const char *n, const char *only)
 {
-    size_t len = strlen(n);
-    if (len < 2 + 1 + 1 + 6 || n[0] != '.' || n[1] != '#' || n[len - 7] != '.')
-        return false;
-    if (only && (len != 2 + strlen(only) + 7 || memcmp(n + 2, only, len - 9)))
-        return false;
-    for (size_t i = len - 6; i < len; i++)
-        if (!isalnum((unsigned char)n[i]))
-            return false;
-    return true;
+    size_t len = strlen(n), pl = strlen(TEMP_PREFIX);
+    if (len >= pl + 1 + 1 + 6 && !memcmp(n, TEMP_PREFIX, pl) && n[len - 7] == '.' &&
+        six_alnum(n + len - 6))
+        return !only || (len == pl + strlen(only) + 7 && !memcmp(n + pl, only, strlen(only)));
+    return only && len == 2 + strlen(only) + 7 && n[0] == '.' && n[1] == '#' &&
+           !memcmp(n + 2, only, strlen(only)) && n[len - 7] == '.' && six_alnum(n + len - 6);
 }
 
 /* fs_remove_stale_temps, of the file called only (any: NULL). */
@@ -198,8 +209,9 @@ static int remove_temps(const char *dir, const char *only, size_t *removed, char
     int rc = 0;
     for (struct dirent *e; (e = readdir(d));) {
         struct stat st;
+        /* Files, and the links that make_link renames into place. */
         if (!is_our_temp(e->d_name, only) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-            !S_ISREG(st.st_mode))
+            !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
             continue;
         if (unlinkat(dirfd(d), e->d_name, 0) == 0) {
             (*removed)++;
@@ -259,8 +271,9 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
 
     /* A hidden temporary beside the target, so that rename is atomic. */
     const char *slash = strrchr(path, '/');
-    char *tmp = slash ? xasprintf("%.*s/.#%s.XXXXXX", (int)(slash - path), path, slash + 1)
-                      : xasprintf(".#%s.XXXXXX", path);
+    char *tmp = slash ? xasprintf("%.*s/" TEMP_PREFIX "%s.XXXXXX", (int)(slash - path), path,
+                                  slash + 1)
+                      : xasprintf(TEMP_PREFIX "%s.XXXXXX", path);
     mode_t um = umask(077);
     int fd = mkostemp(tmp, O_CLOEXEC);
     umask(um);

@@ -22,22 +22,48 @@
 #include "managed.h"
 #include "util.h"
 
-/* The guest of prev with g's UUID, or NULL. prev holds the saved guests
- * that differ from the profile's (load_previous): few, usually. */
-const struct guest *prev_guest(const struct host *prev, const struct guest *g)
+static int cmp_guest_uuid(const void *a, const void *b)
 {
-    for (size_t i = 0; prev && i < prev->nguests; i++)
-        if (!strcasecmp(prev->guests[i].uuid, g->uuid))
-            return &prev->guests[i];
+    return strcasecmp((*(const struct guest *const *)a)->uuid,
+                      (*(const struct guest *const *)b)->uuid);
+}
+
+/* A host's guests by UUID (any case): a guest is found by what it is in
+ * a binary search, not a walk of every guest (hosts have hundreds). */
+static struct guest_index guest_index_new(const struct host *h)
+{
+    struct guest_index ix = { NULL, h ? h->nguests : 0 };
+    ix.v = xcalloc(ix.n ? ix.n : 1, sizeof(*ix.v));
+    for (size_t i = 0; i < ix.n; i++)
+        ix.v[i] = &h->guests[i];
+    qsort(ix.v, ix.n, sizeof(*ix.v), cmp_guest_uuid);
+    return ix;
+}
+
+static const struct guest *guest_index_find(const struct guest_index *ix, const char *uuid)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcasecmp(ix->v[mid]->uuid, uuid);
+        if (c == 0)
+            return ix->v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
-static bool in_profile(const struct host *h, const char *uuid)
+const struct guest *prev_guest(const struct ident *id, const struct guest *g)
 {
-    for (size_t i = 0; i < h->nguests; i++)
-        if (!strcasecmp(h->guests[i].uuid, uuid))
-            return true;
-    return false;
+    return guest_index_find(&id->prev_ix, g->uuid);
+}
+
+static bool in_profile(const struct ident *id, const char *uuid)
+{
+    return guest_index_find(&id->cur_ix, uuid) != NULL;
 }
 
 int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id)
@@ -50,13 +76,15 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
         free(err);
         return -1;
     }
+    id->cur_ix = guest_index_new(h);
+    id->prev_ix = guest_index_new(prev);
     id->renamed_from = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->renamed_from));
     id->held = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->held));
     id->rename_pending = xcalloc(h->nguests ? h->nguests : 1, sizeof(*id->rename_pending));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const struct managed_guest *e = managed_find(&id->rec, g->uuid);
-        const struct guest *pg = prev_guest(prev, g);
+        const struct guest *pg = prev_guest(id, g);
         const char *was = e ? e->name : pg ? pg->name : NULL;
         if (was && strcmp(was, g->name))
             id->renamed_from[i] = xstrdup(was);
@@ -64,7 +92,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     /* Guests that left the profile: in the record, or (a record older
      * than this component's) in the saved configuration. */
     for (size_t i = 0; i < id->rec.n; i++)
-        if (id->rec.v[i].state != MG_GONE && !in_profile(h, id->rec.v[i].uuid)) {
+        if (id->rec.v[i].state != MG_GONE && !in_profile(id, id->rec.v[i].uuid)) {
             id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
             id->gone[id->ngone].name = xstrdup(id->rec.v[i].name);
             uuid_lower(id->rec.v[i].uuid, id->gone[id->ngone].uuid);
@@ -72,7 +100,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
         }
     for (size_t i = 0; prev && i < prev->nguests; i++) {
         const struct guest *pg = &prev->guests[i];
-        if (in_profile(h, pg->uuid) || managed_find(&id->rec, pg->uuid))
+        if (in_profile(id, pg->uuid) || managed_find(&id->rec, pg->uuid))
             continue;
         id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
         id->gone[id->ngone].name = xstrdup(pg->name);
@@ -106,6 +134,8 @@ void ident_free(struct ident *id, const struct host *h)
         free(id->held_why ? id->held_why[i] : NULL);
     }
     free(id->renamed_from);
+    free(id->cur_ix.v);
+    free(id->prev_ix.v);
     free(id->held);
     free(id->rename_pending);
     free(id->held_why);

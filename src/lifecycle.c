@@ -55,8 +55,8 @@ static bool field_changed(const struct guest *pg, const struct guest *g, int f)
     return strcmp(pg->res[f], g->res[f]) != 0;
 }
 
-size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev,
-                    const struct ident *id, bool dry, bool may_restart)
+size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id, bool dry,
+                    bool may_restart)
 {
     struct hv *hv = id->hv;
     if (!hv)
@@ -104,7 +104,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev
                 msg_info("guest '%s': vcpus %u -> %lu applied live", g->name, d->vcpus, g->vcpus);
             }
         }
-        const struct guest *pg = prev_guest(prev, g);
+        const struct guest *pg = prev_guest(id, g);
         struct buf changed = BUF_INIT;
         if (pg && pg->maxmem != g->maxmem)
             buf_addf(&changed, "maxmem_%s", g->tag);

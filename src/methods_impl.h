@@ -123,8 +123,8 @@ struct stopping {
  * change as needing a restart. Never touches a domain not in the profile.
  * Returns the number of failures. */
 struct ident;
-size_t live_changes(struct ctx *c, const struct host *h, const struct host *prev,
-                    const struct ident *id, bool dry, bool may_restart);
+size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id, bool dry,
+                    bool may_restart);
 
 /* Boot these guests (not running, no remains): one boot group after the
  * other in rising order, a group's guests side by side, at most the host's
@@ -186,7 +186,13 @@ int m_destroy(struct ctx *c, int argc, char **argv);
 int one_flag(int argc, char **argv, const char *flag, bool *set);
 
 /* identity.c: who each guest is, for configure. */
+struct guest_index {
+    const struct guest **v; /* by UUID */
+    size_t n;
+};
+
 struct ident {
+    struct guest_index cur_ix, prev_ix; /* the profile's guests, prev's */
     struct managed rec;        /* the record, as loaded (then updated) */
     struct hv *hv;             /* NULL: no hypervisor to ask */
     struct hv_domain *doms;
@@ -204,8 +210,8 @@ struct ident {
     size_t ngone;
 };
 
-/* The guest of prev with g's UUID, or NULL. */
-const struct guest *prev_guest(const struct host *prev, const struct guest *g);
+/* The guest of the previous configuration with g's UUID, or NULL. */
+const struct guest *prev_guest(const struct ident *id, const struct guest *g);
 /* Read the record, find renames and guests that left the profile, list
  * the domains. Returns 0, or -1 after saying why (a damaged record). */
 int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id);

@@ -982,6 +982,9 @@ static void inv_booted(struct run *r, const struct sim *s, const char *method)
         /* A domain still shutting down from an earlier (killed) stop is
          * running as far as anyone can tell: on Xen a guest that took the
          * request looks like any other until it is gone. */
+        const struct dom *b = dom_by_uuid(&r->before, u);
+        if (!d && b && !strcmp(b->event, "shutdown"))
+            continue; /* it was on its way down before the method ran: gone now */
         if (!d || strcmp(d->state, "running"))
             failf(r, 5, "%s succeeded, but boot guest %s (uuid %s) has no running domain%s%s",
                   method, r->applied.g[t].name, u, d ? ": " : "", d ? d->line : "");

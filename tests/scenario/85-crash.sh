@@ -101,7 +101,7 @@ t_killed_configure_leaves_old_or_new_and_converges() {
       tree "$w" >"$T/w.tree"
       cmp -s "$T/w.tree" "$T/ref.tree" ||
         { fail "$sc #$n: the rerun does not converge:"; diff "$T/ref.tree" "$T/w.tree" | sed 's/^/        /'; return 1; }
-      left=$(find "$w" -name '.#*' | head -3)
+      left=$(find "$w" -name '.lcfg-xen.*' | head -3)
       [ -z "$left" ] || { fail "$sc #$n: temporaries left: $left"; return 1; }
       # Every image is recorded by its identity for its guest (a's copy,
       # made by cp -a, is another file: recorded as found).
@@ -126,22 +126,36 @@ t_stale_temporaries_are_removed_by_the_next_run() {
   crash_profiles
   xen --resources "$T/old.res" configure
   # As a run killed between writing and renaming leaves them.
-  echo half >"$ROOT/etc/xen/.#a.cfg.Ab12Cd"
-  echo half >"$ROOT/run/lcfg/status/.#xen.x9Y8z7"
-  # Not ours: other names, and a symlink, are left alone.
+  echo half >"$ROOT/etc/xen/.lcfg-xen.a.cfg.Ab12Cd"
+  echo half >"$ROOT/run/lcfg/status/.lcfg-xen.xen.x9Y8z7"
+  # The autostart link a killed run was making (hidden from xendomains).
+  mkdir -p "$ROOT/etc/xen/auto"; ln -s /etc/xen/a.cfg "$ROOT/etc/xen/auto/.lcfg-xen.a.cfg.newlnk"
+  # As versions before the prefix named the status file's temporaries.
+  echo half >"$ROOT/run/lcfg/status/.#xen.q1W2e3"
+  # Not ours: other names (other programs' temporaries in the shared
+  # status directory too) are left alone.
   echo mine >"$ROOT/etc/xen/.#notes"
-  echo mine >"$ROOT/etc/xen/.#a.cfg.toolong1"
-  ln -s /nowhere "$ROOT/etc/xen/.#b.cfg.Zz9Zz9"
+  echo mine >"$ROOT/etc/xen/.lcfg-xen.a.cfg.toolong1"
+  echo mine >"$ROOT/etc/xen/.#b.cfg.Zz9Zz9"
+  echo theirs >"$ROOT/run/lcfg/status/.#network.Ab12Cd"
+  echo theirs >"$ROOT/run/lcfg/status/.#xen2.Ab12Cd"
   xen --resources "$T/new.res" configure
   expect_rc 0
   grep "temporary" "$T/err" >"$T/m"
   expect_text "$T/m" "[INFO] xen: configure: removed 1 temporary file left in /etc/xen by an interrupted run
-[INFO] xen: configure: removed 1 temporary file left in /run/lcfg/status by an interrupted run"
+[INFO] xen: configure: removed 1 temporary file left in /etc/xen/auto by an interrupted run
+[INFO] xen: configure: removed 1 temporary file left in /run/lcfg/status by an interrupted run
+[INFO] xen: configure: removed 1 temporary file of /run/lcfg/status/xen left by an interrupted run"
+  (cd "$ROOT/run/lcfg/status" && ls -A | LC_ALL=C sort) >"$T/ls"
+  expect_text "$T/ls" ".#network.Ab12Cd
+.#xen2.Ab12Cd
+xen"
   (cd "$ROOT/etc/xen" && ls -A | LC_ALL=C sort) >"$T/ls"
-  expect_text "$T/ls" ".#a.cfg.toolong1
-.#b.cfg.Zz9Zz9
+  expect_text "$T/ls" ".#b.cfg.Zz9Zz9
 .#notes
+.lcfg-xen.a.cfg.toolong1
 a.cfg
+auto
 c.cfg"
 }
 
@@ -192,7 +206,7 @@ t_killed_start_never_hangs_and_converges() {
       expect_text "$T/msgs" "[INFO] xen: guest 'g1': running (domid N)
 [INFO] xen: guest 'g2': running (domid N)
 [INFO] xen: guest 'g3': running (domid N)" || { fail "after $sc #$n"; return 1; }
-      left=$(find "$w" -name '.#*' | head -3)
+      left=$(find "$w" -name '.lcfg-xen.*' | head -3)
       [ -z "$left" ] || { fail "$sc #$n: temporaries left: $left"; return 1; }
       n=$((n + 1))
     done

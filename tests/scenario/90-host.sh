@@ -477,11 +477,16 @@ theirs"
   xen --resources "$T/res" configure
   expect_rc 0
   ! grep temporary "$T/err" || { fail "removed temporaries again"; return 1; }
-  # Without managehost the component does not look into /etc/default.
-  echo half >"$ROOT/etc/default/.#xendomains.x9Y8z7"
+  # Its own prefix makes a temporary the component's, with managehost or
+  # not (issue 13: a host once managed leaves them behind too).
+  echo half >"$ROOT/etc/default/.lcfg-xen.xendomains.x9Y8z7"
+  echo half >"$ROOT/etc/default/grub.d/.lcfg-xen.zz-lcfg-xen.cfg.x9Y8z7"
   hres xen.managehost=
   xen --resources "$T/res" configure
   expect_rc 0
-  ! grep temporary "$T/err" || { fail "removed a temporary without managehost"; return 1; }
-  expect_exists "$ROOT/etc/default/.#xendomains.x9Y8z7"
+  grep temporary "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: configure: removed 1 temporary file left in /etc/default by an interrupted run
+[INFO] xen: configure: removed 1 temporary file left in /etc/default/grub.d by an interrupted run"
+  expect_absent "$ROOT/etc/default/.lcfg-xen.xendomains.x9Y8z7"
+  expect_exists "$ROOT/etc/default/.#grub.q1W2e3"
 }

@@ -55,14 +55,14 @@ static void write_plain(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
-/* The number of entries of dir whose name starts with ".#". */
+/* The number of entries of dir named as the component's temporaries. */
 static int count_temporaries(const char *dir)
 {
     DIR *d = opendir(dir);
     assert_non_null(d);
     int n = 0;
     for (struct dirent *e; (e = readdir(d));)
-        if (strncmp(e->d_name, ".#", 2) == 0)
+        if (strncmp(e->d_name, ".lcfg-xen.", 10) == 0)
             n++;
     closedir(d);
     return n;
@@ -489,43 +489,49 @@ static char *listing(const char *dir)
     return buf_detach(&b);
 }
 
-/* The files a directory may hold besides what fs_write_atomic left. */
+/* The files a directory may hold besides what fs_write_atomic left:
+ * other programs' temporaries (".#NAME.XXXXXX" is emacs's and others'),
+ * names near ours, and a directory of our temporaries' form. */
 static void others(void **state)
 {
     const char *names[] = { "xendomains", ".#notes", ".#xendomains.short", ".#xendomains.toolong1",
-                            ".#xendomains.ab-cd!", "#xendomains#", "xendomains~" };
+                            ".#xendomains.ab-cd!", "#xendomains#", "xendomains~",
+                            ".lcfg-xen.xendomains.short", ".lcfg-xen.xendomains.toolong1",
+                            ".lcfg-xen.notes" };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *p = in(state, names[i]);
         write_plain(p, "theirs\n");
         free(p);
     }
-    /* a symbolic link and a directory of our temporaries' form: left */
-    char *p = in(state, ".#xendomains.Lnk123");
-    assert_int_equal(symlink("/nowhere", p), 0);
-    free(p);
-    p = in(state, ".#xendomains.Dir123");
+    char *p = in(state, ".lcfg-xen.xendomains.Dir123");
     assert_int_equal(mkdir(p, 0700), 0);
     free(p);
 }
 
-#define OTHERS "#xendomains#\n.#notes\n.#xendomains.Dir123\n.#xendomains.Lnk123\n" \
-               ".#xendomains.ab-cd!\n.#xendomains.short\n.#xendomains.toolong1\nxendomains\n" \
+#define OTHERS "#xendomains#\n.#notes\n.#xendomains.ab-cd!\n.#xendomains.short\n" \
+               ".#xendomains.toolong1\n.lcfg-xen.notes\n.lcfg-xen.xendomains.Dir123\n" \
+               ".lcfg-xen.xendomains.short\n.lcfg-xen.xendomains.toolong1\nxendomains\n" \
                "xendomains~\n"
 
 static void test_remove_stale_temps(void **state)
 {
     others(state);
-    const char *ours[] = { ".#xendomains.Ab12Cd", ".#zz-lcfg-xen.cfg.x9Y8z7", ".#a.cfg.000000" };
+    const char *ours[] = { ".lcfg-xen.xendomains.Ab12Cd", ".lcfg-xen.zz-lcfg-xen.cfg.x9Y8z7",
+                           ".lcfg-xen.a.cfg.000000" };
     for (size_t i = 0; i < ARRAY_SIZE(ours); i++) {
         char *p = in(state, ours[i]);
         write_plain(p, "half\n");
         free(p);
     }
+    /* the autostart link a killed run was making */
+    char *l = in(state, ".lcfg-xen.a.cfg.newlnk");
+    assert_int_equal(symlink("/etc/xen/a.cfg", l), 0);
+    free(l);
     size_t n = 99;
     char *err = NULL;
     assert_int_equal(fs_remove_stale_temps(*state, &n, &err), 0);
     assert_null(err);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     char *got = listing(*state);
     assert_string_equal(got, OTHERS);
     free(got);
@@ -536,13 +542,14 @@ static void test_remove_stale_temps(void **state)
     free(missing);
 }
 
-/* Only the temporaries of one file: in /etc/default, another program's
- * ".#NAME.XXXXXX" is not ours. */
+/* Only the temporaries of one file, and those older versions named
+ * ".#NAME.XXXXXX" (of that file only: in /etc/default another program's
+ * are not ours). */
 static void test_remove_stale_temps_of_one_file(void **state)
 {
     others(state);
-    const char *names[] = { ".#xendomains.Ab12Cd", ".#xendomains.q1W2e3", ".#grub.Ab12Cd",
-                            ".#xendomains2.Ab12Cd", ".#xendomain.Ab12Cd" };
+    const char *names[] = { ".lcfg-xen.xendomains.Ab12Cd", ".#xendomains.q1W2e3", ".#grub.Ab12Cd",
+                            ".lcfg-xen.xendomains2.Ab12Cd", ".#xendomain.Ab12Cd" };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *p = in(state, names[i]);
         write_plain(p, "half\n");
@@ -556,9 +563,10 @@ static void test_remove_stale_temps_of_one_file(void **state)
     assert_int_equal(n, 2);
     char *got = listing(*state);
     assert_string_equal(got, "#xendomains#\n.#grub.Ab12Cd\n.#notes\n.#xendomain.Ab12Cd\n"
-                             ".#xendomains.Dir123\n.#xendomains.Lnk123\n.#xendomains.ab-cd!\n"
-                             ".#xendomains.short\n.#xendomains.toolong1\n.#xendomains2.Ab12Cd\n"
-                             "xendomains\nxendomains~\n");
+                             ".#xendomains.ab-cd!\n.#xendomains.short\n.#xendomains.toolong1\n"
+                             ".lcfg-xen.notes\n.lcfg-xen.xendomains.Dir123\n"
+                             ".lcfg-xen.xendomains.short\n.lcfg-xen.xendomains.toolong1\n"
+                             ".lcfg-xen.xendomains2.Ab12Cd\nxendomains\nxendomains~\n");
     free(got);
     free(path);
     /* The file's directory missing: nothing to remove. */
