@@ -31,15 +31,16 @@ struct managed_guest {
 /* Sorted by uuid. */
 struct managed {
     struct managed_guest *v;
-    size_t n;
+    size_t n, cap;
+    bool dirty; /* changed since loaded: managed_save writes it */
 };
 
 /* The record under root: empty when there is none. Returns 0, or -1 with
  * *err when it cannot be read or is damaged (line and what is wrong). */
 int managed_load(const char *root, struct managed *m, char **err);
 
-/* Write it (atomically, durably) unless it holds what is there already.
- * Returns 0, or -1 with *err. */
+/* Write it (atomically, durably) when it changed since it was loaded (or
+ * the file is not what it holds). Returns 0, or -1 with *err. */
 int managed_save(const struct managed *m, const char *root, char **err);
 
 /* Add or replace the entry of uuid (any case); keeps m sorted. */

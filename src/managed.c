@@ -55,6 +55,15 @@ const struct managed_guest *managed_find(const struct managed *m, const char *uu
     return found ? &m->v[i] : NULL;
 }
 
+/* Room for one more entry. */
+static void grow(struct managed *m)
+{
+    if (m->n < m->cap)
+        return;
+    m->cap = m->cap ? 2 * m->cap : 64;
+    m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+}
+
 void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st)
 {
     char u[37];
@@ -62,15 +71,18 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
     uuid_lower(uuid, u);
     size_t i = position(m, u, &found);
     if (found) {
+        if (m->v[i].state == st && !strcmp(m->v[i].name, name))
+            return; /* the usual case: nothing to write */
         free(m->v[i].name);
     } else {
-        m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+        grow(m);
         memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
         m->n++;
         memcpy(m->v[i].uuid, u, sizeof(u));
     }
     m->v[i].name = xstrdup(name);
     m->v[i].state = st;
+    m->dirty = true;
 }
 
 void managed_free(struct managed *m)
@@ -78,8 +90,7 @@ void managed_free(struct managed *m)
     for (size_t i = 0; i < m->n; i++)
         free(m->v[i].name);
     free(m->v);
-    m->v = NULL;
-    m->n = 0;
+    *m = (struct managed){ 0 };
 }
 
 static char *format(const struct managed *m)
@@ -92,8 +103,7 @@ static char *format(const struct managed *m)
 
 int managed_load(const char *root, struct managed *m, char **err)
 {
-    m->v = NULL;
-    m->n = 0;
+    *m = (struct managed){ 0 };
     char *path = root_path(root, PATH_MANAGED), *text = NULL;
     int rc = 0;
     if (fs_read_file(path, &text, NULL, err) < 0) {
@@ -118,16 +128,23 @@ int managed_load(const char *root, struct managed *m, char **err)
                 if (!strcmp(st + 1, state_names[k]))
                     s = k;
         }
-        bool found = false;
+        char u[37];
+        if (s >= 0 && check_uuid(line))
+            uuid_lower(line, u);
+        /* Written in UUID order: each line follows the last one. */
         if (s < 0 || !check_uuid(line) || !check_guest_name(name + 1) ||
-            (position(m, line, &found), found)) {
-            set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" (or the UUID twice)",
-                      path, lineno);
+            (m->n && strcmp(m->v[m->n - 1].uuid, u) >= 0)) {
+            set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" in UUID order, "
+                      "each UUID once", path, lineno);
             managed_free(m);
             rc = -1;
             goto out;
         }
-        managed_set(m, line, name + 1, (enum managed_state)s);
+        grow(m);
+        memcpy(m->v[m->n].uuid, u, sizeof(u));
+        m->v[m->n].name = xstrdup(name + 1);
+        m->v[m->n].state = (enum managed_state)s;
+        m->n++;
     }
 out:
     free(text);
@@ -137,6 +154,8 @@ out:
 
 int managed_save(const struct managed *m, const char *root, char **err)
 {
+    if (!m->dirty)
+        return 0;
     char *text = format(m);
     int rc = fs_save_under(root, PATH_MANAGED, text, strlen(text), 0644, err);
     free(text);
