@@ -73,8 +73,9 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
             continue;
         bool need = false;
         unsigned long long want_kb = (unsigned long long)g->memory * 1024;
-        if (d->target_kb != want_kb) {
-            if (want_kb > d->max_kb) {
+        enum change mc = plan_memory(g, d), vc = plan_vcpus(g, d);
+        if (mc != CH_NONE) {
+            if (mc == CH_RESTART) {
                 need = true;
                 msg_warn("guest '%s': memory %lu MB needs restart (the running domain's maximum is %llu MB)",
                          g->name, g->memory, d->max_kb / 1024);
@@ -89,8 +90,8 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
                          d->target_kb / 1024, g->memory);
             }
         }
-        if (d->vcpus != g->vcpus) {
-            if (g->vcpus > d->max_vcpus) {
+        if (vc != CH_NONE) {
+            if (vc == CH_RESTART) {
                 need = true;
                 msg_warn("guest '%s': %lu vcpus needs restart (the running domain's maximum is %u)",
                          g->name, g->vcpus, d->max_vcpus);

@@ -102,6 +102,13 @@ extern const char *const cfg_state_text[];
 
 extern const char *const cfg_state_json[];
 
+/* What a running domain needs for a setting of its guest: nothing, a
+ * live change, or a restart (beyond the domain's maximum). The one rule,
+ * used by configure (live changes), status and run (pending, drift). */
+enum change { CH_NONE, CH_LIVE, CH_RESTART };
+enum change plan_memory(const struct guest *g, const struct hv_domain *d);
+enum change plan_vcpus(const struct guest *g, const struct hv_domain *d);
+
 /* What the running domain d has that the saved configuration of g does
  * not, each as a line in *ret (free with strs_free). */
 size_t pending_changes(const struct guest *g, const struct hv_domain *d, char ***ret);

@@ -84,8 +84,29 @@ const char *const cfg_state_json[] = { "current", "missing", "differs", "unknown
  * RAM for HVM): a maximum within this above maxmem is maxmem. */
 #define MAXMEM_SLACK_MB 16
 
+enum change plan_memory(const struct guest *g, const struct hv_domain *d)
+{
+    unsigned long long want_kb = (unsigned long long)g->memory * 1024;
+    /* libxl takes an HVM guest's video RAM out of its balloon target: a
+     * target that short of memory is memory. */
+    bool same = g->type == GUEST_HVM
+        ? d->target_kb <= want_kb && want_kb - d->target_kb <= MAXMEM_SLACK_MB * 1024ULL
+        : d->target_kb == want_kb;
+    if (same)
+        return CH_NONE;
+    return want_kb > d->max_kb ? CH_RESTART : CH_LIVE;
+}
+
+enum change plan_vcpus(const struct guest *g, const struct hv_domain *d)
+{
+    if (d->vcpus == g->vcpus)
+        return CH_NONE;
+    return g->vcpus > d->max_vcpus ? CH_RESTART : CH_LIVE;
+}
+
 /* What the running domain d has that the saved configuration of g does
- * not, each as a line in *ret (free with strs_free). */
+ * not, each as a line in *ret (free with strs_free). Memory and vcpus are
+ * judged as configure judges them (plan_memory, plan_vcpus). */
 size_t pending_changes(const struct guest *g, const struct hv_domain *d, char ***ret)
 {
     char **v = xcalloc(4, sizeof(*v));
@@ -94,8 +115,9 @@ size_t pending_changes(const struct guest *g, const struct hv_domain *d, char **
     if (g->maxmem > max_mb || max_mb > g->maxmem + MAXMEM_SLACK_MB)
         v[n++] = xasprintf("maxmem %lu MB: needs restart (the running domain's maximum is %llu MB)",
                            g->maxmem, max_mb);
-    if (g->type != GUEST_HVM && target_mb != g->memory)
-        v[n++] = g->memory > max_mb
+    enum change mc = plan_memory(g, d), vc = plan_vcpus(g, d);
+    if (mc != CH_NONE)
+        v[n++] = mc == CH_RESTART
             ? xasprintf("memory %lu MB: needs restart (the running domain's maximum is %llu MB)",
                         g->memory, max_mb)
             : xasprintf("memory %lu MB: configure applies it live (the running domain has %llu MB)",
@@ -103,8 +125,8 @@ size_t pending_changes(const struct guest *g, const struct hv_domain *d, char **
     if (g->maxvcpus != d->max_vcpus)
         v[n++] = xasprintf("maxvcpus %lu: needs restart (the running domain's maximum is %u)",
                            g->maxvcpus, d->max_vcpus);
-    if (g->vcpus != d->vcpus)
-        v[n++] = g->vcpus > d->max_vcpus
+    if (vc != CH_NONE)
+        v[n++] = vc == CH_RESTART
             ? xasprintf("vcpus %lu: needs restart (the running domain's maximum is %u)", g->vcpus,
                         d->max_vcpus)
             : xasprintf("vcpus %lu: configure applies it live (the running domain has %u)",

@@ -476,3 +476,26 @@ t_saved_configuration_of_another_layout_is_read_whole() {
   expect_text "$T/m" "[INFO] xen: guest 'g3': left the profile: /etc/xen/g3.cfg retired to /var/lib/lcfg/xen/retired/g3.cfg.STAMP (its disks are kept)
 [OK] xen: configure: 2 guests: 0 created, 0 updated, 2 unchanged, 1 retired; disks: 0 created, 2 present, 0 of another size, 0 refused; saved resources updated"
 }
+
+# Issue 13: status (pending) and configure (live changes) judge memory by
+# one rule, HVM guests too (they once disagreed).
+t_hvm_memory_change_is_pending_in_status_and_applied_by_configure() {
+  guests 1 'xen.type_g1=hvm' 'xen.maxmem_g1=512'
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  guests 1 'xen.type_g1=hvm' 'xen.maxmem_g1=512' 'xen.memory_g1=256'
+  # The saved configuration says 256: status shows what configure will do.
+  cp "$ROOT/run/lcfg/status/xen" "$T/saved"
+  sed -i 's/^xen.memory_g1=.*/xen.memory_g1=256/' "$ROOT/run/lcfg/status/xen"
+  xen --hypervisor sim status
+  grep pending "$T/out" >"$T/p"
+  expect_text "$T/p" "  pending   memory 256 MB: configure applies it live (the running domain has 128 MB)"
+  cp "$T/saved" "$ROOT/run/lcfg/status/xen"
+  xen --hypervisor sim --resources "$T/res" configure
+  expect_rc 0
+  grep live "$T/err" >"$T/l"
+  expect_text "$T/l" "[INFO] xen: guest 'g1': memory 128 -> 256 MB applied live"
+  xen --hypervisor sim status
+  grep -c pending "$T/out" >"$T/n" || true
+  expect_text "$T/n" "0"
+}
