@@ -105,7 +105,8 @@ t_new_disk_on_a_failing_device_is_not_left_behind() {
   expect_rc 1
   grep "ERROR" "$T/err" >"$T/m"
   expect_text "$T/m" "[ERROR] xen: guest 'c': disk /var/lib/xen/images/c.img: not created: its record cannot be written: cannot fsync $ROOT/var/lib/lcfg/xen/disks: Input/output error
-[ERROR] xen: guest 'c': cannot fsync $ROOT/etc/xen/c.cfg: Input/output error"
+[ERROR] xen: guest 'c': held back: disk /var/lib/xen/images/c.img failed: it has no config and is not booted
+[ERROR] xen: configure: cannot save the record of managed guests: cannot fsync $ROOT/var/lib/lcfg/xen/guests: Input/output error"
   expect_absent "$ROOT/var/lib/xen/images/c.img"
   expect_absent "$ROOT/etc/xen/c.cfg"
   # The record made (its file and directory), the image's fsync fails: it
@@ -114,7 +115,7 @@ t_new_disk_on_a_failing_device_is_not_left_behind() {
   expect_rc 1
   grep "ERROR" "$T/err" >"$T/m"
   expect_text "$T/m" "[ERROR] xen: guest 'c': disk /var/lib/xen/images/c.img: cannot fsync it: Input/output error (the partial file was removed)
-[ERROR] xen: guest 'c': held back: disk /var/lib/xen/images/c.img failed: it keeps its previous config and is not booted
+[ERROR] xen: guest 'c': held back: disk /var/lib/xen/images/c.img failed: it has no config and is not booted
 [ERROR] xen: configure: cannot save the record of managed guests: cannot fsync $ROOT/var/lib/lcfg/xen/guests: Input/output error"
   expect_absent "$ROOT/var/lib/xen/images/c.img"
   expect_absent "$ROOT/etc/xen/c.cfg"
