@@ -131,7 +131,8 @@ static const char *disk_state(const struct disk_item *it)
 
 static void status_json(struct ctx *c, FILE *out, const struct host *h,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
-                        bool have_hv, long long now, struct cfgcheck *rc)
+                        bool have_hv, long long now, struct cfgcheck *rc,
+                        const struct managed *ours)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -144,9 +145,11 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
         json_str(out, g->name);
         fputs(", \"tag\": ", out);
         json_str(out, g->tag);
-        fprintf(out, ", \"uuid\": \"%s\", \"boot\": %s, \"memory_mb\": %lu, \"maxmem_mb\": %lu, "
-                "\"vcpus\": %lu, \"maxvcpus\": %lu, \"state\": ", g->uuid, g->boot ? "true" : "false",
-                g->memory, g->maxmem, g->vcpus, g->maxvcpus);
+        const struct managed_guest *e = managed_find(ours, g->uuid);
+        fprintf(out, ", \"uuid\": \"%s\", \"boot\": %s, \"held\": %s, \"memory_mb\": %lu, "
+                "\"maxmem_mb\": %lu, \"vcpus\": %lu, \"maxvcpus\": %lu, \"state\": ", g->uuid,
+                g->boot ? "true" : "false", e && e->state == MG_HELD ? "true" : "false", g->memory,
+                g->maxmem, g->vcpus, g->maxvcpus);
         json_str(out, have_hv ? state_name(d) : "unknown");
         if (d)
             fprintf(out, ", \"domid\": %u, \"mem_kb\": %llu, \"target_kb\": %llu, \"max_kb\": %llu, "
@@ -195,9 +198,8 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     dom_index_free(&ix);
     fputs("\n  ],\n  \"unmanaged\": [", out);
     int nu = 0;
-    struct managed ours = ours_of(c, h);
     for (size_t k = 0; k < n; k++) {
-        const char *what = other_domain(h, &ours, &doms[k]);
+        const char *what = other_domain(h, ours, &doms[k]);
         if (!what)
             continue;
         fprintf(out, "%s\n    {\"domid\": %u, \"name\": ", nu++ ? "," : "", doms[k].domid);
@@ -210,7 +212,6 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
         json_str(out, what);
         fputc('}', out);
     }
-    managed_free(&ours);
     fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
 }
 
@@ -259,7 +260,7 @@ int m_status(struct ctx *c, int argc, char **argv)
     struct dom_index ix = dom_index_new(doms, n);
     struct managed ours = ours_of(c, h);
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,

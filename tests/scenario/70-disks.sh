@@ -362,6 +362,13 @@ t_refused_disk_holds_back_only_its_guest() {
 [INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg updated
 [ERROR] xen: guest 'testVMxen': held back: disk /var/lib/xen/images/testVMxen2d.img refused: it keeps its previous config and is not booted
 [FAIL] xen: configure: 2 guests: 0 created, 1 updated, 0 unchanged, 0 retired; disks: 0 created, 3 present, 0 of another size, 1 refused; 1 guest held back; saved resources updated"
+  xen status --json
+  jq -r '.guests[] | "\(.name) held=\(.held)"' "$T/out" >"$T/j"
+  expect_text "$T/j" "pe2900x1 held=false
+testVMxen held=true"
+  xen status
+  grep -A7 '^testVMxen' "$T/out" | grep '^  held' >"$T/h"
+  expect_text "$T/h" "  held      configure held it back (a disk refused, or its data not yet under its new name): not booted"
   # start boots the other guest; boot of the held one says why not.
   xen --hypervisor sim --profile "$T/p.xml" start
   expect_rc 1

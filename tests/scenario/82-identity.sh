@@ -156,6 +156,9 @@ t_guest_leaving_the_profile_kept_running_is_still_managed() {
   xen --hypervisor sim status
   grep '^g2 ' "$T/out" >"$T/s"
   expect_text "$T/s" "g2               -     running        2  (left the profile: kept running (xen.onremove keep); stop shuts it down)"
+  xen --hypervisor sim status --json
+  jq -r '.unmanaged[] | "\(.name) \(.uuid) \(.note)"' "$T/out" >"$T/j"
+  expect_text "$T/j" "g2 00000002-1111-4222-8333-444444444444 left the profile: kept running (xen.onremove keep); stop shuts it down"
   xen --hypervisor sim boot g2
   expect_rc 1
   expect_text "$T/err" "[ERROR] xen: boot: 'g2' left the profile (kept running by xen.onremove keep): it is not booted again
