@@ -1,0 +1,152 @@
+/* test-managed.c: the record of managed guests (src/managed.c): its file
+ * format, what is refused, and that nothing unchanged is written. Each
+ * test works in its own root under /tmp. */
+#include "testutil.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "managed.h"
+#include "paths.h"
+#include "util.h"
+
+#define U1 "00000001-1111-4222-8333-444444444444"
+#define U2 "00000002-1111-4222-8333-444444444444"
+#define U3 "0000000A-1111-4222-8333-44444444444B"
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int setup_root(void **state)
+{
+    char *dir = strdup("/tmp/lcfgxen-managed-XXXXXX");
+    if (!dir || !mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+static int teardown_root(void **state)
+{
+    char *dir = *state;
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+    return 0;
+}
+
+static char *record_path(void **state)
+{
+    return root_path(*state, PATH_MANAGED);
+}
+
+static void write_record(void **state, const char *text)
+{
+    char *err = NULL;
+    assert_int_equal(fs_save_under(*state, PATH_MANAGED, text, strlen(text), 0644, &err), 0);
+    assert_null(err);
+}
+
+/* No file: an empty record, no error; saving an unchanged empty one
+ * makes no file. */
+static void test_missing_is_empty(void **state)
+{
+    struct managed m;
+    char *err = NULL;
+    assert_int_equal(managed_load(*state, &m, &err), 0);
+    assert_null(err);
+    assert_int_equal(m.n, 0);
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    char *path = record_path(state);
+    assert_int_equal(access(path, F_OK), -1);
+    free(path);
+    managed_free(&m);
+}
+
+/* Entries sorted by lower-case UUID, whatever order and case they were
+ * set in; a state or name change replaces the entry. */
+static void test_set_sorts_and_saves(void **state)
+{
+    struct managed m = { 0 };
+    managed_set(&m, U3, "web3", MG_KEPT);
+    managed_set(&m, U2, "web2", MG_HELD);
+    managed_set(&m, U1, "web1", MG_PROFILE);
+    managed_set(&m, U2, "db2", MG_GONE);
+    char *err = NULL;
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    char *path = record_path(state);
+    char *text = test_read_file(path);
+    assert_string_equal(text, U1 " profile web1\n" U2 " gone db2\n"
+                              "0000000a-1111-4222-8333-44444444444b kept web3\n");
+    free(text);
+    const struct managed_guest *e = managed_find(&m, "0000000a-1111-4222-8333-44444444444B");
+    assert_non_null(e);
+    assert_string_equal(e->name, "web3");
+    assert_null(managed_find(&m, "00000009-1111-4222-8333-444444444444"));
+    managed_free(&m);
+
+    /* Read back: the same; set again to the same: not written. */
+    assert_int_equal(managed_load(*state, &m, &err), 0);
+    assert_int_equal(m.n, 3);
+    assert_int_equal(m.v[1].state, MG_GONE);
+    managed_set(&m, U1, "web1", MG_PROFILE);
+    assert_false(m.dirty);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    assert_int_equal(access(path, F_OK), -1);
+    managed_set(&m, U1, "web1", MG_HELD);
+    assert_true(m.dirty);
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    assert_int_equal(access(path, F_OK), 0);
+    free(path);
+    managed_free(&m);
+}
+
+/* A damaged record is refused with its line: it says which domains are
+ * the component's, so it is never guessed at. */
+static void test_damaged_is_refused(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *why;
+    } cases[] = {
+        { U1 " profile web1\nnot a line\n", "line 2" },
+        { U1 " running web1\n", "line 1" },
+        { "0000001-1111-4222-8333-444444444444 profile web1\n", "line 1" },
+        { U1 " profile web/1\n", "line 1" },
+        { U2 " profile b\n" U1 " profile a\n", "line 2" },
+        { U1 " profile a\n" U1 " gone b\n", "line 2" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        write_record(state, cases[i].text);
+        struct managed m;
+        char *err = NULL;
+        assert_int_equal(managed_load(*state, &m, &err), -1);
+        assert_non_null(err);
+        char *path = record_path(state);
+        char *want = xasprintf("%s, %s: not \"UUID profile|held|kept|gone NAME\" in UUID order, "
+                               "each UUID once", path, cases[i].why);
+        assert_string_equal(err, want);
+        assert_int_equal(m.n, 0);
+        free(want);
+        free(path);
+        free(err);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_missing_is_empty, setup_root, teardown_root),
+        cmocka_unit_test_setup_teardown(test_set_sorts_and_saves, setup_root, teardown_root),
+        cmocka_unit_test_setup_teardown(test_damaged_is_refused, setup_root, teardown_root),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
