@@ -179,6 +179,18 @@ static char *path_under_name(const struct guest *g, int k, const char *old)
     return p;
 }
 
+/* What lstat says of root + path. */
+static struct seen see(const char *root, const char *path)
+{
+    struct seen v = { 0 };
+    char *r = root_path(root, path);
+    struct stat st;
+    if (lstat(r, &st) == 0)
+        v = (struct seen){ true, S_ISREG(st.st_mode), st.st_dev, st.st_ino };
+    free(r);
+    return v;
+}
+
 size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id, bool dry)
 {
     size_t failed = 0;
@@ -188,73 +200,61 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
             continue;
         const struct guest *g = &h->guests[i];
         const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
-        bool running = d && alive(d);
         for (int k = 0; k < 2; k++) {
             char *from = path_under_name(g, k, old);
             if (!from)
                 continue;
             const char *to = g->disks[k].path;
-            char *rfrom = root_path(c->o->root, from), *rto = root_path(c->o->root, to);
-            struct stat st;
-            /* Only when the old one is there and the new one is not: any
-             * other case is the disk plan's, which never makes a second
-             * disk for a guest whose data has a home (below). */
-            struct stat to_st;
-            bool to_there = lstat(rto, &to_st) == 0;
-            bool move = !to_there && errno == ENOENT && lstat(rfrom, &st) == 0;
-            if (to_there && lstat(rfrom, &st) == 0 &&
-                (st.st_dev != to_st.st_dev || st.st_ino != to_st.st_ino)) {
-                /* Both there: the old name's disk holds this guest's data,
-                 * the new name's is another's (or nobody's): neither is
-                 * handed over. */
-                char *why = xasprintf("disk %s: renamed from '%s', whose disk %s holds its data, "
-                                      "but %s exists already: neither is used (move one away)",
-                                      to, old, from, to);
-                hold(id, h, i, why);
-                id->rename_pending[i] = true;
-                free(why);
-            } else if (move && g->disks[k].type == DISK_LVM) {
-                char *why = xasprintf("disk %s: renamed from '%s', whose volume %s holds its data: "
-                                      "rename it (lvrename) or name it with disknamesec; no new "
-                                      "volume is made", to, old, from);
-                hold(id, h, i, why);
-                id->rename_pending[i] = true;
-                free(why);
-            } else if (move && !S_ISREG(st.st_mode)) {
-                char *why = xasprintf("disk %s: renamed from '%s', but %s is not a regular file: "
-                                      "nothing is renamed or made", to, old, from);
-                hold(id, h, i, why);
-                id->rename_pending[i] = true;
-                free(why);
-            } else if (move && running) {
-                /* Its domain has the file open under the old name, and xl
-                 * restarts a guest that reboots itself from it. */
-                char *why = xasprintf("disk %s: renamed from '%s' while running: its data stays in "
-                                      "%s until it is down, then configure renames it", to, old,
-                                      from);
-                hold(id, h, i, why);
-                id->rename_pending[i] = true;
-                free(why);
-            } else if (move && dry) {
-                msg_info("guest '%s': renamed from '%s': disk %s would be renamed to %s", g->name,
-                         old, from, to);
-            } else if (move) {
-                if (renameat2(AT_FDCWD, rfrom, AT_FDCWD, rto, RENAME_NOREPLACE) < 0 ||
-                    fs_fsync_dir_of(rto) < 0) {
+            struct seen sf = see(c->o->root, from), st = see(c->o->root, to);
+            char *why = NULL;
+            switch (plan_disk_follow(g->disks[k].type, d && alive(d), &sf, &st)) {
+            case DF_NOTHING:
+                break;
+            case DF_HOLD_TAKEN:
+                why = xasprintf("disk %s: renamed from '%s', whose disk %s holds its data, but %s "
+                                "exists already: neither is used (move one away)", to, old, from,
+                                to);
+                break;
+            case DF_HOLD_VOLUME:
+                why = xasprintf("disk %s: renamed from '%s', whose volume %s holds its data: "
+                                "rename it (lvrename) or name it with disknamesec; no new volume "
+                                "is made", to, old, from);
+                break;
+            case DF_HOLD_NOT_FILE:
+                why = xasprintf("disk %s: renamed from '%s', but %s is not a regular file: nothing "
+                                "is renamed or made", to, old, from);
+                break;
+            case DF_HOLD_RUNNING:
+                why = xasprintf("disk %s: renamed from '%s' while running: its data stays in %s "
+                                "until it is down, then configure renames it", to, old, from);
+                break;
+            case DF_MOVE: {
+                char *rfrom = root_path(c->o->root, from), *rto = root_path(c->o->root, to);
+                if (dry) {
+                    msg_info("guest '%s': renamed from '%s': disk %s would be renamed to %s",
+                             g->name, old, from, to);
+                } else if (renameat2(AT_FDCWD, rfrom, AT_FDCWD, rto, RENAME_NOREPLACE) < 0 ||
+                           fs_fsync_dir_of(rto) < 0) {
                     msg_error("guest '%s': renamed from '%s': cannot rename disk %s to %s: %s",
                               g->name, old, from, to, strerror(errno));
-                    char *why = xasprintf("disk %s: its data is still in %s", to, from);
-                    hold(id, h, i, why);
-                id->rename_pending[i] = true;
-                    free(why);
+                    why = xasprintf("disk %s: its data is still in %s", to, from);
                     failed++;
                 } else {
                     msg_info("guest '%s': renamed from '%s': disk %s renamed to %s", g->name, old,
                              from, to);
                 }
+                free(rfrom);
+                free(rto);
+                break;
             }
-            free(rfrom);
-            free(rto);
+            }
+            if (why) {
+                hold(id, h, i, why);
+                /* The record keeps the old name until its disks carry the
+                 * new one: the next run finds the rename again. */
+                id->rename_pending[i] = true;
+                free(why);
+            }
             free(from);
         }
     }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "configs.h"
 #include "disks.h"
@@ -108,6 +109,26 @@ extern const char *const cfg_state_json[];
 enum change { CH_NONE, CH_LIVE, CH_RESTART };
 enum change plan_memory(const struct guest *g, const struct hv_domain *d);
 enum change plan_vcpus(const struct guest *g, const struct hv_domain *d);
+
+/* What lstat saw at a path. */
+struct seen {
+    bool there, regular;
+    dev_t dev;
+    ino_t ino;
+};
+
+/* A renamed guest's disk named after the guest: what becomes of the disk
+ * under its old name (from) when the new name's path is to. */
+enum disk_follow {
+    DF_NOTHING,       /* nothing under the old name, or it is the new one */
+    DF_MOVE,          /* rename it to the new name */
+    DF_HOLD_TAKEN,    /* both names have a disk: neither is handed over */
+    DF_HOLD_VOLUME,   /* a volume is never renamed by the component */
+    DF_HOLD_NOT_FILE, /* not a regular file: left alone */
+    DF_HOLD_RUNNING,  /* its domain runs on it: renamed once it is down */
+};
+enum disk_follow plan_disk_follow(enum disk_type type, bool running, const struct seen *from,
+                                  const struct seen *to);
 
 /* What the running domain d has that the saved configuration of g does
  * not, each as a line in *ret (free with strs_free). */

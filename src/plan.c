@@ -141,3 +141,19 @@ void strs_free(char **v, size_t n)
         free(v[i]);
     free(v);
 }
+
+enum disk_follow plan_disk_follow(enum disk_type type, bool running, const struct seen *from,
+                                  const struct seen *to)
+{
+    if (!from->there)
+        return DF_NOTHING; /* no data under the old name: the disk plan's */
+    if (to->there)
+        return from->dev == to->dev && from->ino == to->ino ? DF_NOTHING : DF_HOLD_TAKEN;
+    if (type == DISK_LVM)
+        return DF_HOLD_VOLUME;
+    if (!from->regular)
+        return DF_HOLD_NOT_FILE;
+    /* Its domain has the file open under the old name, and xl restarts a
+     * guest that reboots itself from it. */
+    return running ? DF_HOLD_RUNNING : DF_MOVE;
+}
