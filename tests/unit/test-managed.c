@@ -16,32 +16,6 @@
 #define U2 "00000002-1111-4222-8333-444444444444"
 #define U3 "0000000A-1111-4222-8333-44444444444B"
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static int setup_root(void **state)
-{
-    char *dir = strdup("/tmp/lcfgxen-managed-XXXXXX");
-    if (!dir || !mkdtemp(dir)) {
-        free(dir);
-        return -1;
-    }
-    *state = dir;
-    return 0;
-}
-
-static int teardown_root(void **state)
-{
-    char *dir = *state;
-    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-    return 0;
-}
-
 static char *record_path(void **state)
 {
     return root_path(*state, PATH_MANAGED);
@@ -144,9 +118,9 @@ static void test_damaged_is_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_missing_is_empty, setup_root, teardown_root),
-        cmocka_unit_test_setup_teardown(test_set_sorts_and_saves, setup_root, teardown_root),
-        cmocka_unit_test_setup_teardown(test_damaged_is_refused, setup_root, teardown_root),
+        cmocka_unit_test_setup_teardown(test_missing_is_empty, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_set_sorts_and_saves, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_is_refused, test_tmpdir_setup, test_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

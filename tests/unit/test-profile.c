@@ -13,34 +13,6 @@
 #include "resources.h"
 #include "util.h"
 
-/* ---- fixture: a fresh directory per test ---- */
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static int setup_dir(void **state)
-{
-    char *dir = strdup("/tmp/lcfgxen-profile-XXXXXX");
-    if (!dir || !mkdtemp(dir)) {
-        free(dir);
-        return -1;
-    }
-    *state = dir;
-    return 0;
-}
-
-static int teardown_dir(void **state)
-{
-    char *dir = *state;
-    int rc = nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-    return rc;
-}
-
 /* Write text to dir/name; returns the path (caller frees). */
 static char *put(void **state, const char *name, const char *text)
 {
@@ -1155,7 +1127,7 @@ static void test_env_present(void **state)
     assert_true(profile_env_present(yes));
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
+#define T(f) cmocka_unit_test_setup_teardown(f, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
 {

@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Directory of golden data, relative to the repository top (tests run from
  * there: tests/run-tests changes into it). */
@@ -31,6 +34,35 @@ static inline char *test_read_file(const char *path)
     p[n] = '\0';
     fclose(f);
     return p;
+}
+
+static inline int test_rm_one(const char *path, const struct stat *st, int flag,
+                              struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* The fixture of the tests that work in files: a fresh directory under
+ * /tmp per test, its path in *state, removed with all it holds after. */
+static inline int test_tmpdir_setup(void **state)
+{
+    char *dir = strdup("/tmp/lcfgxen-test-XXXXXX");
+    if (!dir || !mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+static inline int test_tmpdir_teardown(void **state)
+{
+    char *dir = *state;
+    int rc = nftw(dir, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+    return rc;
 }
 
 #endif
