@@ -18,8 +18,7 @@ void log_done(void);
 /* Forget the open log descriptor without closing it: for a forked child
  * that has closed its inherited descriptors (a later message reopens). */
 void log_detach(void);
-/* The log file's path (under the root). */
-const char *log_file(void);
+/* The log directory (under the root): the event files go there. */
 const char *log_dir(void);
 
 void msg_ok(const char *fmt, ...) ATTR_PRINTF(1, 2);

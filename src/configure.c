@@ -1,6 +1,6 @@
 /* configure.c: the configure method: read, validate, render, plan the
  * files and disks, apply, record the applied resources; and the host's
- * own set-up (host.c), reported here. */
+ * own set-up (hostsetup.c), reported here. */
 #include "methods_impl.h"
 
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include "diff.h"
 #include "disks.h"
 #include "fsutil.h"
-#include "host.h"
+#include "hostsetup.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"

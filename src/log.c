@@ -60,11 +60,6 @@ void log_detach(void)
     L.fd = -1;
 }
 
-const char *log_file(void)
-{
-    return L.file;
-}
-
 const char *log_dir(void)
 {
     return L.dir;

@@ -1,10 +1,10 @@
-/* host.h: the Xen host itself (managehost): the packages, GRUB booting Xen
+/* hostsetup.h: the Xen host itself (managehost): the packages, GRUB booting Xen
  * with the dom0 options, the Xen daemons, and the peers (xendomains,
  * libvirtd) that could also manage the guests. Plan, then apply; nothing
  * here prints: each step adds a report line (level + text) for the method
  * layer. Programs run through exec (argv only), every path under the root. */
-#ifndef LCFGXEN_HOST_H
-#define LCFGXEN_HOST_H
+#ifndef LCFGXEN_HOSTSETUP_H
+#define LCFGXEN_HOSTSETUP_H
 
 #include <stdbool.h>
 #include <stddef.h>

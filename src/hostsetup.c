@@ -1,5 +1,5 @@
-/* host.c: the Xen host's own set-up (see host.h). */
-#include "host.h"
+/* hostsetup.c: the Xen host's own set-up (see hostsetup.h). */
+#include "hostsetup.h"
 
 #include <dirent.h>
 #include <errno.h>
