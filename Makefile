@@ -16,8 +16,8 @@
 # Missing system packages are installed by scripts/install-deps (apt-get or
 # dnf; needs root, and says so when it is not).
 #
-# Two stages. Stage 1 (this file without STAGE) only installs what is
-# missing, then runs make again with STAGE=2, which asks pkg-config for the
+# Two stages. Stage 1 (this file without LCFGXEN_STAGE) only installs what is
+# missing, then runs make again with LCFGXEN_STAGE=2, which asks pkg-config for the
 # compiler flags: flags computed before the packages exist would be empty
 # (the first run on a fresh machine failed that way). "make" and "make
 # install" need only the build packages (install-deps --build), so that
@@ -29,7 +29,7 @@ VERSION := 0.1.0
 B ?= build
 .PHONY: clean dist
 
-ifeq ($(STAGE),)
+ifeq ($(LCFGXEN_STAGE),)
 DEPS_ALL   := demo check check-xen bench fuzz fuzz-long
 GOALS      := $(or $(MAKECMDGOALS),all)
 STAGE2     := $(filter-out clean dist deps,$(GOALS))
@@ -39,10 +39,10 @@ STAGE2     := $(filter-out clean dist deps,$(GOALS))
 # packages are installed.
 $(filter $(DEPS_ALL),$(STAGE2)):
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
-	@$(MAKE) --no-print-directory STAGE=2 $@
+	@$(MAKE) --no-print-directory LCFGXEN_STAGE=2 $@
 $(filter-out $(DEPS_ALL),$(STAGE2)):
 	@scripts/install-deps --build --check >/dev/null 2>&1 || scripts/install-deps --build
-	@$(MAKE) --no-print-directory STAGE=2 $@
+	@$(MAKE) --no-print-directory LCFGXEN_STAGE=2 $@
 deps:
 	@scripts/install-deps --check >/dev/null 2>&1 || scripts/install-deps
 else

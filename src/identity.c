@@ -94,7 +94,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     for (size_t i = 0; i < id->rec.n; i++)
         if (id->rec.v[i].state != MG_GONE && !in_profile(id, id->rec.v[i].uuid)) {
             id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
-            id->gone[id->ngone].name = xstrdup(id->rec.v[i].name);
+            id->gone[id->ngone] = (struct gone){ .name = xstrdup(id->rec.v[i].name) };
             uuid_lower(id->rec.v[i].uuid, id->gone[id->ngone].uuid);
             id->ngone++;
         }
@@ -103,7 +103,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
         if (in_profile(id, pg->uuid) || managed_find(&id->rec, pg->uuid))
             continue;
         id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
-        id->gone[id->ngone].name = xstrdup(pg->name);
+        id->gone[id->ngone] = (struct gone){ .name = xstrdup(pg->name) };
         uuid_lower(pg->uuid, id->gone[id->ngone].uuid);
         id->ngone++;
     }
@@ -376,6 +376,10 @@ size_t ident_gone(const struct host *h, struct ident *id, bool dry)
                         if (!strcmp(doms[k].uuid, id->gone[i].uuid) && alive(&doms[k]))
                             id->gone[i].still = true;
             free(doms);
+        } else {
+            /* Not known to be gone: still the component's. */
+            for (size_t i = 0; i < id->ngone; i++)
+                id->gone[i].still = id->gone[i].running;
         }
     }
     for (size_t i = 0; i < id->ngone; i++)
