@@ -159,7 +159,7 @@ check:
 	@$(MAKE) --no-print-directory fuzz-bins B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)"
 	@FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-tests --all --xen build build-san
 
-# The real-Xen test alone (about 3 minutes; downloads are cached).
+# The real-Xen test alone (about 8 minutes with its self-test; downloads are cached).
 check-xen:
 	@$(MAKE) --no-print-directory build/xen B=build
 	@tests/xen/run build/xen && tests/xen/run --self-test build/xen

@@ -4,7 +4,9 @@
 # the guests say. Guests: alpha (boots, shuts down when asked, memory
 # changed live), beta (boots, ignores shutdown requests: destroyed after its
 # 3 s timeout), gamma (not booted, but by the xl-hangs step: first with an
-# xl that hangs, then with the real one).
+# xl that hangs, then with the real one); delta, added to the running
+# profile (add-guest); alpha renamed omega while it runs (rename-running),
+# then booted under its new name on its old data (renamed-start).
 
 XEN=/usr/lib/lcfg/components/xen
 P=$T/profile.xml
@@ -75,13 +77,36 @@ console_has() {
 # checksums of its first and last MiB (reading a sparse GiB under TCG
 # would take minutes and prove no more: a guest or a bad configure writes
 # at the start, or sets another size).
+# Each line is the guest's (its first name), so that a renamed guest's image
+# (IMAGE_alpha=omega: alpha's data now in omega.img) must be the same file.
 image_sums() {
   for g in alpha beta gamma; do
-    f=$IMAGES/$g.img
-    [ -f "$f" ] || { echo "$f missing"; continue; }
-    echo "$f $(stat -c '%s %b %i %Y %a' "$f") $(dd if="$f" bs=1M count=1 2>/dev/null | md5sum | cut -d' ' -f1) $(dd if="$f" bs=1M skip=1023 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+    eval "f=\$IMAGES/\${IMAGE_$g:-$g}.img"
+    [ -f "$f" ] || { echo "$g: $f missing"; continue; }
+    echo "$g: $(stat -c '%s %b %i %Y %a' "$f") $(dd if="$f" bs=1M count=1 2>/dev/null | md5sum | cut -d' ' -f1) $(dd if="$f" bs=1M skip=1023 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
   done
 }
+
+# The mark written at the start of a guest's image before its first boot
+# (disk-marks): 16 bytes, and their hex as the guest prints them
+# (GUEST-DISK-MARK NAME HEX, guest-init). A blank disk's are all zero.
+mark_of() { printf 'LCFG-XEN:%-7s' "$1"; }
+mark_hex() { mark_of "$1" | od -An -tx1 | tr -d ' \n'; }
+ZERO_MARK=00000000000000000000000000000000
+
+# The guest's console log, in the serial log, when a step fails on it.
+console_tail() { echo "--- $CONSOLE/guest-$1.log:"; tail -n 20 "$CONSOLE/guest-$1.log" 2>/dev/null || echo "(none)"; }
+
+# wait_console GUEST: the guest reported its devices (GUEST-NIC is its last
+# line), or the step dies showing its console.
+wait_console() {
+  wait_for 90 console_has "$1" "GUEST-NIC $1" "${2:-1}" ||
+    { console_tail "$1"; die "guest $1 did not report its devices within 90 s"; }
+  ! console_has "$1" GUEST-ERROR || { console_tail "$1"; die "guest $1: $(grep GUEST-ERROR "$CONSOLE/guest-$1.log" | head -1)"; }
+}
+
+# The status table's row of a guest: its first six fields.
+status_row() { awk -v g="$1" '$1 == g && NF >= 6 { print $1, $2, $3, $4, $5, $6; exit }' /tmp/out; }
 
 step_toolstack() {
   for m in $DOM0_MODULES; do insmod "$T/modules/$m.ko" || die "insmod $m failed"; done
@@ -118,6 +143,23 @@ step_configure() {
     [ "$(stat -c %s "$f")" = $GIB ] || die "$f is $(stat -c %s "$f") bytes, expected $GIB (1 GB)"
     [ "$(stat -c %b "$f")" = 0 ] || die "$f is not sparse ($(stat -c %b "$f") blocks allocated)"
   done
+  image_sums
+}
+
+# A mark at the start of each image, before any guest boots: each guest
+# prints its first 16 bytes (guest-devices, renamed-start), so that its
+# data, not a blank disk, is what it booted on. Written in place
+# (conv=notrunc: the image keeps its size and stays sparse beyond).
+step_disk_marks() {
+  for g in alpha beta gamma; do
+    f=$IMAGES/$g.img
+    mark_of $g | dd of="$f" bs=16 count=1 conv=notrunc 2>/dev/null || die "cannot write the mark into $f"
+    got=$(od -An -tx1 -N16 "$f" | tr -d ' \n')
+    [ "$got" = "$(mark_hex $g)" ] || die "$f starts with $got after writing the mark $(mark_hex $g)"
+    [ "$(stat -c %s "$f")" = $GIB ] || die "$f is $(stat -c %s "$f") bytes after the mark, expected $GIB"
+    echo "$f: mark $(mark_hex $g)"
+  done
+  # What disks-unchanged compares with, the marks written.
   image_sums >/tmp/images.before
   cat /tmp/images.before
 }
@@ -147,6 +189,8 @@ step_guest_devices() {
     ! console_has $g GUEST-ERROR || die "guest $g: $(grep GUEST-ERROR $CONSOLE/guest-$g.log | head -1)"
     console_has $g "GUEST-DISK $g xvda sectors=2097152" ||
       die "guest $g: $(grep GUEST-DISK $CONSOLE/guest-$g.log), expected its 1 GB disk (2097152 sectors) as xvda"
+    console_has $g "GUEST-DISK-MARK $g $(mark_hex $g)" ||
+      die "guest $g: $(grep GUEST-DISK-MARK $CONSOLE/guest-$g.log), expected the mark of disk-marks, $(mark_hex $g)"
     mac=$(sed -n "s/.*mac=\(00:16:3e:[0-9a-f:]*\), bridge.*/\1/p" /etc/xen/$g.cfg)
     console_has $g "GUEST-NIC $g eth0 mac=$mac" ||
       die "guest $g: $(grep GUEST-NIC $CONSOLE/guest-$g.log), expected eth0 with mac $mac"
@@ -262,26 +306,226 @@ EOS
   [ "$(guests_running)" = "alpha beta" ] || die "after destroy gamma, Xen runs '$(guests_running)'"
 }
 
+# The profile of the memory-live step (so that nothing else changes) with
+# a fourth guest, delta: its own UUID, MAC, disk; boot set.
+add_delta() {
+  awk '/<\/virtualmachines>/ {
+    print "     <virtualmachines_RECORD cfg:name=\"delta\">"
+    print "      <uuid>d4d4d4d4-0000-4000-8000-000000000004</uuid>"
+    print "      <memory>96</memory>"
+    print "      <kernel>/var/lib/lcfg-xen-test/vmlinuz</kernel>"
+    print "      <ramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</ramdisk>"
+    print "      <cmdline>console=hvc0 loglevel=4 lcfgtest.name=delta</cmdline>"
+    print "      <disk>1</disk>"
+    print "      <mac>00:16:3e:00:00:04</mac>"
+    print "      <bridge>xenbr0</bridge>"
+    print "      <boot>yes</boot>"
+    print "     </virtualmachines_RECORD>"
+  } { print }' "$1"
+}
+
+# A guest added to the running profile: start configures it (its disk, its
+# config file, the saved resources) and boots it, and only it: the running
+# guests keep their domains.
+step_add_guest() {
+  a=$(domid alpha) b=$(domid beta)
+  add_delta /tmp/profile2.xml >/tmp/profile-added.xml
+  [ "$(grep -c '<virtualmachines_RECORD ' /tmp/profile-added.xml)" = 4 ] || die "cannot make the profile with delta"
+  x --profile /tmp/profile-added.xml start
+  expect_rc 0 start
+  has_msg "[INFO] xen: guest 'delta': disk $IMAGES/delta.img: created (1 GB raw image, sparse)" start
+  has_msg "[INFO] xen: guest 'delta': /etc/xen/delta.cfg created" start
+  has_msg "[OK] xen: configure: 4 guests: 1 created, 0 updated, 3 unchanged, 0 retired; disks: 1 created, 3 present, 0 of another size, 0 refused; saved resources updated" start
+  has_msg "[INFO] xen: guest 'alpha': running (domid $a)" start
+  has_msg "[INFO] xen: guest 'beta': running (domid $b)" start
+  grep -qE "^\[INFO\] xen: guest 'delta': booted \(domid [0-9]+\)$" /tmp/err || die "xen start did not boot delta"
+  has_msg "[OK] xen: start: guests with boot set are running" start
+  ! grep -E "guest 'gamma': .*boot" /tmp/err || die "xen start booted gamma (boot unset)"
+  [ "$(guests_running)" = "alpha beta delta" ] || die "Xen runs '$(guests_running)', expected 'alpha beta delta'"
+  d=$(domid delta)
+  said=$(grep -E "guest 'delta': booted" /tmp/err | sed -E 's/.*domid ([0-9]+).*/\1/')
+  [ "$said" = "$d" ] || die "xen start said delta is domid $said, Xen says $d"
+  [ "$(domid alpha)" = "$a" ] || die "start touched alpha (domid $a -> $(domid alpha))"
+  [ "$(domid beta)" = "$b" ] || die "start touched beta (domid $b -> $(domid beta))"
+  # delta itself: up, on its new 1 GB disk (blank: its first bytes are
+  # zero) and its own MAC, on the bridge.
+  wait_console delta
+  console_has delta "GUEST-UP delta" || { console_tail delta; die "delta's console has no GUEST-UP delta"; }
+  console_has delta "GUEST-DISK delta xvda sectors=2097152" ||
+    { console_tail delta; die "guest delta: $(grep GUEST-DISK $CONSOLE/guest-delta.log), expected its 1 GB disk (2097152 sectors) as xvda"; }
+  console_has delta "GUEST-DISK-MARK delta $ZERO_MARK" ||
+    { console_tail delta; die "guest delta: $(grep GUEST-DISK-MARK $CONSOLE/guest-delta.log), expected a blank disk ($ZERO_MARK)"; }
+  console_has delta "GUEST-NIC delta eth0 mac=00:16:3e:00:00:04" ||
+    { console_tail delta; die "guest delta: $(grep GUEST-NIC $CONSOLE/guest-delta.log), expected eth0 with mac 00:16:3e:00:00:04"; }
+  [ -e /sys/class/net/xenbr0/brif/vif$d.0 ] || die "vif$d.0 of delta is not on xenbr0 ($(ls /sys/class/net/xenbr0/brif))"
+  losetup -a | grep -qF "$IMAGES/delta.img" || die "no loop device backs $IMAGES/delta.img: $(losetup -a)"
+  echo "delta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-delta.log | tr '\n' ' ')"
+  # status lists the four, the three running with their domids.
+  x status
+  expect_rc 0 status
+  for g in alpha beta gamma delta; do
+    case $g in
+      gamma) want="gamma no stopped - - -" ;;
+      alpha) want="alpha yes running $a 120/120/128 1/1" ;;
+      *) want="$g yes running $(domid $g) $(xl_mem $g)/96/96 1/1" ;;
+    esac
+    [ "$(status_row $g)" = "$want" ] || die "status shows '$(status_row $g)' for $g, expected '$want'"
+  done
+  # The saved resources (the status file) have delta.
+  S=/run/lcfg/status/xen
+  grep -qxF "xen.virtualmachines=alpha beta gamma delta" $S ||
+    die "$S: $(grep '^xen.virtualmachines=' $S), expected xen.virtualmachines=alpha beta gamma delta"
+  for r in uuid_delta=d4d4d4d4-0000-4000-8000-000000000004 mac_delta=00:16:3e:00:00:04 boot_delta=yes disk_delta=1; do
+    grep -qxF "xen.$r" $S || die "$S has no xen.$r ($(grep "^xen.${r%%=*}=" $S))"
+  done
+}
+
+# alpha renamed omega (its record, the same UUID, gets <name>omega</name>;
+# its command line names it omega too, so that its console says which
+# config it booted from).
+rename_alpha() {
+  awk '/cfg:name="alpha"/ { inrec = 1 }
+    inrec && /<uuid>/ { print; print "      <name>omega</name>"; next }
+    inrec { sub(/lcfgtest\.name=alpha/, "lcfgtest.name=omega") }
+    /<\/virtualmachines_RECORD>/ { inrec = 0 }
+    { print }' "$1"
+}
+
+# A running guest renamed: configure renames its domain (xl rename: the
+# same domain, the same domid) and holds it back while it runs: its image
+# keeps its old name (the domain has it open), no image is made under the
+# new name, no config file is written for it; configure exits 1.
+step_rename_running() {
+  a=$(domid alpha) b=$(domid beta) d=$(domid delta)
+  ino=$(stat -c %i $IMAGES/alpha.img)
+  echo "$ino" >/tmp/alpha.ino
+  rename_alpha /tmp/profile-added.xml >/tmp/profile-renamed.xml
+  grep -q '<name>omega</name>' /tmp/profile-renamed.xml || die "cannot make the profile with alpha renamed omega"
+  x --profile /tmp/profile-renamed.xml configure
+  expect_rc 1 "configure (alpha renamed omega while it runs)"
+  has_msg "[INFO] xen: guest 'omega': its domain 'alpha' (domid $a) renamed" configure
+  has_msg "[ERROR] xen: guest 'omega': held back: disk $IMAGES/omega.img: renamed from 'alpha' while running: its data stays in $IMAGES/alpha.img until it is down, then configure renames it: it has no config and is not booted" configure
+  has_msg "[ERROR] xen: guest 'omega': disk $IMAGES/omega.img: refused: not created: its guest is held back (below)" configure
+  grep -qE "^\[INFO\] xen: guest 'omega': renamed from 'alpha': /etc/xen/alpha.cfg retired to /var/lib/lcfg/xen/retired/alpha\.cfg\.[0-9]{8}-[0-9]{6}$" /tmp/err ||
+    die "xen configure did not retire /etc/xen/alpha.cfg"
+  has_msg "[FAIL] xen: configure: 4 guests: 0 created, 0 updated, 3 unchanged, 1 retired; disks: 0 created, 3 present, 0 of another size, 1 refused; 1 guest held back; saved resources updated" configure
+  # Xen: the same domain, renamed; the others untouched.
+  xlq list
+  [ "$(guests_running)" = "beta delta omega" ] || die "after the rename, Xen runs '$(guests_running)', expected 'beta delta omega'"
+  [ "$(domid omega)" = "$a" ] || die "omega is domid '$(domid omega)', expected alpha's domid $a (xl rename keeps the domain)"
+  [ "$(xenstore-read /local/domain/$a/name)" = omega ] || die "xenstore names domid $a '$(xenstore-read /local/domain/$a/name)', expected omega"
+  [ "$(domid beta)" = "$b" ] && [ "$(domid delta)" = "$d" ] || die "the rename touched beta or delta (domids $b $d -> $(domid beta) $(domid delta))"
+  # Its data stays where its domain has it; nothing under the new name.
+  [ ! -e $IMAGES/omega.img ] || die "$IMAGES/omega.img was made while omega runs on $IMAGES/alpha.img"
+  [ "$(stat -c %i $IMAGES/alpha.img 2>/dev/null)" = "$ino" ] || die "$IMAGES/alpha.img is not the file it was (inode $ino): $(ls -li $IMAGES)"
+  losetup -a | grep -qF "$IMAGES/alpha.img" || die "no loop device backs $IMAGES/alpha.img any more: $(losetup -a)"
+  [ ! -e /etc/xen/omega.cfg ] || die "/etc/xen/omega.cfg was written for a guest held back"
+  [ ! -e /etc/xen/alpha.cfg ] || die "/etc/xen/alpha.cfg is still there"
+  grep -qxF "a1a1a1a1-0000-4000-8000-000000000001 held alpha" /var/lib/lcfg/xen/guests ||
+    die "/var/lib/lcfg/xen/guests: '$(grep a1a1a1a1 /var/lib/lcfg/xen/guests)', expected 'a1a1a1a1-0000-4000-8000-000000000001 held alpha'"
+  # status sees the guest running under its new name, the same domain.
+  x status
+  expect_rc 0 status
+  [ "$(status_row omega)" = "omega yes running $a 120/120/128 1/1" ] ||
+    die "status shows '$(status_row omega)' for omega, expected 'omega yes running $a 120/120/128 1/1'"
+  # The guest never noticed: its console (still the log xenconsoled opened
+  # under its first name) shows one boot.
+  [ "$(grep -c "GUEST-UP alpha" $CONSOLE/guest-alpha.log)" = 1 ] || { console_tail alpha; die "alpha's console shows $(grep -c "GUEST-UP alpha" $CONSOLE/guest-alpha.log) boots"; }
+}
+
+# stop: every running guest of the saved profile, by UUID: omega (alpha
+# renamed) shuts down when asked, beta is destroyed after its 3 s timeout,
+# delta shuts down.
 step_stop() {
   t0=$(cut -d. -f1 /proc/uptime)
   x stop
   t1=$(cut -d. -f1 /proc/uptime)
   expect_rc 0 stop
-  grep -qE "^\[INFO\] xen: guest 'alpha': shut down in [0-9.]+ s$" /tmp/err || die "xen stop did not shut alpha down gracefully"
+  # (Not how long: the time reported is when stop noticed the domain gone.
+  # It destroys a guest past its timeout inside its wait loop, so the
+  # others are seen only once that xl destroy returns: delta was reported
+  # "shut down in 28.2 s" (another run: 19.3 s) while its vif left the
+  # bridge 6 s (3.3 s) after stop began, beta's destroy having taken ~24 s
+  # (~18 s). A component issue, reported; not asserted here.)
+  for g in omega delta; do
+    grep -qE "^\[INFO\] xen: guest '$g': shut down in [0-9.]+ s$" /tmp/err || die "xen stop did not shut $g down gracefully"
+  done
   has_msg "[WARNING] xen: guest 'beta': destroyed after 3 s timeout" stop
-  has_msg "[OK] xen: stop: 2 guests stopped" stop
+  has_msg "[OK] xen: stop: 3 guests stopped" stop
   [ -z "$(guests_running)" ] || die "after stop, Xen still runs '$(guests_running)'"
   # At least beta's 3 s timeout; the rest is teardown (xl destroy, the
   # hotplug scripts), 5 s on a quiet machine, 50 s seen on a loaded one.
   [ $((t1 - t0)) -ge 3 ] && [ $((t1 - t0)) -le 180 ] || die "stop took $((t1 - t0)) s (beta's timeout is 3 s)"
-  console_has alpha GUEST-SHUTDOWN || die "alpha's console does not show the shutdown request"
+  # omega's console: xenconsoled named the log when the domain appeared
+  # and keeps it after xl rename: its shutdown is in guest-alpha.log (seen;
+  # either is taken, as that is xenconsoled's, not the component's).
+  for f in alpha omega; do if console_has $f GUEST-SHUTDOWN; then echo "omega's shutdown request is in guest-$f.log"; fi; done
+  console_has alpha GUEST-SHUTDOWN || console_has omega GUEST-SHUTDOWN ||
+    { console_tail alpha; console_tail omega; die "omega's console (guest-alpha.log or guest-omega.log) does not show the shutdown request"; }
+  console_has delta GUEST-SHUTDOWN || { console_tail delta; die "delta's console does not show the shutdown request"; }
   console_has beta GUEST-SHUTDOWN-IGNORED || die "beta's console does not show the ignored shutdown request"
   wait_for 20 sh -c '[ -z "$(losetup -a)" ]' || die "loop devices left after stop: $(losetup -a)"
   x isstarted -q
   expect_rc 1 "isstarted -q"
 }
 
+# The renamed guest down: start's configure renames its image (the same
+# file, the same inode), writes its config file under the new name, and
+# boots it, with the others; it boots on its old data (the mark
+# disk-marks wrote into alpha.img), not on a blank disk.
+step_renamed_start() {
+  ino=$(cat /tmp/alpha.ino)
+  x --profile /tmp/profile-renamed.xml start
+  expect_rc 0 start
+  has_msg "[INFO] xen: guest 'omega': renamed from 'alpha': disk $IMAGES/alpha.img renamed to $IMAGES/omega.img" start
+  has_msg "[INFO] xen: guest 'omega': /etc/xen/omega.cfg created" start
+  has_msg "[OK] xen: configure: 4 guests: 1 created, 0 updated, 3 unchanged, 0 retired; disks: 0 created, 4 present, 0 of another size, 0 refused; saved resources unchanged" start
+  for g in omega beta delta; do
+    grep -qE "^\[INFO\] xen: guest '$g': booted \(domid [0-9]+\)$" /tmp/err || die "xen start did not boot $g"
+  done
+  has_msg "[OK] xen: start: guests with boot set are running" start
+  [ "$(guests_running)" = "beta delta omega" ] || die "Xen runs '$(guests_running)', expected 'beta delta omega'"
+  for g in omega beta delta; do
+    said=$(grep -E "guest '$g': booted" /tmp/err | sed -E 's/.*domid ([0-9]+).*/\1/')
+    [ "$said" = "$(domid $g)" ] || die "xen start said $g is domid $said, Xen says $(domid $g)"
+  done
+  # The same file under the new name; nothing left under the old one.
+  [ "$(stat -c %i $IMAGES/omega.img 2>/dev/null)" = "$ino" ] ||
+    die "$IMAGES/omega.img is not alpha's image (inode $ino): $(ls -li $IMAGES)"
+  [ ! -e $IMAGES/alpha.img ] || die "$IMAGES/alpha.img is still there: $(ls -li $IMAGES)"
+  [ "$(stat -c %s $IMAGES/omega.img)" = $GIB ] || die "$IMAGES/omega.img is $(stat -c %s $IMAGES/omega.img) bytes"
+  cfg=/etc/xen/omega.cfg
+  grep -qxF 'name = "omega"' $cfg || die "$cfg does not name the guest omega"
+  grep -qF "target=$IMAGES/omega.img\"" $cfg || die "$cfg: its disk is $(grep -o 'target=[^"]*' $cfg | head -1), expected target=$IMAGES/omega.img"
+  grep -qF 'a1a1a1a1-0000-4000-8000-000000000001' $cfg || die "$cfg does not have alpha's UUID"
+  [ ! -e /etc/xen/alpha.cfg ] || die "/etc/xen/alpha.cfg is back"
+  grep -qxF "a1a1a1a1-0000-4000-8000-000000000001 profile omega" /var/lib/lcfg/xen/guests ||
+    die "/var/lib/lcfg/xen/guests: '$(grep a1a1a1a1 /var/lib/lcfg/xen/guests)', expected 'a1a1a1a1-0000-4000-8000-000000000001 profile omega'"
+  losetup -a | grep -qF "$IMAGES/omega.img" || die "no loop device backs $IMAGES/omega.img: $(losetup -a)"
+  # omega's console (a new log, under its new name): booted from the new
+  # config (its command line says omega), on alpha's data.
+  wait_console omega
+  console_has omega "GUEST-UP omega" || { console_tail omega; die "omega's console has no GUEST-UP omega"; }
+  console_has omega "GUEST-DISK omega xvda sectors=2097152" ||
+    { console_tail omega; die "guest omega: $(grep GUEST-DISK $CONSOLE/guest-omega.log), expected its 1 GB disk (2097152 sectors) as xvda"; }
+  console_has omega "GUEST-DISK-MARK omega $(mark_hex alpha)" ||
+    { console_tail omega; die "guest omega: $(grep GUEST-DISK-MARK $CONSOLE/guest-omega.log), expected alpha's mark $(mark_hex alpha) (its old data)"; }
+  console_has omega "GUEST-NIC omega eth0 mac=00:16:3e:00:00:01" ||
+    { console_tail omega; die "guest omega: $(grep GUEST-NIC $CONSOLE/guest-omega.log), expected eth0 with alpha's mac 00:16:3e:00:00:01"; }
+  echo "omega (domid $(domid omega)): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-omega.log | tr '\n' ' ')"
+  # The others booted again on their own disks.
+  wait_console beta 3
+  console_has beta "GUEST-DISK-MARK beta $(mark_hex beta)" 3 || { console_tail beta; die "beta, booted again, does not show its mark $(mark_hex beta)"; }
+  wait_console delta 2
+  console_has delta "GUEST-DISK-MARK delta $ZERO_MARK" 2 || { console_tail delta; die "delta, booted again, does not show its blank disk"; }
+}
+
+# The images are the guests' own, unchanged since disk-marks: alpha's data
+# is in omega.img, the same file (size, allocation, inode, mtime, mode,
+# first and last MiB).
 step_disks_unchanged() {
+  # shellcheck disable=SC2034 # image_sums reads it (eval)
+  IMAGE_alpha=omega
   image_sums >/tmp/images.after
   cat /tmp/images.after
   diff /tmp/images.before /tmp/images.after >/tmp/images.diff || die "the images changed: $(tr '\n' ' ' </tmp/images.diff)"
@@ -290,12 +534,16 @@ step_disks_unchanged() {
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
+  step disk-marks step_disk_marks
   step start step_start
   step guest-devices step_guest_devices
   step status step_status
   step memory-live step_memory_live
   step run-after-destroy step_run_after_destroy
   step xl-hangs step_xl_hangs
+  step add-guest step_add_guest
+  step rename-running step_rename_running
   step stop step_stop
+  step renamed-start step_renamed_start
   step disks-unchanged step_disks_unchanged
 }
