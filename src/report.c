@@ -19,7 +19,7 @@
 #include "util.h"
 
 /* One disk of the saved configuration, with what exists now. */
-static void print_disk(FILE *out, const struct disk *d, const struct disk_item *it)
+static void print_disk(FILE *out, const struct disk *d, const struct disk_item *it, bool held)
 {
     char *size = disks_size_str(d->size_gb * GIB);
     switch (d->type) {
@@ -43,7 +43,8 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
     char *have = disks_size_str(it->have);
     switch (it->action) {
     case DK_CREATE:
-        fprintf(out, "            missing (configure creates it)\n");
+        fprintf(out, held ? "            missing (not created while the guest is held back)\n"
+                          : "            missing (configure creates it)\n");
         break;
     case DK_OK:
         fprintf(out, "            present, size ok\n");
@@ -299,11 +300,17 @@ int m_status(struct ctx *c, int argc, char **argv)
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
         char *why = NULL;
         enum cfg_state cs = config_state(c, h, g, &rc, &why);
-        fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name,
-                cfg_state_text[cs], why ? ": " : "", why ? why : "");
-        free(why);
         const struct managed_guest *e = managed_find(&ours, g->uuid);
-        if (e && e->state == MG_HELD)
+        bool held = e && e->state == MG_HELD;
+        /* A guest held back keeps its previous file, or has none. */
+        const char *cst = !held ? cfg_state_text[cs]
+                          : cs == CFGST_MISSING ? "not written (the guest is held back)"
+                          : cs == CFGST_DIFFERS ? "the previous one (the guest is held back)"
+                                                : cfg_state_text[cs];
+        fprintf(out, "  config    %s/%s.cfg %s%s%s\n", h->res[HF_configdir], g->name, cst,
+                why ? ": " : "", why ? why : "");
+        free(why);
+        if (held)
             fprintf(out, "  held      configure held it back (a disk refused, or its data not yet "
                     "under its new name): not booted\n");
         const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
@@ -319,7 +326,7 @@ int m_status(struct ctx *c, int argc, char **argv)
             for (size_t j = 0; j < dplan.n; j++)
                 if (dplan.v[j].g == g && dplan.v[j].index == k)
                     it = &dplan.v[j];
-            print_disk(out, &g->disks[k], it);
+            print_disk(out, &g->disks[k], it, held);
         }
         if (!str_empty(g->res[GF_cdpath]))
             fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);

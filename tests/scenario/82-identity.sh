@@ -89,6 +89,13 @@ t_rename_of_a_running_guest_renames_its_domain_and_never_blanks_its_disk() {
   domains >"$T/d"
   expect_text "$T/d" "Domain-0 running
 web1 running"
+  # status says what configure will and will not do while it runs.
+  xen --hypervisor sim status
+  grep -E '^  (config|held|disk|   )' "$T/out" >"$T/s"
+  expect_text "$T/s" "  config    /etc/xen/web1.cfg not written (the guest is held back)
+  held      configure held it back (a disk refused, or its data not yet under its new name): not booted
+  disk      /var/lib/xen/images/web1.img raw image 1 GB
+            missing (not created while the guest is held back)"
   # stop shuts it down by its UUID; start then renames the image and boots.
   xen --hypervisor sim stop
   expect_rc 0
