@@ -370,6 +370,8 @@ testVMxen held=true"
   grep -A7 '^testVMxen' "$T/out" | grep '^  held' >"$T/h"
   expect_text "$T/h" "  held      configure held it back (a disk refused, or its data not yet under its new name): not booted"
   # start boots the other guest; boot of the held one says why not.
+  # After a reboot (/run is empty, no domain runs): the same.
+  rm -rf "$ROOT/run" "$ROOT/var/lib/lcfg/xen/sim"
   xen --hypervisor sim --profile "$T/p.xml" start
   expect_rc 1
   grep -E "booted \(|not booted:|start:" "$T/err" >"$T/b"
