@@ -14,6 +14,56 @@
 #include "paths.h"
 #include "util.h"
 
+/* What a plan is made from: the domains (indexed) and the record of
+ * managed guests. Returns 0, or -1 after saying why. */
+struct seen_guests {
+    struct hv_domain *doms;
+    size_t n;
+    struct dom_index ix;
+    struct managed rec;
+};
+
+static int observe_guests(struct ctx *c, struct hv *hv, const char *m, struct seen_guests *o)
+{
+    char *err = NULL;
+    *o = (struct seen_guests){ 0 };
+    if (hv->ops->list(hv, &o->doms, &o->n, &err) < 0) {
+        msg_error("%s: cannot list the domains: %s", m, err);
+        free(err);
+        return -1;
+    }
+    if (managed_load(c->o->root, &o->rec, &err) < 0) {
+        msg_error("%s: the record of managed guests is unreadable: %s", m, err);
+        free(err);
+        free(o->doms);
+        return -1;
+    }
+    o->ix = dom_index_new(o->doms, o->n);
+    return 0;
+}
+
+static void seen_guests_free(struct seen_guests *o)
+{
+    dom_index_free(&o->ix);
+    managed_free(&o->rec);
+    free(o->doms);
+}
+
+/* start and run: plan, then boot. Returns the failures. */
+static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
+                          const char *m)
+{
+    struct seen_guests o;
+    if (observe_guests(c, hv, m, &o) < 0)
+        return 1;
+    struct plan p = { 0 };
+    plan_boots(h, &o.rec, &o.ix, revive, &p);
+    size_t failed = apply_plan(c, h, hv, &p, m);
+    plan_free(&p);
+    seen_guests_free(&o);
+    return failed;
+}
+
 int m_start(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -138,138 +188,49 @@ int m_stop(struct ctx *c, int argc, char **argv)
         return 1;
     struct hv *hv = open_hv(c, h, "stop");
     int rc = 1;
-    if (hv) {
-        struct hv_domain *doms = NULL;
-        size_t m = 0;
-        char *err = NULL;
-        if (hv->ops->list(hv, &doms, &m, &err) < 0) {
-            msg_fail("stop: cannot list the domains: %s", err);
+    struct seen_guests o;
+    if (hv && observe_guests(c, hv, "stop", &o) == 0) {
+        struct plan p = { 0 };
+        plan_stop(h, &o.rec, &o.ix, &p);
+        size_t failed = apply_plan(c, h, hv, &p, "stop");
+        char *flag = root_path(c->o->root, PATH_STARTED);
+        (void)unlink(flag);
+        free(flag);
+        if (failed) {
+            msg_fail("stop: %zu guest%s could not be stopped", failed, failed == 1 ? "" : "s");
         } else {
-            /* Every running guest of the profile, booted by start or by
-             * hand (boot NAME), and those that left it and were kept
-             * running (xen.onremove keep): the host is shutting down, or
-             * the component is. */
-            struct managed rec = { 0 };
-            if (managed_load(c->o->root, &rec, &err) < 0) {
-                msg_warn("stop: the record of managed guests is unreadable (%s): guests that "
-                         "left the profile and were kept running are not stopped", err);
-                free(err);
-                err = NULL;
-            }
-            struct stopping *st = xcalloc(h->nguests + rec.n + 1, sizeof(*st));
-            struct guest *kept = xcalloc(rec.n + 1, sizeof(*kept));
-            size_t n = 0, nk = 0;
-            struct dom_index ix = dom_index_new(doms, m);
-            for (size_t i = 0; i < h->nguests; i++) {
-                const struct guest *g = &h->guests[i];
-                const struct hv_domain *d = find_uuid(&ix, g->uuid);
-                if (!d || !alive(d))
-                    continue;
-                st[n].g = g;
-                st[n].domid = d->domid;
-                n++;
-            }
-            for (size_t i = 0; i < rec.n; i++) {
-                const struct hv_domain *d = find_uuid(&ix, rec.v[i].uuid);
-                if (rec.v[i].state != MG_KEPT || !d || !alive(d))
-                    continue;
-                kept[nk].name = rec.v[i].name;
-                kept[nk].uuid = rec.v[i].uuid;
-                kept[nk].shutdown_timeout = h->shutdown_timeout;
-                st[n].g = &kept[nk++];
-                st[n].domid = d->domid;
-                n++;
-            }
-            dom_index_free(&ix);
-            size_t failed = stop_in_order(hv, st, n);
-            free(kept);
-            managed_free(&rec);
-            char *flag = root_path(c->o->root, PATH_STARTED);
-            (void)unlink(flag);
-            free(flag);
-            if (failed) {
-                msg_fail("stop: %zu guest%s could not be stopped", failed, failed == 1 ? "" : "s");
-            } else {
-                msg_ok("stop: %zu guest%s stopped", n, n == 1 ? "" : "s");
-                rc = 0;
-            }
-            free(st);
+            msg_ok("stop: %zu guest%s stopped", p.n, p.n == 1 ? "" : "s");
+            rc = 0;
         }
-        free(err);
-        free(doms);
-        hv->ops->close(hv);
+        plan_free(&p);
+        seen_guests_free(&o);
+    } else if (hv) {
+        msg_fail("stop: the guests cannot be looked at (above)");
     }
+    if (hv)
+        hv->ops->close(hv);
     if (run_daemons(c, h, false))
         rc = 1;
     host_free(h);
     return rc;
 }
 
-enum guest_op { OP_BOOT, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY };
-
 /* boot/shutdown/reboot/destroy NAME...: on guests of the saved
  * configuration only; a domain the profile does not know is refused
  * (destroy --force excepted). */
-/* The guest an argument names: a guest of the saved configuration by its
- * name (a domain's name), else one that left the profile and was kept
- * running (not for boot: *kept is filled for it). A name that is also
- * another guest's tag is ambiguous, and a tag alone is not a name: both
- * are refused, with *why (caller frees). *g is NULL when nothing of the
- * component's has that name (the caller decides about other domains). */
-static int resolve(const struct host *h, const struct managed *rec, const char *arg, bool boot,
-                   const struct guest **g, struct guest *kept, const char **why)
+static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
 {
-    const struct guest *named = NULL, *tagged = NULL;
-    for (size_t k = 0; k < h->nguests; k++) {
-        if (!strcmp(h->guests[k].name, arg))
-            named = &h->guests[k];
-        if (!strcmp(h->guests[k].tag, arg))
-            tagged = &h->guests[k];
-    }
-    *g = named;
-    if (named && tagged && tagged != named) {
-        *why = xasprintf("'%s' is the name of guest '%s' and the tag of guest '%s': ambiguous, "
-                         "left alone", arg, named->name, tagged->name);
-        return -1;
-    }
-    if (named)
-        return 0;
-    if (tagged) {
-        *why = xasprintf("'%s' is the tag of guest '%s', not a guest's name: name guests by "
-                         "their names", arg, tagged->name);
-        return -1;
-    }
-    for (size_t k = 0; k < rec->n; k++) {
-        if (rec->v[k].state != MG_KEPT || strcmp(rec->v[k].name, arg))
-            continue;
-        if (boot) {
-            *why = xasprintf("'%s' left the profile (kept running by xen.onremove keep): it is "
-                             "not booted again", arg);
-            return -1;
-        }
-        kept->name = rec->v[k].name;
-        kept->tag = rec->v[k].name;
-        kept->uuid = rec->v[k].uuid;
-        kept->shutdown_timeout = h->shutdown_timeout;
-        *g = kept;
-        return 0;
-    }
-    return 0;
-}
-
-static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
-{
-    static const char *const names[] = { "boot", "shutdown", "reboot", "destroy" };
-    const char *m = names[op];
+    const char *m = act == ACT_BOOT ? "boot" : act == ACT_SHUTDOWN ? "shutdown"
+                  : act == ACT_REBOOT ? "reboot" : "destroy";
     bool force = false;
     int first = 1;
-    if (op == OP_DESTROY && argc > 1 && !strcmp(argv[1], "--force")) {
+    if (act == ACT_DESTROY && argc > 1 && !strcmp(argv[1], "--force")) {
         force = true;
         first = 2;
     }
     if (first >= argc) {
         msg_fail("%s: name at least one guest (usage: %s%s NAME...)", m, m,
-                 op == OP_DESTROY ? " [--force]" : "");
+                 act == ACT_DESTROY ? " [--force]" : "");
         return 1;
     }
     struct host *h = load_saved(c, m);
@@ -280,117 +241,19 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum guest_op op)
         host_free(h);
         return 1;
     }
-    struct hv_domain *doms = NULL;
-    struct dom_index ix = { 0 };
-    size_t n = 0, failed = 0;
-    char *err = NULL;
-    struct stopping *st = xcalloc((size_t)argc, sizeof(*st));
-    const struct guest **boots = xcalloc((size_t)argc, sizeof(*boots));
-    struct guest *kept = xcalloc((size_t)argc, sizeof(*kept));
-    unsigned *done = xcalloc((size_t)argc, sizeof(*done));
-    size_t nst = 0, nboot = 0, nkept = 0, ndone = 0;
-    struct managed rec = { 0 };
-    if (managed_load(c->o->root, &rec, &err) < 0) {
-        msg_fail("%s: the record of managed guests is unreadable: %s", m, err);
+    size_t failed = 0;
+    struct seen_guests o;
+    if (observe_guests(c, hv, m, &o) < 0) {
         failed++;
-        goto out;
+    } else {
+        struct plan p = { 0 };
+        plan_named(h, &o.rec, &o.ix, act, force, argv + first, (size_t)(argc - first), &p);
+        failed += apply_plan(c, h, hv, &p, m);
+        plan_free(&p);
+        seen_guests_free(&o);
     }
-    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
-        msg_fail("%s: cannot list the domains: %s", m, err);
-        failed++;
-        goto out;
-    }
-    ix = dom_index_new(doms, n);
-    for (int i = first; i < argc; i++) {
-        const struct guest *g = NULL;
-        const char *why = NULL;
-        if (resolve(h, &rec, argv[i], op == OP_BOOT, &g, &kept[nkept], &why) < 0) {
-            msg_error("%s: %s", m, why);
-            free((char *)why);
-            failed++;
-            continue;
-        }
-        if (g == &kept[nkept])
-            nkept++;
-        /* A guest is its UUID: its domain is found by it. Only destroy
-         * --force takes a domain by name. */
-        const struct hv_domain *d = g ? find_uuid(&ix, g->uuid) : find_domain(&ix, argv[i]);
-        if (!g && !(d && force && op == OP_DESTROY)) {
-            if (d)
-                msg_error("%s: '%s' (domid %u) is not a guest of this profile: left alone%s", m,
-                          argv[i], d->domid, op == OP_DESTROY ? " (destroy --force to insist)" : "");
-            else
-                msg_error("%s: no guest '%s' in the saved configuration", m, argv[i]);
-            failed++;
-            continue;
-        }
-        /* Named twice: done once. */
-        unsigned key = d ? d->domid : ~0u;
-        bool twice = false;
-        for (size_t k = 0; k < nboot && !twice; k++)
-            twice = boots[k] == g;
-        for (size_t k = 0; d && k < ndone && !twice; k++)
-            twice = done[k] == key;
-        if (twice)
-            continue;
-        if (d)
-            done[ndone++] = key;
-        const char *name = g ? g->name : argv[i];
-        if (op == OP_BOOT) {
-            if (d && alive(d)) {
-                msg_info("guest '%s': already running (domid %u)", name, d->domid);
-                continue;
-            }
-            if (!bootable(&rec, &ix, g, m)) {
-                failed++;
-                continue;
-            }
-            if (d && hv->ops->destroy(hv, d->domid, &err) < 0) {
-                msg_error("guest '%s': its remains (domid %u) cannot be destroyed: %s", name,
-                          d->domid, err);
-                failed++;
-                continue;
-            }
-            boots[nboot++] = g;
-            continue;
-        }
-        if (!d) {
-            msg_info("guest '%s': not running", name);
-            continue;
-        }
-        if (op == OP_DESTROY) {
-            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
-                msg_error("guest '%s': cannot destroy it: %s", name, err);
-                failed++;
-            } else {
-                msg_info("guest '%s': destroyed (domid %u)", name, d->domid);
-            }
-        } else if (op == OP_REBOOT) {
-            if (hv->ops->reboot(hv, d->domid, &err) < 0) {
-                msg_error("guest '%s': cannot ask it to reboot: %s", name, err);
-                failed++;
-            } else {
-                msg_info("guest '%s': asked to reboot (domid %u)", name, d->domid);
-            }
-        } else if (alive(d)) {
-            st[nst].g = g;
-            st[nst].domid = d->domid;
-            nst++;
-        }
-    }
-    failed += boot_list(c, h, hv, boots, nboot, m);
-    failed += stop_guests(hv, st, nst);
-out:
-    dom_index_free(&ix);
     if (failed)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
-    managed_free(&rec);
-    free(done);
-    free(kept);
-    free(boots);
-    free(st);
-    free(err);
-    free(doms);
     hv->ops->close(hv);
     host_free(h);
     return failed ? 1 : 0;
@@ -398,20 +261,20 @@ out:
 
 int m_boot(struct ctx *c, int argc, char **argv)
 {
-    return guest_method(c, argc, argv, OP_BOOT);
+    return guest_method(c, argc, argv, ACT_BOOT);
 }
 
 int m_shutdown(struct ctx *c, int argc, char **argv)
 {
-    return guest_method(c, argc, argv, OP_SHUTDOWN);
+    return guest_method(c, argc, argv, ACT_SHUTDOWN);
 }
 
 int m_reboot(struct ctx *c, int argc, char **argv)
 {
-    return guest_method(c, argc, argv, OP_REBOOT);
+    return guest_method(c, argc, argv, ACT_REBOOT);
 }
 
 int m_destroy(struct ctx *c, int argc, char **argv)
 {
-    return guest_method(c, argc, argv, OP_DESTROY);
+    return guest_method(c, argc, argv, ACT_DESTROY);
 }

@@ -176,23 +176,93 @@ static void booted(void *arg, const struct hv_create_job *job)
         msg_info("guest '%s': booted", g->name);
 }
 
-bool bootable(const struct managed *rec, const struct dom_index *ix, const struct guest *g,
-              const char *method)
+size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,
+                  const char *method)
 {
-    const struct managed_guest *e = managed_find(rec, g->uuid);
-    if (e && e->state == MG_HELD) {
-        msg_error("guest '%s': not booted: configure held it back (a disk refused, or its data "
-                  "not yet under its new name: see configure)", g->name);
-        return false;
+    size_t failed = 0, nboot = 0, nst = 0;
+    const struct guest **boots = xcalloc(p->n + 1, sizeof(*boots));
+    struct stopping *st = xcalloc(p->n + 1, sizeof(*st));
+    char *err = NULL;
+    bool named = strcmp(method, "start") && strcmp(method, "run") && strcmp(method, "stop");
+    for (size_t i = 0; i < p->n; i++) {
+        const struct action *a = &p->v[i];
+        const struct hv_domain *d = a->d;
+        switch (a->act) {
+        case ACT_NONE:
+            break;
+        case ACT_RUNNING:
+            msg_info("guest '%s': %s (domid %u)", a->name, named ? "already running" : "running",
+                     d->domid);
+            break;
+        case ACT_HELD:
+            msg_error("guest '%s': not booted: configure held it back (a disk refused, or its data "
+                      "not yet under its new name: see configure)", a->name);
+            failed++;
+            break;
+        case ACT_NAME_TAKEN:
+            msg_error("guest '%s': not booted: domain %u has its name but another UUID (%s), so it "
+                      "is not this guest; left alone", a->name, d->domid, d->uuid);
+            failed++;
+            break;
+        case ACT_CLEAR_BOOT: {
+            const char *what = d->state == DOM_CRASHED ? "crashed" : "shut down";
+            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': %s (domid %u) and its remains cannot be destroyed: %s",
+                          a->name, what, d->domid, err);
+                failed++;
+                break;
+            }
+            msg_warn("guest '%s': had %s (domid %u): its remains were destroyed", a->name, what,
+                     d->domid);
+            boots[nboot++] = a->g;
+            break;
+        }
+        case ACT_REVIVE:
+            msg_warn("guest '%s': was not running (stopped by hand, or crashed and destroyed)",
+                     a->name);
+            boots[nboot++] = a->g;
+            break;
+        case ACT_BOOT:
+            boots[nboot++] = a->g;
+            break;
+        case ACT_SHUTDOWN:
+            st[nst].g = a->g;
+            st[nst].domid = d->domid;
+            nst++;
+            break;
+        case ACT_REBOOT:
+            if (hv->ops->reboot(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': cannot ask it to reboot: %s", a->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': asked to reboot (domid %u)", a->name, d->domid);
+            }
+            break;
+        case ACT_DESTROY:
+            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
+                msg_error("guest '%s': cannot destroy it: %s", a->name, err);
+                failed++;
+            } else {
+                msg_info("guest '%s': destroyed (domid %u)", a->name, d->domid);
+            }
+            break;
+        case ACT_NOT_RUNNING:
+            msg_info("guest '%s': not running", a->name);
+            break;
+        case ACT_REFUSED:
+            msg_error("%s: %s", method, a->why);
+            failed++;
+            break;
+        }
+        free(err);
+        err = NULL;
     }
-    const struct hv_domain *other = find_domain(ix, g->name);
-    if (other && strcasecmp(other->uuid, g->uuid)) {
-        msg_error("guest '%s': not booted: domain %u has its name but another UUID (%s), so it "
-                  "is not this guest; left alone", g->name, other->domid, other->uuid);
-        return false;
-    }
-    (void)method;
-    return true;
+    failed += boot_list(c, h, hv, boots, nboot, method);
+    /* stop goes in boot groups, the last booted first. */
+    failed += strcmp(method, "stop") ? stop_guests(hv, st, nst) : stop_in_order(hv, st, nst);
+    free(boots);
+    free(st);
+    return failed;
 }
 
 /* Rising boot group, then profile order (the guests are one array). */
@@ -251,64 +321,6 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
 /* Boot the boot=yes guests that are not running; with revive, also those
  * that crashed or were shut down (their remains are destroyed first).
  * Returns the number of failures. */
-size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
-                   const char *method)
-{
-    struct hv_domain *doms = NULL;
-    size_t n = 0, failed = 0, nboot = 0;
-    char *err = NULL;
-    if (hv->ops->list(hv, &doms, &n, &err) < 0) {
-        msg_error("%s: cannot list the domains: %s", method, err);
-        free(err);
-        return 1;
-    }
-    struct managed rec;
-    if (managed_load(c->o->root, &rec, &err) < 0) {
-        msg_error("%s: the record of managed guests is unreadable: %s; no guest is booted",
-                  method, err);
-        free(err);
-        free(doms);
-        return 1;
-    }
-    const struct guest **list = xcalloc(h->nguests ? h->nguests : 1, sizeof(*list));
-    struct dom_index ix = dom_index_new(doms, n);
-    for (size_t i = 0; i < h->nguests; i++) {
-        const struct guest *g = &h->guests[i];
-        if (!g->boot)
-            continue;
-        const struct hv_domain *d = find_uuid(&ix, g->uuid);
-        if (d && alive(d)) {
-            msg_info("guest '%s': running (domid %u)", g->name, d->domid);
-            continue;
-        }
-        if (!bootable(&rec, &ix, g, method)) {
-            failed++;
-            continue;
-        }
-        if (d) {
-            const char *what = d->state == DOM_CRASHED ? "crashed" : "shut down";
-            if (hv->ops->destroy(hv, d->domid, &err) < 0) {
-                msg_error("guest '%s': %s (domid %u) and its remains cannot be destroyed: %s",
-                          g->name, what, d->domid, err);
-                failed++;
-                continue;
-            }
-            msg_warn("guest '%s': had %s (domid %u): its remains were destroyed", g->name, what,
-                     d->domid);
-        } else if (revive) {
-            msg_warn("guest '%s': was not running (stopped by hand, or crashed and destroyed)",
-                     g->name);
-        }
-        list[nboot++] = g;
-    }
-    dom_index_free(&ix);
-    managed_free(&rec);
-    failed += boot_list(c, h, hv, list, nboot, method);
-    free(list);
-    free(err);
-    free(doms);
-    return failed;
-}
 
 /* Ask every target to shut down at once, then wait for them together
  * (event-driven), destroying those that outlive their timeout: the whole

@@ -160,16 +160,53 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
 size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
                  const struct guest **list, size_t n, const char *method);
 
-/* May g be booted: not held back by configure, and its name not taken by
- * a domain of another UUID? Says why not. */
-bool bootable(const struct managed *rec, const struct dom_index *ix, const struct guest *g,
-              const char *method);
+/* guestplan.c: what a method does to each guest, as a list of actions
+ * decided from what was observed (pure); lifecycle.c applies it. */
+enum act {
+    ACT_NONE,        /* nothing to do, nothing to say */
+    ACT_RUNNING,     /* running already (said) */
+    ACT_BOOT,        /* down: boot it */
+    ACT_REVIVE,      /* down, though it should run (run): said, then booted */
+    ACT_CLEAR_BOOT,  /* its remains (crashed, shut down) destroyed, then booted */
+    ACT_HELD,        /* not booted: configure held it back */
+    ACT_NAME_TAKEN,  /* not booted: a domain of another UUID (d) has its name */
+    ACT_SHUTDOWN,    /* asked to shut down; destroyed at its timeout */
+    ACT_REBOOT,      /* asked to reboot */
+    ACT_DESTROY,     /* destroyed at once */
+    ACT_NOT_RUNNING, /* nothing to stop (said) */
+    ACT_REFUSED,     /* an argument refused (why) */
+};
+struct action {
+    enum act act;
+    const struct guest *g;     /* NULL: a refused argument, or a forced destroy */
+    const struct hv_domain *d; /* its domain (ACT_NAME_TAKEN: the other one) */
+    const char *name;
+    char *why;                 /* ACT_REFUSED */
+};
+struct plan {
+    struct action *v;
+    size_t n;
+    struct guest *kept;        /* guests that left the profile, kept running */
+    size_t nkept;
+};
+/* start (revive false) and run (true): every guest with boot set. */
+void plan_boots(const struct host *h, const struct managed *rec, const struct dom_index *ix,
+                bool revive, struct plan *p);
+/* stop: every running guest of the profile, and the kept ones. */
+void plan_stop(const struct host *h, const struct managed *rec, const struct dom_index *ix,
+               struct plan *p);
+/* boot, shutdown, reboot, destroy (act: ACT_BOOT, ACT_SHUTDOWN, ACT_REBOOT,
+ * ACT_DESTROY) of the guests these names name; a tag is refused, a name
+ * that is another guest's tag is ambiguous, a guest named twice is acted
+ * on once, a domain that is no guest is taken only by destroy --force. */
+void plan_named(const struct host *h, const struct managed *rec, const struct dom_index *ix,
+                enum act act, bool force, char *const *names, size_t n, struct plan *p);
+void plan_free(struct plan *p);
 
-/* Boot the boot=yes guests that are not running; with revive, also those
- * that crashed or were shut down (their remains are destroyed first).
- * Returns the number of failures. */
-size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
-                   const char *method);
+/* Carry a plan out, saying what each action did; boots side by side and
+ * shutdowns all at once (stop: in boot groups). Returns the failures. */
+size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,
+                  const char *method);
 
 /* Ask every target to shut down at once, then wait for them together
  * (event-driven), destroying those that outlive their timeout: the whole

@@ -98,6 +98,135 @@ static void test_disk_follow(void **state)
     assert_int_equal(plan_disk_follow(DISK_LVM, false, &file, &none), DF_HOLD_VOLUME);
 }
 
+/* ---- the guest planner (guestplan.c) ---- */
+
+#define UA "0000000a-1111-4222-8333-444444444444"
+#define UB "0000000b-1111-4222-8333-444444444444"
+#define UC "0000000c-1111-4222-8333-444444444444"
+#define UX "0000000a-1111-4222-8333-ffffffffffff"
+
+static struct hv_domain dom(unsigned domid, const char *name, const char *uuid, enum dom_state st)
+{
+    struct hv_domain d = { 0 };
+    d.domid = domid;
+    snprintf(d.name, sizeof(d.name), "%s", name);
+    snprintf(d.uuid, sizeof(d.uuid), "%s", uuid);
+    d.state = st;
+    return d;
+}
+
+/* Three guests: a (tag ta), b (tag a: another guest's name), c. */
+static void three(struct host *h, struct guest g[3])
+{
+    memset(h, 0, sizeof(*h));
+    memset(g, 0, 3 * sizeof(*g));
+    const char *names[] = { "a", "b", "c" }, *tags[] = { "ta", "a", "tc" },
+               *uuids[] = { UA, UB, UC };
+    for (int i = 0; i < 3; i++) {
+        g[i].name = names[i];
+        g[i].tag = tags[i];
+        g[i].uuid = uuids[i];
+        g[i].boot = true;
+        g[i].shutdown_timeout = 10;
+    }
+    h->guests = g;
+    h->nguests = 3;
+    h->shutdown_timeout = 60;
+}
+
+static void test_plan_boots(void **state)
+{
+    (void)state;
+    struct host h;
+    struct guest g[3];
+    three(&h, g);
+    /* a runs under another name (renamed: found by UUID); a domain of
+     * another UUID has b's name; c crashed. */
+    struct hv_domain d[3] = { dom(1, "old", UA, DOM_RUNNING), dom(2, "b", UX, DOM_RUNNING),
+                              dom(3, "c", UC, DOM_CRASHED) };
+    struct dom_index ix = dom_index_new(d, 3);
+    struct managed rec = { 0 };
+    struct plan p = { 0 };
+    plan_boots(&h, &rec, &ix, false, &p);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.v[0].act, ACT_RUNNING);
+    assert_int_equal(p.v[0].d->domid, 1);
+    assert_int_equal(p.v[1].act, ACT_NAME_TAKEN);
+    assert_int_equal(p.v[1].d->domid, 2);
+    assert_int_equal(p.v[2].act, ACT_CLEAR_BOOT);
+    plan_free(&p);
+    /* Held back by configure: not booted, whatever runs. */
+    managed_set(&rec, UC, "c", MG_HELD);
+    plan_boots(&h, &rec, &ix, true, &p);
+    assert_int_equal(p.v[2].act, ACT_HELD);
+    plan_free(&p);
+    managed_free(&rec);
+    dom_index_free(&ix);
+    /* Nothing runs: run revives, start boots. */
+    ix = dom_index_new(NULL, 0);
+    plan_boots(&h, &rec, &ix, true, &p);
+    assert_int_equal(p.v[0].act, ACT_REVIVE);
+    plan_free(&p);
+    plan_boots(&h, &rec, &ix, false, &p);
+    assert_int_equal(p.v[0].act, ACT_BOOT);
+    plan_free(&p);
+    dom_index_free(&ix);
+}
+
+static void test_plan_stop_and_named(void **state)
+{
+    (void)state;
+    struct host h;
+    struct guest g[3];
+    three(&h, g);
+    g[2].boot = false; /* booted by hand: stopped too */
+    struct hv_domain d[4] = { dom(1, "a", UA, DOM_RUNNING), dom(3, "c", UC, DOM_RUNNING),
+                              dom(4, "gone", "0000000d-1111-4222-8333-444444444444", DOM_RUNNING),
+                              dom(5, "alien", UX, DOM_RUNNING) };
+    struct dom_index ix = dom_index_new(d, 4);
+    struct managed rec = { 0 };
+    managed_set(&rec, "0000000d-1111-4222-8333-444444444444", "gone", MG_KEPT);
+    struct plan p = { 0 };
+    plan_stop(&h, &rec, &ix, &p);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.v[0].name, "a");
+    assert_string_equal(p.v[1].name, "c");
+    assert_string_equal(p.v[2].name, "gone");
+    assert_int_equal(p.v[2].g->shutdown_timeout, 60);
+    plan_free(&p);
+
+    char *names[] = { "ta", "a", "c", "c", "gone", "alien", "nobody" };
+    plan_named(&h, &rec, &ix, ACT_DESTROY, false, names, 7, &p);
+    assert_int_equal(p.n, 6); /* c once */
+    assert_int_equal(p.v[0].act, ACT_REFUSED);
+    assert_string_equal(p.v[0].why, "'ta' is the tag of guest 'a', not a guest's name: name "
+                                    "guests by their names");
+    assert_int_equal(p.v[1].act, ACT_REFUSED);
+    assert_string_equal(p.v[1].why, "'a' is the name of guest 'a' and the tag of guest 'b': "
+                                    "ambiguous, left alone");
+    assert_int_equal(p.v[2].act, ACT_DESTROY);
+    assert_int_equal(p.v[2].d->domid, 3);
+    assert_int_equal(p.v[3].act, ACT_DESTROY);
+    assert_int_equal(p.v[3].d->domid, 4);
+    assert_int_equal(p.v[4].act, ACT_REFUSED);
+    assert_string_equal(p.v[4].why, "'alien' (domid 5) is not a guest of this profile: left "
+                                    "alone (destroy --force to insist)");
+    assert_string_equal(p.v[5].why, "no guest 'nobody' in the saved configuration");
+    plan_free(&p);
+    /* --force takes a domain by its name; boot never a kept guest. */
+    char *alien[] = { "alien" };
+    plan_named(&h, &rec, &ix, ACT_DESTROY, true, alien, 1, &p);
+    assert_int_equal(p.v[0].act, ACT_DESTROY);
+    assert_null(p.v[0].g);
+    plan_free(&p);
+    char *gone[] = { "gone" };
+    plan_named(&h, &rec, &ix, ACT_BOOT, false, gone, 1, &p);
+    assert_int_equal(p.v[0].act, ACT_REFUSED);
+    plan_free(&p);
+    managed_free(&rec);
+    dom_index_free(&ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -105,6 +234,8 @@ int main(void)
         cmocka_unit_test(test_vcpus),
         cmocka_unit_test(test_pending_agrees),
         cmocka_unit_test(test_disk_follow),
+        cmocka_unit_test(test_plan_boots),
+        cmocka_unit_test(test_plan_stop_and_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
