@@ -58,7 +58,7 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
         return 1;
     struct plan p = { 0 };
     plan_boots(h, &o.rec, &o.ix, revive, &p);
-    size_t failed = apply_plan(c, h, hv, &p, m);
+    size_t failed = c->o->dry_run ? print_plan(&p, m) : apply_plan(c, h, hv, &p, m);
     plan_free(&p);
     seen_guests_free(&o);
     return failed;
@@ -161,7 +161,9 @@ int m_run(struct ctx *c, int argc, char **argv)
         return 1;
     struct hv *hv = open_hv(c, h, "run");
     int rc = 1;
-    if (hv) {
+    if (hv && c->o->dry_run) {
+        rc = boot_guests(c, h, hv, true, "run") ? 1 : 0;
+    } else if (hv) {
         size_t failed = boot_guests(c, h, hv, true, "run");
         report_drift(c, h, hv);
         if (failed)
@@ -192,6 +194,14 @@ int m_stop(struct ctx *c, int argc, char **argv)
     if (hv && observe_guests(c, hv, "stop", &o) == 0) {
         struct plan p = { 0 };
         plan_stop(h, &o.rec, &o.ix, &p);
+        if (c->o->dry_run) {
+            print_plan(&p, "stop");
+            plan_free(&p);
+            seen_guests_free(&o);
+            hv->ops->close(hv);
+            host_free(h);
+            return 0;
+        }
         size_t failed = apply_plan(c, h, hv, &p, "stop");
         char *flag = root_path(c->o->root, PATH_STARTED);
         (void)unlink(flag);
@@ -242,13 +252,20 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
         return 1;
     }
     size_t failed = 0;
+    int rc_dry = 0;
+    bool dry_done = false;
     struct seen_guests o;
     if (observe_guests(c, hv, m, &o) < 0) {
         failed++;
     } else {
         struct plan p = { 0 };
         plan_named(h, &o.rec, &o.ix, act, force, argv + first, (size_t)(argc - first), &p);
-        failed += apply_plan(c, h, hv, &p, m);
+        if (c->o->dry_run) {
+            rc_dry = print_plan(&p, m) ? 1 : 0;
+            dry_done = true;
+        } else {
+            failed += apply_plan(c, h, hv, &p, m);
+        }
         plan_free(&p);
         seen_guests_free(&o);
     }
@@ -256,7 +273,7 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
     hv->ops->close(hv);
     host_free(h);
-    return failed ? 1 : 0;
+    return dry_done ? rc_dry : failed ? 1 : 0;
 }
 
 int m_boot(struct ctx *c, int argc, char **argv)

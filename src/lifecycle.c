@@ -176,6 +176,68 @@ static void booted(void *arg, const struct hv_create_job *job)
         msg_info("guest '%s': booted", g->name);
 }
 
+size_t print_plan(const struct plan *p, const char *method)
+{
+    size_t n = 0, bad = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct action *a = &p->v[i];
+        const struct hv_domain *d = a->d;
+        switch (a->act) {
+        case ACT_NONE:
+            break;
+        case ACT_RUNNING:
+            msg_info("guest '%s': running (domid %u): nothing to do", a->name, d->domid);
+            break;
+        case ACT_BOOT:
+        case ACT_REVIVE:
+            msg_info("guest '%s': would be booted", a->name);
+            n++;
+            break;
+        case ACT_CLEAR_BOOT:
+            msg_info("guest '%s': its remains (domid %u, %s) would be destroyed, then it would be "
+                     "booted", a->name, d->domid, d->state == DOM_CRASHED ? "crashed" : "shut down");
+            n++;
+            break;
+        case ACT_HELD:
+            msg_warn("guest '%s': would not be booted: configure held it back", a->name);
+            bad++;
+            break;
+        case ACT_NAME_TAKEN:
+            msg_warn("guest '%s': would not be booted: domain %u has its name but another UUID "
+                     "(%s)", a->name, d->domid, d->uuid);
+            bad++;
+            break;
+        case ACT_SHUTDOWN:
+            msg_info("guest '%s': would be asked to shut down (domid %u; destroyed after %lu s)",
+                     a->name, d->domid, a->g->shutdown_timeout);
+            n++;
+            break;
+        case ACT_REBOOT:
+            msg_info("guest '%s': would be asked to reboot (domid %u)", a->name, d->domid);
+            n++;
+            break;
+        case ACT_DESTROY:
+            msg_info("guest '%s': would be destroyed (domid %u)", a->name, d->domid);
+            n++;
+            break;
+        case ACT_NOT_RUNNING:
+            msg_info("guest '%s': not running: nothing to do", a->name);
+            break;
+        case ACT_REFUSED:
+            msg_warn("%s: %s", method, a->why);
+            bad++;
+            break;
+        }
+    }
+    if (bad)
+        msg_fail("%s (dry run): %zu guest%s would be acted on, %zu would fail; nothing changed",
+                 method, n, n == 1 ? "" : "s", bad);
+    else
+        msg_ok("%s (dry run): %zu guest%s would be acted on; nothing changed", method, n,
+               n == 1 ? "" : "s");
+    return bad;
+}
+
 size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,
                   const char *method)
 {

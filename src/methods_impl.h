@@ -203,6 +203,10 @@ void plan_named(const struct host *h, const struct managed *rec, const struct do
                 enum act act, bool force, char *const *names, size_t n, struct plan *p);
 void plan_free(struct plan *p);
 
+/* A dry run's report of a plan: what each action would do. Returns how
+ * many would fail. */
+size_t print_plan(const struct plan *p, const char *method);
+
 /* Carry a plan out, saying what each action did; boots side by side and
  * shutdowns all at once (stop: in boot groups). Returns the failures. */
 size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,

@@ -263,7 +263,9 @@ struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
     struct hv *hv = NULL;
     char *err = NULL;
     struct hv_xl xl = xl_of(h);
-    if (hv_open(c->o->hypervisor, c->o->root, &xl, &hv, &err) < 0) {
+    /* A dry run only looks: the simulator then writes no file. */
+    if (hv_open_flags(c->o->hypervisor, c->o->root, &xl, c->o->dry_run ? HV_OPEN_READONLY : 0,
+                      &hv, &err) < 0) {
         msg_fail("%s: %s", method, err);
         free(err);
         return NULL;

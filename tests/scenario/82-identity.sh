@@ -291,3 +291,33 @@ t_guest_readded_under_another_name_keeps_its_disk() {
   expect_text "$T/m" "[INFO] xen: guest 'back': renamed from 'g1': disk /var/lib/xen/images/g1.img renamed to /var/lib/xen/images/back.img"
   [ "$(ino var/lib/xen/images/back.img)" = "$in1" ] || { fail "back.img is another file"; return 1; }
 }
+
+# The guest methods' dry runs print their plan and change nothing (not
+# even the simulator's files).
+t_dry_runs_of_guest_methods_print_the_plan() {
+  guests 2 'xen.parallel=1' 'xen.boot_g2='
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  (cd "$ROOT" && find . -type f -exec md5sum {} + | LC_ALL=C sort) >"$T/before"
+  xen --hypervisor sim --dry-run stop
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g1': would be asked to shut down (domid 1; destroyed after 120 s)
+[OK] xen: stop (dry run): 1 guest would be acted on; nothing changed"
+  xen --hypervisor sim --dry-run boot g2 g1 g1
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g2': would be booted
+[INFO] xen: guest 'g1': running (domid 1): nothing to do
+[OK] xen: boot (dry run): 1 guest would be acted on; nothing changed"
+  xen --hypervisor sim --dry-run destroy g1 nobody
+  expect_rc 1
+  expect_text "$T/err" "[INFO] xen: guest 'g1': would be destroyed (domid 1)
+[WARNING] xen: destroy: no guest 'nobody' in the saved configuration
+[FAIL] xen: destroy (dry run): 1 guest would be acted on, 1 would fail; nothing changed"
+  xen --hypervisor sim --dry-run run
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g1': running (domid 1): nothing to do
+[OK] xen: run (dry run): 0 guests would be acted on; nothing changed"
+  (cd "$ROOT" && find . -type f -exec md5sum {} + | LC_ALL=C sort) >"$T/after"
+  grep -v ' ./var/log/' "$T/before" >"$T/b"; grep -v ' ./var/log/' "$T/after" >"$T/a"
+  cmp -s "$T/b" "$T/a" || { fail "a dry run changed files:"; diff "$T/b" "$T/a" | head; return 1; }
+}
