@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "exec.h"
 #include "fsutil.h"
 #include "resources.h"
@@ -67,15 +68,158 @@ static size_t next_word(const char **s, char *w, size_t n)
                    "(seconds since 1970), created|found|pending, path. Kept when guests leave " \
                    "the profile.\n"
 
+/* A record file (identity -> the rest of its line) as one array in file
+ * order, with an index by key (open addressing). Keys and values point
+ * into the text as read (cut in place) or into the table's arena (set
+ * since): nothing is copied to load it, and a value once handed out stays
+ * valid until the table is freed (setting an entry points it elsewhere). */
+struct rec_entry {
+    const char *key, *val;
+};
+
+struct rectab {
+    char *text;
+    struct rec_entry *v;
+    size_t n, cap;
+    size_t *slot;        /* 1 + an index in v, by the key's hash; mask + 1 of them */
+    size_t mask;
+    struct arena strs;
+    struct rectab *prev; /* an earlier plan's table, kept for its items */
+};
+
 struct disk_state {
-    struct resset *rec;
+    struct rectab *rec;
     bool rec_dirty;
-    struct resset *probes;     /* identity -> "size mtime ctime format vsize backing" */
+    struct rectab *probes;     /* identity -> "size mtime ctime format vsize backing" */
     bool *probes_hit;          /* per entry of probes: used by this plan */
     size_t nhit;
     struct resset *probes_new; /* the entries this plan made */
     bool probes_dirty;
+    char **owners;             /* per item: disks_owner's text, made when asked */
+    size_t nowners;
+    long long owner_day;       /* the day owner_text wrote last (-1: none) */
+    char owner_date[16];
 };
+
+static size_t rec_hash(const char *key)
+{
+    return (size_t)hash64(HASH64_INIT, key, strlen(key));
+}
+
+static struct rectab *rec_new(void)
+{
+    return xcalloc(1, sizeof(struct rectab));
+}
+
+static void rec_free(struct rectab *t)
+{
+    while (t) {
+        struct rectab *prev = t->prev;
+        free(t->text);
+        free(t->v);
+        free(t->slot);
+        arena_free(&t->strs);
+        free(t);
+        t = prev;
+    }
+}
+
+/* The position of key in t->v, or -1; *at: its slot or where it would go. */
+static long rec_index_at(const struct rectab *t, const char *key, size_t *at)
+{
+    if (!t->slot)
+        return -1;
+    size_t k = rec_hash(key) & t->mask;
+    for (; t->slot[k]; k = (k + 1) & t->mask)
+        if (!strcmp(t->v[t->slot[k] - 1].key, key)) {
+            *at = k;
+            return (long)(t->slot[k] - 1);
+        }
+    *at = k;
+    return -1;
+}
+
+static long rec_index(const struct rectab *t, const char *key)
+{
+    size_t at;
+    return rec_index_at(t, key, &at);
+}
+
+static const char *rec_get(const struct rectab *t, const char *key)
+{
+    long i = rec_index(t, key);
+    return i < 0 ? NULL : t->v[i].val;
+}
+
+/* Room for n entries, the index at most half full. */
+static void rec_reserve(struct rectab *t, size_t n)
+{
+    if (n > t->cap) {
+        t->cap = n < 64 ? 64 : n;
+        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+    }
+    if (t->slot && 2 * n <= t->mask + 1)
+        return;
+    size_t mask = 63;
+    while (mask + 1 < 2 * n)
+        mask = mask * 2 + 1;
+    free(t->slot);
+    t->slot = xcalloc(mask + 1, sizeof(*t->slot));
+    t->mask = mask;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t k = rec_hash(t->v[i].key) & mask;
+        while (t->slot[k])
+            k = (k + 1) & mask;
+        t->slot[k] = i + 1;
+    }
+}
+
+/* Set (or replace, in its place) the entry of key. copy: key and val are
+ * not the table's own (its text, its arena, or a literal) and are copied. */
+static void rec_put(struct rectab *t, const char *key, const char *val, bool copy)
+{
+    size_t at;
+    long i = rec_index_at(t, key, &at);
+    if (i >= 0) {
+        t->v[i].val = copy ? arena_strdup(&t->strs, val) : val;
+        return;
+    }
+    if (!t->slot || t->n + 1 > t->cap || 2 * (t->n + 1) > t->mask + 1) {
+        rec_reserve(t, 2 * (t->n + 1));
+        rec_index_at(t, key, &at);
+    }
+    t->v[t->n].key = copy ? arena_strdup(&t->strs, key) : key;
+    t->v[t->n].val = copy ? arena_strdup(&t->strs, val) : val;
+    t->slot[at] = ++t->n;
+}
+
+/* The lines of a record file, "key rest" each (comments and lines without
+ * a space skipped), cut in place; each handed to fn. */
+static void rec_lines(char *text, void (*fn)(void *arg, char *key, char *val), void *arg)
+{
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *sp = strchr(line, ' ');
+        if (line[0] != '#' && sp) {
+            *sp = '\0';
+            fn(arg, line, sp + 1);
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+/* How many lines text has, at most: room for its entries at once. */
+static size_t rec_count_lines(const char *text)
+{
+    size_t n = 1;
+    for (const char *p = text; (p = strchr(p, '\n')); p++)
+        n++;
+    return n;
+}
 
 /* v in decimal at o; the end. (Made for every disk of every configure:
  * printf costs more than the rest of planning a disk.) */
@@ -118,9 +262,66 @@ static char *id_of_path(const char *root, const char *path)
     return id;
 }
 
-static struct resset *prov_load(const char *root, bool *dirty, char **err)
+struct prov_loading {
+    const char *root;
+    struct rectab *p;
+    bool *dirty;
+};
+
+static void prov_line(void *arg, char *line, char *val)
 {
-    struct resset *p = resset_new();
+    struct prov_loading *L = arg;
+    struct rectab *p = L->p;
+    const char *root = L->root;
+    if (line[0] == '/') {
+        /* The old form, keyed by path: key it by what the path is now;
+         * "o:path" (matched by path) when it leads nowhere yet (an
+         * LVM volume, an unmounted filesystem). */
+        char *id = id_of_path(root, line);
+        char *k = id ? id : xasprintf("o:%s", line);
+        char *v = xasprintf("%s created %s", val, line);
+        rec_put(p, k, v, true);
+        free(v);
+        free(k);
+        *L->dirty = true;
+        return;
+    }
+    if (!strncmp(line, "n:", 2) || !strncmp(line, "p:", 2)) {
+        /* Pending: a run was stopped between recording an image and
+         * saving the record of what it made. Kept if the image exists
+         * (made then), dropped if not. */
+        const char *pp = strchr(val, '/');
+        char *id = pp ? id_of_path(root, pp) : NULL;
+        if (id) {
+            char name[128], uuid[64], when[32];
+            const char *q = val;
+            if (next_word(&q, name, sizeof(name)) && next_word(&q, uuid, sizeof(uuid)) &&
+                next_word(&q, when, sizeof(when))) {
+                char *v = xasprintf("%s %s %s created %s", name, uuid, when, pp);
+                rec_put(p, id, v, true);
+                free(v);
+            }
+        }
+        free(id);
+        *L->dirty = true;
+        return;
+    }
+    const char *pend = strncmp(line, "l:", 2) ? NULL : strstr(val, " pending ");
+    if (pend) {
+        /* A volume recorded before lvcreate ran: lvcreate refuses an
+         * existing name, so if it exists it is the one made then. */
+        char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
+        rec_put(p, line, v, true);
+        free(v);
+        *L->dirty = true;
+        return;
+    }
+    rec_put(p, line, val, false);
+}
+
+static struct rectab *prov_load(const char *root, bool *dirty, char **err)
+{
+    struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROVENANCE);
     char *text = NULL;
     if (fs_read_file(path, &text, NULL, err) < 0) {
@@ -131,75 +332,24 @@ static struct resset *prov_load(const char *root, bool *dirty, char **err)
             return p;
         }
         free(path);
-        resset_free(p);
+        rec_free(p);
         return NULL;
     }
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *sp = strchr(line, ' ');
-        if (line[0] == '#' || !sp)
-            continue; /* not ours to interpret: keep going */
-        *sp = '\0';
-        if (line[0] == '/') {
-            /* The old form, keyed by path: key it by what the path is now;
-             * "o:path" (matched by path) when it leads nowhere yet (an
-             * LVM volume, an unmounted filesystem). */
-            char *id = id_of_path(root, line);
-            char *k = id ? id : xasprintf("o:%s", line);
-            char *v = xasprintf("%s created %s", sp + 1, line);
-            resset_set(p, k, v, NULL);
-            free(v);
-            free(k);
-            *dirty = true;
-            continue;
-        }
-        const char *val = sp + 1;
-        if (!strncmp(line, "n:", 2) || !strncmp(line, "p:", 2)) {
-            /* Pending: a run was stopped between recording an image and
-             * saving the record of what it made. Kept if the image exists
-             * (made then), dropped if not. */
-            const char *pp = strchr(val, '/');
-            char *id = pp ? id_of_path(root, pp) : NULL;
-            if (id) {
-                char name[128], uuid[64], when[32];
-                const char *q = val;
-                if (next_word(&q, name, sizeof(name)) && next_word(&q, uuid, sizeof(uuid)) &&
-                    next_word(&q, when, sizeof(when))) {
-                    char *v = xasprintf("%s %s %s created %s", name, uuid, when, pp);
-                    resset_set(p, id, v, NULL);
-                    free(v);
-                }
-            }
-            free(id);
-            *dirty = true;
-            continue;
-        }
-        const char *pend = strstr(val, " pending ");
-        if (!strncmp(line, "l:", 2) && pend) {
-            /* A volume recorded before lvcreate ran: lvcreate refuses an
-             * existing name, so if it exists it is the one made then. */
-            char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
-            resset_set(p, line, v, NULL);
-            free(v);
-            *dirty = true;
-            continue;
-        }
-        resset_set(p, line, val, NULL);
-    }
-    free(text);
+    p->text = text;
+    rec_reserve(p, rec_count_lines(text));
+    struct prov_loading L = { root, p, dirty };
+    rec_lines(text, prov_line, &L);
     free(path);
     return p;
 }
 
-static int prov_save(const struct resset *p, const char *root, char **err)
+static int prov_save(const struct rectab *p, const char *root, char **err)
 {
     struct buf b = BUF_INIT;
     buf_adds(&b, REC_HEADER);
-    for (size_t i = 0; i < resset_count(p); i++) {
-        const struct resource *r = resset_at(p, i);
-        if (r->value[0]) /* "": removed */
-            buf_addf(&b, "%s %s\n", r->name, r->value);
-    }
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i].val[0]) /* "": removed */
+            buf_addf(&b, "%s %s\n", p->v[i].key, p->v[i].val);
     int rc = fs_save_under(root, PATH_PROVENANCE, b.data, b.len, 0644, err);
     buf_free(&b);
     return rc;
@@ -218,55 +368,73 @@ static long long parse_when(const char *s)
     return i && !s[i] ? v : strtoll(s, NULL, 10);
 }
 
-/* The days prov_owner wrote last: most disks of a host were made on a
- * few days. */
-struct owner_days {
-    long long day; /* seconds / 86400; -1: none yet */
-    char text[16];
-};
-
-/* "testVMxen (0a20...) on 2026-11-26", or NULL; the creator's uuid in
- * uuid. Made for every disk of every configure: words are split by hand,
- * as sscanf and printf cost more than all the rest of planning a disk. */
-static char *prov_owner(const struct resset *p, const char *key, char uuid[64],
-                        struct owner_days *od, bool *found)
+/* The creator's name and uuid in a record value ("name uuid when how
+ * path"): whether both are there, each shorter than its bound (128, 64),
+ * as owner_text reads them; the uuid's place in *uuid and *lu. */
+static bool owner_words(const char *v, const char **uuid, size_t *lu)
 {
-    const char *v = resset_get(p, key);
-    if (!v)
-        return NULL;
-    char name[128], num[32], how[16];
+    size_t len[2];
+    for (int w = 0; w < 2; w++) {
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t n = strcspn(v, " \t");
+        if (!n || n >= (w ? 64u : 128u))
+            return false;
+        if (w)
+            *uuid = v;
+        len[w] = n;
+        v += n;
+    }
+    *lu = len[1];
+    return true;
+}
+
+/* "testVMxen (0a20...) on 2026-11-26" of a record value that owner_words
+ * accepts; *found: recorded as found in use (not created). Made only for
+ * a message or status. */
+static char *owner_text(struct disk_state *ds, const char *v, bool *found)
+{
+    char name[128], uuid[64], num[32], how[16];
     size_t ln = next_word(&v, name, sizeof(name)), lu = ln ? next_word(&v, uuid, 64) : 0;
     if (!lu)
         return NULL;
     long long when = 0;
     if (next_word(&v, num, sizeof(num)))
         when = parse_when(num);
-    *found = next_word(&v, how, sizeof(how)) && !strcmp(how, "found");
+    bool f = next_word(&v, how, sizeof(how)) && !strcmp(how, "found");
+    if (found)
+        *found = f;
     const char *day = "?";
     if (when > 0) {
-        /* UTC: the date is a function of the day number alone. */
-        if (od->day != when / 86400) {
+        /* UTC: the date is a function of the day number alone; most
+         * disks of a host were made on a few days. */
+        if (ds->owner_day != when / 86400) {
             time_t t = (time_t)when;
             struct tm tm;
-            strcpy(od->text, "?");
+            strcpy(ds->owner_date, "?");
             if (gmtime_r(&t, &tm))
-                strftime(od->text, sizeof(od->text), "%Y-%m-%d", &tm);
-            od->day = when / 86400;
+                strftime(ds->owner_date, sizeof(ds->owner_date), "%Y-%m-%d", &tm);
+            ds->owner_day = when / 86400;
         }
-        day = od->text;
+        day = ds->owner_date;
     }
-    size_t ld = strlen(day);
-    char *out = xmalloc(ln + lu + ld + 8), *o = out;
-    memcpy(o, name, ln);
-    o += ln;
-    memcpy(o, " (", 2);
-    o += 2;
-    memcpy(o, uuid, lu);
-    o += lu;
-    memcpy(o, ") on ", 5);
-    o += 5;
-    memcpy(o, day, ld + 1);
-    return out;
+    return xasprintf("%s (%s) on %s", name, uuid, day);
+}
+
+const char *disks_owner(const struct disk_plan *plan, const struct disk_item *it)
+{
+    struct disk_state *ds = plan->st;
+    if (!it->prov || !ds || it < plan->v || it >= plan->v + plan->n)
+        return NULL;
+    size_t i = (size_t)(it - plan->v);
+    if (i >= ds->nowners) {
+        ds->owners = xrealloc(ds->owners, plan->n * sizeof(*ds->owners));
+        memset(ds->owners + ds->nowners, 0, (plan->n - ds->nowners) * sizeof(*ds->owners));
+        ds->nowners = plan->n;
+    }
+    if (!ds->owners[i])
+        ds->owners[i] = owner_text(ds, it->prov, NULL);
+    return ds->owners[i];
 }
 
 /* ------------------------------------------------------------- observing */
@@ -692,8 +860,8 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     char stamp[128];
     probe_stamp(st, stamp, sizeof(stamp));
     size_t sl = strlen(stamp);
-    long pos = resset_index(ds->probes, id);
-    const char *c = pos >= 0 ? resset_at(ds->probes, (size_t)pos)->value : NULL;
+    long pos = rec_index(ds->probes, id);
+    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL;
     if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
         const char *q = c + sl;
         char num[32], back[8];
@@ -737,23 +905,22 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     return rc;
 }
 
-static struct resset *probes_load(const char *root)
+static void probe_line(void *arg, char *key, char *val)
 {
-    struct resset *p = resset_new();
+    rec_put(arg, key, val, false);
+}
+
+static struct rectab *probes_load(const char *root)
+{
+    struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROBES);
     char *text = NULL, *e = NULL;
     if (fs_read_file(path, &text, NULL, &e) == 0) {
-        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-             line = strtok_r(NULL, "\n", &save)) {
-            char *sp = strchr(line, ' ');
-            if (line[0] == '#' || !sp)
-                continue;
-            *sp = '\0';
-            resset_set(p, line, sp + 1, NULL);
-        }
+        p->text = text;
+        rec_reserve(p, rec_count_lines(text));
+        rec_lines(text, probe_line, p);
     }
     free(e);
-    free(text);
     free(path);
     return p;
 }
@@ -763,15 +930,15 @@ static void probes_save(struct disk_state *ds, const char *root)
 {
     /* Unchanged unless something was probed or an entry was not used
      * (its image is gone or changed: dropped). */
-    if (!ds->probes_dirty && ds->nhit == resset_count(ds->probes))
+    if (!ds->probes_dirty && ds->nhit == ds->probes->n)
         return;
     struct buf b = BUF_INIT;
     buf_adds(&b, "# lcfg-xen: what qemu-img found in each image: identity, size, mtime, ctime, "
                  "format, virtual size, backing file. A cache.\n");
-    for (size_t i = 0; i < resset_count(ds->probes); i++) {
-        const struct resource *r = resset_at(ds->probes, i);
-        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->name))
-            buf_addf(&b, "%s %s\n", r->name, r->value);
+    for (size_t i = 0; i < ds->probes->n; i++) {
+        const struct rec_entry *r = &ds->probes->v[i];
+        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->key))
+            buf_addf(&b, "%s %s\n", r->key, r->val);
     }
     for (size_t i = 0; i < resset_count(ds->probes_new); i++) {
         const struct resource *r = resset_at(ds->probes_new, i);
@@ -1022,21 +1189,21 @@ static void refuse_shared(struct disk_plan *plan, size_t from)
 int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, char **err)
 {
     bool migrated = false;
-    struct resset *prov = prov_load(root, &migrated, err);
+    struct rectab *prov = prov_load(root, &migrated, err);
     if (!prov)
         return -1;
     struct disk_state *ds = plan->st;
     if (!ds) {
         ds = plan->st = xcalloc(1, sizeof(*ds));
         ds->probes = probes_load(root);
-        ds->probes_hit = xcalloc(resset_count(ds->probes) + 1, sizeof(bool));
+        ds->probes_hit = xcalloc(ds->probes->n + 1, sizeof(bool));
         ds->probes_new = resset_new();
+        ds->owner_day = -1;
     }
-    resset_free(ds->rec);
+    prov->prev = ds->rec; /* its items may point into it */
     ds->rec = prov;
     ds->rec_dirty = migrated;
     struct dircache dc = { .seen = resset_new() };
-    struct owner_days od = { .day = -1 };
     struct resset *bypath = NULL; /* path -> identity, made when needed */
     /* Room for every item at once. */
     size_t items = 0, from = plan->n;
@@ -1074,41 +1241,52 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             /* A disk recorded for another guest is not handed over
              * silently, whatever path reaches it. Records of the old
              * form that lead nowhere yet are matched by path. */
-            char uuid[64];
-            bool found = false;
-            it->owner = prov_owner(prov, it->id, uuid, &od, &found);
-            if (!it->owner) {
+            const char *uuid = NULL;
+            size_t lu = 0;
+            const char *v = rec_get(prov, it->id);
+            if (v && !owner_words(v, &uuid, &lu))
+                v = NULL;
+            if (!v) {
                 char *legacy = xasprintf("o:%s", d->path);
-                it->owner = prov_owner(prov, legacy, uuid, &od, &found);
-                if (it->owner) {
+                v = rec_get(prov, legacy);
+                if (v && !owner_words(v, &uuid, &lu))
+                    v = NULL;
+                if (v) {
                     /* Re-keyed by identity at the next save. */
-                    resset_set(prov, it->id, resset_get(prov, legacy), NULL);
-                    resset_set(prov, legacy, "", NULL);
+                    rec_put(prov, it->id, v, true);
+                    rec_put(prov, legacy, "", true);
                     ds->rec_dirty = true;
                 }
                 free(legacy);
             }
-            if (!it->owner && it->action == DK_CREATE) {
+            if (!v && it->action == DK_CREATE) {
                 /* Gone since it was recorded (status shows for whom it
                  * was made): its entry found by path. */
                 if (!bypath) {
                     bypath = resset_new();
-                    for (size_t r = 0; r < resset_count(prov); r++) {
-                        const struct resource *e = resset_at(prov, r);
-                        const char *pp = strchr(e->value, '/');
+                    for (size_t r = 0; r < prov->n; r++) {
+                        const struct rec_entry *e = &prov->v[r];
+                        const char *pp = strchr(e->val, '/');
                         if (pp)
-                            resset_set(bypath, pp, e->name, NULL);
+                            resset_set(bypath, pp, e->key, NULL);
                     }
                 }
                 const char *key = resset_get(bypath, d->path);
-                if (key)
-                    it->owner = prov_owner(prov, key, uuid, &od, &found);
+                if (key) {
+                    v = rec_get(prov, key);
+                    if (v && !owner_words(v, &uuid, &lu))
+                        v = NULL;
+                }
             }
-            if (it->owner && it->action != DK_REFUSED && it->action != DK_CREATE &&
-                strcasecmp(uuid, g->uuid) &&
-                !g->disk_reuse)
+            it->prov = v;
+            if (v && it->action != DK_REFUSED && it->action != DK_CREATE &&
+                (strncasecmp(uuid, g->uuid, lu) || g->uuid[lu]) && !g->disk_reuse) {
+                bool found = false;
+                char *owner = owner_text(ds, v, &found);
                 refuse(it, "it %s guest %s; set diskreuse_%s to yes to use it",
-                       found ? "was in use by" : "was created for", it->owner, g->tag);
+                       found ? "was in use by" : "was created for", owner, g->tag);
+                free(owner);
+            }
         }
     }
     resset_free(bypath);
@@ -1347,7 +1525,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
     size_t failed = 0;
     char *e = NULL;
     struct disk_state *ds = plan->st;
-    struct resset *prov = ds ? ds->rec : NULL;
+    struct rectab *prov = ds ? ds->rec : NULL;
     struct resset *dirs = resset_new(); /* the directories to fsync */
     size_t ncreate = 0;
     for (size_t i = 0; prov && i < plan->n; i++) {
@@ -1358,15 +1536,15 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
              * when it exists at the next run, dropped when it does not),
              * never an image nobody claims. */
             char *v = rec_value(it->g, now, "pending", it->d->path);
-            resset_set(prov, it->id, v, NULL);
+            rec_put(prov, it->id, v, true);
             free(v);
             ncreate++;
         } else if ((it->action == DK_OK || it->action == DK_DIFFERS || it->action == DK_DEVICE) &&
-                   it->id && !it->owner) {
+                   it->id && !it->prov) {
             /* In use and unrecorded: it is this guest's from now on (two
              * guests sharing it were refused above). */
             char *v = rec_value(it->g, now, "found", it->d->path);
-            resset_set(prov, it->id, v, NULL);
+            rec_put(prov, it->id, v, true);
             free(v);
             ds->rec_dirty = true;
         }
@@ -1409,7 +1587,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             }
         }
         if (it->id)
-            resset_set(prov, it->id, "", NULL); /* the pending entry */
+            rec_put(prov, it->id, "", true); /* the pending entry */
         if (rc < 0) {
             /* Only what this run made goes, deepest first. */
             while (nmade > 0)
@@ -1420,7 +1598,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             if (it->d->type == DISK_IMAGE)
                 probe_remember(ds, rpath, id, format_name(it->d->format), it->want);
             char *v = rec_value(it->g, now, "created", it->d->path);
-            resset_set(prov, id, v, NULL);
+            rec_put(prov, id, v, true);
             free(v);
             free(it->id);
             it->id = id;
@@ -1467,14 +1645,16 @@ void disks_plan_free(struct disk_plan *plan)
 {
     for (size_t i = 0; i < plan->n; i++) {
         free(plan->v[i].note);
-        free(plan->v[i].owner);
         free(plan->v[i].err);
         free(plan->v[i].id);
         free(plan->v[i].found);
     }
     if (plan->st) {
-        resset_free(plan->st->rec);
-        resset_free(plan->st->probes);
+        rec_free(plan->st->rec);
+        rec_free(plan->st->probes);
+        for (size_t i = 0; i < plan->st->nowners; i++)
+            free(plan->st->owners[i]);
+        free(plan->st->owners);
         resset_free(plan->st->probes_new);
         free(plan->st->probes_hit);
         free(plan->st);

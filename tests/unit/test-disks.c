@@ -289,8 +289,8 @@ static void test_record_migrated_and_claimed(void **state)
     char *err = NULL;
     assert_int_equal(disks_plan(h, root, &p, &err), 0);
     assert_int_equal(p.v[0].action, DK_OK);
-    assert_non_null(p.v[0].owner);
-    assert_null(p.v[1].owner);
+    assert_non_null(disks_owner(&p, &p.v[0]));
+    assert_null(disks_owner(&p, &p.v[1]));
     assert_int_equal(disks_apply(&p, h, root, 1765000000), 0);
     char *want = xasprintf("# lcfg-xen disk record 2: identity, guest name, guest uuid, time "
                            "recorded (seconds since 1970), created|found|pending, path. Kept "
