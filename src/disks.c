@@ -822,6 +822,56 @@ static char *put_time(char *o, const struct timespec *ts)
     return o + 9;
 }
 
+/* A number at *s as put_u64 writes it (digits, no leading zero), its end
+ * in *s; false when there is none or it is too big. */
+static bool scan_u64(const char **s, unsigned long long *v)
+{
+    const char *b = *s, *p = b;
+    unsigned long long n = 0;
+    while (*p >= '0' && *p <= '9')
+        n = n * 10 + (unsigned)(*p++ - '0'); /* wraps past 20 digits: refused below */
+    size_t len = (size_t)(p - b);
+    if (!len || (len > 1 && *b == '0') || len > 20 ||
+        (len == 20 && memcmp(b, "18446744073709551615", 20) > 0))
+        return false;
+    *v = n;
+    *s = p;
+    return true;
+}
+
+/* The next word of *s (as next_word finds it) when it is a number (as
+ * parse_u64 reads it); its end in *s. */
+static bool next_u64(const char **s, unsigned long long *v)
+{
+    const char *p = *s + strspn(*s, " \t");
+    if (!scan_u64(&p, v) || (*p && *p != ' ' && *p != '\t'))
+        return false;
+    *s = p;
+    return true;
+}
+
+/* Whether the text at *s is ts as put_time writes it; its end in *s. A
+ * cached stamp is read, not the image's written and compared: the same
+ * answer, for a fraction of the cost. */
+static bool stamp_time_is(const char **s, const struct timespec *ts)
+{
+    const char *p = *s;
+    bool neg = *p == '-';
+    unsigned long long sec;
+    p += neg;
+    if (!scan_u64(&p, &sec) || *p++ != '.' || (neg && !sec))
+        return false;
+    if (neg ? ts->tv_sec >= 0 || -(unsigned long long)ts->tv_sec != sec
+            : ts->tv_sec < 0 || (unsigned long long)ts->tv_sec != sec)
+        return false;
+    const char *b = p;
+    unsigned long ns = 0;
+    while (*p >= '0' && *p <= '9')
+        ns = ns * 10 + (unsigned long)(*p++ - '0');
+    *s = p;
+    return p - b == 9 && ns == (unsigned long)ts->tv_nsec % 1000000000UL;
+}
+
 /* "size mtime ctime" (seconds.nanoseconds); n is at least 96. */
 static void probe_stamp(const struct stat *st, char *stamp, size_t n)
 {
@@ -857,17 +907,16 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
                        const char *rpath, const char *id, const struct stat *st,
                        enum disk_format want, struct probe *pr, char **err)
 {
-    char stamp[128];
-    probe_stamp(st, stamp, sizeof(stamp));
-    size_t sl = strlen(stamp);
     long pos = rec_index(ds->probes, id);
-    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL;
-    if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
-        const char *q = c + sl;
-        char num[32], back[8];
+    const char *q = pos >= 0 ? ds->probes->v[pos].val : NULL;
+    unsigned long long size;
+    if (q && scan_u64(&q, &size) && size == (unsigned long long)st->st_size && *q++ == ' ' &&
+        stamp_time_is(&q, &st->st_mtim) && *q++ == ' ' && stamp_time_is(&q, &st->st_ctim) &&
+        *q == ' ') {
+        char back[8];
         memset(pr, 0, sizeof(*pr));
-        if (next_word(&q, pr->format, sizeof(pr->format)) && next_word(&q, num, sizeof(num)) &&
-            parse_u64(num, &pr->vsize) && next_word(&q, back, sizeof(back))) {
+        if (next_word(&q, pr->format, sizeof(pr->format)) && next_u64(&q, &pr->vsize) &&
+            next_word(&q, back, sizeof(back))) {
             pr->backing = strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
                 snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
@@ -883,6 +932,8 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
      * whose running guests write their disks between two configures).
      * Everything else is qemu-img's to say: it knows the formats, their
      * backing files and sizes. */
+    char stamp[128];
+    probe_stamp(st, stamp, sizeof(stamp));
     int rc = probe_header(rpath, (unsigned long long)st->st_size, pr, err);
     bool cache = true;
     if (rc == 0 && !(want == FORMAT_RAW && !strcmp(pr->format, "raw"))) {
