@@ -33,11 +33,11 @@ struct disk_item {
     char *note;                /* DK_REFUSED: why */
     const char *prov;          /* its provenance record ("name uuid time how path"),
                                 * or NULL: see disks_owner (private) */
-    char *id;                  /* the disk's identity (what its path resolves to:
+    char *id;                  /* (freed with the plan) the disk's identity (what its path resolves to:
                                 * "f:dev:ino", "n:dev:ino:name" for a file not yet
                                 * made, "p:realpath" below a missing directory,
                                 * "b:major:minor", "l:vg/lv"), or NULL when unknown */
-    char *found;               /* an existing image's probed format, or NULL */
+    const char *found;         /* an existing image's probed format, or NULL */
     int failed;                /* after apply */
     char *err;
 };

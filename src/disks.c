@@ -95,6 +95,7 @@ struct disk_state {
     size_t nhit;
     struct resset *probes_new; /* the entries this plan made */
     bool probes_dirty;
+    struct arena strs;         /* the items' id and found */
     char **owners;             /* per item: disks_owner's text, made when asked */
     size_t nowners;
     long long owner_day;       /* the day owner_text wrote last (-1: none) */
@@ -212,6 +213,14 @@ static void rec_lines(char *text, void (*fn)(void *arg, char *key, char *val), v
     }
 }
 
+/* s (malloc'd) moved into the plan's arena: freed with the plan. */
+static char *keep(struct disk_state *ds, char *s)
+{
+    char *k = arena_strdup(&ds->strs, s);
+    free(s);
+    return k;
+}
+
 /* How many lines text has, at most: room for its entries at once. */
 static size_t rec_count_lines(const char *text)
 {
@@ -235,9 +244,10 @@ static char *put_u64(char *o, unsigned long long v)
     return o;
 }
 
-static char *file_id(const struct stat *st)
+/* A file's identity, "f:dev:ino", in id[48]. */
+static char *file_id_in(const struct stat *st, char id[48])
 {
-    char *id = xmalloc(48), *o = id;
+    char *o = id;
     *o++ = 'f';
     *o++ = ':';
     o = put_u64(o, (unsigned long long)st->st_dev);
@@ -245,6 +255,12 @@ static char *file_id(const struct stat *st)
     o = put_u64(o, (unsigned long long)st->st_ino);
     *o = '\0';
     return id;
+}
+
+static char *file_id(const struct stat *st)
+{
+    char id[48];
+    return xstrdup(file_id_in(st, id));
 }
 
 /* An entry's identity now, from its path: a file's or a block device's;
@@ -1072,12 +1088,12 @@ static const char *format_name(enum disk_format f)
  * profile says: a guest writes its raw image at will (a qcow2 header with
  * a backing file /etc/shadow, say), and a qcow2 container handed over as
  * a raw disk gives the guest the container. */
-static void judge_probe(struct disk_item *it, const struct probe *pr)
+static void judge_probe(struct disk_item *it, struct disk_state *ds, const struct probe *pr)
 {
     const struct disk *d = it->d;
     const char *res = it->index ? "diskformatsec" : "diskformat";
     const char *want = format_name(d->format);
-    it->found = xstrdup(pr->format);
+    it->found = arena_strdup(&ds->strs, pr->format);
     if (pr->backing) {
         refuse(it, "it is a %s image with a backing file%s%s%s, and %s_%s is %s: an image with a "
                "backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
@@ -1117,7 +1133,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
             return;
         }
         /* Its identity is its real path until the directory exists. */
-        it->id = xasprintf("p:%s/%s", dc->last_real, d->file);
+        it->id = keep(ds, xasprintf("p:%s/%s", dc->last_real, d->file));
         it->mkdir = true;
         it->action = DK_CREATE;
         return;
@@ -1131,10 +1147,10 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
                 dc->last_dir_dev = ds_.st_dev;
                 dc->last_dir_ino = ds_.st_ino;
             }
-            it->id = dc->last_dir_stat > 0
+            it->id = keep(ds, dc->last_dir_stat > 0
                 ? xasprintf("n:%llu:%llu:%s", (unsigned long long)dc->last_dir_dev,
                             (unsigned long long)dc->last_dir_ino, d->file)
-                : xasprintf("p:%s/%s", dc->last_real, d->file);
+                : xasprintf("p:%s/%s", dc->last_real, d->file));
             it->action = DK_CREATE;
         } else {
             refuse(it, "cannot examine it: %s", strerror(errno));
@@ -1148,7 +1164,8 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     } else if (!S_ISREG(st.st_mode)) {
         refuse(it, "it is not a regular file");
     } else {
-        it->id = file_id(&st);
+        char id[48];
+        it->id = arena_strdup(&ds->strs, file_id_in(&st, id));
         struct probe pr;
         char *e = NULL;
         if (probe_image(ds, h, root, rpath, it->id, &st, d->format, &pr, &e) < 0) {
@@ -1156,7 +1173,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
             free(e);
             return;
         }
-        judge_probe(it, &pr);
+        judge_probe(it, ds, &pr);
         if (it->action == DK_REFUSED)
             return;
         unsigned long long have = d->format == FORMAT_QCOW2 ? pr.vsize
@@ -1166,7 +1183,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     }
 }
 
-static void plan_device(struct disk_item *it, const char *root)
+static void plan_device(struct disk_item *it, struct disk_state *ds, const char *root)
 {
     char *rpath = root_path(root, it->d->path);
     struct stat st;
@@ -1176,13 +1193,14 @@ static void plan_device(struct disk_item *it, const char *root)
         refuse(it, "it is not a block device");
     } else {
         /* /dev/sdb and its /dev/disk/by-id links are one disk. */
-        it->id = xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev));
+        it->id = keep(ds, xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev)));
         it->action = DK_DEVICE;
     }
     free(rpath);
 }
 
-static void plan_lvm(struct disk_item *it, const struct host *h, const char *root)
+static void plan_lvm(struct disk_item *it, struct disk_state *ds, const struct host *h,
+                     const char *root)
 {
     unsigned long long have = 0;
     char *e = NULL;
@@ -1196,7 +1214,7 @@ static void plan_lvm(struct disk_item *it, const struct host *h, const char *roo
         it->action = have == it->want ? DK_OK : DK_DIFFERS;
     }
     if (r >= 0)
-        it->id = xasprintf("l:%s/%s", it->d->vg, it->d->file);
+        it->id = keep(ds, xasprintf("l:%s/%s", it->d->vg, it->d->file));
     free(e);
 }
 
@@ -1279,10 +1297,10 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                 break;
             case DISK_PHYSICAL:
                 it->want = 0;
-                plan_device(it, root);
+                plan_device(it, ds, root);
                 break;
             case DISK_LVM:
-                plan_lvm(it, h, root);
+                plan_lvm(it, ds, h, root);
                 break;
             case DISK_NONE:
                 break;
@@ -1651,9 +1669,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             char *v = rec_value(it->g, now, "created", it->d->path);
             rec_put(prov, id, v, true);
             free(v);
-            free(it->id);
-            it->id = id;
-            id = NULL;
+            it->id = arena_strdup(&ds->strs, id);
         }
         free(id);
         /* New names are made durable once per directory, after all of
@@ -1697,8 +1713,6 @@ void disks_plan_free(struct disk_plan *plan)
     for (size_t i = 0; i < plan->n; i++) {
         free(plan->v[i].note);
         free(plan->v[i].err);
-        free(plan->v[i].id);
-        free(plan->v[i].found);
     }
     if (plan->st) {
         rec_free(plan->st->rec);
@@ -1706,6 +1720,7 @@ void disks_plan_free(struct disk_plan *plan)
         for (size_t i = 0; i < plan->st->nowners; i++)
             free(plan->st->owners[i]);
         free(plan->st->owners);
+        arena_free(&plan->st->strs);
         resset_free(plan->st->probes_new);
         free(plan->st->probes_hit);
         free(plan->st);
