@@ -31,27 +31,79 @@ void uuid_lower(const char *uuid, char out[37])
     out[i] = '\0';
 }
 
-/* The entry of uuid (lower case), or where it would go. */
+/* The 128 bits of a UUID in any case ("8-4-4-4-12" hex digits), or false
+ * when s is not one. In lower case, text order is their numeric order. */
+static bool uuid_key(const char *s, unsigned long long k[2])
+{
+    /* 1 + each hex digit's value; 0: not one. */
+    static const unsigned char hexv[256] = {
+        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+        ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+        ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+        ['F'] = 16,
+    };
+    /* Where the 32 digits are: the groups of 8, 4, 4, 4 and 12. */
+    static const unsigned char at[32] = {
+        0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17,
+        19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    };
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-')
+        return false; /* before the digits: none of them may be past an early NUL */
+    unsigned long long v[2] = { 0, 0 };
+    for (int h = 0; h < 2; h++)
+        for (int i = 16 * h; i < 16 * h + 16; i++) {
+            unsigned d = hexv[u[at[i]]];
+            if (!d)
+                return false;
+            v[h] = v[h] << 4 | (d - 1);
+        }
+    if (s[36])
+        return false;
+    k[0] = v[0];
+    k[1] = v[1];
+    return true;
+}
+
+static bool key_less(const unsigned long long a[2], const unsigned long long b[2])
+{
+    return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
+}
+
+/* The entry of uuid (any case), or where it would go. By its bits, as
+ * long as every entry's is a UUID; by its lower-case text otherwise. */
 static size_t position(const struct managed *m, const char *uuid, bool *found)
 {
     size_t lo = 0, hi = m->n;
+    unsigned long long k[2];
+    if (!m->unkeyed && uuid_key(uuid, k)) {
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (key_less(m->v[mid].key, k))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        *found = lo < m->n && m->v[lo].key[0] == k[0] && m->v[lo].key[1] == k[1];
+        return lo;
+    }
+    char u[37];
+    uuid_lower(uuid, u);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(m->v[mid].uuid, uuid) < 0)
+        if (strcmp(m->v[mid].uuid, u) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *found = lo < m->n && !strcmp(m->v[lo].uuid, uuid);
+    *found = lo < m->n && !strcmp(m->v[lo].uuid, u);
     return lo;
 }
 
 const struct managed_guest *managed_find(const struct managed *m, const char *uuid)
 {
-    char u[37];
     bool found;
-    uuid_lower(uuid, u);
-    size_t i = position(m, u, &found);
+    size_t i = position(m, uuid, &found);
     return found ? &m->v[i] : NULL;
 }
 
@@ -66,21 +118,23 @@ static void grow(struct managed *m)
 
 void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st)
 {
-    char u[37];
     bool found;
-    uuid_lower(uuid, u);
-    size_t i = position(m, u, &found);
+    size_t i = position(m, uuid, &found);
     if (found) {
         if (m->v[i].state == st && !strcmp(m->v[i].name, name))
             return; /* the usual case: nothing to write */
-        free(m->v[i].name);
+        if (m->v[i].name_owned)
+            free(m->v[i].name);
     } else {
         grow(m);
         memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
         m->n++;
-        memcpy(m->v[i].uuid, u, sizeof(u));
+        uuid_lower(uuid, m->v[i].uuid);
+        if (!uuid_key(m->v[i].uuid, m->v[i].key))
+            m->unkeyed = true;
     }
     m->v[i].name = xstrdup(name);
+    m->v[i].name_owned = true;
     m->v[i].state = st;
     m->dirty = true;
 }
@@ -88,8 +142,10 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
 void managed_free(struct managed *m)
 {
     for (size_t i = 0; i < m->n; i++)
-        free(m->v[i].name);
+        if (m->v[i].name_owned)
+            free(m->v[i].name);
     free(m->v);
+    free(m->text);
     *m = (struct managed){ 0 };
 }
 
@@ -116,8 +172,12 @@ int managed_load(const char *root, struct managed *m, char **err)
         goto out;
     }
     size_t lineno = 0;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = text, *nl; *line; line = nl ? nl + 1 : line + strlen(line)) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (!*line)
+            continue; /* an empty line is no line */
         lineno++;
         char *st = strchr(line, ' ');
         char *name = st ? strchr(st + 1, ' ') : NULL;
@@ -128,12 +188,10 @@ int managed_load(const char *root, struct managed *m, char **err)
                 if (!strcmp(st + 1, state_names[k]))
                     s = k;
         }
-        char u[37];
-        if (s >= 0 && check_uuid(line))
-            uuid_lower(line, u);
+        unsigned long long key[2];
         /* Written in UUID order: each line follows the last one. */
-        if (s < 0 || !check_uuid(line) || !check_guest_name(name + 1) ||
-            (m->n && strcmp(m->v[m->n - 1].uuid, u) >= 0)) {
+        if (s < 0 || !uuid_key(line, key) || !check_guest_name(name + 1) ||
+            (m->n && !key_less(m->v[m->n - 1].key, key))) {
             set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" in UUID order, "
                       "each UUID once", path, lineno);
             managed_free(m);
@@ -141,11 +199,16 @@ int managed_load(const char *root, struct managed *m, char **err)
             goto out;
         }
         grow(m);
-        memcpy(m->v[m->n].uuid, u, sizeof(u));
-        m->v[m->n].name = xstrdup(name + 1);
-        m->v[m->n].state = (enum managed_state)s;
-        m->n++;
+        struct managed_guest *e = &m->v[m->n++];
+        uuid_lower(line, e->uuid);
+        e->key[0] = key[0];
+        e->key[1] = key[1];
+        e->name = name + 1;
+        e->name_owned = false;
+        e->state = (enum managed_state)s;
     }
+    m->text = text; /* the names are in it */
+    text = NULL;
 out:
     free(text);
     free(path);
