@@ -888,6 +888,35 @@ static bool stamp_time_is(const char **s, const struct timespec *ts)
     return p - b == 9 && ns == (unsigned long)ts->tv_nsec % 1000000000UL;
 }
 
+/* Whether the time at *s is b, when a's text is at at (its end in *s):
+ * most images' ctime is their mtime, and then its text is the same. */
+static bool same_time_is(const char **s, const char *at, const struct timespec *a,
+                         const struct timespec *b)
+{
+    if (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec) {
+        size_t n = strcspn(at, " ");
+        if (strncmp(*s, at, n) || ((*s)[n] && (*s)[n] != ' '))
+            return false;
+        *s += n;
+        return true;
+    }
+    return stamp_time_is(s, b);
+}
+
+/* The next word of *s when it is the number at at, whose value is v (a
+ * raw image's virtual size is its size): *out, its end in *s. */
+static bool same_number(const char **s, const char *at, unsigned long long v,
+                        unsigned long long *out)
+{
+    const char *p = *s + strspn(*s, " \t");
+    size_t n = strspn(at, "0123456789");
+    if (strncmp(p, at, n) || (p[n] && p[n] != ' ' && p[n] != '\t'))
+        return false;
+    *out = v;
+    *s = p + n;
+    return true;
+}
+
 /* "size mtime ctime" (seconds.nanoseconds); n is at least 96. */
 static void probe_stamp(const struct stat *st, char *stamp, size_t n)
 {
@@ -924,14 +953,16 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
                        enum disk_format want, struct probe *pr, char **err)
 {
     long pos = rec_index(ds->probes, id);
-    const char *q = pos >= 0 ? ds->probes->v[pos].val : NULL;
+    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL, *q = c;
     unsigned long long size;
+    const char *mt;
     if (q && scan_u64(&q, &size) && size == (unsigned long long)st->st_size && *q++ == ' ' &&
-        stamp_time_is(&q, &st->st_mtim) && *q++ == ' ' && stamp_time_is(&q, &st->st_ctim) &&
-        *q == ' ') {
+        (mt = q, stamp_time_is(&q, &st->st_mtim)) && *q++ == ' ' &&
+        same_time_is(&q, mt, &st->st_mtim, &st->st_ctim) && *q == ' ') {
         char back[8];
         memset(pr, 0, sizeof(*pr));
-        if (next_word(&q, pr->format, sizeof(pr->format)) && next_u64(&q, &pr->vsize) &&
+        if (next_word(&q, pr->format, sizeof(pr->format)) &&
+            (same_number(&q, c, size, &pr->vsize) || next_u64(&q, &pr->vsize)) &&
             next_word(&q, back, sizeof(back))) {
             pr->backing = strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
