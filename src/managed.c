@@ -33,35 +33,41 @@ void uuid_lower(const char *uuid, char out[37])
 
 /* The 128 bits of a UUID in any case ("8-4-4-4-12" hex digits), or false
  * when s is not one. In lower case, text order is their numeric order. */
+/* 1 + each hex digit's value; 0: not one. */
+static const unsigned char hexv[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
+/* n hex digits at u appended to *v; false when one is not. */
+static inline __attribute__((always_inline)) bool hex_group(const unsigned char *u, int n,
+                                                            unsigned long long *v)
+{
+    unsigned long long x = *v;
+    for (int i = 0; i < n; i++) {
+        unsigned d = hexv[u[i]];
+        if (!d)
+            return false;
+        x = x << 4 | (d - 1);
+    }
+    *v = x;
+    return true;
+}
+
 static bool uuid_key(const char *s, unsigned long long k[2])
 {
-    /* 1 + each hex digit's value; 0: not one. */
-    static const unsigned char hexv[256] = {
-        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
-        ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-        ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-        ['F'] = 16,
-    };
-    /* Where the 32 digits are: the groups of 8, 4, 4, 4 and 12. */
-    static const unsigned char at[32] = {
-        0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17,
-        19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-    };
     const unsigned char *u = (const unsigned char *)s;
-    if (u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-')
-        return false; /* before the digits: none of them may be past an early NUL */
-    unsigned long long v[2] = { 0, 0 };
-    for (int h = 0; h < 2; h++)
-        for (int i = 16 * h; i < 16 * h + 16; i++) {
-            unsigned d = hexv[u[at[i]]];
-            if (!d)
-                return false;
-            v[h] = v[h] << 4 | (d - 1);
-        }
-    if (s[36])
+    unsigned long long hi = 0, lo = 0;
+    /* The groups of 8, 4, 4, 4 and 12 digits; a NUL is neither a digit
+     * nor a hyphen, so nothing past an early one is read. */
+    if (!hex_group(u, 8, &hi) || u[8] != '-' || !hex_group(u + 9, 4, &hi) || u[13] != '-' ||
+        !hex_group(u + 14, 4, &hi) || u[18] != '-' || !hex_group(u + 19, 4, &lo) ||
+        u[23] != '-' || !hex_group(u + 24, 12, &lo) || u[36])
         return false;
-    k[0] = v[0];
-    k[1] = v[1];
+    k[0] = hi;
+    k[1] = lo;
     return true;
 }
 
