@@ -38,6 +38,7 @@ struct disk_item {
                                 * made, "p:realpath" below a missing directory,
                                 * "b:major:minor", "l:vg/lv"), or NULL when unknown */
     const char *found;         /* an existing image's probed format, or NULL */
+    size_t idh;                /* (private) id's hash, or 0 when not known */
     int failed;                /* after apply */
     char *err;
 };

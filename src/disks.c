@@ -75,6 +75,7 @@ static size_t next_word(const char **s, char *w, size_t n)
  * valid until the table is freed (setting an entry points it elsewhere). */
 struct rec_entry {
     const char *key, *val;
+    size_t hash; /* rec_hash(key) */
 };
 
 struct rectab {
@@ -102,9 +103,14 @@ struct disk_state {
     char owner_date[16];
 };
 
+static size_t rec_hash_n(const char *key, size_t n)
+{
+    return (size_t)hash64(HASH64_INIT, key, n);
+}
+
 static size_t rec_hash(const char *key)
 {
-    return (size_t)hash64(HASH64_INIT, key, strlen(key));
+    return rec_hash_n(key, strlen(key));
 }
 
 static struct rectab *rec_new(void)
@@ -125,31 +131,39 @@ static void rec_free(struct rectab *t)
     }
 }
 
-/* The position of key in t->v, or -1; *at: its slot or where it would go. */
-static long rec_index_at(const struct rectab *t, const char *key, size_t *at)
+/* The position of key (its hash h) in t->v, or -1; *at: its slot or
+ * where it would go. */
+static long rec_index_at(const struct rectab *t, const char *key, size_t h, size_t *at)
 {
     if (!t->slot)
         return -1;
-    size_t k = rec_hash(key) & t->mask;
-    for (; t->slot[k]; k = (k + 1) & t->mask)
-        if (!strcmp(t->v[t->slot[k] - 1].key, key)) {
+    size_t k = h & t->mask;
+    for (; t->slot[k]; k = (k + 1) & t->mask) {
+        const struct rec_entry *e = &t->v[t->slot[k] - 1];
+        if (e->hash == h && !strcmp(e->key, key)) {
             *at = k;
             return (long)(t->slot[k] - 1);
         }
+    }
     *at = k;
     return -1;
 }
 
-static long rec_index(const struct rectab *t, const char *key)
+static long rec_index(const struct rectab *t, const char *key, size_t h)
 {
     size_t at;
-    return rec_index_at(t, key, &at);
+    return rec_index_at(t, key, h, &at);
+}
+
+static const char *rec_get_h(const struct rectab *t, const char *key, size_t h)
+{
+    long i = rec_index(t, key, h);
+    return i < 0 ? NULL : t->v[i].val;
 }
 
 static const char *rec_get(const struct rectab *t, const char *key)
 {
-    long i = rec_index(t, key);
-    return i < 0 ? NULL : t->v[i].val;
+    return rec_get_h(t, key, rec_hash(key));
 }
 
 /* Room for n entries, the index at most half full. */
@@ -168,7 +182,7 @@ static void rec_reserve(struct rectab *t, size_t n)
     t->slot = xcalloc(mask + 1, sizeof(*t->slot));
     t->mask = mask;
     for (size_t i = 0; i < t->n; i++) {
-        size_t k = rec_hash(t->v[i].key) & mask;
+        size_t k = t->v[i].hash & mask;
         while (t->slot[k])
             k = (k + 1) & mask;
         t->slot[k] = i + 1;
@@ -177,26 +191,33 @@ static void rec_reserve(struct rectab *t, size_t n)
 
 /* Set (or replace, in its place) the entry of key. copy: key and val are
  * not the table's own (its text, its arena, or a literal) and are copied. */
-static void rec_put(struct rectab *t, const char *key, const char *val, bool copy)
+static void rec_put_h(struct rectab *t, const char *key, size_t h, const char *val, bool copy)
 {
     size_t at;
-    long i = rec_index_at(t, key, &at);
+    long i = rec_index_at(t, key, h, &at);
     if (i >= 0) {
         t->v[i].val = copy ? arena_strdup(&t->strs, val) : val;
         return;
     }
     if (!t->slot || t->n + 1 > t->cap || 2 * (t->n + 1) > t->mask + 1) {
         rec_reserve(t, 2 * (t->n + 1));
-        rec_index_at(t, key, &at);
+        rec_index_at(t, key, h, &at);
     }
+    t->v[t->n].hash = h;
     t->v[t->n].key = copy ? arena_strdup(&t->strs, key) : key;
     t->v[t->n].val = copy ? arena_strdup(&t->strs, val) : val;
     t->slot[at] = ++t->n;
 }
 
+static void rec_put(struct rectab *t, const char *key, const char *val, bool copy)
+{
+    rec_put_h(t, key, rec_hash(key), val, copy);
+}
+
 /* The lines of a record file, "key rest" each (comments and lines without
  * a space skipped), cut in place; each handed to fn. */
-static void rec_lines(char *text, void (*fn)(void *arg, char *key, char *val), void *arg)
+static void rec_lines(char *text, void (*fn)(void *arg, char *key, size_t klen, char *val),
+                      void *arg)
 {
     for (char *line = text; *line;) {
         char *nl = strchr(line, '\n');
@@ -205,7 +226,7 @@ static void rec_lines(char *text, void (*fn)(void *arg, char *key, char *val), v
         char *sp = strchr(line, ' ');
         if (line[0] != '#' && sp) {
             *sp = '\0';
-            fn(arg, line, sp + 1);
+            fn(arg, line, (size_t)(sp - line), sp + 1);
         }
         if (!nl)
             break;
@@ -221,13 +242,11 @@ static char *keep(struct disk_state *ds, char *s)
     return k;
 }
 
-/* How many lines text has, at most: room for its entries at once. */
-static size_t rec_count_lines(const char *text)
+/* Room for the entries of a record file of len bytes at once, as most
+ * likely: its lines are some 90 characters (more only grow the table). */
+static size_t rec_guess(size_t len)
 {
-    size_t n = 1;
-    for (const char *p = text; (p = strchr(p, '\n')); p++)
-        n++;
-    return n;
+    return len / 48 + 16;
 }
 
 /* v in decimal at o; the end. (Made for every disk of every configure:
@@ -284,7 +303,7 @@ struct prov_loading {
     bool *dirty;
 };
 
-static void prov_line(void *arg, char *line, char *val)
+static void prov_line(void *arg, char *line, size_t klen, char *val)
 {
     struct prov_loading *L = arg;
     struct rectab *p = L->p;
@@ -332,7 +351,7 @@ static void prov_line(void *arg, char *line, char *val)
         *L->dirty = true;
         return;
     }
-    rec_put(p, line, val, false);
+    rec_put_h(p, line, rec_hash_n(line, klen), val, false);
 }
 
 static struct rectab *prov_load(const char *root, bool *dirty, char **err)
@@ -340,7 +359,8 @@ static struct rectab *prov_load(const char *root, bool *dirty, char **err)
     struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROVENANCE);
     char *text = NULL;
-    if (fs_read_file(path, &text, NULL, err) < 0) {
+    size_t len = 0;
+    if (fs_read_file(path, &text, &len, err) < 0) {
         if (errno == ENOENT) {
             free(*err);
             *err = NULL;
@@ -352,7 +372,7 @@ static struct rectab *prov_load(const char *root, bool *dirty, char **err)
         return NULL;
     }
     p->text = text;
-    rec_reserve(p, rec_count_lines(text));
+    rec_reserve(p, rec_guess(len));
     struct prov_loading L = { root, p, dirty };
     rec_lines(text, prov_line, &L);
     free(path);
@@ -949,10 +969,10 @@ static void probe_remember(struct disk_state *ds, const char *rpath, const char 
  * from the cache when its size, mtime and ctime are those it had when
  * probed (anything written to it changes them). 0, or -1 with *err. */
 static int probe_image(struct disk_state *ds, const struct host *h, const char *root,
-                       const char *rpath, const char *id, const struct stat *st,
+                       const char *rpath, const char *id, size_t idh, const struct stat *st,
                        enum disk_format want, struct probe *pr, char **err)
 {
-    long pos = rec_index(ds->probes, id);
+    long pos = rec_index(ds->probes, id, idh);
     const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL, *q = c;
     unsigned long long size;
     const char *mt;
@@ -1003,9 +1023,9 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     return rc;
 }
 
-static void probe_line(void *arg, char *key, char *val)
+static void probe_line(void *arg, char *key, size_t klen, char *val)
 {
-    rec_put(arg, key, val, false);
+    rec_put_h(arg, key, rec_hash_n(key, klen), val, false);
 }
 
 static struct rectab *probes_load(const char *root)
@@ -1013,9 +1033,10 @@ static struct rectab *probes_load(const char *root)
     struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROBES);
     char *text = NULL, *e = NULL;
-    if (fs_read_file(path, &text, NULL, &e) == 0) {
+    size_t len = 0;
+    if (fs_read_file(path, &text, &len, &e) == 0) {
         p->text = text;
-        rec_reserve(p, rec_count_lines(text));
+        rec_reserve(p, rec_guess(len));
         rec_lines(text, probe_line, p);
     }
     free(e);
@@ -1199,7 +1220,8 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
         it->id = arena_strdup(&ds->strs, file_id_in(&st, id));
         struct probe pr;
         char *e = NULL;
-        if (probe_image(ds, h, root, rpath, it->id, &st, d->format, &pr, &e) < 0) {
+        it->idh = rec_hash(it->id);
+        if (probe_image(ds, h, root, rpath, it->id, it->idh, &st, d->format, &pr, &e) < 0) {
             refuse(it, "cannot tell what it holds: %s", e);
             free(e);
             return;
@@ -1263,7 +1285,7 @@ static void refuse_shared(struct disk_plan *plan, size_t from)
         struct disk_item *it = &plan->v[i];
         if (!it->id)
             continue;
-        size_t k = (size_t)hash64(HASH64_INIT, it->id, strlen(it->id)) & mask;
+        size_t k = it->idh & mask;
         while (slot[k] && strcmp(plan->v[slot[k] - 1].id, it->id))
             k = (k + 1) & mask;
         if (!slot[k]) {
@@ -1338,12 +1360,14 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
             }
             if (!it->id)
                 continue;
+            if (!it->idh)
+                it->idh = rec_hash(it->id);
             /* A disk recorded for another guest is not handed over
              * silently, whatever path reaches it. Records of the old
              * form that lead nowhere yet are matched by path. */
             const char *uuid = NULL;
             size_t lu = 0;
-            const char *v = rec_get(prov, it->id);
+            const char *v = rec_get_h(prov, it->id, it->idh);
             if (v && !owner_words(v, &uuid, &lu))
                 v = NULL;
             if (!v) {
@@ -1353,7 +1377,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                     v = NULL;
                 if (v) {
                     /* Re-keyed by identity at the next save. */
-                    rec_put(prov, it->id, v, true);
+                    rec_put_h(prov, it->id, it->idh, v, true);
                     rec_put(prov, legacy, "", true);
                     ds->rec_dirty = true;
                 }
@@ -1701,6 +1725,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             rec_put(prov, id, v, true);
             free(v);
             it->id = arena_strdup(&ds->strs, id);
+            it->idh = rec_hash(it->id);
         }
         free(id);
         /* New names are made durable once per directory, after all of
