@@ -37,6 +37,9 @@ struct managed {
     bool dirty;    /* changed since loaded: managed_save writes it */
     bool unkeyed;  /* some uuid is no UUID: entries are found by their text */
     char *text;    /* the file as read: the names loaded point into it */
+    /* 1 + an index in v by the hash of its uuid's text, mask + 1 of them
+     * (private: made by managed_load, dropped when an entry is added). */
+    size_t *slot, mask;
 };
 
 /* The record under root: empty when there is none. Returns 0, or -1 with

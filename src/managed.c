@@ -76,10 +76,29 @@ static bool key_less(const unsigned long long a[2], const unsigned long long b[2
     return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
 }
 
-/* The entry of uuid (any case), or where it would go. By its bits, as
- * long as every entry's is a UUID; by its lower-case text otherwise. */
+/* The entry whose uuid is uuid's very text (already in lower case, as
+ * the profile and Xen mostly give it), or -1: by the index. */
+static long by_text(const struct managed *m, const char *uuid)
+{
+    if (!m->slot || strlen(uuid) != 36)
+        return -1;
+    for (size_t k = (size_t)hash64(HASH64_INIT, uuid, 36) & m->mask; m->slot[k];
+         k = (k + 1) & m->mask)
+        if (!memcmp(m->v[m->slot[k] - 1].uuid, uuid, 36))
+            return (long)(m->slot[k] - 1);
+    return -1;
+}
+
+/* The entry of uuid (any case), or where it would go. By its text when it
+ * is an entry's; by its bits, as long as every entry's is a UUID; by its
+ * lower-case text otherwise. */
 static size_t position(const struct managed *m, const char *uuid, bool *found)
 {
+    long t = by_text(m, uuid);
+    if (t >= 0) {
+        *found = true;
+        return (size_t)t;
+    }
     size_t lo = 0, hi = m->n;
     unsigned long long k[2];
     if (!m->unkeyed && uuid_key(uuid, k)) {
@@ -133,6 +152,8 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
             free(m->v[i].name);
     } else {
         grow(m);
+        free(m->slot); /* its positions move */
+        m->slot = NULL;
         memmove(&m->v[i + 1], &m->v[i], (m->n - i) * sizeof(*m->v));
         m->n++;
         uuid_lower(uuid, m->v[i].uuid);
@@ -145,6 +166,22 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
     m->dirty = true;
 }
 
+/* The index by_text reads. */
+static void index_uuids(struct managed *m)
+{
+    size_t mask = 63;
+    while (mask + 1 < 2 * m->n)
+        mask = mask * 2 + 1;
+    m->slot = xcalloc(mask + 1, sizeof(*m->slot));
+    m->mask = mask;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t k = (size_t)hash64(HASH64_INIT, m->v[i].uuid, 36) & mask;
+        while (m->slot[k])
+            k = (k + 1) & mask;
+        m->slot[k] = i + 1;
+    }
+}
+
 void managed_free(struct managed *m)
 {
     for (size_t i = 0; i < m->n; i++)
@@ -152,6 +189,7 @@ void managed_free(struct managed *m)
             free(m->v[i].name);
     free(m->v);
     free(m->text);
+    free(m->slot);
     *m = (struct managed){ 0 };
 }
 
@@ -206,7 +244,10 @@ int managed_load(const char *root, struct managed *m, char **err)
         }
         grow(m);
         struct managed_guest *e = &m->v[m->n++];
-        uuid_lower(line, e->uuid);
+        /* A UUID's characters (digits, hex letters, '-') lower with one bit. */
+        for (int k = 0; k < 36; k++)
+            e->uuid[k] = (char)(line[k] | 0x20);
+        e->uuid[36] = '\0';
         e->key[0] = key[0];
         e->key[1] = key[1];
         e->name = name + 1;
@@ -215,6 +256,7 @@ int managed_load(const char *root, struct managed *m, char **err)
     }
     m->text = text; /* the names are in it */
     text = NULL;
+    index_uuids(m);
 out:
     free(text);
     free(path);
