@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ struct rectab {
     char *text;
     struct rec_entry *v;
     size_t n, cap;
-    size_t *slot;        /* 1 + an index in v, by the key's hash; mask + 1 of them */
+    uint32_t *slot;      /* 1 + an index in v, by the key's hash; mask + 1 of them */
     size_t mask;
     struct arena strs;
     struct rectab *prev; /* an earlier plan's table, kept for its items */
@@ -166,18 +167,17 @@ static const char *rec_get(const struct rectab *t, const char *key)
     return rec_get_h(t, key, rec_hash(key));
 }
 
-/* Room for n entries, the index at most half full. */
+/* Room for n entries, the index at most half full: cap is always half
+ * its slots. */
 static void rec_reserve(struct rectab *t, size_t n)
 {
-    if (n > t->cap) {
-        t->cap = n < 64 ? 64 : n;
-        t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-    }
-    if (t->slot && 2 * n <= t->mask + 1)
+    if (t->slot && n <= t->cap)
         return;
     size_t mask = 63;
     while (mask + 1 < 2 * n)
         mask = mask * 2 + 1;
+    t->cap = (mask + 1) / 2;
+    t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
     free(t->slot);
     t->slot = xcalloc(mask + 1, sizeof(*t->slot));
     t->mask = mask;
@@ -185,7 +185,7 @@ static void rec_reserve(struct rectab *t, size_t n)
         size_t k = t->v[i].hash & mask;
         while (t->slot[k])
             k = (k + 1) & mask;
-        t->slot[k] = i + 1;
+        t->slot[k] = (uint32_t)(i + 1);
     }
 }
 
@@ -199,14 +199,14 @@ static void rec_put_h(struct rectab *t, const char *key, size_t h, const char *v
         t->v[i].val = copy ? arena_strdup(&t->strs, val) : val;
         return;
     }
-    if (!t->slot || t->n + 1 > t->cap || 2 * (t->n + 1) > t->mask + 1) {
+    if (!t->slot || t->n + 1 > t->cap) {
         rec_reserve(t, 2 * (t->n + 1));
         rec_index_at(t, key, h, &at);
     }
     t->v[t->n].hash = h;
     t->v[t->n].key = copy ? arena_strdup(&t->strs, key) : key;
     t->v[t->n].val = copy ? arena_strdup(&t->strs, val) : val;
-    t->slot[at] = ++t->n;
+    t->slot[at] = (uint32_t)++t->n;
 }
 
 static void rec_put(struct rectab *t, const char *key, const char *val, bool copy)
@@ -243,10 +243,11 @@ static char *keep(struct disk_state *ds, char *s)
 }
 
 /* Room for the entries of a record file of len bytes at once, as most
- * likely: its lines are some 90 characters (more only grow the table). */
+ * likely: its lines are some 90 to 110 characters (more only grow the
+ * table, fewer leave it less full). */
 static size_t rec_guess(size_t len)
 {
-    return len / 48 + 16;
+    return len / 128 + 16;
 }
 
 /* v in decimal at o; the end. (Made for every disk of every configure:
