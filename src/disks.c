@@ -98,6 +98,11 @@ struct disk_state {
     struct resset *probes_new; /* the entries this plan made */
     bool probes_dirty;
     struct arena strs;         /* the items' id and found */
+    /* "f:DEV:" of the last image's filesystem: most images share one. */
+    bool id_pre_ok;
+    dev_t id_dev;
+    char id_pre[32];
+    size_t id_prelen;
     char **owners;             /* per item: disks_owner's text, made when asked */
     size_t nowners;
     long long owner_day;       /* the day owner_text wrote last (-1: none) */
@@ -1070,6 +1075,25 @@ static void probes_save(struct disk_state *ds, const char *root)
     buf_free(&b);
 }
 
+/* An image's identity (file_id_in's), in the plan's arena. */
+static char *image_id(struct disk_state *ds, const struct stat *st)
+{
+    char id[48];
+    if (!ds->id_pre_ok || ds->id_dev != st->st_dev) {
+        char *o = ds->id_pre;
+        *o++ = 'f';
+        *o++ = ':';
+        o = put_u64(o, (unsigned long long)st->st_dev);
+        *o++ = ':';
+        ds->id_prelen = (size_t)(o - ds->id_pre);
+        ds->id_dev = st->st_dev;
+        ds->id_pre_ok = true;
+    }
+    memcpy(id, ds->id_pre, ds->id_prelen);
+    *put_u64(id + ds->id_prelen, (unsigned long long)st->st_ino) = '\0';
+    return arena_strdup(&ds->strs, id);
+}
+
 /* The next item of p, which has room for it (see disks_plan). */
 static struct disk_item *add(struct disk_plan *p, const struct guest *g, int i)
 {
@@ -1217,8 +1241,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     } else if (!S_ISREG(st.st_mode)) {
         refuse(it, "it is not a regular file");
     } else {
-        char id[48];
-        it->id = arena_strdup(&ds->strs, file_id_in(&st, id));
+        it->id = image_id(ds, &st);
         struct probe pr;
         char *e = NULL;
         it->idh = rec_hash(it->id);
