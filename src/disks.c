@@ -914,6 +914,18 @@ static bool stamp_time_is(const char **s, const struct timespec *ts)
     return p - b == 9 && ns == (unsigned long)ts->tv_nsec % 1000000000UL;
 }
 
+/* Whether the next word of *s is "-" (no backing file): then past it. */
+static bool no_backing(const char **s)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (p[0] != '-' || (p[1] && p[1] != ' ' && p[1] != '\t'))
+        return false;
+    *s = p + 1;
+    return true;
+}
+
 /* Whether the time at *s is b, when a's text is at at (its end in *s):
  * most images' ctime is their mtime, and then its text is the same. */
 static bool same_time_is(const char **s, const char *at, const struct timespec *a,
@@ -986,11 +998,12 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
         (mt = q, stamp_time_is(&q, &st->st_mtim)) && *q++ == ' ' &&
         same_time_is(&q, mt, &st->st_mtim, &st->st_ctim) && *q == ' ') {
         char back[8];
-        memset(pr, 0, sizeof(*pr));
+        bool dash = false;
+        pr->backing_name[0] = '\0'; /* the rest is set below */
         if (next_word(&q, pr->format, sizeof(pr->format)) &&
             (same_number(&q, c, size, &pr->vsize) || next_u64(&q, &pr->vsize)) &&
-            next_word(&q, back, sizeof(back))) {
-            pr->backing = strcmp(back, "-") != 0;
+            ((dash = no_backing(&q)) || next_word(&q, back, sizeof(back)))) {
+            pr->backing = !dash && strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
                 snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
             if (!ds->probes_hit[pos]) {
