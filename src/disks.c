@@ -547,6 +547,8 @@ struct dircache {
     dev_t last_dir_dev;
     ino_t last_dir_ino;
     struct buf rpath; /* the image's path under root, reused */
+    bool rooted;      /* rpath's first rootlen bytes are root's part */
+    size_t rootlen;
 };
 
 static char *resolve_dir_cached(struct dircache *dc, const char *dir, bool *missing)
@@ -1154,16 +1156,20 @@ static void judge_dir(struct dircache *dc, const struct host *h, const char *roo
 /* root + path in dc's buffer (as root_path makes it). */
 static const char *rooted(struct dircache *dc, const char *root, const char *path)
 {
-    dc->rpath.len = 0;
-    if (str_empty(root) || !strcmp(root, "/")) {
-        buf_adds(&dc->rpath, path);
-        return buf_str(&dc->rpath);
+    if (!dc->rooted) {
+        /* root's part, the same for every disk of the plan: made once. */
+        dc->rpath.len = 0;
+        if (!str_empty(root) && strcmp(root, "/")) {
+            size_t n = strlen(root);
+            while (n > 1 && root[n - 1] == '/')
+                n--;
+            buf_add(&dc->rpath, root, n);
+        }
+        dc->rootlen = dc->rpath.len;
+        dc->rooted = true;
     }
-    size_t n = strlen(root);
-    while (n > 1 && root[n - 1] == '/')
-        n--;
-    buf_add(&dc->rpath, root, n);
-    if (path[0] != '/')
+    dc->rpath.len = dc->rootlen;
+    if (dc->rootlen && path[0] != '/')
         buf_addc(&dc->rpath, '/');
     buf_adds(&dc->rpath, path);
     return buf_str(&dc->rpath);
