@@ -228,7 +228,7 @@ int managed_load(const char *root, struct managed *m, char **err)
         int s = -1;
         if (name) {
             *st = *name = '\0';
-            for (int k = 0; k < MG_STATE_COUNT; k++)
+            for (int k = 0; k < MG_STATE_COUNT && s < 0; k++)
                 if (!strcmp(st + 1, state_names[k]))
                     s = k;
         }
