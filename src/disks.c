@@ -928,13 +928,13 @@ static bool no_backing(const char **s)
     return true;
 }
 
-/* Whether the time at *s is b, when a's text is at at (its end in *s):
- * most images' ctime is their mtime, and then its text is the same. */
-static bool same_time_is(const char **s, const char *at, const struct timespec *a,
+/* Whether the time at *s is b, when a's text is at at (n characters; its
+ * end in *s): most images' ctime is their mtime, and then its text is the
+ * same. */
+static bool same_time_is(const char **s, const char *at, size_t n, const struct timespec *a,
                          const struct timespec *b)
 {
     if (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec) {
-        size_t n = strcspn(at, " ");
         if (strncmp(*s, at, n) || ((*s)[n] && (*s)[n] != ' '))
             return false;
         *s += n;
@@ -943,13 +943,14 @@ static bool same_time_is(const char **s, const char *at, const struct timespec *
     return stamp_time_is(s, b);
 }
 
-/* The next word of *s when it is the number at at, whose value is v (a
- * raw image's virtual size is its size): *out, its end in *s. */
-static bool same_number(const char **s, const char *at, unsigned long long v,
+/* The next word of *s when it is the number at at (n digits), whose value
+ * is v (a raw image's virtual size is its size): *out, its end in *s. */
+static bool same_number(const char **s, const char *at, size_t n, unsigned long long v,
                         unsigned long long *out)
 {
-    const char *p = *s + strspn(*s, " \t");
-    size_t n = strspn(at, "0123456789");
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
     if (strncmp(p, at, n) || (p[n] && p[n] != ' ' && p[n] != '\t'))
         return false;
     *out = v;
@@ -993,17 +994,28 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
                        enum disk_format want, struct probe *pr, char **err)
 {
     long pos = rec_index(ds->probes, id, idh);
-    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL, *q = c;
-    unsigned long long size;
-    const char *mt;
-    if (q && scan_u64(&q, &size) && size == (unsigned long long)st->st_size && *q++ == ' ' &&
-        (mt = q, stamp_time_is(&q, &st->st_mtim)) && *q++ == ' ' &&
-        same_time_is(&q, mt, &st->st_mtim, &st->st_ctim) && *q == ' ') {
+    /* "size mtime ctime format vsize backing [name]" */
+    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL, *q = c, *mt = NULL;
+    unsigned long long size = 0;
+    size_t sizelen = 0;
+    bool hit = q && scan_u64(&q, &size) && size == (unsigned long long)st->st_size &&
+               *q == ' ';
+    if (hit) {
+        sizelen = (size_t)(q - c);
+        mt = ++q;
+        hit = stamp_time_is(&q, &st->st_mtim) && *q == ' ';
+    }
+    if (hit) {
+        size_t mtlen = (size_t)(q - mt);
+        q++;
+        hit = same_time_is(&q, mt, mtlen, &st->st_mtim, &st->st_ctim) && *q == ' ';
+    }
+    if (hit) {
         char back[8];
         bool dash = false;
         pr->backing_name[0] = '\0'; /* the rest is set below */
         if (next_word(&q, pr->format, sizeof(pr->format)) &&
-            (same_number(&q, c, size, &pr->vsize) || next_u64(&q, &pr->vsize)) &&
+            (same_number(&q, c, sizelen, size, &pr->vsize) || next_u64(&q, &pr->vsize)) &&
             ((dash = no_backing(&q)) || next_word(&q, back, sizeof(back)))) {
             pr->backing = !dash && strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
