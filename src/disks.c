@@ -229,7 +229,7 @@ static void rec_lines(char *text, void (*fn)(void *arg, char *key, size_t klen, 
         if (nl)
             *nl = '\0';
         char *sp = strchr(line, ' ');
-        if (line[0] != '#' && sp) {
+        if (line[0] != '#' && sp) { /* else not ours to interpret: keep going */
             *sp = '\0';
             fn(arg, line, (size_t)(sp - line), sp + 1);
         }

@@ -31,8 +31,6 @@ void uuid_lower(const char *uuid, char out[37])
     out[i] = '\0';
 }
 
-/* The 128 bits of a UUID in any case ("8-4-4-4-12" hex digits), or false
- * when s is not one. In lower case, text order is their numeric order. */
 /* 1 + each hex digit's value; 0: not one. */
 static const unsigned char hexv[256] = {
     ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
@@ -56,6 +54,8 @@ static inline __attribute__((always_inline)) bool hex_group(const unsigned char 
     return true;
 }
 
+/* The 128 bits of a UUID in any case ("8-4-4-4-12" hex digits), or false
+ * when s is not one. In lower case, text order is their numeric order. */
 static bool uuid_key(const char *s, unsigned long long k[2])
 {
     const unsigned char *u = (const unsigned char *)s;
