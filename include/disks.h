@@ -31,12 +31,14 @@ struct disk_item {
     bool full;                 /* create fully allocated */
     bool mkdir;                /* its directory must be created first */
     char *note;                /* DK_REFUSED: why */
-    char *owner;               /* provenance: "name (uuid) on YYYY-MM-DD", or NULL */
-    char *id;                  /* the disk's identity (what its path resolves to:
+    const char *prov;          /* its provenance record ("name uuid time how path"),
+                                * or NULL: see disks_owner (private) */
+    char *id;                  /* (freed with the plan) the disk's identity (what its path resolves to:
                                 * "f:dev:ino", "n:dev:ino:name" for a file not yet
                                 * made, "p:realpath" below a missing directory,
                                 * "b:major:minor", "l:vg/lv"), or NULL when unknown */
-    char *found;               /* an existing image's probed format, or NULL */
+    const char *found;         /* an existing image's probed format, or NULL */
+    size_t idh;                /* (private) id's hash, or 0 when not known */
     int failed;                /* after apply */
     char *err;
 };
@@ -72,6 +74,11 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
  * or NULL when none is. A guest with a refused disk keeps its previous
  * config file (its new one is not written) and is not booted. */
 const struct disk_item *disks_guest_refused(const struct disk_plan *plan, size_t guest);
+
+/* Whom the record says an item of plan (one of plan->v) was made for or
+ * found in use by: "name (uuid) on YYYY-MM-DD", or NULL when it has no
+ * record. Made when first asked; valid until disks_plan_free. */
+const char *disks_owner(const struct disk_plan *plan, const struct disk_item *it);
 
 void disks_plan_free(struct disk_plan *plan);
 

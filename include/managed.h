@@ -26,13 +26,20 @@ struct managed_guest {
     char uuid[37];  /* lower case */
     char *name;
     enum managed_state state;
+    unsigned long long key[2]; /* the uuid's 128 bits (private: see managed_find) */
+    bool name_owned;           /* name is its own (not in the text as read) */
 };
 
 /* Sorted by uuid. */
 struct managed {
     struct managed_guest *v;
     size_t n, cap;
-    bool dirty; /* changed since loaded: managed_save writes it */
+    bool dirty;    /* changed since loaded: managed_save writes it */
+    bool unkeyed;  /* some uuid is no UUID: entries are found by their text */
+    char *text;    /* the file as read: the names loaded point into it */
+    /* 1 + an index in v by the hash of its uuid's text, mask + 1 of them
+     * (private: made by managed_load, dropped when an entry is added). */
+    size_t *slot, mask;
 };
 
 /* The record under root: empty when there is none. Returns 0, or -1 with

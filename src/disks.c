@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "exec.h"
 #include "fsutil.h"
 #include "resources.h"
@@ -67,15 +69,191 @@ static size_t next_word(const char **s, char *w, size_t n)
                    "(seconds since 1970), created|found|pending, path. Kept when guests leave " \
                    "the profile.\n"
 
+/* A record file (identity -> the rest of its line) as one array in file
+ * order, with an index by key (open addressing). Keys and values point
+ * into the text as read (cut in place) or into the table's arena (set
+ * since): nothing is copied to load it, and a value once handed out stays
+ * valid until the table is freed (setting an entry points it elsewhere). */
+struct rec_entry {
+    const char *key, *val;
+    size_t hash; /* rec_hash(key) */
+};
+
+struct rectab {
+    char *text;
+    struct rec_entry *v;
+    size_t n, cap;
+    uint32_t *slot;      /* 1 + an index in v, by the key's hash; mask + 1 of them */
+    size_t mask;
+    struct arena strs;
+    struct rectab *prev; /* an earlier plan's table, kept for its items */
+};
+
 struct disk_state {
-    struct resset *rec;
+    struct rectab *rec;
     bool rec_dirty;
-    struct resset *probes;     /* identity -> "size mtime ctime format vsize backing" */
+    struct rectab *probes;     /* identity -> "size mtime ctime format vsize backing" */
     bool *probes_hit;          /* per entry of probes: used by this plan */
     size_t nhit;
     struct resset *probes_new; /* the entries this plan made */
     bool probes_dirty;
+    struct arena strs;         /* the items' id and found */
+    /* "f:DEV:" of the last image's filesystem: most images share one. */
+    bool id_pre_ok;
+    dev_t id_dev;
+    char id_pre[32];
+    size_t id_prelen;
+    char **owners;             /* per item: disks_owner's text, made when asked */
+    size_t nowners;
+    long long owner_day;       /* the day owner_text wrote last (-1: none) */
+    char owner_date[16];
 };
+
+static size_t rec_hash_n(const char *key, size_t n)
+{
+    return (size_t)hash64(HASH64_INIT, key, n);
+}
+
+static size_t rec_hash(const char *key)
+{
+    return rec_hash_n(key, strlen(key));
+}
+
+static struct rectab *rec_new(void)
+{
+    return xcalloc(1, sizeof(struct rectab));
+}
+
+static void rec_free(struct rectab *t)
+{
+    while (t) {
+        struct rectab *prev = t->prev;
+        free(t->text);
+        free(t->v);
+        free(t->slot);
+        arena_free(&t->strs);
+        free(t);
+        t = prev;
+    }
+}
+
+/* The position of key (its hash h) in t->v, or -1; *at: its slot or
+ * where it would go. */
+static long rec_index_at(const struct rectab *t, const char *key, size_t h, size_t *at)
+{
+    if (!t->slot)
+        return -1;
+    size_t k = h & t->mask;
+    for (; t->slot[k]; k = (k + 1) & t->mask) {
+        const struct rec_entry *e = &t->v[t->slot[k] - 1];
+        if (e->hash == h && !strcmp(e->key, key)) {
+            *at = k;
+            return (long)(t->slot[k] - 1);
+        }
+    }
+    *at = k;
+    return -1;
+}
+
+static long rec_index(const struct rectab *t, const char *key, size_t h)
+{
+    size_t at;
+    return rec_index_at(t, key, h, &at);
+}
+
+static const char *rec_get_h(const struct rectab *t, const char *key, size_t h)
+{
+    long i = rec_index(t, key, h);
+    return i < 0 ? NULL : t->v[i].val;
+}
+
+static const char *rec_get(const struct rectab *t, const char *key)
+{
+    return rec_get_h(t, key, rec_hash(key));
+}
+
+/* Room for n entries, the index at most half full: cap is always half
+ * its slots. */
+static void rec_reserve(struct rectab *t, size_t n)
+{
+    if (t->slot && n <= t->cap)
+        return;
+    size_t mask = 63;
+    while (mask + 1 < 2 * n)
+        mask = mask * 2 + 1;
+    t->cap = (mask + 1) / 2;
+    t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+    free(t->slot);
+    t->slot = xcalloc(mask + 1, sizeof(*t->slot));
+    t->mask = mask;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t k = t->v[i].hash & mask;
+        while (t->slot[k])
+            k = (k + 1) & mask;
+        t->slot[k] = (uint32_t)(i + 1);
+    }
+}
+
+/* Set (or replace, in its place) the entry of key. copy: key and val are
+ * not the table's own (its text, its arena, or a literal) and are copied. */
+static void rec_put_h(struct rectab *t, const char *key, size_t h, const char *val, bool copy)
+{
+    size_t at;
+    long i = rec_index_at(t, key, h, &at);
+    if (i >= 0) {
+        t->v[i].val = copy ? arena_strdup(&t->strs, val) : val;
+        return;
+    }
+    if (!t->slot || t->n + 1 > t->cap) {
+        rec_reserve(t, 2 * (t->n + 1));
+        rec_index_at(t, key, h, &at);
+    }
+    t->v[t->n].hash = h;
+    t->v[t->n].key = copy ? arena_strdup(&t->strs, key) : key;
+    t->v[t->n].val = copy ? arena_strdup(&t->strs, val) : val;
+    t->slot[at] = (uint32_t)++t->n;
+}
+
+static void rec_put(struct rectab *t, const char *key, const char *val, bool copy)
+{
+    rec_put_h(t, key, rec_hash(key), val, copy);
+}
+
+/* The lines of a record file, "key rest" each (comments and lines without
+ * a space skipped), cut in place; each handed to fn. */
+static void rec_lines(char *text, void (*fn)(void *arg, char *key, size_t klen, char *val),
+                      void *arg)
+{
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *sp = strchr(line, ' ');
+        if (line[0] != '#' && sp) { /* else not ours to interpret: keep going */
+            *sp = '\0';
+            fn(arg, line, (size_t)(sp - line), sp + 1);
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+/* s (malloc'd) moved into the plan's arena: freed with the plan. */
+static char *keep(struct disk_state *ds, char *s)
+{
+    char *k = arena_strdup(&ds->strs, s);
+    free(s);
+    return k;
+}
+
+/* Room for the entries of a record file of len bytes at once, as most
+ * likely: its lines are some 90 to 110 characters (more only grow the
+ * table, fewer leave it less full). */
+static size_t rec_guess(size_t len)
+{
+    return len / 128 + 16;
+}
 
 /* v in decimal at o; the end. (Made for every disk of every configure:
  * printf costs more than the rest of planning a disk.) */
@@ -91,9 +269,10 @@ static char *put_u64(char *o, unsigned long long v)
     return o;
 }
 
-static char *file_id(const struct stat *st)
+/* A file's identity, "f:dev:ino", in id[48]. */
+static char *file_id_in(const struct stat *st, char id[48])
 {
-    char *id = xmalloc(48), *o = id;
+    char *o = id;
     *o++ = 'f';
     *o++ = ':';
     o = put_u64(o, (unsigned long long)st->st_dev);
@@ -101,6 +280,12 @@ static char *file_id(const struct stat *st)
     o = put_u64(o, (unsigned long long)st->st_ino);
     *o = '\0';
     return id;
+}
+
+static char *file_id(const struct stat *st)
+{
+    char id[48];
+    return xstrdup(file_id_in(st, id));
 }
 
 /* An entry's identity now, from its path: a file's or a block device's;
@@ -118,12 +303,70 @@ static char *id_of_path(const char *root, const char *path)
     return id;
 }
 
-static struct resset *prov_load(const char *root, bool *dirty, char **err)
+struct prov_loading {
+    const char *root;
+    struct rectab *p;
+    bool *dirty;
+};
+
+static void prov_line(void *arg, char *line, size_t klen, char *val)
 {
-    struct resset *p = resset_new();
+    struct prov_loading *L = arg;
+    struct rectab *p = L->p;
+    const char *root = L->root;
+    if (line[0] == '/') {
+        /* The old form, keyed by path: key it by what the path is now;
+         * "o:path" (matched by path) when it leads nowhere yet (an
+         * LVM volume, an unmounted filesystem). */
+        char *id = id_of_path(root, line);
+        char *k = id ? id : xasprintf("o:%s", line);
+        char *v = xasprintf("%s created %s", val, line);
+        rec_put(p, k, v, true);
+        free(v);
+        free(k);
+        *L->dirty = true;
+        return;
+    }
+    if (!strncmp(line, "n:", 2) || !strncmp(line, "p:", 2)) {
+        /* Pending: a run was stopped between recording an image and
+         * saving the record of what it made. Kept if the image exists
+         * (made then), dropped if not. */
+        const char *pp = strchr(val, '/');
+        char *id = pp ? id_of_path(root, pp) : NULL;
+        if (id) {
+            char name[128], uuid[64], when[32];
+            const char *q = val;
+            if (next_word(&q, name, sizeof(name)) && next_word(&q, uuid, sizeof(uuid)) &&
+                next_word(&q, when, sizeof(when))) {
+                char *v = xasprintf("%s %s %s created %s", name, uuid, when, pp);
+                rec_put(p, id, v, true);
+                free(v);
+            }
+        }
+        free(id);
+        *L->dirty = true;
+        return;
+    }
+    const char *pend = strncmp(line, "l:", 2) ? NULL : strstr(val, " pending ");
+    if (pend) {
+        /* A volume recorded before lvcreate ran: lvcreate refuses an
+         * existing name, so if it exists it is the one made then. */
+        char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
+        rec_put(p, line, v, true);
+        free(v);
+        *L->dirty = true;
+        return;
+    }
+    rec_put_h(p, line, rec_hash_n(line, klen), val, false);
+}
+
+static struct rectab *prov_load(const char *root, bool *dirty, char **err)
+{
+    struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROVENANCE);
     char *text = NULL;
-    if (fs_read_file(path, &text, NULL, err) < 0) {
+    size_t len = 0;
+    if (fs_read_file(path, &text, &len, err) < 0) {
         if (errno == ENOENT) {
             free(*err);
             *err = NULL;
@@ -131,75 +374,24 @@ static struct resset *prov_load(const char *root, bool *dirty, char **err)
             return p;
         }
         free(path);
-        resset_free(p);
+        rec_free(p);
         return NULL;
     }
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char *sp = strchr(line, ' ');
-        if (line[0] == '#' || !sp)
-            continue; /* not ours to interpret: keep going */
-        *sp = '\0';
-        if (line[0] == '/') {
-            /* The old form, keyed by path: key it by what the path is now;
-             * "o:path" (matched by path) when it leads nowhere yet (an
-             * LVM volume, an unmounted filesystem). */
-            char *id = id_of_path(root, line);
-            char *k = id ? id : xasprintf("o:%s", line);
-            char *v = xasprintf("%s created %s", sp + 1, line);
-            resset_set(p, k, v, NULL);
-            free(v);
-            free(k);
-            *dirty = true;
-            continue;
-        }
-        const char *val = sp + 1;
-        if (!strncmp(line, "n:", 2) || !strncmp(line, "p:", 2)) {
-            /* Pending: a run was stopped between recording an image and
-             * saving the record of what it made. Kept if the image exists
-             * (made then), dropped if not. */
-            const char *pp = strchr(val, '/');
-            char *id = pp ? id_of_path(root, pp) : NULL;
-            if (id) {
-                char name[128], uuid[64], when[32];
-                const char *q = val;
-                if (next_word(&q, name, sizeof(name)) && next_word(&q, uuid, sizeof(uuid)) &&
-                    next_word(&q, when, sizeof(when))) {
-                    char *v = xasprintf("%s %s %s created %s", name, uuid, when, pp);
-                    resset_set(p, id, v, NULL);
-                    free(v);
-                }
-            }
-            free(id);
-            *dirty = true;
-            continue;
-        }
-        const char *pend = strstr(val, " pending ");
-        if (!strncmp(line, "l:", 2) && pend) {
-            /* A volume recorded before lvcreate ran: lvcreate refuses an
-             * existing name, so if it exists it is the one made then. */
-            char *v = xasprintf("%.*s created %s", (int)(pend - val), val, pend + 9);
-            resset_set(p, line, v, NULL);
-            free(v);
-            *dirty = true;
-            continue;
-        }
-        resset_set(p, line, val, NULL);
-    }
-    free(text);
+    p->text = text;
+    rec_reserve(p, rec_guess(len));
+    struct prov_loading L = { root, p, dirty };
+    rec_lines(text, prov_line, &L);
     free(path);
     return p;
 }
 
-static int prov_save(const struct resset *p, const char *root, char **err)
+static int prov_save(const struct rectab *p, const char *root, char **err)
 {
     struct buf b = BUF_INIT;
     buf_adds(&b, REC_HEADER);
-    for (size_t i = 0; i < resset_count(p); i++) {
-        const struct resource *r = resset_at(p, i);
-        if (r->value[0]) /* "": removed */
-            buf_addf(&b, "%s %s\n", r->name, r->value);
-    }
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i].val[0]) /* "": removed */
+            buf_addf(&b, "%s %s\n", p->v[i].key, p->v[i].val);
     int rc = fs_save_under(root, PATH_PROVENANCE, b.data, b.len, 0644, err);
     buf_free(&b);
     return rc;
@@ -218,55 +410,73 @@ static long long parse_when(const char *s)
     return i && !s[i] ? v : strtoll(s, NULL, 10);
 }
 
-/* The days prov_owner wrote last: most disks of a host were made on a
- * few days. */
-struct owner_days {
-    long long day; /* seconds / 86400; -1: none yet */
-    char text[16];
-};
-
-/* "testVMxen (0a20...) on 2026-11-26", or NULL; the creator's uuid in
- * uuid. Made for every disk of every configure: words are split by hand,
- * as sscanf and printf cost more than all the rest of planning a disk. */
-static char *prov_owner(const struct resset *p, const char *key, char uuid[64],
-                        struct owner_days *od, bool *found)
+/* The creator's name and uuid in a record value ("name uuid when how
+ * path"): whether both are there, each shorter than its bound (128, 64),
+ * as owner_text reads them; the uuid's place in *uuid and *lu. */
+static bool owner_words(const char *v, const char **uuid, size_t *lu)
 {
-    const char *v = resset_get(p, key);
-    if (!v)
-        return NULL;
-    char name[128], num[32], how[16];
+    size_t len[2];
+    for (int w = 0; w < 2; w++) {
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t n = strcspn(v, " \t");
+        if (!n || n >= (w ? 64u : 128u))
+            return false;
+        if (w)
+            *uuid = v;
+        len[w] = n;
+        v += n;
+    }
+    *lu = len[1];
+    return true;
+}
+
+/* "testVMxen (0a20...) on 2026-11-26" of a record value that owner_words
+ * accepts; *found: recorded as found in use (not created). Made only for
+ * a message or status. */
+static char *owner_text(struct disk_state *ds, const char *v, bool *found)
+{
+    char name[128], uuid[64], num[32], how[16];
     size_t ln = next_word(&v, name, sizeof(name)), lu = ln ? next_word(&v, uuid, 64) : 0;
     if (!lu)
         return NULL;
     long long when = 0;
     if (next_word(&v, num, sizeof(num)))
         when = parse_when(num);
-    *found = next_word(&v, how, sizeof(how)) && !strcmp(how, "found");
+    bool f = next_word(&v, how, sizeof(how)) && !strcmp(how, "found");
+    if (found)
+        *found = f;
     const char *day = "?";
     if (when > 0) {
-        /* UTC: the date is a function of the day number alone. */
-        if (od->day != when / 86400) {
+        /* UTC: the date is a function of the day number alone; most
+         * disks of a host were made on a few days. */
+        if (ds->owner_day != when / 86400) {
             time_t t = (time_t)when;
             struct tm tm;
-            strcpy(od->text, "?");
+            strcpy(ds->owner_date, "?");
             if (gmtime_r(&t, &tm))
-                strftime(od->text, sizeof(od->text), "%Y-%m-%d", &tm);
-            od->day = when / 86400;
+                strftime(ds->owner_date, sizeof(ds->owner_date), "%Y-%m-%d", &tm);
+            ds->owner_day = when / 86400;
         }
-        day = od->text;
+        day = ds->owner_date;
     }
-    size_t ld = strlen(day);
-    char *out = xmalloc(ln + lu + ld + 8), *o = out;
-    memcpy(o, name, ln);
-    o += ln;
-    memcpy(o, " (", 2);
-    o += 2;
-    memcpy(o, uuid, lu);
-    o += lu;
-    memcpy(o, ") on ", 5);
-    o += 5;
-    memcpy(o, day, ld + 1);
-    return out;
+    return xasprintf("%s (%s) on %s", name, uuid, day);
+}
+
+const char *disks_owner(const struct disk_plan *plan, const struct disk_item *it)
+{
+    struct disk_state *ds = plan->st;
+    if (!it->prov || !ds || it < plan->v || it >= plan->v + plan->n)
+        return NULL;
+    size_t i = (size_t)(it - plan->v);
+    if (i >= ds->nowners) {
+        ds->owners = xrealloc(ds->owners, plan->n * sizeof(*ds->owners));
+        memset(ds->owners + ds->nowners, 0, (plan->n - ds->nowners) * sizeof(*ds->owners));
+        ds->nowners = plan->n;
+    }
+    if (!ds->owners[i])
+        ds->owners[i] = owner_text(ds, it->prov, NULL);
+    return ds->owners[i];
 }
 
 /* ------------------------------------------------------------- observing */
@@ -337,6 +547,8 @@ struct dircache {
     dev_t last_dir_dev;
     ino_t last_dir_ino;
     struct buf rpath; /* the image's path under root, reused */
+    bool rooted;      /* rpath's first rootlen bytes are root's part */
+    size_t rootlen;
 };
 
 static char *resolve_dir_cached(struct dircache *dc, const char *dir, bool *missing)
@@ -654,6 +866,98 @@ static char *put_time(char *o, const struct timespec *ts)
     return o + 9;
 }
 
+/* A number at *s as put_u64 writes it (digits, no leading zero), its end
+ * in *s; false when there is none or it is too big. */
+static bool scan_u64(const char **s, unsigned long long *v)
+{
+    const char *b = *s, *p = b;
+    unsigned long long n = 0;
+    while (*p >= '0' && *p <= '9')
+        n = n * 10 + (unsigned)(*p++ - '0'); /* wraps past 20 digits: refused below */
+    size_t len = (size_t)(p - b);
+    if (!len || (len > 1 && *b == '0') || len > 20 ||
+        (len == 20 && memcmp(b, "18446744073709551615", 20) > 0))
+        return false;
+    *v = n;
+    *s = p;
+    return true;
+}
+
+/* The next word of *s (as next_word finds it) when it is a number (as
+ * parse_u64 reads it); its end in *s. */
+static bool next_u64(const char **s, unsigned long long *v)
+{
+    const char *p = *s + strspn(*s, " \t");
+    if (!scan_u64(&p, v) || (*p && *p != ' ' && *p != '\t'))
+        return false;
+    *s = p;
+    return true;
+}
+
+/* Whether the text at *s is ts as put_time writes it; its end in *s. A
+ * cached stamp is read, not the image's written and compared: the same
+ * answer, for a fraction of the cost. */
+static bool stamp_time_is(const char **s, const struct timespec *ts)
+{
+    const char *p = *s;
+    bool neg = *p == '-';
+    unsigned long long sec;
+    p += neg;
+    if (!scan_u64(&p, &sec) || *p++ != '.' || (neg && !sec))
+        return false;
+    if (neg ? ts->tv_sec >= 0 || -(unsigned long long)ts->tv_sec != sec
+            : ts->tv_sec < 0 || (unsigned long long)ts->tv_sec != sec)
+        return false;
+    const char *b = p;
+    unsigned long ns = 0;
+    while (*p >= '0' && *p <= '9')
+        ns = ns * 10 + (unsigned long)(*p++ - '0');
+    *s = p;
+    return p - b == 9 && ns == (unsigned long)ts->tv_nsec % 1000000000UL;
+}
+
+/* Whether the next word of *s is "-" (no backing file): then past it. */
+static bool no_backing(const char **s)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (p[0] != '-' || (p[1] && p[1] != ' ' && p[1] != '\t'))
+        return false;
+    *s = p + 1;
+    return true;
+}
+
+/* Whether the time at *s is b, when a's text is at at (n characters; its
+ * end in *s): most images' ctime is their mtime, and then its text is the
+ * same. */
+static bool same_time_is(const char **s, const char *at, size_t n, const struct timespec *a,
+                         const struct timespec *b)
+{
+    if (a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec) {
+        if (strncmp(*s, at, n) || ((*s)[n] && (*s)[n] != ' '))
+            return false;
+        *s += n;
+        return true;
+    }
+    return stamp_time_is(s, b);
+}
+
+/* The next word of *s when it is the number at at (n digits), whose value
+ * is v (a raw image's virtual size is its size): *out, its end in *s. */
+static bool same_number(const char **s, const char *at, size_t n, unsigned long long v,
+                        unsigned long long *out)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strncmp(p, at, n) || (p[n] && p[n] != ' ' && p[n] != '\t'))
+        return false;
+    *out = v;
+    *s = p + n;
+    return true;
+}
+
 /* "size mtime ctime" (seconds.nanoseconds); n is at least 96. */
 static void probe_stamp(const struct stat *st, char *stamp, size_t n)
 {
@@ -686,21 +990,34 @@ static void probe_remember(struct disk_state *ds, const char *rpath, const char 
  * from the cache when its size, mtime and ctime are those it had when
  * probed (anything written to it changes them). 0, or -1 with *err. */
 static int probe_image(struct disk_state *ds, const struct host *h, const char *root,
-                       const char *rpath, const char *id, const struct stat *st,
+                       const char *rpath, const char *id, size_t idh, const struct stat *st,
                        enum disk_format want, struct probe *pr, char **err)
 {
-    char stamp[128];
-    probe_stamp(st, stamp, sizeof(stamp));
-    size_t sl = strlen(stamp);
-    long pos = resset_index(ds->probes, id);
-    const char *c = pos >= 0 ? resset_at(ds->probes, (size_t)pos)->value : NULL;
-    if (c && !strncmp(c, stamp, sl) && c[sl] == ' ') {
-        const char *q = c + sl;
-        char num[32], back[8];
-        memset(pr, 0, sizeof(*pr));
-        if (next_word(&q, pr->format, sizeof(pr->format)) && next_word(&q, num, sizeof(num)) &&
-            parse_u64(num, &pr->vsize) && next_word(&q, back, sizeof(back))) {
-            pr->backing = strcmp(back, "-") != 0;
+    long pos = rec_index(ds->probes, id, idh);
+    /* "size mtime ctime format vsize backing [name]" */
+    const char *c = pos >= 0 ? ds->probes->v[pos].val : NULL, *q = c, *mt = NULL;
+    unsigned long long size = 0;
+    size_t sizelen = 0;
+    bool hit = q && scan_u64(&q, &size) && size == (unsigned long long)st->st_size &&
+               *q == ' ';
+    if (hit) {
+        sizelen = (size_t)(q - c);
+        mt = ++q;
+        hit = stamp_time_is(&q, &st->st_mtim) && *q == ' ';
+    }
+    if (hit) {
+        size_t mtlen = (size_t)(q - mt);
+        q++;
+        hit = same_time_is(&q, mt, mtlen, &st->st_mtim, &st->st_ctim) && *q == ' ';
+    }
+    if (hit) {
+        char back[8];
+        bool dash = false;
+        pr->backing_name[0] = '\0'; /* the rest is set below */
+        if (next_word(&q, pr->format, sizeof(pr->format)) &&
+            (same_number(&q, c, sizelen, size, &pr->vsize) || next_u64(&q, &pr->vsize)) &&
+            ((dash = no_backing(&q)) || next_word(&q, back, sizeof(back)))) {
+            pr->backing = !dash && strcmp(back, "-") != 0;
             if (pr->backing && *q == ' ')
                 snprintf(pr->backing_name, sizeof(pr->backing_name), "%s", q + 1);
             if (!ds->probes_hit[pos]) {
@@ -715,6 +1032,8 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
      * whose running guests write their disks between two configures).
      * Everything else is qemu-img's to say: it knows the formats, their
      * backing files and sizes. */
+    char stamp[128];
+    probe_stamp(st, stamp, sizeof(stamp));
     int rc = probe_header(rpath, (unsigned long long)st->st_size, pr, err);
     bool cache = true;
     if (rc == 0 && !(want == FORMAT_RAW && !strcmp(pr->format, "raw"))) {
@@ -737,23 +1056,23 @@ static int probe_image(struct disk_state *ds, const struct host *h, const char *
     return rc;
 }
 
-static struct resset *probes_load(const char *root)
+static void probe_line(void *arg, char *key, size_t klen, char *val)
 {
-    struct resset *p = resset_new();
+    rec_put_h(arg, key, rec_hash_n(key, klen), val, false);
+}
+
+static struct rectab *probes_load(const char *root)
+{
+    struct rectab *p = rec_new();
     char *path = root_path(root, PATH_PROBES);
     char *text = NULL, *e = NULL;
-    if (fs_read_file(path, &text, NULL, &e) == 0) {
-        for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-             line = strtok_r(NULL, "\n", &save)) {
-            char *sp = strchr(line, ' ');
-            if (line[0] == '#' || !sp)
-                continue;
-            *sp = '\0';
-            resset_set(p, line, sp + 1, NULL);
-        }
+    size_t len = 0;
+    if (fs_read_file(path, &text, &len, &e) == 0) {
+        p->text = text;
+        rec_reserve(p, rec_guess(len));
+        rec_lines(text, probe_line, p);
     }
     free(e);
-    free(text);
     free(path);
     return p;
 }
@@ -763,15 +1082,15 @@ static void probes_save(struct disk_state *ds, const char *root)
 {
     /* Unchanged unless something was probed or an entry was not used
      * (its image is gone or changed: dropped). */
-    if (!ds->probes_dirty && ds->nhit == resset_count(ds->probes))
+    if (!ds->probes_dirty && ds->nhit == ds->probes->n)
         return;
     struct buf b = BUF_INIT;
     buf_adds(&b, "# lcfg-xen: what qemu-img found in each image: identity, size, mtime, ctime, "
                  "format, virtual size, backing file. A cache.\n");
-    for (size_t i = 0; i < resset_count(ds->probes); i++) {
-        const struct resource *r = resset_at(ds->probes, i);
-        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->name))
-            buf_addf(&b, "%s %s\n", r->name, r->value);
+    for (size_t i = 0; i < ds->probes->n; i++) {
+        const struct rec_entry *r = &ds->probes->v[i];
+        if (ds->probes_hit[i] && !resset_get(ds->probes_new, r->key))
+            buf_addf(&b, "%s %s\n", r->key, r->val);
     }
     for (size_t i = 0; i < resset_count(ds->probes_new); i++) {
         const struct resource *r = resset_at(ds->probes_new, i);
@@ -781,6 +1100,25 @@ static void probes_save(struct disk_state *ds, const char *root)
     (void)fs_save_under_ex(root, PATH_PROBES, b.data, b.len, 0644, FS_NO_SYNC, &e);
     free(e);
     buf_free(&b);
+}
+
+/* An image's identity (file_id_in's), in the plan's arena. */
+static char *image_id(struct disk_state *ds, const struct stat *st)
+{
+    char id[48];
+    if (!ds->id_pre_ok || ds->id_dev != st->st_dev) {
+        char *o = ds->id_pre;
+        *o++ = 'f';
+        *o++ = ':';
+        o = put_u64(o, (unsigned long long)st->st_dev);
+        *o++ = ':';
+        ds->id_prelen = (size_t)(o - ds->id_pre);
+        ds->id_dev = st->st_dev;
+        ds->id_pre_ok = true;
+    }
+    memcpy(id, ds->id_pre, ds->id_prelen);
+    *put_u64(id + ds->id_prelen, (unsigned long long)st->st_ino) = '\0';
+    return arena_strdup(&ds->strs, id);
 }
 
 /* The next item of p, which has room for it (see disks_plan). */
@@ -830,16 +1168,20 @@ static void judge_dir(struct dircache *dc, const struct host *h, const char *roo
 /* root + path in dc's buffer (as root_path makes it). */
 static const char *rooted(struct dircache *dc, const char *root, const char *path)
 {
-    dc->rpath.len = 0;
-    if (str_empty(root) || !strcmp(root, "/")) {
-        buf_adds(&dc->rpath, path);
-        return buf_str(&dc->rpath);
+    if (!dc->rooted) {
+        /* root's part, the same for every disk of the plan: made once. */
+        dc->rpath.len = 0;
+        if (!str_empty(root) && strcmp(root, "/")) {
+            size_t n = strlen(root);
+            while (n > 1 && root[n - 1] == '/')
+                n--;
+            buf_add(&dc->rpath, root, n);
+        }
+        dc->rootlen = dc->rpath.len;
+        dc->rooted = true;
     }
-    size_t n = strlen(root);
-    while (n > 1 && root[n - 1] == '/')
-        n--;
-    buf_add(&dc->rpath, root, n);
-    if (path[0] != '/')
+    dc->rpath.len = dc->rootlen;
+    if (dc->rootlen && path[0] != '/')
         buf_addc(&dc->rpath, '/');
     buf_adds(&dc->rpath, path);
     return buf_str(&dc->rpath);
@@ -854,12 +1196,12 @@ static const char *format_name(enum disk_format f)
  * profile says: a guest writes its raw image at will (a qcow2 header with
  * a backing file /etc/shadow, say), and a qcow2 container handed over as
  * a raw disk gives the guest the container. */
-static void judge_probe(struct disk_item *it, const struct probe *pr)
+static void judge_probe(struct disk_item *it, struct disk_state *ds, const struct probe *pr)
 {
     const struct disk *d = it->d;
     const char *res = it->index ? "diskformatsec" : "diskformat";
     const char *want = format_name(d->format);
-    it->found = xstrdup(pr->format);
+    it->found = arena_strdup(&ds->strs, pr->format);
     if (pr->backing) {
         refuse(it, "it is a %s image with a backing file%s%s%s, and %s_%s is %s: an image with a "
                "backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
@@ -899,7 +1241,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
             return;
         }
         /* Its identity is its real path until the directory exists. */
-        it->id = xasprintf("p:%s/%s", dc->last_real, d->file);
+        it->id = keep(ds, xasprintf("p:%s/%s", dc->last_real, d->file));
         it->mkdir = true;
         it->action = DK_CREATE;
         return;
@@ -913,10 +1255,10 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
                 dc->last_dir_dev = ds_.st_dev;
                 dc->last_dir_ino = ds_.st_ino;
             }
-            it->id = dc->last_dir_stat > 0
+            it->id = keep(ds, dc->last_dir_stat > 0
                 ? xasprintf("n:%llu:%llu:%s", (unsigned long long)dc->last_dir_dev,
                             (unsigned long long)dc->last_dir_ino, d->file)
-                : xasprintf("p:%s/%s", dc->last_real, d->file);
+                : xasprintf("p:%s/%s", dc->last_real, d->file));
             it->action = DK_CREATE;
         } else {
             refuse(it, "cannot examine it: %s", strerror(errno));
@@ -930,15 +1272,16 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     } else if (!S_ISREG(st.st_mode)) {
         refuse(it, "it is not a regular file");
     } else {
-        it->id = file_id(&st);
+        it->id = image_id(ds, &st);
         struct probe pr;
         char *e = NULL;
-        if (probe_image(ds, h, root, rpath, it->id, &st, d->format, &pr, &e) < 0) {
+        it->idh = rec_hash(it->id);
+        if (probe_image(ds, h, root, rpath, it->id, it->idh, &st, d->format, &pr, &e) < 0) {
             refuse(it, "cannot tell what it holds: %s", e);
             free(e);
             return;
         }
-        judge_probe(it, &pr);
+        judge_probe(it, ds, &pr);
         if (it->action == DK_REFUSED)
             return;
         unsigned long long have = d->format == FORMAT_QCOW2 ? pr.vsize
@@ -948,7 +1291,7 @@ static void plan_image(struct disk_item *it, const struct host *h, const char *r
     }
 }
 
-static void plan_device(struct disk_item *it, const char *root)
+static void plan_device(struct disk_item *it, struct disk_state *ds, const char *root)
 {
     char *rpath = root_path(root, it->d->path);
     struct stat st;
@@ -958,13 +1301,14 @@ static void plan_device(struct disk_item *it, const char *root)
         refuse(it, "it is not a block device");
     } else {
         /* /dev/sdb and its /dev/disk/by-id links are one disk. */
-        it->id = xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev));
+        it->id = keep(ds, xasprintf("b:%u:%u", major(st.st_rdev), minor(st.st_rdev)));
         it->action = DK_DEVICE;
     }
     free(rpath);
 }
 
-static void plan_lvm(struct disk_item *it, const struct host *h, const char *root)
+static void plan_lvm(struct disk_item *it, struct disk_state *ds, const struct host *h,
+                     const char *root)
 {
     unsigned long long have = 0;
     char *e = NULL;
@@ -978,7 +1322,7 @@ static void plan_lvm(struct disk_item *it, const struct host *h, const char *roo
         it->action = have == it->want ? DK_OK : DK_DIFFERS;
     }
     if (r >= 0)
-        it->id = xasprintf("l:%s/%s", it->d->vg, it->d->file);
+        it->id = keep(ds, xasprintf("l:%s/%s", it->d->vg, it->d->file));
     free(e);
 }
 
@@ -996,7 +1340,7 @@ static void refuse_shared(struct disk_plan *plan, size_t from)
         struct disk_item *it = &plan->v[i];
         if (!it->id)
             continue;
-        size_t k = (size_t)hash64(HASH64_INIT, it->id, strlen(it->id)) & mask;
+        size_t k = it->idh & mask;
         while (slot[k] && strcmp(plan->v[slot[k] - 1].id, it->id))
             k = (k + 1) & mask;
         if (!slot[k]) {
@@ -1022,21 +1366,21 @@ static void refuse_shared(struct disk_plan *plan, size_t from)
 int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, char **err)
 {
     bool migrated = false;
-    struct resset *prov = prov_load(root, &migrated, err);
+    struct rectab *prov = prov_load(root, &migrated, err);
     if (!prov)
         return -1;
     struct disk_state *ds = plan->st;
     if (!ds) {
         ds = plan->st = xcalloc(1, sizeof(*ds));
         ds->probes = probes_load(root);
-        ds->probes_hit = xcalloc(resset_count(ds->probes) + 1, sizeof(bool));
+        ds->probes_hit = xcalloc(ds->probes->n + 1, sizeof(bool));
         ds->probes_new = resset_new();
+        ds->owner_day = -1;
     }
-    resset_free(ds->rec);
+    prov->prev = ds->rec; /* its items may point into it */
     ds->rec = prov;
     ds->rec_dirty = migrated;
     struct dircache dc = { .seen = resset_new() };
-    struct owner_days od = { .day = -1 };
     struct resset *bypath = NULL; /* path -> identity, made when needed */
     /* Room for every item at once. */
     size_t items = 0, from = plan->n;
@@ -1061,54 +1405,67 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
                 break;
             case DISK_PHYSICAL:
                 it->want = 0;
-                plan_device(it, root);
+                plan_device(it, ds, root);
                 break;
             case DISK_LVM:
-                plan_lvm(it, h, root);
+                plan_lvm(it, ds, h, root);
                 break;
             case DISK_NONE:
                 break;
             }
             if (!it->id)
                 continue;
+            if (!it->idh)
+                it->idh = rec_hash(it->id);
             /* A disk recorded for another guest is not handed over
              * silently, whatever path reaches it. Records of the old
              * form that lead nowhere yet are matched by path. */
-            char uuid[64];
-            bool found = false;
-            it->owner = prov_owner(prov, it->id, uuid, &od, &found);
-            if (!it->owner) {
+            const char *uuid = NULL;
+            size_t lu = 0;
+            const char *v = rec_get_h(prov, it->id, it->idh);
+            if (v && !owner_words(v, &uuid, &lu))
+                v = NULL;
+            if (!v) {
                 char *legacy = xasprintf("o:%s", d->path);
-                it->owner = prov_owner(prov, legacy, uuid, &od, &found);
-                if (it->owner) {
+                v = rec_get(prov, legacy);
+                if (v && !owner_words(v, &uuid, &lu))
+                    v = NULL;
+                if (v) {
                     /* Re-keyed by identity at the next save. */
-                    resset_set(prov, it->id, resset_get(prov, legacy), NULL);
-                    resset_set(prov, legacy, "", NULL);
+                    rec_put_h(prov, it->id, it->idh, v, true);
+                    rec_put(prov, legacy, "", true);
                     ds->rec_dirty = true;
                 }
                 free(legacy);
             }
-            if (!it->owner && it->action == DK_CREATE) {
+            if (!v && it->action == DK_CREATE) {
                 /* Gone since it was recorded (status shows for whom it
                  * was made): its entry found by path. */
                 if (!bypath) {
                     bypath = resset_new();
-                    for (size_t r = 0; r < resset_count(prov); r++) {
-                        const struct resource *e = resset_at(prov, r);
-                        const char *pp = strchr(e->value, '/');
+                    for (size_t r = 0; r < prov->n; r++) {
+                        const struct rec_entry *e = &prov->v[r];
+                        const char *pp = strchr(e->val, '/');
                         if (pp)
-                            resset_set(bypath, pp, e->name, NULL);
+                            resset_set(bypath, pp, e->key, NULL);
                     }
                 }
                 const char *key = resset_get(bypath, d->path);
-                if (key)
-                    it->owner = prov_owner(prov, key, uuid, &od, &found);
+                if (key) {
+                    v = rec_get(prov, key);
+                    if (v && !owner_words(v, &uuid, &lu))
+                        v = NULL;
+                }
             }
-            if (it->owner && it->action != DK_REFUSED && it->action != DK_CREATE &&
-                strcasecmp(uuid, g->uuid) &&
-                !g->disk_reuse)
+            it->prov = v;
+            if (v && it->action != DK_REFUSED && it->action != DK_CREATE &&
+                (strncasecmp(uuid, g->uuid, lu) || g->uuid[lu]) && !g->disk_reuse) {
+                bool found = false;
+                char *owner = owner_text(ds, v, &found);
                 refuse(it, "it %s guest %s; set diskreuse_%s to yes to use it",
-                       found ? "was in use by" : "was created for", it->owner, g->tag);
+                       found ? "was in use by" : "was created for", owner, g->tag);
+                free(owner);
+            }
         }
     }
     resset_free(bypath);
@@ -1347,7 +1704,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
     size_t failed = 0;
     char *e = NULL;
     struct disk_state *ds = plan->st;
-    struct resset *prov = ds ? ds->rec : NULL;
+    struct rectab *prov = ds ? ds->rec : NULL;
     struct resset *dirs = resset_new(); /* the directories to fsync */
     size_t ncreate = 0;
     for (size_t i = 0; prov && i < plan->n; i++) {
@@ -1358,15 +1715,15 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
              * when it exists at the next run, dropped when it does not),
              * never an image nobody claims. */
             char *v = rec_value(it->g, now, "pending", it->d->path);
-            resset_set(prov, it->id, v, NULL);
+            rec_put(prov, it->id, v, true);
             free(v);
             ncreate++;
         } else if ((it->action == DK_OK || it->action == DK_DIFFERS || it->action == DK_DEVICE) &&
-                   it->id && !it->owner) {
+                   it->id && !it->prov) {
             /* In use and unrecorded: it is this guest's from now on (two
              * guests sharing it were refused above). */
             char *v = rec_value(it->g, now, "found", it->d->path);
-            resset_set(prov, it->id, v, NULL);
+            rec_put(prov, it->id, v, true);
             free(v);
             ds->rec_dirty = true;
         }
@@ -1409,7 +1766,7 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             }
         }
         if (it->id)
-            resset_set(prov, it->id, "", NULL); /* the pending entry */
+            rec_put(prov, it->id, "", true); /* the pending entry */
         if (rc < 0) {
             /* Only what this run made goes, deepest first. */
             while (nmade > 0)
@@ -1420,11 +1777,10 @@ size_t disks_apply(struct disk_plan *plan, const struct host *h, const char *roo
             if (it->d->type == DISK_IMAGE)
                 probe_remember(ds, rpath, id, format_name(it->d->format), it->want);
             char *v = rec_value(it->g, now, "created", it->d->path);
-            resset_set(prov, id, v, NULL);
+            rec_put(prov, id, v, true);
             free(v);
-            free(it->id);
-            it->id = id;
-            id = NULL;
+            it->id = arena_strdup(&ds->strs, id);
+            it->idh = rec_hash(it->id);
         }
         free(id);
         /* New names are made durable once per directory, after all of
@@ -1467,14 +1823,15 @@ void disks_plan_free(struct disk_plan *plan)
 {
     for (size_t i = 0; i < plan->n; i++) {
         free(plan->v[i].note);
-        free(plan->v[i].owner);
         free(plan->v[i].err);
-        free(plan->v[i].id);
-        free(plan->v[i].found);
     }
     if (plan->st) {
-        resset_free(plan->st->rec);
-        resset_free(plan->st->probes);
+        rec_free(plan->st->rec);
+        rec_free(plan->st->probes);
+        for (size_t i = 0; i < plan->st->nowners; i++)
+            free(plan->st->owners[i]);
+        free(plan->st->owners);
+        arena_free(&plan->st->strs);
         resset_free(plan->st->probes_new);
         free(plan->st->probes_hit);
         free(plan->st);

@@ -19,7 +19,8 @@
 #include "util.h"
 
 /* One disk of the saved configuration, with what exists now. */
-static void print_disk(FILE *out, const struct disk *d, const struct disk_item *it, bool held)
+static void print_disk(FILE *out, const struct disk *d, const struct disk_plan *dp,
+                       const struct disk_item *it, bool held)
 {
     char *size = disks_size_str(d->size_gb * GIB);
     switch (d->type) {
@@ -59,8 +60,9 @@ static void print_disk(FILE *out, const struct disk *d, const struct disk_item *
         fprintf(out, "            refused: %s\n", it->note);
         break;
     }
-    if (it->owner)
-        fprintf(out, "            created for %s\n", it->owner);
+    const char *owner = disks_owner(dp, it);
+    if (owner)
+        fprintf(out, "            created for %s\n", owner);
     free(have);
 }
 
@@ -188,9 +190,10 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
                     disk_type_name(it->d->type), disk_state(it), it->want);
             if (it->action == DK_OK || it->action == DK_DIFFERS)
                 fprintf(out, ", \"actual_bytes\": %llu", it->have);
-            if (it->owner) {
+            const char *owner = disks_owner(dp, it);
+            if (owner) {
                 fputs(", \"created_for\": ", out);
-                json_str(out, it->owner);
+                json_str(out, owner);
             }
             fputc('}', out);
         }
@@ -326,7 +329,7 @@ int m_status(struct ctx *c, int argc, char **argv)
             for (size_t j = 0; j < dplan.n; j++)
                 if (dplan.v[j].g == g && dplan.v[j].index == k)
                     it = &dplan.v[j];
-            print_disk(out, &g->disks[k], it, held);
+            print_disk(out, &g->disks[k], &dplan, it, held);
         }
         if (!str_empty(g->res[GF_cdpath]))
             fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);

@@ -4,8 +4,10 @@
  * refused disk is named to the method layer. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "disks.h"
@@ -270,6 +272,41 @@ static void test_probe_cached_until_written(void **state)
     host_free(h);
 }
 
+/* The cache holds while the image's size, mtime and ctime are those it
+ * had: a new mtime (and ctime), or a new ctime alone, makes it probed
+ * again, also when its mtime and ctime differ. */
+static void test_probe_cached_until_touched(void **state)
+{
+    const char *root = *state;
+    sized(root, "/var/lib/xen/images/web1.img", 4096);
+    fake_qemu_img(root, "{ \"virtual-size\": 2147483648, \"format\": \"qcow2\" }");
+    struct host *h = build(one_qcow2);
+    char *img = root_path(root, "/var/lib/xen/images/web1.img");
+    static const int want[] = { 1, 1, 2, 2, 3, 3 };
+    for (int i = 0; i < 6; i++) {
+        if (i == 2) {
+            /* Another mtime (its ctime is now: the two differ). */
+            struct timespec ts[2] = { { 1600000000, 123456789 }, { 1600000000, 123456789 } };
+            assert_int_equal(utimensat(AT_FDCWD, img, ts, 0), 0);
+        } else if (i == 4) {
+            /* The ctime alone (past the clock's tick). */
+            struct timespec pause = { 0, 30 * 1000 * 1000 };
+            nanosleep(&pause, NULL);
+            assert_int_equal(chmod(img, 0640), 0);
+        }
+        struct disk_plan p = { 0 };
+        char *err = NULL;
+        assert_int_equal(disks_plan(h, root, &p, &err), 0);
+        assert_int_equal(p.v[0].action, DK_OK);
+        assert_string_equal(p.v[0].found, "qcow2");
+        assert_int_equal(disks_apply(&p, h, root, 1764000000), 0);
+        disks_plan_free(&p);
+        assert_int_equal(runs(root), want[i]);
+    }
+    free(img);
+    host_free(h);
+}
+
 /* The old path-keyed record is read, its entry keyed by identity at the
  * next save; an unrecorded disk in use is recorded for its guest. */
 static void test_record_migrated_and_claimed(void **state)
@@ -289,8 +326,10 @@ static void test_record_migrated_and_claimed(void **state)
     char *err = NULL;
     assert_int_equal(disks_plan(h, root, &p, &err), 0);
     assert_int_equal(p.v[0].action, DK_OK);
-    assert_non_null(p.v[0].owner);
-    assert_null(p.v[1].owner);
+    assert_string_equal(disks_owner(&p, &p.v[0]),
+                        "web1 (00000001-1111-4222-8333-444444444444) on 2025-11-24");
+    assert_ptr_equal(disks_owner(&p, &p.v[0]), disks_owner(&p, &p.v[0])); /* made once */
+    assert_null(disks_owner(&p, &p.v[1]));
     assert_int_equal(disks_apply(&p, h, root, 1765000000), 0);
     char *want = xasprintf("# lcfg-xen disk record 2: identity, guest name, guest uuid, time "
                            "recorded (seconds since 1970), created|found|pending, path. Kept "
@@ -423,6 +462,7 @@ int main(void)
         T(test_backing_file_is_refused),
         T(test_output_not_understood_is_refused),
         T(test_probe_cached_until_written),
+        T(test_probe_cached_until_touched),
         T(test_record_migrated_and_claimed),
         T(test_created_image_recorded_by_identity),
         T(test_header_without_qemu_img),
