@@ -163,6 +163,7 @@ int m_run(struct ctx *c, int argc, char **argv)
     int rc = 1;
     if (hv && c->o->dry_run) {
         rc = boot_guests(c, h, hv, true, "run") ? 1 : 0;
+        hv->ops->close(hv);
     } else if (hv) {
         size_t failed = boot_guests(c, h, hv, true, "run");
         report_drift(c, h, hv);
