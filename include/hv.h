@@ -48,6 +48,21 @@ struct hv_made {
     unsigned domid; /* when made */
 };
 
+/* Domain domid of a list in domid order (as list returns it), or NULL. */
+static inline const struct hv_domain *hv_find_domid(const struct hv_domain *doms, size_t n,
+                                                    unsigned domid)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doms[mid].domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && doms[lo].domid == domid ? &doms[lo] : NULL;
+}
+
 struct hv;
 
 struct hv_ops {

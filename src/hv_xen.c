@@ -768,19 +768,6 @@ static int xen_reboot(struct hv *hv, unsigned domid, char **err)
     return xen_control(xen_of(hv), domid, "reboot", "reboot", err);
 }
 
-static bool has_domid(const struct hv_domain *doms, size_t n, unsigned domid)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doms[mid].domid < domid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && doms[lo].domid == domid;
-}
-
 /* Which domain the create made: one with the config's uuid and a domid
  * that was not there before it (before: the records then, in domid
  * order). Two such (someone else created the same guest meanwhile, e.g.
@@ -798,7 +785,7 @@ static void find_made(struct xen *x, const char *uuid, const struct hv_domain *b
     if (xen_records(x, &after, &n, NULL) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(after[i].uuid, uuid) || has_domid(before, nbefore, after[i].domid))
+        if (strcmp(after[i].uuid, uuid) || hv_find_domid(before, nbefore, after[i].domid))
             continue;
         candidates++;
         c = &after[i];

@@ -66,6 +66,14 @@ static bool in_profile(const struct ident *id, const char *uuid)
     return guest_index_find(&id->cur_ix, uuid) != NULL;
 }
 
+static void add_gone(struct ident *id, const char *uuid, const char *name)
+{
+    id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
+    id->gone[id->ngone] = (struct gone){ .name = xstrdup(name) };
+    uuid_lower(uuid, id->gone[id->ngone].uuid);
+    id->ngone++;
+}
+
 int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id)
 {
     memset(id, 0, sizeof(*id));
@@ -92,20 +100,13 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     /* Guests that left the profile: in the record, or (a record older
      * than this component's) in the saved configuration. */
     for (size_t i = 0; i < id->rec.n; i++)
-        if (id->rec.v[i].state != MG_GONE && !in_profile(id, id->rec.v[i].uuid)) {
-            id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
-            id->gone[id->ngone] = (struct gone){ .name = xstrdup(id->rec.v[i].name) };
-            uuid_lower(id->rec.v[i].uuid, id->gone[id->ngone].uuid);
-            id->ngone++;
-        }
+        if (id->rec.v[i].state != MG_GONE && !in_profile(id, id->rec.v[i].uuid))
+            add_gone(id, id->rec.v[i].uuid, id->rec.v[i].name);
     for (size_t i = 0; prev && i < prev->nguests; i++) {
         const struct guest *pg = &prev->guests[i];
         if (in_profile(id, pg->uuid) || managed_find(&id->rec, pg->uuid))
             continue;
-        id->gone = xrealloc(id->gone, (id->ngone + 1) * sizeof(*id->gone));
-        id->gone[id->ngone] = (struct gone){ .name = xstrdup(pg->name) };
-        uuid_lower(pg->uuid, id->gone[id->ngone].uuid);
-        id->ngone++;
+        add_gone(id, pg->uuid, pg->name);
     }
 
     /* The domains, where there is a hypervisor to ask: never create the
@@ -275,14 +276,22 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
 
 void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id)
 {
+    /* The disk plan knows each guest's first refused disk; a create that
+     * failed is known only after it was tried. */
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct disk_item *r = disks_guest_refused(dp, i);
+        if (!r)
+            continue;
+        char *why = xasprintf("disk %s refused", r->d->path);
+        hold(id, h, i, why);
+        free(why);
+    }
     for (size_t j = 0; j < dp->n; j++) {
         const struct disk_item *it = &dp->v[j];
-        if (it->action != DK_REFUSED && !it->failed)
+        if (!it->failed)
             continue;
-        size_t i = (size_t)(it->g - h->guests);
-        char *why = xasprintf("disk %s %s", it->d->path, it->action == DK_REFUSED ? "refused"
-                                                                                  : "failed");
-        hold(id, h, i, why);
+        char *why = xasprintf("disk %s failed", it->d->path);
+        hold(id, h, (size_t)(it->g - h->guests), why);
         free(why);
     }
 }

@@ -32,7 +32,7 @@ static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
     }
     const struct guest **list = xcalloc(n, sizeof(*list));
     for (size_t i = 0; i < n; i++) {
-        const struct hv_domain *d = find_domid(doms, m, st[i].domid);
+        const struct hv_domain *d = hv_find_domid(doms, m, st[i].domid);
         if (d)
             msg_error("guest '%s': still running (domid %u): not restarted", st[i].g->name,
                       d->domid);
@@ -238,6 +238,8 @@ size_t print_plan(const struct plan *p, const char *method)
     return bad;
 }
 
+static size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n);
+
 size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,
                   const char *method)
 {
@@ -421,7 +423,7 @@ size_t stop_guests(struct hv *hv, struct stopping *st, size_t n)
         for (size_t i = 0; i < n; i++) {
             if (st[i].done)
                 continue;
-            const struct hv_domain *d = find_domid(doms, m, st[i].domid);
+            const struct hv_domain *d = hv_find_domid(doms, m, st[i].domid);
             double took = now - st[i].asked;
             if (!d || (d->state == DOM_SHUTDOWN && d->shutdown_reason == HV_SHUTDOWN_POWEROFF)) {
                 if (d) /* shut down but not cleaned up: nothing watches it */
@@ -487,7 +489,7 @@ static int by_stop_order(const void *a, const void *b)
 
 /* Stop the boot groups in the reverse of their boot order, each group's
  * guests all at once. st is sorted in place. Returns failures. */
-size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n)
+static size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n)
 {
     qsort(st, n, sizeof(*st), by_stop_order);
     bool groups = n > 0 && st[0].g->boot_order != st[n - 1].g->boot_order;

@@ -60,10 +60,6 @@ const struct hv_domain *find_domain(const struct dom_index *ix, const char *name
  * is its UUID, whatever its domain is called. */
 const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid);
 
-/* Domain domid of a list (which is in domid order: hv.h), or NULL. */
-const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
-                                   unsigned domid);
-
 /* The toolstack as the host's resources say: xl, xlcreatetimeout,
  * xltimeout (validated: 1-86400 s). */
 struct hv_xl xl_of(const struct host *h);
@@ -216,10 +212,6 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
  * (event-driven), destroying those that outlive their timeout: the whole
  * takes about as long as the slowest guest. Returns failures. */
 size_t stop_guests(struct hv *hv, struct stopping *st, size_t n);
-
-/* Stop the boot groups in the reverse of their boot order, each group's
- * guests all at once. st is sorted in place. Returns failures. */
-size_t stop_in_order(struct hv *hv, struct stopping *st, size_t n);
 
 /* configure: read, validate, plan, apply, record. *saved tells that the
  * profile's resources are now the saved ones (though guests may be held

@@ -234,21 +234,6 @@ const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid)
     return search(ix->by_uuid, ix->n, u, true);
 }
 
-/* Domain domid of a list (which is in domid order: hv.h), or NULL. */
-const struct hv_domain *find_domid(const struct hv_domain *doms, size_t n,
-                                   unsigned domid)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doms[mid].domid < domid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && doms[lo].domid == domid ? &doms[lo] : NULL;
-}
-
 /* The toolstack as the host's resources say: xl, xlcreatetimeout,
  * xltimeout (validated: 1-86400 s). */
 struct hv_xl xl_of(const struct host *h)
