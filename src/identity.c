@@ -201,14 +201,28 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
             continue;
         const struct guest *g = &h->guests[i];
         const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
+        /* All of its disks follow its name, or none does: a disk moved
+         * while another is held would leave the record's old name
+         * pointing at nothing under it, and the next run would make a
+         * blank disk in its place. */
+        char *froms[2] = { NULL, NULL };
+        enum disk_follow f[2] = { DF_NOTHING, DF_NOTHING };
+        bool holding = false;
         for (int k = 0; k < 2; k++) {
-            char *from = path_under_name(g, k, old);
+            froms[k] = path_under_name(g, k, old);
+            if (!froms[k])
+                continue;
+            struct seen sf = see(c->o->root, froms[k]), st = see(c->o->root, g->disks[k].path);
+            f[k] = plan_disk_follow(g->disks[k].type, d && alive(d), &sf, &st);
+            holding = holding || (f[k] != DF_NOTHING && f[k] != DF_MOVE);
+        }
+        for (int k = 0; k < 2; k++) {
+            char *from = froms[k];
             if (!from)
                 continue;
             const char *to = g->disks[k].path;
-            struct seen sf = see(c->o->root, from), st = see(c->o->root, to);
             char *why = NULL;
-            switch (plan_disk_follow(g->disks[k].type, d && alive(d), &sf, &st)) {
+            switch (holding && f[k] == DF_MOVE ? DF_NOTHING : f[k]) {
             case DF_NOTHING:
                 break;
             case DF_HOLD_TAKEN:
