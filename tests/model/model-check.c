@@ -6,7 +6,8 @@
  *
  * --seed replays one sequence, printing each step (--only: just these of its
  * steps, as a shrunk sequence prints them); --steps sets the total
- * (default 10,000: 200 sequences of --length 50); --ignore skips
+ * (default 10,000: 100 sequences of --length 100; longer sequences
+ * reach states that short ones do not); --ignore skips
  * invariants (to look past a known failure); --keep keeps the sandbox.
  *
  * A seeded generator runs random sequences of steps against the real binary
@@ -1626,7 +1627,7 @@ static int keep_only(struct step *steps, int n, const char *list)
 int main(int argc, char **argv)
 {
     long total_steps = 10000;
-    int length = 50;
+    int length = 100;
     long one_seed = -1;
     bool keep = false;
     const char *only = NULL;
