@@ -98,7 +98,7 @@ for n in $sizes; do
   row "$n" "start (sim)" "$work/t"
   row "$n" "stop (sim)" "$work/t2"
 
-  /usr/bin/time -o "$work/rss" -f '%M' "$xen" --root "$root" --profile "$work/p.xml" configure \
+  /usr/bin/time -o "$work/rss" -f '%M' "$xen" --root "$root" --hypervisor sim --profile "$work/p.xml" configure \
     >/dev/null 2>&1
   printf '%6s  %-22s %10s KB\n' "$n" "peak RSS (no-op)" "$(cat "$work/rss")"
   # Instructions (valgrind): the same on a loaded machine, unlike seconds.
@@ -109,9 +109,9 @@ for n in $sizes; do
     # Twice: under valgrind the program's file looks like another one, so
     # the first run renders every guest again (src/rendered.c); the second
     # is the no-op.
-    ir "$xen" --root "$root" --profile "$work/p.xml" configure >/dev/null
-    b=$(ir "$xen" --root "$root" --profile "$work/p.xml" configure)
-    c=$(ir "$xen" --root "$root" --profile "$work/p2.xml" configure)
+    ir "$xen" --root "$root" --hypervisor sim --profile "$work/p.xml" configure >/dev/null
+    b=$(ir "$xen" --root "$root" --hypervisor sim --profile "$work/p.xml" configure)
+    c=$(ir "$xen" --root "$root" --hypervisor sim --profile "$work/p2.xml" configure)
     printf '%6s  %-22s %10s M instructions; xmllint %s M: %s\n' "$n" "no-op configure" \
       $((b / 1000000)) $((a / 1000000)) "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", b / a }')"
     printf '%6s  %-22s %10s M instructions: %s the no-op\n' "$n" "1 changed" \

@@ -72,11 +72,9 @@ void host_apply(const struct host_plan *plan, const struct host *h, const char *
 
 void host_plan_free(struct host_plan *plan);
 
-/* Should services be simulated: the sim backend is asked for, or (no
- * backend given) the host is not a Xen dom0 (running, or booted into Xen
- * with its daemons not started yet: XENFEAT_dom0 in
- * /sys/hypervisor/properties/features). */
-bool host_simulated(const char *hypervisor, const char *root);
+/* Is root booted into Xen as its dom0: running, or with its daemons not
+ * started yet (XENFEAT_dom0 in /sys/hypervisor/properties/features)? */
+bool host_booted_xen(const char *root);
 
 /* start (true) or stop the daemons (managehost; stop only with
  * daemonstop), with systemctl when <root>/run/systemd/system exists, else

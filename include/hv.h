@@ -126,8 +126,15 @@ struct hv_xl {
 #define HV_XL_CREATE_TIMEOUT_MS (120 * 1000)
 #define HV_XL_TIMEOUT_MS (60 * 1000)
 
-/* Open a backend: "xen", "sim", or NULL to choose (xen on a running dom0,
- * sim otherwise). root: the --root prefix; xl: the toolstack (NULL: the
+/* What hv_open says when the xen backend is asked for (or chosen by
+ * default) on a host that is not a running Xen dom0. */
+#define HV_NOT_DOM0                                                                     \
+    "this host is not running Xen (it is not a Xen dom0): reboot into the Xen entry of " \
+    "its boot menu (set up by configure) first"
+
+/* Open a backend: "xen" (NULL: the default), or "sim", the simulator,
+ * which runs only when asked for. "xen" on a host that is not a running
+ * dom0 fails with HV_NOT_DOM0. root: the --root prefix; xl: the toolstack (NULL: the
  * default timeouts and no program, which only the simulator can do
  * without). The simulator keeps xl's timeouts: an operation that hangs
  * there (its control file's hang) fails when xl's would. Returns 0, or -1

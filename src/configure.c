@@ -447,11 +447,15 @@ out:
 
 
 
-/* start/stop's daemons; simulated on the sim backend. Returns failures. */
+/* start/stop's daemons; simulated on the sim backend, and only on a host
+ * booted into Xen otherwise. Returns failures. */
 size_t run_daemons(struct ctx *c, const struct host *h, bool start)
 {
+    bool sim = c->o->hypervisor && !strcmp(c->o->hypervisor, "sim");
+    if (!sim && !host_booted_xen(c->o->root))
+        return 0;
     struct host_report rep = { 0 };
-    host_daemons(h, c->o->root, host_simulated(c->o->hypervisor, c->o->root), start, &rep);
+    host_daemons(h, c->o->root, sim, start, &rep);
     print_host_report(&rep);
     size_t failed = rep.errors;
     host_report_free(&rep);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "hostsetup.h"
 #include "hv.h"
 #include "log.h"
 #include "managed.h"
@@ -83,6 +84,14 @@ int m_start(struct ctx *c, int argc, char **argv)
     struct host *h = load_saved(c, "start");
     if (!h)
         return 1;
+    /* Never pretend: a host not booted into Xen boots nothing (its
+     * files and disks are configured). */
+    bool sim = c->o->hypervisor && !strcmp(c->o->hypervisor, "sim");
+    if (!sim && !host_booted_xen(c->o->root)) {
+        msg_fail("start: %s", HV_NOT_DOM0);
+        host_free(h);
+        return 1;
+    }
     /* The Xen daemons first: the guests need xenstored. */
     size_t dfailed = run_daemons(c, h, true);
     struct hv *hv = open_hv(c, h, "start");
@@ -189,6 +198,16 @@ int m_stop(struct ctx *c, int argc, char **argv)
     struct host *h = load_saved(c, "stop");
     if (!h)
         return 1;
+    /* A host not running Xen has no guest running: nothing to stop (a
+     * stop at shutdown of a non-Xen boot must not fail). */
+    if (!hv_reachable(c)) {
+        msg_ok("stop: %s: no guest is running", host_booted_xen(c->o->root)
+                                                    ? "Xen's daemons are not running here"
+                                                    : "this host is not running Xen");
+        int rc = run_daemons(c, h, false) ? 1 : 0;
+        host_free(h);
+        return rc;
+    }
     struct hv *hv = open_hv(c, h, "stop");
     int rc = 1;
     struct seen_guests o;

@@ -512,27 +512,24 @@ static char *read_line(const char *root, const char *path)
     return t;
 }
 
-bool host_simulated(const char *hypervisor, const char *root)
+bool host_booted_xen(const char *root)
 {
-    if (hypervisor)
-        return !strcmp(hypervisor, "sim");
     if (hv_is_dom0(root))
-        return false;
+        return true;
     /* A dom0 whose daemons have not started yet has no /proc/xen (the xen
      * init script mounts it): its hypervisor features say XENFEAT_dom0
-     * (bit 11), as systemd checks. A domU, or a host not on Xen, gets the
-     * simulation. */
+     * (bit 11), as systemd checks. */
     char *type = read_line(root, "/sys/hypervisor/type");
     bool xen = type && !strcmp(type, "xen");
     free(type);
     if (!xen)
-        return true;
+        return false;
     char *f = read_line(root, "/sys/hypervisor/properties/features");
     char *end = NULL;
     unsigned long bits = f ? strtoul(f, &end, 16) : 0;
     bool dom0 = f && end != f && *end == '\0' && (bits & (1UL << 11));
     free(f);
-    return !dom0;
+    return dom0;
 }
 
 /* Record a simulated command. */

@@ -57,12 +57,17 @@ int hv_open_flags(const char *which, const char *root, const struct hv_xl *xl, u
     t.create_timeout_ms =
         xl && xl->create_timeout_ms ? xl->create_timeout_ms : HV_XL_CREATE_TIMEOUT_MS;
     t.timeout_ms = xl && xl->timeout_ms ? xl->timeout_ms : HV_XL_TIMEOUT_MS;
-    if (!which)
-        which = hv_is_dom0(root) ? "xen" : "sim";
+    /* Never the simulator unless asked for: a host that is not a dom0
+     * must say so, not pretend to boot guests. */
+    if (!which || !strcmp(which, "xen")) {
+        if (!hv_is_dom0(root)) {
+            set_error(err, "%s", HV_NOT_DOM0);
+            return -1;
+        }
+        return hv_xen_open(root, &t, flags, ret, err);
+    }
     if (!strcmp(which, "sim"))
         return hv_sim_open(root, &t, flags, ret, err);
-    if (!strcmp(which, "xen"))
-        return hv_xen_open(root, &t, flags, ret, err);
     set_error(err, "unknown hypervisor backend '%s' (sim or xen)", which);
     return -1;
 }

@@ -259,12 +259,9 @@ struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
     return hv;
 }
 
-/* Is there a hypervisor to ask (without creating simulator state on a
- * plain host)? */
+/* Is there a hypervisor to ask: a dom0, or a backend asked for by name
+ * (the simulator runs only then)? */
 bool hv_reachable(struct ctx *c)
 {
-    char *simdir = root_path(c->o->root, "/var/lib/lcfg/xen/sim/domains");
-    bool sim_in_use = access(simdir, F_OK) == 0;
-    free(simdir);
-    return c->o->hypervisor || hv_is_dom0(c->o->root) || sim_in_use;
+    return c->o->hypervisor || hv_is_dom0(c->o->root);
 }

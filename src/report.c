@@ -268,7 +268,7 @@ int m_status(struct ctx *c, int argc, char **argv)
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
-             have_hv ? "" : " (running state unknown: no hypervisor to ask here)");
+             have_hv ? "" : " (running state unknown: the hypervisor is unavailable here)");
     if (have_hv) {
         fprintf(out, "\n%-16s %-5s %-10s %5s  %-22s %-6s %s\n", "GUEST", "BOOT", "STATE", "DOMID",
                 "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");

@@ -147,7 +147,39 @@ t_xen_backend_off_dom0_says_so() {
   guests 1
   xen --hypervisor xen --resources "$T/res" start
   expect_rc 1
-  expect_last "$T/err" "[FAIL] xen: start: this host is not a running Xen dom0 (cannot open the hypervisor interface: No such file or directory)"
+  expect_last "$T/err" "[FAIL] xen: start: this host is not running Xen (it is not a Xen dom0): reboot into the Xen entry of its boot menu (set up by configure) first"
+}
+
+# Never pretend: without the simulator asked for, a host that is not a dom0
+# says so. configure does its file and disk work; start, run and boot fail;
+# stop has nothing to stop; status says the hypervisor is unavailable.
+t_off_dom0_nothing_pretends() {
+  unset LCFGXEN_HYPERVISOR
+  guests 1
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_exists "$ROOT/etc/xen/g1.cfg"
+  notxen="this host is not running Xen (it is not a Xen dom0): reboot into the Xen entry of its boot menu (set up by configure) first"
+  for m in start run "boot g1"; do
+    # shellcheck disable=SC2086
+    xen --resources "$T/res" $m
+    expect_rc 1
+    expect_last "$T/err" "[FAIL] xen: ${m%% *}: $notxen"
+  done
+  xen stop
+  expect_rc 0
+  expect_text "$T/err" "[OK] xen: stop: this host is not running Xen: no guest is running"
+  xen status
+  expect_rc 0
+  head -1 "$T/out" >"$T/m"
+  expect_text "$T/m" "Configured guests: 1 (running state unknown: the hypervisor is unavailable here)"
+  xen status --json
+  grep '"hypervisor"' "$T/out" >"$T/m"
+  expect_text "$T/m" '  "hypervisor": false,'
+  expect_absent "$ROOT/var/lib/lcfg/xen/sim"
+  LCFGXEN_HYPERVISOR=kvm xen status
+  expect_rc 1
+  expect_text "$T/err" "[FAIL] xen: LCFGXEN_HYPERVISOR 'kvm' is not sim or xen"
 }
 
 t_stop_before_configure() {
@@ -180,6 +212,7 @@ g2 131072 131072 131072"
 }
 
 t_configure_never_touches_the_simulator_off_dom0_unless_asked() {
+  unset LCFGXEN_HYPERVISOR
   guests 1
   xen --resources "$T/res" configure
   expect_rc 0

@@ -336,22 +336,27 @@ t_daemons_with_systemctl_on_xen() {
   mkdir -p "$ROOT/run/systemd/system"; booted_dom0
   gres xen.grubowner=none
   # A dom0 whose daemons are not up yet (no /proc/xen): the daemons are the
-  # real ones (here the stand-in) while the guests still go to the simulator.
+  # real ones (here the stand-in), started before the hypervisor is asked
+  # for; without the simulator asked for, the guests then find no Xen (the
+  # stand-in mounts no /proc/xen).
+  unset LCFGXEN_HYPERVISOR
   xen --resources "$T/res" start
-  expect_rc 0
-  grep -E "daemon|booted" "$T/err" >"$T/m"
+  expect_rc 1
+  grep -E "daemon|booted|start:" "$T/err" >"$T/m"
   expect_text "$T/m" "[INFO] xen: daemon xen: started (/bin/systemctl start xen.service)
-[INFO] xen: guest 'g1': booted (domid 1)"
+[FAIL] xen: start: this host is not running Xen (it is not a Xen dom0): reboot into the Xen entry of its boot menu (set up by configure) first"
   xen --resources "$T/res" stop
   expect_rc 0
   grep -E "daemon" "$T/err" >"$T/m"
-  expect_text "$T/m" "[INFO] xen: daemons: left running (xen.daemonstop is not set)"
+  expect_text "$T/m" "[OK] xen: stop: Xen's daemons are not running here: no guest is running
+[INFO] xen: daemons: left running (xen.daemonstop is not set)"
   gres xen.grubowner=none xen.daemonstop=yes
   xen --resources "$T/res" configure
   xen stop
   expect_rc 0
   grep -E "daemon" "$T/err" >"$T/m"
-  expect_text "$T/m" "[INFO] xen: daemon xen: stopped (/bin/systemctl stop xen.service)"
+  expect_text "$T/m" "[OK] xen: stop: Xen's daemons are not running here: no guest is running
+[INFO] xen: daemon xen: stopped (/bin/systemctl stop xen.service)"
   grep -v dpkg-query "$ROOT/$FH/log" >"$T/log"
   expect_text "$T/log" "systemctl start xen.service
 systemctl stop xen.service"
@@ -363,12 +368,14 @@ t_el_daemons_with_init_scripts() {
   installed xen xen-hypervisor xen-runtime
   booted_dom0
   gres xen.distro=el xen.grubowner=none xen.daemonstop=yes
+  unset LCFGXEN_HYPERVISOR   # the real daemons (stand-ins); no guest boots
   xen --resources "$T/res" start
-  expect_rc 0
+  expect_rc 1
   xen stop
   expect_rc 0
   grep -E "daemon" "$T/err" >"$T/m"
-  expect_text "$T/m" "[INFO] xen: daemon xen-init-dom0: stopped (/etc/init.d/xen-init-dom0 stop)
+  expect_text "$T/m" "[OK] xen: stop: Xen's daemons are not running here: no guest is running
+[INFO] xen: daemon xen-init-dom0: stopped (/etc/init.d/xen-init-dom0 stop)
 [INFO] xen: daemon xenconsoled: stopped (/etc/init.d/xenconsoled stop)
 [INFO] xen: daemon xenstored: stopped (/etc/init.d/xenstored stop)"
   grep -v 'rpm -q' "$ROOT/$FH/log" >"$T/log"
@@ -385,11 +392,12 @@ t_failed_daemon_fails_start() {
   mkdir -p "$ROOT/run/systemd/system"; booted_dom0
   echo 'Job for xen.service failed because the control process exited with error code.' >"$ROOT/$FH/fail-systemctl"
   gres xen.grubowner=none
+  unset LCFGXEN_HYPERVISOR   # the real daemons (stand-ins)
   xen --resources "$T/res" start
   expect_rc 1
   grep -E "daemon|start:" "$T/err" >"$T/m"
   expect_text "$T/m" "[ERROR] xen: daemon xen: /bin/systemctl start xen.service: exited 1: Job for xen.service failed because the control process exited with error code.
-[OK] xen: start: guests with boot set are running
+[FAIL] xen: start: this host is not running Xen (it is not a Xen dom0): reboot into the Xen entry of its boot menu (set up by configure) first
 [FAIL] xen: start: 1 daemon could not be started"
 }
 

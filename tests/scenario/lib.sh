@@ -11,6 +11,9 @@
 TOP=$(pwd)
 case ${XEN:-} in /*) ;; ?*) XEN=$TOP/$XEN ;; esac
 DATA=$TOP/tests/data
+# The simulator runs only when asked for (src/hv.c): the tests ask.
+LCFGXEN_HYPERVISOR=sim
+export LCFGXEN_HYPERVISOR
 
 # Run the component; stdout in $T/out, stderr in $T/err, status in $RC.
 xen() {

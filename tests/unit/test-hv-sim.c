@@ -1467,18 +1467,26 @@ static void test_wait_event_already_due(void **state)
 
 static const struct hv_xl sbin_xl = { "/usr/sbin/xl", 0, 0 };
 
-static void test_open_sim_and_default_off_dom0(void **state)
+/* The simulator never stands in for a missing dom0: off dom0 the default
+ * and "xen" both refuse, and no simulator state appears. */
+static void test_open_default_off_dom0_refuses(void **state)
 {
     const char *root = *state;
-    struct hv *hv = NULL;
-    char *err = NULL;
-    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
-    assert_string_equal(hv->ops->name, "sim");
-    hv->ops->close(hv);
+    struct hv dummy, *hv = &dummy;
+    assert_fails_with(hv_open(NULL, root, &sbin_xl, &hv, errp), HV_NOT_DOM0);
+    assert_null(hv);
+    assert_fails_with(hv_open("xen", root, &sbin_xl, &hv, errp), HV_NOT_DOM0);
     /* On a domU (type xen, no control_d) too. */
     put_file(root, "/sys/hypervisor/type", "xen\n");
     put_file(root, "/proc/xen/capabilities", "");
-    assert_int_equal(hv_open(NULL, root, &sbin_xl, &hv, &err), 0);
+    assert_fails_with(hv_open(NULL, root, &sbin_xl, &hv, errp), HV_NOT_DOM0);
+    char *dir = root_path(root, SIMDIR);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), -1);
+    free(dir);
+    /* Asked for by name, the simulator runs. */
+    char *err = NULL;
+    assert_int_equal(hv_open("sim", root, &sbin_xl, &hv, &err), 0);
     assert_string_equal(hv->ops->name, "sim");
     hv->ops->close(hv);
     assert_null(err);
@@ -2044,7 +2052,7 @@ int main(int argc, char **argv)
         T(test_wait_timeout),
         T(test_wait_event_after_timeouts),
         T(test_wait_event_already_due),
-        T(test_open_sim_and_default_off_dom0),
+        T(test_open_default_off_dom0_refuses),
         T(test_open_default_on_dom0_is_xen),
         T(test_open_unknown_backend),
         T(test_is_dom0),
