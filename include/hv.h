@@ -104,6 +104,11 @@ struct hv_ops {
      * or timeout_ms passes. Returns 0 (something happened), 1 (timeout),
      * -1 (error). */
     int (*wait)(struct hv *hv, unsigned timeout_ms, char **err);
+    /* Bring what the handle keeps in memory up to date with the
+     * hypervisor (NULL: it keeps nothing). hv_create_all calls it before
+     * each child it forks, which starts from that state and so reads only
+     * what changed since, not every create of the batch before it. */
+    int (*sync)(struct hv *hv, char **err);
     void (*close)(struct hv *hv);
 };
 
@@ -175,8 +180,8 @@ struct hv_create_job {
 /* Create the jobs' domains side by side, at most parallel at once: xl
  * create takes seconds (disks, hotplug scripts, device model), so a host
  * of many guests boots in about the time of its slowest guests, not their
- * sum. Each create runs in a child process with its own handle on backend
- * (hv->ops->name of the caller's handle), root and xl as for hv_open.
+ * sum. Each create runs in a child process with its own handle on hv's
+ * backend, root and xl as for hv_open.
  * done(arg, job) is called in this process as each one ends, in the order
  * they end. Returns the number that failed.
  *
@@ -187,7 +192,7 @@ struct hv_create_job {
  * process does not leave xl building unlocked). A child whose parent has
  * died destroys what its failed create made, as done() would have had it
  * destroyed. */
-size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
+size_t hv_create_all(struct hv *hv, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg);
 

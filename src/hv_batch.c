@@ -221,7 +221,7 @@ static void finish(struct slot *s, struct hv_create_job *job)
     }
 }
 
-size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *xl,
+size_t hv_create_all(struct hv *hv, const char *root, const struct hv_xl *xl,
                      struct hv_create_job *jobs, size_t n, unsigned parallel,
                      void (*done)(void *arg, const struct hv_create_job *job), void *arg)
 {
@@ -243,7 +243,10 @@ size_t hv_create_all(const char *backend, const char *root, const struct hv_xl *
     while (next < n || running > 0) {
         while (running < parallel && next < n) {
             size_t j = next++;
-            if (start(&slots[running], j, &jobs[j], lock_fd, backend, root, xl) < 0) {
+            /* Failing, it only leaves the child more to read. */
+            if (hv->ops->sync)
+                (void)hv->ops->sync(hv, NULL);
+            if (start(&slots[running], j, &jobs[j], lock_fd, hv->ops->name, root, xl) < 0) {
                 failed++;
                 done(arg, &jobs[j]);
                 continue;

@@ -2059,6 +2059,16 @@ static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
     return op_end(s, 0, err);
 }
 
+/* Read what other processes changed (and apply the events due), as any
+ * operation starts by doing: a child forked next starts from here. */
+static int sim_sync(struct hv *hv, char **err)
+{
+    struct sim *s = hv->priv;
+    if (op_begin(s, OP_LIST, err) < 0)
+        return -1;
+    return op_end(s, 0, err);
+}
+
 /* The last handle of a process that no handle of its parent's outlives
  * folds the journal into "domains": between runs of the component the
  * state is all in "domains", where the tests read and edit it. (A child
@@ -2121,6 +2131,7 @@ static const struct hv_ops sim_ops = {
     .set_memory = sim_set_memory,
     .set_vcpus = sim_set_vcpus,
     .wait = sim_wait,
+    .sync = sim_sync,
     .close = sim_close,
 };
 

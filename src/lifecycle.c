@@ -370,7 +370,7 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
             jobs[x].data = (void *)list[i + x];
         }
         struct hv_xl xl = xl_of(h);
-        failed += hv_create_all(hv->ops->name, c->o->root, &xl, jobs, k,
+        failed += hv_create_all(hv, c->o->root, &xl, jobs, k,
                                 (unsigned)h->parallel, booted, hv);
         for (size_t x = 0; x < k; x++) {
             free((char *)jobs[x].path);

@@ -796,8 +796,10 @@ static void test_create_all_parallel(void **state)
     }
     struct batch_seen seen = { 0 };
     long long t0 = mono_ms();
-    size_t failed = hv_create_all("sim", root, NULL, jobs, 4, 2, batch_done, &seen);
+    struct hv *parent = open_sim(root);
+    size_t failed = hv_create_all(parent, root, NULL, jobs, 4, 2, batch_done, &seen);
     long long took = mono_ms() - t0;
+    parent->ops->close(parent);
     assert_int_equal(failed, 1);
     assert_int_equal(seen.n, 4);
     /* Two rounds of two (the "creating" count below shows that two ran
@@ -819,7 +821,9 @@ static void test_create_all_parallel(void **state)
     hv->ops->close(hv);
     /* A backend that cannot be opened: every job says why. */
     seen.n = 0;
-    assert_int_equal(hv_create_all("bogus", root, NULL, jobs, 1, 4, batch_done, &seen), 1);
+    static const struct hv_ops bogus_ops = { .name = "bogus" };
+    struct hv bogus = { &bogus_ops, NULL };
+    assert_int_equal(hv_create_all(&bogus, root, NULL, jobs, 1, 4, batch_done, &seen), 1);
     assert_string_equal(seen.names[0], "web1!");
     assert_string_equal(jobs[0].err, "unknown hypervisor backend 'bogus' (sim or xen)");
     for (int i = 0; i < 4; i++) {
@@ -1866,7 +1870,9 @@ static void test_create_all_reports_made(void **state)
                                           .domid = 77 };
     }
     struct batch_seen seen = { 0 };
-    assert_int_equal(hv_create_all("sim", root, NULL, jobs, 3, 1, batch_done, &seen), 2);
+    struct hv *parent = open_sim(root);
+    assert_int_equal(hv_create_all(parent, root, NULL, jobs, 3, 1, batch_done, &seen), 2);
+    parent->ops->close(parent);
     assert_int_equal(jobs[0].rc, 0);
     assert_true(jobs[0].made);
     assert_int_equal(jobs[0].domid, 1);
@@ -1903,7 +1909,8 @@ static pid_t start_booting(const char *root)
     char *path = xstrdup("/etc/xen/web1.cfg");
     struct hv_create_job job = { .path = path, .rpath = root_path(root, path) };
     struct batch_seen seen = { 0 };
-    hv_create_all("sim", root, NULL, &job, 1, 1, batch_done, &seen);
+    struct hv *parent = open_sim(root);
+    hv_create_all(parent, root, NULL, &job, 1, 1, batch_done, &seen);
     _exit(0);
 }
 
