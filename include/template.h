@@ -4,33 +4,51 @@
  * <%ifdef: NAME%>, <%for: v=LIST%> (nested; the loop variable is visible as
  * <%v%> and inside names, e.g. <%memory_<%v%>%>), <%set: v=EXPR%>,
  * <%include: FILE%>, comments <%/\*%> ... <%*\/%> (written here with
- * backslashes only because C comments cannot contain them), and the
- * whitespace swallow <%\%>. <%perl:%> and <%shell:%> are refused with a
- * clear error. No I/O happens here: resources and included files come from
- * callbacks.
+ * backslashes only because C comments cannot contain them), skip blocks
+ * <%{%> ... <%}%>, and the whitespace swallow <%\%>. <%perl:%> and
+ * <%shell:%> are refused with a clear error. No I/O happens here:
+ * resources and included files come from callbacks.
  *
- * Semantics where LCFG::Template leaves room:
- * - Nested <%...%> inside a directive are expanded first; the resulting
- *   name, condition, set value or file name is trimmed of whitespace.
+ * As LCFG::Template (its scanner, parser and evaluator as ported in
+ * sjquinney/Xenon lib/Xenon/File/LCFG.pm):
+ * - Blanks may follow "<%" and surround a keyword's colon and the marks
+ *   (<% if : x %>, <% else : %>, <% \ %>, <% { %>). Keywords are
+ *   case-sensitive. A "%>" outside a directive is an error; there is no
+ *   escape for a literal "<%" or "%>" (a resource's value may hold them).
+ * - Nested <%...%> inside a directive are expanded first. A name, a
+ *   condition, a list and a file name are then trimmed of whitespace; a
+ *   <%set:%> value is not (only the blanks right after "=" are skipped).
+ * - A name is [a-zA-Z_0-9]+ once expanded (anything else is an error where
+ *   it is evaluated). It is looked up in the template file's <%set:%>
+ *   variables, then the running loops' variables (innermost first), then
+ *   as a resource: a set variable hides a loop variable of its name.
+ *   <%#name%> is a resource's derivation, "" for an undefined resource;
+ *   variables have none.
  * - <%if:%> is true when its expansion is non-empty ("yes" vs ""); any
- *   other text, "no" and "0" included, is true.
+ *   other text, "no" and "0" included, is true. <%ifdef:%> is true when
+ *   the name is a variable or a resource.
  * - <%for:%> splits its expansion on whitespace; an empty list runs the
- *   body no times.
- * - A name is looked up in variables, innermost binding first (loop
- *   variables, then the template's <%set:%>s, then the including
- *   template's), and only then as a resource. A variable's derivation
- *   is "".
- * - <%set:%> binds in the current template, even inside a loop, so the
- *   value outlives the loop; a loop variable of the same name hides it
- *   inside the loop. An included template sees the includer's variables,
- *   but its own <%set:%>s do not leak back.
+ *   body no times. Its variable is [a-zA-Z_]+.
+ * - <%set:%> binds in the current template file, even inside a loop, so
+ *   the value outlives the loop. An included file starts with no set
+ *   variables (the includer's are not seen, and its own do not leak back)
+ *   but sees the loops around its <%include:%>.
+ * - A skip block's text is written like any other (LCFG::Template leaves
+ *   it out only of a second, "skip" rendering, which is not made here).
+ * - Comments may nest; their content must be well formed but is never
+ *   evaluated, so perl:, shell:, unknown keywords and bad names are
+ *   accepted there.
  * - Newlines after directives are kept; only <%\%> removes whitespace
  *   (all of it, newlines included, up to the next non-blank character).
- * - Keywords are case-sensitive and must follow "<%" directly; <%else:%>
- *   and <%end:%> take no argument. There is no escape for a literal "<%".
- * - Syntax errors are found before anything is evaluated, so a mistake in
- *   a branch that is not taken is still an error. Includes nest at most 16
- *   deep, which is what stops a template including itself.
+ *
+ * Stricter than LCFG::Template, which finds these only when it evaluates
+ * them: syntax errors (an unknown keyword, <%perl:%>, a bad <%for:%> or
+ * <%set:%> variable, <%else: x%>) are found before anything is evaluated,
+ * so a mistake in a branch that is not taken is still an error, and
+ * <%set: a=b=c%> sets a (LCFG::Template would set "a=b"). Includes nest
+ * at most 16 deep, which stops a template including itself. The first
+ * error is reported, not all of them. Looser: an <%include:%> file name
+ * is trimmed (LCFG::Template would look for one ending in the blanks).
  */
 #ifndef LCFGXEN_TEMPLATE_H
 #define LCFGXEN_TEMPLATE_H

@@ -7,6 +7,11 @@
  * that are not taken, and a loop body is parsed once however often it runs.
  * Literal text nodes point into the source, so the tree is small and the
  * work is linear in the size of the input plus the size of the output.
+ *
+ * The grammar follows LCFG::Template's scanner as ported in sjquinney/Xenon
+ * lib/Xenon/File/LCFG.pm: blanks may surround a keyword and its colon, and
+ * the marks \ { } slash-star and star-slash; "%>" outside a directive is an
+ * error; comments are parsed (and nest) but never evaluated.
  */
 #include "template.h"
 #include "util.h"
@@ -22,8 +27,7 @@
 
 enum node_kind {
     N_TEXT,    /* literal text */
-    N_VALUE,   /* <%name%> */
-    N_DERIV,   /* <%#name%> */
+    N_REF,     /* <%name%> or <%#name%>: which, is known once expanded */
     N_IF,      /* <%if: arg%> body <%else:%> alt <%end:%> */
     N_IFDEF,   /* <%ifdef: arg%> body <%else:%> alt <%end:%> */
     N_FOR,     /* <%for: var=arg%> body <%end:%> */
@@ -37,7 +41,7 @@ struct node {
     struct node *next;
     const char *text;   /* N_TEXT: borrowed from the template source */
     size_t len;
-    char *var;          /* N_FOR, N_SET */
+    char *var;          /* N_FOR, N_SET; N_REF: its literal name, trimmed */
     struct node *arg;   /* name, condition, list, value or file name */
     struct node *body;
     struct node *alt;
@@ -88,26 +92,49 @@ static bool is_ws(char c)
            c == '\f';
 }
 
-static bool is_ident_start(char c)
+static size_t ws_len(const char *s)
+{
+    size_t n = 0;
+    while (is_ws(s[n]))
+        n++;
+    return n;
+}
+
+static bool is_letter(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
 static bool is_ident(char c)
 {
-    return is_ident_start(c) || (c >= '0' && c <= '9');
+    return is_letter(c) || (c >= '0' && c <= '9');
+}
+
+/* A name <%name%> can look up: LCFG::Template's Lookup takes
+ * [a-zA-Z_0-9]+ and nothing else. */
+static bool valid_name(const char *s)
+{
+    static const unsigned char ok[256] = {
+        ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['_'] = 1, ['a' ... 'z'] = 1,
+    };
+    const unsigned char *p = (const unsigned char *)s;
+    while (ok[*p])
+        p++;
+    return *p == '\0' && p != (const unsigned char *)s;
 }
 
 /* ---- parser ---- */
 
 /* What ended a sequence: end of input, the "%>" closing the enclosing
- * directive, or an <%else:%> / <%end:%> for the enclosing block. */
-enum term { T_NONE, T_EOF, T_CLOSE, T_ELSE, T_END };
+ * directive, or the <%else:%>, <%end:%>, <%}%> or <%*\/%> of a block. */
+enum term { T_NONE, T_EOF, T_CLOSE, T_ELSE, T_END, T_ENDSKIP, T_ENDCOMMENT, T_COUNT };
 
 struct parser {
     const char *p;    /* current position */
     int line;         /* line of p */
     int depth;        /* directive nesting */
+    int comment;      /* comments around p: nothing there is evaluated */
+    int open[T_COUNT]; /* enclosing blocks each terminator would close */
     const char *file;
     char **err;
 };
@@ -140,10 +167,7 @@ static void advance(struct parser *ps, size_t n)
 
 static void skip_ws(struct parser *ps)
 {
-    size_t n = 0;
-    while (is_ws(ps->p[n]))
-        n++;
-    advance(ps, n);
+    advance(ps, ws_len(ps->p));
 }
 
 static void add_text(struct nlist *l, struct parser *ps, size_t len)
@@ -157,46 +181,52 @@ static void add_text(struct nlist *l, struct parser *ps, size_t len)
     advance(ps, len);
 }
 
-/* Next "<%" (or, inside a directive, "<%" or "%>"), NULL at end of input.
- * Plain loops rather than strstr()/strpbrk(): sanitizer interceptors scan
- * the whole remaining string on each call, which made big inputs
- * quadratic under ASan. */
-static const char *find_next(const char *p, bool in_arg)
+/* Next "<%" or "%>", NULL at end of input. Plain loops rather than
+ * strstr()/strpbrk(): sanitizer interceptors scan the whole remaining
+ * string on each call, which made big inputs quadratic under ASan. */
+static const char *find_next(const char *p)
 {
     for (; *p; p++) {
         if (p[0] == '<' && p[1] == '%')
             return p;
-        if (in_arg && p[0] == '%' && p[1] == '>')
+        if (p[0] == '%' && p[1] == '>')
             return p;
-    }
-    return NULL;
-}
-
-/* Where a template comment ends (its closing directive), NULL if never. */
-static const char *find_comment_end(const char *p)
-{
-    while ((p = find_next(p, false)) != NULL) {
-        if (strncmp(p, "<%*/%>", 6) == 0)
-            return p;
-        p += 2;
     }
     return NULL;
 }
 
 static int stray_term(struct parser *ps, enum term t, int line)
 {
-    if (t == T_ELSE)
+    switch (t) {
+    case T_ELSE:
         return perr(ps, line, "<%%else:%%> without <%%if:%%> or <%%ifdef:%%>");
-    return perr(ps, line,
-                "<%%end:%%> without <%%if:%%>, <%%ifdef:%%> or <%%for:%%>");
+    case T_END:
+        return perr(ps, line,
+                    "<%%end:%%> without <%%if:%%>, <%%ifdef:%%> or <%%for:%%>");
+    case T_ENDSKIP:
+        return perr(ps, line, "<%%}%%> without <%%{%%>");
+    default:
+        return perr(ps, line, "<%%*/%%> without <%%/*%%>");
+    }
+}
+
+/* A block opened at line ended with t (at tl), which is not its own
+ * terminator: the block was left open if t is the end of input or would
+ * close an enclosing block; otherwise t closes nothing. */
+static int bad_end(struct parser *ps, const char *what, int line, enum term t,
+                   int tl)
+{
+    if (t == T_EOF || ps->open[t] > 0)
+        return perr(ps, line, "unclosed %s", what);
+    return stray_term(ps, t, tl);
 }
 
 static int parse_directive(struct parser *ps, struct nlist *l,
                            enum term *term, int *term_line);
 
 /* Parse text and directives until the end of input or, with in_arg, the
- * "%>" that closes the enclosing directive. Stops early at an <%else:%> or
- * <%end:%>; *term says what ended the sequence and *term_line where. */
+ * "%>" that closes the enclosing directive. Stops early at a block's
+ * terminator; *term says what ended the sequence and *term_line where. */
 static int parse_seq(struct parser *ps, bool in_arg, struct node **ret,
                      enum term *term, int *term_line)
 {
@@ -206,7 +236,7 @@ static int parse_seq(struct parser *ps, bool in_arg, struct node **ret,
     struct nlist l;
     nlist_init(&l);
     for (;;) {
-        const char *q = find_next(ps->p, in_arg);
+        const char *q = find_next(ps->p);
         if (!q) {
             add_text(&l, ps, strlen(ps->p));
             *term = T_EOF;
@@ -215,6 +245,11 @@ static int parse_seq(struct parser *ps, bool in_arg, struct node **ret,
         }
         add_text(&l, ps, (size_t)(q - ps->p));
         if (q[0] == '%') {
+            if (!in_arg) {
+                /* As in LCFG::Template: text cannot hold a "%>". */
+                free_nodes(l.head);
+                return perr(ps, ps->line, "unexpected %%> (no matching <%%)");
+            }
             advance(ps, 2);
             *term = T_CLOSE;
             *term_line = ps->line;
@@ -234,13 +269,19 @@ static int parse_seq(struct parser *ps, bool in_arg, struct node **ret,
     return 0;
 }
 
-/* The rest of a directive, up to its "%>"; line is where it started. */
+/* The rest of a directive, up to its "%>"; line is where it started. A
+ * block opened inside must close inside, so no enclosing block counts. */
 static int parse_arg(struct parser *ps, int line, struct node **ret)
 {
     struct node *arg;
     enum term t;
     int tl;
-    if (parse_seq(ps, true, &arg, &t, &tl) < 0)
+    int saved[T_COUNT];
+    memcpy(saved, ps->open, sizeof(saved));
+    memset(ps->open, 0, sizeof(ps->open));
+    int r = parse_seq(ps, true, &arg, &t, &tl);
+    memcpy(ps->open, saved, sizeof(saved));
+    if (r < 0)
         return -1;
     if (t == T_CLOSE) {
         *ret = arg;
@@ -252,31 +293,78 @@ static int parse_arg(struct parser *ps, int line, struct node **ret)
     return stray_term(ps, t, tl);
 }
 
-/* The "VAR=" of <%for:%> and <%set:%>. The name must be literal, so it is
- * checked here (even in branches never taken), not at run time. */
-static int parse_var(struct parser *ps, const char *kw, const char *what,
-                     int line, char **ret_var)
+/* A block's body, up to a terminator: t1 and t2 are the ones it accepts. */
+static int parse_body(struct parser *ps, enum term t1, enum term t2,
+                      struct node **ret, enum term *t, int *tl)
 {
+    ps->open[t1]++;
+    ps->open[t2]++;
+    int r = parse_seq(ps, false, ret, t, tl);
+    ps->open[t1]--;
+    ps->open[t2]--;
+    return r;
+}
+
+/* <%name%>, <%#name%> (after the "<%"), or anything LCFG::Template would
+ * take for one: whether it is a derivation and whether the name is valid
+ * are found when it is evaluated, as there. */
+static int parse_ref(struct parser *ps, int line, struct nlist *l)
+{
+    struct node *n = new_node(N_REF, line);
+    if (parse_arg(ps, line, &n->arg) < 0) {
+        free_nodes(n);
+        return -1;
+    }
+    /* Most names are literal: trimmed once here, not at every use. */
+    if (!n->arg || (n->arg->kind == N_TEXT && !n->arg->next)) {
+        const char *s = n->arg ? n->arg->text : "";
+        size_t len = n->arg ? n->arg->len : 0;
+        while (len > 0 && is_ws(s[len - 1]))
+            len--;
+        size_t lead = 0;
+        while (lead < len && is_ws(s[lead]))
+            lead++;
+        n->var = xstrndup(s + lead, len - lead);
+    }
+    nlist_add(l, n);
+    return 0;
+}
+
+/* The "VAR=" of <%for:%> and <%set:%>. The name must be literal, so it is
+ * checked here (even in branches never taken), not at run time: a loop
+ * variable is letters and "_" (LCFG::Template checks [a-zA-Z_]+), a set
+ * variable may hold digits too (any name <%name%> can find). The blanks
+ * after "=" are skipped, as there. Inside a comment nothing is checked,
+ * and without "=" *ret_var stays NULL: LCFG::Template reads that as a
+ * reference, which a comment never evaluates. */
+static int parse_var(struct parser *ps, bool loop, int line, char **ret_var)
+{
+    const char *kw = loop ? "for" : "set";
     skip_ws(ps);
     const char *s = ps->p;
     size_t i = 0;
     while (s[i] && s[i] != '=' && !(s[i] == '%' && s[i + 1] == '>') &&
            !(s[i] == '<' && s[i + 1] == '%'))
         i++;
-    if (s[i] != '=')
+    *ret_var = NULL;
+    if (s[i] != '=') {
+        if (ps->comment)
+            return 0;
         return perr(ps, line, "bad <%%%s:%%>: expected <%%%s: VAR=%s%%>", kw,
-                    kw, what);
+                    kw, loop ? "LIST" : "VALUE");
+    }
     size_t end = i;
     while (end > 0 && is_ws(s[end - 1]))
         end--;
-    bool ok = end > 0 && is_ident_start(s[0]);
-    for (size_t j = 1; ok && j < end; j++)
-        ok = is_ident(s[j]);
+    bool ok = end > 0 || ps->comment;
+    for (size_t j = 0; ok && !ps->comment && j < end; j++)
+        ok = loop ? is_letter(s[j]) : is_ident(s[j]);
     if (!ok)
-        return perr(ps, line, "bad variable name '%.*s' in <%%%s:%%>",
-                    (int)end, s, kw);
+        return perr(ps, line, "bad variable name '%.*s' in <%%%s:%%> (%s only)",
+                    (int)end, s, kw, loop ? "letters and _" : "letters, digits and _");
     *ret_var = xstrndup(s, end);
     advance(ps, i + 1);
+    skip_ws(ps);
     return 0;
 }
 
@@ -288,10 +376,10 @@ static int parse_if(struct parser *ps, bool ifdef, int line, struct nlist *l)
     enum term t;
     int tl;
     if (parse_arg(ps, line, &n->arg) < 0 ||
-        parse_seq(ps, false, &n->body, &t, &tl) < 0)
+        parse_body(ps, T_ELSE, T_END, &n->body, &t, &tl) < 0)
         goto fail;
     if (t == T_ELSE) {
-        if (parse_seq(ps, false, &n->alt, &t, &tl) < 0)
+        if (parse_body(ps, T_END, T_NONE, &n->alt, &t, &tl) < 0)
             goto fail;
         if (t == T_ELSE) {
             perr(ps, tl, "second <%%else:%%> for <%%%s:%%> at line %d", kw,
@@ -299,8 +387,8 @@ static int parse_if(struct parser *ps, bool ifdef, int line, struct nlist *l)
             goto fail;
         }
     }
-    if (t == T_EOF) {
-        perr(ps, line, "unclosed <%%%s:%%>", kw);
+    if (t != T_END) {
+        bad_end(ps, ifdef ? "<%ifdef:%>" : "<%if:%>", line, t, tl);
         goto fail;
     }
     nlist_add(l, n);
@@ -315,16 +403,17 @@ static int parse_for(struct parser *ps, int line, struct nlist *l)
     struct node *n = new_node(N_FOR, line);
     enum term t;
     int tl;
-    if (parse_var(ps, "for", "LIST", line, &n->var) < 0 ||
-        parse_arg(ps, line, &n->arg) < 0 ||
-        parse_seq(ps, false, &n->body, &t, &tl) < 0)
+    if (parse_var(ps, true, line, &n->var) < 0)
         goto fail;
-    if (t == T_ELSE) {
-        stray_term(ps, t, tl);
-        goto fail;
+    if (!n->var) {
+        free_nodes(n);
+        return parse_ref(ps, line, l);
     }
-    if (t == T_EOF) {
-        perr(ps, line, "unclosed <%%for:%%>");
+    if (parse_arg(ps, line, &n->arg) < 0 ||
+        parse_body(ps, T_END, T_NONE, &n->body, &t, &tl) < 0)
+        goto fail;
+    if (t != T_END) {
+        bad_end(ps, "<%for:%>", line, t, tl);
         goto fail;
     }
     nlist_add(l, n);
@@ -337,16 +426,66 @@ fail:
 static int parse_set(struct parser *ps, int line, struct nlist *l)
 {
     struct node *n = new_node(N_SET, line);
-    if (parse_var(ps, "set", "VALUE", line, &n->var) < 0 ||
-        parse_arg(ps, line, &n->arg) < 0) {
+    if (parse_var(ps, false, line, &n->var) < 0)
+        goto fail;
+    if (!n->var) {
         free_nodes(n);
-        return -1;
+        return parse_ref(ps, line, l);
     }
+    if (parse_arg(ps, line, &n->arg) < 0)
+        goto fail;
     nlist_add(l, n);
+    return 0;
+fail:
+    free_nodes(n);
+    return -1;
+}
+
+/* <%{%> ... <%}%>, after the opening mark. LCFG::Template leaves such
+ * text out only of a second, "skip" rendering, which this component does
+ * not make (nor does the Xenon port): it is written like any other, so
+ * the body joins the enclosing list and costs nothing at run time. */
+static int parse_skip(struct parser *ps, int line, struct nlist *l)
+{
+    struct node *body;
+    enum term t;
+    int tl;
+    if (parse_body(ps, T_ENDSKIP, T_NONE, &body, &t, &tl) < 0)
+        return -1;
+    if (t != T_ENDSKIP) {
+        free_nodes(body);
+        return bad_end(ps, "<%{%>", line, t, tl);
+    }
+    if (body) {
+        *l->tail = body;
+        while (body->next)
+            body = body->next;
+        l->tail = &body->next;
+    }
     return 0;
 }
 
-/* A "<%KEYWORD:" directive; ps->p is just after the colon. */
+/* A comment, after its opening mark: parsed like any text, so it must be
+ * well formed and may nest, then dropped (as in LCFG::Template). */
+static int parse_comment(struct parser *ps, int line)
+{
+    struct node *body;
+    enum term t;
+    int tl;
+    ps->comment++;
+    int r = parse_body(ps, T_ENDCOMMENT, T_NONE, &body, &t, &tl);
+    ps->comment--;
+    if (r < 0)
+        return -1;
+    free_nodes(body);
+    if (t != T_ENDCOMMENT)
+        return bad_end(ps, "comment <%/*%>", line, t, tl);
+    return 0;
+}
+
+/* A "<%KEYWORD:" directive; ps->p is just after the colon. In a comment,
+ * whatever LCFG::Template would take for a reference (perl:, shell:, an
+ * unknown keyword, <%end: x%>) is one, never evaluated. */
 static int parse_keyword(struct parser *ps, const char *kw, size_t k,
                          int line, struct nlist *l, enum term *term,
                          int *term_line)
@@ -354,20 +493,16 @@ static int parse_keyword(struct parser *ps, const char *kw, size_t k,
 #define IS(w) (k == sizeof(w) - 1 && memcmp(kw, w, k) == 0)
     if (IS("else") || IS("end")) {
         skip_ws(ps);
-        if (!*ps->p)
-            return perr(ps, line, "unterminated <%% (no matching %%>)");
-        if (strncmp(ps->p, "%>", 2) != 0)
-            return perr(ps, line, "<%%%.*s:%%> takes no argument", (int)k,
-                        kw);
-        advance(ps, 2);
-        *term = IS("else") ? T_ELSE : T_END;
-        *term_line = line;
-        return 0;
+        if (strncmp(ps->p, "%>", 2) == 0) {
+            advance(ps, 2);
+            *term = IS("else") ? T_ELSE : T_END;
+            *term_line = line;
+            return 0;
+        }
+        if (ps->comment || !*ps->p)
+            return parse_ref(ps, line, l);
+        return perr(ps, line, "<%%%.*s:%%> takes no argument", (int)k, kw);
     }
-    if (IS("perl") || IS("shell"))
-        return perr(ps, line,
-                    "<%%%.*s:%%> is not supported (templates cannot run code)",
-                    (int)k, kw);
     if (IS("if") || IS("ifdef"))
         return parse_if(ps, IS("ifdef"), line, l);
     if (IS("for"))
@@ -383,57 +518,83 @@ static int parse_keyword(struct parser *ps, const char *kw, size_t k,
         nlist_add(l, n);
         return 0;
     }
+    if (ps->comment)
+        return parse_ref(ps, line, l);
+    if (IS("perl") || IS("shell"))
+        return perr(ps, line,
+                    "<%%%.*s:%%> is not supported (templates cannot run code)",
+                    (int)k, kw);
 #undef IS
     return perr(ps, line, "unknown directive <%%%.*s:%%>", (int)k, kw);
 }
 
+/* The marks LCFG::Template recognises after "<%" and blanks, each alone
+ * up to its "%>": the swallow \, skip { and }, comment slash-star and
+ * star-slash. The mark's first character, or 0 for none; *end is after
+ * its "%>". */
+static char parse_mark(const char *w, const char **end)
+{
+    size_t m = 0;
+    if (w[0] == '\\' || w[0] == '{' || w[0] == '}')
+        m = 1;
+    else if ((w[0] == '/' && w[1] == '*') || (w[0] == '*' && w[1] == '/'))
+        m = 2;
+    if (!m)
+        return 0;
+    const char *c = w + m;
+    c += ws_len(c);
+    if (c[0] != '%' || c[1] != '>')
+        return 0;
+    *end = c + 2;
+    return w[0];
+}
+
 /* One directive; ps->p is at its "<%". Appends a node to l, or sets *term
- * for <%else:%> / <%end:%>; comments and swallows produce nothing. */
+ * for a block's terminator; comments and swallows produce nothing. */
 static int parse_directive1(struct parser *ps, struct nlist *l,
                             enum term *term, int *term_line)
 {
     int line = ps->line;
-    const char *s = ps->p + 2;
+    const char *w = ps->p + 2;
+    w += ws_len(w);
 
-    if (strncmp(s, "\\%>", 3) == 0) {
-        advance(ps, 5);
+    const char *end;
+    switch (parse_mark(w, &end)) {
+    case '\\':
+        advance(ps, (size_t)(end - ps->p));
         skip_ws(ps);
         return 0;
-    }
-    if (strncmp(s, "/*%>", 4) == 0) {
-        /* Not nested, and nothing inside is parsed: a comment can hide
-         * anything, even an unbalanced "<%". */
-        const char *e = find_comment_end(s + 4);
-        if (!e)
-            return perr(ps, line, "unclosed comment <%%/*%%>");
-        advance(ps, (size_t)(e + 6 - ps->p));
+    case '{':
+        advance(ps, (size_t)(end - ps->p));
+        return parse_skip(ps, line, l);
+    case '/':
+        advance(ps, (size_t)(end - ps->p));
+        return parse_comment(ps, line);
+    case '}':
+    case '*':
+        advance(ps, (size_t)(end - ps->p));
+        *term = *w == '}' ? T_ENDSKIP : T_ENDCOMMENT;
+        *term_line = line;
         return 0;
     }
-    if (strncmp(s, "*/%>", 4) == 0)
-        return perr(ps, line, "<%%*/%%> without <%%/*%%>");
 
     size_t k = 0;
-    if (is_ident_start(s[0]))
-        for (k = 1; is_ident(s[k]); k++)
+    if (is_letter(w[0]))
+        for (k = 1; is_ident(w[k]); k++)
             continue;
-    if (k > 0 && s[k] == ':') {
-        advance(ps, 2 + k + 1);
-        return parse_keyword(ps, s, k, line, l, term, term_line);
+    if (k > 0) {
+        const char *c = w + k + ws_len(w + k);
+        if (*c == ':') {
+            advance(ps, (size_t)(c + 1 - ps->p));
+            return parse_keyword(ps, w, k, line, l, term, term_line);
+        }
     }
-
-    bool deriv = s[0] == '#';
-    advance(ps, deriv ? 3 : 2);
-    struct node *n = new_node(deriv ? N_DERIV : N_VALUE, line);
-    if (parse_arg(ps, line, &n->arg) < 0) {
-        free_nodes(n);
-        return -1;
-    }
-    nlist_add(l, n);
-    return 0;
+    advance(ps, 2);
+    return parse_ref(ps, line, l);
 }
 
 /* Depth counts the directives around the text being parsed; parse_seq
- * checks it, so a deep <%end:%> or comment costs nothing. */
+ * checks it, so a deep <%end:%> costs nothing. */
 static int parse_directive(struct parser *ps, struct nlist *l,
                            enum term *term, int *term_line)
 {
@@ -446,7 +607,7 @@ static int parse_directive(struct parser *ps, struct nlist *l,
 static int parse_template(const char *text, const char *file, char **err,
                           struct node **ret)
 {
-    struct parser ps = { text, 1, 0, file, err };
+    struct parser ps = { .p = text, .line = 1, .file = file, .err = err };
     struct node *tree;
     enum term t;
     int tl;
@@ -467,24 +628,28 @@ struct binding {
     char *value;
 };
 
-/* Variables form a chain of frames, innermost first. A template (the main
- * one or an included one) has a file frame holding its <%set:%> variables;
- * each running <%for:%> has a loop frame binding one name. */
-struct scope {
-    struct scope *up;
-    bool is_file;
-    const char *name;       /* loop frame: borrowed from the tree */
-    const char *value;      /* loop frame: the current word */
-    struct binding *sets;   /* file frame */
-    size_t nsets;
+/* The <%set:%> variables of one template file: LCFG::Template keeps one
+ * table per file, searched before everything else. */
+struct sets {
+    struct binding *v;
+    size_t n;
     size_t cap;
+};
+
+/* A running <%for:%>'s variable, innermost first. The chain goes on into
+ * included files, which see the loops around their <%include:%>. */
+struct loopvar {
+    const struct loopvar *up;
+    const char *name;   /* borrowed from the tree */
+    const char *value;  /* the current word */
 };
 
 struct eval {
     const struct tmpl_env *env;
     const char *file;
     int depth;              /* of <%include:%> */
-    struct scope *scope;
+    struct sets *sets;      /* this file's */
+    const struct loopvar *loops;
     char **err;
 };
 
@@ -502,69 +667,54 @@ static int eerr(struct eval *ev, int line, const char *fmt, ...)
     return -1;
 }
 
-static void free_scope(struct scope *s)
+static void free_sets(struct sets *s)
 {
-    for (size_t i = 0; i < s->nsets; i++) {
-        free(s->sets[i].name);
-        free(s->sets[i].value);
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].name);
+        free(s->v[i].value);
     }
-    free(s->sets);
+    free(s->v);
 }
 
-static const char *find_var(const struct scope *s, const char *name)
+/* LCFG::Template's order: this file's <%set:%>s, then the loops from the
+ * innermost out, so a set variable hides a loop variable of its name. */
+static const char *find_var(const struct eval *ev, const char *name)
 {
-    for (; s; s = s->up) {
-        if (!s->is_file) {
-            if (strcmp(s->name, name) == 0)
-                return s->value;
-            continue;
-        }
-        for (size_t i = 0; i < s->nsets; i++)
-            if (strcmp(s->sets[i].name, name) == 0)
-                return s->sets[i].value;
-    }
+    const struct sets *s = ev->sets;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].name, name) == 0)
+            return s->v[i].value;
+    for (const struct loopvar *lv = ev->loops; lv; lv = lv->up)
+        if (strcmp(lv->name, name) == 0)
+            return lv->value;
     return NULL;
 }
 
-/* <%set:%> binds in the current template's frame, whatever loops are
- * running, so the value outlives the loop that set it. */
-static void set_var(struct scope *s, const char *name, const char *value)
+static void set_var(struct sets *s, const char *name, const char *value)
 {
-    while (!s->is_file)
-        s = s->up;
-    for (size_t i = 0; i < s->nsets; i++) {
-        if (strcmp(s->sets[i].name, name) == 0) {
-            free(s->sets[i].value);
-            s->sets[i].value = xstrdup(value);
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->v[i].name, name) == 0) {
+            free(s->v[i].value);
+            s->v[i].value = xstrdup(value);
             return;
         }
     }
-    if (s->nsets == s->cap) {
+    if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 8;
-        s->sets = xrealloc(s->sets, s->cap * sizeof(*s->sets));
+        s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
     }
-    s->sets[s->nsets].name = xstrdup(name);
-    s->sets[s->nsets].value = xstrdup(value);
-    s->nsets++;
+    s->v[s->n].name = xstrdup(name);
+    s->v[s->n].value = xstrdup(value);
+    s->n++;
 }
 
-/* Variables first, then resources. A variable's derivation is "". */
-static const char *lookup(struct eval *ev, const char *name,
-                          const char **deriv)
+/* Variables first, then resources. */
+static const char *lookup(struct eval *ev, const char *name)
 {
-    const char *v = find_var(ev->scope, name);
-    if (v) {
-        if (deriv)
-            *deriv = "";
+    const char *v = find_var(ev, name);
+    if (v || !ev->env->lookup)
         return v;
-    }
-    if (!ev->env->lookup)
-        return NULL;
-    const char *d = NULL;
-    v = ev->env->lookup(ev->env->ctx, name, deriv ? &d : NULL);
-    if (deriv)
-        *deriv = d ? d : "";
-    return v;
+    return ev->env->lookup(ev->env->ctx, name, NULL);
 }
 
 #define TMPL_MAX_OUTPUT (16 << 20)
@@ -572,9 +722,9 @@ static const char *lookup(struct eval *ev, const char *name,
 static int eval_seq(struct eval *ev, const struct node *n, struct buf *out);
 
 /* Expand a directive's argument into tmp (which the caller frees) and
- * return it with surrounding whitespace trimmed. */
+ * return it, with surrounding whitespace trimmed when trim is set. */
 static int expand(struct eval *ev, const struct node *arg, struct buf *tmp,
-                  char **ret)
+                  bool trim, char **ret)
 {
     if (eval_seq(ev, arg, tmp) < 0)
         return -1;
@@ -583,6 +733,10 @@ static int expand(struct eval *ev, const struct node *arg, struct buf *tmp,
         return 0;
     }
     char *s = tmp->data;
+    if (!trim) {
+        *ret = s;
+        return 0;
+    }
     size_t end = tmp->len;
     while (end > 0 && is_ws(s[end - 1]))
         end--;
@@ -593,31 +747,52 @@ static int expand(struct eval *ev, const struct node *arg, struct buf *tmp,
     return 0;
 }
 
-static int eval_value(struct eval *ev, const struct node *n, struct buf *out)
+/* <%name%>: a variable or resource, which must exist. <%#name%>: a
+ * resource's derivation; variables have none and are passed over, and an
+ * undefined resource's is "" (LCFG::Template's Lookup). */
+static int eval_ref(struct eval *ev, const struct node *n, struct buf *out)
 {
     struct buf tmp = BUF_INIT;
-    const char *deriv = NULL, *v = NULL;
-    char *name;
-    if (expand(ev, n->arg, &tmp, &name) == 0) {
-        v = lookup(ev, name, n->kind == N_DERIV ? &deriv : NULL);
-        if (v)
-            buf_adds(out, n->kind == N_DERIV ? deriv : v);
-        else
-            eerr(ev, n->line, "unknown resource '%s'", name);
+    char *key = n->var;
+    int r = -1;
+    if (!key && expand(ev, n->arg, &tmp, true, &key) < 0)
+        goto out;
+    bool deriv = *key == '#';
+    const char *name = key + deriv;
+    if (!valid_name(name)) {
+        eerr(ev, n->line, "invalid resource name '%s'", key);
+        goto out;
     }
+    if (deriv) {
+        const char *d = NULL;
+        if (ev->env->lookup && ev->env->lookup(ev->env->ctx, name, &d) && d)
+            buf_adds(out, d);
+        r = 0;
+    } else {
+        const char *v = lookup(ev, name);
+        if (v) {
+            buf_adds(out, v);
+            r = 0;
+        } else {
+            eerr(ev, n->line, "unknown resource '%s'", name);
+        }
+    }
+out:
     buf_free(&tmp);
-    return v ? 0 : -1;
+    return r;
 }
 
 static int eval_if(struct eval *ev, const struct node *n, struct buf *out)
 {
     struct buf tmp = BUF_INIT;
     char *s;
-    if (expand(ev, n->arg, &tmp, &s) < 0) {
+    if (expand(ev, n->arg, &tmp, true, &s) < 0) {
         buf_free(&tmp);
         return -1;
     }
-    bool cond = n->kind == N_IF ? *s != '\0' : lookup(ev, s, NULL) != NULL;
+    /* A name that cannot be looked up is simply not defined. */
+    bool cond = n->kind == N_IF ? *s != '\0'
+                                : valid_name(s) && lookup(ev, s) != NULL;
     buf_free(&tmp);
     return eval_seq(ev, cond ? n->body : n->alt, out);
 }
@@ -627,19 +802,19 @@ static int eval_for(struct eval *ev, const struct node *n, struct buf *out)
     struct buf list = BUF_INIT;
     char *p;
     int r = 0;
-    if (expand(ev, n->arg, &list, &p) < 0) {
+    if (expand(ev, n->arg, &list, true, &p) < 0) {
         buf_free(&list);
         return -1;
     }
-    struct scope frame = { .up = ev->scope, .name = n->var };
-    ev->scope = &frame;
+    struct loopvar lv = { ev->loops, n->var, NULL };
+    ev->loops = &lv;
     /* Split in place: each word is NUL-terminated where it ends. */
     for (;;) {
         while (is_ws(*p))
             p++;
         if (!*p)
             break;
-        frame.value = p;
+        lv.value = p;
         while (*p && !is_ws(*p))
             p++;
         if (*p)
@@ -649,20 +824,22 @@ static int eval_for(struct eval *ev, const struct node *n, struct buf *out)
             break;
         }
     }
-    ev->scope = frame.up;
+    ev->loops = lv.up;
     buf_free(&list);
     return r;
 }
 
+/* The value is kept as expanded (LCFG::Template does not trim it; the
+ * blanks after "=" were skipped by the parser). */
 static int eval_set(struct eval *ev, const struct node *n)
 {
     struct buf tmp = BUF_INIT;
     char *s;
-    if (expand(ev, n->arg, &tmp, &s) < 0) {
+    if (expand(ev, n->arg, &tmp, false, &s) < 0) {
         buf_free(&tmp);
         return -1;
     }
-    set_var(ev->scope, n->var, s);
+    set_var(ev->sets, n->var, s);
     buf_free(&tmp);
     return 0;
 }
@@ -675,7 +852,7 @@ static int eval_include(struct eval *ev, const struct node *n,
     struct node *tree = NULL;
     int r = -1;
 
-    if (expand(ev, n->arg, &tmp, &name) < 0)
+    if (expand(ev, n->arg, &tmp, true, &name) < 0)
         goto out;
     if (!*name) {
         eerr(ev, n->line, "<%%include:%%> needs a file name");
@@ -702,12 +879,14 @@ static int eval_include(struct eval *ev, const struct node *n,
     if (parse_template(text ? text : "", name, ev->err, &tree) < 0)
         goto out;
     {
-        /* The included template sees the includer's variables; its own
-         * <%set:%>s stay in its frame. */
-        struct scope frame = { .up = ev->scope, .is_file = true };
-        struct eval sub = { ev->env, name, ev->depth + 1, &frame, ev->err };
+        /* As LCFG::Template's Transform of an included file: its own
+         * <%set:%> table, starting empty (the includer's are not seen,
+         * and its own do not leak back), and the loops around it. */
+        struct sets sets = { NULL, 0, 0 };
+        struct eval sub = { ev->env, name, ev->depth + 1, &sets, ev->loops,
+                            ev->err };
         r = eval_seq(&sub, tree, out);
-        free_scope(&frame);
+        free_sets(&sets);
     }
 out:
     free_nodes(tree);
@@ -725,9 +904,8 @@ static int eval_seq(struct eval *ev, const struct node *n, struct buf *out)
         case N_TEXT:
             buf_add(out, n->text, n->len);
             break;
-        case N_VALUE:
-        case N_DERIV:
-            r = eval_value(ev, n, out);
+        case N_REF:
+            r = eval_ref(ev, n, out);
             break;
         case N_IF:
         case N_IFDEF:
@@ -783,11 +961,11 @@ int tmpl_eval(const struct tmpl *t, const struct tmpl_env *env, char **ret_out, 
     static const struct tmpl_env no_env = { NULL, NULL, NULL };
     if (!env)
         env = &no_env;
-    struct scope root = { .is_file = true };
-    struct eval ev = { env, t->filename, 0, &root, err };
+    struct sets sets = { NULL, 0, 0 };
+    struct eval ev = { env, t->filename, 0, &sets, NULL, err };
     struct buf out = BUF_INIT;
     int r = eval_seq(&ev, t->tree, &out);
-    free_scope(&root);
+    free_sets(&sets);
     if (r < 0) {
         buf_free(&out);
         return -1;

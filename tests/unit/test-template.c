@@ -84,6 +84,9 @@ static const struct fake_file files[] = {
     { "deep.tmpl", "1\n2\n<%include: badres.tmpl%>" },
     { "empty.tmpl", "" },
     { "hello_include", "<%include: hello.tmpl%>" },
+    { "showonly.tmpl", "[<%ifdef: only%><%only%><%else:%>unseen<%end:%>]" },
+    { "setv.tmpl", "<%set: v=inc%>(<%v%>)" },
+    { "spaced.tmpl", "<% if : <%enabled%> %>on<% end : %>" },
 };
 
 static int fake_include(void *ctx, const char *name, char **ret_text,
@@ -169,9 +172,9 @@ static void test_plain_text(void **state)
     (void)state;
     assert_render("", "");
     assert_render("no directives\n", "no directives\n");
-    /* Lone delimiters and odd characters are just text. */
-    assert_render("100% sure %> <  % >\n\ttab\r\n",
-                  "100% sure %> <  % >\n\ttab\r\n");
+    /* Odd characters are just text ("%>" is not: test_stray_close). */
+    assert_render("100% sure % > <  % >\n\ttab\r\n",
+                  "100% sure % > <  % >\n\ttab\r\n");
     assert_render("<", "<");
     assert_render("%", "%");
 }
@@ -200,7 +203,9 @@ static void test_derivation(void **state)
     assert_render("<%#name%>", "xen-1.def:10");
     assert_render("<%#guests%>", "profile:12");
     assert_render("[<%#disabled%>]", "[]"); /* no derivation: "" */
-    assert_render("<%# name %>", "xen-1.def:10");
+    /* The "#" belongs to the name, blanks go around both. */
+    assert_render("<% #name %>", "xen-1.def:10");
+    assert_error("<%# name%>", "t.tmpl:1: invalid resource name '# name'");
 }
 
 static void test_unknown_resource(void **state)
@@ -209,8 +214,7 @@ static void test_unknown_resource(void **state)
     assert_error("<%nosuch%>", "t.tmpl:1: unknown resource 'nosuch'");
     assert_error("a\nb\n  <%nosuch%>\n",
                  "t.tmpl:3: unknown resource 'nosuch'");
-    assert_error("<%#nosuch%>", "t.tmpl:1: unknown resource 'nosuch'");
-    assert_error("<%%>", "t.tmpl:1: unknown resource ''");
+    assert_error("<%%>", "t.tmpl:1: invalid resource name ''");
 }
 
 static void test_callbacks_get_ctx(void **state)
@@ -402,8 +406,11 @@ static void test_set(void **state)
     (void)state;
     assert_render("<%set: x=hello%>[<%x%>]", "[hello]");
     assert_render("<%set:x=1%><%x%>", "1");
-    /* The value is expanded and trimmed; set itself produces nothing. */
-    assert_render("a<%set: x = <%name%>-<%guests%> %>b<%x%>", "abvm1-a b c");
+    /* The value is expanded; the blanks after "=" are skipped, the ones
+     * at its end are kept (LCFG::Template does not trim it). */
+    assert_render("a<%set: x = <%name%>-<%guests%> %>b[<%x%>]",
+                  "ab[vm1-a b c ]");
+    assert_render("<%set: x=\n <%padded%>%>[<%x%>]", "[  x y  ]");
     assert_render("<%set: x=%>[<%x%>]", "[]");
 }
 
@@ -424,17 +431,13 @@ static void test_set_reassign(void **state)
 static void test_set_in_loop(void **state)
 {
     (void)state;
-    /* A set inside a loop binds for the template, so it outlives the loop;
-     * a loop variable of the same name hides it inside the loop. */
+    /* A set inside a loop binds for the template, so it outlives the loop
+     * (LCFG::Template keeps one table per file). */
     assert_render("<%for: g=<%guests%>%><%set: last=<%g%>%><%end:%><%last%>",
                   "c");
     assert_render("<%set: acc=%><%for: g=<%guests%>%>"
                   "<%set: acc=<%acc%><%g%>%><%end:%><%acc%>",
                   "abc");
-    assert_render("<%set: v=set%><%for: v=loop%><%v%> <%end:%><%v%>",
-                  "loop set");
-    assert_render("<%for: v=loop%><%set: v=set%><%v%> <%end:%><%v%>",
-                  "loop set");
 }
 
 static void test_set_used_as_list(void **state)
@@ -451,8 +454,8 @@ static void test_comment(void **state)
     (void)state;
     assert_render("a<%/*%>hidden<%*/%>b", "ab");
     assert_render("a<%/*%>\nmany\nlines\n<%*/%>b", "ab");
-    /* Directives inside are ignored, even broken or refused ones. */
-    assert_render("<%/*%><%nosuch%><%if: x%><%perl: 1%><%end:%><% <%*/%>ok",
+    /* Directives inside are parsed, never evaluated. */
+    assert_render("<%/*%><%nosuch%><%if: x%><%include: x%><%end:%><%*/%>ok",
                   "ok");
     assert_render("<%for: v=1 2%><%/*%>c<%*/%><%v%><%end:%>", "12");
 }
@@ -501,7 +504,6 @@ static void test_include_sees_variables(void **state)
 {
     (void)state;
     assert_render("<%for: v=1 2%><%include: showv.tmpl%><%end:%>", "[1][2]");
-    assert_render("<%set: v=s%><%include: showv.tmpl%>", "[s]");
     assert_render("<%include: showv.tmpl%>", "[resource-v]");
 }
 
@@ -681,13 +683,13 @@ static void test_bad_for(void **state)
     assert_error("<%for: <%name%>=a%>x<%end:%>",
                  "t.tmpl:1: bad <%for:%>: expected <%for: VAR=LIST%>");
     assert_error("<%for: 1x=a%>x<%end:%>",
-                 "t.tmpl:1: bad variable name '1x' in <%for:%>");
+                 "t.tmpl:1: bad variable name '1x' in <%for:%> (letters and _ only)");
     assert_error("<%for: my-var = a%>x<%end:%>",
-                 "t.tmpl:1: bad variable name 'my-var' in <%for:%>");
+                 "t.tmpl:1: bad variable name 'my-var' in <%for:%> (letters and _ only)");
     assert_error("<%for: =a%>x<%end:%>",
-                 "t.tmpl:1: bad variable name '' in <%for:%>");
+                 "t.tmpl:1: bad variable name '' in <%for:%> (letters and _ only)");
     assert_error("<%for: a b=c%>x<%end:%>",
-                 "t.tmpl:1: bad variable name 'a b' in <%for:%>");
+                 "t.tmpl:1: bad variable name 'a b' in <%for:%> (letters and _ only)");
 }
 
 static void test_bad_set(void **state)
@@ -695,10 +697,10 @@ static void test_bad_set(void **state)
     (void)state;
     assert_error("\n\n<%set: x%>",
                  "t.tmpl:3: bad <%set:%>: expected <%set: VAR=VALUE%>");
-    assert_error("<%set: 9=1%>",
-                 "t.tmpl:1: bad variable name '9' in <%set:%>");
     assert_error("<%set: a.b=1%>",
-                 "t.tmpl:1: bad variable name 'a.b' in <%set:%>");
+                 "t.tmpl:1: bad variable name 'a.b' in <%set:%> (letters, digits and _ only)");
+    assert_error("<%set: =1%>",
+                 "t.tmpl:1: bad variable name '' in <%set:%> (letters, digits and _ only)");
     assert_render("<%set: _A9=ok%><%_A9%>", "ok");
 }
 
@@ -706,7 +708,7 @@ static void test_syntax_errors_in_untaken_branches(void **state)
 {
     (void)state;
     assert_error("<%if: <%disabled%>%><%for: 1=x%><%end:%><%end:%>",
-                 "t.tmpl:1: bad variable name '1' in <%for:%>");
+                 "t.tmpl:1: bad variable name '1' in <%for:%> (letters and _ only)");
     assert_error("<%if: <%disabled%>%>\n<%frob:%>\n<%end:%>",
                  "t.tmpl:2: unknown directive <%frob:%>");
 }
@@ -751,6 +753,181 @@ static void test_err_replaced(void **state)
                      -1);
     assert_string_equal(err, "t.tmpl:1: unknown resource 'nosuch'");
     free(err);
+}
+
+/* ---- where LCFG::Template decides (its scanner, parser and evaluator as
+ * ported in sjquinney/Xenon lib/Xenon/File/LCFG.pm) ---- */
+
+/* Its scanner allows blanks after "<%", around a keyword's colon and
+ * around the marks \ { } slash-star and star-slash. */
+static void test_whitespace_inside_tags(void **state)
+{
+    (void)state;
+    assert_render("<% if : <%enabled%> %>on<% else : %>off<% end : %>", "on");
+    assert_render("<%\n\tifdef\t:\tname\n%>d<%\nend\n:\n%>", "d");
+    assert_render("<% for : v = a b %>[<%v%>]<% end :%>", "[a][b]");
+    assert_render("<% set : x = 1%><% x %>", "1");
+    assert_render("<% include : hello.tmpl %>", "hello vm1\n");
+    assert_render("a<% \\ %>  \n  b", "ab");
+    assert_render("a<% /* %>gone<% */ %>b", "ab");
+    assert_render("a<% { %>b<% } %>c", "abc");
+    assert_render("<%include: spaced.tmpl%>", "on");
+    /* Blanks inside a keyword or a mark make a name, which is invalid. */
+    assert_error("<%i f: x%>", "t.tmpl:1: invalid resource name 'i f: x'");
+    assert_error("<%/ *%>", "t.tmpl:1: invalid resource name '/ *'");
+    assert_error("<%if : x%>", "t.tmpl:1: unclosed <%if:%>");
+    assert_error("<% perl : 1%>",
+                 "t.tmpl:1: <%perl:%> is not supported (templates cannot run "
+                 "code)");
+    /* Line numbers count the newlines inside tags. */
+    assert_error("<%\nif\n:\nx\n%>\n<%nosuch%><%end:%>",
+                 "t.tmpl:6: unknown resource 'nosuch'");
+}
+
+/* <%{%> ... <%}%>: its text is written like any other (LCFG::Template
+ * leaves it out only of a "skip" rendering this component does not
+ * make). Skip blocks nest and must balance. */
+static void test_skip_block(void **state)
+{
+    (void)state;
+    assert_render("a<%{%>b<%name%><%}%>c", "abvm1c");
+    assert_render("<%{%><%{%>x<%}%>y<%}%>", "xy");
+    assert_render("<%for: v=1 2%><%{%><%v%><%}%>,<%end:%>", "1,2,");
+    assert_render("<%if: <%disabled%>%><%{%>x<%}%><%else:%>y<%end:%>", "y");
+    assert_render("<%{%><%if: <%enabled%>%>x<%end:%><%}%>", "x");
+    assert_error("a\n<%{%>b", "t.tmpl:2: unclosed <%{%>");
+    assert_error("a\n<%}%>", "t.tmpl:2: <%}%> without <%{%>");
+    /* Blocks must nest: an <%end:%> cannot close a skip's enclosing if. */
+    assert_error("<%if: x%>\n<%{%><%end:%><%}%>", "t.tmpl:2: unclosed <%{%>");
+    assert_error("<%{%>\n<%if: x%><%}%><%end:%>",
+                 "t.tmpl:2: unclosed <%if:%>");
+    assert_error("<%{%>\n<%end:%><%}%>",
+                 "t.tmpl:2: <%end:%> without <%if:%>, <%ifdef:%> or <%for:%>");
+}
+
+/* LCFG::Template looks a name up in the file's <%set:%> table before the
+ * loop bindings, so a set variable hides a loop variable of its name. */
+static void test_set_shadows_loop_variable(void **state)
+{
+    (void)state;
+    assert_render("<%set: v=set%><%for: v=1 2%><%v%> <%end:%><%v%>",
+                  "set set set");
+    /* A set inside the loop: the loop's word until then, the set after. */
+    assert_render("<%for: v=1 2%><%v%><%set: v=<%v%>!%>:<%v%> <%end:%>",
+                  "1:1! 1!:1!! ");
+    /* Nested loops: the inner binding hides the outer one. */
+    assert_render("<%for: v=1%><%for: v=2%><%v%><%end:%><%v%><%end:%>", "21");
+}
+
+/* An included file is rendered as LCFG::Template's Transform does it: the
+ * loops around the <%include:%> and the resources are seen, the
+ * includer's <%set:%> variables are not, and its own do not leak back. */
+static void test_include_scope(void **state)
+{
+    (void)state;
+    assert_render("<%for: v=1 2%><%include: showv.tmpl%><%end:%>", "[1][2]");
+    assert_render("<%set: only=mine%><%only%><%include: showonly.tmpl%>",
+                  "mine[unseen]");
+    assert_render("<%for: only=loop%><%include: showonly.tmpl%><%end:%>",
+                  "[loop]");
+    /* A resource hidden by the includer's set is seen again. */
+    assert_render("<%set: v=s%><%include: showv.tmpl%>", "[resource-v]");
+    /* The included file's set hides the loop's variable, inside it only. */
+    assert_render("<%for: v=1 2%><%include: setv.tmpl%><%v%><%end:%>",
+                  "(inc)1(inc)2");
+    assert_render("<%include: setter.tmpl%> <%s%>", "inner resource-s");
+}
+
+/* Loop variables are [a-zA-Z_]+ (LCFG::Template's check), set variables
+ * whatever <%name%> can find ([a-zA-Z_0-9]+). */
+static void test_variable_names(void **state)
+{
+    (void)state;
+    assert_render("<%for: _Ab_=x%><%_Ab_%><%end:%>", "x");
+    assert_error("<%for: v1=a%>x<%end:%>",
+                 "t.tmpl:1: bad variable name 'v1' in <%for:%> (letters and _ only)");
+    assert_error("<%for: 9=a%>x<%end:%>",
+                 "t.tmpl:1: bad variable name '9' in <%for:%> (letters and _ only)");
+    assert_render("<%set: v1=a%><%set: 9=b%><%v1%><%9%>", "ab");
+}
+
+/* A name, once expanded and trimmed, is [a-zA-Z_0-9]+ after an optional
+ * "#"; anything else is an error where it is evaluated, and never
+ * defined for <%ifdef:%>. */
+static void test_resource_names(void **state)
+{
+    (void)state;
+    assert_error("<%if: <%disabled%>%><%a b%><%end:%>x\n<%a b%>",
+                 "t.tmpl:2: invalid resource name 'a b'");
+    assert_error("<%memory-a%>", "t.tmpl:1: invalid resource name 'memory-a'");
+    assert_error("<%#%>", "t.tmpl:1: invalid resource name '#'");
+    assert_error("<%##name%>", "t.tmpl:1: invalid resource name '##name'");
+    assert_error("<%<%markup%>%>",
+                 "t.tmpl:1: invalid resource name '<%name%>'");
+    assert_render("<%ifdef: a b%>y<%else:%>n<%end:%>", "n");
+    /* The "#" may come from an expansion too. */
+    assert_render("<%set: h=#%><%<%h%>name%>", "xen-1.def:10");
+}
+
+/* <%#name%> is a resource's derivation: variables have none and are
+ * passed over, and an undefined resource's is "" (no error). */
+static void test_derivation_of_variables_and_undefined(void **state)
+{
+    (void)state;
+    assert_render("[<%#nosuch%>]", "[]");
+    assert_render("<%for: name=x%><%name%> <%#name%><%end:%>",
+                  "x xen-1.def:10");
+    assert_render("<%set: guests=y%><%guests%> <%#guests%>", "y profile:12");
+    assert_render("<%set: mine=y%>[<%#mine%>]", "[]");
+}
+
+/* Comments are parsed like the rest and dropped: they nest and must be
+ * well formed, and nothing in them is evaluated, so what would be
+ * refused or an error outside is not inside. */
+static void test_comments_are_parsed(void **state)
+{
+    (void)state;
+    assert_render("a<%/*%>b<%/*%>c<%*/%>d<%*/%>e", "ae");
+    assert_render("<%/*%><%perl: 1%><%shell: id%><%frob: x%><%for: 1x=a%>"
+                  "<%end:%><%set: y%><%end: x%><%a b%><%*/%>ok",
+                  "ok");
+    assert_render("<%/*%><%if: x%>a<%else:%>b<%end:%><%*/%>ok", "ok");
+    assert_error("<%/*%>\n100%> sure<%*/%>",
+                 "t.tmpl:2: unexpected %> (no matching <%)");
+    assert_error("<%/*%>\n<%if: x%><%*/%>", "t.tmpl:2: unclosed <%if:%>");
+    assert_error("<%/*%><%end:%><%*/%>",
+                 "t.tmpl:1: <%end:%> without <%if:%>, <%ifdef:%> or <%for:%>");
+    assert_error("\n<%/*%><%/*%><%*/%>", "t.tmpl:2: unclosed comment <%/*%>");
+    assert_error("<%/*%><% <%*/%>ok",
+                 "t.tmpl:1: <%*/%> without <%/*%>");
+}
+
+/* LCFG::Template's scanner takes any "%>" for the end of a directive:
+ * outside one it is an error. There is no escape. */
+static void test_stray_close(void **state)
+{
+    (void)state;
+    assert_error("100%> sure", "t.tmpl:1: unexpected %> (no matching <%)");
+    assert_error("a\n<%if: <%enabled%>%>\nb %>\n<%end:%>",
+                 "t.tmpl:3: unexpected %> (no matching <%)");
+    assert_error("<%name%>%>", "t.tmpl:1: unexpected %> (no matching <%)");
+    /* A value may hold one: values are data. */
+    assert_render("<%percent%>", "100%>");
+}
+
+/* <%perl:%> and <%shell:%> are refused wherever they could run, even in
+ * a branch not taken (LCFG::Template would run them there). */
+static void test_perl_shell_refused_with_blanks(void **state)
+{
+    (void)state;
+    assert_error("\n<%\tshell\n:%>",
+                 "t.tmpl:2: <%shell:%> is not supported (templates cannot run "
+                 "code)");
+    assert_error("<%{%><%perl : 1%><%}%>",
+                 "t.tmpl:1: <%perl:%> is not supported (templates cannot run "
+                 "code)");
+    /* Without the colon it is a name, as in LCFG::Template. */
+    assert_error("<%perl%>", "t.tmpl:1: unknown resource 'perl'");
 }
 
 /* ---- scale ---- */
@@ -933,6 +1110,16 @@ int main(void)
         cmocka_unit_test_setup(test_comment_errors, setup),
         cmocka_unit_test_setup(test_nesting_limit, setup),
         cmocka_unit_test_setup(test_err_replaced, setup),
+        cmocka_unit_test_setup(test_whitespace_inside_tags, setup),
+        cmocka_unit_test_setup(test_skip_block, setup),
+        cmocka_unit_test_setup(test_set_shadows_loop_variable, setup),
+        cmocka_unit_test_setup(test_include_scope, setup),
+        cmocka_unit_test_setup(test_variable_names, setup),
+        cmocka_unit_test_setup(test_resource_names, setup),
+        cmocka_unit_test_setup(test_derivation_of_variables_and_undefined, setup),
+        cmocka_unit_test_setup(test_comments_are_parsed, setup),
+        cmocka_unit_test_setup(test_stray_close, setup),
+        cmocka_unit_test_setup(test_perl_shell_refused_with_blanks, setup),
         cmocka_unit_test_setup(test_large_loop, setup),
         cmocka_unit_test_setup(test_large_input, setup),
         cmocka_unit_test_setup(test_guest_config, setup),
