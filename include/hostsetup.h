@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "fsutil.h"
+#include "grubcfg.h"
 #include "model.h"
 
 /* The component's own GRUB drop-in: "zz" so that grub-mkconfig sources it
@@ -22,6 +23,10 @@
  * their directories hold other programs' files, so only these files'
  * own. NULL-terminated. */
 extern const char *const host_owned_files[];
+/* Where GRUB's configuration is looked for when another component owns
+ * the boot loader (xen.grubowner lcfg-grub): the first that exists.
+ * NULL-terminated. */
+extern const char *const grub_configs[];
 /* Simulated services (sim backend): the commands that would have run. */
 #define PATH_SIM_SERVICES "/var/lib/lcfg/xen/sim/services"
 
@@ -54,6 +59,13 @@ struct host_plan {
     enum fs_change grub_change;
     char *grub_old;           /* its current content (NULL: absent) */
     char *xen_cmdline;        /* the Xen options: "dom0_mem=... ..." */
+    /* grubowner lcfg-grub: the GRUB configuration checked (NULL: none of
+     * grub_configs exists), why it could not be read, what it says; and
+     * whether the component's drop-in is left from grubowner component. */
+    char *grubcfg;
+    char *grubcfg_err;
+    struct grub_xen gx;
+    bool dropin_left;
     bool on_xen;              /* /sys/hypervisor/type says xen */
     char *xd_text;            /* new /etc/default/xendomains, when it must change */
     char *xd_old;

@@ -240,6 +240,11 @@ int configure(struct ctx *c, bool *saved)
     if (ident_observe(c, h, prev, &id) < 0)
         goto out;
     have_id = true;
+    /* Said when the profile changed: a change a running guest would
+     * otherwise get live, or by a restart, waits for its next boot. */
+    if (host_xm(h) && saved_differs && hv_reachable(c))
+        msg_info("configure: format xm: running guests are neither looked at nor changed (this "
+                 "component drives only xl); a change reaches a guest at its next boot");
 
     /* Render every guest before touching anything: a template error is a
      * configuration error like any other. A guest whose file is known to

@@ -65,6 +65,43 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
     return failed;
 }
 
+/* Record that the component is started (isstarted). */
+static void record_started(struct ctx *c)
+{
+    char *flag = root_path(c->o->root, PATH_STARTED);
+    char *e = NULL;
+    char *dir = xstrdup(flag);
+    *strrchr(dir, '/') = '\0';
+    enum fs_change ch;
+    if (fs_mkdir_p(dir, 0755, &e) < 0 || fs_write_atomic(flag, "", 0, 0644, &ch, &e) < 0)
+        msg_warn("start: cannot record that the component is started: %s", e);
+    free(e);
+    free(dir);
+    free(flag);
+}
+
+/* start and stop of an xm host's component: it drives no guest. The
+ * boot guests are xendomains' (xen.autostart xendomains); without it,
+ * nobody would boot or stop them, and start and stop refuse. Returns the
+ * exit status. */
+static int xm_start_stop(const struct host *h, bool start)
+{
+    const char *m = start ? "start" : "stop";
+    size_t nboot = 0;
+    for (size_t i = 0; i < h->nguests; i++)
+        nboot += h->guests[i].boot;
+    bool xendomains = !strcmp(h->res[HF_autostart], "xendomains");
+    if (nboot && !xendomains)
+        return xm_refuse(m);
+    const char *done = start ? "configured" : "no guest stopped";
+    if (!nboot)
+        msg_ok("%s: format xm: %s; no guest has boot set", m, done);
+    else
+        msg_ok("%s: format xm: %s; xendomains %s the boot guests (xen.autostart xendomains)", m,
+               done, start ? "boots" : "stops");
+    return 0;
+}
+
 int m_start(struct ctx *c, int argc, char **argv)
 {
     (void)argv;
@@ -94,19 +131,10 @@ int m_start(struct ctx *c, int argc, char **argv)
     }
     /* The Xen daemons first: the guests need xenstored. */
     size_t dfailed = run_daemons(c, h, true);
-    struct hv *hv = open_hv(c, h, "start");
+    struct hv *hv = host_xm(h) ? NULL : open_hv(c, h, "start");
     int rc = 1;
     if (hv) {
-        char *flag = root_path(c->o->root, PATH_STARTED);
-        char *e = NULL;
-        char *dir = xstrdup(flag);
-        *strrchr(dir, '/') = '\0';
-        enum fs_change ch;
-        if (fs_mkdir_p(dir, 0755, &e) < 0 || fs_write_atomic(flag, "", 0, 0644, &ch, &e) < 0)
-            msg_warn("start: cannot record that the component is started: %s", e);
-        free(e);
-        free(dir);
-        free(flag);
+        record_started(c);
         size_t failed = boot_guests(c, h, hv, false, "start");
         if (failed)
             msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
@@ -116,6 +144,13 @@ int m_start(struct ctx *c, int argc, char **argv)
             msg_ok("start: guests with boot set are running");
         rc = failed || crc ? 1 : 0;
         hv->ops->close(hv);
+    } else if (host_xm(h)) {
+        record_started(c);
+        rc = xm_start_stop(h, true);
+        if (crc) {
+            msg_fail("start: configure failed (above)");
+            rc = 1;
+        }
     }
     if (dfailed) {
         msg_fail("start: %zu daemon%s could not be started", dfailed, dfailed == 1 ? "" : "s");
@@ -168,6 +203,10 @@ int m_run(struct ctx *c, int argc, char **argv)
     struct host *h = load_saved(c, "run");
     if (!h)
         return 1;
+    if (host_xm(h)) {
+        host_free(h);
+        return xm_refuse("run");
+    }
     struct hv *hv = open_hv(c, h, "run");
     int rc = 1;
     if (hv && c->o->dry_run) {
@@ -198,6 +237,18 @@ int m_stop(struct ctx *c, int argc, char **argv)
     struct host *h = load_saved(c, "stop");
     if (!h)
         return 1;
+    if (host_xm(h)) {
+        int xrc = xm_start_stop(h, false);
+        if (!c->o->dry_run) {
+            char *flag = root_path(c->o->root, PATH_STARTED);
+            (void)unlink(flag);
+            free(flag);
+            if (run_daemons(c, h, false))
+                xrc = 1;
+        }
+        host_free(h);
+        return xrc;
+    }
     /* A host not running Xen has no guest running: nothing to stop (a
      * stop at shutdown of a non-Xen boot must not fail). */
     if (!hv_reachable(c)) {
@@ -266,6 +317,10 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
     struct host *h = load_saved(c, m);
     if (!h)
         return 1;
+    if (host_xm(h)) {
+        host_free(h);
+        return xm_refuse(m);
+    }
     struct hv *hv = open_hv(c, h, m);
     if (!hv) {
         host_free(h);

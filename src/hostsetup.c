@@ -30,6 +30,10 @@ static const char *const default_daemons[] = { "xen", "xenstored xenconsoled xen
 
 const char *const host_owned_files[] = { PATH_GRUB_DROPIN, PATH_XENDOMAINS_DEFAULT, NULL };
 
+/* GRUB 2 (Debian; EL7 and later, Fedora), then GRUB legacy (EL5, EL6). */
+const char *const grub_configs[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg",
+                                     "/boot/grub/grub.conf", "/boot/grub/menu.lst", NULL };
+
 bool host_yes(const char *v)
 {
     const char *canon = "";
@@ -278,6 +282,26 @@ static char *xendomains_fixed(const char *old)
     return buf_detach(&b);
 }
 
+/* The boot loader is lcfg-grub's: read (never write) what it made. */
+static void check_grub(const char *root, struct host_plan *p)
+{
+    p->dropin_left = exists_under(root, PATH_GRUB_DROPIN);
+    for (size_t i = 0; grub_configs[i] && !p->grubcfg; i++) {
+        char *path = root_path(root, grub_configs[i]);
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            char *text = NULL, *err = NULL;
+            p->grubcfg = xstrdup(grub_configs[i]);
+            if (fs_read_file(path, &text, NULL, &err) < 0)
+                p->grubcfg_err = err;
+            else
+                grub_xen_scan(text, p->xen_cmdline, &p->gx);
+            free(text);
+        }
+        free(path);
+    }
+}
+
 void host_plan(const struct host *h, const char *root, struct host_plan *p)
 {
     memset(p, 0, sizeof(*p));
@@ -298,6 +322,8 @@ void host_plan(const struct host *h, const char *root, struct host_plan *p)
     free(type);
 
     p->xen_cmdline = xen_cmdline(h);
+    if (!strcmp(h->res[HF_grubowner], "lcfg-grub"))
+        check_grub(root, p);
     p->grub_write = !strcmp(h->res[HF_grubowner], "component") && p->family == FAM_DEBIAN;
     if (p->grub_write) {
         p->grub_text = grub_dropin(h, p->xen_cmdline);
@@ -327,6 +353,9 @@ void host_plan_free(struct host_plan *p)
     free(p->grub_text);
     free(p->grub_old);
     free(p->xen_cmdline);
+    free(p->grubcfg);
+    free(p->grubcfg_err);
+    grub_xen_free(&p->gx);
     free(p->xd_text);
     free(p->xd_old);
     memset(p, 0, sizeof(*p));
@@ -396,6 +425,58 @@ static void grub_restore(const char *path, const char *old)
         (void)unlink(path);
 }
 
+/* What lcfg-grub's GRUB configuration says, against the Xen options the
+ * profile asks for. Only reported: the boot loader is not the
+ * component's to change. */
+static void report_grub_check(const struct host_plan *p, struct host_report *rep)
+{
+    const char *cl = p->xen_cmdline;
+    const char *with = str_empty(cl) ? "" : " with \"", *end = str_empty(cl) ? "" : "\"";
+    const struct grub_xen *g = &p->gx;
+    if (p->dropin_left)
+        add(rep, HL_WARN, "grub: %s is left from xen.grubowner component and update-grub still "
+            "reads it: remove it (the boot loader belongs to lcfg-grub now)", PATH_GRUB_DROPIN);
+    if (!p->grubcfg) {
+        struct buf b = BUF_INIT;
+        for (size_t i = 0; grub_configs[i]; i++)
+            buf_addf(&b, "%s%s", i ? ", " : "", grub_configs[i]);
+        add(rep, HL_WARN, "grub: the boot loader belongs to lcfg-grub (xen.grubowner) and there is "
+            "no GRUB configuration to check (%s): it must boot Xen by default%s%s%s",
+            buf_str(&b), with, cl, end);
+        buf_free(&b);
+    } else if (p->grubcfg_err) {
+        add(rep, HL_WARN, "grub: cannot check lcfg-grub's GRUB configuration: %s", p->grubcfg_err);
+    } else if (g->nxen == 0) {
+        add(rep, HL_WARN, "grub: %s has no Xen entry: lcfg-grub (xen.grubowner) must boot Xen by "
+            "default%s%s%s", p->grubcfg, with, cl, end);
+    } else {
+        bool ok = true;
+        if (g->missing[0]) {
+            add(rep, HL_WARN, "grub: no Xen entry of %s has \"%s\" (the closest lacks %s): "
+                "lcfg-grub (xen.grubowner) must give Xen these options", p->grubcfg, cl,
+                g->missing);
+            ok = false;
+        }
+        if (g->default_xen == 0) {
+            if (g->default_title)
+                add(rep, HL_WARN, "grub: %s boots \"%s\" by default (default %ld), not Xen: "
+                    "lcfg-grub (xen.grubowner) must make a Xen entry the default", p->grubcfg,
+                    g->default_title, g->dflt);
+            else
+                add(rep, HL_WARN, "grub: %s has no entry %ld to boot by default: lcfg-grub "
+                    "(xen.grubowner) must make a Xen entry the default", p->grubcfg, g->dflt);
+            ok = false;
+        }
+        if (ok && g->default_xen == 1)
+            add(rep, HL_INFO, "grub: %s boots Xen by default%s%s%s (lcfg-grub's: checked, not "
+                "changed)", p->grubcfg, with, cl, end);
+        else if (ok)
+            add(rep, HL_INFO, "grub: %s has a Xen entry%s%s%s (lcfg-grub's: checked, not "
+                "changed; its default entry is not checked)", p->grubcfg, with,
+                cl, end);
+    }
+}
+
 static void apply_grub(const struct host_plan *p, const struct host *h, const char *root,
                        bool dry, struct host_report *rep)
 {
@@ -404,12 +485,7 @@ static void apply_grub(const struct host_plan *p, const struct host *h, const ch
     if (!strcmp(owner, "none"))
         return;
     if (!strcmp(owner, "lcfg-grub")) {
-        if (str_empty(cl))
-            add(rep, HL_INFO, "grub: the boot loader belongs to lcfg-grub (xen.grubowner): it must "
-                "boot Xen by default");
-        else
-            add(rep, HL_INFO, "grub: the boot loader belongs to lcfg-grub (xen.grubowner): it must "
-                "boot Xen by default with \"%s\"", cl);
+        report_grub_check(p, rep);
     } else if (!p->grub_write) {
         add(rep, HL_WARN, "grub: the component edits GRUB only on Debian (xen.distro %s): make Xen "
             "the default entry%s%s%s yourself, or with lcfg-grub (xen.grubowner lcfg-grub)",

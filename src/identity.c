@@ -110,8 +110,9 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
     }
 
     /* The domains, where there is a hypervisor to ask: never create the
-     * simulator's state as a side effect of configuring a plain host. */
-    if (hv_reachable(c)) {
+     * simulator's state as a side effect of configuring a plain host; and
+     * never on an xm host, which the component does not drive. */
+    if (!host_xm(h) && hv_reachable(c)) {
         struct hv_xl xl = xl_of(h);
         /* A dry run only looks: the simulator then writes no file. */
         if (hv_open_flags(c->o->hypervisor, c->o->root, &xl,

@@ -64,6 +64,17 @@ const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid);
  * xltimeout (validated: 1-86400 s). */
 struct hv_xl xl_of(const struct host *h);
 
+/* Format xm: the guests of a Xen 3.x host, run by xm, which the
+ * component cannot drive (it drives Xen 4.5 and later, with xl and
+ * libxenctrl): configure renders their xm files and creates their disks,
+ * and no method looks at or acts on their domains (lcfg-xen(8),
+ * PLATFORMS). */
+bool host_xm(const struct host *h);
+
+/* Say that method refuses to act on the guests of an xm host. Returns 1,
+ * the method's exit status. */
+int xm_refuse(const char *method);
+
 /* The hypervisor backend, or NULL after saying why. */
 struct hv *open_hv(struct ctx *c, const struct host *h, const char *method);
 

@@ -243,6 +243,20 @@ struct hv_xl xl_of(const struct host *h)
                            .timeout_ms = (unsigned)h->xl_timeout * 1000 };
 }
 
+bool host_xm(const struct host *h)
+{
+    return !strcmp(h->res[HF_format], "xm");
+}
+
+int xm_refuse(const char *method)
+{
+    msg_fail("%s: format xm (xen.format): the guests of an xm host (Xen 3.x) cannot be driven "
+             "by this component, which drives Xen 4.5 and later with xl; configure still renders "
+             "their xm files, and xendomains boots the boot guests (xen.autostart xendomains)",
+             method);
+    return 1;
+}
+
 struct hv *open_hv(struct ctx *c, const struct host *h, const char *method)
 {
     struct hv *hv = NULL;

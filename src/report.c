@@ -246,7 +246,8 @@ int m_status(struct ctx *c, int argc, char **argv)
     struct hv_domain *doms = NULL;
     size_t n = 0;
     bool have_hv = false;
-    if (hv_reachable(c)) {
+    /* An xm host's domains are not the component's to look at. */
+    if (!host_xm(h) && hv_reachable(c)) {
         struct hv *hv = NULL;
         struct hv_xl xl = xl_of(h);
         if (hv_open_flags(c->o->hypervisor, c->o->root, &xl, HV_OPEN_READONLY, &hv, &err) < 0 ||
@@ -268,7 +269,10 @@ int m_status(struct ctx *c, int argc, char **argv)
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
-             have_hv ? "" : " (running state unknown: the hypervisor is unavailable here)");
+             have_hv     ? ""
+             : host_xm(h) ? " (running state unknown: format xm, whose domains this component "
+                            "does not look at)"
+                          : " (running state unknown: the hypervisor is unavailable here)");
     if (have_hv) {
         fprintf(out, "\n%-16s %-5s %-10s %5s  %-22s %-6s %s\n", "GUEST", "BOOT", "STATE", "DOMID",
                 "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");

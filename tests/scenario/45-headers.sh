@@ -19,9 +19,10 @@ hardware.mod_mptsas alias scsi_hostadapter mptsas
 !xen.packages mSET(xen kernel-xen virt-manager)
 !xen.daemons mSET(xend)
 !xen.format mSET(xm)
-!xen.grubdefault mSET(0)
+!xen.autostart mSET(xendomains)
 !xen.managehost mSET(yes)
-!xen.grubowner mSET(component)
+!xen.grubowner mSET(lcfg-grub)
+!grub.default mSET(0)
 !xen.virtualmachines mADD(pe2900x1)
 !xen.name_pe2900x1 mSET(pe2900x1)
 !xen.uuid_pe2900x1 mSET(e050b5aa-4a58-4bcc-899f-9087180f8c0c)
@@ -67,11 +68,13 @@ t_el_host_with_dom0_options() {
 !xen.distro mSET(el)
 !xen.packages mSET(xen xen-hypervisor xen-runtime)
 !xen.daemons mSET(xenstored xenconsoled xen-init-dom0)
-!xen.grubdefault mSET(saved)
 !xen.managehost mSET(yes)
 !xen.grubowner mSET(lcfg-grub)
 !xen.dom0mem mSET(4096)
-!xen.dom0vcpus mSET(2)"
+!xen.dom0vcpus mSET(2)
+!grub.default mSET(saved)
+!grub.xenargs mADD(dom0_mem=4096M,max:4096M)
+!grub.xenargs mADD(dom0_max_vcpus=2)"
 }
 
 t_header_included_twice_counts_once() {
@@ -129,9 +132,10 @@ t_seed_host_profile_configures() {
   xen --resources "$T/res" configure
   expect_rc 0
   expect_msgs "$T/err" "[WARNING] xen: packages: missing: kernel-xen virt-manager (the LCFG package manager installs them; xen.pkginstall lets the component do it)
-[WARNING] xen: grub: the component edits GRUB only on Debian (xen.distro el): make Xen the default entry yourself, or with lcfg-grub (xen.grubowner lcfg-grub)
+[WARNING] xen: grub: the boot loader belongs to lcfg-grub (xen.grubowner) and there is no GRUB configuration to check (/boot/grub/grub.cfg, /boot/grub2/grub.cfg, /boot/grub/grub.conf, /boot/grub/menu.lst): it must boot Xen by default
 [WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
 [INFO] xen: guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
+[INFO] xen: guest 'pe2900x1': autostart link /etc/xen/auto/pe2900x1.cfg -> /etc/xen/pe2900x1.cfg created
 [OK] xen: configure: 1 guest: 1 created, 0 updated, 0 unchanged, 0 retired; saved resources created"
   expect_text "$ROOT/var/fake-host/log" 'rpm -q --qf %{NAME}\n xen kernel-xen virt-manager'
   grep -c '^xen.managehost=yes$' "$ROOT/run/lcfg/status/xen" >"$T/n"

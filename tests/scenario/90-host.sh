@@ -181,13 +181,14 @@ t_on_xen_no_reboot_warning() {
 $OKLINE saved resources created"
 }
 
+# More of lcfg-grub's GRUB in 92-grubxm.
 t_lcfg_grub_owner_only_reports() {
   fake usr/bin/dpkg-query usr/sbin/update-grub; installed xen-system-amd64 xen-utils-common
   hres xen.grubowner=lcfg-grub xen.dom0mem=1024 xen.dom0vcpus=1
   xen --resources "$T/res" configure
   expect_rc 0
   expect_text "$T/err" "[INFO] xen: packages: all 2 installed
-[INFO] xen: grub: the boot loader belongs to lcfg-grub (xen.grubowner): it must boot Xen by default with \"dom0_mem=1024M,max:1024M dom0_max_vcpus=1\"
+[WARNING] xen: grub: the boot loader belongs to lcfg-grub (xen.grubowner) and there is no GRUB configuration to check (/boot/grub/grub.cfg, /boot/grub2/grub.cfg, /boot/grub/grub.conf, /boot/grub/menu.lst): it must boot Xen by default with \"dom0_mem=1024M,max:1024M dom0_max_vcpus=1\"
 [WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)
 $OKLINE saved resources created"
   expect_absent "$ROOT/$DROPIN"
