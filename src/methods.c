@@ -167,7 +167,7 @@ static int m_resume(struct ctx *c, const struct margs *a)
         msg_fail("resume: cannot remove %s: %s", path, strerror(errno));
         rc = 1;
     } else {
-        msg_info("resume: suspended since %s: resumed; configure follows", since);
+        msg_info("resume: suspended since %s; resumed, configure follows", since);
         bool saved;
         rc = configure(c, &saved) ? 1 : 0;
     }
