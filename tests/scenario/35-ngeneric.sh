@@ -331,3 +331,139 @@ t_lcfglock_failures_are_reported() {
   expect_rc 0
   expect_last "$T/err" "[WARNING] xen: $ROOT/usr/sbin/lcfglock: cannot release the lock: exited 1: lcfglock: xen is not locked"
 }
+
+# ---- libmsg's events ----
+
+# A stand-in lcfgack (lcfg-client) on the component's PATH, under the root:
+# each call adds a line to $ROOT/acks.
+with_lcfgack() {
+  mkdir -p "$ROOT/usr/bin"
+  printf '#!/bin/sh\necho ack >>"%s/acks"\n' "$ROOT" >"$ROOT/usr/bin/lcfgack"
+  chmod +x "$ROOT/usr/bin/lcfgack"
+}
+acks() { if [ -f "$ROOT/acks" ]; then wc -l <"$ROOT/acks"; else echo 0; fi; }
+
+t_event_files_are_acknowledged_when_made_or_cleared() {
+  with_lcfgack
+  printf 'xen.virtualmachines=web1\n' >"$T/bad"
+  xen --resources "$T/bad" configure
+  expect_rc 1
+  expect_exists "$ROOT/var/log/lcfg/xen.err"
+  [ "$(acks)" = 1 ] || { fail "$(acks) acks for a new error event, expected 1"; return 1; }
+  # More errors in the same event file: no new acknowledgement.
+  xen --resources "$T/bad" configure
+  [ "$(acks)" = 1 ] || { fail "$(acks) acks after a second error, expected 1"; return 1; }
+  two
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_absent "$ROOT/var/log/lcfg/xen.err"
+  [ "$(acks)" = 2 ] || { fail "$(acks) acks after the error was cleared, expected 2"; return 1; }
+  # Nothing to clear, nothing to say.
+  xen --resources "$T/res" configure
+  [ "$(acks)" = 2 ] || { fail "$(acks) acks after a clean run, expected 2"; return 1; }
+}
+
+t_warnings_are_raised_again_by_each_configure_or_cleared() {
+  two
+  xen --resources "$T/res" start
+  sed -i 's/^xen.memory_g1=128$/xen.memory_g1=256/' "$T/res"
+  xen --resources "$T/res" configure
+  unstamp "$ROOT/var/log/lcfg/xen.warn" >"$T/w"
+  expect_text "$T/w" "STAMP: guest 'g1': memory 256 MB needs restart (the running domain's maximum is 128 MB)
+STAMP: guest 'g1': changed maxmem_g1: needs restart (the running domain keeps its old settings until then)"
+  # The event is what the last configure found: the restart still needed,
+  # not the change, which is now the saved configuration.
+  xen --resources "$T/res" configure
+  unstamp "$ROOT/var/log/lcfg/xen.warn" >"$T/w"
+  expect_text "$T/w" "STAMP: guest 'g1': memory 256 MB needs restart (the running domain's maximum is 128 MB)"
+  # Once the guest runs with its new settings, the warning is gone.
+  xen shutdown g1
+  xen boot g1
+  xen --resources "$T/res" configure
+  expect_rc 0
+  expect_absent "$ROOT/var/log/lcfg/xen.warn"
+}
+
+# ---- the reboot into Xen ----
+
+FH=var/fake-host
+host_res() {
+  mkdir -p "$ROOT/$FH"
+  for p in usr/bin/dpkg-query usr/sbin/update-grub; do
+    mkdir -p "$ROOT/$(dirname "$p")"; cp "$TOP/tests/tools/fake-host" "$ROOT/$p"
+  done
+  printf '%s\n' xen-system-amd64 xen-utils-common >"$ROOT/$FH/installed"
+  printf '%s\n' xen.ng_schema=1 xen.managehost=yes >"$T/res"
+}
+
+t_reboot_into_xen_is_an_event_and_debians_reboot_required() {
+  host_res
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep reboot "$T/err" >"$T/r"
+  expect_text "$T/r" "[WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)"
+  # libmsg's reboot event: "==" in the log, the event file beside it.
+  unstamp "$ROOT/var/log/lcfg/xen.reboot" >"$T/ev"
+  expect_text "$T/ev" "STAMP: host: reboot into Xen required (/sys/hypervisor/type is not xen)"
+  grep '== ' "$ROOT/var/log/lcfg/xen" >"$T/eq"
+  unstamp "$T/eq" >"$T/log"
+  expect_text "$T/log" "STAMP: == host: reboot into Xen required (/sys/hypervisor/type is not xen)"
+  # Debian's flag (Debian Policy 9.12), this package named once.
+  expect_text "$ROOT/run/reboot-required" "*** System restart required ***"
+  expect_text "$ROOT/run/reboot-required.pkgs" "lcfg-xen"
+  # Every run warns until the reboot; the event and the flag stay as they are.
+  printf 'linux-image-amd64' >"$ROOT/run/reboot-required.pkgs"
+  xen --resources "$T/res" configure
+  grep reboot "$T/err" >"$T/r"
+  expect_text "$T/r" "[WARNING] xen: host: reboot into Xen required (/sys/hypervisor/type is not xen)"
+  unstamp "$ROOT/var/log/lcfg/xen.reboot" | grep -c . >"$T/n"
+  expect_text "$T/n" "1"
+  expect_text "$ROOT/run/reboot-required.pkgs" "linux-image-amd64
+lcfg-xen"
+  # A dry run raises nothing.
+  rm "$ROOT/var/log/lcfg/xen.reboot" "$ROOT/run/reboot-required" "$ROOT/run/reboot-required.pkgs"
+  xen --dry-run --resources "$T/res" configure
+  expect_absent "$ROOT/var/log/lcfg/xen.reboot"
+  expect_absent "$ROOT/run/reboot-required"
+  xen --resources "$T/res" configure
+  expect_exists "$ROOT/var/log/lcfg/xen.reboot"
+  # Rebooted into Xen (/run emptied): the event is cleared, no warning.
+  rm -r "$ROOT/run"
+  mkdir -p "$ROOT/sys/hypervisor/properties"; echo xen >"$ROOT/sys/hypervisor/type"
+  echo 00002f81 >"$ROOT/sys/hypervisor/properties/features"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  grep -c reboot "$T/err" >"$T/n" || true
+  expect_text "$T/n" "0"
+  expect_absent "$ROOT/var/log/lcfg/xen.reboot"
+  expect_absent "$ROOT/run/reboot-required"
+}
+
+# ---- the logrotate configuration ----
+
+t_logrotate_configuration_rotates_the_log_and_not_the_events() {
+  command -v logrotate >/dev/null || skip "logrotate is not installed (apt-get install logrotate; scripts/install-deps does)"
+  make -s -C "$TOP" install B="$BUILD" DESTDIR="$T/dest" >"$T/log" 2>&1 || { cat "$T/log"; return 1; }
+  conf=$T/dest/etc/logrotate.d/lcfg-xen
+  # As installed, logrotate accepts it.
+  logrotate -d -s "$T/state0" "$conf" >"$T/d" 2>&1 || { cat "$T/d"; return 1; }
+  if grep -i 'error' "$T/d"; then fail "logrotate -d complains (above)"; return 1; fi
+  grep -q 'rotating pattern: /var/log/lcfg/xen ' "$T/d" || { fail "not for /var/log/lcfg/xen:"; cat "$T/d"; return 1; }
+  # The same file pointed at the sandbox: rotate for real.
+  sed "s|/var/log/lcfg/xen|$ROOT/var/log/lcfg/xen|; s|/usr/lib/lcfg/components/xen|$XEN --root $ROOT|" \
+    "$conf" >"$T/conf"
+  printf 'xen.virtualmachines=web1\n' >"$T/bad"
+  xen --resources "$T/bad" configure
+  cp "$ROOT/var/log/lcfg/xen" "$T/old"
+  cp "$ROOT/var/log/lcfg/xen.err" "$T/olderr"
+  logrotate -f -s "$T/state" "$T/conf" >"$T/lr" 2>&1 || { cat "$T/lr"; return 1; }
+  cmp -s "$T/old" "$ROOT/var/log/lcfg/xen.1" || { fail "xen.1 is not the old log"; return 1; }
+  # postrotate ran the component's logrotate method, which logged anew.
+  unstamp "$ROOT/var/log/lcfg/xen" >"$T/new"
+  expect_text "$T/new" "STAMP:    logrotate: log file reopened"
+  cmp -s "$T/olderr" "$ROOT/var/log/lcfg/xen.err" || { fail "the error event was rotated"; return 1; }
+  (cd "$ROOT/var/log/lcfg" && ls | LC_ALL=C sort) >"$T/ls"
+  expect_text "$T/ls" "xen
+xen.1
+xen.err"
+}
