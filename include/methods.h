@@ -70,4 +70,8 @@ void margs_free(struct margs *a);
 /* Was the option opt (one of the method's) given? */
 bool margs_has(const struct margs *a, const char *opt);
 
+/* Is the component suspended (PATH_SUSPENDED under root)? *since (when
+ * not NULL): since when, "dd/mm/yy HH:MM:SS" (caller frees). */
+bool suspended_since(const char *root, char **since);
+
 #endif

@@ -12,7 +12,6 @@
 
 #include "fsutil.h"
 #include "lock.h"
-#include "methods_impl.h"
 #include "log.h"
 #include "methods.h"
 #include "paths.h"

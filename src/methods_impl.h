@@ -242,9 +242,6 @@ int m_reboot(struct ctx *c, const struct margs *a);
 
 int m_destroy(struct ctx *c, const struct margs *a);
 
-/* Is the component suspended (PATH_SUSPENDED)? *since (when not NULL):
- * when, "dd/mm/yy HH:MM:SS" (caller frees). */
-bool suspended_since(const char *root, char **since);
 
 /* identity.c: who each guest is, for configure. */
 struct guest_index {
