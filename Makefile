@@ -53,6 +53,7 @@ LCFGCONFDIR ?= $(PREFIX)/lib/lcfg/conf/xen
 LCFGPOD     ?= $(PREFIX)/lib/lcfg/doc/pod
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+LOGROTATED  ?= /etc/logrotate.d
 # The LCFG server's profile headers (its include/ directory, see LCFG.md).
 LCFGSERVERINC ?= /var/lcfg/conf/server/include
 HEADERS     := mdp/options/xen-host.h phys/hw/xen_vm.h
@@ -209,6 +210,9 @@ install: $(B)/xen
 	    --release="lcfg-xen $(VERSION)" man/xen.pod > $(DESTDIR)$(MANDIR)/man8/lcfg-xen.8
 	install -d $(DESTDIR)$(UNITDIR)
 	install -m 0644 systemd/lcfg-xen.service $(DESTDIR)$(UNITDIR)/lcfg-xen.service
+	install -d $(DESTDIR)$(LOGROTATED)
+	sed 's|/usr/lib/lcfg/components/|$(LCFGCOMP)/|' logrotate/lcfg-xen > $(DESTDIR)$(LOGROTATED)/lcfg-xen
+	chmod 0644 $(DESTDIR)$(LOGROTATED)/lcfg-xen
 	for h in $(HEADERS); do install -d $(DESTDIR)$(LCFGSERVERINC)/$$(dirname $$h); \
 	    install -m 0644 defaults/$$h $(DESTDIR)$(LCFGSERVERINC)/$$h || exit 1; done
 

@@ -27,6 +27,11 @@ extern const char *const host_owned_files[];
  * the boot loader (xen.grubowner lcfg-grub): the first that exists.
  * NULL-terminated. */
 extern const char *const grub_configs[];
+/* Debian's way of saying a reboot is needed (Debian Policy 9.12): the
+ * file, and the packages that need it, one a line. /run is emptied at
+ * boot, which clears them. */
+#define PATH_REBOOT_REQUIRED "/run/reboot-required"
+#define PATH_REBOOT_REQUIRED_PKGS "/run/reboot-required.pkgs"
 /* Simulated services (sim backend): the commands that would have run. */
 #define PATH_SIM_SERVICES "/var/lib/lcfg/xen/sim/services"
 
@@ -42,6 +47,7 @@ struct host_report {
     struct host_line *v;
     size_t n;
     size_t errors; /* lines at HL_ERROR */
+    bool reboot;   /* GRUB is set up to boot Xen, but the host does not run on Xen */
 };
 
 enum host_family { FAM_DEBIAN, FAM_EL };
@@ -78,7 +84,10 @@ void host_plan(const struct host *h, const char *root, struct host_plan *plan);
 
 /* Apply the plan (dry: only say what would happen): install missing
  * packages when pkginstall is yes, write the drop-in and run update-grub
- * only when it changed, set XENDOMAINS_SAVE empty. Adds lines to rep. */
+ * only when it changed, set XENDOMAINS_SAVE empty. Adds lines to rep.
+ * When GRUB boots Xen but the host is not on Xen yet, warns (every run
+ * until the reboot), sets rep->reboot, and on Debian (not dry) flags the
+ * reboot in PATH_REBOOT_REQUIRED with lcfg-xen in its .pkgs. */
 void host_apply(const struct host_plan *plan, const struct host *h, const char *root, bool dry,
                 struct host_report *rep);
 

@@ -1,8 +1,11 @@
-/* log.h: LCFG-style messages. The terminal gets "[OK] xen: ..." and
- * friends on stderr; the log file gets "dd/mm/yy HH:MM:SS: <prefix>..." and
- * warnings/errors also go to the xen.warn / xen.err event files, as
- * lcfg-utils' LCFG_Warn / LCFG_Error do. Logging settings are the one piece
- * of global state (with the command-line options). */
+/* log.h: LCFG-style messages, as lcfg-core's libmsg gives them. The
+ * terminal gets "[OK] xen: ..." and friends on stderr; the log file gets
+ * "dd/mm/yy HH:MM:SS: <prefix>..." for every message but [OK] (terminal
+ * only); warnings and errors also go to the xen.warn / xen.err event files
+ * ("dd/mm/yy HH:MM:SS: message", no prefix), and a new or removed event
+ * file is acknowledged to the LCFG server with lcfgack when it is
+ * installed. Logging settings are the one piece of global state (with the
+ * command-line options). */
 #ifndef LCFGXEN_LOG_H
 #define LCFGXEN_LOG_H
 
@@ -12,7 +15,8 @@
 
 /* Set up from the root prefix and the environment: _LOGDIR (default
  * /var/log/lcfg) and _LOGFILE (default <logdir>/xen) are resolved under
- * root; _QUIET suppresses [INFO] on the terminal. */
+ * root; the event files are <logfile>.<event> (<logdir>/xen.err, or
+ * $_LOGFILE.err); _QUIET suppresses [INFO] on the terminal. */
 void log_init(const char *root, bool debug);
 void log_done(void);
 /* Forget the open log descriptor without closing it: for a forked child
@@ -29,5 +33,14 @@ void msg_fail(const char *fmt, ...) ATTR_PRINTF(1, 2);
 void msg_debug(const char *fmt, ...) ATTR_PRINTF(1, 2);
 /* To the log file only. */
 void msg_log(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/* An event (LCFG_Event, "for special events like reboot requests"): the
+ * log gets "== message", the event file <logfile>.<ev> the message. */
+void log_event(const char *ev, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* Is there an event file for ev? */
+bool log_has_event(const char *ev);
+/* Remove ev's event file (LCFG_ClearEvent); a failure other than its
+ * absence is a warning. */
+void log_clear_event(const char *ev);
 
 #endif

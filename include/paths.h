@@ -17,8 +17,17 @@
 /* A cache of what qemu-img found in each existing image (format, backing
  * file, size), by identity, size, mtime and ctime. */
 #define PATH_PROBES PATH_STATE_DIR "/probes"
-/* Held by every method that changes something. */
-#define PATH_LOCK "/run/lcfg/lock/xen"
+/* Held by every method that changes something, with flock(2), also by the
+ * children that boot guests (hv_batch.c): the component's own lock. Where
+ * LCFG's lcfglock is installed, it is taken first (lock.h). */
+#define PATH_LOCK "/run/lcfg/xen.lock"
+/* lcfglock (lcfg-ngeneric), and the lock directory given to it with -d
+ * under a --root other than / (LCFGLOCK of LCFG's build layout). */
+#define PATH_LCFGLOCK "/usr/sbin/lcfglock"
+#define PATH_LCFGLOCK_DIR "/var/lcfg/lock"
+/* Present while the component is suspended (suspend creates, resume
+ * removes); under /run, so a reboot ends a suspension. */
+#define PATH_SUSPENDED "/run/lcfg/xen.suspended"
 /* Present while the component is started (start creates, stop removes). */
 #define PATH_STARTED "/run/lcfg/xen.started"
 

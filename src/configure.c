@@ -46,6 +46,14 @@ static size_t configure_host(struct ctx *c, const struct host *h, bool dry)
     host_plan(h, c->o->root, &plan);
     host_apply(&plan, h, c->o->root, dry, &rep);
     print_host_report(&rep);
+    /* libmsg's way of raising a reboot request is an event (LCFG_Event,
+     * "for special events like reboot requests"): xen.reboot, raised once
+     * and cleared when the host runs on Xen; the warning above is repeated
+     * by every run until then. */
+    if (!dry && rep.reboot && !log_has_event("reboot"))
+        log_event("reboot", "host: reboot into Xen required (/sys/hypervisor/type is not xen)");
+    else if (!dry && !rep.reboot)
+        log_clear_event("reboot");
     size_t failed = rep.errors;
     host_report_free(&rep);
     host_plan_free(&plan);
@@ -220,6 +228,10 @@ int configure(struct ctx *c, bool *saved)
     struct rendered *was = NULL;
     struct cfg_plan plan = { 0 };
     struct disk_plan dplan = { 0 };
+    /* Each warning that still holds is raised again by this run: the
+     * warn event then says what the last configure found. */
+    if (!dry)
+        log_clear_event("warn");
     if (read_current(c, rs, &src, &err) < 0) {
         msg_fail("configure: %s", err);
         goto out;
@@ -414,9 +426,7 @@ int configure(struct ctx *c, bool *saved)
             if (nheld || hvfailed) {
                 msg_fail("configure: %s%s%s; saved resources %s", summary, held, hvf, how);
             } else {
-                char *ev = xasprintf("%s/%s.err", log_dir(), COMPONENT);
-                (void)unlink(ev); /* the profile is good again: clear the error event */
-                free(ev);
+                log_clear_event("err"); /* the profile is good again */
                 msg_ok("configure: %s; saved resources %s", summary, how);
                 rc = 0;
             }
@@ -467,13 +477,9 @@ size_t run_daemons(struct ctx *c, const struct host *h, bool start)
     return failed;
 }
 
-int m_configure(struct ctx *c, int argc, char **argv)
+int m_configure(struct ctx *c, const struct margs *a)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("configure: takes no arguments");
-        return 1;
-    }
+    (void)a;
     bool saved;
     return configure(c, &saved);
 }

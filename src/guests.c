@@ -102,13 +102,9 @@ static int xm_start_stop(const struct host *h, bool start)
     return 0;
 }
 
-int m_start(struct ctx *c, int argc, char **argv)
+int m_start(struct ctx *c, const struct margs *a)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("start: takes no arguments");
-        return 1;
-    }
+    (void)a;
     /* As ngeneric: start configures first. A guest held back by
      * configure is not booted; the others are, once the profile's
      * resources are saved. */
@@ -193,13 +189,9 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
     free(doms);
 }
 
-int m_run(struct ctx *c, int argc, char **argv)
+int m_run(struct ctx *c, const struct margs *a)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("run: takes no arguments");
-        return 1;
-    }
+    (void)a;
     struct host *h = load_saved(c, "run");
     if (!h)
         return 1;
@@ -226,13 +218,9 @@ int m_run(struct ctx *c, int argc, char **argv)
     return rc;
 }
 
-int m_stop(struct ctx *c, int argc, char **argv)
+int m_stop(struct ctx *c, const struct margs *a)
 {
-    (void)argv;
-    if (argc > 1) {
-        msg_fail("stop: takes no arguments");
-        return 1;
-    }
+    (void)a;
     /* As ngeneric: stop acts on the configuration last applied. */
     struct host *h = load_saved(c, "stop");
     if (!h)
@@ -299,21 +287,12 @@ int m_stop(struct ctx *c, int argc, char **argv)
 /* boot/shutdown/reboot/destroy NAME...: on guests of the saved
  * configuration only; a domain the profile does not know is refused
  * (destroy --force excepted). */
-static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
+static int guest_method(struct ctx *c, const struct margs *a, enum act act)
 {
     const char *m = act == ACT_BOOT ? "boot" : act == ACT_SHUTDOWN ? "shutdown"
                   : act == ACT_REBOOT ? "reboot" : "destroy";
-    bool force = false;
-    int first = 1;
-    if (act == ACT_DESTROY && argc > 1 && !strcmp(argv[1], "--force")) {
-        force = true;
-        first = 2;
-    }
-    if (first >= argc) {
-        msg_fail("%s: name at least one guest (usage: %s%s NAME...)", m, m,
-                 act == ACT_DESTROY ? " [--force]" : "");
-        return 1;
-    }
+    /* The method table checked the arguments: one name or more. */
+    bool force = act == ACT_DESTROY && margs_has(a, "--force");
     struct host *h = load_saved(c, m);
     if (!h)
         return 1;
@@ -334,7 +313,7 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
         failed++;
     } else {
         struct plan p = { 0 };
-        plan_named(h, &o.rec, &o.ix, act, force, argv + first, (size_t)(argc - first), &p);
+        plan_named(h, &o.rec, &o.ix, act, force, a->names, a->nnames, &p);
         if (c->o->dry_run) {
             rc_dry = print_plan(&p, m) ? 1 : 0;
             dry_done = true;
@@ -351,22 +330,22 @@ static int guest_method(struct ctx *c, int argc, char **argv, enum act act)
     return dry_done ? rc_dry : failed ? 1 : 0;
 }
 
-int m_boot(struct ctx *c, int argc, char **argv)
+int m_boot(struct ctx *c, const struct margs *a)
 {
-    return guest_method(c, argc, argv, ACT_BOOT);
+    return guest_method(c, a, ACT_BOOT);
 }
 
-int m_shutdown(struct ctx *c, int argc, char **argv)
+int m_shutdown(struct ctx *c, const struct margs *a)
 {
-    return guest_method(c, argc, argv, ACT_SHUTDOWN);
+    return guest_method(c, a, ACT_SHUTDOWN);
 }
 
-int m_reboot(struct ctx *c, int argc, char **argv)
+int m_reboot(struct ctx *c, const struct margs *a)
 {
-    return guest_method(c, argc, argv, ACT_REBOOT);
+    return guest_method(c, a, ACT_REBOOT);
 }
 
-int m_destroy(struct ctx *c, int argc, char **argv)
+int m_destroy(struct ctx *c, const struct margs *a)
 {
-    return guest_method(c, argc, argv, ACT_DESTROY);
+    return guest_method(c, a, ACT_DESTROY);
 }

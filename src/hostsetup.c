@@ -28,7 +28,8 @@ static const char *const default_packages[] = { "xen-system-amd64 xen-utils-comm
                                                 "xen xen-hypervisor xen-runtime" };
 static const char *const default_daemons[] = { "xen", "xenstored xenconsoled xen-init-dom0" };
 
-const char *const host_owned_files[] = { PATH_GRUB_DROPIN, PATH_XENDOMAINS_DEFAULT, NULL };
+const char *const host_owned_files[] = { PATH_GRUB_DROPIN, PATH_XENDOMAINS_DEFAULT,
+                                         PATH_REBOOT_REQUIRED, PATH_REBOOT_REQUIRED_PKGS, NULL };
 
 /* GRUB 2 (Debian; EL7 and later, Fedora), then GRUB legacy (EL5, EL6). */
 const char *const grub_configs[] = { "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg",
@@ -529,8 +530,57 @@ static void apply_grub(const struct host_plan *p, const struct host *h, const ch
         free(dir);
         free(path);
     }
-    if (!p->on_xen)
+    if (!p->on_xen) {
         add(rep, HL_WARN, "host: reboot into Xen required (/sys/hypervisor/type is not xen)");
+        rep->reboot = true;
+    }
+}
+
+/* Debian Policy 9.12: touch /run/reboot-required (its text is what
+ * update-notifier writes there, shown at login) and name the package in
+ * /run/reboot-required.pkgs once. Returns 0, or -1 with *err. */
+static int flag_reboot(const char *root, char **err)
+{
+    char *flag = root_path(root, PATH_REBOOT_REQUIRED);
+    char *pkgs = root_path(root, PATH_REBOOT_REQUIRED_PKGS);
+    char *old = NULL;
+    char *run = root_path(root, "/run");
+    int rc = -1;
+    struct stat st;
+    if (fs_mkdir_p(run, 0755, err) < 0)
+        goto out;
+    if (lstat(flag, &st) != 0) {
+        static const char text[] = "*** System restart required ***\n";
+        enum fs_change ch;
+        if (fs_write_atomic(flag, text, strlen(text), 0644, &ch, err) < 0)
+            goto out;
+    }
+    if (fs_read_file(pkgs, &old, NULL, NULL) < 0)
+        old = NULL;
+    bool named = false;
+    for (const char *l = old; l && *l;) {
+        size_t n = strcspn(l, "\n");
+        if (n == strlen("lcfg-xen") && !strncmp(l, "lcfg-xen", n))
+            named = true;
+        l += n + (l[n] == '\n');
+    }
+    if (!named) {
+        size_t len = old ? strlen(old) : 0;
+        char *text = xasprintf("%s%slcfg-xen\n", old ? old : "",
+                               len && old[len - 1] != '\n' ? "\n" : "");
+        enum fs_change ch;
+        int w = fs_write_atomic(pkgs, text, strlen(text), 0644, &ch, err);
+        free(text);
+        if (w < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(run);
+    free(old);
+    free(pkgs);
+    free(flag);
+    return rc;
 }
 
 static void apply_xendomains(const struct host_plan *p, const char *root, bool dry,
@@ -566,6 +616,10 @@ void host_apply(const struct host_plan *p, const struct host *h, const char *roo
         apply_packages(p, h, root, dry, rep);
         apply_grub(p, h, root, dry, rep);
         apply_xendomains(p, root, dry, rep);
+        char *err = NULL;
+        if (rep->reboot && !dry && p->family == FAM_DEBIAN && flag_reboot(root, &err) < 0)
+            add(rep, HL_WARN, "host: cannot flag the reboot in %s: %s", PATH_REBOOT_REQUIRED, err);
+        free(err);
     }
     /* Two toolstacks must not fight over the same guests. */
     if (p->xendomains_enabled && !strcmp(h->res[HF_autostart], "component"))

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -42,11 +44,74 @@ static void usage(FILE *out)
             "Methods:\n",
             LCFGXEN_VERSION, LCFGXEN_PROFILE_PATH);
     for (const struct method *m = methods; m->name; m++) {
-        char *head = xasprintf("%s%s%s", m->name, *m->args ? " " : "", m->args);
+        char *head = method_usage(m);
         fprintf(out, "  %-19s %s\n", head, m->desc);
         free(head);
     }
     fprintf(out, "\nExit status: 0 success, 1 failure, 2 busy (another run holds the lock).\n");
+}
+
+/* The locks a mutating method holds (lock.h). */
+struct held {
+    int fd;         /* the component's flock lock, or -1 */
+    char *lcfglock; /* lcfglock's path when it holds LCFG's lock */
+    char *dir;      /* the -d given to it (under a root other than /) */
+};
+
+static void release_locks(struct held *h);
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Take LCFG's lock through lcfglock when it is installed, then the
+ * component's own, within timeout_ms in all. Returns 0, 1 (busy) or -1,
+ * with *err. */
+static int take_locks(const char *root, const char *method, unsigned timeout_ms,
+                      struct held *h, char **err)
+{
+    long long t0 = mono_ms();
+    char *prog = root_path(root, PATH_LCFGLOCK);
+    if (access(prog, X_OK) == 0) {
+        char *dir = strcmp(root, "/") ? root_path(root, PATH_LCFGLOCK_DIR) : NULL;
+        int r = lcfglock_take(prog, dir, method, timeout_ms, err);
+        if (r != 0) {
+            free(dir);
+            free(prog);
+            return r;
+        }
+        h->lcfglock = prog;
+        h->dir = dir;
+    } else {
+        free(prog);
+    }
+    long long spent = mono_ms() - t0;
+    unsigned left = spent >= (long long)timeout_ms ? 0 : timeout_ms - (unsigned)spent;
+    char *path = root_path(root, PATH_LOCK);
+    int r = lock_acquire(path, method, left, &h->fd, err);
+    free(path);
+    if (r != 0)
+        release_locks(h);
+    return r;
+}
+
+static void release_locks(struct held *h)
+{
+    lock_release(h->fd);
+    h->fd = -1;
+    if (h->lcfglock) {
+        char *err = NULL;
+        if (lcfglock_release(h->lcfglock, h->dir, &err) < 0) {
+            msg_warn("%s", err);
+            free(err);
+        }
+    }
+    free(h->lcfglock);
+    free(h->dir);
+    h->lcfglock = h->dir = NULL;
 }
 
 enum { O_ROOT = 256, O_PROFILE, O_RESOURCES, O_HV, O_DRY, O_LOCKT, O_DEBUG, O_HELP, O_VERSION };
@@ -196,30 +261,50 @@ int main(int argc, char **argv)
     }
 
     log_init(o.root, o.debug);
+    char *err = NULL;
+    struct margs args;
+    if (method_args(m, margc, margv, &args, &err) < 0) {
+        msg_fail("%s", err);
+        free(err);
+        log_done();
+        return 1;
+    }
     if (o.dry_run && (m->flags & M_MODIFIES) && !(m->flags & M_DRYRUN)) {
         msg_fail("%s: does not support --dry-run", m->name);
+        margs_free(&args);
         log_done();
         return 1;
     }
     xmlInitParser();
-    int lockfd = -1;
-    int rc;
+    struct held held = { .fd = -1 };
+    int rc = 0;
     if ((m->flags & M_MODIFIES) && !o.dry_run) {
-        char *path = root_path(o.root, PATH_LOCK);
-        char *err = NULL;
-        int lr = lock_acquire(path, m->name, o.lock_timeout_ms, &lockfd, &err);
-        free(path);
+        int lr = take_locks(o.root, m->name, o.lock_timeout_ms, &held, &err);
         if (lr != 0) {
             msg_fail("%s: %s", m->name, err);
-            free(err);
-            xmlCleanupParser();
-            log_done();
-            return lr == 1 ? 2 : 1;
+            rc = lr == 1 ? 2 : 1;
         }
+        free(err);
+        err = NULL;
     }
-    struct ctx c = { .o = &o, .envp = environ };
-    rc = m->fn(&c, margc, margv);
-    lock_release(lockfd);
+    char *since = NULL;
+    if (rc) {
+        /* Not taken: nothing runs. */
+    } else if ((m->flags & M_SUSPENDS) && suspended_since(o.root, &since)) {
+        /* Checked under the lock: a suspend that was running has ended. */
+        if (o.dry_run)
+            msg_info("%s (dry run): the component is suspended (since %s): nothing would be "
+                     "done", m->name, since);
+        else
+            msg_warn("%s: the component is suspended (since %s): nothing done (om xen resume "
+                     "ends it)", m->name, since);
+    } else {
+        struct ctx c = { .o = &o, .envp = environ };
+        rc = m->fn(&c, &args);
+    }
+    free(since);
+    release_locks(&held);
+    margs_free(&args);
     xmlCleanupParser();
     log_done();
     return rc;

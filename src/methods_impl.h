@@ -230,32 +230,29 @@ size_t stop_guests(struct hv *hv, struct stopping *st, size_t n);
 int configure(struct ctx *c, bool *saved);
 
 /* The methods (methods.c's table). */
-int m_configure(struct ctx *c, int argc, char **argv);
+int m_configure(struct ctx *c, const struct margs *a);
 
 /* start/stop's daemons; simulated on the sim backend. Returns failures. */
 size_t run_daemons(struct ctx *c, const struct host *h, bool start);
 
-int m_status(struct ctx *c, int argc, char **argv);
+int m_status(struct ctx *c, const struct margs *a);
 
-int m_isstarted(struct ctx *c, int argc, char **argv);
+int m_isstarted(struct ctx *c, const struct margs *a);
 
-int m_start(struct ctx *c, int argc, char **argv);
+int m_start(struct ctx *c, const struct margs *a);
 
-int m_run(struct ctx *c, int argc, char **argv);
+int m_run(struct ctx *c, const struct margs *a);
 
-int m_stop(struct ctx *c, int argc, char **argv);
+int m_stop(struct ctx *c, const struct margs *a);
 
-int m_boot(struct ctx *c, int argc, char **argv);
+int m_boot(struct ctx *c, const struct margs *a);
 
-int m_shutdown(struct ctx *c, int argc, char **argv);
+int m_shutdown(struct ctx *c, const struct margs *a);
 
-int m_reboot(struct ctx *c, int argc, char **argv);
+int m_reboot(struct ctx *c, const struct margs *a);
 
-int m_destroy(struct ctx *c, int argc, char **argv);
+int m_destroy(struct ctx *c, const struct margs *a);
 
-/* A method's only option, flag: *set when given. Returns 0, or -1 after
- * saying what is wrong. */
-int one_flag(int argc, char **argv, const char *flag, bool *set);
 
 /* identity.c: who each guest is, for configure. */
 struct guest_index {

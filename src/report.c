@@ -227,11 +227,14 @@ static void uptime_str(char *buf, size_t size, long long secs)
         snprintf(buf, size, "%lld:%02lld:%02lld", secs / 3600, secs / 60 % 60, secs % 60);
 }
 
-int m_status(struct ctx *c, int argc, char **argv)
+int m_status(struct ctx *c, const struct margs *a)
 {
-    bool json;
-    if (one_flag(argc, argv, "--json", &json) < 0)
-        return 1;
+    bool json = margs_has(a, "--json");
+    char *since = NULL;
+    if (suspended_since(c->o->root, &since)) {
+        msg_info("status: the component is suspended (since %s): om xen resume ends it", since);
+        free(since);
+    }
     struct host *h = load_saved(c, "status");
     if (!h)
         return 1;
@@ -355,11 +358,9 @@ out:
     return 0;
 }
 
-int m_isstarted(struct ctx *c, int argc, char **argv)
+int m_isstarted(struct ctx *c, const struct margs *a)
 {
-    bool quiet;
-    if (one_flag(argc, argv, "-q", &quiet) < 0)
-        return 1;
+    bool quiet = margs_has(a, "-q");
     char *path = root_path(c->o->root, PATH_STARTED);
     bool started = access(path, F_OK) == 0;
     free(path);

@@ -19,13 +19,20 @@ t_log_format() {
   log_without_stamps "$ROOT/var/log/lcfg/xen" | grep -v "': disk " | sed -E 's/; disks: [^;]*//' >"$T/log"
   expect_text "$T/log" "STAMP:    guest 'pe2900x1': /etc/xen/pe2900x1.cfg created
 STAMP:    guest 'testVMxen': /etc/xen/testVMxen.cfg created
-STAMP:    configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; saved resources created
 STAMP: ** guest 'web1': resource uuid_web1: missing (every guest needs a fixed UUID)
 STAMP: ** guest 'web1': resource memory_web1: missing (an integer in MB is required)
 STAMP: ** guest 'web1': resource disk_web1: missing (disktype_web1 is image: give its size in GB, or set disktype_web1 to none)
 STAMP: ** configure: 3 errors in the resources; nothing changed"
   stamp=$(head -1 "$ROOT/var/log/lcfg/xen" | cut -c1-8)
   [ "$stamp" = "$(date +%d/%m/%y)" ] || { fail "stamp date $stamp is not today"; return 1; }
+  # [OK] lines are for the terminal only (libmsg's LCFG_OK logs nothing).
+  if grep -q 'saved resources created' "$ROOT/var/log/lcfg/xen"; then fail "an [OK] line was logged"; return 1; fi
+  # The error event file: the same lines, with no prefix (libmsg).
+  log_without_stamps "$ROOT/var/log/lcfg/xen.err" >"$T/ev"
+  expect_text "$T/ev" "STAMP: guest 'web1': resource uuid_web1: missing (every guest needs a fixed UUID)
+STAMP: guest 'web1': resource memory_web1: missing (an integer in MB is required)
+STAMP: guest 'web1': resource disk_web1: missing (disktype_web1 is image: give its size in GB, or set disktype_web1 to none)
+STAMP: configure: 3 errors in the resources; nothing changed"
 }
 
 t_logdir_and_logfile_from_environment() {
@@ -33,10 +40,19 @@ t_logdir_and_logfile_from_environment() {
   expect_rc 0
   expect_exists "$ROOT/srv/logs/xen"
   expect_absent "$ROOT/var/log/lcfg/xen"
-  RC=0; (_LOGFILE=/tmp/xen.log; export _LOGFILE; xen --profile "$SEED" configure; exit $RC) || RC=$?
+  sed 's/^xen.memory_testVMxen=1024/xen.memory_testVMxen=512/' "$DATA/seed/resources" >"$T/res"
+  RC=0; (_LOGFILE=/tmp/xen.log; export _LOGFILE; xen --resources "$T/res" configure; exit $RC) || RC=$?
   expect_rc 0
-  log_without_stamps "$ROOT/tmp/xen.log" | sed -E 's/; disks: [^;]*//' >"$T/log"
-  expect_last "$T/log" "STAMP:    configure: 2 guests: 0 created, 0 updated, 2 unchanged, 0 retired; saved resources unchanged"
+  log_without_stamps "$ROOT/tmp/xen.log" >"$T/log"
+  expect_text "$T/log" "STAMP:    guest 'testVMxen': /etc/xen/testVMxen.cfg updated"
+  # With _LOGFILE, the events are beside it: \$_LOGFILE.err (libmsg).
+  printf 'xen.virtualmachines=web1\n' >"$T/bad"
+  RC=0; (_LOGFILE=/tmp/xen.log; export _LOGFILE; xen --resources "$T/bad" configure; exit $RC) || RC=$?
+  expect_rc 1
+  log_without_stamps "$ROOT/tmp/xen.log.err" | tail -1 >"$T/ev"
+  expect_text "$T/ev" "STAMP: configure: 3 errors in the resources; nothing changed"
+  expect_absent "$ROOT/srv/logs/xen.err"
+  expect_absent "$ROOT/var/log/lcfg/xen.err"
 }
 
 t_quiet_hides_info_messages() {
@@ -78,9 +94,9 @@ t_dry_run_changes_nothing() {
 
 t_lock_busy_exits_2_after_bounded_wait() {
   command -v flock >/dev/null || skip "flock(1) is not installed"
-  mkdir -p "$ROOT/run/lcfg/lock"
-  printf '4242 configure\n' >"$ROOT/run/lcfg/lock/xen"
-  flock "$ROOT/run/lcfg/lock/xen" sleep 5 &
+  mkdir -p "$ROOT/run/lcfg"
+  printf '4242 configure\n' >"$ROOT/run/lcfg/xen.lock"
+  flock "$ROOT/run/lcfg/xen.lock" sleep 5 &
   holder=$!
   sleep 0.3
   start=$(date +%s%N)
@@ -88,7 +104,7 @@ t_lock_busy_exits_2_after_bounded_wait() {
   end=$(date +%s%N)
   kill $holder 2>/dev/null; wait $holder 2>/dev/null || true
   expect_rc 2
-  expect_text "$T/err" "[FAIL] xen: configure: busy: another run holds the lock $ROOT/run/lcfg/lock/xen (pid, method: 4242 configure)"
+  expect_text "$T/err" "[FAIL] xen: configure: busy: another run holds the lock $ROOT/run/lcfg/xen.lock (pid, method: 4242 configure)"
   ms=$(( (end - start) / 1000000 ))
   [ $ms -ge 900 ] && [ $ms -lt 4000 ] || { fail "waited $ms ms, expected about 1000"; return 1; }
   expect_absent "$ROOT/run/lcfg/status/xen"
@@ -96,14 +112,14 @@ t_lock_busy_exits_2_after_bounded_wait() {
 
 t_lock_is_released_and_waiters_get_it() {
   command -v flock >/dev/null || skip "flock(1) is not installed"
-  mkdir -p "$ROOT/run/lcfg/lock"
-  flock "$ROOT/run/lcfg/lock/xen" sleep 0.5 &
+  mkdir -p "$ROOT/run/lcfg"
+  flock "$ROOT/run/lcfg/xen.lock" sleep 0.5 &
   sleep 0.2
   xen --lock-timeout 5 --profile "$SEED" configure
   wait
   expect_rc 0
   # Read-only methods never wait for the lock.
-  flock "$ROOT/run/lcfg/lock/xen" sleep 3 &
+  flock "$ROOT/run/lcfg/xen.lock" sleep 3 &
   holder=$!
   sleep 0.2
   xen --lock-timeout 0 status
@@ -168,7 +184,7 @@ t_usage_and_bad_command_lines() {
   expect_text "$T/err" "[FAIL] xen: --lock-timeout 'soon' is not 0-86400 seconds"
   xen --profile "$SEED" configure extra
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: configure: takes no arguments"
+  expect_text "$T/err" "[FAIL] xen: configure: unknown argument 'extra' (usage: configure)"
   xen
   expect_rc 1
 }

@@ -4,7 +4,8 @@ t_install_layout() {
   make -s -C "$TOP" install B="$BUILD" DESTDIR="$T/dest" >"$T/log" 2>&1 || { cat "$T/log"; return 1; }
   (cd "$T/dest" && find . -type f | LC_ALL=C sort) >"$T/files"
   grep -v '^./usr/lib/lcfg/conf/xen/' "$T/files" >"$T/fixed"
-  expect_text "$T/fixed" "./usr/lib/lcfg/components/xen
+  expect_text "$T/fixed" "./etc/logrotate.d/lcfg-xen
+./usr/lib/lcfg/components/xen
 ./usr/lib/lcfg/defaults/client/xen-1.def
 ./usr/lib/lcfg/defaults/server/xen-1.def
 ./usr/lib/lcfg/doc/pod/xen.pod

@@ -175,7 +175,7 @@ t_autostart_links_of_managed_guests_are_removed() {
   expect_absent "$ROOT/etc/xen/auto/testVMxen.cfg"
   [ -L "$ROOT/etc/xen/auto/pe2900x1.cfg" ] || { fail "foreign link removed"; return 1; }
   sed -E 's/^[0-9\/]+ [0-9:]+: //' "$ROOT/var/log/lcfg/xen.warn" >"$T/warn"
-  expect_text "$T/warn" "++ guest 'pe2900x1': /etc/xen/auto/pe2900x1.cfg links to /etc/xen/other.cfg: xendomains will start this guest too; left alone"
+  expect_text "$T/warn" "guest 'pe2900x1': /etc/xen/auto/pe2900x1.cfg links to /etc/xen/other.cfg: xendomains will start this guest too; left alone"
 }
 
 t_autostart_handed_to_xendomains_maintains_links() {

@@ -26,7 +26,7 @@ xen.mac_a=00:16:3e:00:00:0a'
 # The files of a root, without logs, lock, the disk record and the probe
 # cache (which hold times): path, size, and a checksum of the first MiB.
 tree() {
-  (cd "$1" && find . \( -path ./var/log -o -path ./run/lcfg/lock -o -path ./var/lib/lcfg/xen/disks \
+  (cd "$1" && find . \( -path ./var/log -o -path ./run/lcfg/xen.lock -o -path ./var/lib/lcfg/xen/disks \
      -o -path ./var/lib/lcfg/xen/probes \) \
      -prune -o -type f -print | while read -r f; do
      printf '%s %s %s\n' "$(printf '%s' "$f" | sed 's/[0-9]\{8\}-[0-9]\{6\}/STAMP/')" \

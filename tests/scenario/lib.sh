@@ -110,7 +110,7 @@ xl_parse() {
 # Big (sparse) disk images are summed by their first MiB, inode, size,
 # allocation and mtime: reading gigabytes of holes would prove no more.
 snapshot() {
-  (cd "$ROOT" && find . \( -path ./var/log -o -path ./run/lcfg/lock \) -prune -o -type f -print | LC_ALL=C sort | while read -r f; do
+  (cd "$ROOT" && find . \( -path ./var/log -o -path ./run/lcfg/xen.lock -o -path ./var/lcfg/lock \) -prune -o -type f -print | LC_ALL=C sort | while read -r f; do
     printf '%s %s %s\n' "$(stat -c '%i %s %b %Y %a' "$f")" \
       "$(dd if="$f" bs=1M count=1 2>/dev/null | cksum)" "$f"; done)
 }
