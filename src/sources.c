@@ -58,7 +58,7 @@ int sources_node(const char *root, const char *pat, const char *host, char **ret
         free(short_host);
         return 0;
     }
-    char *dname = xstrndup(pat, (size_t)(slash - pat) + 1);
+    char *dname = slash == pat ? xstrdup("/") : xstrndup(pat, (size_t)(slash - pat));
     char *dir = root_path(root, dname);
     const char *prefix = slash + 1, *suffix = s + 2;
     size_t pl = (size_t)(s - prefix), sl = strlen(suffix);
