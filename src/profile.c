@@ -188,17 +188,18 @@ struct attr_text {
  * three of them. */
 static void cfg_attrs(int n, const xmlChar **attrs, struct attr_text out[A_COUNT])
 {
-    static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
     memset(out, 0, A_COUNT * sizeof(*out));
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;
-        if (!a[2] || strcmp((const char *)a[2], CFG_NS))
+        const char *name = (const char *)a[0];
+        /* By the first letter, then the whole name: one strcmp each. */
+        int k = name[0] == 't' ? A_TEMPLATE : name[0] == 'd' ? A_DERIVATION
+              : name[0] == 'c' ? A_CONTEXT : name[0] == 'n' ? A_NAME : A_COUNT;
+        static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
+        if (k == A_COUNT || strcmp(name, names[k]) || !a[2] || strcmp((const char *)a[2], CFG_NS))
             continue;
-        for (int k = 0; k < A_COUNT; k++)
-            if (!strcmp((const char *)a[0], names[k])) {
-                out[k].v = (const char *)a[3];
-                out[k].end = (const char *)a[4];
-            }
+        out[k].v = (const char *)a[3];
+        out[k].end = (const char *)a[4];
     }
 }
 
@@ -397,9 +398,12 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
     struct attr_text at[A_COUNT];
     cfg_attrs(nattr, attrs, at);
     bool list = at[A_TEMPLATE].v != NULL;
-    char *context;
-    int prio;
-    if (context_of(c, base, base_prio, &at[A_CONTEXT], line, list ? &context : NULL, &prio) < 0)
+    char *context = NULL;
+    int prio = base_prio;
+    /* Most resources have no context of their own, and a value needs only
+     * its priority. */
+    if ((at[A_CONTEXT].v != at[A_CONTEXT].end || (list && base)) &&
+        context_of(c, base, base_prio, &at[A_CONTEXT], line, list ? &context : NULL, &prio) < 0)
         return;
     if (list) {
         open_list(c, attr_dup(&at[A_TEMPLATE]), elem, line, at, context, prio);
@@ -407,12 +411,12 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
     }
     push(c, FR_VALUE, line);
     c->vprio = prio;
-    if (!str_empty(c->src->base_derivation)) {
+    if (c->src->base_derivation) {
         char *d = derivation_of(c, &at[A_DERIVATION]);
         buf_reset(&c->vderiv);
-        buf_adds(&c->vderiv, d);
+        if ((c->has_deriv = d != NULL))
+            buf_adds(&c->vderiv, d);
         free(d);
-        c->has_deriv = true;
     } else if ((c->has_deriv = at[A_DERIVATION].v != NULL)) {
         attr_to(&at[A_DERIVATION], &c->vderiv);
     }
@@ -527,19 +531,23 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     }
 }
 
-/* A resource read: applied as lcfg-core applies one (xml/resource.c):
- * not at all when its context does not hold, else merged by priority. */
-static void take(struct xml_ctx *c, long line, const char *name, const char *value,
-                 const char *deriv, int prio)
+/* A resource read is applied as lcfg-core applies one (xml/resource.c):
+ * not at all when its context does not hold, else merged by priority;
+ * this says why one could not be. */
+static void __attribute__((noinline)) conflict(struct xml_ctx *c, long line, const char *name,
+                                               int prio)
 {
-    if (prio < 0)
-        return;
-    if (resset_merge(c->rs, name, value, deriv, prio) != RS_CONFLICT)
-        return;
     if (prio == 0)
         xml_fail(c, line, "resource %s appears twice", name);
     else
         xml_fail(c, line, "resource %s appears twice with context priority %d", name, prio);
+}
+
+static inline void take(struct xml_ctx *c, long line, const char *name, const char *value,
+                        const char *deriv, int prio)
+{
+    if (prio >= 0 && resset_merge(c->rs, name, value, deriv, prio) == RS_CONFLICT)
+        conflict(c, line, name, prio);
 }
 
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
