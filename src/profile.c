@@ -188,6 +188,7 @@ struct attr_text {
  * three of them. */
 static void cfg_attrs(int n, const xmlChar **attrs, struct attr_text out[A_COUNT])
 {
+    static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
     memset(out, 0, A_COUNT * sizeof(*out));
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;
@@ -195,7 +196,6 @@ static void cfg_attrs(int n, const xmlChar **attrs, struct attr_text out[A_COUNT
         /* By the first letter, then the whole name: one strcmp each. */
         int k = name[0] == 't' ? A_TEMPLATE : name[0] == 'd' ? A_DERIVATION
               : name[0] == 'c' ? A_CONTEXT : name[0] == 'n' ? A_NAME : A_COUNT;
-        static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
         if (k == A_COUNT || strcmp(name, names[k]) || !a[2] || strcmp((const char *)a[2], CFG_NS))
             continue;
         out[k].v = (const char *)a[3];
@@ -370,15 +370,15 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
     /* The stripped forms, NUL-separated, so that a record's element is
      * matched with one strcmp. */
     struct buf sb = BUF_INIT;
-    size_t at_[MAX_TEMPLATES];
+    size_t off[MAX_TEMPLATES];
     for (int k = 0; k < f->nt; k++) {
-        at_[k] = sb.len;
+        off[k] = sb.len;
         strip_template(&sb, f->tv[k]);
         buf_add(&sb, "", 1); /* the NUL between them */
     }
     f->stripped = buf_detach(&sb);
     for (int k = 0; k < f->nt; k++) {
-        f->sv[k] = f->stripped + at_[k];
+        f->sv[k] = f->stripped + off[k];
         f->shadowed[k] = false;
         for (int j = 0; j < k && !f->shadowed[k]; j++)
             f->shadowed[k] = !strcmp(f->sv[j], f->sv[k]);

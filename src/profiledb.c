@@ -40,6 +40,10 @@ static int get(DB *db, const char *path, const char *key, char **ret, char **err
         set_error(err, "profile DB %s: cannot read %s: %s", path, key, db_strerror(r));
         return -1;
     }
+    if (v.size == 0) { /* "" is stored as nothing (and may come as NULL) */
+        *ret = xstrdup("");
+        return 1;
+    }
     if (memchr(v.data, '\0', v.size)) {
         set_error(err, "profile DB %s: the value of %s contains a NUL byte", path, key);
         return -1;
@@ -122,7 +126,7 @@ static int scan(DB *db, const char *path, const char *ns, struct resset *vals,
             size_t sym = kl && key[0] == '#';
             if (kl <= sym + pl || memcmp(key + sym, prefix, pl))
                 continue;
-            if (memchr(vp, '\0', vl)) {
+            if (vl && memchr(vp, '\0', vl)) {
                 set_error(err, "profile DB %s: the value of %.*s contains a NUL byte", path,
                           (int)kl, key);
                 rc = -1;
@@ -131,7 +135,7 @@ static int scan(DB *db, const char *path, const char *ns, struct resset *vals,
             name.len = 0; /* emptied, its storage kept */
             buf_add(&name, key + sym + pl, kl - sym - pl);
             value.len = 0;
-            buf_add(&value, (const char *)vp, vl);
+            buf_add(&value, vl ? (const char *)vp : "", vl);
             resset_set(sym ? derivs : vals, buf_str(&name), buf_str(&value), NULL);
         }
         if (rc < 0)

@@ -151,7 +151,7 @@ static void context_overrides(const char *ctxdir, const struct ctxlist *ctx, str
         char *base = xasprintf("%s=%s", name, value), *err = NULL;
         struct xml_source src = { .contexts = ctx, .base_context = base, .base_derivation = path };
         struct resset *over = resset_new();
-        bool found;
+        bool found = false;
         if (is_file(path) && (profile_read_xml_ex(path, &src, over, &found, &err) < 0 ||
                               (found && merge_over(rs, over, &err) < 0)))
             errlist_add(warn, "context override profile %s passed over: %s", path, err);
@@ -170,7 +170,7 @@ static void local_override(const char *localdir, const struct ctxlist *ctx, stru
     char *path = xasprintf("%s/" COMPONENT ".xml", localdir), *err = NULL;
     struct xml_source src = { .contexts = ctx, .base_derivation = path };
     struct resset *over = resset_new();
-    bool has;
+    bool has = false;
     if (is_file(path)) {
         if (profile_read_xml_ex(path, &src, over, &has, &err) < 0) {
             errlist_add(warn, "local override profile %s passed over: %s", path, err);

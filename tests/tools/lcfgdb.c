@@ -134,7 +134,12 @@ static int write_db(const char *out, const char *ns)
         }
         put(db, c->name, strlen(c->name), list, strlen(list));
         free(list);
+        for (size_t j = 0; j < c->n; j++)
+            free(c->res[j]);
+        free(c->res);
+        free(c->name);
     }
+    free(comps);
     free(line);
     if (db->close(db, 0))
         die(out, "cannot close");
