@@ -57,9 +57,11 @@ LOGROTATED  ?= /etc/logrotate.d
 # The LCFG server's profile headers (its include/ directory, see LCFG.md).
 LCFGSERVERINC ?= /var/lcfg/conf/server/include
 HEADERS     := mdp/options/xen-host.h phys/hw/xen_vm.h
-# Where the LCFG client keeps this host's compiled XML profile; %s is the
-# short host name. Used when neither --profile, --resources nor the
-# environment supplies resources. Overridable here or with XEN_PROFILE_PATH.
+# Where the LCFG client keeps this node's profile DB (as rdxprof writes it)
+# and its compiled XML profile; %s is the node name. Read, in this order,
+# when neither --profile, --resources nor the environment supplies
+# resources. Overridable here or with XEN_PROFILE_DB and XEN_PROFILE_PATH.
+PROFILE_DB   ?= /var/lcfg/conf/profile/dbm/%s.DB2.db
 PROFILE_PATH ?= /var/lcfg/conf/profile/xml/%s.xml
 
 CC       ?= cc
@@ -70,12 +72,18 @@ PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p)
 ifneq ($(PKG_MISSING),)
 $(error pkg-config finds no $(PKG_MISSING) (packages libxml2-dev and libxen-dev on Debian): run scripts/install-deps as root)
 endif
+# Berkeley DB (the client's profile DB) has no pkg-config file on Debian:
+# its header is looked for with the compiler, and it is linked as -ldb.
+ifneq ($(shell printf '\043include <db.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo y),y)
+$(error the compiler finds no <db.h> (Berkeley DB: package libdb5.3-dev on Debian, libdb-devel on EL): run scripts/install-deps as root)
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -ldb
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(B)/gen $(PKG_CFLAGS) \
              -DLCFGXEN_VERSION='"$(VERSION)"' \
+             -DLCFGXEN_PROFILE_DB='"$(PROFILE_DB)"' \
              -DLCFGXEN_PROFILE_PATH='"$(PROFILE_PATH)"' \
              -DLCFGXEN_TEMPLATE_DIR='"$(LCFGCONFDIR)"'
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -138,6 +146,10 @@ $(B)/tests/test-hv-xen-real: $(HVX_DEPS)
 $(B)/xl-parse-shim.so: tests/tools/xl-parse-shim.c
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
+# The profile DB fixtures of the tests (tests/tools/lcfgdb.c).
+$(B)/lcfgdb: tests/tools/lcfgdb.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< -ldb
+
 # The model-based test (tests/model/model-check.c) and its kill shim: in
 # tests-model/, not tests/, which run-tests runs as cmocka binaries.
 $(B)/tests-model/model-check: tests/model/model-check.c
@@ -148,7 +160,7 @@ $(B)/tests-model/killshim.so: tests/model/killshim.c
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $< -ldl
 
 check-build: $(B)/xen $(UNIT_BINS) $(B)/tests/test-hv-xen-real $(B)/xl-parse-shim.so \
-             $(B)/tests-model/model-check $(B)/tests-model/killshim.so
+             $(B)/lcfgdb $(B)/tests-model/model-check $(B)/tests-model/killshim.so
 
 # One variant of the suite: the plain build, or (B=build-san) the sanitizer build.
 check-one: check-build

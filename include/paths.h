@@ -31,9 +31,19 @@
 /* Present while the component is started (start creates, stop removes). */
 #define PATH_STARTED "/run/lcfg/xen.started"
 
+/* The LCFG client's copies of this node's profile (sources.h); %s is the
+ * node name. The DB as rdxprof writes it, and the XML profile it reads. */
+#ifndef LCFGXEN_PROFILE_DB
+#define LCFGXEN_PROFILE_DB "/var/lcfg/conf/profile/dbm/%s.DB2.db"
+#endif
 #ifndef LCFGXEN_PROFILE_PATH
 #define LCFGXEN_PROFILE_PATH "/var/lcfg/conf/profile/xml/%s.xml"
 #endif
+/* The client's active contexts (context.h) and context override profiles
+ * (NAME/VALUE.xml), and its local overrides of components (COMPONENT.xml):
+ * the directories of lcfg-core's xml/lcfg_xml_reader.c. */
+#define PATH_CONTEXT_DIR "/var/lcfg/conf/profile/context"
+#define PATH_LOCAL_DIR "/var/lcfg/conf/profile/local"
 #ifndef LCFGXEN_VERSION
 #define LCFGXEN_VERSION "unknown"
 #endif

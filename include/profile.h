@@ -4,14 +4,41 @@
 #ifndef LCFGXEN_PROFILE_H
 #define LCFGXEN_PROFILE_H
 
+#include <stdbool.h>
+
 #include "resources.h"
 #include "util.h"
 
+struct ctxlist;
+
+/* An LCFG resource name: [A-Za-z][A-Za-z0-9_]* (safe as a shell variable
+ * name, which ngeneric relies on). */
+bool profile_valid_name(const char *s);
+
 /* A compiled LCFG XML profile: /profile/lcfg/components/xen. Read with
- * libxml2's streaming reader, network and entity expansion off, skipping
- * every other component. Tag lists (cfg:template, *_RECORD cfg:name) are
- * expanded into per-tag resources. Returns 0, or -1 with *err set. */
+ * libxml2's SAX parser, network and entity expansion off, skipping every
+ * other component. Tag lists (cfg:template, *_RECORD cfg:name) are
+ * expanded into per-tag resources. Values with a cfg:context are taken as
+ * lcfg-core takes them (xml/resource.c): not at all when the context does
+ * not hold, else the highest priority wins (context.h); the same priority
+ * twice is an error unless the value is the same. This reads with no
+ * context active. Returns 0, or -1 with *err set. */
 int profile_read_xml(const char *path, struct resset *rs, char **err);
+
+/* How profile_read_xml_ex reads. */
+struct xml_source {
+    const struct ctxlist *contexts; /* the active contexts; NULL: none */
+    const char *base_context;       /* every resource's context is this and its own
+                                     * (a context override profile's NAME=VALUE) */
+    const char *base_derivation;    /* put before every derivation (its file) */
+};
+
+/* The same, merged by priority into rs, which may hold resources already
+ * (with resset_merge: an override profile over the main one). found, when
+ * not NULL, says whether the profile has the component (then a profile
+ * without it is no error). */
+int profile_read_xml_ex(const char *path, const struct xml_source *src, struct resset *rs,
+                        bool *found, char **err);
 
 /* An LCFG status file: "xen.res=value" lines ("#xen.res=" derivation and
  * "%xen.res=" type lines are accepted; values are HTML-entity decoded).

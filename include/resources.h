@@ -22,6 +22,28 @@ void resset_free(struct resset *rs);
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation);
 
+/* How resset_merge took a resource. */
+enum resset_merge {
+    RS_ADDED,    /* the name was new */
+    RS_REPLACED, /* over one of a lower priority, or the same value again
+                  * (its derivation taken) */
+    RS_KEPT,     /* the one present has a higher priority */
+    RS_CONFLICT, /* the same priority, another value: nothing changed */
+};
+
+/* Take a resource as lcfg-core merges one into a component (reslist.c,
+ * lcfgreslist_merge_resource with the rules the XML reader sets: identical
+ * values are squashed, else the higher priority wins). priority is the
+ * value's context priority (0: no context). */
+enum resset_merge resset_merge(struct resset *rs, const char *name, const char *value,
+                               const char *derivation, int priority);
+/* The priority the i-th resource was taken with (0 unless resset_merge
+ * gave one). */
+int resset_priority(const struct resset *rs, size_t i);
+
+/* Exchange the contents of two sets. */
+void resset_swap(struct resset *a, struct resset *b);
+
 /* Make room for n resources in all, so that adding them does not grow
  * the set step by step. */
 void resset_reserve(struct resset *rs, size_t n);

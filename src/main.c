@@ -38,11 +38,13 @@ static void usage(FILE *out)
             "  --help, --version\n"
             "\n"
             "Without --profile or --resources, resources come from the environment when\n"
-            "LCFG_xen__RESOURCES is set (as ngeneric exports them), else from the host's\n"
-            "profile %s.\n"
+            "LCFG_xen__RESOURCES is set (as ngeneric exports them), else from the LCFG\n"
+            "client's profile DB, %s, else from its\n"
+            "XML profile, %s, read under the client's\n"
+            "contexts and overrides (%%s: the node).\n"
             "\n"
             "Methods:\n",
-            LCFGXEN_VERSION, LCFGXEN_PROFILE_PATH);
+            LCFGXEN_VERSION, LCFGXEN_PROFILE_DB, LCFGXEN_PROFILE_PATH);
     for (const struct method *m = methods; m->name; m++) {
         char *head = method_usage(m);
         fprintf(out, "  %-19s %s\n", head, m->desc);

@@ -19,51 +19,21 @@
 #include "paths.h"
 #include "previous.h"
 #include "profile.h"
+#include "sources.h"
 #include "util.h"
 
-/* The default profile path with %s replaced by the short host name. */
-static char *default_profile(const char *root)
-{
-    char host[256] = "localhost";
-    if (gethostname(host, sizeof(host) - 1) == 0)
-        host[strcspn(host, ".")] = '\0';
-    const char *env = getenv("XEN_PROFILE_PATH");
-    const char *tmpl = str_empty(env) ? LCFGXEN_PROFILE_PATH : env;
-    struct buf b = BUF_INIT;
-    for (const char *p = tmpl; *p; p++) {
-        if (p[0] == '%' && p[1] == 's') {
-            buf_adds(&b, host);
-            p++;
-        } else {
-            buf_addc(&b, *p);
-        }
-    }
-    char *path = root_path(root, buf_str(&b));
-    buf_free(&b);
-    return path;
-}
-
-/* The current resources, from (in order) --profile, --resources, the
- * environment, or the host's XML profile. *ret_src names the source. */
+/* The current resources (sources.h says from where); what was passed
+ * over is said as a warning. *ret_src names the source. */
 int read_current(struct ctx *c, struct resset *rs, char **ret_src, char **err)
 {
     const struct opts *o = c->o;
-    if (o->profile) {
-        *ret_src = xasprintf("profile %s", o->profile);
-        return profile_read_xml(o->profile, rs, err);
-    }
-    if (o->resources) {
-        *ret_src = xasprintf("resources %s", o->resources);
-        return profile_read_status(o->resources, rs, err);
-    }
-    if (profile_env_present(c->envp)) {
-        *ret_src = xstrdup("the environment");
-        return profile_read_env(c->envp, rs, err);
-    }
-    char *path = default_profile(o->root);
-    *ret_src = xasprintf("profile %s", path);
-    int rc = profile_read_xml(path, rs, err);
-    free(path);
+    struct source_opts so = { .root = o->root, .profile = o->profile,
+                              .resources = o->resources, .envp = c->envp };
+    struct errlist warn = { 0 };
+    int rc = sources_read(&so, rs, ret_src, &warn, err);
+    for (size_t i = 0; i < warn.n; i++)
+        msg_warn("%s", warn.v[i]);
+    errlist_free(&warn);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "context.h"
 #include "util.h"
 
 #define COMP "xen"
@@ -24,7 +25,7 @@
 
 /* LCFG resource names: [A-Za-z][A-Za-z0-9_]* (keeps them safe as shell
  * variable names, which ngeneric relies on). */
-static int valid_resource_name(const char *s)
+bool profile_valid_name(const char *s)
 {
     /* 1: may start a name; 2: may follow. Every resource read is checked. */
     static const unsigned char ok[256] = {
@@ -78,6 +79,9 @@ struct frame {
     char *name;      /* the resource's name */
     char *elem;      /* the element's own name (its records') */
     char *deriv;
+    char *context;   /* its cfg:context with its list's (its records'
+                      * resources take it), or NULL */
+    int prio;        /* its context's priority: < 0 is not applied */
     char *templates; /* cfg:template, split in place into tv */
     char *stripped;  /* each template without its "_$"s, in sv */
     char *tv[MAX_TEMPLATES];
@@ -91,6 +95,7 @@ struct frame {
 struct xml_ctx {
     xmlParserCtxtPtr p;
     const char *path;
+    const struct xml_source *src;
     struct resset *rs;
     char *err;          /* first error */
     int root_seen, root_closed, found;
@@ -101,6 +106,8 @@ struct xml_ctx {
     /* The open FR_VALUE frame's (see struct frame); also where a
      * resource's name is made before its frame is pushed. */
     struct buf vname, vderiv, vtext;
+    int vprio;          /* its context's priority */
+    int base_prio;      /* the priority of src->base_context */
     char last;          /* the last byte read: a document that ends early is
                          * said at its last line, not the empty one after */
     bool has_deriv;
@@ -169,45 +176,66 @@ static void buf_reset(struct buf *b)
     }
 }
 
-/* An attribute in the cfg namespace (SAX2 gives five pointers per
- * attribute: local name, prefix, URI, value start, value end), decoded
- * into b (emptied first). false when there is none. */
-static bool xml_attr_to(int n, const xmlChar **attrs, const char *local, struct buf *b)
+/* The cfg attributes of an element. SAX2 gives five pointers per
+ * attribute: local name, prefix, URI, value start, value end. */
+enum cfg_attr { A_TEMPLATE, A_DERIVATION, A_CONTEXT, A_NAME, A_COUNT };
+
+struct attr_text {
+    const char *v, *end; /* NULL when absent */
+};
+
+/* Every cfg attribute of an element in one pass: resources carry up to
+ * three of them. */
+static void cfg_attrs(int n, const xmlChar **attrs, struct attr_text out[A_COUNT])
 {
+    static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
+    memset(out, 0, A_COUNT * sizeof(*out));
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;
-        if (strcmp((const char *)a[0], local) || !a[2] || strcmp((const char *)a[2], CFG_NS))
+        const char *name = (const char *)a[0];
+        /* By the first letter, then the whole name: one strcmp each. */
+        int k = name[0] == 't' ? A_TEMPLATE : name[0] == 'd' ? A_DERIVATION
+              : name[0] == 'c' ? A_CONTEXT : name[0] == 'n' ? A_NAME : A_COUNT;
+        if (k == A_COUNT || strcmp(name, names[k]) || !a[2] || strcmp((const char *)a[2], CFG_NS))
             continue;
-        /* Without entity substitution the parser leaves each '&' of a value
-         * as "&#38;" (so that a tree builder can tell it from a reference):
-         * that is the only decoding left to do. */
-        const char *v = (const char *)a[3], *end = (const char *)a[4];
-        buf_reset(b);
-        while (v < end) {
-            const char *amp = memchr(v, '&', (size_t)(end - v));
-            if (!amp) {
-                buf_add(b, v, (size_t)(end - v));
-                break;
-            }
-            buf_add(b, v, (size_t)(amp - v));
-            v = amp;
-            if (end - v >= 5 && !memcmp(v, "&#38;", 5)) {
-                buf_addc(b, '&');
-                v += 5;
-            } else {
-                buf_addc(b, *v++);
-            }
-        }
-        return true;
+        out[k].v = (const char *)a[3];
+        out[k].end = (const char *)a[4];
     }
-    return false;
 }
 
-/* The same in a new string, or NULL. */
-static char *xml_attr(int n, const xmlChar **attrs, const char *local)
+/* An attribute's value decoded into b (emptied first). */
+static void attr_to(const struct attr_text *t, struct buf *b)
 {
+    /* Without entity substitution the parser leaves each '&' of a value
+     * as "&#38;" (so that a tree builder can tell it from a reference):
+     * that is the only decoding left to do. */
+    const char *v = t->v, *end = t->end;
+    buf_reset(b);
+    while (v < end) {
+        const char *amp = memchr(v, '&', (size_t)(end - v));
+        if (!amp) {
+            buf_add(b, v, (size_t)(end - v));
+            break;
+        }
+        buf_add(b, v, (size_t)(amp - v));
+        v = amp;
+        if (end - v >= 5 && !memcmp(v, "&#38;", 5)) {
+            buf_addc(b, '&');
+            v += 5;
+        } else {
+            buf_addc(b, *v++);
+        }
+    }
+}
+
+/* The same in a new string, or NULL when absent. */
+static char *attr_dup(const struct attr_text *t)
+{
+    if (!t->v)
+        return NULL;
     struct buf b = BUF_INIT;
-    return xml_attr_to(n, attrs, local, &b) ? buf_detach(&b) : NULL;
+    attr_to(t, &b);
+    return buf_detach(&b);
 }
 
 /* A new frame; only what its kind uses is set (see open_list). */
@@ -231,6 +259,7 @@ static void frame_free(struct frame *f)
     free(f->name);
     free(f->elem);
     free(f->deriv);
+    free(f->context);
     free(f->templates);
     free(f->stripped);
     buf_free(&f->value);
@@ -275,13 +304,61 @@ static void strip_template(struct buf *b, const char *tmpl)
     }
 }
 
+/* A resource's derivation: the reader's base derivation (the file of an
+ * override profile), then its own; NULL when it has neither. */
+static char *derivation_of(const struct xml_ctx *c, const struct attr_text *own)
+{
+    const char *base = c->src->base_derivation;
+    char *d = attr_dup(own);
+    if (str_empty(base))
+        return d;
+    char *r = str_empty(d) ? xstrdup(base) : str_join(base, ' ', d);
+    free(d);
+    return r;
+}
+
+/* The context of a resource: its own cfg:context with base (its list's,
+ * or the reader's, of priority base_prio), as one expression into *ret
+ * when ret is not NULL (NULL when neither has one), and its priority into
+ * *prio (0 without a context). Returns -1 when the expression is not
+ * valid (the parse is stopped). */
+static int context_of(struct xml_ctx *c, const char *base, int base_prio,
+                      const struct attr_text *own, long line, char **ret, int *prio)
+{
+    if (ret)
+        *ret = NULL;
+    *prio = base_prio;
+    if (own->v == own->end) { /* none, or empty: the base's */
+        if (ret && !str_empty(base))
+            *ret = xstrdup(base);
+        return 0;
+    }
+    char *mine = attr_dup(own);
+    char *expr = ctx_combine(base, mine);
+    free(mine);
+    char *err = NULL;
+    int rc = 0;
+    if (ctx_eval(c->src->contexts, expr, prio, &err) < 0) {
+        xml_fail(c, line, "resource %s: %s", buf_str(&c->vname), err);
+        free(err);
+        rc = -1;
+    }
+    if (ret && rc == 0)
+        *ret = expr;
+    else
+        free(expr);
+    return rc;
+}
+
 /* A tag list opens: the resource name is in c->vname. tmpl is taken. */
-static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line, int nattr,
-                      const xmlChar **attrs)
+static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line,
+                      const struct attr_text *at, char *context, int prio)
 {
     struct frame *f = push(c, FR_LIST, line);
     f->name = xstrdup(buf_str(&c->vname));
-    f->deriv = xml_attr(nattr, attrs, "derivation");
+    f->deriv = derivation_of(c, &at[A_DERIVATION]);
+    f->context = context;
+    f->prio = prio;
     f->elem = xstrdup(elem);
     f->templates = tmpl;
     f->nt = 0;
@@ -293,15 +370,15 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
     /* The stripped forms, NUL-separated, so that a record's element is
      * matched with one strcmp. */
     struct buf sb = BUF_INIT;
-    size_t at[MAX_TEMPLATES];
+    size_t off[MAX_TEMPLATES];
     for (int k = 0; k < f->nt; k++) {
-        at[k] = sb.len;
+        off[k] = sb.len;
         strip_template(&sb, f->tv[k]);
         buf_add(&sb, "", 1); /* the NUL between them */
     }
     f->stripped = buf_detach(&sb);
     for (int k = 0; k < f->nt; k++) {
-        f->sv[k] = f->stripped + at[k];
+        f->sv[k] = f->stripped + off[k];
         f->shadowed[k] = false;
         for (int j = 0; j < k && !f->shadowed[k]; j++)
             f->shadowed[k] = !strcmp(f->sv[j], f->sv[k]);
@@ -309,22 +386,40 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
 }
 
 /* A resource element opens: a value, or a tag list. Its name is in
- * c->vname. */
+ * c->vname; base is the context it inherits (its list's), or NULL. */
 static void open_resource(struct xml_ctx *c, const char *elem, long line, int nattr,
-                          const xmlChar **attrs)
+                          const xmlChar **attrs, const char *base, int base_prio)
 {
     const char *name = buf_str(&c->vname);
-    if (!valid_resource_name(name)) {
+    if (!profile_valid_name(name)) {
         xml_fail(c, line, "'%s' is not a valid resource name", name);
         return;
     }
-    char *tmpl = xml_attr(nattr, attrs, "template");
-    if (tmpl) {
-        open_list(c, tmpl, elem, line, nattr, attrs);
+    struct attr_text at[A_COUNT];
+    cfg_attrs(nattr, attrs, at);
+    bool list = at[A_TEMPLATE].v != NULL;
+    char *context = NULL;
+    int prio = base_prio;
+    /* Most resources have no context of their own, and a value needs only
+     * its priority. */
+    if ((at[A_CONTEXT].v != at[A_CONTEXT].end || (list && base)) &&
+        context_of(c, base, base_prio, &at[A_CONTEXT], line, list ? &context : NULL, &prio) < 0)
+        return;
+    if (list) {
+        open_list(c, attr_dup(&at[A_TEMPLATE]), elem, line, at, context, prio);
         return;
     }
     push(c, FR_VALUE, line);
-    c->has_deriv = xml_attr_to(nattr, attrs, "derivation", &c->vderiv);
+    c->vprio = prio;
+    if (c->src->base_derivation) {
+        char *d = derivation_of(c, &at[A_DERIVATION]);
+        buf_reset(&c->vderiv);
+        if ((c->has_deriv = d != NULL))
+            buf_adds(&c->vderiv, d);
+        free(d);
+    } else if ((c->has_deriv = at[A_DERIVATION].v != NULL)) {
+        attr_to(&at[A_DERIVATION], &c->vderiv);
+    }
     buf_reset(&c->vtext);
 }
 
@@ -386,7 +481,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     case FR_XEN:
         buf_reset(&c->vname);
         buf_adds(&c->vname, el);
-        open_resource(c, el, line, nattr, attrs);
+        open_resource(c, el, line, nattr, attrs, c->src->base_context, c->base_prio);
         return;
     case FR_VALUE:
         xml_fail(c, line, "resource %s: unexpected element <%s> in a value", frame_name(c, top),
@@ -398,7 +493,9 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             xml_fail(c, line, "resource %s: unexpected element <%s> in a tag list", top->name, el);
             return;
         }
-        char *tag = xml_attr(nattr, attrs, "name");
+        struct attr_text at[A_COUNT];
+        cfg_attrs(nattr, attrs, at);
+        char *tag = attr_dup(&at[A_NAME]);
         if (!tag) {
             xml_fail(c, line, "resource %s: <%s> without cfg:name", top->name, el);
             return;
@@ -428,10 +525,29 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
             return;
         }
         expand_template(&c->vname, list->tv[k], c->tags, c->ntags);
-        open_resource(c, el, line, nattr, attrs);
+        open_resource(c, el, line, nattr, attrs, list->context, list->prio);
         return;
     }
     }
+}
+
+/* A resource read is applied as lcfg-core applies one (xml/resource.c):
+ * not at all when its context does not hold, else merged by priority;
+ * this says why one could not be. */
+static void __attribute__((noinline)) conflict(struct xml_ctx *c, long line, const char *name,
+                                               int prio)
+{
+    if (prio == 0)
+        xml_fail(c, line, "resource %s appears twice", name);
+    else
+        xml_fail(c, line, "resource %s appears twice with context priority %d", name, prio);
+}
+
+static inline void take(struct xml_ctx *c, long line, const char *name, const char *value,
+                        const char *deriv, int prio)
+{
+    if (prio >= 0 && resset_merge(c->rs, name, value, deriv, prio) == RS_CONFLICT)
+        conflict(c, line, name, prio);
 }
 
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -444,13 +560,11 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     struct frame *f = &c->st[--c->depth];
     switch (f->kind) {
     case FR_VALUE:
-        if (resset_set(c->rs, buf_str(&c->vname), buf_str(&c->vtext),
-                       c->has_deriv ? buf_str(&c->vderiv) : NULL))
-            xml_fail(c, f->line, "resource %s appears twice", buf_str(&c->vname));
+        take(c, f->line, buf_str(&c->vname), buf_str(&c->vtext),
+             c->has_deriv ? buf_str(&c->vderiv) : NULL, c->vprio);
         break;
     case FR_LIST:
-        if (resset_set(c->rs, f->name, buf_str(&f->value), f->deriv))
-            xml_fail(c, f->line, "resource %s appears twice", f->name);
+        take(c, f->line, f->name, buf_str(&f->value), f->deriv, f->prio);
         break;
     case FR_RECORD:
         free(c->tags[--c->ntags]);
@@ -517,7 +631,22 @@ static int xml_read_cb(void *arg, char *buffer, int len)
 
 int profile_read_xml(const char *path, struct resset *rs, char **err)
 {
-    struct xml_ctx c = { .path = path, .rs = rs };
+    static const struct xml_source none = { 0 };
+    return profile_read_xml_ex(path, &none, rs, NULL, err);
+}
+
+int profile_read_xml_ex(const char *path, const struct xml_source *src, struct resset *rs,
+                        bool *found, char **err)
+{
+    struct xml_ctx c = { .path = path, .src = src, .rs = rs };
+    if (!str_empty(src->base_context)) {
+        char *e = NULL;
+        if (ctx_eval(src->contexts, src->base_context, &c.base_prio, &e) < 0) {
+            set_error(err, "profile %s: %s", path, e);
+            free(e);
+            return -1;
+        }
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         set_error(err, "profile %s: cannot open: %s", path, strerror(errno));
@@ -557,7 +686,9 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
     buf_free(&c.vname);
     buf_free(&c.vderiv);
     buf_free(&c.vtext);
-    if (!c.err && !c.found)
+    if (found)
+        *found = c.found;
+    else if (!c.err && !c.found)
         c.err = xasprintf("profile %s: no %s component (is %s in profile.components?)", path,
                           COMP, COMP);
     if (c.err) {
@@ -639,7 +770,7 @@ int profile_parse_status(const char *text, const char *name, struct resset *rs,
         }
         *eq = '\0';
         const char *res = spec + strlen(COMP ".");
-        if (!valid_resource_name(res)) {
+        if (!profile_valid_name(res)) {
             set_error(err, "resources %s:%d: '%s' is not a valid resource name",
                       name, lineno, res);
             free(line);
@@ -733,7 +864,7 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
     int rc = 0;
     for (char *save = NULL, *n = strtok_r(names, " \t\n", &save); n;
          n = strtok_r(NULL, " \t\n", &save)) {
-        if (!valid_resource_name(n)) {
+        if (!profile_valid_name(n)) {
             set_error(err, "environment: %s names '%s', not a valid resource name",
                       ENV_LIST, n);
             rc = -1;

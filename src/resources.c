@@ -16,6 +16,8 @@ struct resset {
     struct resource *items; /* insertion order */
     uint32_t *hashes;       /* each item's name hashed: rehashing and probing
                              * compare these before any string */
+    int *prio;              /* each item's context priority; NULL while all
+                             * are 0 (most profiles have no context) */
     size_t n, cap;
     uint32_t *index;        /* open addressing: item number + 1, 0 = empty */
     size_t nbuckets;        /* power of two */
@@ -52,6 +54,7 @@ void resset_free(struct resset *rs)
     arena_free(&rs->strings);
     free(rs->items);
     free(rs->hashes);
+    free(rs->prio);
     free(rs->index);
     free(rs);
 }
@@ -86,15 +89,24 @@ static void rehash(struct resset *rs)
         *free_slot(rs, rs->hashes[i]) = (uint32_t)(i + 1);
 }
 
+/* Room for cap items in every per-item array. */
+static void grow(struct resset *rs, size_t cap)
+{
+    rs->items = xrealloc(rs->items, cap * sizeof(*rs->items));
+    rs->hashes = xrealloc(rs->hashes, cap * sizeof(*rs->hashes));
+    if (rs->prio) {
+        rs->prio = xrealloc(rs->prio, cap * sizeof(*rs->prio));
+        memset(rs->prio + rs->cap, 0, (cap - rs->cap) * sizeof(*rs->prio));
+    }
+    rs->cap = cap;
+}
+
 /* Add a name known to be absent, at its empty slot. */
 static void append(struct resset *rs, uint32_t *slot, uint32_t h, const char *name,
                    const char *value, const char *derivation)
 {
-    if (rs->n == rs->cap) {
-        rs->cap = rs->cap ? rs->cap * 2 : 64;
-        rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
-        rs->hashes = xrealloc(rs->hashes, rs->cap * sizeof(*rs->hashes));
-    }
+    if (rs->n == rs->cap)
+        grow(rs, rs->cap ? rs->cap * 2 : 64);
     rs->hashes[rs->n] = h;
     struct resource *r = &rs->items[rs->n++];
     r->name = store(rs, name);
@@ -124,13 +136,59 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     return false;
 }
 
+/* Set the priority of item i (present). */
+static void set_prio(struct resset *rs, size_t i, int priority)
+{
+    if (!rs->prio) {
+        if (priority == 0)
+            return;
+        rs->prio = xcalloc(rs->cap, sizeof(*rs->prio));
+    }
+    rs->prio[i] = priority;
+}
+
+enum resset_merge resset_merge(struct resset *rs, const char *name, const char *value,
+                               const char *derivation, int priority)
+{
+    uint32_t h = hash_str(name);
+    uint32_t *slot = slot_for(rs, name, h);
+    if (!*slot) {
+        append(rs, slot, h, name, value, derivation);
+        set_prio(rs, rs->n - 1, priority);
+        return RS_ADDED;
+    }
+    size_t i = *slot - 1;
+    int old = rs->prio ? rs->prio[i] : 0;
+    struct resource *r = &rs->items[i];
+    if (priority < old)
+        return RS_KEPT;
+    /* lcfgresource_equals: the name, the priority and the value. */
+    if (priority == old && strcmp(r->value, value))
+        return RS_CONFLICT;
+    if (strcmp(r->value, value))
+        r->value = store(rs, value);
+    if (strcmp(r->derivation, derivation ? derivation : ""))
+        r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
+    set_prio(rs, i, priority);
+    return RS_REPLACED;
+}
+
+int resset_priority(const struct resset *rs, size_t i)
+{
+    return rs->prio ? rs->prio[i] : 0;
+}
+
+void resset_swap(struct resset *a, struct resset *b)
+{
+    struct resset t = *a;
+    *a = *b;
+    *b = t;
+}
+
 void resset_reserve(struct resset *rs, size_t n)
 {
-    if (n > rs->cap) {
-        rs->cap = n;
-        rs->items = xrealloc(rs->items, rs->cap * sizeof(*rs->items));
-        rs->hashes = xrealloc(rs->hashes, rs->cap * sizeof(*rs->hashes));
-    }
+    if (n > rs->cap)
+        grow(rs, n);
     if (n * 2 > rs->nbuckets) {
         while (n * 2 > rs->nbuckets)
             rs->nbuckets *= 2;

@@ -1,8 +1,10 @@
-/* fuzz-xml: the XML profile reader, then validation and rendering. */
+/* fuzz-xml: the XML profile reader (its cfg:context expressions under a
+ * few active contexts), then validation and rendering. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "fuzzlib.h"
 #include "profile.h"
 
@@ -17,9 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "w");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
+    static struct ctxlist *ctx;
+    if (!ctx && ctx_parse("install=yes\nmaint=no\nenv=prod\n", "fuzz", &ctx, NULL) < 0)
+        abort();
+    struct xml_source src = { .contexts = ctx };
     struct resset *rs = resset_new();
     char *err = NULL;
-    if (profile_read_xml(path, rs, &err) == 0)
+    if (profile_read_xml_ex(path, &src, rs, NULL, &err) == 0)
         fuzz_check_resources(rs);
     free(err);
     resset_free(rs);

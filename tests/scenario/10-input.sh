@@ -47,7 +47,7 @@ t_missing_default_profile_is_reported() {
   in_sub 'XEN_PROFILE_PATH=/var/lcfg/conf/profile/xml/%s.xml; export XEN_PROFILE_PATH; xen configure'
   expect_rc 1
   host=$(hostname | cut -d. -f1)
-  expect_text "$T/err" "[FAIL] xen: configure: profile $ROOT/var/lcfg/conf/profile/xml/$host.xml: cannot open: No such file or directory"
+  expect_text "$T/err" "[FAIL] xen: configure: profile $ROOT/var/lcfg/conf/profile/xml/$host.xml: cannot open: No such file or directory (and no profile DB in $ROOT/var/lcfg/conf/profile/dbm)"
 }
 
 t_profile_wins_over_environment() {

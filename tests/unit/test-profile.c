@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "profile.h"
 #include "resources.h"
 #include "util.h"
@@ -1127,6 +1128,224 @@ static void test_env_present(void **state)
     assert_true(profile_env_present(yes));
 }
 
+/* ------------------------------------------------------------ contexts */
+
+/* Read text under the contexts given as an active-contexts file's text
+ * (NULL: none); returns profile_read_xml_ex's result. */
+static int read_xml_ctx(void **state, const char *text, const char *active, struct resset *rs,
+                        char **path, char **err)
+{
+    struct ctxlist *l = NULL;
+    if (active)
+        assert_int_equal(ctx_parse(active, "active", &l, NULL), 0);
+    struct xml_source src = { .contexts = l };
+    *path = put(state, "profile.xml", text);
+    int rc = profile_read_xml_ex(*path, &src, rs, NULL, err);
+    ctx_free(l);
+    return rc;
+}
+
+/* The resources as "name=value^priority" words, in order (caller frees). */
+static char *dump(const struct resset *rs)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < resset_count(rs); i++) {
+        const struct resource *r = resset_at(rs, i);
+        buf_addf(&b, "%s%s=%s^%d", i ? " " : "", r->name, r->value, resset_priority(rs, i));
+    }
+    return buf_detach(&b);
+}
+
+static void expect_ctx(void **state, const char *text, const char *active, const char *want)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    if (read_xml_ctx(state, text, active, rs, &path, &err) < 0)
+        fail_msg("%s", err);
+    char *got = dump(rs);
+    assert_string_equal(got, want);
+    free(got);
+    free(path);
+    resset_free(rs);
+}
+
+static const char CTX_PROFILE[] =
+    HEAD
+    "<xen>\n"
+    " <a>plain</a>\n"
+    " <a cfg:context=\"install\">inst</a>\n"
+    " <b cfg:context=\"install\">only</b>\n"
+    " <c cfg:context=\"!install\">not</c>\n"
+    " <d cfg:context=\"install\">first</d>\n"
+    " <d>second</d>\n"
+    "</xen>\n"
+    TAIL;
+
+/* A value whose context does not hold is not applied (and is no second
+ * value of its resource). */
+static void test_xml_context_inactive(void **state)
+{
+    expect_ctx(state, CTX_PROFILE, NULL, "a=plain^0 c=not^1 d=second^0");
+    /* An empty active-contexts file is the same. */
+    expect_ctx(state, CTX_PROFILE, "# none\n", "a=plain^0 c=not^1 d=second^0");
+    expect_ctx(state, CTX_PROFILE, "install=no\n", "a=plain^0 c=not^1 d=second^0");
+}
+
+/* A value whose context holds wins over the one without. */
+static void test_xml_context_active(void **state)
+{
+    expect_ctx(state, CTX_PROFILE, "install=yes\n", "a=inst^1 b=only^1 d=first^1");
+    /* Its priority is its context's line. */
+    expect_ctx(state, CTX_PROFILE, "# c\nother=1\ninstall=true\n",
+               "a=inst^3 b=only^3 d=first^3");
+}
+
+/* Of two values whose contexts hold, the one with the later context line
+ * wins, whatever their order in the profile. */
+static void test_xml_context_priority(void **state)
+{
+    static const char text[] =
+        HEAD
+        "<xen>\n"
+        " <maxmem cfg:context=\"big\">2048</maxmem>\n"
+        " <maxmem>1024</maxmem>\n"
+        " <maxmem cfg:context=\"huge\">4096</maxmem>\n"
+        "</xen>\n"
+        TAIL;
+    expect_ctx(state, text, NULL, "maxmem=1024^0");
+    expect_ctx(state, text, "big=yes\nhuge=yes\n", "maxmem=4096^2");
+    expect_ctx(state, text, "huge=yes\nbig=yes\n", "maxmem=2048^2");
+    expect_ctx(state, text, "huge=yes\n", "maxmem=4096^1");
+}
+
+/* The same priority twice: the same value is taken again (its
+ * derivation), another is an error, as in lcfg-core. */
+static void test_xml_context_same_priority(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_ctx(state,
+        HEAD
+        "<xen>\n"
+        " <a cfg:derivation=\"x.h:1\">1</a>\n"
+        " <a cfg:derivation=\"y.h:2\">1</a>\n"
+        " <b cfg:context=\"install\" cfg:derivation=\"x.h:3\">2</b>\n"
+        " <b cfg:context=\"install\" cfg:derivation=\"y.h:4\">2</b>\n"
+        "</xen>\n"
+        TAIL, "install=yes\n", rs, &path, &err), 0);
+    assert_res(rs, "a", "1", "y.h:2");
+    assert_res(rs, "b", "2", "y.h:4");
+    free(path);
+    resset_free(rs);
+    rs = resset_new();
+    assert_int_equal(read_xml_ctx(state,
+        HEAD
+        "<xen>\n"
+        " <b cfg:context=\"install\">2</b>\n"
+        " <b cfg:context=\"install\">3</b>\n"
+        "</xen>\n"
+        TAIL, "install=yes\n", rs, &path, &err), -1);
+    char *want = xasprintf("profile %s:7: resource b appears twice with context priority 1",
+                           path);
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+    free(path);
+    resset_free(rs);
+}
+
+/* A record's resources take their list's context, with their own; the
+ * resources of a list's records that lost to another of its values are
+ * still taken (lcfg-core merges each resource on its own). */
+static void test_xml_context_records(void **state)
+{
+    static const char text[] =
+        HEAD
+        "<xen>\n"
+        " <guests cfg:template=\"memory_$ name_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory>1</memory><name>n1</name></guests_RECORD>\n"
+        " </guests>\n"
+        " <guests cfg:template=\"memory_$ name_$\" cfg:context=\"install\">\n"
+        "  <guests_RECORD cfg:name=\"vm2\">\n"
+        "   <memory>2</memory><name cfg:context=\"maint\">n2</name>\n"
+        "  </guests_RECORD>\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory>11</memory></guests_RECORD>\n"
+        " </guests>\n"
+        "</xen>\n"
+        TAIL;
+    expect_ctx(state, text, NULL, "memory_vm1=1^0 name_vm1=n1^0 guests=vm1^0");
+    expect_ctx(state, text, "install=yes\n",
+               "memory_vm1=11^1 name_vm1=n1^0 guests=vm2 vm1^1 memory_vm2=2^1");
+    /* Both: the later line's priority. */
+    expect_ctx(state, text, "install=yes\nmaint=yes\n",
+               "memory_vm1=11^1 name_vm1=n1^0 guests=vm2 vm1^1 memory_vm2=2^1 name_vm2=n2^2");
+}
+
+static void test_xml_context_invalid(void **state)
+{
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <a>1</a>\n"
+        " <b cfg:context=\"install &amp;\">2</b>\n"
+        "</xen>\n"
+        TAIL, 7, "resource b: context 'install &': syntax error");
+    /* Also when the value would not be taken. */
+    assert_xml_error(state,
+        HEAD
+        "<xen>\n"
+        " <g cfg:template=\"m_$\">\n"
+        "  <g_RECORD cfg:name=\"t\"><m cfg:context=\"a b\">1</m></g_RECORD>\n"
+        " </g>\n"
+        "</xen>\n"
+        TAIL, 7, "resource m_t: context 'a b': syntax error");
+}
+
+/* An override profile: its base context and derivation on every resource,
+ * merged by priority over what was read before; a profile without the
+ * component is no error when found is asked for. */
+static void test_xml_source_override(void **state)
+{
+    struct ctxlist *l = NULL;
+    assert_int_equal(ctx_parse("install=yes\n", "active", &l, NULL), 0);
+    struct resset *rs = resset_new();
+    resset_merge(rs, "a", "main", "m:1", 0);
+    resset_merge(rs, "b", "main", "m:2", 0);
+    char *path = put(state, "over.xml",
+        HEAD
+        "<xen>\n"
+        " <a cfg:derivation=\"o.h:1\">over</a>\n"
+        " <c>new</c>\n"
+        " <d cfg:context=\"maint\">no</d>\n"
+        "</xen>\n"
+        TAIL);
+    struct xml_source src = { .contexts = l, .base_context = "install=yes",
+                              .base_derivation = "/over.xml" };
+    char *err = NULL;
+    bool found = false;
+    assert_int_equal(profile_read_xml_ex(path, &src, rs, &found, &err), 0);
+    assert_true(found);
+    char *got = dump(rs);
+    assert_string_equal(got, "a=over^1 b=main^0 c=new^1");
+    free(got);
+    assert_res(rs, "a", "over", "/over.xml o.h:1");
+    assert_res(rs, "c", "new", "/over.xml");
+    free(path);
+    /* No component: found says so. */
+    path = put(state, "none.xml", HEAD "<other><x>1</x></other>\n" TAIL);
+    assert_int_equal(profile_read_xml_ex(path, &src, rs, &found, &err), 0);
+    assert_false(found);
+    assert_int_equal(resset_count(rs), 3);
+    free(path);
+    /* An invalid base context. */
+    src.base_context = "a b";
+    assert_int_equal(profile_read_xml_ex("/nonexistent", &src, rs, &found, &err), -1);
+    assert_string_equal(err, "profile /nonexistent: context 'a b': syntax error");
+    free(err);
+    ctx_free(l);
+    resset_free(rs);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
@@ -1154,6 +1373,13 @@ int main(void)
         T(test_xml_nested_lists),
         T(test_xml_template_matching),
         T(test_xml_nesting_limit),
+        T(test_xml_context_inactive),
+        T(test_xml_context_active),
+        T(test_xml_context_priority),
+        T(test_xml_context_same_priority),
+        T(test_xml_context_records),
+        T(test_xml_context_invalid),
+        T(test_xml_source_override),
         cmocka_unit_test(test_status_values),
         cmocka_unit_test(test_status_derivation_and_type),
         cmocka_unit_test(test_status_bad_lines),

@@ -234,6 +234,82 @@ static void test_arena_strings_stay_put(void **state)
     assert_null(a.head);
 }
 
+/* lcfg-core's merge of a resource into a component: the higher priority
+ * wins, the same value again is taken (with its derivation), the same
+ * priority with another value is a conflict that changes nothing. */
+static void test_merge(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    assert_int_equal(resset_merge(rs, "a", "plain", "f:1", 0), RS_ADDED);
+    assert_int_equal(resset_priority(rs, 0), 0);
+    /* Higher: replaces. */
+    assert_int_equal(resset_merge(rs, "a", "ctx", "f:2", 2), RS_REPLACED);
+    assert_string_equal(resset_get(rs, "a"), "ctx");
+    assert_string_equal(resset_find(rs, "a")->derivation, "f:2");
+    assert_int_equal(resset_priority(rs, 0), 2);
+    /* Lower: kept. */
+    assert_int_equal(resset_merge(rs, "a", "low", "f:3", 1), RS_KEPT);
+    assert_int_equal(resset_merge(rs, "a", "plain2", NULL, 0), RS_KEPT);
+    assert_string_equal(resset_get(rs, "a"), "ctx");
+    /* Same priority, same value: squashed, the later derivation. */
+    assert_int_equal(resset_merge(rs, "a", "ctx", "f:4", 2), RS_REPLACED);
+    assert_string_equal(resset_find(rs, "a")->derivation, "f:4");
+    /* Same priority, another value: a conflict, nothing changed. */
+    assert_int_equal(resset_merge(rs, "a", "other", "f:5", 2), RS_CONFLICT);
+    assert_string_equal(resset_get(rs, "a"), "ctx");
+    assert_string_equal(resset_find(rs, "a")->derivation, "f:4");
+    /* Priorities survive growth (the set starts with room for 64). */
+    for (int i = 0; i < 200; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "r%d", i);
+        assert_int_equal(resset_merge(rs, name, "v", NULL, i % 3), RS_ADDED);
+    }
+    assert_int_equal(resset_priority(rs, 0), 2);
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(resset_priority(rs, (size_t)i + 1), i % 3);
+    /* resset_set leaves priorities alone. */
+    assert_true(resset_set(rs, "a", "set", NULL));
+    assert_int_equal(resset_priority(rs, 0), 2);
+    resset_free(rs);
+}
+
+/* Priorities cost nothing until one is not 0. */
+static void test_merge_priority_zero(void **state)
+{
+    (void)state;
+    struct resset *rs = resset_new();
+    resset_set(rs, "a", "1", NULL);
+    assert_int_equal(resset_merge(rs, "b", "2", NULL, 0), RS_ADDED);
+    assert_int_equal(resset_merge(rs, "a", "1", NULL, 0), RS_REPLACED);
+    assert_int_equal(resset_merge(rs, "a", "3", NULL, 0), RS_CONFLICT);
+    assert_int_equal(resset_priority(rs, 0), 0);
+    assert_int_equal(resset_priority(rs, 1), 0);
+    resset_reserve(rs, 1000);
+    assert_int_equal(resset_merge(rs, "c", "x", NULL, 5), RS_ADDED);
+    assert_int_equal(resset_priority(rs, 2), 5);
+    assert_int_equal(resset_priority(rs, 0), 0);
+    resset_free(rs);
+}
+
+static void test_swap(void **state)
+{
+    (void)state;
+    struct resset *a = resset_new(), *b = resset_new();
+    resset_merge(a, "x", "1", NULL, 3);
+    resset_set(b, "y", "2", NULL);
+    resset_set(b, "z", "3", NULL);
+    resset_swap(a, b);
+    assert_int_equal(resset_count(a), 2);
+    assert_string_equal(resset_get(a, "z"), "3");
+    assert_null(resset_get(a, "x"));
+    assert_int_equal(resset_count(b), 1);
+    assert_string_equal(resset_get(b, "x"), "1");
+    assert_int_equal(resset_priority(b, 0), 3);
+    resset_free(a);
+    resset_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +323,9 @@ int main(void)
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_replaced_values_stay_valid),
         cmocka_unit_test(test_str_join),
+        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_merge_priority_zero),
+        cmocka_unit_test(test_swap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
