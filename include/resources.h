@@ -1,5 +1,6 @@
-/* resources.h: a set of LCFG resources (name -> value, derivation) as read
- * from a profile, a status file or the environment, in insertion order. */
+/* resources.h: a set of LCFG resources (name -> value, derivation, type)
+ * as read from a profile, a status file or the environment, in insertion
+ * order. */
 #ifndef LCFGXEN_RESOURCES_H
 #define LCFGXEN_RESOURCES_H
 
@@ -10,6 +11,8 @@ struct resource {
     char *name;
     char *value;
     char *derivation; /* "" when unknown */
+    char *type;       /* as lcfg-core writes it (lcfgfmt.h); "" for a plain
+                       * string or when unknown */
 };
 
 struct resset;
@@ -21,6 +24,10 @@ void resset_free(struct resset *rs);
  * Returns true when the name was already present (the value is replaced). */
 bool resset_set(struct resset *rs, const char *name, const char *value,
                 const char *derivation);
+
+/* Set the type of a resource already in the set (a new type is not
+ * checked here); false when there is none. */
+bool resset_set_type(struct resset *rs, const char *name, const char *type);
 
 /* Make room for n resources in all, so that adding them does not grow
  * the set step by step. */

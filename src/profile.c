@@ -1,5 +1,5 @@
-/* profile.c: resource readers (XML profile, status file, environment) and
- * the status-file writer's formatting. */
+/* profile.c: resource readers for the XML profile and the environment (the
+ * status file's are in statusfile.c). */
 #include "profile.h"
 
 #include <errno.h>
@@ -14,41 +14,15 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "lcfgfmt.h"
 #include "util.h"
 
 #define COMP "xen"
 #define CFG_NS "http://www.lcfg.org/namespace/cfg-1.0"
 #define ENV_PREFIX "LCFG_" COMP "_"
 #define ENV_LIST "LCFG_" COMP "__RESOURCES"
+#define ENV_TYPE_PREFIX "LCFGTYPE_" COMP "_"
 #define MAX_NESTING 8
-
-/* LCFG resource names: [A-Za-z][A-Za-z0-9_]* (keeps them safe as shell
- * variable names, which ngeneric relies on). */
-static int valid_resource_name(const char *s)
-{
-    /* 1: may start a name; 2: may follow. Every resource read is checked. */
-    static const unsigned char ok[256] = {
-#define L(c) [c] = 3
-#define D(c) [c] = 2
-        L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'), L('J'),
-        L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'), L('S'), L('T'),
-        L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
-        L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
-        L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
-        L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
-        D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
-        D('_'),
-#undef L
-#undef D
-    };
-    const unsigned char *p = (const unsigned char *)s;
-    if (!(ok[*p] & 1))
-        return 0;
-    for (p++; *p; p++)
-        if (!(ok[*p] & 2))
-            return 0;
-    return 1;
-}
 
 /* ------------------------------------------------------------------ XML */
 
@@ -78,6 +52,7 @@ struct frame {
     char *name;      /* the resource's name */
     char *elem;      /* the element's own name (its records') */
     char *deriv;
+    char *type;      /* "list: " and the templates, as lcfg-core writes it */
     char *templates; /* cfg:template, split in place into tv */
     char *stripped;  /* each template without its "_$"s, in sv */
     char *tv[MAX_TEMPLATES];
@@ -100,10 +75,10 @@ struct xml_ctx {
     int ntags;
     /* The open FR_VALUE frame's (see struct frame); also where a
      * resource's name is made before its frame is pushed. */
-    struct buf vname, vderiv, vtext;
+    struct buf vname, vderiv, vtext, vtype;
     char last;          /* the last byte read: a document that ends early is
                          * said at its last line, not the empty one after */
-    bool has_deriv;
+    bool has_deriv, has_type;
 };
 
 static long xml_line(struct xml_ctx *c)
@@ -231,6 +206,7 @@ static void frame_free(struct frame *f)
     free(f->name);
     free(f->elem);
     free(f->deriv);
+    free(f->type);
     free(f->templates);
     free(f->stripped);
     buf_free(&f->value);
@@ -282,6 +258,9 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
     struct frame *f = push(c, FR_LIST, line);
     f->name = xstrdup(buf_str(&c->vname));
     f->deriv = xml_attr(nattr, attrs, "derivation");
+    char *decl = str_join("list:", ' ', tmpl);
+    f->type = lcfg_type_canon(decl, NULL);
+    free(decl);
     f->elem = xstrdup(elem);
     f->templates = tmpl;
     f->nt = 0;
@@ -314,7 +293,7 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
                           const xmlChar **attrs)
 {
     const char *name = buf_str(&c->vname);
-    if (!valid_resource_name(name)) {
+    if (!lcfg_valid_name(name)) {
         xml_fail(c, line, "'%s' is not a valid resource name", name);
         return;
     }
@@ -325,6 +304,7 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
     }
     push(c, FR_VALUE, line);
     c->has_deriv = xml_attr_to(nattr, attrs, "derivation", &c->vderiv);
+    c->has_type = xml_attr_to(nattr, attrs, "type", &c->vtype);
     buf_reset(&c->vtext);
 }
 
@@ -434,6 +414,17 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     }
 }
 
+/* A resource's cfg:type, kept (for the status file) in the form lcfg-core
+ * writes it, when lcfg-core can read it; the values are checked by the
+ * model, per resource. */
+static void set_type(struct resset *rs, const char *name, const char *decl)
+{
+    char *type = lcfg_type_canon(decl, NULL);
+    if (type && *type)
+        resset_set_type(rs, name, type);
+    free(type);
+}
+
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                     const xmlChar *uri)
 {
@@ -447,10 +438,14 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         if (resset_set(c->rs, buf_str(&c->vname), buf_str(&c->vtext),
                        c->has_deriv ? buf_str(&c->vderiv) : NULL))
             xml_fail(c, f->line, "resource %s appears twice", buf_str(&c->vname));
+        else if (c->has_type)
+            set_type(c->rs, buf_str(&c->vname), buf_str(&c->vtype));
         break;
     case FR_LIST:
         if (resset_set(c->rs, f->name, buf_str(&f->value), f->deriv))
             xml_fail(c, f->line, "resource %s appears twice", f->name);
+        else if (f->type)
+            resset_set_type(c->rs, f->name, f->type);
         break;
     case FR_RECORD:
         free(c->tags[--c->ntags]);
@@ -556,6 +551,7 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
     free(c.st);
     buf_free(&c.vname);
     buf_free(&c.vderiv);
+    buf_free(&c.vtype);
     buf_free(&c.vtext);
     if (!c.err && !c.found)
         c.err = xasprintf("profile %s: no %s component (is %s in profile.components?)", path,
@@ -566,144 +562,6 @@ int profile_read_xml(const char *path, struct resset *rs, char **err)
         return -1;
     }
     return 0;
-}
-
-/* ---------------------------------------------------------- status file */
-
-/* Decode the entities LCFG uses to keep a value on one line. */
-static char *decode_value(const char *s)
-{
-    struct buf b = BUF_INIT;
-    static const struct { const char *ent; char c; } named[] = {
-        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-        { "&quot;", '"' }, { "&apos;", '\'' },
-    };
-    while (*s) {
-        if (*s == '&') {
-            size_t k;
-            for (k = 0; k < ARRAY_SIZE(named); k++)
-                if (str_starts_with(s, named[k].ent))
-                    break;
-            if (k < ARRAY_SIZE(named)) {
-                buf_addc(&b, named[k].c);
-                s += strlen(named[k].ent);
-                continue;
-            }
-            if (s[1] == '#' && s[2] >= '0' && s[2] <= '9') {
-                char *end;
-                long v = strtol(s + 2, &end, 10);
-                if (end != s + 2 && *end == ';' && v > 0 && v < 128) {
-                    buf_addc(&b, (char)v);
-                    s = end + 1;
-                    continue;
-                }
-            }
-        }
-        buf_addc(&b, *s++);
-    }
-    return buf_detach(&b);
-}
-
-int profile_parse_status(const char *text, const char *name, struct resset *rs,
-                         char **err)
-{
-    int lineno = 0;
-    const char *p = text;
-    struct resset *deriv = resset_new();
-    int rc = 0;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, len);
-        p += len + (nl ? 1 : 0);
-        lineno++;
-        if (len && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (len == 0) {
-            free(line);
-            continue;
-        }
-        char kind = 0;
-        char *spec = line;
-        if (*spec == '#' || *spec == '%' || *spec == '=' || *spec == '^') {
-            kind = *spec;
-            spec++;
-        }
-        char *eq = strchr(spec, '=');
-        if (!eq || !str_starts_with(spec, COMP ".")) {
-            set_error(err, "resources %s:%d: expected '%s.resource=value', got '%s'",
-                      name, lineno, COMP, line);
-            free(line);
-            rc = -1;
-            break;
-        }
-        *eq = '\0';
-        const char *res = spec + strlen(COMP ".");
-        if (!valid_resource_name(res)) {
-            set_error(err, "resources %s:%d: '%s' is not a valid resource name",
-                      name, lineno, res);
-            free(line);
-            rc = -1;
-            break;
-        }
-        char *value = decode_value(eq + 1);
-        if (kind == '#') {
-            resset_set(deriv, res, value, NULL);
-        } else if (kind == 0) {
-            if (resset_set(rs, res, value, NULL)) {
-                set_error(err, "resources %s:%d: resource %s appears twice",
-                          name, lineno, res);
-                rc = -1;
-            }
-        }
-        /* '%' (type), '=' (context) and '^' (priority) carry nothing we use. */
-        free(value);
-        free(line);
-        if (rc < 0)
-            break;
-    }
-    if (rc == 0) {
-        for (size_t i = 0; i < resset_count(deriv); i++) {
-            const struct resource *d = resset_at(deriv, i);
-            const struct resource *r = resset_find(rs, d->name);
-            if (r) {
-                char *v = xstrdup(r->value);
-                resset_set(rs, d->name, v, d->value);
-                free(v);
-            }
-        }
-    }
-    resset_free(deriv);
-    return rc;
-}
-
-int profile_read_status(const char *path, struct resset *rs, char **err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        set_error(err, "resources %s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct buf b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        set_error(err, "resources %s: read error", path);
-        buf_free(&b);
-        return -1;
-    }
-    if (memchr(buf_str(&b), '\0', b.len)) {
-        set_error(err, "resources %s: contains a NUL byte", path);
-        buf_free(&b);
-        return -1;
-    }
-    int rc = profile_parse_status(buf_str(&b), path, rs, err);
-    buf_free(&b);
-    return rc;
 }
 
 /* ---------------------------------------------------------- environment */
@@ -733,7 +591,7 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
     int rc = 0;
     for (char *save = NULL, *n = strtok_r(names, " \t\n", &save); n;
          n = strtok_r(NULL, " \t\n", &save)) {
-        if (!valid_resource_name(n)) {
+        if (!lcfg_valid_name(n)) {
             set_error(err, "environment: %s names '%s', not a valid resource name",
                       ENV_LIST, n);
             rc = -1;
@@ -747,75 +605,17 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
             rc = -1;
             break;
         }
+        /* ngeneric's own resources keep their type (exported when the
+         * resources are, with LCFG_OPT_USE_META); the schema types the
+         * component's. */
+        if (str_starts_with(n, "ng_")) {
+            key = xasprintf(ENV_TYPE_PREFIX "%s", n);
+            const char *t = env_get(envp, key);
+            free(key);
+            if (t)
+                set_type(rs, n, t);
+        }
     }
     free(names);
     return rc;
-}
-
-/* ---------------------------------------------------------- status text */
-
-/* "xen.NAME[_TAG]=VALUE\n" at p, VALUE encoded; room is the caller's. */
-static inline char *put_line(char *p, const char *name, size_t nl, const char *tag, size_t tl,
-                             const char *value)
-{
-    /* The bytes a value's text is encoded for, to keep it on its line. */
-    static const unsigned char special[256] = { ['\0'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1 };
-    memcpy(p, COMP ".", strlen(COMP "."));
-    p += strlen(COMP ".");
-    memcpy(p, name, nl);
-    p += nl;
-    if (tag) {
-        *p++ = '_';
-        memcpy(p, tag, tl);
-        p += tl;
-    }
-    *p++ = '=';
-    for (const unsigned char *v = (const unsigned char *)value;; v++) {
-        if (!special[*v]) {
-            *p++ = (char)*v;
-            continue;
-        }
-        if (!*v)
-            break;
-        memcpy(p, *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : "&#13;", 5);
-        p += 5;
-    }
-    *p++ = '\n';
-    return p;
-}
-
-/* At most: "xen." NAME "_" TAG "=" and each byte of VALUE as "&#10;". */
-#define LINE_MAX_LEN(nl, tl, vl) (strlen(COMP ".") + (nl) + (tl) + 3 + 5 * (vl))
-
-void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
-                        const char *value)
-{
-    buf_reserve(b, LINE_MAX_LEN(nl, tl, strlen(value)));
-    char *p = put_line(b->data + b->len, name, nl, tag, tl, value);
-    *p = '\0';
-    b->len = (size_t)(p - b->data);
-}
-
-void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
-                               size_t n, const char *tag, const char *const *values)
-{
-    size_t tl = strlen(tag), need = 0;
-    for (size_t i = 0; i < n; i++)
-        need += LINE_MAX_LEN(nl[i], tl, strlen(values[i]));
-    buf_reserve(b, need);
-    char *p = b->data + b->len;
-    for (size_t i = 0; i < n; i++)
-        p = put_line(p, names[i], nl[i], tag, tl, values[i]);
-    *p = '\0';
-    b->len = (size_t)(p - b->data);
-}
-
-char *profile_format_status(const struct resset *rs)
-{
-    struct buf b = BUF_INIT;
-    for (size_t i = 0; i < resset_count(rs); i++) {
-        const struct resource *r = resset_at(rs, i);
-        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
-    }
-    return buf_detach(&b);
 }

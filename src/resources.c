@@ -100,6 +100,7 @@ static void append(struct resset *rs, uint32_t *slot, uint32_t h, const char *na
     r->name = store(rs, name);
     r->value = store(rs, value);
     r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
+    r->type = (char *)"";
     /* 32-bit slots halve the index; a profile of four billion resources
      * would not fit in memory anyway. */
     *slot = (uint32_t)rs->n;
@@ -122,6 +123,17 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
     }
     append(rs, slot, h, name, value, derivation);
     return false;
+}
+
+bool resset_set_type(struct resset *rs, const char *name, const char *type)
+{
+    uint32_t *slot = slot_for(rs, name, hash_str(name));
+    if (!*slot)
+        return false;
+    struct resource *r = &rs->items[*slot - 1];
+    if (strcmp(r->type, type))
+        r->type = *type ? store(rs, type) : (char *)"";
+    return true;
 }
 
 void resset_reserve(struct resset *rs, size_t n)

@@ -1,0 +1,297 @@
+/* statusfile.c: LCFG status files, read as lcfg-core's
+ * lcfgcomponent_from_status_file reads them (with LCFG_OPT_USE_META, so
+ * that derivations are kept) and written as lcfgresource_to_status writes
+ * each resource (resources/components/component.c, resources/resource.c
+ * in lcfg-core 1.54.7). */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lcfgfmt.h"
+#include "util.h"
+
+#define COMP "xen"
+
+/* ---------------------------------------------------------------- read */
+
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static const char *type_word(enum lcfg_type t)
+{
+    static const char *const w[] = { "string", "integer", "boolean", "list", "publish",
+                                     "subscribe" };
+    return w[t];
+}
+
+/* What the lines read so far say of each resource beyond its value: its
+ * type and derivation (value unused), also for resources without a value
+ * line, which lcfg-core keeps without a value (and so does not use). */
+struct status_read {
+    const char *name;
+    int lineno;
+    struct resset *rs, *meta;
+    char **err;
+};
+
+static const struct resource *meta_of(struct status_read *s, const char *res)
+{
+    const struct resource *m = resset_find(s->meta, res);
+    if (!m) {
+        resset_set(s->meta, res, "", NULL);
+        m = resset_find(s->meta, res);
+    }
+    return m;
+}
+
+static int line_error(struct status_read *s, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static int line_error(struct status_read *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    set_error(s->err, "resources %s:%d: %s", s->name, s->lineno, m);
+    free(m);
+    return -1;
+}
+
+/* One line (its end of line gone): "[SYM][[HOST.]COMP.]RES=VALUE", SYM
+ * one of '#' (derivation), '%' (type) and '^' (priority). */
+static int status_line(struct status_read *s, char *line)
+{
+    char *spec = line;
+    while (is_space(*spec))
+        spec++;
+    if (!*spec)
+        return line_error(s, "an empty line (lcfg-core refuses it)");
+    char *eq = strchr(spec, '=');
+    if (!eq || eq == spec)
+        return line_error(s, "expected '%s.resource=value', got '%s'", COMP, line);
+    *eq = '\0';
+    const char *value = eq + 1;
+    char sym = 0;
+    if (*spec == '#' || *spec == '%' || *spec == '^')
+        sym = *spec++;
+    /* The resource is after the last '.', its component before it, and
+     * anything before that (a host name) is ignored, as lcfg-core does;
+     * without a '.' the line is the component's. */
+    const char *res = spec, *comp = NULL;
+    char *dot = strrchr(spec, '.');
+    bool bad_key = false;
+    if (dot) {
+        *dot = '\0';
+        res = dot + 1;
+        char *d2 = strrchr(spec, '.');
+        comp = d2 ? d2 + 1 : spec;
+        bad_key = !*res || (d2 && !d2[1]);
+    }
+    if (bad_key) {
+        *eq = '=';
+        if (dot)
+            *dot = '.';
+        return line_error(s, "expected '%s.resource=value', got '%s'", COMP, line);
+    }
+    if (!lcfg_valid_name(res))
+        return line_error(s, "'%s' is not a valid resource name", res);
+    if (comp && strcmp(comp, COMP)) {
+        *eq = '=';
+        *dot = '.';
+        return line_error(s, "expected '%s.resource=value', got '%s'", COMP, line);
+    }
+
+    const struct resource *m;
+    switch (sym) {
+    case '%': {
+        char *why = NULL;
+        char *type = lcfg_type_canon(value, &why);
+        if (!type) {
+            line_error(s, "resource %s: %s", res, why);
+            free(why);
+            return -1;
+        }
+        const char *v = resset_get(s->rs, res);
+        enum lcfg_type kind = lcfg_type_kind(type);
+        if (v && !lcfg_valid_value(kind, v)) {
+            free(type);
+            return line_error(s, "resource %s: its value '%s' is not a valid %s", res, v,
+                              type_word(kind));
+        }
+        meta_of(s, res);
+        resset_set_type(s->meta, res, type);
+        free(type);
+        return 0;
+    }
+    case '#': {
+        struct buf d = BUF_INIT;
+        bool ok = !*value || lcfg_deriv_canon(value, &d);
+        if (ok) {
+            meta_of(s, res);
+            resset_set(s->meta, res, "", buf_str(&d)); /* keeps its type */
+        }
+        buf_free(&d);
+        return ok ? 0 : line_error(s, "resource %s: '%s' is not a valid derivation", res, value);
+    }
+    case '^':
+        if (*value && !lcfg_valid_integer(value))
+            return line_error(s, "resource %s: priority '%s' is not an integer", res, value);
+        return 0;
+    default: {
+        char *v = lcfg_decode_value(value);
+        m = resset_find(s->meta, res);
+        enum lcfg_type kind = m ? lcfg_type_kind(m->type) : LCFG_TYPE_STRING;
+        int rc = 0;
+        if (!lcfg_valid_value(kind, v))
+            rc = line_error(s, "resource %s: '%s' is not a valid %s", res, v, type_word(kind));
+        else
+            resset_set(s->rs, res, v, NULL); /* a repeated line replaces, as in lcfg-core */
+        free(v);
+        return rc;
+    }
+    }
+}
+
+int profile_parse_status(const char *text, const char *name, struct resset *rs, char **err)
+{
+    struct status_read s = { name, 0, resset_new(), resset_new(), err };
+    int rc = 0;
+    for (const char *p = text; *p && rc == 0;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = xstrndup(p, len);
+        p += len + (nl ? 1 : 0);
+        s.lineno++;
+        /* lcfg-core's chomp: every CR at the end, but never the first byte. */
+        while (len > 1 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        rc = status_line(&s, line);
+        free(line);
+    }
+    /* The values with what the other lines said of them. */
+    for (size_t i = 0; rc == 0 && i < resset_count(s.rs); i++) {
+        const struct resource *r = resset_at(s.rs, i);
+        const struct resource *m = resset_find(s.meta, r->name);
+        resset_set(rs, r->name, r->value, m ? m->derivation : NULL);
+        if (m)
+            resset_set_type(rs, r->name, m->type);
+    }
+    resset_free(s.rs);
+    resset_free(s.meta);
+    return rc;
+}
+
+int profile_read_status(const char *path, struct resset *rs, char **err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        set_error(err, "resources %s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct buf b = BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_add(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        set_error(err, "resources %s: read error", path);
+        buf_free(&b);
+        return -1;
+    }
+    /* lcfg-core would read a line only up to a NUL byte and go on with the
+     * next: what follows the NUL would be there unseen. */
+    if (memchr(buf_str(&b), '\0', b.len)) {
+        set_error(err, "resources %s: contains a NUL byte", path);
+        buf_free(&b);
+        return -1;
+    }
+    int rc = profile_parse_status(buf_str(&b), path, rs, err);
+    buf_free(&b);
+    return rc;
+}
+
+/* --------------------------------------------------------------- write */
+
+/* "SYMxen.NAME[_TAG]=" at p; returns the end. */
+static inline char *put_key(char *p, char sym, const char *name, size_t nl, const char *tag,
+                            size_t tl)
+{
+    if (sym)
+        *p++ = sym;
+    memcpy(p, COMP ".", strlen(COMP "."));
+    p += strlen(COMP ".");
+    memcpy(p, name, nl);
+    p += nl;
+    if (tag) {
+        *p++ = '_';
+        memcpy(p, tag, tl);
+        p += tl;
+    }
+    *p++ = '=';
+    return p;
+}
+
+void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                        const char *value, const char *type, const char *deriv)
+{
+    size_t key = strlen(COMP ".") + nl + (tag ? tl + 1 : 0) + 2; /* SYM, '=' */
+    size_t vl = strlen(value), yl = strlen(type);
+    buf_reserve(b, 2 * (key + 1) + LCFG_ENC_MAX * vl + yl);
+    char *p = put_key(b->data + b->len, 0, name, nl, tag, tl);
+    p = lcfg_encode_value(p, value);
+    *p++ = '\n';
+    /* lcfg-core writes nothing for a resource without a value: the line
+     * alone keeps it empty here (the schema's default is for resources not
+     * given at all), and reads the same in lcfg-core. A type is written
+     * only with a value it accepts, so that lcfg-core can read the file. */
+    bool typed = *value && *type && lcfg_valid_value(lcfg_type_kind(type), value) &&
+                 !strpbrk(type, "\r\n");
+    if (typed) {
+        p = put_key(p, '%', name, nl, tag, tl);
+        memcpy(p, type, yl);
+        p += yl;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+    if (*value && deriv && *deriv) {
+        size_t mark = b->len;
+        buf_reserve(b, key);
+        b->len = (size_t)(put_key(b->data + b->len, '#', name, nl, tag, tl) - b->data);
+        if (lcfg_deriv_write(deriv, b)) {
+            buf_addc(b, '\n');
+        } else { /* lcfg-core drops a derivation it cannot read */
+            b->len = mark;
+            b->data[mark] = '\0';
+        }
+    }
+}
+
+void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
+                               const char *const *types, size_t n, const char *tag,
+                               const char *const *values, const char *const *derivs)
+{
+    size_t tl = strlen(tag);
+    for (size_t i = 0; i < n; i++)
+        profile_status_add(b, names[i], nl[i], tag, tl, values[i], types[i],
+                           derivs ? derivs[i] : NULL);
+}
+
+char *profile_format_status(const struct resset *rs)
+{
+    struct buf b = BUF_INIT;
+    buf_add(&b, "", 0);
+    for (size_t i = 0; i < resset_count(rs); i++) {
+        const struct resource *r = resset_at(rs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
+                           r->derivation);
+    }
+    return buf_detach(&b);
+}
