@@ -10,21 +10,62 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util.h"
 
 /* A resource or component name (lcfgresource_valid_name):
  * [A-Za-z][A-Za-z0-9_]*, which keeps it safe as a shell variable name, as
- * ngeneric needs. */
-bool lcfg_valid_name(const char *s);
+ * ngeneric needs. Inline: every resource read is checked. */
+static inline bool lcfg_valid_name(const char *s)
+{
+    /* 1: may start a name; 2: may follow. Every resource read is checked. */
+    static const unsigned char ok[256] = {
+#define L(c) [c] = 3
+#define D(c) [c] = 2
+        L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'), L('J'),
+        L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'), L('S'), L('T'),
+        L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+        L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
+        L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
+        L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+        D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+        D('_'),
+#undef L
+#undef D
+    };
+    const unsigned char *p = (const unsigned char *)s;
+    if (!(ok[*p] & 1))
+        return false;
+    for (p++; *p; p++)
+        if (!(ok[*p] & 2))
+            return false;
+    return true;
+}
+
 
 /* The most bytes one byte of a value becomes when encoded ("&#x26;"). */
 #define LCFG_ENC_MAX 6
 
 /* Write value at p, each '&', newline and CR as "&#x26;", "&#xA;" and
  * "&#xD;" (the only bytes lcfg-core encodes); returns the end. p has room
- * for LCFG_ENC_MAX bytes per byte of value. No NUL is written. */
-char *lcfg_encode_value(char *p, const char *value);
+ * for LCFG_ENC_MAX bytes per byte of value. No NUL is written. Inline:
+ * every value of a status file goes through here. */
+static inline char *lcfg_encode_value(char *p, const char *value)
+{
+    static const unsigned char special[256] = { ['\0'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1 };
+    for (const unsigned char *v = (const unsigned char *)value;; v++) {
+        if (!special[*v]) {
+            *p++ = (char)*v;
+            continue;
+        }
+        if (!*v)
+            return p;
+        size_t n = *v == '&' ? 6 : 5;
+        memcpy(p, *v == '&' ? "&#x26;" : *v == '\n' ? "&#xA;" : "&#xD;", n);
+        p += n;
+    }
+}
 
 /* A status-file value decoded as lcfg-core's reader does: every HTML 4
  * named entity (and &apos;), decimal and hexadecimal character references

@@ -31,48 +31,7 @@ static bool is_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-bool lcfg_valid_name(const char *s)
-{
-    /* 1: may start a name; 2: may follow. Every resource read is checked. */
-    static const unsigned char ok[256] = {
-#define L(c) [c] = 3
-#define D(c) [c] = 2
-        L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'), L('J'),
-        L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'), L('S'), L('T'),
-        L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
-        L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
-        L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
-        L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
-        D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
-        D('_'),
-#undef L
-#undef D
-    };
-    const unsigned char *p = (const unsigned char *)s;
-    if (!(ok[*p] & 1))
-        return false;
-    for (p++; *p; p++)
-        if (!(ok[*p] & 2))
-            return false;
-    return true;
-}
-
 /* ------------------------------------------------------------- values */
-
-char *lcfg_encode_value(char *p, const char *value)
-{
-    for (const char *v = value; *v; v++) {
-        const char *e = *v == '&' ? "&#x26;" : *v == '\n' ? "&#xA;" : *v == '\r' ? "&#xD;" : NULL;
-        if (!e) {
-            *p++ = *v;
-            continue;
-        }
-        size_t n = strlen(e);
-        memcpy(p, e, n);
-        p += n;
-    }
-    return p;
-}
 
 /* cp as UTF-8 (lcfg-core's putc_utf8: surrogates too, as three bytes). */
 static void add_utf8(struct buf *b, unsigned long cp)
@@ -187,10 +146,21 @@ static const char *const type_names[] = { "string", "integer", "boolean",
 
 enum lcfg_type lcfg_type_kind(const char *canon)
 {
-    for (size_t t = 1; t < ARRAY_SIZE(type_names); t++)
-        if (str_starts_with(canon, type_names[t]))
-            return (enum lcfg_type)t;
-    return LCFG_TYPE_STRING;
+    /* Canonical names differ by their first letters. */
+    switch (canon[0]) {
+    case 'i':
+        return LCFG_TYPE_INTEGER;
+    case 'b':
+        return LCFG_TYPE_BOOLEAN;
+    case 'l':
+        return LCFG_TYPE_LIST;
+    case 'p':
+        return LCFG_TYPE_PUBLISH;
+    case 's':
+        return canon[1] == 'u' ? LCFG_TYPE_SUBSCRIBE : LCFG_TYPE_STRING;
+    default:
+        return LCFG_TYPE_STRING;
+    }
 }
 
 /* lcfgresource_valid_template, and the "_$" lcfgtemplate_set_tmpl needs:

@@ -414,13 +414,14 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     }
 }
 
-/* A resource's cfg:type, kept (for the status file) in the form lcfg-core
- * writes it, when lcfg-core can read it; the values are checked by the
- * model, per resource. */
+/* A resource's cfg:type (or exported LCFGTYPE_), kept for the status file
+ * in the form lcfg-core writes it, when lcfg-core can read it and it fits
+ * on one line; the values are checked by the model, per resource. */
 static void set_type(struct resset *rs, const char *name, const char *decl)
 {
     char *type = lcfg_type_canon(decl, NULL);
-    if (type && *type)
+    /* A line break in a comment would break the status file's line. */
+    if (type && *type && !strpbrk(type, "\r\n"))
         resset_set_type(rs, name, type);
     free(type);
 }

@@ -238,50 +238,95 @@ static inline char *put_key(char *p, char sym, const char *name, size_t nl, cons
     return p;
 }
 
-void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
-                        const char *value, const char *type, const char *deriv)
+/* The longest key: "SYMxen.NAME_TAG=". */
+#define KEY_MAX(nl, tl) (strlen(COMP ".") + (nl) + (tl) + 3)
+
+/* The type line of a value, when there is one (put_value). */
+static char *put_type(char *p, const char *name, size_t nl, const char *tag, size_t tl,
+                      const char *value, const char *type)
 {
-    size_t key = strlen(COMP ".") + nl + (tag ? tl + 1 : 0) + 2; /* SYM, '=' */
-    size_t vl = strlen(value), yl = strlen(type);
-    buf_reserve(b, 2 * (key + 1) + LCFG_ENC_MAX * vl + yl);
-    char *p = put_key(b->data + b->len, 0, name, nl, tag, tl);
+    if (!lcfg_valid_value(lcfg_type_kind(type), value))
+        return p;
+    p = put_key(p, '%', name, nl, tag, tl);
+    size_t yl = strlen(type);
+    memcpy(p, type, yl);
+    p += yl;
+    *p++ = '\n';
+    return p;
+}
+
+/* The value line, and the type line when there is one, at p (room for
+ * both reserved by the caller); returns the end. Inline: run for every
+ * resource of every guest. */
+static inline __attribute__((always_inline)) char *put_value(char *p, const char *name, size_t nl,
+                                                             const char *tag, size_t tl,
+                                                             const char *value, const char *type)
+{
+    p = put_key(p, 0, name, nl, tag, tl);
     p = lcfg_encode_value(p, value);
     *p++ = '\n';
     /* lcfg-core writes nothing for a resource without a value: the line
      * alone keeps it empty here (the schema's default is for resources not
      * given at all), and reads the same in lcfg-core. A type is written
      * only with a value it accepts, so that lcfg-core can read the file. */
-    bool typed = *value && *type && lcfg_valid_value(lcfg_type_kind(type), value) &&
-                 !strpbrk(type, "\r\n");
-    if (typed) {
-        p = put_key(p, '%', name, nl, tag, tl);
-        memcpy(p, type, yl);
-        p += yl;
-        *p++ = '\n';
+    if (*type && *value)
+        p = put_type(p, name, nl, tag, tl, value, type);
+    return p;
+}
+
+/* The derivation line, when the value is not empty and lcfg-core can read
+ * the derivation back (lcfg_deriv_write); else nothing. */
+static void add_deriv(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                      const char *value, const char *deriv)
+{
+    if (!*value || !deriv || !*deriv)
+        return;
+    size_t mark = b->len;
+    buf_reserve(b, KEY_MAX(nl, tl));
+    b->len = (size_t)(put_key(b->data + b->len, '#', name, nl, tag, tl) - b->data);
+    if (lcfg_deriv_write(deriv, b)) {
+        buf_addc(b, '\n');
+    } else {
+        b->len = mark;
+        b->data[mark] = '\0';
     }
+}
+
+void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
+                        const char *value, const char *type, const char *deriv)
+{
+    if (!tag)
+        tl = 0;
+    buf_reserve(b, 2 * (KEY_MAX(nl, tl) + 1) + LCFG_ENC_MAX * strlen(value) + strlen(type));
+    char *p = put_value(b->data + b->len, name, nl, tag, tl, value, type);
     *p = '\0';
     b->len = (size_t)(p - b->data);
-    if (*value && deriv && *deriv) {
-        size_t mark = b->len;
-        buf_reserve(b, key);
-        b->len = (size_t)(put_key(b->data + b->len, '#', name, nl, tag, tl) - b->data);
-        if (lcfg_deriv_write(deriv, b)) {
-            buf_addc(b, '\n');
-        } else { /* lcfg-core drops a derivation it cannot read */
-            b->len = mark;
-            b->data[mark] = '\0';
-        }
-    }
+    add_deriv(b, name, nl, tag, tl, value, deriv);
 }
 
 void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
                                const char *const *types, size_t n, const char *tag,
                                const char *const *values, const char *const *derivs)
 {
-    size_t tl = strlen(tag);
+    size_t tl = strlen(tag), need = 0;
     for (size_t i = 0; i < n; i++)
-        profile_status_add(b, names[i], nl[i], tag, tl, values[i], types[i],
-                           derivs ? derivs[i] : NULL);
+        need += 2 * (KEY_MAX(nl[i], tl) + 1) + LCFG_ENC_MAX * strlen(values[i]) +
+                (*types[i] ? strlen(types[i]) : 0); /* most fields are strings */
+    buf_reserve(b, need);
+    char *p = b->data + b->len;
+    for (size_t i = 0; i < n; i++) {
+        p = put_value(p, names[i], nl[i], tag, tl, values[i], types[i]);
+        if (derivs && *derivs[i] && *values[i]) { /* needs the buffer as it is */
+            *p = '\0';
+            b->len = (size_t)(p - b->data);
+            add_deriv(b, names[i], nl[i], tag, tl, values[i], derivs[i]);
+            /* Room for the rest, as reserved above. */
+            buf_reserve(b, need);
+            p = b->data + b->len;
+        }
+    }
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
 }
 
 char *profile_format_status(const struct resset *rs)

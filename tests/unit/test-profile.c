@@ -127,6 +127,39 @@ static void test_xml_simple(void **state)
     resset_free(rs);
 }
 
+/* cfg:type and cfg:template give each resource its type in the form
+ * lcfg-core writes it in a status file; one lcfg-core cannot read is not
+ * kept. */
+static void test_xml_types(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <ng_schema cfg:type=\"%integer\">1</ng_schema>\n"
+        " <flag cfg:type=\"boolean(on?)\">yes</flag>\n"
+        " <text cfg:type=\"string\">t</text>\n"
+        " <odd cfg:type=\"float\">1.5</odd>\n"
+        " <guests cfg:template=\"memory_$  disk_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory cfg:type=\"integer\">512</memory></guests_RECORD>\n"
+        " </guests>\n"
+        " <plain cfg:template=\"\"></plain>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "ng_schema flag text odd memory_vm1 guests plain");
+    assert_string_equal(resset_find(rs, "ng_schema")->type, "integer");
+    assert_string_equal(resset_find(rs, "flag")->type, "boolean(on?)");
+    assert_string_equal(resset_find(rs, "text")->type, "");
+    assert_string_equal(resset_find(rs, "odd")->type, "");
+    assert_string_equal(resset_find(rs, "memory_vm1")->type, "integer");
+    assert_string_equal(resset_find(rs, "guests")->type, "list: memory_$ disk_$");
+    assert_string_equal(resset_find(rs, "plain")->type, "list: ");
+    free(path);
+    resset_free(rs);
+}
+
 static void test_xml_taglist(void **state)
 {
     struct resset *rs = resset_new();
@@ -1172,6 +1205,22 @@ static void test_env_read(void **state)
     assert_res(rs, "a", "one=1", "");
     assert_null(resset_get(rs, "unlisted"));
     resset_free(rs);
+
+    /* ngeneric's resources keep the type exported with them (LCFGTYPE_,
+     * LCFG_OPT_USE_META); the component's come from the schema. */
+    char *typed[] = {
+        "LCFG_xen__RESOURCES=ng_cforder ng_plugins memory_vm1",
+        "LCFG_xen_ng_cforder=40", "LCFGTYPE_xen_ng_cforder=integer",
+        "LCFG_xen_ng_plugins=", "LCFGTYPE_xen_ng_plugins=list: ng_plugin_params_$",
+        "LCFG_xen_memory_vm1=512", "LCFGTYPE_xen_memory_vm1=integer",
+        NULL,
+    };
+    rs = resset_new();
+    assert_int_equal(profile_read_env(typed, rs, &err), 0);
+    assert_string_equal(resset_find(rs, "ng_cforder")->type, "integer");
+    assert_string_equal(resset_find(rs, "ng_plugins")->type, "list: ng_plugin_params_$");
+    assert_string_equal(resset_find(rs, "memory_vm1")->type, "");
+    resset_free(rs);
 }
 
 static void test_env_empty_list(void **state)
@@ -1237,6 +1286,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_xml_simple),
+        T(test_xml_types),
         T(test_xml_taglist),
         T(test_xml_taglist_empty),
         T(test_xml_underscore_tag),
