@@ -345,7 +345,8 @@ bool lcfg_deriv_canon(const char *d, struct buf *out)
             if (i)
                 buf_addc(out, ' ');
             buf_adds(out, f->name);
-            qsort(f->lines, f->n, sizeof(*f->lines), uint_cmp);
+            if (f->n)
+                qsort(f->lines, f->n, sizeof(*f->lines), uint_cmp);
             for (size_t k = 0; k < f->n; k++) {
                 char num[U64_TEXT_MAX];
                 buf_addc(out, k ? ',' : ':');
