@@ -71,13 +71,15 @@ t_saved_file_reads_in_lcfg_core_as_its_own() {
   expect_text "$T/printed-meta" "$(cat "$LF/status-meta.lcfg")"
 }
 
-# The same, by lcfg-core itself, when lcfg-oracle is at hand
-# (LCFG_ORACLE=path; /work/shared/tools/lcfg-core/README.md).
+# The same, by lcfg-core itself, when lcfg-oracle (a small program on the
+# lcfg-core libraries; tests/data/lcfgformats/README) is at hand: named by
+# LCFG_ORACLE, or on the PATH.
 t_lcfg_oracle_reads_the_saved_file() {
-  [ -x "${LCFG_ORACLE:-}" ] || skip "LCFG_ORACLE does not name lcfg-oracle"
+  oracle=${LCFG_ORACLE:-$(command -v lcfg-oracle || true)}
+  [ -x "$oracle" ] || skip "no lcfg-oracle (set LCFG_ORACLE)"
   xen --profile "$LF/profile.xml" configure
   expect_rc 0
-  "$LCFG_ORACLE" readstatus "$(saved)" xen >"$T/read" 2>&1 || { cat "$T/read"; return 1; }
+  "$oracle" readstatus "$(saved)" xen >"$T/read" 2>&1 || { cat "$T/read"; return 1; }
   expect_text "$T/read" "$(cat "$LF/status.lcfg")"
 }
 
