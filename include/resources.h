@@ -29,6 +29,10 @@ bool resset_set(struct resset *rs, const char *name, const char *value,
  * checked here); false when there is none. */
 bool resset_set_type(struct resset *rs, const char *name, const char *type);
 
+/* Exchange the contents of two sets (what a reader filled in becomes the
+ * caller's, without a copy). */
+void resset_swap(struct resset *a, struct resset *b);
+
 /* Make room for n resources in all, so that adding them does not grow
  * the set step by step. */
 void resset_reserve(struct resset *rs, size_t n);

@@ -136,6 +136,13 @@ bool resset_set_type(struct resset *rs, const char *name, const char *type)
     return true;
 }
 
+void resset_swap(struct resset *a, struct resset *b)
+{
+    struct resset t = *a;
+    *a = *b;
+    *b = t;
+}
+
 void resset_reserve(struct resset *rs, size_t n)
 {
     if (n > rs->cap) {

@@ -30,25 +30,17 @@ static const char *type_word(enum lcfg_type t)
     return w[t];
 }
 
-/* What the lines read so far say of each resource beyond its value: its
- * type and derivation (value unused), also for resources without a value
- * line, which lcfg-core keeps without a value (and so does not use). */
+/* A status file being read: the resources that have a value so far (rs,
+ * with their types and derivations), and what type and derivation lines
+ * said of resources that have no value line yet (meta, value unused;
+ * lcfg-core keeps such a resource without a value, so it is not used). */
 struct status_read {
     const char *name;
     int lineno;
     struct resset *rs, *meta;
+    struct buf scratch;
     char **err;
 };
-
-static const struct resource *meta_of(struct status_read *s, const char *res)
-{
-    const struct resource *m = resset_find(s->meta, res);
-    if (!m) {
-        resset_set(s->meta, res, "", NULL);
-        m = resset_find(s->meta, res);
-    }
-    return m;
-}
 
 static int line_error(struct status_read *s, const char *fmt, ...) ATTR_PRINTF(2, 3);
 static int line_error(struct status_read *s, const char *fmt, ...)
@@ -60,6 +52,77 @@ static int line_error(struct status_read *s, const char *fmt, ...)
     set_error(s->err, "resources %s:%d: %s", s->name, s->lineno, m);
     free(m);
     return -1;
+}
+
+/* The resource's entry in meta, made when there is none. */
+static void meta_entry(struct status_read *s, const char *res)
+{
+    if (!resset_find(s->meta, res))
+        resset_set(s->meta, res, "", NULL);
+}
+
+static int type_line(struct status_read *s, const char *res, const char *value)
+{
+    char *why = NULL;
+    char *type = lcfg_type_canon(value, &why);
+    if (!type) {
+        line_error(s, "resource %s: %s", res, why);
+        free(why);
+        return -1;
+    }
+    const struct resource *r = resset_find(s->rs, res);
+    enum lcfg_type kind = lcfg_type_kind(type);
+    int rc = 0;
+    if (r && !lcfg_valid_value(kind, r->value)) {
+        rc = line_error(s, "resource %s: its value '%s' is not a valid %s", res, r->value,
+                        type_word(kind));
+    } else if (r) {
+        resset_set_type(s->rs, res, type);
+    } else {
+        meta_entry(s, res);
+        resset_set_type(s->meta, res, type);
+    }
+    free(type);
+    return rc;
+}
+
+static int derivation_line(struct status_read *s, const char *res, const char *value)
+{
+    struct buf *d = &s->scratch;
+    d->len = 0;
+    buf_add(d, "", 0);
+    if (*value && !lcfg_deriv_canon(value, d))
+        return line_error(s, "resource %s: '%s' is not a valid derivation", res, value);
+    const struct resource *r = resset_find(s->rs, res);
+    if (r) {
+        resset_set(s->rs, res, r->value, buf_str(d)); /* keeps its value and type */
+    } else {
+        meta_entry(s, res);
+        resset_set(s->meta, res, "", buf_str(d));
+    }
+    return 0;
+}
+
+static int value_line(struct status_read *s, const char *res, const char *value)
+{
+    char *decoded = strchr(value, '&') ? lcfg_decode_value(value) : NULL;
+    const char *v = decoded ? decoded : value;
+    const struct resource *r = resset_find(s->rs, res);
+    const struct resource *m = !r && resset_count(s->meta) ? resset_find(s->meta, res) : NULL;
+    const char *type = r ? r->type : m ? m->type : "";
+    int rc = 0;
+    if (*type && !lcfg_valid_value(lcfg_type_kind(type), v)) {
+        rc = line_error(s, "resource %s: '%s' is not a valid %s", res, v,
+                        type_word(lcfg_type_kind(type)));
+    } else if (r) { /* a repeated line replaces the value, as in lcfg-core */
+        resset_set(s->rs, res, v, r->derivation);
+    } else {
+        resset_set(s->rs, res, v, m ? m->derivation : NULL);
+        if (m && *m->type)
+            resset_set_type(s->rs, res, m->type);
+    }
+    free(decoded);
+    return rc;
 }
 
 /* One line (its end of line gone): "[SYM][[HOST.]COMP.]RES=VALUE", SYM
@@ -94,8 +157,7 @@ static int status_line(struct status_read *s, char *line)
     }
     if (bad_key) {
         *eq = '=';
-        if (dot)
-            *dot = '.';
+        *dot = '.';
         return line_error(s, "expected '%s.resource=value', got '%s'", COMP, line);
     }
     if (!lcfg_valid_name(res))
@@ -105,82 +167,48 @@ static int status_line(struct status_read *s, char *line)
         *dot = '.';
         return line_error(s, "expected '%s.resource=value', got '%s'", COMP, line);
     }
-
-    const struct resource *m;
     switch (sym) {
-    case '%': {
-        char *why = NULL;
-        char *type = lcfg_type_canon(value, &why);
-        if (!type) {
-            line_error(s, "resource %s: %s", res, why);
-            free(why);
-            return -1;
-        }
-        const char *v = resset_get(s->rs, res);
-        enum lcfg_type kind = lcfg_type_kind(type);
-        if (v && !lcfg_valid_value(kind, v)) {
-            free(type);
-            return line_error(s, "resource %s: its value '%s' is not a valid %s", res, v,
-                              type_word(kind));
-        }
-        meta_of(s, res);
-        resset_set_type(s->meta, res, type);
-        free(type);
-        return 0;
-    }
-    case '#': {
-        struct buf d = BUF_INIT;
-        bool ok = !*value || lcfg_deriv_canon(value, &d);
-        if (ok) {
-            meta_of(s, res);
-            resset_set(s->meta, res, "", buf_str(&d)); /* keeps its type */
-        }
-        buf_free(&d);
-        return ok ? 0 : line_error(s, "resource %s: '%s' is not a valid derivation", res, value);
-    }
+    case '%':
+        return type_line(s, res, value);
+    case '#':
+        return derivation_line(s, res, value);
     case '^':
         if (*value && !lcfg_valid_integer(value))
             return line_error(s, "resource %s: priority '%s' is not an integer", res, value);
         return 0;
-    default: {
-        char *v = lcfg_decode_value(value);
-        m = resset_find(s->meta, res);
-        enum lcfg_type kind = m ? lcfg_type_kind(m->type) : LCFG_TYPE_STRING;
-        int rc = 0;
-        if (!lcfg_valid_value(kind, v))
-            rc = line_error(s, "resource %s: '%s' is not a valid %s", res, v, type_word(kind));
-        else
-            resset_set(s->rs, res, v, NULL); /* a repeated line replaces, as in lcfg-core */
-        free(v);
-        return rc;
-    }
+    default:
+        return value_line(s, res, value);
     }
 }
 
 int profile_parse_status(const char *text, const char *name, struct resset *rs, char **err)
 {
-    struct status_read s = { name, 0, resset_new(), resset_new(), err };
+    struct status_read s = { name, 0, resset_new(), resset_new(), BUF_INIT, err };
+    char *copy = xstrdup(text); /* split into lines in place */
     int rc = 0;
-    for (const char *p = text; *p && rc == 0;) {
-        const char *nl = strchr(p, '\n');
+    for (char *p = copy; *p && rc == 0;) {
+        char *line = p, *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, len);
         p += len + (nl ? 1 : 0);
+        line[len] = '\0';
         s.lineno++;
         /* lcfg-core's chomp: every CR at the end, but never the first byte. */
         while (len > 1 && line[len - 1] == '\r')
             line[--len] = '\0';
         rc = status_line(&s, line);
-        free(line);
     }
-    /* The values with what the other lines said of them. */
-    for (size_t i = 0; rc == 0 && i < resset_count(s.rs); i++) {
-        const struct resource *r = resset_at(s.rs, i);
-        const struct resource *m = resset_find(s.meta, r->name);
-        resset_set(rs, r->name, r->value, m ? m->derivation : NULL);
-        if (m)
-            resset_set_type(rs, r->name, m->type);
+    /* Nothing is added to rs unless the whole text reads. */
+    if (rc == 0 && resset_count(rs) == 0) {
+        resset_swap(rs, s.rs);
+    } else if (rc == 0) {
+        for (size_t i = 0; i < resset_count(s.rs); i++) {
+            const struct resource *r = resset_at(s.rs, i);
+            resset_set(rs, r->name, r->value, r->derivation);
+            resset_set_type(rs, r->name, r->type);
+        }
     }
+    free(copy);
+    buf_free(&s.scratch);
     resset_free(s.rs);
     resset_free(s.meta);
     return rc;
