@@ -11,10 +11,6 @@
 
 struct ctxlist;
 
-/* An LCFG resource name: [A-Za-z][A-Za-z0-9_]* (safe as a shell variable
- * name, which ngeneric relies on). */
-bool profile_valid_name(const char *s);
-
 /* A compiled LCFG XML profile: /profile/lcfg/components/xen. Read with
  * libxml2's SAX parser, network and entity expansion off, skipping every
  * other component. Tag lists (cfg:template, *_RECORD cfg:name) are
@@ -40,9 +36,16 @@ struct xml_source {
 int profile_read_xml_ex(const char *path, const struct xml_source *src, struct resset *rs,
                         bool *found, char **err);
 
-/* An LCFG status file: "xen.res=value" lines ("#xen.res=" derivation and
- * "%xen.res=" type lines are accepted; values are HTML-entity decoded).
- * Returns 0, or -1 with *err set. */
+/* An LCFG status file, read as lcfg-core reads it with LCFG_OPT_USE_META
+ * (statusfile.c): "xen.res=value" lines, values HTML-entity decoded;
+ * "%xen.res=type" lines, whose type each value must fit (lcfg-core's
+ * integer, boolean and list); "#xen.res=derivation" lines, kept in the
+ * form lcfg-core writes them; "^xen.res=priority" lines, checked and
+ * ignored. A line may also name no component or a host before it
+ * ("res=v", "host.xen.res=v"); a repeated value line replaces the value.
+ * An empty line, another component's line or a bad name, type, value,
+ * derivation or priority is refused with its line number. Returns 0, or -1
+ * with *err set. */
 int profile_read_status(const char *path, struct resset *rs, char **err);
 /* The same from text in memory (what profile_read_status reads); name is
  * used in messages. */
@@ -56,17 +59,24 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err);
 /* True when envp carries exported resources (LCFG_xen__RESOURCES is set). */
 int profile_env_present(char *const *envp);
 
-/* The resources as status-file text ("xen.name=value\n" per resource, in
- * the set's order, values encoded so that each stays on one line).
- * Caller frees. */
+/* The resources as status-file text, each as lcfg-core's
+ * lcfgresource_to_status writes it (profile_status_add), in the set's
+ * order. Caller frees. */
 char *profile_format_status(const struct resset *rs);
-/* Append one such line to b, for writers of their own: NAME (nl bytes),
- * or NAME_TAG when tag (tl bytes) is not NULL. */
+/* Append one resource to b: "xen.NAME=VALUE" (NAME_TAG when tag, tl bytes
+ * long, is not NULL; VALUE encoded as lcfg-core does: '&', newline and CR
+ * as "&#x26;", "&#xA;", "&#xD;"), then, when the value is not empty,
+ * "%xen.NAME=TYPE" when type (lcfgfmt.h's form, "" for a string) is not a
+ * plain string and accepts the value, and "#xen.NAME=DERIVATION" when
+ * deriv (may be NULL) is one lcfg-core can read, in its form. An empty
+ * value is its line alone (lcfg-core would write nothing; it reads the
+ * line as no value). */
 void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
-                        const char *value);
-/* One line for each of n fields of a guest: NAMES[i]_TAG = VALUES[i], each
- * name nl[i] bytes long. */
+                        const char *value, const char *type, const char *deriv);
+/* The same for each of n fields of a guest: NAMES[i]_TAG, nl[i] bytes
+ * long, with TYPES[i], VALUES[i] and DERIVS[i] (derivs may be NULL). */
 void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
-                               size_t n, const char *tag, const char *const *values);
+                               const char *const *types, size_t n, const char *tag,
+                               const char *const *values, const char *const *derivs);
 
 #endif

@@ -1,5 +1,6 @@
-/* resources.h: a set of LCFG resources (name -> value, derivation) as read
- * from a profile, a status file or the environment, in insertion order. */
+/* resources.h: a set of LCFG resources (name -> value, derivation, type)
+ * as read from a profile, a status file or the environment, in insertion
+ * order. */
 #ifndef LCFGXEN_RESOURCES_H
 #define LCFGXEN_RESOURCES_H
 
@@ -10,6 +11,8 @@ struct resource {
     char *name;
     char *value;
     char *derivation; /* "" when unknown */
+    char *type;       /* as lcfg-core writes it (lcfgfmt.h); "" for a plain
+                       * string or when unknown */
 };
 
 struct resset;
@@ -41,7 +44,12 @@ enum resset_merge resset_merge(struct resset *rs, const char *name, const char *
  * gave one). */
 int resset_priority(const struct resset *rs, size_t i);
 
-/* Exchange the contents of two sets. */
+/* Set the type of a resource already in the set (a new type is not
+ * checked here); false when there is none. */
+bool resset_set_type(struct resset *rs, const char *name, const char *type);
+
+/* Exchange the contents of two sets (what a reader filled in becomes the
+ * caller's, without a copy). */
 void resset_swap(struct resset *a, struct resset *b);
 
 /* Make room for n resources in all, so that adding them does not grow

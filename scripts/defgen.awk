@@ -2,13 +2,26 @@
 #
 #   awk -v out_c=schema-gen.c -v out_h=schema-gen.h -f defgen.awk xen-1.def
 #
-# Reads the LCFG .def syntax the file uses (comments, #include, "schema N",
-# "@list tmpl_$ ...", "name default", "%name: type", backslash continuation)
-# and writes one table of host resources and one of per-guest resources, so
-# that the code cannot name a resource the schema does not declare.
+# Reads the LCFG .def syntax (as the LCFG server reads it; see the file's
+# header): C comments, "#include", "schema N", backslash continuation,
+# "name default" (a resource and its default; nothing after the name:
+# empty), "@name %type" (its type: %integer, %boolean or %string, with an
+# optional "(comment)"), "@list tmpl_$ ..." (a tag list and its per-tag
+# resources; "@name" alone is a tag list without them). A resource with
+# no "@" line is a string. Each default must be a value of its type as
+# lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
+# server would refuse the schema otherwise. Writes one table of host
+# resources and one of per-guest resources, so that the code cannot name
+# a resource the schema does not declare.
 
 function fail(msg) {
     printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
+    failed = 1
+    exit 1
+}
+
+function fail_at(line, msg) {
+    printf "%s:%d: %s\n", FILENAME, line, msg > "/dev/stderr"
     failed = 1
     exit 1
 }
@@ -17,6 +30,14 @@ function cstr(s) {
     gsub(/\\/, "\\\\", s)
     gsub(/"/, "\\\"", s)
     return "\"" s "\""
+}
+
+# The value lcfg-core accepts for type t (integer, boolean, list, string).
+function valid_for(t, v) {
+    if (t == "integer") return v ~ /^-?(0|[1-9][0-9]*)$/
+    if (t == "boolean") return v == "" || v == "yes"
+    if (t == "list") return v ~ /^[A-Za-z0-9_ ]*$/
+    return 1
 }
 
 BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
@@ -45,24 +66,34 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
 
     if (line ~ /^schema[ \t]/) { split(line, f, /[ \t]+/); schema = f[2]; next }
 
+    if (line ~ /^%/)
+        fail("'" line "' is not LCFG .def syntax: a type is given as '@name %type'")
+
     if (line ~ /^@/) {
-        if (listname != "") fail("only one tag list is supported")
         n = split(substr(line, 2), f, /[ \t]+/)
-        listname = f[1]
+        name = f[1]
+        if (name !~ /^[a-z][a-z0-9_]*(_\$)?$/) fail("bad resource name '" name "'")
+        if (n >= 2 && f[2] ~ /^%/) {
+            # A type annotation: "@name %type" or "@name %type(comment)".
+            t = line; sub(/^@[^ \t]+[ \t]+%/, "", t); comment = ""
+            if (match(t, /\(.*\)$/)) { comment = substr(t, RSTART); t = substr(t, 1, RSTART - 1) }
+            if (t ~ /[ \t]/) fail("'" line "': one type per '@' line")
+            if (t == "list") fail("'" line "': a tag list is declared as '@name [tmpl_$ ...]'")
+            if (t !~ /^(string|integer|boolean)$/) fail("unknown type '%" t "'")
+            if (name in rtype) fail("resource '" name "' has two types")
+            rtype[name] = t; rcomment[name] = comment; typeline[name] = FNR
+            next
+        }
+        # A tag list, with the templates of its per-tag resources.
+        if (listname != "") fail("only one tag list is supported")
+        if (name ~ /_\$$/) fail("nested tag lists are not supported")
+        if (name in rtype) fail("resource '" name "' has two types")
+        listname = name; rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
             tmpl[++ntmpl] = base; is_tmpl[base] = 1
         }
-        next
-    }
-
-    if (line ~ /^%/) {
-        split(substr(line, 2), f, /:[ \t]*/)
-        name = f[1]; type = f[2]
-        if (type !~ /^(string|integer|boolean|list)$/) fail("unknown type '" type "'")
-        if (!(name in declared)) fail("type for undeclared resource '" name "'")
-        rtype[name] = type
         next
     }
 
@@ -73,7 +104,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     }
     if (name !~ /^[a-z][a-z0-9_]*(_\$)?$/) fail("bad resource name '" name "'")
     if (name in declared) fail("resource '" name "' declared twice")
-    declared[name] = 1; def[name] = dflt
+    declared[name] = 1; def[name] = dflt; defline[name] = FNR
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
@@ -93,6 +124,22 @@ END {
         if (!(tmpl[i] in gdeclared)) {
             print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
+    for (n in rtype)
+        if (!(n in declared))
+            fail_at(typeline[n], "type for undeclared resource '" n "'")
+    for (n in declared) {
+        t = (n in rtype) ? rtype[n] : "string"
+        if (!valid_for(t, def[n]))
+            fail_at(defline[n], "resource '" n "': default '" def[n] "' is not a valid " t \
+                    " (lcfg-core's rule; the server would refuse it)")
+        # The type as lcfg-core writes it in a status file ("" for a string).
+        lt = (t == "string") ? (rcomment[n] == "" ? "" : "string" rcomment[n]) : t rcomment[n]
+        if (t == "list") {
+            lt = "list: "
+            for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
+        }
+        ltype[n] = lt
+    }
 
     print "/* Generated from defaults/xen-1.def by scripts/defgen.awk: do not edit. */" > out_h
     print "#ifndef LCFGXEN_SCHEMA_GEN_H" > out_h
@@ -103,11 +150,13 @@ END {
     print "" > out_h
     print "enum res_type { RT_STRING, RT_INTEGER, RT_BOOLEAN, RT_LIST };" > out_h
     print "" > out_h
-    print "/* name: the resource name (per-guest ones without the _$ suffix). */" > out_h
+    print "/* name: the resource name (per-guest ones without the _$ suffix); ltype:" > out_h
+    print " * its type as lcfg-core writes it in a status file (\"\" for a string). */" > out_h
     print "struct res_def {" > out_h
     print "    const char *name;" > out_h
     print "    const char *dflt;" > out_h
     print "    enum res_type type;" > out_h
+    print "    const char *ltype;" > out_h
     print "};" > out_h
     print "" > out_h
     print "enum host_field {" > out_h
@@ -131,14 +180,14 @@ END {
     print "const struct res_def schema_host[HF_COUNT] = {" > out_c
     for (i = 1; i <= nhost; i++) {
         n = host[i]; t = (n in rtype) ? rtype[n] : "string"
-        print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) " }," > out_c
+        print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
     print "};" > out_c
     print "" > out_c
     print "const struct res_def schema_guest[GF_COUNT] = {" > out_c
     for (i = 1; i <= ntmpl; i++) {
         n = tmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
-        print "    { " cstr(tmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) " }," > out_c
+        print "    { " cstr(tmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
     print "};" > out_c
 }

@@ -772,20 +772,27 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
 char *host_format_status(const struct host *h)
 {
     struct buf b = BUF_INIT;
-    /* About 34 bytes a line: one allocation for a typical host. */
-    buf_reserve(&b, (resset_count(h->rs) + h->nguests * GF_COUNT) * 40);
-    for (size_t i = 0; i < resset_count(h->rs); i++) {
+    /* About 34 bytes a line, and a type line for some: one allocation for
+     * a typical host. */
+    buf_reserve(&b, (resset_count(h->rs) + h->nguests * GF_COUNT) * 48);
+    /* ngeneric's resources (first, with the type they came with), then the
+     * host's in schema order (model_build). */
+    size_t n = resset_count(h->rs), ng = n - HF_COUNT;
+    for (size_t i = 0; i < n; i++) {
         const struct resource *r = resset_at(h->rs, i);
-        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
+                           i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
     }
-    const char *names[GF_COUNT];
+    const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
     for (size_t f = 0; f < GF_COUNT; f++) {
         names[f] = schema_guest[f].name;
         nl[f] = strlen(names[f]);
+        types[f] = schema_guest[f].ltype;
     }
     for (size_t i = 0; i < h->nguests; i++)
-        profile_status_add_fields(&b, names, nl, GF_COUNT, h->guests[i].tag, h->guests[i].res);
+        profile_status_add_fields(&b, names, nl, types, GF_COUNT, h->guests[i].tag,
+                                  h->guests[i].res, h->guests[i].deriv);
     return buf_detach(&b);
 }
 
@@ -808,8 +815,10 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     /* ngeneric's own resources are kept (and saved) as they are. */
     for (size_t i = 0; i < resset_count(input); i++) {
         const struct resource *r = resset_at(input, i);
-        if (str_starts_with(r->name, "ng_"))
+        if (str_starts_with(r->name, "ng_")) {
             resset_set(h->rs, r->name, r->value, r->derivation);
+            resset_set_type(h->rs, r->name, r->type);
+        }
     }
     for (size_t f = 0; f < HF_COUNT; f++) {
         const struct resource *r = resset_find(input, schema_host[f].name);

@@ -4,9 +4,11 @@
  * The status text is written from the model's resource set, whose order
  * is fixed: ngeneric's own resources, then every host resource in schema
  * order (virtualmachines last), then one block per guest, in list order,
- * of every guest resource in schema order. Both texts are checked against
- * that layout line by line; whatever does not fit it is PREV_FULL, so a
- * text written by another schema, or edited by hand, is read as before. */
+ * of every guest resource in schema order. Each resource is a record: its
+ * value line, then its type and derivation lines, if any. Both texts are
+ * checked against that layout record by record; whatever does not fit it
+ * is PREV_FULL, so a text written by another schema or by lcfg-core (which
+ * sorts by name), or edited by hand, is read as before. */
 #include "previous.h"
 
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 
 #define PREFIX "xen."
 
-/* Line i of a text is [at[i], at[i + 1]); at[n] is the text's end. */
+/* Record i of a text is [at[i], at[i + 1]); at[n] is the text's end. */
 struct lines {
     const char **at;
     size_t n;
@@ -33,8 +35,10 @@ static struct lines split(const char *text)
             at = xrealloc(at, cap * sizeof(*at));
         }
         at[n++] = p;
-        const char *nl = strchr(p, '\n');
-        p = nl ? nl + 1 : p + strlen(p);
+        do { /* the value line, then the lines that describe it */
+            const char *nl = strchr(p, '\n');
+            p = nl ? nl + 1 : p + strlen(p);
+        } while (*p == '%' || *p == '#' || *p == '^');
     }
     at[n] = p;
     return (struct lines){ at, n };
@@ -52,7 +56,7 @@ static bool same_range(const struct lines *a, size_t af, size_t at, const struct
     return n == len_of(b, bf, bt) && !memcmp(a->at[af], b->at[bf], n);
 }
 
-/* Does line i say "xen.<name>[_<tag>]=..."? */
+/* Does record i say "xen.<name>[_<tag>]=..."? */
 static bool names(const struct lines *l, size_t i, const char *name, const char *tag, size_t tlen)
 {
     const char *p = l->at[i], *end = l->at[i + 1];
@@ -78,7 +82,7 @@ static size_t count_ng(const struct lines *l)
     return i;
 }
 
-/* Append lines [from, to) to b, each ending in a newline. */
+/* Append records [from, to) to b, each line ending in a newline. */
 static void add_lines(struct buf *b, const struct lines *l, size_t from, size_t to)
 {
     size_t n = len_of(l, from, to);
@@ -105,8 +109,11 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
         if (i == vm ? !names(&o, i, SCHEMA_LIST, NULL, 0) : !same_range(&c, i, i + 1, &o, i, i + 1))
             goto out;
 
-    /* The saved list, as the model writes it (tags need no decoding). */
-    const char *v = o.at[vm] + strlen(PREFIX SCHEMA_LIST "="), *vend = o.at[vm + 1];
+    /* The saved list, as the model writes it (tags need no decoding), and
+     * the lines that describe it. */
+    const char *v = o.at[vm] + strlen(PREFIX SCHEMA_LIST "="), *rend = o.at[vm + 1];
+    const char *vend = memchr(v, '\n', (size_t)(rend - v));
+    vend = vend ? vend : rend;
     if (memchr(v, '&', (size_t)(vend - v)))
         goto out;
     size_t j = 0;
@@ -158,6 +165,10 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     buf_adds(&p, PREFIX SCHEMA_LIST "=");
     buf_adds(&p, buf_str(&tags));
     buf_addc(&p, '\n');
+    if (vend < rend)
+        buf_add(&p, vend + 1, (size_t)(rend - vend - 1));
+    if (p.len && p.data[p.len - 1] != '\n')
+        buf_addc(&p, '\n');
     add_lines(&p, &o, vm + 1, H);
     buf_add(&p, blocks.data, blocks.len);
     *part = buf_detach(&p);

@@ -1,5 +1,5 @@
-/* profile.c: resource readers (XML profile, status file, environment) and
- * the status-file writer's formatting. */
+/* profile.c: resource readers for the XML profile and the environment (the
+ * status file's are in statusfile.c). */
 #include "profile.h"
 
 #include <errno.h>
@@ -15,41 +15,15 @@
 #include <libxml/parserInternals.h>
 
 #include "context.h"
+#include "lcfgfmt.h"
 #include "util.h"
 
 #define COMP "xen"
 #define CFG_NS "http://www.lcfg.org/namespace/cfg-1.0"
 #define ENV_PREFIX "LCFG_" COMP "_"
 #define ENV_LIST "LCFG_" COMP "__RESOURCES"
+#define ENV_TYPE_PREFIX "LCFGTYPE_" COMP "_"
 #define MAX_NESTING 8
-
-/* LCFG resource names: [A-Za-z][A-Za-z0-9_]* (keeps them safe as shell
- * variable names, which ngeneric relies on). */
-bool profile_valid_name(const char *s)
-{
-    /* 1: may start a name; 2: may follow. Every resource read is checked. */
-    static const unsigned char ok[256] = {
-#define L(c) [c] = 3
-#define D(c) [c] = 2
-        L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'), L('J'),
-        L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'), L('S'), L('T'),
-        L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
-        L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'),
-        L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'),
-        L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
-        D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
-        D('_'),
-#undef L
-#undef D
-    };
-    const unsigned char *p = (const unsigned char *)s;
-    if (!(ok[*p] & 1))
-        return 0;
-    for (p++; *p; p++)
-        if (!(ok[*p] & 2))
-            return 0;
-    return 1;
-}
 
 /* ------------------------------------------------------------------ XML */
 
@@ -82,6 +56,7 @@ struct frame {
     char *context;   /* its cfg:context with its list's (its records'
                       * resources take it), or NULL */
     int prio;        /* its context's priority: < 0 is not applied */
+    char *type;      /* "list: " and the templates, as lcfg-core writes it */
     char *templates; /* cfg:template, split in place into tv */
     char *stripped;  /* each template without its "_$"s, in sv */
     char *tv[MAX_TEMPLATES];
@@ -105,12 +80,12 @@ struct xml_ctx {
     int ntags;
     /* The open FR_VALUE frame's (see struct frame); also where a
      * resource's name is made before its frame is pushed. */
-    struct buf vname, vderiv, vtext;
+    struct buf vname, vderiv, vtext, vtype;
     int vprio;          /* its context's priority */
     int base_prio;      /* the priority of src->base_context */
     char last;          /* the last byte read: a document that ends early is
                          * said at its last line, not the empty one after */
-    bool has_deriv;
+    bool has_deriv, has_type;
 };
 
 static long xml_line(struct xml_ctx *c)
@@ -178,7 +153,7 @@ static void buf_reset(struct buf *b)
 
 /* The cfg attributes of an element. SAX2 gives five pointers per
  * attribute: local name, prefix, URI, value start, value end. */
-enum cfg_attr { A_TEMPLATE, A_DERIVATION, A_CONTEXT, A_NAME, A_COUNT };
+enum cfg_attr { A_TEMPLATE, A_TYPE, A_DERIVATION, A_CONTEXT, A_NAME, A_COUNT };
 
 struct attr_text {
     const char *v, *end; /* NULL when absent */
@@ -188,13 +163,15 @@ struct attr_text {
  * three of them. */
 static void cfg_attrs(int n, const xmlChar **attrs, struct attr_text out[A_COUNT])
 {
-    static const char *const names[A_COUNT] = { "template", "derivation", "context", "name" };
+    static const char *const names[A_COUNT] = { "template", "type", "derivation", "context",
+                                                "name" };
     memset(out, 0, A_COUNT * sizeof(*out));
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;
         const char *name = (const char *)a[0];
         /* By the first letter, then the whole name: one strcmp each. */
-        int k = name[0] == 't' ? A_TEMPLATE : name[0] == 'd' ? A_DERIVATION
+        int k = name[0] == 't' ? (name[1] == 'e' ? A_TEMPLATE : A_TYPE)
+              : name[0] == 'd' ? A_DERIVATION
               : name[0] == 'c' ? A_CONTEXT : name[0] == 'n' ? A_NAME : A_COUNT;
         if (k == A_COUNT || strcmp(name, names[k]) || !a[2] || strcmp((const char *)a[2], CFG_NS))
             continue;
@@ -260,6 +237,7 @@ static void frame_free(struct frame *f)
     free(f->elem);
     free(f->deriv);
     free(f->context);
+    free(f->type);
     free(f->templates);
     free(f->stripped);
     buf_free(&f->value);
@@ -359,6 +337,9 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
     f->deriv = derivation_of(c, &at[A_DERIVATION]);
     f->context = context;
     f->prio = prio;
+    char *decl = str_join("list:", ' ', tmpl);
+    f->type = lcfg_type_canon(decl, NULL);
+    free(decl);
     f->elem = xstrdup(elem);
     f->templates = tmpl;
     f->nt = 0;
@@ -391,7 +372,7 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
                           const xmlChar **attrs, const char *base, int base_prio)
 {
     const char *name = buf_str(&c->vname);
-    if (!profile_valid_name(name)) {
+    if (!lcfg_valid_name(name)) {
         xml_fail(c, line, "'%s' is not a valid resource name", name);
         return;
     }
@@ -420,6 +401,8 @@ static void open_resource(struct xml_ctx *c, const char *elem, long line, int na
     } else if ((c->has_deriv = at[A_DERIVATION].v != NULL)) {
         attr_to(&at[A_DERIVATION], &c->vderiv);
     }
+    if ((c->has_type = at[A_TYPE].v != NULL))
+        attr_to(&at[A_TYPE], &c->vtype);
     buf_reset(&c->vtext);
 }
 
@@ -550,6 +533,18 @@ static inline void take(struct xml_ctx *c, long line, const char *name, const ch
         conflict(c, line, name, prio);
 }
 
+/* A resource's cfg:type (or exported LCFGTYPE_), kept for the status file
+ * in the form lcfg-core writes it, when lcfg-core can read it and it fits
+ * on one line; the values are checked by the model, per resource. */
+static void set_type(struct resset *rs, const char *name, const char *decl)
+{
+    char *type = lcfg_type_canon(decl, NULL);
+    /* A line break in a comment would break the status file's line. */
+    if (type && *type && !strpbrk(type, "\r\n"))
+        resset_set_type(rs, name, type);
+    free(type);
+}
+
 static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                     const xmlChar *uri)
 {
@@ -562,9 +557,13 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     case FR_VALUE:
         take(c, f->line, buf_str(&c->vname), buf_str(&c->vtext),
              c->has_deriv ? buf_str(&c->vderiv) : NULL, c->vprio);
+        if (c->has_type && c->vprio >= 0)
+            set_type(c->rs, buf_str(&c->vname), buf_str(&c->vtype));
         break;
     case FR_LIST:
         take(c, f->line, f->name, buf_str(&f->value), f->deriv, f->prio);
+        if (f->type && f->prio >= 0)
+            resset_set_type(c->rs, f->name, f->type);
         break;
     case FR_RECORD:
         free(c->tags[--c->ntags]);
@@ -685,6 +684,7 @@ int profile_read_xml_ex(const char *path, const struct xml_source *src, struct r
     free(c.st);
     buf_free(&c.vname);
     buf_free(&c.vderiv);
+    buf_free(&c.vtype);
     buf_free(&c.vtext);
     if (found)
         *found = c.found;
@@ -697,144 +697,6 @@ int profile_read_xml_ex(const char *path, const struct xml_source *src, struct r
         return -1;
     }
     return 0;
-}
-
-/* ---------------------------------------------------------- status file */
-
-/* Decode the entities LCFG uses to keep a value on one line. */
-static char *decode_value(const char *s)
-{
-    struct buf b = BUF_INIT;
-    static const struct { const char *ent; char c; } named[] = {
-        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-        { "&quot;", '"' }, { "&apos;", '\'' },
-    };
-    while (*s) {
-        if (*s == '&') {
-            size_t k;
-            for (k = 0; k < ARRAY_SIZE(named); k++)
-                if (str_starts_with(s, named[k].ent))
-                    break;
-            if (k < ARRAY_SIZE(named)) {
-                buf_addc(&b, named[k].c);
-                s += strlen(named[k].ent);
-                continue;
-            }
-            if (s[1] == '#' && s[2] >= '0' && s[2] <= '9') {
-                char *end;
-                long v = strtol(s + 2, &end, 10);
-                if (end != s + 2 && *end == ';' && v > 0 && v < 128) {
-                    buf_addc(&b, (char)v);
-                    s = end + 1;
-                    continue;
-                }
-            }
-        }
-        buf_addc(&b, *s++);
-    }
-    return buf_detach(&b);
-}
-
-int profile_parse_status(const char *text, const char *name, struct resset *rs,
-                         char **err)
-{
-    int lineno = 0;
-    const char *p = text;
-    struct resset *deriv = resset_new();
-    int rc = 0;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char *line = xstrndup(p, len);
-        p += len + (nl ? 1 : 0);
-        lineno++;
-        if (len && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (len == 0) {
-            free(line);
-            continue;
-        }
-        char kind = 0;
-        char *spec = line;
-        if (*spec == '#' || *spec == '%' || *spec == '=' || *spec == '^') {
-            kind = *spec;
-            spec++;
-        }
-        char *eq = strchr(spec, '=');
-        if (!eq || !str_starts_with(spec, COMP ".")) {
-            set_error(err, "resources %s:%d: expected '%s.resource=value', got '%s'",
-                      name, lineno, COMP, line);
-            free(line);
-            rc = -1;
-            break;
-        }
-        *eq = '\0';
-        const char *res = spec + strlen(COMP ".");
-        if (!profile_valid_name(res)) {
-            set_error(err, "resources %s:%d: '%s' is not a valid resource name",
-                      name, lineno, res);
-            free(line);
-            rc = -1;
-            break;
-        }
-        char *value = decode_value(eq + 1);
-        if (kind == '#') {
-            resset_set(deriv, res, value, NULL);
-        } else if (kind == 0) {
-            if (resset_set(rs, res, value, NULL)) {
-                set_error(err, "resources %s:%d: resource %s appears twice",
-                          name, lineno, res);
-                rc = -1;
-            }
-        }
-        /* '%' (type), '=' (context) and '^' (priority) carry nothing we use. */
-        free(value);
-        free(line);
-        if (rc < 0)
-            break;
-    }
-    if (rc == 0) {
-        for (size_t i = 0; i < resset_count(deriv); i++) {
-            const struct resource *d = resset_at(deriv, i);
-            const struct resource *r = resset_find(rs, d->name);
-            if (r) {
-                char *v = xstrdup(r->value);
-                resset_set(rs, d->name, v, d->value);
-                free(v);
-            }
-        }
-    }
-    resset_free(deriv);
-    return rc;
-}
-
-int profile_read_status(const char *path, struct resset *rs, char **err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        set_error(err, "resources %s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct buf b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        set_error(err, "resources %s: read error", path);
-        buf_free(&b);
-        return -1;
-    }
-    if (memchr(buf_str(&b), '\0', b.len)) {
-        set_error(err, "resources %s: contains a NUL byte", path);
-        buf_free(&b);
-        return -1;
-    }
-    int rc = profile_parse_status(buf_str(&b), path, rs, err);
-    buf_free(&b);
-    return rc;
 }
 
 /* ---------------------------------------------------------- environment */
@@ -864,7 +726,7 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
     int rc = 0;
     for (char *save = NULL, *n = strtok_r(names, " \t\n", &save); n;
          n = strtok_r(NULL, " \t\n", &save)) {
-        if (!profile_valid_name(n)) {
+        if (!lcfg_valid_name(n)) {
             set_error(err, "environment: %s names '%s', not a valid resource name",
                       ENV_LIST, n);
             rc = -1;
@@ -878,75 +740,17 @@ int profile_read_env(char *const *envp, struct resset *rs, char **err)
             rc = -1;
             break;
         }
+        /* ngeneric's own resources keep their type (exported when the
+         * resources are, with LCFG_OPT_USE_META); the schema types the
+         * component's. */
+        if (str_starts_with(n, "ng_")) {
+            key = xasprintf(ENV_TYPE_PREFIX "%s", n);
+            const char *t = env_get(envp, key);
+            free(key);
+            if (t)
+                set_type(rs, n, t);
+        }
     }
     free(names);
     return rc;
-}
-
-/* ---------------------------------------------------------- status text */
-
-/* "xen.NAME[_TAG]=VALUE\n" at p, VALUE encoded; room is the caller's. */
-static inline char *put_line(char *p, const char *name, size_t nl, const char *tag, size_t tl,
-                             const char *value)
-{
-    /* The bytes a value's text is encoded for, to keep it on its line. */
-    static const unsigned char special[256] = { ['\0'] = 1, ['&'] = 1, ['\n'] = 1, ['\r'] = 1 };
-    memcpy(p, COMP ".", strlen(COMP "."));
-    p += strlen(COMP ".");
-    memcpy(p, name, nl);
-    p += nl;
-    if (tag) {
-        *p++ = '_';
-        memcpy(p, tag, tl);
-        p += tl;
-    }
-    *p++ = '=';
-    for (const unsigned char *v = (const unsigned char *)value;; v++) {
-        if (!special[*v]) {
-            *p++ = (char)*v;
-            continue;
-        }
-        if (!*v)
-            break;
-        memcpy(p, *v == '&' ? "&amp;" : *v == '\n' ? "&#10;" : "&#13;", 5);
-        p += 5;
-    }
-    *p++ = '\n';
-    return p;
-}
-
-/* At most: "xen." NAME "_" TAG "=" and each byte of VALUE as "&#10;". */
-#define LINE_MAX_LEN(nl, tl, vl) (strlen(COMP ".") + (nl) + (tl) + 3 + 5 * (vl))
-
-void profile_status_add(struct buf *b, const char *name, size_t nl, const char *tag, size_t tl,
-                        const char *value)
-{
-    buf_reserve(b, LINE_MAX_LEN(nl, tl, strlen(value)));
-    char *p = put_line(b->data + b->len, name, nl, tag, tl, value);
-    *p = '\0';
-    b->len = (size_t)(p - b->data);
-}
-
-void profile_status_add_fields(struct buf *b, const char *const *names, const size_t *nl,
-                               size_t n, const char *tag, const char *const *values)
-{
-    size_t tl = strlen(tag), need = 0;
-    for (size_t i = 0; i < n; i++)
-        need += LINE_MAX_LEN(nl[i], tl, strlen(values[i]));
-    buf_reserve(b, need);
-    char *p = b->data + b->len;
-    for (size_t i = 0; i < n; i++)
-        p = put_line(p, names[i], nl[i], tag, tl, values[i]);
-    *p = '\0';
-    b->len = (size_t)(p - b->data);
-}
-
-char *profile_format_status(const struct resset *rs)
-{
-    struct buf b = BUF_INIT;
-    for (size_t i = 0; i < resset_count(rs); i++) {
-        const struct resource *r = resset_at(rs, i);
-        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value);
-    }
-    return buf_detach(&b);
 }

@@ -9,6 +9,7 @@
 
 #include <db.h>
 
+#include "lcfgfmt.h"
 #include "profile.h"
 #include "util.h"
 
@@ -165,7 +166,7 @@ static int read_resources(DB *db, const char *path, const char *node, char *list
     bool scanned = false;
     for (char *save = NULL, *n = strtok_r(list, " ", &save); n && rc == 0;
          n = strtok_r(NULL, " ", &save)) {
-        if (!profile_valid_name(n)) {
+        if (!lcfg_valid_name(n)) {
             set_error(err, "profile DB %s: its " COMP " resource list names '%s', not a valid "
                       "resource name", path, n);
             rc = -1;

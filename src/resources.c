@@ -112,6 +112,7 @@ static void append(struct resset *rs, uint32_t *slot, uint32_t h, const char *na
     r->name = store(rs, name);
     r->value = store(rs, value);
     r->derivation = derivation && *derivation ? store(rs, derivation) : (char *)"";
+    r->type = (char *)"";
     /* 32-bit slots halve the index; a profile of four billion resources
      * would not fit in memory anyway. */
     *slot = (uint32_t)rs->n;
@@ -176,6 +177,17 @@ enum resset_merge resset_merge(struct resset *rs, const char *name, const char *
 int resset_priority(const struct resset *rs, size_t i)
 {
     return rs->prio ? rs->prio[i] : 0;
+}
+
+bool resset_set_type(struct resset *rs, const char *name, const char *type)
+{
+    uint32_t *slot = slot_for(rs, name, hash_str(name));
+    if (!*slot)
+        return false;
+    struct resource *r = &rs->items[*slot - 1];
+    if (strcmp(r->type, type))
+        r->type = *type ? store(rs, type) : (char *)"";
+    return true;
 }
 
 void resset_swap(struct resset *a, struct resset *b)

@@ -138,7 +138,7 @@ static int merge_over(struct resset *rs, const struct resset *over, char **err)
 /* The context override profiles (lcfgprofile_overrides_context): for each
  * active context with a value, in priority order, CONTEXTDIR/NAME/VALUE.xml
  * when it exists, its resources under the context NAME=VALUE. */
-static void context_overrides(const char *ctxdir, const struct ctxlist *ctx, struct resset *rs,
+static void context_overrides(const char *root, const struct ctxlist *ctx, struct resset *rs,
                               struct errlist *warn)
 {
     for (size_t i = 0; i < ctx_count(ctx); i++) {
@@ -147,9 +147,11 @@ static void context_overrides(const char *ctxdir, const struct ctxlist *ctx, str
         ctx_at(ctx, i, &name, &value, &prio);
         if (str_empty(value))
             continue;
-        char *path = xasprintf("%s/%s/%s.xml", ctxdir, name, value);
+        /* The derivation names the host's file, not the one under --root. */
+        char *host = xasprintf(PATH_CONTEXT_DIR "/%s/%s.xml", name, value);
+        char *path = root_path(root, host);
         char *base = xasprintf("%s=%s", name, value), *err = NULL;
-        struct xml_source src = { .contexts = ctx, .base_context = base, .base_derivation = path };
+        struct xml_source src = { .contexts = ctx, .base_context = base, .base_derivation = host };
         struct resset *over = resset_new();
         bool found = false;
         if (is_file(path) && (profile_read_xml_ex(path, &src, over, &found, &err) < 0 ||
@@ -159,16 +161,18 @@ static void context_overrides(const char *ctxdir, const struct ctxlist *ctx, str
         free(err);
         free(base);
         free(path);
+        free(host);
     }
 }
 
 /* The local override of the component (lcfgprofile_overrides_xmldir):
  * LOCALDIR/xen.xml, when it has the component, replaces it whole. */
-static void local_override(const char *localdir, const struct ctxlist *ctx, struct resset *rs,
+static void local_override(const char *root, const struct ctxlist *ctx, struct resset *rs,
                            bool *found, struct errlist *warn)
 {
-    char *path = xasprintf("%s/" COMPONENT ".xml", localdir), *err = NULL;
-    struct xml_source src = { .contexts = ctx, .base_derivation = path };
+    const char *host = PATH_LOCAL_DIR "/" COMPONENT ".xml";
+    char *path = root_path(root, host), *err = NULL;
+    struct xml_source src = { .contexts = ctx, .base_derivation = host };
     struct resset *over = resset_new();
     bool has = false;
     if (is_file(path)) {
@@ -192,7 +196,6 @@ static int read_client_xml(const char *root, const char *path, struct resset *rs
 {
     char *ctxdir = root_path(root, PATH_CONTEXT_DIR);
     char *active = str_join(ctxdir, '/', CONTEXT_ACTIVE_FILE);
-    char *localdir = root_path(root, PATH_LOCAL_DIR);
     struct ctxlist *ctx = NULL;
     int rc = ctx_load(active, &ctx, err);
     bool found = false;
@@ -203,8 +206,8 @@ static int read_client_xml(const char *root, const char *path, struct resset *rs
     if (rc == 0) {
         /* Context overrides change components; they add none. */
         if (found)
-            context_overrides(ctxdir, ctx, rs, warn);
-        local_override(localdir, ctx, rs, &found, warn);
+            context_overrides(root, ctx, rs, warn);
+        local_override(root, ctx, rs, &found, warn);
         if (!found) {
             set_error(err, "profile %s: no " COMPONENT " component (is " COMPONENT
                       " in profile.components?)", path);
@@ -212,7 +215,6 @@ static int read_client_xml(const char *root, const char *path, struct resset *rs
         }
     }
     ctx_free(ctx);
-    free(localdir);
     free(active);
     free(ctxdir);
     return rc;

@@ -1,5 +1,7 @@
 # 10-input: the seed's guests read identically from every resource source,
-# with the schema's defaults filled in.
+# with the schema's defaults filled in. Only the XML profile carries
+# derivations, saved as "#xen.res=" lines: the other sources give the same
+# file without them.
 
 # Export a status-format resource file as ngeneric would (LCFG_xen_<res>).
 env_from() {
@@ -16,6 +18,13 @@ env_from() {
 # variables), keeping its exit status in RC.
 in_sub() { RC=0; (eval "$*"; exit $RC) || RC=$?; }
 
+# expect_golden_values FILE: the seed's golden status file without its
+# derivation lines.
+expect_golden_values() {
+  grep -v '^#' "$DATA/seed/status.expected" >"$T/values.expected"
+  expect_text "$1" "$(cat "$T/values.expected")"
+}
+
 t_seed_from_xml_profile() {
   xen --profile "$DATA/seed/profile.xml" configure
   expect_rc 0
@@ -26,13 +35,13 @@ t_seed_from_xml_profile() {
 t_seed_from_status_file() {
   xen --resources "$DATA/seed/resources" configure
   expect_rc 0
-  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+  expect_golden_values "$ROOT/run/lcfg/status/xen"
 }
 
 t_seed_from_environment() {
   in_sub 'env_from "$DATA/seed/resources"; xen configure'
   expect_rc 0
-  expect_golden "$ROOT/run/lcfg/status/xen" "$DATA/seed/status.expected"
+  expect_golden_values "$ROOT/run/lcfg/status/xen"
 }
 
 t_seed_from_default_profile_path() {
@@ -100,7 +109,7 @@ t_values_with_newlines_round_trip_encoded() {
   xen --resources "$T/res" configure
   expect_rc 0
   grep '^xen.cmdline_testVMxen=' "$ROOT/run/lcfg/status/xen" >"$T/c"
-  expect_text "$T/c" "xen.cmdline_testVMxen=console=hvc0 a&amp;b"
+  expect_text "$T/c" "xen.cmdline_testVMxen=console=hvc0 a&#x26;b"
   cp "$ROOT/run/lcfg/status/xen" "$T/saved"
   xen --resources "$T/saved" configure
   expect_rc 0

@@ -40,3 +40,32 @@ t_seed_examples_are_in_the_man_page() {
   grep -qF '!xen.memory_pe2900x1            mSET(256)' "$TOP/man/xen.pod" ||
     { fail "the seed's examples are missing"; return 1; }
 }
+
+# Every resource's schema type, per-guest ones as name_$: "name TYPE".
+schema_types() {
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0} /^const struct res_def schema_guest/ {g = 1; h = 0}
+       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
+                   print (g ? n "_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
+}
+
+# The man page gives each resource the schema's type: "(integer", "(boolean"
+# or "(list" right after its name exactly when the schema types it so.
+t_man_page_types_are_the_schemas() {
+  schema_types >"$T/types"
+  [ "$(wc -l <"$T/types")" -gt 40 ] || { fail "no types read from the schema table"; return 1; }
+  bad=""
+  while read -r r t; do
+    case $r in
+      *_\$) pat="B<${r%_\$}_>I<tag>" ;;
+      *) pat="B<$r>" ;;
+    esac
+    line=$(grep '^=item ' "$TOP/man/xen.pod" | grep -F "$pat" | head -n 1)
+    after=${line#*"$pat"}
+    word=$(printf '%s\n' "$after" | sed -nE 's/^ \(([a-z]+)[,) ].*/\1/p')
+    case $t in
+      string) case $word in integer|boolean|list) bad="$bad $r($word)" ;; esac ;;
+      *) [ "$word" = "$t" ] || bad="$bad $r($t)" ;;
+    esac
+  done <"$T/types"
+  [ -z "$bad" ] || { fail "type in man/xen.pod is not the schema's:$bad"; return 1; }
+}

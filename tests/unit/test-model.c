@@ -121,25 +121,38 @@ static void test_unknown_names_are_errors(void **state)
 }
 
 /* The status text: ngeneric's and the host's first, then each guest's
- * fields in schema order, defaults included; read back, it builds the
- * same model and writes the same text. */
+ * fields in schema order, defaults included, each value with its type
+ * (from the schema; ngeneric's as it came) and derivation lines as
+ * lcfg-core writes them; read back, it builds the same model and writes
+ * the same text. */
 static void test_status_text_round_trips(void **state)
 {
     (void)state;
     struct errlist errs = { 0 };
-    struct host *h = build(two_guests, &errs);
+    struct buf in = BUF_INIT;
+    buf_adds(&in, two_guests);
+    buf_adds(&in, "xen.ng_cfg=3\n%xen.ng_cfg=integer(cfg)\n#xen.memory_web=g.h:9,2 g.h:2\n");
+    struct host *h = build(buf_str(&in), &errs);
     if (!h)
         fail_msg("%s", errs.v[0]);
     char *text = host_format_status(h);
-    assert_true(str_starts_with(text, "xen.ng_cfg=x\nxen.configdir=/etc/xen\n"));
-    char *web = xasprintf("xen.virtualmachines=web a_b\nxen.name_web=\n"
-                          "xen.uuid_web=00000001-1111-4222-8333-444444444444\nxen.type_web=pv\n");
+    assert_true(str_starts_with(text, "xen.ng_cfg=3\n%xen.ng_cfg=integer(cfg)\n"
+                                      "xen.configdir=/etc/xen\n"));
+    char *web = xasprintf("xen.virtualmachines=web a_b\n%%xen.virtualmachines=list: %s\n"
+                          "xen.name_web=\nxen.uuid_web=00000001-1111-4222-8333-444444444444\n"
+                          "xen.type_web=pv\nxen.maxmem_web=\nxen.memory_web=512\n"
+                          "#xen.memory_web=g.h:2,9\nxen.vcpus_web=1\n%%xen.vcpus_web=integer\n",
+                          schema_host[HF_virtualmachines].ltype + strlen("list: "));
     assert_non_null(strstr(text, web));
     assert_non_null(strstr(text, "\nxen.memory_a_b=256\n"));
-    size_t lines = 0;
-    for (const char *p = text; *p; p++)
-        lines += *p == '\n';
-    assert_int_equal(lines, 1 + HF_COUNT + 2 * GF_COUNT);
+    assert_non_null(strstr(text, "\nxen.boot_web=yes\n%xen.boot_web=boolean\n"));
+    assert_non_null(strstr(text, "\nxen.boot_a_b=\nxen.bootorder_a_b=0\n"
+                                 "%xen.bootorder_a_b=integer\n"));
+    assert_non_null(strstr(text, "\nxen.xltimeout=60\n%xen.xltimeout=integer\n"));
+    size_t values = 0;
+    for (const char *p = text; *p; p = strchr(p, '\n') + 1)
+        values += *p != '%' && *p != '#';
+    assert_int_equal(values, 1 + HF_COUNT + 2 * GF_COUNT);
     struct host *again = build(text, &errs);
     assert_non_null(again);
     char *text2 = host_format_status(again);
@@ -150,9 +163,10 @@ static void test_status_text_round_trips(void **state)
     free(text);
     host_free(h);
     errlist_free(&errs);
+    buf_free(&in);
 }
 
-/* Values that would break a line are encoded. */
+/* Values that would break a line are encoded as lcfg-core encodes them. */
 static void test_status_text_encodes_values(void **state)
 {
     (void)state;
@@ -160,7 +174,7 @@ static void test_status_text_encodes_values(void **state)
     resset_set(rs, "a", "x&y\nz\r", NULL);
     resset_set(rs, "b", "", NULL);
     char *text = profile_format_status(rs);
-    assert_string_equal(text, "xen.a=x&amp;y&#10;z&#13;\nxen.b=\n");
+    assert_string_equal(text, "xen.a=x&#x26;y&#xA;z&#xD;\nxen.b=\n");
     free(text);
     resset_free(rs);
     rs = resset_new();

@@ -113,6 +113,40 @@ static void test_one_guest_changed(void **state)
     free(old);
 }
 
+/* Each resource is a record: its value line and the type and derivation
+ * lines after it. A derivation alone differing makes the guest differ;
+ * the list keeps the lines that describe it. */
+static void test_records_with_meta_lines(void **state)
+{
+    struct fix *f = *state;
+    char *old = xstrdup(f->text), *part = NULL;
+    struct buf b = BUF_INIT;
+    const char *m = strstr(old, "xen.memory_b=1024\n");
+    const char *l = strstr(old, "%xen.virtualmachines=");
+    assert_non_null(m);
+    assert_non_null(l);
+    const char *le = strchr(l, '\n') + 1;
+    buf_add(&b, old, (size_t)(le - old));
+    buf_adds(&b, "#xen.virtualmachines=site.h:1\n");
+    buf_add(&b, le, (size_t)(m - le) + strlen("xen.memory_b=1024\n"));
+    buf_adds(&b, "#xen.memory_b=x.h:7\n");
+    buf_adds(&b, m + strlen("xen.memory_b=1024\n"));
+    assert_int_equal(compare(state, buf_str(&b), &part), PREV_PART);
+    char *r = resources("b", "#xen.virtualmachines=site.h:1\n", "1024");
+    char *r2 = str_join(r, '#', "xen.memory_b=x.h:7\n");
+    struct host *h = build(r2);
+    char *want = host_format_status(h);
+    assert_string_equal(part, want);
+    assert_non_null(strstr(part, "#xen.memory_b=x.h:7\n"));
+    host_free(h);
+    free(want);
+    free(r2);
+    free(r);
+    free(part);
+    buf_free(&b);
+    free(old);
+}
+
 static void test_guest_gone(void **state)
 {
     /* Saved with a fourth guest d, no longer in the profile. */
@@ -217,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_guest_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_with_meta_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guest_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_guest_or_new_order_needs_nothing, setup,
                                         teardown),

@@ -128,6 +128,39 @@ static void test_xml_simple(void **state)
     resset_free(rs);
 }
 
+/* cfg:type and cfg:template give each resource its type in the form
+ * lcfg-core writes it in a status file; one lcfg-core cannot read is not
+ * kept. */
+static void test_xml_types(void **state)
+{
+    struct resset *rs = resset_new();
+    char *path = NULL, *err = NULL;
+    assert_int_equal(read_xml_text(state,
+        HEAD
+        "<xen>\n"
+        " <ng_schema cfg:type=\"%integer\">1</ng_schema>\n"
+        " <flag cfg:type=\"boolean(on?)\">yes</flag>\n"
+        " <text cfg:type=\"string\">t</text>\n"
+        " <odd cfg:type=\"float\">1.5</odd>\n"
+        " <guests cfg:template=\"memory_$  disk_$\">\n"
+        "  <guests_RECORD cfg:name=\"vm1\"><memory cfg:type=\"integer\">512</memory></guests_RECORD>\n"
+        " </guests>\n"
+        " <plain cfg:template=\"\"></plain>\n"
+        "</xen>\n"
+        TAIL, rs, &path, &err), 0);
+    assert_null(err);
+    assert_names(rs, "ng_schema flag text odd memory_vm1 guests plain");
+    assert_string_equal(resset_find(rs, "ng_schema")->type, "integer");
+    assert_string_equal(resset_find(rs, "flag")->type, "boolean(on?)");
+    assert_string_equal(resset_find(rs, "text")->type, "");
+    assert_string_equal(resset_find(rs, "odd")->type, "");
+    assert_string_equal(resset_find(rs, "memory_vm1")->type, "integer");
+    assert_string_equal(resset_find(rs, "guests")->type, "list: memory_$ disk_$");
+    assert_string_equal(resset_find(rs, "plain")->type, "list: ");
+    free(path);
+    resset_free(rs);
+}
+
 static void test_xml_taglist(void **state)
 {
     struct resset *rs = resset_new();
@@ -821,6 +854,19 @@ static void assert_parse_error(const char *text, const char *want)
     resset_free(rs);
 }
 
+/* The value text reads as want (one resource "a"). */
+static void assert_decodes(const char *text, const char *want)
+{
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    char *line = xasprintf("xen.a=%s\n", text);
+    if (parse(line, rs, &err) != 0)
+        fail_msg("%s: %s", line, err);
+    assert_string_equal(resset_get(rs, "a"), want);
+    free(line);
+    resset_free(rs);
+}
+
 static void test_status_values(void **state)
 {
     (void)state;
@@ -829,33 +875,53 @@ static void test_status_values(void **state)
     assert_int_equal(parse(
         "xen.extra=root=/dev/xvda1 console=hvc0\n"
         "xen.empty=\n"
-        "xen.amp=a &amp; b\n"
-        "xen.multi=line1&#10;line2&#13;\n"
-        "xen.named=&lt;x&gt; &quot;q&quot; &apos;s&apos;\n"
-        "xen.literal=&nosuch; &#0; &#200; &#; & &#65\n"
-        "xen.double=&amp;amp;\n"
-        "\n"
-        "xen.crlf=dos\r\n"
+        "xen.amp=a &#x26; b\n"
+        "xen.multi=line1&#xA;line2&#xD;\n"
+        "xen.crlf=dos\r\r\n"
+        "  xen.indented=kept  \n"
+        "nocomp=no component\n"
+        "host.example.org.xen.hosted=a host before\n"
         "xen.last=no newline", rs, &err), 0);
     assert_null(err);
-    assert_names(rs, "extra empty amp multi named literal double crlf last");
+    assert_names(rs, "extra empty amp multi crlf indented nocomp hosted last");
     assert_res(rs, "extra", "root=/dev/xvda1 console=hvc0", "");
     assert_res(rs, "empty", "", "");
     assert_res(rs, "amp", "a & b", "");
     assert_res(rs, "multi", "line1\nline2\r", "");
-    assert_res(rs, "named", "<x> \"q\" 's'", "");
-    assert_res(rs, "literal", "&nosuch; &#0; &#200; &#; & &#65", "");
-    assert_res(rs, "double", "&amp;", "");
     assert_res(rs, "crlf", "dos", "");
+    assert_res(rs, "indented", "kept  ", "");
+    assert_res(rs, "nocomp", "no component", "");
+    assert_res(rs, "hosted", "a host before", "");
     assert_res(rs, "last", "no newline", "");
     resset_free(rs);
 
     rs = resset_new();
     assert_int_equal(parse("", rs, &err), 0);
-    assert_int_equal(parse("\n\n", rs, &err), 0);
     assert_int_equal(resset_count(rs), 0);
     assert_null(err);
     resset_free(rs);
+}
+
+/* lcfg-core's decoder (lcfgutils_decode_html_entities_utf8), quirks
+ * included: each case below is what lcfg-oracle readstatus gives. */
+static void test_status_entities(void **state)
+{
+    (void)state;
+    assert_decodes("&amp;&lt;&gt;&quot;&apos;", "&<>\"'");
+    assert_decodes("&nbsp;&eacute;&euro;&lang;&rang;", "\u00a0\u00e9\u20ac\u3008\u3009");
+    assert_decodes("&#65;&#x41;&#X41;&#x0x43;&#+68;&# 66;&#x   41;", "AAACDBA");
+    assert_decodes("&#233;&#x10FFFF;&#xD800;", "\u00e9\xf4\x8f\xbf\xbf\xed\xa0\x80");
+    /* Not references: kept as they are. */
+    assert_decodes("&AMP; &ampx; &nosuch; &amp b; c", "&AMP; &ampx; &nosuch; &amp b; c");
+    assert_decodes("&#1114112; &#-1; &#x-41; &#65 ; &#99999999999999999999; & &#65",
+                   "&#1114112; &#-1; &#x-41; &#65 ; &#99999999999999999999; & &#65");
+    /* Decoded once: what an encoded '&' starts is text. */
+    assert_decodes("&#x26;amp; &#x26;#65;", "&amp; &#65;");
+    /* Character 0 ends lcfg-core's C string, and so the value. */
+    assert_decodes("a&#0;b", "a");
+    assert_decodes("a&#-0;b", "a");
+    assert_decodes("a&#;b", "a");
+    assert_decodes("a&#x;b", "a");
 }
 
 static void test_status_derivation_and_type(void **state)
@@ -865,22 +931,36 @@ static void test_status_derivation_and_type(void **state)
     char *err = NULL;
     assert_int_equal(parse(
         "#xen.guests=site.h:3 guests.h:7\n"
-        "%xen.guests=list\n"
+        "%xen.guests=list: memory_$\n"
         "xen.guests=vm1 vm2\n"
         "xen.memory_vm1=512\n"
-        "#xen.memory_vm1=guests.h:9 &amp; more\n"
-        "%xen.memory_vm1=integer\n"
+        "#xen.memory_vm1=guests.h:9,2 other.h guests.h:2,010\n"
+        "%xen.memory_vm1=%integer\n"
+        "^xen.memory_vm1=7\n"
         "#xen.nosuch=x.h:1\n"
         "%xen.nosuch=string\n"
-        "=xen.memory_vm1=context\n"
-        "^xen.memory_vm1=7\n"
-        "xen.plain=p\n", rs, &err), 0);
+        "xen.plain=p\n"
+        "%xen.plain=\n"
+        "xen.flag=yes\n"
+        "%xen.flag=boolean(a comment)\n"
+        "#xen.flag=f.h:1\n"
+        "#xen.flag=\n"
+        "xen.c=v\n"
+        "%xen.c=string(said)\n", rs, &err), 0);
     assert_null(err);
-    assert_names(rs, "guests memory_vm1 plain");
+    assert_names(rs, "guests memory_vm1 plain flag c");
     assert_res(rs, "guests", "vm1 vm2", "site.h:3 guests.h:7");
-    assert_res(rs, "memory_vm1", "512", "guests.h:9 & more");
+    /* Derivations as lcfg-core writes them back: merged by file, line
+     * numbers sorted and each once (010 is octal: strtoul base 0). */
+    assert_res(rs, "memory_vm1", "512", "guests.h:2,8,9 other.h");
     assert_res(rs, "plain", "p", "");
+    assert_res(rs, "flag", "yes", "");
     assert_null(resset_get(rs, "nosuch"));
+    assert_string_equal(resset_find(rs, "guests")->type, "list: memory_$");
+    assert_string_equal(resset_find(rs, "memory_vm1")->type, "integer");
+    assert_string_equal(resset_find(rs, "plain")->type, "");
+    assert_string_equal(resset_find(rs, "flag")->type, "boolean(a comment)");
+    assert_string_equal(resset_find(rs, "c")->type, "string(said)");
     resset_free(rs);
 }
 
@@ -889,30 +969,69 @@ static void test_status_bad_lines(void **state)
     (void)state;
     assert_parse_error("xen.a=1\nxen.b\n",
                        "resources test.res:2: expected 'xen.resource=value', got 'xen.b'");
-    assert_parse_error("xen.a=1\n\nnetwork.a=1\n",
-                       "resources test.res:3: expected 'xen.resource=value', got 'network.a=1'");
+    assert_parse_error("xen.a=1\nnetwork.a=1\n",
+                       "resources test.res:2: expected 'xen.resource=value', got 'network.a=1'");
     assert_parse_error("xenx.a=1\n",
                        "resources test.res:1: expected 'xen.resource=value', got 'xenx.a=1'");
-    assert_parse_error("a=1\n",
-                       "resources test.res:1: expected 'xen.resource=value', got 'a=1'");
     assert_parse_error("# a comment\n",
                        "resources test.res:1: expected 'xen.resource=value', got '# a comment'");
     assert_parse_error("#network.a=x\n",
                        "resources test.res:1: expected 'xen.resource=value', got '#network.a=x'");
-    assert_parse_error(" xen.a=1\n",
-                       "resources test.res:1: expected 'xen.resource=value', got ' xen.a=1'");
+    assert_parse_error("=xen.a=context\n",
+                       "resources test.res:1: expected 'xen.resource=value', got '=xen.a=context'");
+    assert_parse_error("xen.=x\n", "resources test.res:1: expected 'xen.resource=value', got 'xen.=x'");
+    assert_parse_error("h..a=x\n", "resources test.res:1: expected 'xen.resource=value', got 'h..a=x'");
+    assert_parse_error(".a=x\n", "resources test.res:1: expected 'xen.resource=value', got '.a=x'");
+    /* lcfg-core refuses empty lines, also at the end. */
+    assert_parse_error("xen.a=1\n\nxen.b=2\n", "resources test.res:2: an empty line (lcfg-core refuses it)");
+    assert_parse_error("xen.a=1\n \r\n", "resources test.res:2: an empty line (lcfg-core refuses it)");
+    assert_parse_error("\r\n", "resources test.res:1: an empty line (lcfg-core refuses it)");
+}
+
+/* A value its type rejects, either way round, as lcfg-core checks it. */
+static void test_status_types_checked(void **state)
+{
+    (void)state;
+    assert_parse_error("xen.a=x\n%xen.a=integer\n",
+                       "resources test.res:2: resource a: its value 'x' is not a valid integer");
+    assert_parse_error("%xen.a=integer\nxen.a=\n",
+                       "resources test.res:2: resource a: '' is not a valid integer");
+    assert_parse_error("%xen.a=integer\nxen.a=007\n",
+                       "resources test.res:2: resource a: '007' is not a valid integer");
+    assert_parse_error("xen.a=TRUE\n%xen.a=boolean\n",
+                       "resources test.res:2: resource a: its value 'TRUE' is not a valid boolean");
+    assert_parse_error("%xen.a=list\nxen.a=a-b\n",
+                       "resources test.res:2: resource a: 'a-b' is not a valid list");
+    assert_parse_error("%xen.a=float\n",
+                       "resources test.res:1: resource a: invalid resource type 'float'");
+    assert_parse_error("%xen.a=%\n", "resources test.res:1: resource a: invalid resource type ''");
+    assert_parse_error("%xen.a=list: a b_$\n",
+                       "resources test.res:1: resource a: bad resource template 'a'");
+    assert_parse_error("#xen.a=f.h:x\n",
+                       "resources test.res:1: resource a: 'f.h:x' is not a valid derivation");
+    assert_parse_error("#xen.a=:3\n",
+                       "resources test.res:1: resource a: ':3' is not a valid derivation");
+    assert_parse_error("^xen.a=high\n",
+                       "resources test.res:1: resource a: priority 'high' is not an integer");
+    /* Accepted: "-0", "0", a list with no templates, a type "integers". */
+    struct resset *rs = resset_new();
+    char *err = NULL;
+    assert_int_equal(parse("xen.a=-0\n%xen.a=integer\nxen.b=0\n%xen.b=integers\n"
+                           "xen.c=x y_1\n%xen.c=list:a_$\n", rs, &err), 0);
+    assert_string_equal(resset_find(rs, "b")->type, "integer");
+    assert_string_equal(resset_find(rs, "c")->type, "list: ");
+    resset_free(rs);
 }
 
 static void test_status_duplicate(void **state)
 {
     (void)state;
-    assert_parse_error("xen.a=1\nxen.b=2\nxen.a=1\n",
-                       "resources test.res:3: resource a appears twice");
-    /* Derivation and type lines may repeat a plain one. */
+    /* A repeated value line replaces the value, as in lcfg-core. */
     struct resset *rs = resset_new();
     char *err = NULL;
-    assert_int_equal(parse("xen.a=1\n#xen.a=d\n%xen.a=t\n", rs, &err), 0);
-    assert_res(rs, "a", "1", "d");
+    assert_int_equal(parse("xen.a=1\nxen.b=2\nxen.a=3\n#xen.a=d\n%xen.a=integer\n", rs, &err), 0);
+    assert_names(rs, "a b");
+    assert_res(rs, "a", "3", "d");
     resset_free(rs);
 }
 
@@ -920,11 +1039,11 @@ static void test_status_invalid_name(void **state)
 {
     (void)state;
     assert_parse_error("xen.1a=x\n", "resources test.res:1: '1a' is not a valid resource name");
-    assert_parse_error("xen.=x\n", "resources test.res:1: '' is not a valid resource name");
     assert_parse_error("xen.a-b=x\n", "resources test.res:1: 'a-b' is not a valid resource name");
     assert_parse_error("xen.a b=x\n", "resources test.res:1: 'a b' is not a valid resource name");
     assert_parse_error("xen._a=x\n", "resources test.res:1: '_a' is not a valid resource name");
-    assert_parse_error("#xen.a.b=x\n", "resources test.res:1: 'a.b' is not a valid resource name");
+    assert_parse_error("%=integer\n", "resources test.res:1: '' is not a valid resource name");
+    assert_parse_error("xen.a =x\n", "resources test.res:1: 'a ' is not a valid resource name");
 }
 
 static void test_status_file(void **state)
@@ -940,10 +1059,10 @@ static void test_status_file(void **state)
     resset_free(rs);
 
     /* Messages name the file. */
-    char *bad = put(state, "bad.res", "xen.a=1\nxen.a=2\n");
+    char *bad = put(state, "bad.res", "xen.a=1\n%xen.a=boolean\n");
     rs = resset_new();
     assert_int_equal(profile_read_status(bad, rs, &err), -1);
-    char *want = xasprintf("resources %s:2: resource a appears twice", bad);
+    char *want = xasprintf("resources %s:2: resource a: its value '1' is not a valid boolean", bad);
     assert_string_equal(err, want);
     free(want);
     resset_free(rs);
@@ -956,7 +1075,7 @@ static void test_status_file(void **state)
     free(want);
     resset_free(rs);
 
-    /* A NUL byte would hide the rest of the file: refused. */
+    /* A NUL byte would hide the rest of the line: refused. */
     char *nul = xasprintf("%s/nul.res", (const char *)*state);
     FILE *f = fopen(nul, "wb");
     assert_non_null(f);
@@ -980,20 +1099,35 @@ static void test_format_status(void **state)
 {
     (void)state;
     struct resset *rs = resset_new();
-    resset_set(rs, "b", "plain", "ignored:1");
+    resset_set(rs, "b", "plain", "x.h:3 y.h:1 x.h:2");
     resset_set(rs, "a", "x & y", NULL);
     resset_set(rs, "multi", "line1\nline2\r\n", NULL);
-    resset_set(rs, "empty", "", NULL);
-    resset_set(rs, "tricky", "&amp; &#10; <x> = \"q\"", NULL);
+    resset_set(rs, "empty", "", "gone.h:1");
+    resset_set(rs, "tricky", "&amp; &#10; <x> = \"q\" caf\u00e9", NULL);
+    resset_set(rs, "n", "12", "bad:derivation");
+    resset_set_type(rs, "n", "integer");
+    resset_set(rs, "f", "", NULL);
+    resset_set_type(rs, "f", "boolean");
+    resset_set(rs, "l", "a b", NULL);
+    resset_set_type(rs, "l", "list: x_$");
+    resset_set(rs, "i", "x", NULL);
+    resset_set_type(rs, "i", "integer");
     char *text = profile_format_status(rs);
     assert_string_equal(text,
         "xen.b=plain\n"
-        "xen.a=x &amp; y\n"
-        "xen.multi=line1&#10;line2&#13;&#10;\n"
+        "#xen.b=x.h:2,3 y.h:1\n"
+        "xen.a=x &#x26; y\n"
+        "xen.multi=line1&#xA;line2&#xD;&#xA;\n"
         "xen.empty=\n"
-        "xen.tricky=&amp;amp; &amp;#10; <x> = \"q\"\n");
+        "xen.tricky=&#x26;amp; &#x26;#10; <x> = \"q\" caf\u00e9\n"
+        "xen.n=12\n"
+        "%xen.n=integer\n"
+        "xen.f=\n"
+        "xen.l=a b\n"
+        "%xen.l=list: x_$\n"
+        "xen.i=x\n");
 
-    /* Round trip: parsing gives the same names, order and values. */
+    /* Round trip: parsing gives the same names, order, values, types. */
     struct resset *back = resset_new();
     char *err = NULL;
     assert_int_equal(parse(text, back, &err), 0);
@@ -1005,6 +1139,9 @@ static void test_format_status(void **state)
         assert_string_equal(q->name, r->name);
         assert_string_equal(q->value, r->value);
     }
+    assert_string_equal(resset_find(back, "n")->type, "integer");
+    assert_string_equal(resset_find(back, "i")->type, "");
+    assert_string_equal(resset_find(back, "b")->derivation, "x.h:2,3 y.h:1");
     free(text);
     resset_free(back);
     resset_free(rs);
@@ -1068,6 +1205,22 @@ static void test_env_read(void **state)
     assert_res(rs, "ab", "two", "");
     assert_res(rs, "a", "one=1", "");
     assert_null(resset_get(rs, "unlisted"));
+    resset_free(rs);
+
+    /* ngeneric's resources keep the type exported with them (LCFGTYPE_,
+     * LCFG_OPT_USE_META); the component's come from the schema. */
+    char *typed[] = {
+        "LCFG_xen__RESOURCES=ng_cforder ng_plugins memory_vm1",
+        "LCFG_xen_ng_cforder=40", "LCFGTYPE_xen_ng_cforder=integer",
+        "LCFG_xen_ng_plugins=", "LCFGTYPE_xen_ng_plugins=list: ng_plugin_params_$",
+        "LCFG_xen_memory_vm1=512", "LCFGTYPE_xen_memory_vm1=integer",
+        NULL,
+    };
+    rs = resset_new();
+    assert_int_equal(profile_read_env(typed, rs, &err), 0);
+    assert_string_equal(resset_find(rs, "ng_cforder")->type, "integer");
+    assert_string_equal(resset_find(rs, "ng_plugins")->type, "list: ng_plugin_params_$");
+    assert_string_equal(resset_find(rs, "memory_vm1")->type, "");
     resset_free(rs);
 }
 
@@ -1352,6 +1505,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_xml_simple),
+        T(test_xml_types),
         T(test_xml_taglist),
         T(test_xml_taglist_empty),
         T(test_xml_underscore_tag),
@@ -1381,8 +1535,10 @@ int main(void)
         T(test_xml_context_invalid),
         T(test_xml_source_override),
         cmocka_unit_test(test_status_values),
+        cmocka_unit_test(test_status_entities),
         cmocka_unit_test(test_status_derivation_and_type),
         cmocka_unit_test(test_status_bad_lines),
+        cmocka_unit_test(test_status_types_checked),
         cmocka_unit_test(test_status_duplicate),
         cmocka_unit_test(test_status_invalid_name),
         T(test_status_file),
