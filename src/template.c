@@ -2,8 +2,7 @@
  *
  * Two passes. A recursive-descent parser (template_parse.c) turns the text
  * into a tree of nodes that remember their line; the evaluator (here) walks
- * the tree and
- * appends to one output buffer. Parsing first means syntax errors (an
+ * the tree and appends to one output buffer. Parsing first means syntax errors (an
  * unclosed block, <%perl:%>, a bad <%for:%>) are reported even in branches
  * that are not taken, and a loop body is parsed once however often it runs.
  * Literal text nodes point into the source, so the tree is small and the
