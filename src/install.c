@@ -73,26 +73,31 @@ int install_mark(struct ctx *c, const struct host *h, const struct disk_plan *dp
 {
     struct inst_record rec;
     char *err = NULL;
-    bool *gets = xcalloc(h->nguests + 1, sizeof(*gets));
+    bool *old = xcalloc(h->nguests + 1, sizeof(*old));
     size_t n = 0;
+    /* gets: a new disk; old: an existing one too (a refused one is
+     * judged at boot, by its record). */
+    bool *gets = xcalloc(h->nguests + 1, sizeof(*gets));
     for (size_t i = 0; i < dp->n; i++) {
         const struct disk_item *it = &dp->v[i];
         size_t k = (size_t)(it->g - h->guests);
-        if (it->action == DK_CREATE && it->g->install != INSTALL_NONE && !gets[k]) {
-            gets[k] = true;
+        if (it->g->install == INSTALL_NONE)
+            continue;
+        if (it->action == DK_CREATE && !gets[k]) {
+            gets[k] = 1;
             n++;
+        } else if (it->action == DK_OK || it->action == DK_DIFFERS || it->action == DK_DEVICE) {
+            old[k] = true;
         }
     }
     int rc = 0;
-    if (n == 0) {
-        free(gets);
-        return 0;
-    }
-    if (inst_load(c->o->root, &rec, &err) < 0) {
-        msg_error("configure: the record of installs is unreadable: %s", err);
+    if (n == 0 || inst_load(c->o->root, &rec, &err) < 0) {
+        if (n)
+            msg_error("configure: the record of installs is unreadable: %s", err);
         free(err);
         free(gets);
-        return -1;
+        free(old);
+        return n ? -1 : 0;
     }
     for (size_t k = 0; k < h->nguests; k++) {
         if (!gets[k])
@@ -100,9 +105,11 @@ int install_mark(struct ctx *c, const struct host *h, const struct disk_plan *dp
         const struct guest *g = &h->guests[k];
         struct inst_entry *e = inst_find(&rec, g->uuid);
         /* Pending, failed or running: the disks made since its time are
-         * part of the same install; installed: new disks, a new install
-         * (only if all of its disks are new). */
-        if (e && e->state != IS_INSTALLED)
+         * part of the same install. Else only a guest all of whose disks
+         * are new is to be installed (the disk record's times are
+         * seconds: a disk made earlier in the same second must not pass
+         * for new). */
+        if ((e && e->state != IS_INSTALLED) || old[k])
             continue;
         inst_set(&rec, g->uuid, now, IS_PENDING, now, NULL);
         char *what = installer_text(g);
@@ -117,6 +124,7 @@ int install_mark(struct ctx *c, const struct host *h, const struct disk_plan *dp
     free(err);
     inst_free(&rec);
     free(gets);
+    free(old);
     return rc;
 }
 
