@@ -295,3 +295,74 @@ data_case() {
   jq -S "$XL_INSTALL" "$T/xl.json" >"$T/xl.out"
   expect_golden "$T/xl.out" "$DATA/install/$name.xl.json"
 }
+
+# Killed (SIGKILL) at every point where a run commits a file (each rename
+# of an atomic write, each fsync before and after it, each unlink), then
+# run again: the record and the domains agree whatever the point. An
+# install is never done twice, never recorded as finished unless its
+# installer powered off, and a guest not installed is never booted from
+# its own config. (strace injects the kill, as in 85-crash; the boots'
+# children are not traced: they run on, as xl does when its caller dies.)
+
+# A root with g1's installer, and (but for phase start) its installer
+# booted (guests, in lib.sh, sets n and i: the loop below counts in at_n); made afresh each time, not copied: a disk is known by its
+# inode (disks.h), which a copy does not keep.
+fresh_root() {
+  rm -rf "$w"
+  mkdir -p "$w/usr/lib/lcfg/conf/xen" "$w/var/lib/xen/images"
+  cp "$TOP"/templates/*.tmpl "$w/usr/lib/lcfg/conf/xen/"
+  ROOT=$w installer
+  echo "g1 install_ms=0${1:+ $1}" >"$w/$SIM/control"
+  [ "$phase" = start ] || ROOT=$w xen --resources "$T/res" start
+}
+
+kill_loop() { # phase: start | settle | crash
+  phase=$1
+  command -v strace >/dev/null || skip "strace is not installed"
+  kills=0; w=$T/w; end=${2:-}
+  for sc in rename fsync unlink; do
+    at_n=1
+    while :; do
+      fresh_root "$end"
+      rc=0
+      if [ "$phase" = start ]; then set -- --resources "$T/res" start; else set -- run; fi
+      ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+      strace -qq -o /dev/null -e trace="$sc" -e inject="$sc":signal=KILL:when=$at_n \
+        "$XEN" --root "$w" "$@" >/dev/null 2>"$T/killed.err" || rc=$?
+      [ $rc -eq 137 ] || break
+      kills=$((kills + 1))
+      : >"$T/rec.err"
+      "$XEN" --root "$w" --resources "$T/res" start >/dev/null 2>>"$T/rec.err" || :
+      "$XEN" --root "$w" run >/dev/null 2>>"$T/rec.err" || :
+      "$XEN" --root "$w" run >/dev/null 2>>"$T/rec.err" || :
+      state=$(awk '!/^#/ { print $3 }' "$w/var/lib/lcfg/xen/installs")
+      running=$(awk '!/^#/ && NF > 3 && $2 == "g1" { print $4 }' "$w/$SIM/domains")
+      installs=$(cat "$T/killed.err" "$T/rec.err" | grep -c "installing (domid [0-9]*) from" || :)
+      [ "$phase" = start ] || installs=$((installs + 1)) # booted by fresh_root
+      at="$phase: $sc #$at_n"
+      [ "$installs" -le 1 ] || { fail "$at: installed $installs times"; cat "$T/rec.err"; return 1; }
+      case $phase/$state in
+        start/installed|settle/installed)
+          [ "$running" = running ] || { fail "$at: installed, but g1 is '$running'"; cat "$T/rec.err"; return 1; } ;;
+        start/failed)
+          # Killed between recording the installer's boot and booting it.
+          grep -q "went away" "$w/var/lib/lcfg/xen/installs" ||
+            { fail "$at: failed for another reason:"; cat "$w/var/lib/lcfg/xen/installs"; return 1; }
+          [ -z "$running" ] || { fail "$at: failed install, but g1 is '$running'"; return 1; } ;;
+        crash/failed)
+          grep -q "crashed" "$w/var/lib/lcfg/xen/installs" ||
+            { fail "$at: failed for another reason:"; cat "$w/var/lib/lcfg/xen/installs"; return 1; }
+          [ -z "$running" ] || [ "$running" = crashed ] ||
+            { fail "$at: g1 is '$running'"; cat "$T/killed.err" "$T/rec.err"; return 1; } ;;
+        *) fail "$at: the install is '$state' after recovery"; cat "$T/rec.err"; return 1 ;;
+      esac
+      at_n=$((at_n + 1))
+    done
+    [ $rc -eq 0 ] || [ "$phase" = crash ] || { fail "$phase: the run without a kill exited $rc"; cat "$T/killed.err"; return 1; }
+  done
+  [ $kills -ge 3 ] || { fail "only $kills kills: the injection did not work"; return 1; }
+}
+
+t_kill_at_every_write_of_start_then_recover() { kill_loop start; }
+t_kill_at_every_write_of_run_finishing_an_install() { kill_loop settle; }
+t_kill_at_every_write_of_run_finishing_a_crashed_install() { kill_loop crash install_end=crash; }
