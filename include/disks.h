@@ -80,6 +80,11 @@ const struct disk_item *disks_guest_refused(const struct disk_plan *plan, size_t
  * record. Made when first asked; valid until disks_plan_free. */
 const char *disks_owner(const struct disk_plan *plan, const struct disk_item *it);
 
+/* What the record says of an item of a plan: the UUID of the guest it was
+ * made for or found in use by (uuid[37]), when (seconds since 1970), and
+ * whether the component created it. false when it has no record. */
+bool disks_origin(const struct disk_item *it, char uuid[37], long long *when, bool *created);
+
 void disks_plan_free(struct disk_plan *plan);
 
 /* "12 GB", or "10.50 GB (11274289152 bytes)" when not whole. Caller frees. */

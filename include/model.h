@@ -13,6 +13,8 @@
 enum guest_type { GUEST_PV, GUEST_PVH, GUEST_HVM };
 enum disk_type { DISK_NONE, DISK_IMAGE, DISK_PHYSICAL, DISK_LVM };
 enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+/* How a guest's OS is installed on its first boot (install_<tag>). */
+enum install_mode { INSTALL_NONE, INSTALL_KERNEL, INSTALL_PXE, INSTALL_CDROM };
 
 struct disk {
     enum disk_type type;
@@ -47,6 +49,10 @@ struct guest {
     unsigned long shutdown_timeout; /* seconds */
     struct disk disks[2];
     struct nic nics[2];
+    enum install_mode install;
+    /* The installer: the guest's installkernel, installramdisk and
+     * installextra, else the host's ("" when neither is set). */
+    const char *install_kernel, *install_ramdisk, *install_extra;
 };
 
 #define MODEL_FIELD_SLOTS 128
@@ -59,6 +65,7 @@ struct host {
     const char *res[HF_COUNT];
     unsigned long shutdown_timeout, parallel;
     unsigned long xl_create_timeout, xl_timeout; /* seconds */
+    unsigned long install_timeout; /* seconds */
     unsigned long dom0mem, dom0maxmem, dom0vcpus; /* MB, MB, count; 0: not set */
     size_t nguests;
     struct guest *guests;
@@ -104,6 +111,12 @@ static inline const char *disk_type_name(enum disk_type t)
 {
     static const char *const n[] = { "none", "image", "physical", "lvm" };
     return n[t];
+}
+
+static inline const char *install_mode_name(enum install_mode m)
+{
+    static const char *const n[] = { "", "kernel", "pxe", "cdrom" };
+    return n[m];
 }
 
 static inline const char *guest_type_name(enum guest_type t)

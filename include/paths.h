@@ -14,6 +14,8 @@
 #define PATH_RENDERED PATH_STATE_DIR "/rendered"
 /* The guests the component manages, by UUID (managed.h). */
 #define PATH_MANAGED PATH_STATE_DIR "/guests"
+/* The guests' installs (install.h), by UUID. */
+#define PATH_INSTALLS PATH_STATE_DIR "/installs"
 /* A cache of what qemu-img found in each existing image (format, backing
  * file, size), by identity, size, mtime and ctime. */
 #define PATH_PROBES PATH_STATE_DIR "/probes"

@@ -4,7 +4,7 @@
  * (memory, mac, ...), with the derived defaults applied (name, maxmem,
  * maxvcpus, bootloader), helper values (tag, template, hvm, disk_target,
  * disk_vdev, disk_format, disk_xmtype, and the same for disksec_*,
- * cdrom_vdev), the host resources, and every resource by its full name
+ * cdrom_vdev, installing, install_boot), the host resources, and every resource by its full name
  * (memory_testVMxen). The result must pass xlcfg_check. */
 #ifndef LCFGXEN_RENDER_H
 #define LCFGXEN_RENDER_H
@@ -30,6 +30,17 @@ void render_cache_free(struct render_cache *rc);
  * template file and line. */
 int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err);
+
+/* Render guest g's install config (install.h): the same template, where
+ * the guest has the installer as kernel, ramdisk and cmdline (install
+ * kernel; installextra with @name@, @mac@, @uuid@, @tag@ replaced by the
+ * guest's), no boot loader, on_poweroff, on_reboot and on_crash
+ * "preserve" (the domain stays, shut down with its reason, until the
+ * component has read how the install ended), and the helpers installing
+ * ("yes"; empty in the normal config) and install_boot ("n" for pxe, "d"
+ * for cdrom). */
+int render_guest_install(const struct host *h, const struct guest *g, const char *root,
+                         struct render_cache *cache, char **ret_text, char **err);
 
 /* What a render asked, so that a later run can tell without rendering
  * whether the text would come out the same: a template's text is a

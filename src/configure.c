@@ -311,9 +311,16 @@ int configure(struct ctx *c, bool *saved)
         goto out;
     }
     ident_hold_disks(h, &dplan, &id);
+    /* A guest to be installed is recorded before its new disks are made:
+     * a disk made without that record is never installed (install.h). */
+    long long now = (long long)time(NULL);
+    if (install_mark(c, h, &dplan, now, dry) < 0) {
+        msg_fail("configure: no disk was created, no config file written");
+        goto out;
+    }
     if (!dry)
         remove_stale_temps(c, h);
-    failed += dry ? 0 : disks_apply(&dplan, h, c->o->root, (long long)time(NULL));
+    failed += dry ? 0 : disks_apply(&dplan, h, c->o->root, now);
     size_t dn[DK_REFUSED + 1] = { 0 };
     for (size_t i = 0; i < dplan.n; i++) {
         report_disk(&dplan.v[i], dry);

@@ -463,6 +463,19 @@ static char *owner_text(struct disk_state *ds, const char *v, bool *found)
     return xasprintf("%s (%s) on %s", name, uuid, day);
 }
 
+bool disks_origin(const struct disk_item *it, char uuid[37], long long *when, bool *created)
+{
+    char name[128], u[64], num[32], how[16];
+    const char *v = it->prov;
+    if (!v || !next_word(&v, name, sizeof(name)) || !next_word(&v, u, sizeof(u)) ||
+        strlen(u) > 36 || !next_word(&v, num, sizeof(num)) || !next_word(&v, how, sizeof(how)))
+        return false;
+    strcpy(uuid, u);
+    *when = parse_when(num);
+    *created = !strcmp(how, "created");
+    return true;
+}
+
 const char *disks_owner(const struct disk_plan *plan, const struct disk_item *it)
 {
     struct disk_state *ds = plan->st;

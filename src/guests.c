@@ -54,14 +54,24 @@ static void seen_guests_free(struct seen_guests *o)
 static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bool revive,
                           const char *m)
 {
-    struct seen_guests o;
-    if (observe_guests(c, hv, m, &o) < 0)
+    struct installs *in = installs_open(c, h, m);
+    if (!in)
         return 1;
-    struct plan p = { 0 };
+    /* Installs that ended first: a guest installed now boots its own
+     * config below. */
+    size_t failed = installs_settle(in, hv);
+    struct seen_guests o;
+    if (observe_guests(c, hv, m, &o) < 0) {
+        installs_close(in);
+        return failed + 1;
+    }
+    struct plan p = { .in = in };
     plan_boots(h, &o.rec, &o.ix, revive, &p);
-    size_t failed = c->o->dry_run ? print_plan(&p, m) : apply_plan(c, h, hv, &p, m);
+    installs_plan(in, &p, m);
+    failed += c->o->dry_run ? print_plan(&p, m) : apply_plan(c, h, hv, &p, m);
     plan_free(&p);
     seen_guests_free(&o);
+    installs_close(in);
     return failed;
 }
 
@@ -250,13 +260,16 @@ int m_stop(struct ctx *c, const struct margs *a)
     struct hv *hv = open_hv(c, h, "stop");
     int rc = 1;
     struct seen_guests o;
-    if (hv && observe_guests(c, hv, "stop", &o) == 0) {
-        struct plan p = { 0 };
+    struct installs *in = hv ? installs_open(c, h, "stop") : NULL;
+    if (hv && in && observe_guests(c, hv, "stop", &o) == 0) {
+        struct plan p = { .in = in };
         plan_stop(h, &o.rec, &o.ix, &p);
+        installs_plan(in, &p, "stop");
         if (c->o->dry_run) {
             print_plan(&p, "stop");
             plan_free(&p);
             seen_guests_free(&o);
+            installs_close(in);
             hv->ops->close(hv);
             host_free(h);
             return 0;
@@ -276,6 +289,7 @@ int m_stop(struct ctx *c, const struct margs *a)
     } else if (hv) {
         msg_fail("stop: the guests cannot be looked at (above)");
     }
+    installs_close(in);
     if (hv)
         hv->ops->close(hv);
     if (run_daemons(c, h, false))
@@ -309,11 +323,16 @@ static int guest_method(struct ctx *c, const struct margs *a, enum act act)
     int rc_dry = 0;
     bool dry_done = false;
     struct seen_guests o;
-    if (observe_guests(c, hv, m, &o) < 0) {
+    struct installs *in = installs_open(c, h, m);
+    /* boot settles the installs that ended, as start and run do. */
+    if (in && act == ACT_BOOT)
+        failed += installs_settle(in, hv);
+    if (!in || observe_guests(c, hv, m, &o) < 0) {
         failed++;
     } else {
-        struct plan p = { 0 };
+        struct plan p = { .in = in };
         plan_named(h, &o.rec, &o.ix, act, force, a->names, a->nnames, &p);
+        installs_plan(in, &p, m);
         if (c->o->dry_run) {
             rc_dry = print_plan(&p, m) ? 1 : 0;
             dry_done = true;
@@ -323,6 +342,7 @@ static int guest_method(struct ctx *c, const struct margs *a, enum act act)
         plan_free(&p);
         seen_guests_free(&o);
     }
+    installs_close(in);
     if (failed)
         msg_fail("%s: %zu failure%s", m, failed, failed == 1 ? "" : "s");
     hv->ops->close(hv);

@@ -125,6 +125,17 @@
  *                      paused, as an xl killed mid-create does. A create_ms
  *                      longer than the create timeout hangs the same way.
  *                      An empty list ("hang=") overrides a "*" line.
+ *   install_ms=N       an install boot (a domain created from a config file in a
+ *                      directory named "install", as the component writes
+ *                      them) ends on its own N ms after it was created, as
+ *                      install_end says; without it the installer runs until
+ *                      it is stopped
+ *   install_end=E      how it ends: poweroff (default) or reboot (state
+ *                      shutdown with that reason), or crash (state crashed):
+ *                      its domain stays listed until destroyed, as xl's
+ *                      on_*=preserve keeps it. A shutdown or reboot request
+ *                      made before then replaces the end (EVENT end-poweroff,
+ *                      end-reboot, end-crash in the state file)
  *   The 0/1 keys also take 0, to override a "*" line.
  *
  * The file "creating" (written by the simulator, read by tests) counts the
@@ -180,8 +191,12 @@
 #define MAX_MEMORY_MB (1ULL << 30) /* 1 PiB */
 #define NEVER (-1LL)               /* the due time of an ignored request */
 
-enum ev_kind { EV_NONE, EV_SHUTDOWN, EV_REBOOT };
-static const char *const ev_names[] = { "none", "shutdown", "reboot" };
+/* EV_END_*: an installer ending on its own (install_ms), its domain kept
+ * (on_*=preserve), shut down or crashed. */
+enum ev_kind { EV_NONE, EV_SHUTDOWN, EV_REBOOT, EV_END_POWEROFF, EV_END_REBOOT, EV_END_CRASH };
+static const char *const ev_names[] = { "none", "shutdown", "reboot", "end-poweroff",
+                                        "end-reboot", "end-crash" };
+static const char *const install_ends[] = { "poweroff", "reboot", "crash" };
 
 static const char *const state_names[] = {
     [DOM_RUNNING] = "running", [DOM_PAUSED] = "paused", [DOM_SHUTDOWN] = "shutdown",
@@ -217,6 +232,8 @@ struct ctl_entry {
     long long shutdown_ms, create_ms;
     int ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
     int hang; /* bit per enum sim_op */
+    long long install_ms;
+    int install_end; /* an index in install_ends */
 };
 
 /* What the control file says about one guest. */
@@ -224,6 +241,8 @@ struct guest_ctl {
     long long shutdown_ms, create_ms;
     bool ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
     unsigned hang;
+    long long install_ms; /* -1: the installer never ends on its own */
+    int install_end;
 };
 
 /* The operations that run xl on Xen, and so may hang. */
@@ -387,6 +406,14 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
     } else if (!strcmp(k, "pv_drivers")) {
         if (parse_flag(v, &e->pv_drivers) < 0)
             return "pv_drivers must be 0 or 1";
+    } else if (!strcmp(k, "install_ms")) {
+        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
+            return "install_ms must be a number of milliseconds (at most a day)";
+        e->install_ms = (long long)u;
+    } else if (!strcmp(k, "install_end")) {
+        e->install_end = name_index(install_ends, ARRAY_SIZE(install_ends), v);
+        if (e->install_end < 0)
+            return "install_end must be poweroff, reboot or crash";
     } else if (!strcmp(k, "hv_fail")) {
         if (strcmp(e->name, "*"))
             return "hv_fail belongs on the \"*\" line";
@@ -453,7 +480,7 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -492,11 +519,16 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
         g->pv_drivers = e->pv_drivers;
     if (e->hang >= 0)
         g->hang = (unsigned)e->hang;
+    if (e->install_ms >= 0)
+        g->install_ms = e->install_ms;
+    if (e->install_end >= 0)
+        g->install_end = e->install_end;
 }
 
 static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, false, true, 0 };
+    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, false, true, 0,
+                           -1, 0 };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -1185,6 +1217,19 @@ static ssize_t next_event(const struct sim *s, long long now)
 static void apply_due(struct sim *s, long long now)
 {
     for (ssize_t i; (i = next_event(s, now)) >= 0;) {
+        struct sim_dom *e = &s->doms[i];
+        if (e->ev >= EV_END_POWEROFF) {
+            /* The installer ended: its domain stays (on_*=preserve). */
+            e->d.state = e->ev == EV_END_CRASH ? DOM_CRASHED : DOM_SHUTDOWN;
+            e->d.shutdown_reason = e->ev == EV_END_CRASH ? HV_SHUTDOWN_CRASH
+                                 : e->ev == EV_END_REBOOT ? HV_SHUTDOWN_REBOOT
+                                                          : HV_SHUTDOWN_POWEROFF;
+            e->ev = EV_NONE;
+            e->ev_requested = e->ev_due = 0;
+            touch(s, e);
+            s->applied++;
+            continue;
+        }
         struct sim_dom old = s->doms[i];
         touch_gone(s, old.d.domid);
         remove_dom(s, (size_t)i);
@@ -1664,7 +1709,7 @@ static void race_domain(struct sim *s, const struct xl_cfg *c)
  * built, is left behind paused), or NULL. *made: the domain built, if
  * any, whether the create failed or not. */
 static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char *timed_out,
-                     struct hv_made *made, char **err)
+                     bool install, struct hv_made *made, char **err)
 {
     const struct xl_cfg c = *cfg;
     if (rc == 0 && guest_ctl(s, c.name).race_create)
@@ -1715,6 +1760,13 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
             set_error(err, "xl create: simulated failure for %s after its domain was built",
                       c.name);
             rc = -1;
+        } else if (install && guest_ctl(s, c.name).install_ms >= 0 &&
+                   s->doms[s->n - 1].d.state == DOM_RUNNING) {
+            struct guest_ctl g = guest_ctl(s, c.name);
+            struct sim_dom *d = &s->doms[s->n - 1];
+            d->ev = (enum ev_kind)(EV_END_POWEROFF + g.install_end);
+            d->ev_requested = d->start_ms;
+            d->ev_due = d->start_ms + g.install_ms;
         }
     } else if (timed_out) {
         /* xl hung before it got this far: its timeout is what is seen. */
@@ -1770,6 +1822,14 @@ static long long begin_building(struct sim *s, const char *name, bool *hangs)
     return ms;
 }
 
+/* An install boot's config: one in a directory named "install" (where
+ * the component writes them: install.h). */
+static bool is_install_config(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash - path >= 8 && !strncmp(slash - 8, "/install", 8);
+}
+
 static int sim_create(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
                       char **err)
 {
@@ -1804,7 +1864,8 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, struct
     if (op_begin(s, OP_CREATE, err) == 0) {
         if (crc < 0)
             set_error(err, "%s", cerr);
-        rc = op_end(s, do_create(s, &c, crc, timed_out, made, err), err);
+        rc = op_end(s, do_create(s, &c, crc, timed_out, is_install_config(path), made, err),
+                    err);
         if (made->made && !s->loaded)
             made->made = false; /* its record may not have been written */
     }
@@ -1836,7 +1897,7 @@ static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **e
     if (d->ev == kind)
         return 0; /* asked again: the guest is already on its way */
     long long now = now_ms();
-    if (d->ev == EV_NONE) {
+    if (d->ev == EV_NONE || d->ev >= EV_END_POWEROFF) {
         d->ev_requested = now;
         d->ev_due = g.ignore_shutdown || !g.pv_drivers ? NEVER : now + g.shutdown_ms;
     }
@@ -1883,7 +1944,7 @@ static int do_power_button(struct sim *s, unsigned domid, char **err)
     }
     struct guest_ctl g = guest_ctl(s, d->d.name);
     long long now = now_ms();
-    if (d->ev == EV_NONE)
+    if (d->ev == EV_NONE || d->ev >= EV_END_POWEROFF)
         d->ev_requested = now;
     if (d->ev != EV_SHUTDOWN || d->ev_due == NEVER)
         d->ev_due = g.ignore_shutdown ? NEVER : now + g.shutdown_ms;

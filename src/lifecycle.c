@@ -39,7 +39,7 @@ static size_t restart_guests(struct ctx *c, const struct host *h, struct hv *hv,
         else
             list[nb++] = st[i].g;
     }
-    failed += boot_list(c, h, hv, list, nb, "configure");
+    failed += boot_list(c, h, hv, list, nb, "configure", NULL);
     free(list);
     free(doms);
     return failed;
@@ -148,12 +148,23 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
 
 /* Called as each create ends: report it, with the domid where the
  * hypervisor tells it. */
+struct booting {
+    struct hv *hv;
+    struct installs *in;
+};
+
 static void booted(void *arg, const struct hv_create_job *job)
 {
-    struct hv *hv = arg;
+    struct booting *b = arg;
+    struct hv *hv = b->hv;
     const struct guest *g = job->data;
-    if (job->rc < 0) {
+    bool install = installs_booting(b->in, g);
+    if (job->rc < 0 && install) {
+        installs_boot_failed(b->in, g, job->err);
+    } else if (job->rc < 0) {
         msg_error("guest '%s': boot failed: %s", g->name, job->err);
+    }
+    if (job->rc < 0) {
         /* Only what this create made (its UUID, a domid new since it
          * began): a domain of the guest's name that appeared meanwhile
          * (an admin, xendomains) is not its to destroy. */
@@ -168,7 +179,13 @@ static void booted(void *arg, const struct hv_create_job *job)
         return;
     }
     struct hv_domain found;
-    if (job->made)
+    if (install)
+        msg_info("guest '%s': installing (domid %u) from %s: it boots its own config once its "
+                 "installer has powered off", g->name,
+                 job->made ? job->domid
+                 : hv->ops->lookup_uuid(hv, g->uuid, &found, NULL) == 0 ? found.domid : 0,
+                 job->path);
+    else if (job->made)
         msg_info("guest '%s': booted (domid %u)", g->name, job->domid);
     else if (hv->ops->lookup_uuid(hv, g->uuid, &found, NULL) == 0)
         msg_info("guest '%s': booted (domid %u)", g->name, found.domid);
@@ -190,13 +207,25 @@ size_t print_plan(const struct plan *p, const char *method)
             break;
         case ACT_BOOT:
         case ACT_REVIVE:
-            msg_info("guest '%s': would be booted", a->name);
+            if (a->install)
+                msg_info("guest '%s': would be installed (%s)", a->name, a->why);
+            else
+                msg_info("guest '%s': would be booted", a->name);
             n++;
             break;
         case ACT_CLEAR_BOOT:
             msg_info("guest '%s': its remains (domid %u, %s) would be destroyed, then it would be "
-                     "booted", a->name, d->domid, d->state == DOM_CRASHED ? "crashed" : "shut down");
+                     "%s%s%s", a->name, d->domid, d->state == DOM_CRASHED ? "crashed" : "shut down",
+                     a->install ? "installed (" : "booted", a->install ? a->why : "",
+                     a->install ? ")" : "");
             n++;
+            break;
+        case ACT_INSTALLING:
+            msg_info("guest '%s': %s: nothing to do", a->name, a->why);
+            break;
+        case ACT_NOT_INSTALLED:
+            msg_warn("guest '%s': would be %s", a->name, a->why);
+            bad++;
             break;
         case ACT_HELD:
             msg_warn("guest '%s': would not be booted: configure held it back", a->name);
@@ -317,11 +346,18 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
             msg_error("%s: %s", method, a->why);
             failed++;
             break;
+        case ACT_INSTALLING:
+            msg_info("guest '%s': %s", a->name, a->why);
+            break;
+        case ACT_NOT_INSTALLED:
+            msg_error("guest '%s': %s", a->name, a->why);
+            failed++;
+            break;
         }
         free(err);
         err = NULL;
     }
-    failed += boot_list(c, h, hv, boots, nboot, method);
+    failed += boot_list(c, h, hv, boots, nboot, method, p->in);
     /* stop goes in boot groups, the last booted first. */
     failed += strcmp(method, "stop") ? stop_guests(hv, st, nst) : stop_in_order(hv, st, nst);
     free(boots);
@@ -342,7 +378,8 @@ static int by_boot_order(const void *a, const void *b)
  * other in rising order, a group's guests side by side, at most the host's
  * parallel at once. list is sorted in place. Returns the failures. */
 size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
-                 const struct guest **list, size_t n, const char *method)
+                 const struct guest **list, size_t n, const char *method,
+                 struct installs *in)
 {
     qsort(list, n, sizeof(*list), by_boot_order);
     bool groups = n > 0 && list[0]->boot_order != list[n - 1]->boot_order;
@@ -363,16 +400,28 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
             msg_info("%s:%s booting %zu guest%s%s", method, group, k, k == 1 ? "" : "s", how);
         }
         struct hv_create_job *jobs = xcalloc(k, sizeof(*jobs));
+        size_t nj = 0;
         for (size_t x = 0; x < k; x++) {
-            char *file = xasprintf("%s/%s.cfg", h->res[HF_configdir], list[i + x]->name);
-            jobs[x].path = file;
-            jobs[x].rpath = root_path(c->o->root, file);
-            jobs[x].data = (void *)list[i + x];
+            const struct guest *g = list[i + x];
+            char *file = NULL, *err = NULL;
+            if (!installs_booting(in, g)) {
+                file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
+            } else if (installs_begin(in, g, &file, &err) < 0) {
+                msg_error("guest '%s': not installed: %s", g->name, err);
+                free(err);
+                failed++;
+                continue;
+            }
+            jobs[nj].path = file;
+            jobs[nj].rpath = root_path(c->o->root, file);
+            jobs[nj].data = (void *)g;
+            nj++;
         }
         struct hv_xl xl = xl_of(h);
-        failed += hv_create_all(hv, c->o->root, &xl, jobs, k,
-                                (unsigned)h->parallel, booted, hv);
-        for (size_t x = 0; x < k; x++) {
+        struct booting b = { hv, in };
+        failed += hv_create_all(hv, c->o->root, &xl, jobs, nj,
+                                (unsigned)h->parallel, booted, &b);
+        for (size_t x = 0; x < nj; x++) {
             free((char *)jobs[x].path);
             free((char *)jobs[x].rpath);
             free(jobs[x].err);

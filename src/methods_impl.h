@@ -18,6 +18,8 @@
 #include "methods.h"
 #include "model.h"
 
+struct installs; /* install.c */
+
 /* The current resources, from (in order) --profile, --resources, the
  * environment, or the host's XML profile. *ret_src names the source. */
 int read_current(struct ctx *c, struct resset *rs, char **ret_src, char **err);
@@ -165,7 +167,8 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
  * other in rising order, a group's guests side by side, at most the host's
  * parallel at once. list is sorted in place. Returns the failures. */
 size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
-                 const struct guest **list, size_t n, const char *method);
+                 const struct guest **list, size_t n, const char *method,
+                 struct installs *in);
 
 /* guestplan.c: what a method does to each guest, as a list of actions
  * decided from what was observed (pure); lifecycle.c applies it. */
@@ -182,19 +185,25 @@ enum act {
     ACT_DESTROY,     /* destroyed at once */
     ACT_NOT_RUNNING, /* nothing to stop (said) */
     ACT_REFUSED,     /* an argument refused (why) */
+    ACT_INSTALLING,  /* its installer runs (said: why) */
+    ACT_NOT_INSTALLED, /* not booted: its install failed before, or its
+                        * installer is missing (why) */
 };
 struct action {
     enum act act;
     const struct guest *g;     /* NULL: a refused argument, or a forced destroy */
     const struct hv_domain *d; /* its domain (ACT_NAME_TAKEN: the other one) */
     const char *name;
-    char *why;                 /* ACT_REFUSED */
+    char *why;                 /* ACT_REFUSED, ACT_INSTALLING, ACT_NOT_INSTALLED;
+                                * with install: the installer */
+    bool install;              /* a boot: of its install config (install.c) */
 };
 struct plan {
     struct action *v;
     size_t n;
     struct guest *kept;        /* guests that left the profile, kept running */
     size_t nkept;
+    struct installs *in;       /* the installs (install.c), or NULL: not owned */
 };
 /* start (revive false) and run (true): every guest with boot set. */
 void plan_boots(const struct host *h, const struct managed *rec, const struct dom_index *ix,
@@ -253,6 +262,38 @@ int m_reboot(struct ctx *c, const struct margs *a);
 
 int m_destroy(struct ctx *c, const struct margs *a);
 
+
+/* install.c: installing a guest's OS on its first boot (install.h). */
+/* configure, before disks_apply creates dp's disks at now: a pending
+ * install for each guest with install set that gets a new disk. Returns 0,
+ * or -1 after saying why (then no disk may be created). */
+int install_mark(struct ctx *c, const struct host *h, const struct disk_plan *dp, long long now,
+                 bool dry);
+/* The installs of h's guests: the record, and which guests are due to be
+ * installed. NULL after saying why (the record is unreadable). */
+struct installs *installs_open(struct ctx *c, const struct host *h, const char *method);
+void installs_close(struct installs *in);
+/* Record how the installs that ended did (installed: powered off or
+ * rebooted; failed: crashed, gone, or past xen.installtimeout, then
+ * destroyed) and clear their domains' remains; a dry run only says.
+ * Returns the failures. */
+size_t installs_settle(struct installs *in, struct hv *hv);
+/* Make the plan's boots of guests due to be installed boots of their
+ * install configs (or refusals: failed before and not named by boot, an
+ * installer file missing); an installing guest is said to be, stop
+ * destroys it, shutdown and reboot refuse it. */
+void installs_plan(struct installs *in, struct plan *p, const char *method);
+/* Is g booted for its install by this run? */
+bool installs_booting(const struct installs *in, const struct guest *g);
+/* Render and write g's install config and record its install as running.
+ * Returns 0 with its path in *path (caller frees), or -1 with *err. */
+int installs_begin(struct installs *in, const struct guest *g, char **path, char **err);
+/* Record that g's installer could not be booted (and say so). */
+void installs_boot_failed(struct installs *in, const struct guest *g, const char *why);
+/* status: g's install as a line, or NULL when there is nothing to say;
+ * d: its domain, seen: whether the domains are known. */
+char *installs_status(const struct installs *in, const struct guest *g,
+                      const struct hv_domain *d, bool seen, long long now);
 
 /* identity.c: who each guest is, for configure. */
 struct guest_index {

@@ -220,6 +220,66 @@ static int get_enum(const struct where *w, int field, const char *v,
     return i;
 }
 
+/* A kernel command line: printable text without quotes or backslash (it
+ * is written inside a quoted string), at most 1024 characters. */
+static void check_cmdline(const struct where *w, int field, const char *v)
+{
+    if (str_empty(v))
+        return;
+    if (!check_safe_text(v))
+        bad(w, field, v, "contains a quote, backslash, control or non-ASCII character");
+    else if (strlen(v) > 1024)
+        bad(w, field, v, "is longer than 1024 characters");
+}
+
+static const char *const install_modes[] = { "", "kernel", "pxe", "cdrom" };
+
+/* install_<tag> and its installer (the guest's, else the host's). */
+static void check_install(const struct host *h, struct guest *g, const struct where *w)
+{
+    const char **r = g->res;
+    int m = lookup_enum(r[GF_install], install_modes, ARRAY_SIZE(install_modes));
+    if (m < 0)
+        bad(w, GF_install, r[GF_install], "is not an install mode (empty, kernel, pxe or cdrom)");
+    g->install = m < 0 ? INSTALL_NONE : (enum install_mode)m;
+    static const int paths[] = { GF_installkernel, GF_installramdisk };
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+        if (!str_empty(r[paths[i]]))
+            get_path(w, paths[i], r[paths[i]]);
+    check_cmdline(w, GF_installextra, r[GF_installextra]);
+    g->install_kernel = str_empty(r[GF_installkernel]) ? h->res[HF_installkernel]
+                                                       : r[GF_installkernel];
+    g->install_ramdisk = str_empty(r[GF_installramdisk]) ? h->res[HF_installramdisk]
+                                                         : r[GF_installramdisk];
+    g->install_extra = str_empty(r[GF_installextra]) ? h->res[HF_installextra]
+                                                     : r[GF_installextra];
+    switch (g->install) {
+    case INSTALL_NONE:
+        break;
+    case INSTALL_KERNEL:
+        if (g->type == GUEST_HVM)
+            bad(w, GF_install, r[GF_install],
+                "is for pv and pvh guests (an hvm guest installs by pxe or cdrom)");
+        if (str_empty(g->install_kernel))
+            bad(w, GF_installkernel, NULL, "missing (install_%s is kernel: name the installer's "
+                "kernel here or in xen.installkernel)", g->tag);
+        break;
+    case INSTALL_PXE:
+    case INSTALL_CDROM:
+        if (g->type != GUEST_HVM)
+            bad(w, GF_install, r[GF_install],
+                "is for hvm guests (a pv or pvh guest installs by kernel)");
+        if (g->install == INSTALL_CDROM && str_empty(r[GF_cdpath]))
+            bad(w, GF_cdpath, NULL, "missing (install_%s is cdrom: the installer's ISO image)",
+                g->tag);
+        break;
+    }
+    /* @mac@ needs a MAC: xl would choose one only when the guest boots. */
+    if (g->install != INSTALL_NONE && strstr(g->install_extra, "@mac@") &&
+        str_empty(r[GF_mac]))
+        bad(w, GF_mac, NULL, "missing (the installer's command line passes @mac@)");
+}
+
 static const char *const grubowners[] = { "component", "lcfg-grub", "none" };
 static const char *const distros[] = { "debian", "el" };
 
@@ -335,6 +395,13 @@ static void check_host(struct host *h, struct errlist *errs)
              "seconds", true, &h->xl_create_timeout);
     get_uint(&w, HF_xltimeout, h->res[HF_xltimeout], 1, MAX_TIMEOUT_S, "seconds", true,
              &h->xl_timeout);
+    get_uint(&w, HF_installtimeout, h->res[HF_installtimeout], 1, MAX_TIMEOUT_S, "seconds",
+             true, &h->install_timeout);
+    static const int ipaths[] = { HF_installkernel, HF_installramdisk };
+    for (size_t i = 0; i < ARRAY_SIZE(ipaths); i++)
+        if (!str_empty(h->res[ipaths[i]]))
+            get_path(&w, ipaths[i], h->res[ipaths[i]]);
+    check_cmdline(&w, HF_installextra, h->res[HF_installextra]);
     check_host_setup(h, &w);
 }
 
@@ -530,13 +597,7 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
         if (get_path(&w, GF_ramdisk, r[GF_ramdisk]) && !has_kernel)
             bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
     }
-    if (!str_empty(r[GF_cmdline])) {
-        if (!check_safe_text(r[GF_cmdline]))
-            bad(&w, GF_cmdline, r[GF_cmdline],
-                "contains a quote, backslash, control or non-ASCII character");
-        else if (strlen(r[GF_cmdline]) > 1024)
-            bad(&w, GF_cmdline, r[GF_cmdline], "is longer than 1024 characters");
-    }
+    check_cmdline(&w, GF_cmdline, r[GF_cmdline]);
     if (!str_empty(r[GF_bootloader])) {
         if (get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
                      ARRAY_SIZE(bootloaders), "permitted boot loader") >= 0) {
@@ -556,6 +617,7 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
         bad(&w, GF_disknamesec, r[GF_disknamesec], "is set but there is no second disk");
     if (!str_empty(r[GF_cdpath]))
         get_path(&w, GF_cdpath, r[GF_cdpath]);
+    check_install(h, g, &w);
 
     check_nic(g, errs, 0);
     check_nic(g, errs, 1);

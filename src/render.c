@@ -24,8 +24,10 @@ static const char *const helper_names[] = {
     "tag", "hvm", "cdrom_vdev",
     "disk_target", "disk_format", "disk_vdev", "disk_xmtype",
     "disksec_target", "disksec_format", "disksec_vdev", "disksec_xmtype",
+    "installing", "install_boot",
 };
-enum { H_tag, H_hvm, H_cdrom_vdev, H_disk, H_disksec = H_disk + 4, H_COUNT = H_disksec + 4 };
+enum { H_tag, H_hvm, H_cdrom_vdev, H_disk, H_disksec = H_disk + 4, H_installing = H_disksec + 4,
+       H_install_boot, H_COUNT };
 #define NVARS (GF_COUNT + H_COUNT)
 _Static_assert(ARRAY_SIZE(helper_names) == H_COUNT, "one name per helper");
 
@@ -38,6 +40,7 @@ struct rctx {
     char num[3][U64_TEXT_MAX]; /* maxmem, maxvcpus, shutdowntimeout as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
     struct render_trace *trace; /* NULL: not traced */
+    bool install;        /* the install config (render_guest_install) */
     bool replay;
     struct buf names;    /* the trace's names */
 };
@@ -97,6 +100,10 @@ static void guest_vars(struct rctx *c, const struct guest *g, const char *templa
     set_disk(c, H_disksec, &g->disks[1], false);
     c->vals[GF_COUNT + H_cdrom_vdev] = str_empty(g->res[GF_cdpath]) ? "" :
                                        g->type == GUEST_HVM ? "hdc" : "xvdc";
+    c->vals[GF_COUNT + H_installing] = c->install ? "yes" : "";
+    c->vals[GF_COUNT + H_install_boot] = !c->install ? ""
+                                         : g->install == INSTALL_PXE ? "n"
+                                         : g->install == INSTALL_CDROM ? "d" : "";
 }
 
 /* Every value handed to a template is one validation accepted, so none
@@ -400,17 +407,74 @@ static const char *template_for(const struct host *h, const struct guest *g, con
     return get_template(cache, *ret_path, ret, err) < 0 ? NULL : tname;
 }
 
+static int render_with(const struct host *h, const struct guest *g, const char *root,
+                       struct render_cache *cache, bool install, char **ret_text,
+                       struct render_trace *trace, char **err);
+
 int render_guest(const struct host *h, const struct guest *g, const char *root,
                  struct render_cache *cache, char **ret_text, char **err)
 {
-    return render_guest_traced(h, g, root, cache, ret_text, NULL, err);
+    return render_with(h, g, root, cache, false, ret_text, NULL, err);
 }
 
 int render_guest_traced(const struct host *h, const struct guest *g, const char *root,
                         struct render_cache *cache, char **ret_text, struct render_trace *trace,
                         char **err)
 {
-    struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index };
+    return render_with(h, g, root, cache, false, ret_text, trace, err);
+}
+
+/* The installer's command line: @name@, @mac@, @uuid@ and @tag@ replaced
+ * by the guest's (each a validated value: the result is as safe). */
+static char *install_cmdline(const struct guest *g)
+{
+    static const char *const words[] = { "@name@", "@mac@", "@uuid@", "@tag@" };
+    const char *vals[] = { g->name, g->res[GF_mac], g->uuid, g->tag };
+    struct buf b = BUF_INIT;
+    for (const char *p = g->install_extra; *p;) {
+        size_t k = 0;
+        while (k < ARRAY_SIZE(words) && strncmp(p, words[k], strlen(words[k])))
+            k++;
+        if (k < ARRAY_SIZE(words)) {
+            buf_adds(&b, vals[k]);
+            p += strlen(words[k]);
+        } else {
+            buf_addc(&b, *p++);
+        }
+    }
+    return buf_detach(&b);
+}
+
+int render_guest_install(const struct host *h, const struct guest *g, const char *root,
+                         struct render_cache *cache, char **ret_text, char **err)
+{
+    struct guest ig = *g;
+    char *extra = install_cmdline(g);
+    bool kernel = g->install == INSTALL_KERNEL;
+    ig.res[GF_kernel] = kernel ? g->install_kernel : "";
+    ig.res[GF_ramdisk] = kernel ? g->install_ramdisk : "";
+    ig.res[GF_cmdline] = kernel ? extra : "";
+    ig.res[GF_bootloader] = "";
+    /* The domain stays, shut down, with its shutdown reason, until the
+     * component has read how the install ended (install.h). */
+    ig.res[GF_on_poweroff] = ig.res[GF_on_reboot] = ig.res[GF_on_crash] = "preserve";
+    int rc;
+    if (strlen(extra) > 1024) {
+        set_error(err, "guest '%s': the installer's command line (installextra, its @...@ "
+                  "replaced) is longer than 1024 characters", g->name);
+        rc = -1;
+    } else {
+        rc = render_with(h, &ig, root, cache, true, ret_text, NULL, err);
+    }
+    free(extra);
+    return rc;
+}
+
+static int render_with(const struct host *h, const struct guest *g, const char *root,
+                       struct render_cache *cache, bool install, char **ret_text,
+                       struct render_trace *trace, char **err)
+{
+    struct rctx c = { .h = h, .g = g, .root = root, .index = cache->index, .install = install };
     char *path = NULL, *out = NULL, *e = NULL;
     const struct cached *ct;
     struct render_trace t;

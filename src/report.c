@@ -135,7 +135,7 @@ static const char *disk_state(const struct disk_item *it)
 static void status_json(struct ctx *c, FILE *out, const struct host *h,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
-                        const struct managed *ours)
+                        const struct managed *ours, const struct installs *in)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -166,6 +166,12 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
             fputs(", \"config_error\": ", out);
             json_str(out, why);
             free(why);
+        }
+        char *inst = in ? installs_status(in, g, d, have_hv, now) : NULL;
+        if (inst) {
+            fputs(", \"install\": ", out);
+            json_str(out, inst);
+            free(inst);
         }
         if (d && alive(d)) {
             char **pend;
@@ -267,8 +273,9 @@ int m_status(struct ctx *c, const struct margs *a)
     struct cfgcheck rc = cfgcheck_new(c);
     struct dom_index ix = dom_index_new(doms, n);
     struct managed ours = ours_of(c, h);
+    struct installs *in = installs_open(c, h, "status");
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours, in);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
@@ -324,6 +331,10 @@ int m_status(struct ctx *c, const struct margs *a)
             fprintf(out, "  held      configure held it back (a disk refused, or its data not yet "
                     "under its new name): not booted\n");
         const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
+        char *inst = in ? installs_status(in, g, d, have_hv, now) : NULL;
+        if (inst)
+            fprintf(out, "  install   %s\n", inst);
+        free(inst);
         if (d && alive(d)) {
             char **pend;
             size_t np = pending_changes(g, d, &pend);
@@ -349,6 +360,7 @@ int m_status(struct ctx *c, const struct margs *a)
         }
     }
 out:
+    installs_close(in);
     managed_free(&ours);
     dom_index_free(&ix);
     cfgcheck_free(&rc);

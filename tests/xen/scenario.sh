@@ -531,6 +531,87 @@ step_disks_unchanged() {
   diff /tmp/images.before /tmp/images.after >/tmp/images.diff || die "the images changed: $(tr '\n' ' ' </tmp/images.diff)"
 }
 
+# The profile of the renamed-start step with a fifth guest, epsilon, to be
+# installed on its first boot: its installer is the test's kernel and
+# initramfs with lcfgtest.install on the command line (the host's
+# installkernel, installramdisk, installextra), which marks its disk and
+# powers off; its own config boots the same kernel without it.
+add_epsilon() {
+  awk '/<virtualmachines cfg:template=/ { sub(/shutdowntimeout_\$"/, "shutdowntimeout_$ install_$\"") }
+    /<shutdowntimeout>30<\/shutdowntimeout>/ {
+    print
+    print "    <installkernel>/var/lib/lcfg-xen-test/vmlinuz</installkernel>"
+    print "    <installramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</installramdisk>"
+    print "    <installextra>console=hvc0 loglevel=4 lcfgtest.name=@name@ lcfgtest.install</installextra>"
+    next }
+    /<\/virtualmachines>/ {
+    print "     <virtualmachines_RECORD cfg:name=\"epsilon\">"
+    print "      <uuid>e5e5e5e5-0000-4000-8000-000000000005</uuid>"
+    print "      <memory>96</memory>"
+    print "      <kernel>/var/lib/lcfg-xen-test/vmlinuz</kernel>"
+    print "      <ramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</ramdisk>"
+    print "      <cmdline>console=hvc0 loglevel=4 lcfgtest.name=epsilon</cmdline>"
+    print "      <disk>1</disk>"
+    print "      <mac>00:16:3e:00:00:05</mac>"
+    print "      <bridge>xenbr0</bridge>"
+    print "      <boot>yes</boot>"
+    print "      <install>kernel</install>"
+    print "     </virtualmachines_RECORD>"
+  } { print }' "$1"
+}
+
+# What the installer writes at the start of the disk, in hex.
+installed_hex() { printf 'INSTALLED:%-6s' "$1" | od -An -tx1 | tr -d ' \n'; }
+
+# A guest installed on its first boot (install_epsilon kernel): start makes
+# its disk and boots its installer from /etc/xen/install/epsilon.cfg; the
+# installer marks the disk and powers off, and its domain stays, shut down
+# (on_poweroff preserve); run records it installed and boots its own
+# config, whose console shows the installer's mark read back from the disk.
+step_install() {
+  add_epsilon /tmp/profile-renamed.xml >/tmp/profile-install.xml
+  grep -q '<install>kernel</install>' /tmp/profile-install.xml && grep -q 'install_\$"' /tmp/profile-install.xml ||
+    die "cannot make the profile with epsilon"
+  x --profile /tmp/profile-install.xml start
+  expect_rc 0 start
+  has_msg "[INFO] xen: guest 'epsilon': to be installed at its first boot (install kernel /var/lib/lcfg-xen-test/vmlinuz, ramdisk /var/lib/lcfg-xen-test/guest-initrd.gz: its disks are new)" start
+  has_msg "[INFO] xen: guest 'epsilon': disk $IMAGES/epsilon.img: created (1 GB raw image, sparse)" start
+  grep -qE "^\[INFO\] xen: guest 'epsilon': installing \(domid [0-9]+\) from /etc/xen/install/epsilon.cfg: it boots its own config once its installer has powered off$" /tmp/err ||
+    die "xen start did not boot epsilon's installer"
+  cfg=/etc/xen/install/epsilon.cfg
+  for l in 'cmdline = "console=hvc0 loglevel=4 lcfgtest.name=epsilon lcfgtest.install"' \
+           'on_poweroff = "preserve"' 'on_reboot = "preserve"' 'on_crash = "preserve"'; do
+    grep -qxF "$l" $cfg || die "$cfg has no line: $l"
+  done
+  xl create -n -q -f $cfg >/tmp/parsed 2>&1 || die "xl cannot parse $cfg: $(tail -n 1 /tmp/parsed)"
+  wait_for 120 console_has epsilon "GUEST-INSTALLED epsilon" ||
+    { console_tail epsilon; die "epsilon's installer did not finish within 120 s"; }
+  # Its domain stays, shut down (xl list's state has s), until run reads it.
+  wait_for 60 sh -c 'xl list epsilon | awk "NR == 2 { print \$5 }" | grep -q s' ||
+    die "epsilon's installer domain is not kept shut down: $(xlq list 2>&1 | tr '\n' ' ')"
+  x status
+  grep -qxF "  install   finished (its installer powered off): recorded at the next start, run or boot" /tmp/out ||
+    die "status does not show epsilon's finished install: $(grep '^  install' /tmp/out)"
+  x run
+  expect_rc 0 run
+  grep -qE "^\[INFO\] xen: guest 'epsilon': installed in [0-9]+ s \(its installer powered off\)$" /tmp/err ||
+    die "xen run did not record epsilon's install"
+  grep -qE "^\[INFO\] xen: guest 'epsilon': booted \(domid [0-9]+\)$" /tmp/err || die "xen run did not boot epsilon"
+  [ ! -e $cfg ] || die "$cfg is still there after the install"
+  grep -qE "^e5e5e5e5-0000-4000-8000-000000000005 [0-9]+ installed [0-9]+$" /var/lib/lcfg/xen/installs ||
+    die "/var/lib/lcfg/xen/installs: $(grep e5e5 /var/lib/lcfg/xen/installs)"
+  # Its own config (no lcfgtest.install) on the disk the installer wrote.
+  wait_console epsilon 2
+  console_has epsilon "GUEST-DISK-MARK epsilon $(installed_hex epsilon)" ||
+    { console_tail epsilon; die "epsilon's own boot does not show the installer's mark $(installed_hex epsilon): $(grep GUEST-DISK-MARK $CONSOLE/guest-epsilon.log | tr '\n' ' ')"; }
+  [ "$(grep -c GUEST-INSTALLED $CONSOLE/guest-epsilon.log)" = 1 ] || { console_tail epsilon; die "epsilon's installer ran again"; }
+  echo "epsilon (domid $(domid epsilon)): $(grep -E 'GUEST-(INSTALLED|DISK-MARK)' $CONSOLE/guest-epsilon.log | tr '\n' ' ')"
+  # Never again: run finds it running.
+  x run
+  expect_rc 0 run
+  grep -qE "^\[INFO\] xen: guest 'epsilon': running \(domid [0-9]+\)$" /tmp/err || die "xen run did not find epsilon running"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -546,4 +627,5 @@ scenario() {
   step stop step_stop
   step renamed-start step_renamed_start
   step disks-unchanged step_disks_unchanged
+  step install step_install
 }
