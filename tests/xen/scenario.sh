@@ -560,8 +560,9 @@ add_epsilon() {
   } { print }' "$1"
 }
 
-# What the installer writes at the start of the disk, in hex.
-installed_hex() { printf 'INSTALLED:%-6s' "$1" | od -An -tx1 | tr -d ' \n'; }
+# What the installer writes at the start of the disk, in hex: its first 16
+# bytes (guest-init's dd), which the guest's own boot prints back.
+installed_hex() { printf 'INSTALLED:%-6s' "$1" | head -c 16 | od -An -tx1 | tr -d ' \n'; }
 
 # A guest installed on its first boot (install_epsilon kernel): start makes
 # its disk and boots its installer from /etc/xen/install/epsilon.cfg; the
