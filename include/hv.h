@@ -63,6 +63,27 @@ static inline const struct hv_domain *hv_find_domid(const struct hv_domain *doms
     return lo < n && doms[lo].domid == domid ? &doms[lo] : NULL;
 }
 
+/* What the host's hypervisor can do to move a guest (Xen's physinfo
+ * capabilities, XEN_SYSCTL_PHYSCAP_hap and _shadow). A live migration
+ * needs log-dirty mode: a PV guest's needs shadow paging, an HVM or PVH
+ * guest's HAP or shadow paging. Debian 12's Xen is built without shadow
+ * paging, so there no PV guest can be live-migrated. */
+enum { HV_CAP_HAP = 1u << 0, HV_CAP_SHADOW = 1u << 1 };
+
+/* Another host, for migrate, send and restore_at. */
+struct hv_peer {
+    const char *host; /* its name, as remote and copy take it */
+    /* The program and options that run a command on host (xen.migrateremote,
+     * "ssh" by default): host, then the command, are appended. NULL or
+     * empty: host is this host (a move to itself, as the tests and
+     * "xl migrate -s '' DOMID 'xl migrate-receive'" do). */
+    const char *const *remote;
+    /* The program and options that copy a file to host (xen.migratecopy,
+     * "scp -q -p" by default): the local path and HOST:PATH are appended. */
+    const char *const *copy;
+    unsigned timeout_ms; /* how long one stage may take */
+};
+
 struct hv;
 
 struct hv_ops {
@@ -104,6 +125,27 @@ struct hv_ops {
      * or timeout_ms passes. Returns 0 (something happened), 1 (timeout),
      * -1 (error). */
     int (*wait)(struct hv *hv, unsigned timeout_ms, char **err);
+    /* The host's HV_CAP_* bits. */
+    int (*caps)(struct hv *hv, unsigned *ret, char **err);
+    /* Save a domain to a file and destroy it ("xl save DOMID PATH"; path
+     * as the host sees it, rpath under the root). On failure the domain
+     * runs on (xl resumes it) and nothing is left at path. */
+    int (*save)(struct hv *hv, unsigned domid, const char *path, const char *rpath,
+                char **err);
+    /* Build and unpause the domain a save image holds ("xl restore PATH":
+     * the config is the one saved in the image). *made as for create. */
+    int (*restore)(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
+                   char **err);
+    /* Live-migrate a domain to peer ("xl migrate DOMID HOST", within
+     * peer->timeout_ms). On success the domain is gone from this host and
+     * runs on peer, same name and uuid; on failure it runs on here. */
+    int (*migrate)(struct hv *hv, unsigned domid, const struct hv_peer *peer, char **err);
+    /* Copy a file to the same path on peer (a cold move's transfer). */
+    int (*send)(struct hv *hv, const char *path, const char *rpath, const struct hv_peer *peer,
+                char **err);
+    /* Restore on peer the save image at path there ("xl restore PATH" run
+     * through peer->remote). */
+    int (*restore_at)(struct hv *hv, const struct hv_peer *peer, const char *path, char **err);
     /* Bring what the handle keeps in memory up to date with the
      * hypervisor (NULL: it keeps nothing). hv_create_all calls it before
      * each child it forks, which starts from that state and so reads only
