@@ -337,6 +337,7 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
                 failed++;
             } else {
                 msg_info("guest '%s': destroyed (domid %u)", a->name, d->domid);
+                lease_after_stop(c, h, a->g->name, a->g->uuid);
             }
             break;
         case ACT_NOT_RUNNING:
@@ -360,6 +361,7 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
     failed += boot_list(c, h, hv, boots, nboot, method, p->in);
     /* stop goes in boot groups, the last booted first. */
     failed += strcmp(method, "stop") ? stop_guests(hv, st, nst) : stop_in_order(hv, st, nst);
+    lease_release_stopped(c, h, hv, st, nst);
     free(boots);
     free(st);
     return failed;
@@ -404,6 +406,10 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
         for (size_t x = 0; x < k; x++) {
             const struct guest *g = list[i + x];
             char *file = NULL, *err = NULL;
+            if (lease_before_boot(c, h, g) < 0) {
+                failed++;
+                continue;
+            }
             if (!installs_booting(in, g)) {
                 file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
             } else if (installs_begin(in, g, &file, &err) < 0) {
