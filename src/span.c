@@ -47,6 +47,9 @@ static bool parse_word(struct arena *a, const char *w, struct span_entry *e)
     char *macs = arena_strndup(a, f[2], len[2]), *group = arena_strndup(a, f[3], len[3]);
     if (!check_guest_name(name) || !check_uuid(uuid) || (*group && !check_tag(group)))
         return false;
+    size_t ml = strlen(macs);
+    if (ml && (macs[0] == ',' || macs[ml - 1] == ',' || strstr(macs, ",,")))
+        return false;
     e->guest = name;
     e->uuid = uuid;
     e->group = group;
