@@ -7,7 +7,10 @@
 # "name default" (a resource and its default; nothing after the name:
 # empty), "@name %type" (its type: %integer, %boolean or %string, with an
 # optional "(comment)"), "@list tmpl_$ ..." (a tag list and its per-tag
-# resources; "@name" alone is a tag list without them). A resource with
+# resources; "@name" alone is a tag list without them), "@name %publish:
+# r ..." and "@name %subscribe: list" (a spanning map: the resources
+# published, and the tag list a subscription fills, whose templates are
+# the published names: its table is schema_map). A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host

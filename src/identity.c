@@ -370,8 +370,13 @@ size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dr
     for (size_t i = 0; i < id->ngone; i++) {
         const struct hv_domain *d = id->hv ? find_uuid(&id->ix, id->gone[i].uuid) : NULL;
         id->gone[i].running = d && alive(d);
-        if (!id->gone[i].running)
+        if (!id->gone[i].running) {
+            /* Not running here: its lease, if this host's, is free for
+             * the host it went to. */
+            if (!dry)
+                lease_after_stop(c, h, id->gone[i].name, id->gone[i].uuid);
             continue;
+        }
         /* xen.onmove: the spanning map shows the guest on another host. */
         const char *to = span_moved_to(h, id->gone[i].uuid);
         if (to && !strcmp(h->res[HF_onmove], "migrate")) {

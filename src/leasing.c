@@ -151,3 +151,12 @@ int m_unlease(struct ctx *c, const struct margs *a)
     host_free(h);
     return rc;
 }
+
+int lease_hand_to(struct ctx *c, const struct host *h, const char *uuid, const char *target,
+                  char **err)
+{
+    char *dir = lease_dir(c, h);
+    int rc = dir ? lease_handover(dir, uuid, span_self(h), target, err) : 1;
+    free(dir);
+    return rc;
+}

@@ -271,6 +271,13 @@ int lease_before_boot(struct ctx *c, const struct host *h, const struct guest *g
 void lease_after_stop(struct ctx *c, const struct host *h, const char *name, const char *uuid);
 void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
                            const struct stopping *st, size_t n);
+/* Migration: hand this host's lease of uuid over to target (the target's
+ * spanhost) once the guest runs there; the target takes it as its own
+ * when it adopts the guest (lease_before_boot or lease_take). 0 when
+ * handed over, 1 when there was none of this host's (or no leasedir), -1
+ * on error (*err). */
+int lease_hand_to(struct ctx *c, const struct host *h, const char *uuid, const char *target,
+                  char **err);
 
 
 /* install.c: installing a guest's OS on its first boot (install.h). */

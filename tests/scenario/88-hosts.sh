@@ -137,6 +137,12 @@ g2 running"
   expect_rc 0
   grep -q '^host=beta$' "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease" ||
     { fail "no lease of beta's"; return 1; }
+  # destroy releases it too; a boot takes it again.
+  xen_b destroy g1
+  expect_rc 0
+  expect_absent "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease"
+  xen_b boot g1
+  expect_rc 0
   # stop releases every lease of this host's.
   xen_b stop
   expect_rc 0
@@ -225,4 +231,28 @@ t_onmove_shutdown_says_where_and_shuts_down() {
   domains >"$T/d"
   expect_text "$T/d" "Domain-0 running
 g1 running"
+}
+
+# A guest that left the profile while it was down gives its lease up, so
+# that the host it went to may boot it.
+t_a_guest_gone_while_down_releases_its_lease() {
+  lease_res alpha
+  # g1 crashes as soon as it is booted: down, its lease still alpha's.
+  mkdir -p "$ROOT/$SIM"; echo "g1 crash=1" >"$ROOT/$SIM/control"
+  xen --resources "$T/res" start
+  expect_exists "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease"
+  guests 2 'xen.spanhost=alpha' 'xen.leasedir=/srv/leases' 'xen.virtualmachines=g2' 'xen.lease_g2=no'
+  grep -v '_g1=' "$T/res" >"$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  expect_absent "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease"
+}
+
+# A boot that fails leaves no lease behind.
+t_a_failed_boot_releases_its_lease() {
+  lease_res alpha
+  mkdir -p "$ROOT/$SIM"; echo "g1 fail_create=1" >"$ROOT/$SIM/control"
+  xen --resources "$T/res" start
+  expect_rc 1
+  expect_absent "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease"
 }
