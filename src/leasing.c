@@ -101,55 +101,59 @@ void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
     free(doms);
 }
 
-/* unlease NAME: break the guest's lease whoever holds it (a host that is
- * gone), refused while the guest runs here. */
+/* unlease NAME...: break each guest's lease whoever holds it (a host that
+ * is gone), refused while the guest runs here. */
 int m_unlease(struct ctx *c, const struct margs *a)
 {
     struct host *h = load_saved(c, "unlease");
     if (!h)
         return 1;
-    int rc = 1;
     char *dir = lease_dir(c, h);
-    const struct guest *g = NULL;
-    for (size_t i = 0; i < h->nguests && !g; i++)
-        if (!strcmp(h->guests[i].name, a->names[0]))
-            g = &h->guests[i];
     struct hv *hv = NULL;
-    struct hv_domain d;
-    char *err = NULL;
-    if (a->nnames != 1) {
-        msg_fail("unlease: one guest at a time");
-    } else if (!dir) {
+    size_t failed = 0;
+    if (!dir) {
         msg_fail("unlease: xen.leasedir is not set: there are no leases");
-    } else if (!g) {
-        msg_fail("unlease: '%s' is not a guest of the saved configuration", a->names[0]);
+        failed++;
     } else if (!(hv = open_hv(c, h, "unlease"))) {
-        ;
-    } else if (hv->ops->lookup_uuid(hv, g->uuid, &d, NULL) == 0 && alive(&d)) {
-        msg_fail("unlease: guest '%s' is running here (domid %u): its lease is this host's",
-                 g->name, d.domid);
-    } else {
-        struct lease_holder was;
-        int r = lease_break(dir, g->uuid, &was, &err);
-        if (r < 0) {
-            msg_fail("unlease: guest '%s': %s", g->name, err);
-        } else if (r == 0) {
-            msg_ok("unlease: guest '%s' has no lease", g->name);
-            rc = 0;
-        } else {
-            char when[64];
-            since(was.since, when, sizeof(when));
-            msg_ok("unlease: guest '%s': the lease host %s held since %s is broken", g->name,
-                   was.host, when);
-            rc = 0;
-        }
+        failed++;
     }
-    free(err);
+    for (size_t k = 0; !failed && k < a->nnames; k++) {
+        const struct guest *g = NULL;
+        for (size_t i = 0; i < h->nguests && !g; i++)
+            if (!strcmp(h->guests[i].name, a->names[k]))
+                g = &h->guests[i];
+        struct hv_domain d;
+        struct lease_holder was;
+        char *err = NULL, when[64];
+        int r;
+        if (!g) {
+            msg_error("unlease: '%s' is not a guest of the saved configuration", a->names[k]);
+            failed++;
+        } else if (hv->ops->lookup_uuid(hv, g->uuid, &d, NULL) == 0 && alive(&d)) {
+            msg_error("unlease: guest '%s' is running here (domid %u): its lease is this host's",
+                      g->name, d.domid);
+            failed++;
+        } else if ((r = lease_break(dir, g->uuid, &was, &err)) < 0) {
+            msg_error("unlease: guest '%s': %s", g->name, err);
+            failed++;
+        } else if (r == 0) {
+            msg_info("unlease: guest '%s' has no lease", g->name);
+        } else {
+            since(was.since, when, sizeof(when));
+            msg_info("unlease: guest '%s': the lease host %s held since %s is broken", g->name,
+                     was.host, when);
+        }
+        free(err);
+    }
+    if (failed && dir && hv)
+        msg_fail("unlease: %zu failure%s", failed, failed == 1 ? "" : "s");
+    else if (!failed)
+        msg_ok("unlease: %zu guest%s", a->nnames, a->nnames == 1 ? "" : "s");
     if (hv)
         hv->ops->close(hv);
     free(dir);
     host_free(h);
-    return rc;
+    return failed ? 1 : 0;
 }
 
 int lease_hand_to(struct ctx *c, const struct host *h, const char *uuid, const char *target,

@@ -345,7 +345,8 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
                 failed++;
             } else {
                 msg_info("guest '%s': destroyed (domid %u)", a->name, d->domid);
-                lease_after_stop(c, h, a->g->name, a->g->uuid);
+                if (a->g) /* not a domain of no guest (destroy --force) */
+                    lease_after_stop(c, h, a->g->name, a->g->uuid);
             }
             break;
         case ACT_NOT_RUNNING:

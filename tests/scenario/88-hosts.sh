@@ -156,7 +156,8 @@ t_unlease_breaks_a_gone_hosts_lease_but_not_a_running_guests() {
   expect_rc 0
   xen unlease g1
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: unlease: guest 'g1' is running here (domid 1): its lease is this host's"
+  expect_text "$T/err" "[ERROR] xen: unlease: guest 'g1' is running here (domid 1): its lease is this host's
+[FAIL] xen: unlease: 1 failure"
   # alpha is gone (its domains with it): beta is refused, until unlease.
   lease_res beta
   xen_b --resources "$T/res" configure
@@ -165,12 +166,15 @@ t_unlease_breaks_a_gone_hosts_lease_but_not_a_running_guests() {
   xen_b unlease g1
   expect_rc 0
   sed -E 's/since [0-9: -]+ UTC/since T/' "$T/err" >"$T/msgs"
-  expect_text "$T/msgs" "[OK] xen: unlease: guest 'g1': the lease host alpha held since T is broken"
+  expect_text "$T/msgs" "[INFO] xen: unlease: guest 'g1': the lease host alpha held since T is broken
+[OK] xen: unlease: 1 guest"
   xen_b boot g1
   expect_rc 0
-  xen_b unlease g2
-  expect_rc 0
-  expect_text "$T/err" "[OK] xen: unlease: guest 'g2' has no lease"
+  xen_b unlease g2 nosuch
+  expect_rc 1
+  expect_text "$T/err" "[INFO] xen: unlease: guest 'g2' has no lease
+[ERROR] xen: unlease: 'nosuch' is not a guest of the saved configuration
+[FAIL] xen: unlease: 1 failure"
 }
 
 t_two_hosts_taking_one_lease_at_once_one_wins() {
