@@ -207,6 +207,8 @@ const struct method methods[] = {
     { "reboot", m_reboot, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL }, "ask these guests to reboot" },
     { "destroy", m_destroy, M_MODIFIES | M_DRYRUN | M_NAMES, { "--force", NULL },
       "destroy these guests at once (--force: also a domain not in the profile)" },
+    { "unlease", m_unlease, M_MODIFIES | M_NAMES, { NULL },
+      "break this guest's lease (xen.leasedir) held by a host that is gone" },
     { "status", m_status, 0, { "--json", NULL },
       "every guest: running state, domid, memory, vcpus, uptime, disks; unmanaged domains" },
     { "isstarted", m_isstarted, 0, { "-q", NULL }, "exit 0 if the component is started" },

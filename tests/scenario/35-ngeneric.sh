@@ -154,6 +154,7 @@ boot NAME... boot
 shutdown NAME... shut
 reboot NAME... ask
 destroy [--force] NAME...
+unlease NAME... break
 status [--json] every
 isstarted [-q] exit
 logrotate called after"
