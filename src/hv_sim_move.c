@@ -61,18 +61,6 @@ int sim_caps(struct hv *hv, unsigned *ret, char **err)
     return sim_op_end(s, 0, err);
 }
 
-/* Why caps cannot live-migrate a guest of this type (hvm: HVM or PVH),
- * or NULL. The words are the xen backend's. */
-static const char *cannot_migrate(unsigned caps, bool hvm)
-{
-    if (!hvm && !(caps & HV_CAP_SHADOW))
-        return "live migration of PV guests needs shadow paging, which this hypervisor lacks";
-    if (hvm && !(caps & (HV_CAP_HAP | HV_CAP_SHADOW)))
-        return "live migration of HVM and PVH guests needs HAP or shadow paging, which this "
-               "hypervisor lacks";
-    return NULL;
-}
-
 /* The root of peer's simulated host: 0 with *ret (NULL when the peer is
  * this host), or -1 with *err (what: the command line, for messages). */
 static int peer_root(const struct sim *s, const struct hv_peer *peer, const char *what,
@@ -485,7 +473,7 @@ int sim_migrate(struct hv *hv, unsigned domid, const struct hv_peer *peer, char 
         (void)sim_op_end(s, -1, err);
         goto out;
     }
-    const char *why = cannot_migrate(host_caps(s), d->d.hvm);
+    const char *why = hv_cannot_live_migrate(host_caps(s), d->d.hvm);
     if (why) {
         set_error(err, "%s", why);
         (void)sim_op_end(s, -1, err);

@@ -203,6 +203,21 @@ static void test_caps(void **state)
     hv->ops->close(hv);
 }
 
+static void test_cannot_live_migrate(void **state)
+{
+    (void)state;
+    const char *pv = "live migration of PV guests needs shadow paging, which this "
+                     "hypervisor lacks";
+    const char *hvm = "live migration of HVM and PVH guests needs HAP or shadow paging, "
+                      "which this hypervisor lacks";
+    assert_string_equal(hv_cannot_live_migrate(0, false), pv);
+    assert_string_equal(hv_cannot_live_migrate(HV_CAP_HAP, false), pv);
+    assert_null(hv_cannot_live_migrate(HV_CAP_SHADOW, false));
+    assert_string_equal(hv_cannot_live_migrate(0, true), hvm);
+    assert_null(hv_cannot_live_migrate(HV_CAP_HAP, true));
+    assert_null(hv_cannot_live_migrate(HV_CAP_SHADOW, true));
+}
+
 /* ---- save and restore ---- */
 
 static void test_save_then_restore(void **state)
@@ -866,6 +881,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_hosts, teardown_hosts)
     const struct CMUnitTest tests[] = {
         T(test_caps),
+        T(test_cannot_live_migrate),
         T(test_save_then_restore),
         T(test_save_failures),
         T(test_save_killed),
