@@ -582,8 +582,10 @@ out:
 int sim_restore_at(struct hv *hv, const struct hv_peer *peer, const char *path, char **err)
 {
     struct sim *s = hv->priv;
-    if (sim_refuse_readonly(s, OP_RESTORE, err) < 0)
+    if (s->readonly) {
+        set_error(err, "read-only hypervisor handle: restore_at refused");
         return -1;
+    }
     const char *host = peer->host ? peer->host : "";
     char *what = xasprintf("xl restore %s on %s", path, host), *proot = NULL;
     int rc = -1;

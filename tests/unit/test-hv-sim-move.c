@@ -869,7 +869,7 @@ static void test_readonly_refuses(void **state)
     assert_fails_with(hv->ops->send(hv, "/save/web1", rpath, &peer, errp),
                       "read-only hypervisor handle: send refused");
     assert_fails_with(hv->ops->restore_at(hv, &peer, "/save/web1", errp),
-                      "read-only hypervisor handle: restore refused");
+                      "read-only hypervisor handle: restore_at refused");
     hv->ops->close(hv);
     assert_true(on_host(h->alpha, "web1", NULL));
     assert_false(exists_under(h->beta, SIMDIR));
