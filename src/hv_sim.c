@@ -153,7 +153,8 @@
  *   fail_save=1        save fails ("xl save ID PATH: simulated failure for
  *                      GUEST"): the guest runs on, no image is left
  *   restore_ms=N       how long a restore takes before its domain appears
- *   fail_restore=1     restore fails, having made nothing
+ *   fail_restore=1     restore fails, having made nothing (for restore_at,
+ *                      the receiving host's control file says)
  *   migrate_ms=N       how long a live migration takes; the guest runs on
  *                      here meanwhile, and moves at its end
  *   fail_migrate=1     migrate fails ("xl migrate ID HOST: simulated failure

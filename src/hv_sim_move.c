@@ -351,8 +351,9 @@ int sim_restore(struct hv *hv, const char *path, const char *rpath, struct hv_ma
     if (sim_op_begin(s, OP_RESTORE, err) < 0)
         goto out;
     rc = do_restore(s, &im, what, hangs, made, err);
-    if (rc == 0 && hangs) {
-        /* As an xl killed mid-restore: its domain is left, paused. */
+    if (hangs) {
+        /* As an xl killed mid-restore: its domain is left, paused; the
+         * timeout is what is seen, whatever else went wrong. */
         sim_set_timed_out(err, what, limit);
         rc = -1;
     }

@@ -439,6 +439,11 @@ static void test_restore_failures(void **state)
     assert_int_equal(hv->ops->restore(hv, "/save/web1", rpath, &made, &err), 0);
     assert_true(mono_ms() - t0 >= 250);
     assert_true(find_guest(hv, "web1", NULL));
+    /* Hanging where it would have failed anyway: the timeout is seen. */
+    set_control(h->alpha, "web1 hang=restore\n");
+    assert_fails_with(hv->ops->restore(hv, "/save/web1", rpath, &made, errp),
+                      "xl restore /save/web1: timed out after 300 ms");
+    assert_false(made.made);
     hv->ops->close(hv);
     free(rpath);
 }
