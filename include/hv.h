@@ -70,18 +70,27 @@ static inline const struct hv_domain *hv_find_domid(const struct hv_domain *doms
  * paging, so there no PV guest can be live-migrated. */
 enum { HV_CAP_HAP = 1u << 0, HV_CAP_SHADOW = 1u << 1 };
 
+/* Why a host with caps (HV_CAP_*) cannot live-migrate a guest (hvm: an
+ * HVM or PVH guest, hv_domain.hvm), in the words both backends' migrate
+ * refuse with ("live migration of PV guests needs shadow paging, which
+ * this hypervisor lacks"), or NULL when it can. */
+const char *hv_cannot_live_migrate(unsigned caps, bool hvm);
+
 /* Another host, for migrate, send and restore_at. */
 struct hv_peer {
     const char *host; /* its name, as remote and copy take it */
     /* The program and options that run a command on host (xen.migrateremote,
      * "ssh" by default): host, then the command, are appended. NULL or
      * empty: host is this host (a move to itself, as the tests and
-     * "xl migrate -s '' DOMID 'xl migrate-receive'" do). */
+     * "xl migrate -s '' DOMID 'xl migrate-receive'" do); so is a host
+     * named "localhost", or (xen) this host's uname, or (sim) the
+     * basename of this host's root. */
     const char *const *remote;
     /* The program and options that copy a file to host (xen.migratecopy,
      * "scp -q -p" by default): the local path and HOST:PATH are appended. */
     const char *const *copy;
-    unsigned timeout_ms; /* how long one stage may take */
+    unsigned timeout_ms; /* how long one stage may take (0: xl's create
+                          * timeout) */
 };
 
 struct hv;
@@ -128,12 +137,14 @@ struct hv_ops {
     /* The host's HV_CAP_* bits. */
     int (*caps)(struct hv *hv, unsigned *ret, char **err);
     /* Save a domain to a file and destroy it ("xl save DOMID PATH"; path
-     * as the host sees it, rpath under the root). On failure the domain
-     * runs on (xl resumes it) and nothing is left at path. */
+     * as the host sees it, rpath under the root), within xl's create
+     * timeout. On failure the domain runs on (xl resumes it) and nothing
+     * is left at path. */
     int (*save)(struct hv *hv, unsigned domid, const char *path, const char *rpath,
                 char **err);
     /* Build and unpause the domain a save image holds ("xl restore PATH":
-     * the config is the one saved in the image). *made as for create. */
+     * the config is the one saved in the image), within xl's create
+     * timeout. *made as for create. */
     int (*restore)(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
                    char **err);
     /* Live-migrate a domain to peer ("xl migrate DOMID HOST", within
