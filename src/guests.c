@@ -141,7 +141,14 @@ int m_start(struct ctx *c, const struct margs *a)
     int rc = 1;
     if (hv) {
         record_started(c);
-        size_t failed = boot_guests(c, h, hv, false, "start");
+        /* Guests saved by stop first: restored, or booted fresh. */
+        const struct guest **fresh;
+        size_t nfresh;
+        size_t failed = hostsave_start(c, h, hv, &fresh, &nfresh);
+        failed += boot_guests(c, h, hv, false, "start");
+        if (nfresh && !c->o->dry_run)
+            failed += boot_list(c, h, hv, fresh, nfresh, "start", NULL);
+        free(fresh);
         if (failed)
             msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
         else if (crc)
@@ -266,6 +273,9 @@ int m_stop(struct ctx *c, const struct margs *a)
         plan_stop(h, &o.rec, &o.ix, &p);
         installs_plan(in, &p, "stop");
         if (c->o->dry_run) {
+            if (hostsave_on(h))
+                msg_info("stop: the running guests would be saved to %s (xen.onhostshutdown "
+                         "save), each shut down instead if it cannot be", h->res[HF_savedir]);
             print_plan(&p, "stop");
             plan_free(&p);
             seen_guests_free(&o);
