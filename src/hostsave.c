@@ -62,7 +62,7 @@ static char *move_aside(const char *root, const char *path, const char *uuid, ch
         char stamp[32];
         time_t now = time(NULL);
         struct tm tm;
-        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+        strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
         for (unsigned k = 0; k < 1000 && !ret; k++) {
             char *cand = k ? xasprintf("%s/%s-%s-%u.save", aside, uuid, stamp, k)
                            : xasprintf("%s/%s-%s.save", aside, uuid, stamp);
@@ -312,8 +312,13 @@ static size_t restore_one(struct ctx *c, const struct host *h, struct hv *hv,
         else if (access(rimage, F_OK) < 0 && access(rpart, F_OK) == 0 &&
                  set_aside(c, s, part, what) < 0)
             failed++;
-        else if (!c->o->dry_run)
-            (void)saverec_remove(root, s->r.uuid, NULL);
+        else if (access(rimage, F_OK) < 0 && access(rpart, F_OK) < 0) {
+            /* Its save never ended (stop was killed): it ran on. */
+            msg_info("guest '%s': its save did not finish (stop was interrupted): it ran on "
+                     "(domid %u)", g->name, d->domid);
+            if (!c->o->dry_run)
+                (void)saverec_remove(root, s->r.uuid, NULL);
+        }
     } else if (mg && mg->state == MG_HELD) {
         msg_warn("guest '%s': held back by configure: its save image %s is kept, not restored",
                  g->name, s->r.image);
