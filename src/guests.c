@@ -237,7 +237,6 @@ int m_run(struct ctx *c, const struct margs *a)
 
 int m_stop(struct ctx *c, const struct margs *a)
 {
-    (void)a;
     /* As ngeneric: stop acts on the configuration last applied. */
     struct host *h = load_saved(c, "stop");
     if (!h)
@@ -254,6 +253,10 @@ int m_stop(struct ctx *c, const struct margs *a)
         host_free(h);
         return xrc;
     }
+    /* restart is no host shutdown: its guests are shut down and booted
+     * again, never saved (xen.onhostshutdown). */
+    if (a && a->m && !strcmp(a->m->name, "restart"))
+        h->res[HF_onhostshutdown] = "shutdown";
     /* A host not running Xen has no guest running: nothing to stop (a
      * stop at shutdown of a non-Xen boot must not fail). */
     if (!hv_reachable(c)) {

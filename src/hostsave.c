@@ -449,3 +449,22 @@ size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
     free(err);
     return failed;
 }
+
+char *hostsave_status(struct ctx *c, const struct guest *g)
+{
+    struct saverec r;
+    if (saverec_read(c->o->root, g->uuid, &r, NULL) != 0)
+        return NULL;
+    char when[32];
+    time_t t = (time_t)r.when;
+    struct tm tm;
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
+    char *rimage = root_path(c->o->root, r.image);
+    bool there = access(rimage, F_OK) == 0;
+    char *s = xasprintf("%s on %s: %s", r.image, when,
+                        there ? "start restores it if its config is unchanged"
+                              : "its image is missing (the save did not finish)");
+    free(rimage);
+    saverec_free(&r);
+    return s;
+}

@@ -313,6 +313,8 @@ size_t hostsave_stop(struct ctx *c, const struct host *h, struct hv *hv, struct 
  * Returns the failures. */
 size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
                       const struct guest ***fresh, size_t *nfresh);
+/* status: g's save (its image, when), or NULL when it has none. */
+char *hostsave_status(struct ctx *c, const struct guest *g);
 
 /* identity.c: who each guest is, for configure. */
 struct guest_index {

@@ -59,12 +59,12 @@ int saverec_read(const char *root, const char *uuid, struct saverec *r, char **e
     *r = (struct saverec){ 0 };
     char *rel = rec_path(uuid), *path = root_path(root, rel), *text = NULL;
     free(rel);
-    if (fs_read_file(path, &text, NULL, err) < 0) {
+    char *rerr = NULL;
+    if (fs_read_file(path, &text, NULL, &rerr) < 0) {
         int rc = errno == ENOENT ? 1 : -1;
-        if (rc == 1) {
-            free(*err);
-            *err = NULL;
-        }
+        if (rc < 0)
+            set_error(err, "%s", rerr);
+        free(rerr);
         free(path);
         return rc;
     }

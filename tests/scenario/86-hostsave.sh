@@ -302,3 +302,25 @@ t_dry_run_stop_says_it_would_save() {
 [INFO] xen: guest 'g2': would be asked to shut down (domid 2; destroyed after 120 s)
 [OK] xen: stop (dry run): 2 guests would be acted on; nothing changed"
 }
+
+t_restart_shuts_down_never_saves() {
+  started
+  xen --resources "$T/res" restart
+  expect_rc 0
+  grep -E "saved|shut down|booted" "$T/err" | masked /dev/stdin >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': shut down in N s
+[INFO] xen: guest 'g2': shut down in N s
+[INFO] xen: guest 'g1': booted (domid 3)
+[INFO] xen: guest 'g2': booted (domid 4)"
+  expect_absent "$ROOT/$REC"
+}
+
+t_status_shows_a_saved_guest() {
+  started
+  xen stop
+  xen status
+  expect_rc 0
+  grep "^  saved" "$T/out" | sed -E 's/ on [0-9-]+ [0-9:]+ UTC:/ on DATE:/' >"$T/s"
+  expect_text "$T/s" "  saved     /var/lib/xen/save/$U1.save on DATE: start restores it if its config is unchanged
+  saved     /var/lib/xen/save/$U2.save on DATE: start restores it if its config is unchanged"
+}
