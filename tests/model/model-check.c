@@ -19,7 +19,9 @@
  * foreign actions on the simulator's state file (a domain made or destroyed
  * by hand, one with a guest's name and another UUID, also while a create is
  * under way), guest writes into images, and SIGKILL of a method at its Nth
- * file-changing call (killshim.so, so a seed replays exactly).
+ * file-changing call (killshim.so, so a seed replays exactly). The
+ * sequences of even seeds set xen.onhostshutdown save: their stops save
+ * the guests and their starts restore them (or boot them fresh).
  *
  * Invariants (numbered as in the failure messages):
  *   1 the saved resources are those of the profile last applied (a fresh
@@ -258,6 +260,7 @@ struct model {
     int order[NTAGS]; /* the present guests, in list order */
     int n;
     unsigned renames;
+    bool save; /* xen.onhostshutdown save: stop saves, start restores */
 };
 
 static const char *const paths[] = { IMAGES, "/var/lib/xen//images", "/var/lib/xen/images/." };
@@ -312,8 +315,10 @@ static char *profile_xml(const struct model *m)
           "xmlns:cfg=\"http://www.lcfg.org/namespace/cfg-1.0\">\n"
           " <lcfg><components><xen>\n"
           /* One boot at a time, so that a seed replays exactly. */
-          "  <parallel>1</parallel>\n  <shutdowntimeout>2</shutdowntimeout>\n"
-          "  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
+          "  <parallel>1</parallel>\n  <shutdowntimeout>2</shutdowntimeout>\n", f);
+    if (m->save)
+        fputs("  <onhostshutdown>save</onhostshutdown>\n", f);
+    fputs("  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
           "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$\">\n", f);
     for (int i = 0; i < m->n; i++) {
         int t = m->order[i];
@@ -1553,6 +1558,8 @@ static int run_seq(uint64_t seed, const struct step *steps, int n, struct run *r
     make_root(r->root);
     set_control(r->root, CONTROL_DEFAULT);
     model_init(&r->m);
+    /* Every other sequence keeps the guests' state across stop and start. */
+    r->m.save = seed % 2 == 0;
     r->applied = r->m;
     setup(r, seed, verbose);
     inv_images(r);
