@@ -28,7 +28,8 @@
  *     configure of that profile in a scratch root writes the same file)
  *   2 one /etc/xen/NAME.cfg per applied guest, no other .cfg, no temporaries
  *   3 no disk (realpath, dev:ino) is in two guests' config files
- *   4 no image byte changes, no image vanishes (tracked by inode)
+ *   4 no image byte changes, no image vanishes (tracked by inode); the same
+ *     for the save images set aside (xen.onhostshutdown save)
  *   5 start/run/boot leave the guests running under their UUIDs, stop and
  *     shutdown leave them down, configure renames domains, shuts removed
  *     guests' domains down and never restarts a guest's domain
@@ -567,6 +568,11 @@ static struct images found;
 static int collect(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)ftw;
+    /* Save images (xen.onhostshutdown save) are consumed by the restore
+     * that brings their guest back; those set aside are kept for ever, as
+     * the disk images are. */
+    if (strstr(p, "/var/lib/xen/save/") && !strstr(p, "/var/lib/xen/save/aside/"))
+        return 0;
     if (flag == FTW_F && S_ISREG(st->st_mode) && found.n < MAXTRACK) {
         struct image *im = &found.im[found.n++];
         im->ino = st->st_ino;
