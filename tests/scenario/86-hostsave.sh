@@ -325,3 +325,32 @@ t_status_shows_a_saved_guest() {
   expect_text "$T/s" "  saved     /var/lib/xen/save/$U1.save on DATE: start restores it if its config is unchanged
   saved     /var/lib/xen/save/$U2.save on DATE: start restores it if its config is unchanged"
 }
+
+t_savedir_changed_meanwhile_still_restores() {
+  started
+  xen stop
+  guests 2 'xen.onhostshutdown=save' 'xen.parallel=1' 'xen.savedir=/srv/save'
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep -E "restored|booted" "$T/err" | masked /dev/stdin >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': restored (domid 3) from /var/lib/xen/save/$U1.save in N s
+[INFO] xen: guest 'g2': restored (domid 4) from /var/lib/xen/save/$U2.save in N s"
+  # The next stop saves to the new directory.
+  xen stop
+  expect_rc 0
+  grep -c "saved to /srv/save/" "$T/err" >"$T/n"
+  expect_text "$T/n" "2"
+}
+
+t_image_removed_by_hand_boots_fresh() {
+  started
+  xen stop
+  rm "$ROOT/$SAVE/$U2.save"
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep -E "restored|booted|missing" "$T/err" | masked /dev/stdin >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': restored (domid 3) from /var/lib/xen/save/$U1.save in N s
+[WARNING] xen: guest 'g2': its save image /var/lib/xen/save/$U2.save is missing: it boots fresh
+[INFO] xen: guest 'g2': booted (domid 4)"
+  expect_absent "$ROOT/$REC/$U2"
+}
