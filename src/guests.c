@@ -144,7 +144,7 @@ int m_start(struct ctx *c, const struct margs *a)
         /* Guests saved by stop first: restored, or booted fresh. */
         const struct guest **fresh;
         size_t nfresh;
-        size_t failed = hostsave_start(c, h, hv, &fresh, &nfresh);
+        size_t failed = hostsave_start(c, h, hv, "start", &fresh, &nfresh);
         failed += boot_guests(c, h, hv, false, "start");
         if (nfresh && !c->o->dry_run)
             failed += boot_list(c, h, hv, fresh, nfresh, "start", NULL);
@@ -222,7 +222,14 @@ int m_run(struct ctx *c, const struct margs *a)
         rc = boot_guests(c, h, hv, true, "run") ? 1 : 0;
         hv->ops->close(hv);
     } else if (hv) {
-        size_t failed = boot_guests(c, h, hv, true, "run");
+        /* A guest saved by stop comes back as start brings it back. */
+        const struct guest **fresh;
+        size_t nfresh;
+        size_t failed = hostsave_start(c, h, hv, "run", &fresh, &nfresh);
+        failed += boot_guests(c, h, hv, true, "run");
+        if (nfresh)
+            failed += boot_list(c, h, hv, fresh, nfresh, "run", NULL);
+        free(fresh);
         report_drift(c, h, hv);
         if (failed)
             msg_fail("run: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");

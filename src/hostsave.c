@@ -94,13 +94,23 @@ static char *move_aside(const char *root, const char *path, const char *uuid, ch
 
 /* ---- stop ---- */
 
+/* The guest of the profile with that UUID, or NULL. */
+static const struct guest *guest_of(const struct host *h, const char *uuid)
+{
+    for (size_t i = 0; i < h->nguests; i++)
+        if (!strcasecmp(h->guests[i].uuid, uuid))
+            return &h->guests[i];
+    return NULL;
+}
+
+
 /* Why g cannot be saved now (NULL: it can), from what is known before its
  * save: it left the profile, its running domain lacks changes of its
  * config, or there is not room for it. */
 static char *cannot_save(const struct host *h, const struct guest *g, const struct hv_domain *d,
                          const char *rsavedir)
 {
-    if (g < h->guests || g >= h->guests + h->nguests)
+    if (guest_of(h, g->uuid) != g)
         return xstrdup("it left the profile: start would not restore it");
     char **pend;
     size_t np = pending_changes(g, d, &pend);
@@ -243,14 +253,6 @@ static int by_boot(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static const struct guest *guest_of(const struct host *h, const char *uuid)
-{
-    for (size_t i = 0; i < h->nguests; i++)
-        if (!strcasecmp(h->guests[i].uuid, uuid))
-            return &h->guests[i];
-    return NULL;
-}
-
 /* Move s's image (or what its save left: part) aside and drop its
  * record; say so, with what. Returns 0, or -1 after saying why. */
 static int set_aside(struct ctx *c, const struct saved *s, const char *path, const char *what)
@@ -379,7 +381,7 @@ static size_t restore_one(struct ctx *c, const struct host *h, struct hv *hv,
     return failed;
 }
 
-size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
+size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv, const char *m,
                       const struct guest ***fresh, size_t *nfresh)
 {
     const char *root = c->o->root;
@@ -388,7 +390,7 @@ size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
     *fresh = NULL;
     *nfresh = 0;
     if (saverec_list(root, &uuids, &nu, &err) < 0) {
-        msg_error("start: the saved guests cannot be listed: %s", err);
+        msg_error("%s: the saved guests cannot be listed: %s", m, err);
         free(err);
         return 1;
     }
@@ -398,7 +400,7 @@ size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
     for (size_t i = 0; i < nu; i++) {
         struct saved *s = &v[ns];
         if (saverec_read(root, uuids[i], &s->r, &err) != 0) {
-            msg_error("start: %s: left alone", err ? err : "a save record vanished");
+            msg_error("%s: %s: left alone", m, err ? err : "a save record vanished");
             free(err);
             err = NULL;
             failed++;
@@ -416,19 +418,19 @@ size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
     qsort(v, ns, sizeof(*v), by_boot);
     size_t nread = ns;
     struct hv_domain *doms = NULL;
-    size_t m = 0;
+    size_t ndoms = 0;
     struct managed rec = { 0 };
-    if (ns && hv->ops->list(hv, &doms, &m, &err) < 0) {
-        msg_error("start: cannot list the domains: %s; no saved guest restored", err);
+    if (ns && hv->ops->list(hv, &doms, &ndoms, &err) < 0) {
+        msg_error("%s: cannot list the domains: %s; no saved guest restored", m, err);
         failed++;
         ns = 0;
     } else if (ns && managed_load(root, &rec, &err) < 0) {
-        msg_error("start: the record of managed guests is unreadable: %s; no saved guest "
-                  "restored", err);
+        msg_error("%s: the record of managed guests is unreadable: %s; no saved guest "
+                  "restored", m, err);
         failed++;
         ns = 0;
     }
-    struct dom_index ix = dom_index_new(doms, m);
+    struct dom_index ix = dom_index_new(doms, ndoms);
     *fresh = xcalloc(ns ? ns : 1, sizeof(**fresh));
     for (size_t i = 0; i < ns; i++) {
         bool boot_fresh;

@@ -306,12 +306,12 @@ unsigned long long hostsave_need(unsigned long long mem_kb);
  * Returns how many they are. */
 size_t hostsave_stop(struct ctx *c, const struct host *h, struct hv *hv, struct stopping *st,
                      size_t n);
-/* start, before its boots: restore each saved guest of the profile whose
+/* start and run (m), before their boots: restore each saved guest of the profile whose
  * config file is what it was saved with; move the others' images aside
  * (they boot fresh), keep those of guests not in the profile. *fresh: the
  * guests to boot fresh that start's plan does not boot (boot unset).
  * Returns the failures. */
-size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv,
+size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv, const char *m,
                       const struct guest ***fresh, size_t *nfresh);
 /* status: g's save (its image, when), or NULL when it has none. */
 char *hostsave_status(struct ctx *c, const struct guest *g);

@@ -354,3 +354,14 @@ t_image_removed_by_hand_boots_fresh() {
 [INFO] xen: guest 'g2': booted (domid 4)"
   expect_absent "$ROOT/$REC/$U2"
 }
+
+t_run_restores_a_saved_guest_too() {
+  started
+  xen stop
+  xen run
+  expect_rc 0
+  grep -E "restored|booted|run:" "$T/err" | masked /dev/stdin >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g1': restored (domid 3) from /var/lib/xen/save/$U1.save in N s
+[INFO] xen: guest 'g2': restored (domid 4) from /var/lib/xen/save/$U2.save in N s
+[OK] xen: run: guests with boot set are running"
+}
