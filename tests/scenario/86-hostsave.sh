@@ -74,6 +74,14 @@ t_bad_values_are_refused_naming_the_resource() {
 [FAIL] xen: configure: 2 errors in the resources; nothing changed"
 }
 
+t_save_needs_the_component_to_own_autostart() {
+  guests 1 'xen.onhostshutdown=save' 'xen.autostart=xendomains'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: resource onhostshutdown: 'save' needs autostart component: with autostart xendomains, xendomains saves and restores the guests itself (XENDOMAINS_SAVE)
+[FAIL] xen: configure: 1 error in the resources; nothing changed"
+}
+
 t_shutdown_is_the_default() {
   guests 1 'xen.parallel=1'
   xen --resources "$T/res" start
