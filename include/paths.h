@@ -16,6 +16,8 @@
 #define PATH_MANAGED PATH_STATE_DIR "/guests"
 /* The guests' installs (install.h), by UUID. */
 #define PATH_INSTALLS PATH_STATE_DIR "/installs"
+/* The guests saved by stop (xen.onhostshutdown save), by UUID (saverec.h). */
+#define PATH_SAVED_DIR PATH_STATE_DIR "/saved"
 /* A cache of what qemu-img found in each existing image (format, backing
  * file, size), by identity, size, mtime and ctime. */
 #define PATH_PROBES PATH_STATE_DIR "/probes"

@@ -141,7 +141,14 @@ int m_start(struct ctx *c, const struct margs *a)
     int rc = 1;
     if (hv) {
         record_started(c);
-        size_t failed = boot_guests(c, h, hv, false, "start");
+        /* Guests saved by stop first: restored, or booted fresh. */
+        const struct guest **fresh;
+        size_t nfresh;
+        size_t failed = hostsave_start(c, h, hv, "start", &fresh, &nfresh);
+        failed += boot_guests(c, h, hv, false, "start");
+        if (nfresh && !c->o->dry_run)
+            failed += boot_list(c, h, hv, fresh, nfresh, "start", NULL);
+        free(fresh);
         if (failed)
             msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
         else if (crc)
@@ -215,7 +222,14 @@ int m_run(struct ctx *c, const struct margs *a)
         rc = boot_guests(c, h, hv, true, "run") ? 1 : 0;
         hv->ops->close(hv);
     } else if (hv) {
-        size_t failed = boot_guests(c, h, hv, true, "run");
+        /* A guest saved by stop comes back as start brings it back. */
+        const struct guest **fresh;
+        size_t nfresh;
+        size_t failed = hostsave_start(c, h, hv, "run", &fresh, &nfresh);
+        failed += boot_guests(c, h, hv, true, "run");
+        if (nfresh)
+            failed += boot_list(c, h, hv, fresh, nfresh, "run", NULL);
+        free(fresh);
         report_drift(c, h, hv);
         if (failed)
             msg_fail("run: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
@@ -230,7 +244,6 @@ int m_run(struct ctx *c, const struct margs *a)
 
 int m_stop(struct ctx *c, const struct margs *a)
 {
-    (void)a;
     /* As ngeneric: stop acts on the configuration last applied. */
     struct host *h = load_saved(c, "stop");
     if (!h)
@@ -247,6 +260,10 @@ int m_stop(struct ctx *c, const struct margs *a)
         host_free(h);
         return xrc;
     }
+    /* restart is no host shutdown: its guests are shut down and booted
+     * again, never saved (xen.onhostshutdown). */
+    if (a && a->m && !strcmp(a->m->name, "restart"))
+        h->res[HF_onhostshutdown] = "shutdown";
     /* A host not running Xen has no guest running: nothing to stop (a
      * stop at shutdown of a non-Xen boot must not fail). */
     if (!hv_reachable(c)) {
@@ -266,6 +283,9 @@ int m_stop(struct ctx *c, const struct margs *a)
         plan_stop(h, &o.rec, &o.ix, &p);
         installs_plan(in, &p, "stop");
         if (c->o->dry_run) {
+            if (hostsave_on(h))
+                msg_info("stop: the running guests would be saved to %s (xen.onhostshutdown "
+                         "save), each shut down instead if it cannot be", h->res[HF_savedir]);
             print_plan(&p, "stop");
             plan_free(&p);
             seen_guests_free(&o);

@@ -94,6 +94,10 @@ void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
     if (hv->ops->list(hv, &doms, &m, NULL) < 0)
         return; /* not known to be gone: the lease stays */
     for (size_t i = 0; i < n; i++) {
+        /* A saved guest keeps its lease: start restores it here, and no
+         * other host may boot it meanwhile. */
+        if (st[i].saved)
+            continue;
         const struct hv_domain *d = hv_find_domid(doms, m, st[i].domid);
         if (!d || !alive(d))
             lease_after_stop(c, h, st[i].g->name, st[i].g->uuid);

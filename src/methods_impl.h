@@ -153,6 +153,8 @@ struct stopping {
     double asked;
     bool done;
     bool pressed; /* the ACPI power button was pressed */
+    bool saved;   /* saved by stop (xen.onhostshutdown save), not shut down:
+                   * it is still this host's, to restore at its start */
 };
 
 /* Live changes: for each managed guest that is running, apply memory and
@@ -311,6 +313,27 @@ void installs_boot_failed(struct installs *in, const struct guest *g, const char
  * d: its domain, seen: whether the domains are known. */
 char *installs_status(const struct installs *in, const struct guest *g,
                       const struct hv_domain *d, bool seen, long long now);
+
+/* hostsave.c: keeping guests' state across a host shutdown
+ * (xen.onhostshutdown save, xen.savedir). */
+bool hostsave_on(const struct host *h);
+/* The free space a save of a domain of mem_kb KiB needs to start. */
+unsigned long long hostsave_need(unsigned long long mem_kb);
+/* stop: save the guests of st (one boot group) that can be, each in turn
+ * (space checked first), saying what became of each; those not saved (a
+ * save refused or failed) are moved to the front of st, to be shut down.
+ * Returns how many they are. */
+size_t hostsave_stop(struct ctx *c, const struct host *h, struct hv *hv, struct stopping *st,
+                     size_t n);
+/* start and run (m), before their boots: restore each saved guest of the profile whose
+ * config file is what it was saved with; move the others' images aside
+ * (they boot fresh), keep those of guests not in the profile. *fresh: the
+ * guests to boot fresh that start's plan does not boot (boot unset).
+ * Returns the failures. */
+size_t hostsave_start(struct ctx *c, const struct host *h, struct hv *hv, const char *m,
+                      const struct guest ***fresh, size_t *nfresh);
+/* status: g's save (its image, when), or NULL when it has none. */
+char *hostsave_status(struct ctx *c, const struct guest *g);
 
 /* identity.c: who each guest is, for configure. */
 struct guest_index {

@@ -165,6 +165,7 @@ static const char *const bootloaders[] = { "pygrub" };
 static const char *const formats[] = { "xl", "xm" };
 static const char *const autostarts[] = { "component", "xendomains" };
 static const char *const onremoves[] = { "shutdown", "keep" };
+static const char *const onhostshutdowns[] = { "shutdown", "save" };
 
 /* An absolute path without repeated slashes, "." components or a
  * trailing slash, in out (as long as path, plus one). */
@@ -369,6 +370,16 @@ static void check_host(struct host *h, struct errlist *errs)
             "of their own");
     get_enum(&w, HF_onremove, h->res[HF_onremove], onremoves, ARRAY_SIZE(onremoves),
              "policy for a guest that left the profile");
+    get_enum(&w, HF_onhostshutdown, h->res[HF_onhostshutdown], onhostshutdowns,
+             ARRAY_SIZE(onhostshutdowns), "policy for the running guests at stop");
+    /* xendomains restores at boot every image in its XENDOMAINS_SAVE
+     * directory (/var/lib/xen/save), behind the component's back: with
+     * autostart xendomains, saving is xendomains' own business. */
+    if (!strcmp(h->res[HF_onhostshutdown], "save") && !strcmp(h->res[HF_autostart], "xendomains"))
+        bad(&w, HF_onhostshutdown, h->res[HF_onhostshutdown],
+            "needs autostart component: with autostart xendomains, xendomains saves and "
+            "restores the guests itself (XENDOMAINS_SAVE)");
+    get_path(&w, HF_savedir, h->res[HF_savedir]);
     static const int progs[] = { HF_qemuimg, HF_lvs, HF_lvcreate };
     for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
         get_path(&w, progs[i], h->res[progs[i]]);

@@ -335,6 +335,10 @@ int m_status(struct ctx *c, const struct margs *a)
         if (inst)
             fprintf(out, "  install   %s\n", inst);
         free(inst);
+        char *saved = hostsave_status(c, g);
+        if (saved)
+            fprintf(out, "  saved     %s\n", saved);
+        free(saved);
         if (d && alive(d)) {
             char **pend;
             size_t np = pending_changes(g, d, &pend);

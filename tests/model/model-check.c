@@ -19,14 +19,17 @@
  * foreign actions on the simulator's state file (a domain made or destroyed
  * by hand, one with a guest's name and another UUID, also while a create is
  * under way), guest writes into images, and SIGKILL of a method at its Nth
- * file-changing call (killshim.so, so a seed replays exactly).
+ * file-changing call (killshim.so, so a seed replays exactly). The
+ * sequences of even seeds set xen.onhostshutdown save: their stops save
+ * the guests and their starts restore them (or boot them fresh).
  *
  * Invariants (numbered as in the failure messages):
  *   1 the saved resources are those of the profile last applied (a fresh
  *     configure of that profile in a scratch root writes the same file)
  *   2 one /etc/xen/NAME.cfg per applied guest, no other .cfg, no temporaries
  *   3 no disk (realpath, dev:ino) is in two guests' config files
- *   4 no image byte changes, no image vanishes (tracked by inode)
+ *   4 no image byte changes, no image vanishes (tracked by inode); the same
+ *     for the save images set aside (xen.onhostshutdown save)
  *   5 start/run/boot leave the guests running under their UUIDs, stop and
  *     shutdown leave them down, configure renames domains, shuts removed
  *     guests' domains down and never restarts a guest's domain
@@ -258,6 +261,7 @@ struct model {
     int order[NTAGS]; /* the present guests, in list order */
     int n;
     unsigned renames;
+    bool save; /* xen.onhostshutdown save: stop saves, start restores */
 };
 
 static const char *const paths[] = { IMAGES, "/var/lib/xen//images", "/var/lib/xen/images/." };
@@ -312,8 +316,10 @@ static char *profile_xml(const struct model *m)
           "xmlns:cfg=\"http://www.lcfg.org/namespace/cfg-1.0\">\n"
           " <lcfg><components><xen>\n"
           /* One boot at a time, so that a seed replays exactly. */
-          "  <parallel>1</parallel>\n  <shutdowntimeout>2</shutdowntimeout>\n"
-          "  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
+          "  <parallel>1</parallel>\n  <shutdowntimeout>2</shutdowntimeout>\n", f);
+    if (m->save)
+        fputs("  <onhostshutdown>save</onhostshutdown>\n", f);
+    fputs("  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
           "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$\">\n", f);
     for (int i = 0; i < m->n; i++) {
         int t = m->order[i];
@@ -562,6 +568,11 @@ static struct images found;
 static int collect(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)ftw;
+    /* Save images (xen.onhostshutdown save) are consumed by the restore
+     * that brings their guest back; those set aside are kept for ever, as
+     * the disk images are. */
+    if (strstr(p, "/var/lib/xen/save/") && !strstr(p, "/var/lib/xen/save/aside/"))
+        return 0;
     if (flag == FTW_F && S_ISREG(st->st_mode) && found.n < MAXTRACK) {
         struct image *im = &found.im[found.n++];
         im->ino = st->st_ino;
@@ -1553,6 +1564,8 @@ static int run_seq(uint64_t seed, const struct step *steps, int n, struct run *r
     make_root(r->root);
     set_control(r->root, CONTROL_DEFAULT);
     model_init(&r->m);
+    /* Every other sequence keeps the guests' state across stop and start. */
+    r->m.save = seed % 2 == 0;
     r->applied = r->m;
     setup(r, seed, verbose);
     inv_images(r);

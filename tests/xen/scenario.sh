@@ -613,6 +613,75 @@ step_install() {
   grep -qE "^\[INFO\] xen: guest 'epsilon': running \(domid [0-9]+\)$" /tmp/err || die "xen run did not find epsilon running"
 }
 
+# The profile of the install step with xen.onhostshutdown save (savedir:
+# xendomains' directory, the default, written out).
+add_save() {
+  awk '/<shutdowntimeout>30<\/shutdowntimeout>/ && !done { print
+    print "    <onhostshutdown>save</onhostshutdown>"
+    print "    <savedir>/var/lib/xen/save</savedir>"
+    done = 1; next } { print }' "$1"
+}
+
+# The last GUEST-TICK count on a guest's console (guest-init prints one a
+# second); ticks_from GUEST LINE: the counts from that line of its log on.
+last_tick() { sed -n 's/^.*GUEST-TICK \([0-9][0-9]*\).*$/\1/p' "$CONSOLE/guest-$1.log" | tail -n 1; }
+tick_at_least() { t=$(last_tick "$1"); [ -n "$t" ] && [ "$t" -ge "$2" ]; }
+ticks_from() { tail -n +"$2" "$CONSOLE/guest-$1.log" | sed -n 's/^.*GUEST-TICK \([0-9][0-9]*\).*$/\1/p'; }
+
+# xen.onhostshutdown save: stop saves the running guest (delta, 96 MB) to
+# savedir, start restores it: the same domain (its UUID), its console
+# counter going on from where it was (a fresh boot would print GUEST-UP and
+# count from 1). The other guests are shut down first, so that the image
+# fits in dom0's memory (savedir is a tmpfs there); start boots them fresh.
+step_save_restore() {
+  U=d4d4d4d4-0000-4000-8000-000000000004
+  add_save /tmp/profile-install.xml >/tmp/profile-save.xml
+  grep -q '<onhostshutdown>save</onhostshutdown>' /tmp/profile-save.xml || die "cannot make the profile with onhostshutdown save"
+  x shutdown omega beta epsilon
+  expect_rc 0 "shutdown omega beta epsilon"
+  [ "$(guests_running)" = "delta" ] || die "after shutdown omega beta epsilon, Xen runs '$(guests_running)'"
+  mkdir -p /var/lib/xen/save && mount -t tmpfs -o size=192m,mode=0700 tmpfs /var/lib/xen/save ||
+    die "cannot mount a tmpfs on /var/lib/xen/save"
+  x --profile /tmp/profile-save.xml configure
+  expect_rc 0 configure
+  wait_for 60 tick_at_least delta 3 || { console_tail delta; die "delta's console does not count (GUEST-TICK)"; }
+  ups=$(grep -c "GUEST-UP delta" $CONSOLE/guest-delta.log)
+  x stop
+  expect_rc 0 stop
+  grep -qE "^\[INFO\] xen: guest 'delta': saved to /var/lib/xen/save/$U\.save \([0-9.]+ MB in [0-9.]+ s\)$" /tmp/err ||
+    die "xen stop did not save delta: $(grep delta /tmp/err | tr '\n' ' ')"
+  saved=$(grep -oE "saved to [^ ]+ \([0-9.]+ MB in [0-9.]+ s\)" /tmp/err)
+  has_msg "[OK] xen: stop: 1 guest stopped" stop
+  [ -z "$(guests_running)" ] || die "after stop, Xen still runs '$(guests_running)'"
+  [ -s /var/lib/xen/save/$U.save ] || die "no save image: $(ls -l /var/lib/xen/save)"
+  [ -f /var/lib/lcfg/xen/saved/$U ] || die "no save record /var/lib/lcfg/xen/saved/$U"
+  before=$(last_tick delta)
+  lines=$(wc -l <$CONSOLE/guest-delta.log)
+  sleep 3
+  x --profile /tmp/profile-save.xml start
+  expect_rc 0 start
+  grep -qE "^\[INFO\] xen: guest 'delta': restored \(domid [0-9]+\) from /var/lib/xen/save/$U\.save in [0-9.]+ s$" /tmp/err ||
+    die "xen start did not restore delta: $(grep delta /tmp/err | tr '\n' ' ')"
+  for g in omega beta epsilon; do
+    grep -qE "^\[INFO\] xen: guest '$g': booted \(domid [0-9]+\)$" /tmp/err || die "xen start did not boot $g"
+  done
+  [ "$(guests_running)" = "beta delta epsilon omega" ] || die "Xen runs '$(guests_running)', expected 'beta delta epsilon omega'"
+  said=$(grep -E "guest 'delta': restored" /tmp/err | sed -E 's/.*domid ([0-9]+).*/\1/')
+  [ "$said" = "$(domid delta)" ] || die "xen start said delta is domid $said, Xen says $(domid delta)"
+  u=$(xlq list -v delta | awk 'NR == 2 { print $7 }')
+  [ "$u" = "$U" ] || die "delta's domain has UUID '$u', expected $U"
+  [ ! -e /var/lib/xen/save/$U.save ] || die "the save image is still there after the restore"
+  [ ! -e /var/lib/lcfg/xen/saved/$U ] || die "the save record is still there after the restore"
+  # Restored, not booted: no new GUEST-UP; the counter goes on.
+  wait_for 60 tick_at_least delta $((before + 2)) || { console_tail delta; die "delta's counter does not go on after the restore (last before: $before)"; }
+  [ "$(grep -c "GUEST-UP delta" $CONSOLE/guest-delta.log)" = "$ups" ] || { console_tail delta; die "delta was booted again (GUEST-UP), not restored"; }
+  first=$(ticks_from delta $((lines + 1)) | head -n 1)
+  [ -n "$first" ] && [ "$first" -ge "$before" ] && [ "$first" -le $((before + 3)) ] ||
+    { console_tail delta; die "delta's first count after the restore is '$first', the last before it $before"; }
+  echo "delta: counted to $before before the save, $first first after the restore"
+  echo "hostsave-times: $saved; restore $(grep -oE "restored .* in [0-9.]+ s" /tmp/err | grep -oE "[0-9.]+ s$")"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -629,4 +698,5 @@ scenario() {
   step renamed-start step_renamed_start
   step disks-unchanged step_disks_unchanged
   step install step_install
+  step save-restore step_save_restore
 }
