@@ -262,6 +262,11 @@ int m_reboot(struct ctx *c, const struct margs *a);
 
 int m_destroy(struct ctx *c, const struct margs *a);
 
+/* migrate.c: moving guests to other hosts (move.h). */
+int m_migrate(struct ctx *c, const struct margs *a);
+
+int m_evacuate(struct ctx *c, const struct margs *a);
+
 
 /* install.c: installing a guest's OS on its first boot (install.h). */
 /* configure, before disks_apply creates dp's disks at now: a pending
