@@ -74,6 +74,46 @@ static void add_gone(struct ident *id, const char *uuid, const char *name)
     id->ngone++;
 }
 
+/* Guests that moved: here without a record of them (adopted: moved here
+ * from another host, or back; never booted a second time, their disks
+ * never made while they run), or recorded as moved away (they run on
+ * another host). A guest is its UUID: the domain that arrives by
+ * migration keeps it. */
+static void find_moves(const struct host *h, struct ident *id)
+{
+    size_t n = h->nguests ? h->nguests : 1;
+    id->adopted = xcalloc(n, sizeof(*id->adopted));
+    id->moved_to = xcalloc(n, sizeof(*id->moved_to));
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct managed_guest *e = managed_find(&id->rec, g->uuid);
+        const struct hv_domain *d = id->hv ? find_uuid(&id->ix, g->uuid) : NULL;
+        bool here = d && alive(d);
+        if (here && (!e || e->state == MG_MOVED || e->state == MG_GONE))
+            id->adopted[i] = d;
+        else if (!here && e && e->state == MG_MOVED)
+            id->moved_to[i] = e->host;
+    }
+}
+
+void ident_report_moves(const struct host *h, const struct ident *id, bool dry)
+{
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        if (id->adopted[i] && id->held[i])
+            msg_warn("guest '%s': its domain (domid %u) runs here, arrived from another host, "
+                     "but is held back (above): it is adopted once its disks are here",
+                     g->name, id->adopted[i]->domid);
+        else if (id->adopted[i])
+            msg_info("guest '%s': adopt: its domain (domid %u) runs here, arrived from another "
+                     "host: %s this host's (not booted again; no disk made for it)", g->name,
+                     id->adopted[i]->domid, dry ? "it would be" : "now");
+        else if (id->moved_to[i])
+            msg_info("guest '%s': moved to %s, where it runs: neither configured nor booted "
+                     "here (its disks are kept)", g->name, id->moved_to[i]);
+    }
+}
+
 int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id)
 {
     memset(id, 0, sizeof(*id));
@@ -126,6 +166,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
         }
     }
     id->ix = dom_index_new(id->doms, id->ndoms);
+    find_moves(h, id);
     return 0;
 }
 
@@ -140,6 +181,8 @@ void ident_free(struct ident *id, const struct host *h)
     free(id->prev_ix.v);
     free(id->held);
     free(id->rename_pending);
+    free(id->adopted);
+    free(id->moved_to);
     free(id->held_why);
     for (size_t i = 0; i < id->ngone; i++)
         free(id->gone[i].name);
@@ -282,10 +325,22 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
     for (size_t j = 0; j < dp->n; j++) {
         struct disk_item *it = &dp->v[j];
         size_t i = (size_t)(it->g - h->guests);
-        if (it->action != DK_CREATE || !id->held[i])
+        if (it->action != DK_CREATE)
+            continue;
+        /* A guest that arrived running uses its disk where its old host
+         * had it: a blank disk made here would not be its data. */
+        if (id->adopted[i])
+            it->note = xasprintf("not created: the guest's domain (domid %u) arrived running "
+                                 "from another host and this disk is not here (make its "
+                                 "storage reachable here); nothing is made while it runs",
+                                 id->adopted[i]->domid);
+        else if (id->moved_to[i])
+            it->note = xasprintf("not created: the guest was moved to %s", id->moved_to[i]);
+        else if (id->held[i])
+            it->note = xstrdup("not created: its guest is held back (below)");
+        else
             continue;
         it->action = DK_REFUSED;
-        it->note = xstrdup("not created: its guest is held back (below)");
     }
 }
 
@@ -295,7 +350,7 @@ void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct
      * failed is known only after it was tried. */
     for (size_t i = 0; i < h->nguests; i++) {
         const struct disk_item *r = disks_guest_refused(dp, i);
-        if (!r)
+        if (!r || id->moved_to[i]) /* a moved guest is not booted here anyway */
             continue;
         char *why = xasprintf("disk %s refused", r->d->path);
         hold(id, h, i, why);
@@ -316,7 +371,8 @@ size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const str
     size_t n = 0;
     for (size_t j = 0; j < plan->n; j++) {
         struct cfg_item *it = &plan->v[j];
-        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) && id->held[it->index]) {
+        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) &&
+            (id->held[it->index] || id->moved_to[it->index])) {
             it->action = CFG_HELD;
             n++;
         }
@@ -418,10 +474,17 @@ size_t ident_record(struct ctx *c, const struct host *h, struct ident *id)
 {
     /* A guest whose disks still carry its old name keeps that name here,
      * so that the next run finds the rename again and finishes it. */
-    for (size_t i = 0; i < h->nguests; i++)
-        managed_set(&id->rec, h->guests[i].uuid,
-                    id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name,
-                    id->held[i] ? MG_HELD : MG_PROFILE);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const char *name = id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name;
+        /* One that arrived but is held is adopted later, when its disks
+         * are here: till then no record says its disks may be made. */
+        if (id->adopted[i] && id->held[i])
+            continue;
+        if (id->moved_to[i])
+            managed_set_moved(&id->rec, h->guests[i].uuid, name, id->moved_to[i]);
+        else
+            managed_set(&id->rec, h->guests[i].uuid, name, id->held[i] ? MG_HELD : MG_PROFILE);
+    }
     for (size_t i = 0; i < id->ngone; i++) {
         managed_set(&id->rec, id->gone[i].uuid, id->gone[i].name,
                     id->gone[i].still ? MG_KEPT : MG_GONE);

@@ -151,10 +151,19 @@ static void set_entry(struct managed *m, const char *uuid, const char *name,
         if (m->v[i].state == st && !strcmp(m->v[i].name, name) &&
             (h && host ? !strcmp(h, host) : h == host))
             return; /* the usual case: nothing to write */
+        /* name or host may be this entry's own: copied before freed */
+        char *n = xstrdup(name), *hs = host ? xstrdup(host) : NULL;
         if (m->v[i].name_owned)
             free(m->v[i].name);
         if (m->v[i].host_owned)
             free(m->v[i].host);
+        m->v[i].name = n;
+        m->v[i].name_owned = true;
+        m->v[i].host = hs;
+        m->v[i].host_owned = hs != NULL;
+        m->v[i].state = st;
+        m->dirty = true;
+        return;
     } else {
         grow(m);
         free(m->slot); /* its positions move */
