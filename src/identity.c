@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "disks.h"
 #include "fsutil.h"
@@ -96,10 +97,27 @@ static void find_moves(const struct host *h, struct ident *id)
     }
 }
 
-void ident_report_moves(const struct host *h, const struct ident *id, bool dry)
+void ident_report_moves(struct ctx *c, const struct host *h, const struct ident *id, bool dry)
 {
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
+        /* A cold move's image copied here (move.c) held the guest that
+         * now runs here: it has served (and it holds the guest's memory). */
+        if (id->adopted[i] && !id->held[i] && !dry) {
+            char *img = xasprintf("%s/%s.move", h->res[HF_movedir], id->adopted[i]->name);
+            char *rimg = root_path(c->o->root, img);
+            struct stat st;
+            if (lstat(rimg, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (unlink(rimg) == 0)
+                    msg_info("guest '%s': the image its move left here, %s, was removed",
+                             g->name, img);
+                else
+                    msg_warn("guest '%s': cannot remove the image its move left here, %s: %s",
+                             g->name, img, strerror(errno));
+            }
+            free(rimg);
+            free(img);
+        }
         if (id->adopted[i] && id->held[i])
             msg_warn("guest '%s': its domain (domid %u) runs here, arrived from another host, "
                      "but is held back (above): it is adopted once its disks are here",

@@ -348,8 +348,9 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
 void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id);
 /* Turn the config writes of held guests into warnings; returns how many. */
 size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const struct ident *id);
-/* Say which guests were adopted and which run on another host. */
-void ident_report_moves(const struct host *h, const struct ident *id, bool dry);
+/* Say which guests were adopted (removing the image a cold move left
+ * here) and which run on another host. */
+void ident_report_moves(struct ctx *c, const struct host *h, const struct ident *id, bool dry);
 /* Rename running domains to their guests' names. Returns failures. */
 size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry);
 /* Apply xen.onremove to the running domains of guests that left. */
