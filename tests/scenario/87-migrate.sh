@@ -82,7 +82,6 @@ g1 running"
   expect_text "$T/err" "[ERROR] xen: guest 'g1': not booted: it was moved to hostb, where it runs (migrate it back, or drop it from this host's profile)
 [FAIL] xen: boot: 1 failure"
   on hosta status
-  grep -A1 "^  boot.*yes" "$T/out" | grep moved >"$T/m" || true
   grep "^  moved" "$T/out" >"$T/m"
   expect_text "$T/m" "  moved     to hostb, where it runs: not booted here"
   # hosta's stop leaves it alone (it is not there); hostb's stop stops it.
@@ -102,8 +101,8 @@ t_moved_back_is_adopted_again() {
   expect_rc 0
   on hosta configure
   expect_rc 0
-  grep "g1" "$T/err" | norm /dev/stdin >"$T/m"
-  expect_text "$T/m" "[INFO] xen: guest 'g1': $T/hosta/etc/xen/g1.cfg created" 2>/dev/null || true
+  grep "g1.cfg" "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': /etc/xen/g1.cfg created"
   grep "adopt" "$T/err" | norm /dev/stdin >"$T/m"
   expect_text "$T/m" "[INFO] xen: guest 'g1': adopt: its domain (domid N) runs here, arrived from another host: now this host's (not booted again; no disk made for it)"
   record hosta | grep "^$U1" >"$T/r"; expect_text "$T/r" "$U1 profile g1"
@@ -222,13 +221,13 @@ t_failed_restore_there_restores_the_guest_here() {
 }
 
 t_no_room_for_the_image() {
-  two_hosts xen.movedir=/nospace
-  # A directory on a full file system: /dev/full's cannot be statvfs'd as
-  # full, so a tiny tmpfs would need root; a guest far bigger than any disk
-  # does it (memory 8 TB).
-  ROOT=$T/hosta
-  printf '%s\n' "$(awk '!/^#/ && $2 == "g1" { $6 = 8589934592; $7 = 8589934592 } 1' "$T/hosta/$SIM/domains")" >/dev/null
-  skip "needs a way to make the domain's memory larger than the free space"
+  # A guest of 16 TiB: more than any test machine's free space.
+  two_hosts xen.memory_g1=16777216
+  on hosta migrate --cold g1 hostb
+  expect_rc 1
+  norm "$T/err" | sed -E 's/: [0-9]+ MB free/: N MB free/' >"$T/m"
+  expect_text "$T/m" "[FAIL] xen: migrate g1: save refused: not enough space in /var/lib/xen/save for its save image: N MB free, 16777220 MB needed; it runs here still (domid N)"
+  still_on_a
 }
 
 t_migrate_arguments() {
@@ -252,7 +251,6 @@ t_migrate_arguments() {
   on hosta migrate g2 hostb
   expect_rc 1
   expect_text "$T/err" "[FAIL] xen: migrate g2: it is not running here: nothing to move"
-  still_on_a_g1() { doms hosta; }
   doms hostb >"$T/d"; expect_text "$T/d" "Domain-0 running"
 }
 
@@ -263,9 +261,6 @@ t_evacuate_shares_guests_out_in_turn() {
   on hosta start
   on hostb configure
   on hostc configure
-  ctl hosta "g2 shadow=0"
-  ctl hosta "* shadow=1
-g3 fail_migrate=0"
   on hosta evacuate hostb hostc
   expect_rc 0
   norm "$T/err" >"$T/m"
