@@ -70,6 +70,12 @@ static inline const struct hv_domain *hv_find_domid(const struct hv_domain *doms
  * paging, so there no PV guest can be live-migrated. */
 enum { HV_CAP_HAP = 1u << 0, HV_CAP_SHADOW = 1u << 1 };
 
+/* Why a host with caps (HV_CAP_*) cannot live-migrate a guest (hvm: an
+ * HVM or PVH guest, hv_domain.hvm), in the words both backends' migrate
+ * refuse with ("live migration of PV guests needs shadow paging, which
+ * this hypervisor lacks"), or NULL when it can. */
+const char *hv_cannot_live_migrate(unsigned caps, bool hvm);
+
 /* Another host, for migrate, send and restore_at. */
 struct hv_peer {
     const char *host; /* its name, as remote and copy take it */

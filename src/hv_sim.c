@@ -112,19 +112,24 @@
  *                      "simulated hypervisor failure" and change nothing:
  *                      list (lookup, lookup_uuid too) create shutdown
  *                      reboot destroy set_memory set_vcpus wait rename
- *                      power_button
+ *                      power_button caps save restore (restore_at too)
+ *                      migrate send. A receiving host's hv_fail=list fails
+ *                      a migration to it
  *   hang=OP,...        these operations on the guest hang, as an xl that
  *                      never ends: create destroy set_memory set_vcpus
- *                      rename power_button (those that run xl on Xen,
- *                      "xl rename", "xl trigger ID power"). Each waits for xl's
- *                      timeout (hv.h: struct hv_xl; xlcreatetimeout for
- *                      create, xltimeout for the others), without holding
- *                      the lock, then fails with the xen backend's words
- *                      ("xl destroy 5: timed out after 60 s") and changes
- *                      nothing; but a create leaves its domain behind,
- *                      paused, as an xl killed mid-create does. A create_ms
- *                      longer than the create timeout hangs the same way.
- *                      An empty list ("hang=") overrides a "*" line.
+ *                      rename power_button save restore migrate (those
+ *                      that run xl on Xen, "xl rename", "xl trigger ID
+ *                      power"). Each waits for xl's timeout (hv.h: struct
+ *                      hv_xl; xlcreatetimeout for create, save and restore,
+ *                      the peer's timeout_ms for migrate, xltimeout for the
+ *                      others), without holding the lock, then fails with
+ *                      the xen backend's words ("xl destroy 5: timed out
+ *                      after 60 s") and changes nothing; but a create or a
+ *                      restore leaves its domain behind, paused, as an xl
+ *                      killed mid-create does. A create_ms (save_ms,
+ *                      restore_ms, migrate_ms) longer than its timeout
+ *                      hangs the same way. An empty list ("hang=")
+ *                      overrides a "*" line.
  *   install_ms=N       an install boot (a domain created from a config file in a
  *                      directory named "install", as the component writes
  *                      them) ends on its own N ms after it was created, as
@@ -136,7 +141,32 @@
  *                      on_*=preserve keeps it. A shutdown or reboot request
  *                      made before then replaces the end (EVENT end-poweroff,
  *                      end-reboot, end-crash in the state file)
+ *   hap=0|1, shadow=0|1 ("*" line only) the host's capabilities (caps:
+ *                      HV_CAP_HAP, HV_CAP_SHADOW; both 1 by default). A
+ *                      live migration needs shadow for a PV guest (PVH
+ *                      guests count as PV here: only type "hvm" sets
+ *                      hv_domain.hvm), HAP or shadow for an HVM guest,
+ *                      else it is refused ("live migration of PV guests
+ *                      needs shadow paging, which this hypervisor lacks")
+ *   save_ms=N          how long a save takes (default 0), the guest running
+ *                      meanwhile, without the lock
+ *   fail_save=1        save fails ("xl save ID PATH: simulated failure for
+ *                      GUEST"): the guest runs on, no image is left
+ *   restore_ms=N       how long a restore takes before its domain appears
+ *   fail_restore=1     restore fails, having made nothing
+ *   migrate_ms=N       how long a live migration takes; the guest runs on
+ *                      here meanwhile, and moves at its end
+ *   fail_migrate=1     migrate fails ("xl migrate ID HOST: simulated failure
+ *                      for GUEST"): the guest runs on here
  *   The 0/1 keys also take 0, to override a "*" line.
+ *
+ * Several simulated hosts: host H's simulator is the one under the root
+ * dirname(root)/H (tests run each host's component with --root T/H). A
+ * migration, a send and a restore_at to another host act on its state
+ * (hv_sim_move.c says how, and the save image's format); its root must
+ * exist, or the host is unreachable. The directory "config" keeps, per
+ * uuid, the config each domain was created from (its path, then its
+ * text), which a save image carries.
  *
  * The file "creating" (written by the simulator, read by tests) counts the
  * creates in progress that take time (create_ms): "ACTIVE MOST", MOST
@@ -158,6 +188,7 @@
  * not notice changes made by other processes in the meantime.
  */
 #include "hv_impl.h"
+#include "hv_sim_impl.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -177,23 +208,17 @@
 #include "fsutil.h"
 #include "util.h"
 
-#define SIM_DIR "/var/lib/lcfg/xen/sim"
 #define DOM0_NAME "Domain-0"
 #define DOM0_UUID "00000000-0000-0000-0000-000000000000"
 #define DOM0_KB (4ULL * 1024 * 1024)
 #define DOM0_VCPUS 2u
 #define DEFAULT_SHUTDOWN_MS 200
 #define MAX_SHUTDOWN_MS (24LL * 3600 * 1000)
-/* Xen's DOMID_FIRST_RESERVED: ordinary domids stay below it. */
-#define DOMID_LIMIT 0x7FF0u
 /* Sanity limits for a guest configuration. */
 #define MAX_VCPUS 4096u
 #define MAX_MEMORY_MB (1ULL << 30) /* 1 PiB */
 #define NEVER (-1LL)               /* the due time of an ignored request */
 
-/* EV_END_*: an installer ending on its own (install_ms), its domain kept
- * (on_*=preserve), shut down or crashed. */
-enum ev_kind { EV_NONE, EV_SHUTDOWN, EV_REBOOT, EV_END_POWEROFF, EV_END_REBOOT, EV_END_CRASH };
 static const char *const ev_names[] = { "none", "shutdown", "reboot", "end-poweroff",
                                         "end-reboot", "end-crash" };
 static const char *const install_ends[] = { "poweroff", "reboot", "crash" };
@@ -208,95 +233,19 @@ static const char *const reason_names[] = {
     [HV_SHUTDOWN_SUSPEND] = "suspend", [HV_SHUTDOWN_CRASH] = "crash",
 };
 
-/* The operations, for hv_fail. */
-enum sim_op { OP_LIST, OP_CREATE, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY, OP_SET_MEMORY,
-              OP_SET_VCPUS, OP_WAIT, OP_RENAME, OP_POWER_BUTTON, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {
     "list", "create", "shutdown", "reboot", "destroy", "set_memory", "set_vcpus", "wait",
-    "rename", "power_button",
+    "rename", "power_button", "caps", "save", "restore", "migrate", "send",
 };
 
-struct sim_dom {
-    struct hv_domain d; /* d.start_time unused here: start_ms is kept */
-    long long start_ms;
-    enum ev_kind ev;
-    long long ev_requested;
-    long long ev_due; /* NEVER when the guest ignores the request */
-    bool touched;     /* changed by the current operation (in sim.changed) */
-    bool gone;        /* removed: a place kept until the array is compacted */
-};
-
-/* One line of the control file; -1 means "not set on this line". */
-struct ctl_entry {
-    char *name; /* a guest name or "*" */
-    long long shutdown_ms, create_ms;
-    int ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
-    int hang; /* bit per enum sim_op */
-    long long install_ms;
-    int install_end; /* an index in install_ends */
-};
-
-/* What the control file says about one guest. */
-struct guest_ctl {
-    long long shutdown_ms, create_ms;
-    bool ignore_shutdown, fail_create, half_create, crash, race_create, pv_drivers;
-    unsigned hang;
-    long long install_ms; /* -1: the installer never ends on its own */
-    int install_end;
-};
-
-/* The operations that run xl on Xen, and so may hang. */
-#define HANG_OPS ((1u << OP_CREATE) | (1u << OP_DESTROY) | (1u << OP_SET_MEMORY) | \
-                  (1u << OP_SET_VCPUS) | (1u << OP_RENAME) | (1u << OP_POWER_BUTTON))
-
-/* Who a file is (see file_id_of). */
-struct file_id {
-    bool exists;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
-};
-
-struct sim {
-    char *dir, *state_path, *journal_path, *control_path, *lock_path;
-    int lock_fd; /* -1 in a read-only handle when there is no state yet */
-    bool readonly; /* HV_OPEN_READONLY: writes no file, changes nothing */
-    pid_t pid; /* the process that opened it */
-    /* The state as this handle last read it, kept between operations and
-     * brought up to date at the start of each (refresh). */
-    bool loaded;
-    unsigned next_domid;
-    struct sim_dom *doms; /* in domid order, with ngone of them gone */
-    size_t n, cap, ngone;
-    unsigned long long serial; /* of the last change in it */
-    struct file_id state_id;   /* the "domains" it was read from */
-    struct file_id journal_id; /* the journal read (dev and ino) */
-    off_t jpos;                /* the journal's bytes read: whole records */
-    off_t jsize;               /* and any record cut short after them */
-    size_t jlines;             /* its records read, for messages */
-    /* What the current operation changes, for its journal record. */
-    unsigned *changed; /* domids changed, added or removed */
-    size_t nchanged, capchanged;
-    bool next_changed; /* next_domid */
-    bool rewrite;      /* write "domains" whole (fresh or repaired) */
-    size_t applied;    /* events applied by the current operation */
-    /* The control file. */
-    struct ctl_entry *ctl;
-    size_t nctl;
-    unsigned hv_fail; /* bit per enum sim_op */
-    /* xl's timeouts (hv_open fills in the defaults). */
-    unsigned create_timeout_ms, timeout_ms;
-};
-
-static long long now_ms(void)
+long long sim_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(long long ms)
+void sim_sleep_ms(long long ms)
 {
     if (ms <= 0)
         return;
@@ -307,7 +256,7 @@ static void sleep_ms(long long ms)
 
 /* Split line (in place) into blank-separated fields; returns their number,
  * which may exceed max (then only max are stored). */
-static size_t split_fields(char *line, char **f, size_t max)
+size_t sim_split_fields(char *line, char **f, size_t max)
 {
     size_t n = 0;
     char *save = NULL;
@@ -329,7 +278,7 @@ static int name_index(const char *const *names, size_t count, const char *s)
 
 /* ---- the lock ---- */
 
-static int sim_lock(struct sim *s, char **err)
+int sim_lock(struct sim *s, char **err)
 {
     if (s->lock_fd < 0)
         return 0; /* read-only, no state directory: nothing to exclude */
@@ -343,7 +292,7 @@ static int sim_lock(struct sim *s, char **err)
     return 0;
 }
 
-static void sim_unlock(struct sim *s)
+void sim_unlock(struct sim *s)
 {
     if (s->lock_fd >= 0)
         (void)flock(s->lock_fd, LOCK_UN);
@@ -359,6 +308,7 @@ static void control_clear(struct sim *s)
     s->ctl = NULL;
     s->nctl = 0;
     s->hv_fail = 0;
+    s->hap = s->shadow = -1;
 }
 
 static int parse_flag(const char *v, int *ret)
@@ -414,6 +364,28 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
         e->install_end = name_index(install_ends, ARRAY_SIZE(install_ends), v);
         if (e->install_end < 0)
             return "install_end must be poweroff, reboot or crash";
+    } else if (!strcmp(k, "save_ms") || !strcmp(k, "restore_ms") || !strcmp(k, "migrate_ms")) {
+        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
+            return k[0] == 's'   ? "save_ms must be a number of milliseconds (at most a day)"
+                   : k[0] == 'r' ? "restore_ms must be a number of milliseconds (at most a day)"
+                                 : "migrate_ms must be a number of milliseconds (at most a day)";
+        *(k[0] == 's' ? &e->save_ms : k[0] == 'r' ? &e->restore_ms : &e->migrate_ms) =
+            (long long)u;
+    } else if (!strcmp(k, "fail_save")) {
+        if (parse_flag(v, &e->fail_save) < 0)
+            return "fail_save must be 0 or 1";
+    } else if (!strcmp(k, "fail_restore")) {
+        if (parse_flag(v, &e->fail_restore) < 0)
+            return "fail_restore must be 0 or 1";
+    } else if (!strcmp(k, "fail_migrate")) {
+        if (parse_flag(v, &e->fail_migrate) < 0)
+            return "fail_migrate must be 0 or 1";
+    } else if (!strcmp(k, "hap") || !strcmp(k, "shadow")) {
+        if (strcmp(e->name, "*"))
+            return k[0] == 'h' ? "hap belongs on the \"*\" line"
+                               : "shadow belongs on the \"*\" line";
+        if (parse_flag(v, k[0] == 'h' ? &s->hap : &s->shadow) < 0)
+            return k[0] == 'h' ? "hap must be 0 or 1" : "shadow must be 0 or 1";
     } else if (!strcmp(k, "hv_fail")) {
         if (strcmp(e->name, "*"))
             return "hv_fail belongs on the \"*\" line";
@@ -430,8 +402,8 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
         for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
             int i = name_index(op_names, OP_COUNT, op);
             if (i < 0 || !(HANG_OPS & (1u << i)))
-                return "hang: only create, destroy, set_memory, set_vcpus, rename and "
-                       "power_button can hang";
+                return "hang: only create, destroy, set_memory, set_vcpus, rename, "
+                       "power_button, save, restore and migrate can hang";
             e->hang |= 1 << i;
         }
     } else {
@@ -464,7 +436,7 @@ static int load_control(struct sim *s, char **err)
         if (hash)
             *hash = '\0';
         char *f[64];
-        size_t nf = split_fields(line, f, ARRAY_SIZE(f));
+        size_t nf = sim_split_fields(line, f, ARRAY_SIZE(f));
         if (nf == 0)
             continue;
         if (nf > ARRAY_SIZE(f)) {
@@ -480,7 +452,8 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                 -1, -1, -1, -1, -1, -1 };
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
             const char *why = control_setting(s, e, kv);
@@ -523,12 +496,24 @@ static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
         g->install_ms = e->install_ms;
     if (e->install_end >= 0)
         g->install_end = e->install_end;
+    if (e->save_ms >= 0)
+        g->save_ms = e->save_ms;
+    if (e->restore_ms >= 0)
+        g->restore_ms = e->restore_ms;
+    if (e->migrate_ms >= 0)
+        g->migrate_ms = e->migrate_ms;
+    if (e->fail_save >= 0)
+        g->fail_save = e->fail_save;
+    if (e->fail_restore >= 0)
+        g->fail_restore = e->fail_restore;
+    if (e->fail_migrate >= 0)
+        g->fail_migrate = e->fail_migrate;
 }
 
-static struct guest_ctl guest_ctl(const struct sim *s, const char *name)
+struct guest_ctl sim_guest_ctl(const struct sim *s, const char *name)
 {
     struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, false, true, 0,
-                           -1, 0 };
+                           -1, 0, 0, 0, 0, false, false, false };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))
@@ -566,7 +551,7 @@ static size_t dom_pos(const struct sim *s, unsigned domid)
     return lo;
 }
 
-static struct sim_dom *find_dom(struct sim *s, unsigned domid)
+struct sim_dom *sim_find_dom(struct sim *s, unsigned domid)
 {
     size_t i = dom_pos(s, domid);
     return i < s->n && s->doms[i].d.domid == domid && !s->doms[i].gone ? &s->doms[i] : NULL;
@@ -575,7 +560,7 @@ static struct sim_dom *find_dom(struct sim *s, unsigned domid)
 /* Remove s->doms[i] (what the current operation changes is noted by the
  * caller, with touch_gone). Its place is kept (so that removing many is
  * not quadratic) until the gone ones are half the array. */
-static void remove_dom(struct sim *s, size_t i)
+void sim_remove_dom(struct sim *s, size_t i)
 {
     s->doms[i].gone = true;
     s->ngone++;
@@ -615,7 +600,7 @@ static void note_change(struct sim *s, unsigned domid)
 }
 
 /* d was changed (or added). */
-static void touch(struct sim *s, struct sim_dom *d)
+void sim_touch(struct sim *s, struct sim_dom *d)
 {
     if (!d->touched) {
         d->touched = true;
@@ -624,7 +609,7 @@ static void touch(struct sim *s, struct sim_dom *d)
 }
 
 /* Domain domid is about to be removed. */
-static void touch_gone(struct sim *s, unsigned domid)
+void sim_touch_gone(struct sim *s, unsigned domid)
 {
     note_change(s, domid);
 }
@@ -639,7 +624,7 @@ static int cmp_uint(const void *a, const void *b)
 static void clear_changes(struct sim *s)
 {
     for (size_t i = 0; i < s->nchanged; i++) {
-        struct sim_dom *d = find_dom(s, s->changed[i]);
+        struct sim_dom *d = sim_find_dom(s, s->changed[i]);
         if (d)
             d->touched = false;
     }
@@ -708,7 +693,7 @@ static const char *parse_flags(const char *v, struct hv_domain *d)
 /* The 14 fields of a domain (a line of the state file, or a journal
  * change) into *d, and the optional 15th (flags: nf is 15). Returns NULL
  * or what is wrong. */
-static const char *parse_dom(char **f, size_t nf, struct sim_dom *d)
+const char *sim_parse_dom(char **f, size_t nf, struct sim_dom *d)
 {
     unsigned long long u[8];
     if (!parse_num(f[0], DOMID_LIMIT - 1, &u[0]))
@@ -766,7 +751,7 @@ static void format_time(struct buf *b, long long t)
 /* A domain's 14 fields, as parse_dom reads them, and the flags when
  * there are any (a line without is what an older simulator wrote, and
  * what tests write by hand). */
-static void format_dom(struct buf *b, const struct sim_dom *d)
+void sim_format_dom(struct buf *b, const struct sim_dom *d)
 {
     bool down = d->d.state == DOM_SHUTDOWN || d->d.state == DOM_CRASHED;
     buf_addf(b, "%u %s %s %s %s %llu %llu %llu %u %u %lld %s", d->d.domid, d->d.name,
@@ -850,7 +835,7 @@ static int load_state(struct sim *s, char **err)
         if (line[0] == '#')
             continue;
         char *f[15];
-        size_t nf = split_fields(line, f, ARRAY_SIZE(f));
+        size_t nf = sim_split_fields(line, f, ARRAY_SIZE(f));
         unsigned long long u;
         if (nf == 0)
             continue;
@@ -868,7 +853,7 @@ static int load_state(struct sim *s, char **err)
             why = "expected 14 fields";
         } else {
             struct sim_dom t;
-            why = parse_dom(f, nf, &t);
+            why = sim_parse_dom(f, nf, &t);
             /* The simulator writes domid order: only a hand-edited file
              * needs the slow search for a duplicate. */
             if (!why && s->n > 0 && t.d.domid <= s->doms[s->n - 1].d.domid) {
@@ -893,7 +878,7 @@ static int load_state(struct sim *s, char **err)
         qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
     if (s->n == 0 || s->doms[0].d.domid != 0) {
         /* Domain-0 always exists, even in a hand-edited state. */
-        add_dom0(s, now_ms());
+        add_dom0(s, sim_now_ms());
         qsort(s->doms, s->n, sizeof(*s->doms), cmp_domid);
         s->rewrite = true;
     }
@@ -925,7 +910,7 @@ static int save_state(struct sim *s, char **err)
     for (size_t i = 0; i < s->n; i++) {
         if (s->doms[i].gone)
             continue;
-        format_dom(&b, &s->doms[i]);
+        sim_format_dom(&b, &s->doms[i]);
         buf_addc(&b, '\n');
     }
     enum fs_change change;
@@ -967,7 +952,7 @@ static const char *apply_record(struct sim *s, char *line)
         if (semi)
             *semi++ = '\0';
         char *f[16];
-        size_t nf = split_fields(part, f, ARRAY_SIZE(f));
+        size_t nf = sim_split_fields(part, f, ARRAY_SIZE(f));
         unsigned long long u;
         if (nf == 0)
             return "empty change";
@@ -975,16 +960,16 @@ static const char *apply_record(struct sim *s, char *line)
             if (nf != 15 && nf != 16)
                 return "expected 14 fields";
             struct sim_dom t;
-            const char *why = parse_dom(f + 1, nf - 1, &t);
+            const char *why = sim_parse_dom(f + 1, nf - 1, &t);
             if (why)
                 return why;
             put_dom(s, &t);
         } else if (!strcmp(f[0], "del")) {
             if (nf != 2 || !parse_num(f[1], DOMID_LIMIT - 1, &u))
                 return "bad domid";
-            struct sim_dom *d = find_dom(s, (unsigned)u);
+            struct sim_dom *d = sim_find_dom(s, (unsigned)u);
             if (d)
-                remove_dom(s, (size_t)(d - s->doms));
+                sim_remove_dom(s, (size_t)(d - s->doms));
         } else if (!strcmp(f[0], "next_domid")) {
             if (nf != 2 || !parse_num(f[1], DOMID_LIMIT, &u) || u == 0)
                 return "bad next_domid";
@@ -1091,7 +1076,7 @@ static int refresh(struct sim *s, char **err)
             s->serial = 0;
             clear_changes(s);
             forget_journal(s);
-            add_dom0(s, now_ms());
+            add_dom0(s, sim_now_ms());
             if (!s->readonly && unlink(s->journal_path) < 0 && errno != ENOENT) {
                 set_error(err, "cannot remove %s: %s", s->journal_path, strerror(errno));
                 return -1;
@@ -1131,10 +1116,10 @@ static int journal_append(struct sim *s, char **err)
     for (size_t i = 0; i < s->nchanged; i++) {
         if (i > 0 && s->changed[i] == s->changed[i - 1])
             continue;
-        struct sim_dom *d = find_dom(s, s->changed[i]);
+        struct sim_dom *d = sim_find_dom(s, s->changed[i]);
         if (d) {
             buf_addf(&b, "%sset ", sep);
-            format_dom(&b, d);
+            sim_format_dom(&b, d);
         } else {
             buf_addf(&b, "%sdel %u", sep, s->changed[i]);
         }
@@ -1178,9 +1163,9 @@ out:
 /* ---- events ---- */
 
 /* A new domain, as xl create or a reboot makes it. */
-static void start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
+void sim_start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
 {
-    struct guest_ctl g = guest_ctl(s, tmpl->d.name);
+    struct guest_ctl g = sim_guest_ctl(s, tmpl->d.name);
     struct sim_dom *d = add_dom(s);
     *d = *tmpl;
     d->d.domid = s->next_domid++;
@@ -1193,7 +1178,7 @@ static void start_dom(struct sim *s, const struct sim_dom *tmpl, long long when)
     d->ev_requested = d->ev_due = 0;
     d->d.request_pending = false; /* a new domain, a new control node */
     d->touched = false;
-    touch(s, d);
+    sim_touch(s, d);
     s->next_changed = true;
 }
 
@@ -1226,16 +1211,16 @@ static void apply_due(struct sim *s, long long now)
                                                           : HV_SHUTDOWN_POWEROFF;
             e->ev = EV_NONE;
             e->ev_requested = e->ev_due = 0;
-            touch(s, e);
+            sim_touch(s, e);
             s->applied++;
             continue;
         }
         struct sim_dom old = s->doms[i];
-        touch_gone(s, old.d.domid);
-        remove_dom(s, (size_t)i);
+        sim_touch_gone(s, old.d.domid);
+        sim_remove_dom(s, (size_t)i);
         /* Out of domids, a rebooting guest is just gone. */
         if (old.ev == EV_REBOOT && s->next_domid < DOMID_LIMIT)
-            start_dom(s, &old, old.ev_due);
+            sim_start_dom(s, &old, old.ev_due);
         s->applied++;
     }
 }
@@ -1257,20 +1242,25 @@ static bool ancestor_open;
  * to date, fail when the test says so, and apply the events that have
  * come due. */
 /* A read-only handle (a dry run) observes only. */
-static int refuse_readonly(const struct sim *s, enum sim_op op, char **err)
+int sim_refuse_readonly(const struct sim *s, enum sim_op op, char **err)
 {
-    if (!s->readonly || op == OP_LIST || op == OP_WAIT)
+    if (!s->readonly || op == OP_LIST || op == OP_WAIT || op == OP_CAPS)
         return 0;
     set_error(err, "read-only hypervisor handle: %s refused", op_names[op]);
     return -1;
 }
 
-static int op_begin(struct sim *s, enum sim_op op, char **err)
+int sim_op_begin(struct sim *s, enum sim_op op, char **err)
 {
-    if (refuse_readonly(s, op, err) < 0)
+    if (sim_refuse_readonly(s, op, err) < 0)
         return -1;
     if (sim_lock(s, err) < 0)
         return -1;
+    return sim_op_begin_locked(s, op, err);
+}
+
+int sim_op_begin_locked(struct sim *s, enum sim_op op, char **err)
+{
     s->applied = 0;
     if (load_control(s, err) < 0 || refresh(s, err) < 0) {
         sim_unlock(s);
@@ -1281,7 +1271,7 @@ static int op_begin(struct sim *s, enum sim_op op, char **err)
         sim_unlock(s);
         return -1;
     }
-    apply_due(s, now_ms());
+    apply_due(s, sim_now_ms());
     return 0;
 }
 
@@ -1289,13 +1279,19 @@ static int op_begin(struct sim *s, enum sim_op op, char **err)
  * events applied) as a journal record, folding the journal into
  * "domains" when it has grown past it; unlock. Returns rc, or -1 when
  * the change cannot be written. */
-static int op_end(struct sim *s, int rc, char **err)
+int sim_op_end(struct sim *s, int rc, char **err)
+{
+    rc = sim_op_commit(s, rc, err);
+    sim_unlock(s);
+    return rc;
+}
+
+int sim_op_commit(struct sim *s, int rc, char **err)
 {
     if (s->readonly) {
         /* Events applied stay in memory only: the files are the writers'.
          * Not last_used: a writer's handle must start from the files. */
         clear_changes(s);
-        sim_unlock(s);
         return rc;
     }
     char *e = NULL;
@@ -1321,19 +1317,19 @@ static int op_end(struct sim *s, int rc, char **err)
     }
     free(e);
     clear_changes(s);
-    last_used = s;
-    sim_unlock(s);
+    if (!s->peer)
+        last_used = s; /* a peer's handle is never started from */
     return rc;
 }
 
 /* The domain a method acts on: never Domain-0. */
-static struct sim_dom *target(struct sim *s, unsigned domid, char **err)
+struct sim_dom *sim_target(struct sim *s, unsigned domid, char **err)
 {
     if (domid == 0) {
         set_error(err, "refusing to touch Domain-0");
         return NULL;
     }
-    struct sim_dom *d = find_dom(s, domid);
+    struct sim_dom *d = sim_find_dom(s, domid);
     if (!d)
         set_error(err, "no domain with id %u", domid);
     return d;
@@ -1341,7 +1337,7 @@ static struct sim_dom *target(struct sim *s, unsigned domid, char **err)
 
 /* *err: "WHAT: timed out after N s", as the xen backend says it when
  * the xl command line what runs past ms. */
-static void set_timed_out(char **err, const char *what, unsigned ms)
+void sim_set_timed_out(char **err, const char *what, unsigned ms)
 {
     struct exec_result r = { .status = -1, .timed_out = 1 };
     char *how = exec_describe(&r, ms);
@@ -1357,14 +1353,14 @@ static void set_timed_out(char **err, const char *what, unsigned ms)
 static bool hung(struct sim *s, unsigned domid, enum sim_op op, const char *what, int *rc,
                  char **err)
 {
-    const struct sim_dom *d = domid ? find_dom(s, domid) : NULL;
-    if (!d || !(guest_ctl(s, d->d.name).hang & (1u << op)))
+    const struct sim_dom *d = domid ? sim_find_dom(s, domid) : NULL;
+    if (!d || !(sim_guest_ctl(s, d->d.name).hang & (1u << op)))
         return false;
     *rc = -1;
-    if (op_end(s, 0, err) < 0)
+    if (sim_op_end(s, 0, err) < 0)
         return true;
-    sleep_ms(s->timeout_ms);
-    set_timed_out(err, what, s->timeout_ms);
+    sim_sleep_ms(s->timeout_ms);
+    sim_set_timed_out(err, what, s->timeout_ms);
     return true;
 }
 
@@ -1373,7 +1369,7 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
     struct sim *s = hv->priv;
     *ret = NULL;
     *n = 0;
-    if (op_begin(s, OP_LIST, err) < 0)
+    if (sim_op_begin(s, OP_LIST, err) < 0)
         return -1;
     size_t live = s->n - s->ngone, k = 0;
     struct hv_domain *v = xcalloc(live ? live : 1, sizeof(*v));
@@ -1385,7 +1381,7 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
         v[k].start_time = s->doms[i].start_ms / 1000;
         k++;
     }
-    int rc = op_end(s, 0, err);
+    int rc = sim_op_end(s, 0, err);
     if (rc < 0) {
         free(v);
         return -1;
@@ -1399,7 +1395,7 @@ static int sim_list(struct hv *hv, struct hv_domain **ret, size_t *n, char **err
 static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_LIST, err) < 0)
+    if (sim_op_begin(s, OP_LIST, err) < 0)
         return -1;
     const struct sim_dom *found = NULL;
     for (size_t i = 0; i < s->n && !found; i++)
@@ -1411,7 +1407,7 @@ static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, ch
         d.cpu_seconds = 0.0;
         d.start_time = found->start_ms / 1000;
     }
-    if (op_end(s, 0, err) < 0)
+    if (sim_op_end(s, 0, err) < 0)
         return -1;
     if (!found)
         return 1;
@@ -1423,7 +1419,7 @@ static int sim_lookup(struct hv *hv, const char *name, struct hv_domain *ret, ch
 static int sim_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *ret, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_LIST, err) < 0)
+    if (sim_op_begin(s, OP_LIST, err) < 0)
         return -1;
     const struct sim_dom *found = NULL;
     for (size_t i = 0; i < s->n; i++) {
@@ -1439,7 +1435,7 @@ static int sim_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *re
         d.cpu_seconds = 0.0;
         d.start_time = found->start_ms / 1000;
     }
-    if (op_end(s, 0, err) < 0)
+    if (sim_op_end(s, 0, err) < 0)
         return -1;
     if (!found)
         return 1;
@@ -1697,7 +1693,7 @@ static void race_domain(struct sim *s, const struct xl_cfg *c)
     t.d.max_kb = c->maxmem * 1024;
     t.d.vcpus = (unsigned)c->vcpus;
     t.d.max_vcpus = (unsigned)c->maxvcpus;
-    start_dom(s, &t, now_ms());
+    sim_start_dom(s, &t, sim_now_ms());
     /* Not a guest of the control file's: it does not crash with ours. */
     struct sim_dom *d = &s->doms[s->n - 1];
     d->d.state = DOM_RUNNING;
@@ -1712,7 +1708,7 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
                      bool install, struct hv_made *made, char **err)
 {
     const struct xl_cfg c = *cfg;
-    if (rc == 0 && guest_ctl(s, c.name).race_create)
+    if (rc == 0 && sim_guest_ctl(s, c.name).race_create)
         race_domain(s, &c);
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
         const struct sim_dom *d = &s->doms[i];
@@ -1728,7 +1724,7 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
             rc = -1;
         }
     }
-    if (rc == 0 && guest_ctl(s, c.name).fail_create) {
+    if (rc == 0 && sim_guest_ctl(s, c.name).fail_create) {
         set_error(err, "xl create: simulated failure for %s", c.name);
         rc = -1;
     }
@@ -1748,21 +1744,21 @@ static int do_create(struct sim *s, const struct xl_cfg *cfg, int rc, const char
         /* xl.cfg(5): type "hvm", or the legacy builder "hvm". */
         t.d.hvm = (c.type && !strcmp(c.type, "hvm")) ||
                   (!c.type && c.builder && !strcmp(c.builder, "hvm"));
-        start_dom(s, &t, now_ms());
+        sim_start_dom(s, &t, sim_now_ms());
         made->made = true;
         made->domid = s->doms[s->n - 1].d.domid;
         if (timed_out) {
             s->doms[s->n - 1].d.state = DOM_PAUSED;
             set_error(err, "%s", timed_out);
             rc = -1;
-        } else if (guest_ctl(s, c.name).half_create) {
+        } else if (sim_guest_ctl(s, c.name).half_create) {
             s->doms[s->n - 1].d.state = DOM_PAUSED;
             set_error(err, "xl create: simulated failure for %s after its domain was built",
                       c.name);
             rc = -1;
-        } else if (install && guest_ctl(s, c.name).install_ms >= 0 &&
+        } else if (install && sim_guest_ctl(s, c.name).install_ms >= 0 &&
                    s->doms[s->n - 1].d.state == DOM_RUNNING) {
-            struct guest_ctl g = guest_ctl(s, c.name);
+            struct guest_ctl g = sim_guest_ctl(s, c.name);
             struct sim_dom *d = &s->doms[s->n - 1];
             d->ev = (enum ev_kind)(EV_END_POWEROFF + g.install_end);
             d->ev_requested = d->start_ms;
@@ -1808,7 +1804,7 @@ static long long begin_building(struct sim *s, const char *name, bool *hangs)
     *hangs = false;
     if (sim_lock(s, NULL) == 0) {
         if (load_control(s, NULL) == 0) {
-            struct guest_ctl g = guest_ctl(s, name);
+            struct guest_ctl g = sim_guest_ctl(s, name);
             ms = g.create_ms;
             if ((g.hang & (1u << OP_CREATE)) || ms > (long long)s->create_timeout_ms) {
                 *hangs = true;
@@ -1820,6 +1816,40 @@ static long long begin_building(struct sim *s, const char *name, bool *hangs)
         sim_unlock(s);
     }
     return ms;
+}
+
+char *sim_config_path(const struct sim *s, const char *uuid)
+{
+    return xasprintf("%s/config/%s", s->dir, uuid);
+}
+
+/* Keep the config a domain was made from, as libxl does (a save image
+ * carries it). Not synced: a copy lost in a crash only leaves a later
+ * save image without its config, which restore does not need. */
+void sim_keep_config(struct sim *s, const char *uuid, const char *path, const char *text,
+                     size_t len)
+{
+    char *dir = xasprintf("%s/config", s->dir);
+    if (fs_mkdir_p(dir, 0755, NULL) == 0) {
+        char *where = sim_config_path(s, uuid);
+        struct buf b = BUF_INIT;
+        buf_addf(&b, "%s\n", path);
+        buf_add(&b, text, len);
+        enum fs_change ch;
+        (void)fs_write_atomic_ex(where, buf_str(&b), b.len, 0644, FS_NO_SYNC, &ch, NULL);
+        buf_free(&b);
+        free(where);
+    }
+    free(dir);
+}
+
+static void keep_config(struct sim *s, const char *uuid, const char *path, const char *rpath)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (fs_read_file(rpath, &text, &len, NULL) == 0)
+        sim_keep_config(s, uuid, path, text, len);
+    free(text);
 }
 
 /* An install boot's config: one in a directory named "install" (where
@@ -1838,7 +1868,7 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, struct
     if (!made)
         made = &ignored;
     *made = (struct hv_made){ false, 0 };
-    if (refuse_readonly(s, OP_CREATE, err) < 0)
+    if (sim_refuse_readonly(s, OP_CREATE, err) < 0)
         return -1; /* before begin_building, which writes "creating" */
     /* The config is read once, before the lock: it is not the state. Its
      * error is reported after op_begin's, as xl would meet it. */
@@ -1848,7 +1878,7 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, struct
     bool hangs = false;
     long long ms = crc == 0 ? begin_building(s, c.name, &hangs) : 0;
     if (ms > 0) {
-        sleep_ms(ms);
+        sim_sleep_ms(ms);
         if (sim_lock(s, NULL) == 0) {
             count_creating(s, -1);
             sim_unlock(s);
@@ -1857,15 +1887,17 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, struct
     char *timed_out = NULL;
     if (hangs) {
         char *what = xasprintf("xl create -f %s", path);
-        set_timed_out(&timed_out, what, s->create_timeout_ms);
+        sim_set_timed_out(&timed_out, what, s->create_timeout_ms);
         free(what);
     }
     int rc = -1;
-    if (op_begin(s, OP_CREATE, err) == 0) {
+    if (sim_op_begin(s, OP_CREATE, err) == 0) {
         if (crc < 0)
             set_error(err, "%s", cerr);
-        rc = op_end(s, do_create(s, &c, crc, timed_out, is_install_config(path), made, err),
-                    err);
+        rc = do_create(s, &c, crc, timed_out, is_install_config(path), made, err);
+        if (made->made)
+            keep_config(s, c.uuid, path, rpath);
+        rc = sim_op_end(s, rc, err);
         if (made->made && !s->loaded)
             made->made = false; /* its record may not have been written */
     }
@@ -1878,7 +1910,7 @@ static int sim_create(struct hv *hv, const char *path, const char *rpath, struct
 /* Record a shutdown or reboot request; the guest completes it later. */
 static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
     if (d->d.state != DOM_RUNNING) {
@@ -1887,40 +1919,40 @@ static int do_request(struct sim *s, unsigned domid, enum ev_kind kind, char **e
                   d->d.name, state_names[d->d.state]);
         return -1;
     }
-    struct guest_ctl g = guest_ctl(s, d->d.name);
+    struct guest_ctl g = sim_guest_ctl(s, d->d.name);
     if (!g.pv_drivers && !d->d.request_pending) {
         /* No PV driver reads the node: the request stays there, untaken,
          * and only the power button (power_button) makes it shut down. */
         d->d.request_pending = true;
-        touch(s, d);
+        sim_touch(s, d);
     }
     if (d->ev == kind)
         return 0; /* asked again: the guest is already on its way */
-    long long now = now_ms();
+    long long now = sim_now_ms();
     if (d->ev == EV_NONE || d->ev >= EV_END_POWEROFF) {
         d->ev_requested = now;
         d->ev_due = g.ignore_shutdown || !g.pv_drivers ? NEVER : now + g.shutdown_ms;
     }
     /* A reboot turned into a poweroff (or back) keeps the pending time. */
     d->ev = kind;
-    touch(s, d);
+    sim_touch(s, d);
     return 0;
 }
 
 static int sim_shutdown(struct hv *hv, unsigned domid, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_SHUTDOWN, err) < 0)
+    if (sim_op_begin(s, OP_SHUTDOWN, err) < 0)
         return -1;
-    return op_end(s, do_request(s, domid, EV_SHUTDOWN, err), err);
+    return sim_op_end(s, do_request(s, domid, EV_SHUTDOWN, err), err);
 }
 
 static int sim_reboot(struct hv *hv, unsigned domid, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_REBOOT, err) < 0)
+    if (sim_op_begin(s, OP_REBOOT, err) < 0)
         return -1;
-    return op_end(s, do_request(s, domid, EV_REBOOT, err), err);
+    return sim_op_end(s, do_request(s, domid, EV_REBOOT, err), err);
 }
 
 /* The ACPI power button: an HVM guest powers off after shutdown_ms,
@@ -1929,7 +1961,7 @@ static int sim_reboot(struct hv *hv, unsigned domid, char **err)
  * it is (the button does not touch xenstore). */
 static int do_power_button(struct sim *s, unsigned domid, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
     if (!d->d.hvm) {
@@ -1942,26 +1974,26 @@ static int do_power_button(struct sim *s, unsigned domid, char **err)
                   d->d.name, state_names[d->d.state]);
         return -1;
     }
-    struct guest_ctl g = guest_ctl(s, d->d.name);
-    long long now = now_ms();
+    struct guest_ctl g = sim_guest_ctl(s, d->d.name);
+    long long now = sim_now_ms();
     if (d->ev == EV_NONE || d->ev >= EV_END_POWEROFF)
         d->ev_requested = now;
     if (d->ev != EV_SHUTDOWN || d->ev_due == NEVER)
         d->ev_due = g.ignore_shutdown ? NEVER : now + g.shutdown_ms;
     d->ev = EV_SHUTDOWN;
-    touch(s, d);
+    sim_touch(s, d);
     return 0;
 }
 
 static int sim_power_button(struct hv *hv, unsigned domid, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_POWER_BUTTON, err) < 0)
+    if (sim_op_begin(s, OP_POWER_BUTTON, err) < 0)
         return -1;
     char *what = xasprintf("xl trigger %u power", domid);
     int rc;
     if (!hung(s, domid, OP_POWER_BUTTON, what, &rc, err))
-        rc = op_end(s, do_power_button(s, domid, err), err);
+        rc = sim_op_end(s, do_power_button(s, domid, err), err);
     free(what);
     return rc;
 }
@@ -1969,7 +2001,7 @@ static int sim_power_button(struct hv *hv, unsigned domid, char **err)
 /* As Xen: names are unique (libxl__domain_rename refuses a taken one). */
 static int do_rename(struct sim *s, unsigned domid, const char *name, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
     if (!check_guest_name(name)) {
@@ -1986,7 +2018,7 @@ static int do_rename(struct sim *s, unsigned domid, const char *name, char **err
     }
     if (strcmp(d->d.name, name)) {
         snprintf(d->d.name, sizeof(d->d.name), "%s", name);
-        touch(s, d);
+        sim_touch(s, d);
     }
     return 0;
 }
@@ -1994,42 +2026,42 @@ static int do_rename(struct sim *s, unsigned domid, const char *name, char **err
 static int sim_rename(struct hv *hv, unsigned domid, const char *new_name, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_RENAME, err) < 0)
+    if (sim_op_begin(s, OP_RENAME, err) < 0)
         return -1;
     char *what = xasprintf("xl rename %u %s", domid, new_name);
     int rc;
     if (!hung(s, domid, OP_RENAME, what, &rc, err))
-        rc = op_end(s, do_rename(s, domid, new_name, err), err);
+        rc = sim_op_end(s, do_rename(s, domid, new_name, err), err);
     free(what);
     return rc;
 }
 
 static int do_destroy(struct sim *s, unsigned domid, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
-    touch_gone(s, domid);
-    remove_dom(s, (size_t)(d - s->doms));
+    sim_touch_gone(s, domid);
+    sim_remove_dom(s, (size_t)(d - s->doms));
     return 0;
 }
 
 static int sim_destroy(struct hv *hv, unsigned domid, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_DESTROY, err) < 0)
+    if (sim_op_begin(s, OP_DESTROY, err) < 0)
         return -1;
     char *what = xasprintf("xl destroy %u", domid);
     int rc;
     if (!hung(s, domid, OP_DESTROY, what, &rc, err))
-        rc = op_end(s, do_destroy(s, domid, err), err);
+        rc = sim_op_end(s, do_destroy(s, domid, err), err);
     free(what);
     return rc;
 }
 
 static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
     if (kb == 0) {
@@ -2044,7 +2076,7 @@ static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, c
     if (d->d.target_kb != kb || d->d.mem_kb != kb) {
         /* The simulated balloon driver reaches its target at once. */
         d->d.target_kb = d->d.mem_kb = kb;
-        touch(s, d);
+        sim_touch(s, d);
     }
     return 0;
 }
@@ -2052,19 +2084,19 @@ static int do_set_memory(struct sim *s, unsigned domid, unsigned long long kb, c
 static int sim_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_SET_MEMORY, err) < 0)
+    if (sim_op_begin(s, OP_SET_MEMORY, err) < 0)
         return -1;
     char *what = xasprintf("xl mem-set %u %lluk", domid, kb);
     int rc;
     if (!hung(s, domid, OP_SET_MEMORY, what, &rc, err))
-        rc = op_end(s, do_set_memory(s, domid, kb, err), err);
+        rc = sim_op_end(s, do_set_memory(s, domid, kb, err), err);
     free(what);
     return rc;
 }
 
 static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
 {
-    struct sim_dom *d = target(s, domid, err);
+    struct sim_dom *d = sim_target(s, domid, err);
     if (!d)
         return -1;
     if (n == 0) {
@@ -2078,7 +2110,7 @@ static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
     }
     if (d->d.vcpus != n) {
         d->d.vcpus = n;
-        touch(s, d);
+        sim_touch(s, d);
     }
     return 0;
 }
@@ -2086,12 +2118,12 @@ static int do_set_vcpus(struct sim *s, unsigned domid, unsigned n, char **err)
 static int sim_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_SET_VCPUS, err) < 0)
+    if (sim_op_begin(s, OP_SET_VCPUS, err) < 0)
         return -1;
     char *what = xasprintf("xl vcpu-set %u %u", domid, n);
     int rc;
     if (!hung(s, domid, OP_SET_VCPUS, what, &rc, err))
-        rc = op_end(s, do_set_vcpus(s, domid, n, err), err);
+        rc = sim_op_end(s, do_set_vcpus(s, domid, n, err), err);
     free(what);
     return rc;
 }
@@ -2099,25 +2131,25 @@ static int sim_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
 static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_WAIT, err) < 0)
+    if (sim_op_begin(s, OP_WAIT, err) < 0)
         return -1;
     /* Events that were already due count (op_begin has applied them). */
     if (s->applied > 0)
-        return op_end(s, 0, err);
+        return sim_op_end(s, 0, err);
     ssize_t i = next_event(s, -1);
-    long long delay = i < 0 ? -1 : s->doms[i].ev_due - now_ms();
-    if (op_end(s, 0, err) < 0)
+    long long delay = i < 0 ? -1 : s->doms[i].ev_due - sim_now_ms();
+    if (sim_op_end(s, 0, err) < 0)
         return -1;
     /* Sleep without the lock, so that other processes can go on. */
     if (i < 0 || delay > (long long)timeout_ms) {
-        sleep_ms(timeout_ms);
+        sim_sleep_ms(timeout_ms);
         return 1;
     }
-    sleep_ms(delay);
+    sim_sleep_ms(delay);
     /* Apply it now, so that it is reported once and not again next time. */
-    if (op_begin(s, OP_WAIT, err) < 0)
+    if (sim_op_begin(s, OP_WAIT, err) < 0)
         return -1;
-    return op_end(s, 0, err);
+    return sim_op_end(s, 0, err);
 }
 
 /* Read what other processes changed (and apply the events due), as any
@@ -2125,9 +2157,9 @@ static int sim_wait(struct hv *hv, unsigned timeout_ms, char **err)
 static int sim_sync(struct hv *hv, char **err)
 {
     struct sim *s = hv->priv;
-    if (op_begin(s, OP_LIST, err) < 0)
+    if (sim_op_begin(s, OP_LIST, err) < 0)
         return -1;
-    return op_end(s, 0, err);
+    return sim_op_end(s, 0, err);
 }
 
 /* The last handle of a process that no handle of its parent's outlives
@@ -2155,13 +2187,8 @@ static void fold_on_close(struct sim *s)
     sim_unlock(s);
 }
 
-static void sim_close(struct hv *hv)
+static void sim_free(struct sim *s)
 {
-    if (!hv)
-        return;
-    struct sim *s = hv->priv;
-    if (s->lock_fd >= 0 && !s->readonly)
-        fold_on_close(s);
     if (last_used == s)
         last_used = NULL;
     control_clear(s);
@@ -2174,8 +2201,65 @@ static void sim_close(struct hv *hv)
     free(s->journal_path);
     free(s->control_path);
     free(s->lock_path);
+    free(s->root);
     free(s);
+}
+
+static void sim_close(struct hv *hv)
+{
+    if (!hv)
+        return;
+    struct sim *s = hv->priv;
+    if (s->lock_fd >= 0 && !s->readonly)
+        fold_on_close(s);
+    sim_free(s);
     free(hv);
+}
+
+/* The paths of the simulator under root. */
+static void sim_paths(struct sim *s, const char *root)
+{
+    s->root = xstrdup(root ? root : "");
+    s->dir = root_path(root, SIM_DIR);
+    s->state_path = xasprintf("%s/domains", s->dir);
+    s->journal_path = xasprintf("%s/journal", s->dir);
+    s->control_path = xasprintf("%s/control", s->dir);
+    s->lock_path = xasprintf("%s/lock", s->dir);
+}
+
+struct sim *sim_peer_open(const char *root, const struct sim *like, char **err)
+{
+    struct sim *s = xcalloc(1, sizeof(*s));
+    s->peer = true;
+    s->lock_fd = -1;
+    s->hap = s->shadow = -1;
+    s->create_timeout_ms = like->create_timeout_ms;
+    s->timeout_ms = like->timeout_ms;
+    sim_paths(s, root);
+    if (fs_mkdir_p(s->dir, 0755, err) < 0)
+        goto fail;
+    s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0) {
+        set_error(err, "cannot open %s: %s", s->lock_path, strerror(errno));
+        goto fail;
+    }
+    return s;
+fail:
+    sim_free(s);
+    return NULL;
+}
+
+void sim_peer_close(struct sim *s)
+{
+    if (!s)
+        return;
+    /* Between runs the state is all in "domains", on every host. */
+    if (s->lock_fd >= 0 && sim_lock(s, NULL) == 0) {
+        if (refresh(s, NULL) == 0 && (s->jsize > 0 || s->rewrite))
+            (void)save_state(s, NULL);
+        sim_unlock(s);
+    }
+    sim_free(s);
 }
 
 static const struct hv_ops sim_ops = {
@@ -2192,6 +2276,12 @@ static const struct hv_ops sim_ops = {
     .set_memory = sim_set_memory,
     .set_vcpus = sim_set_vcpus,
     .wait = sim_wait,
+    .caps = sim_caps,
+    .save = sim_save,
+    .restore = sim_restore,
+    .migrate = sim_migrate,
+    .send = sim_send,
+    .restore_at = sim_restore_at,
     .sync = sim_sync,
     .close = sim_close,
 };
@@ -2208,11 +2298,8 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct
     s->readonly = flags & HV_OPEN_READONLY;
     s->create_timeout_ms = xl->create_timeout_ms;
     s->timeout_ms = xl->timeout_ms;
-    s->dir = root_path(root, SIM_DIR);
-    s->state_path = xasprintf("%s/domains", s->dir);
-    s->journal_path = xasprintf("%s/journal", s->dir);
-    s->control_path = xasprintf("%s/control", s->dir);
-    s->lock_path = xasprintf("%s/lock", s->dir);
+    s->hap = s->shadow = -1;
+    sim_paths(s, root);
     pid_t me = getpid();
     bool forked = handles_pid != me;
     if (forked) {
@@ -2266,7 +2353,7 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct
             sim_unlock(s);
             goto fail;
         }
-        (void)op_end(s, 0, NULL);
+        (void)sim_op_end(s, 0, NULL);
         *ret = hv;
         return 0; /* s->pid stays 0: it never folds */
     }
@@ -2288,7 +2375,7 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct
         sim_unlock(s);
         goto fail;
     }
-    if (op_end(s, 0, err) < 0)
+    if (sim_op_end(s, 0, err) < 0)
         goto fail;
     s->pid = me;
     handles_open++;

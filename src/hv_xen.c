@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "check.h"
 #include "exec.h"
@@ -70,6 +73,8 @@ struct xen {
     int watch_fd;  /* xs_fileno(xsh): readable while watch events are queued */
     bool watching; /* the @releaseDomain watch is registered */
     char *xl;      /* the xl program, under the root */
+    char *xl_host; /* the same as a host sees it (for another host's xl) */
+    char *root;    /* the --root prefix: ssh, scp are taken under it */
     bool readonly; /* HV_OPEN_READONLY: observe only */
     /* How long one run of xl may take (hv.h: struct hv_xl): create builds
      * a domain (disks, device model, hotplug scripts), the others are
@@ -727,6 +732,248 @@ static int xen_wait(struct hv *hv, unsigned timeout_ms, char **err)
     return xen_drain_watch(x, err) < 0 ? -1 : 0;
 }
 
+/* ---- moving guests ---- */
+
+/* Xen's physinfo capabilities: HAP (EPT/NPT) and shadow paging, on which
+ * log-dirty mode, and so live migration, is built (hv.h). */
+static int xen_caps(struct hv *hv, unsigned *ret, char **err)
+{
+    struct xen *x = xen_of(hv);
+    xc_physinfo_t info;
+    memset(&info, 0, sizeof(info));
+    x->log.last[0] = '\0';
+    if (xc_physinfo(x->xch, &info) < 0) {
+        set_error(err, "cannot read the hypervisor's capabilities: %s%s%s%s", strerror(errno),
+                  x->log.last[0] ? " (" : "", x->log.last, x->log.last[0] ? ")" : "");
+        return -1;
+    }
+    *ret = ((info.capabilities & XEN_SYSCTL_PHYSCAP_hap) ? HV_CAP_HAP : 0) |
+           ((info.capabilities & XEN_SYSCTL_PHYSCAP_shadow) ? HV_CAP_SHADOW : 0);
+    return 0;
+}
+
+/* A program to run (ssh, scp: a peer's remote or copy): an absolute path
+ * is taken under the root, a bare name looked for in exec_run's PATH
+ * (under the root). Caller frees; NULL with *err. */
+static char *find_program(const struct xen *x, const char *prog, const char *what, char **err)
+{
+    if (str_empty(prog)) {
+        set_error(err, "%s: no program to run", what);
+        return NULL;
+    }
+    if (prog[0] == '/')
+        return root_path(x->root, prog);
+    if (!strchr(prog, '/')) {
+        static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+            char *host = xasprintf("%s/%s", dirs[i], prog);
+            char *p = root_path(x->root, host);
+            free(host);
+            if (access(p, X_OK) == 0)
+                return p;
+            free(p);
+        }
+    }
+    set_error(err, "%s: cannot find %s in /usr/sbin:/usr/bin:/sbin:/bin", what, prog);
+    return NULL;
+}
+
+/* Run a command line of the peer's (what names it in messages). */
+static int run_argv(char **argv, unsigned timeout_ms, const char *what, char **err)
+{
+    return run_xl(argv, timeout_ms, what, err);
+}
+
+static bool peer_local(const struct hv_peer *peer)
+{
+    struct utsname u;
+    return hv_xen_peer_is_local(peer, uname(&u) == 0 ? u.nodename : NULL);
+}
+
+static unsigned peer_timeout(const struct xen *x, const struct hv_peer *peer)
+{
+    return peer->timeout_ms ? peer->timeout_ms : x->create_timeout_ms;
+}
+
+/* A save takes as long as the guest's memory takes to write: xl's create
+ * timeout, not its short one. */
+static int xen_save(struct hv *hv, unsigned domid, const char *path, const char *rpath,
+                    char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (refuse_readonly(x, "save", err) < 0 || xen_target(x, domid, err) < 0)
+        return -1;
+    char *what = xasprintf("xl save %u %s", domid, path);
+    int rc = -1;
+    const char *bad = check_path(path);
+    if (bad) {
+        set_error(err, "%s: bad image path (%s)", what, bad);
+    } else {
+        char **argv = hv_xen_argv_save(x->xl, domid, path);
+        rc = run_xl(argv, x->create_timeout_ms, what, err);
+        hv_xen_argv_free(argv);
+        /* xl resumes the guest; what it wrote is no image. */
+        if (rc < 0)
+            (void)unlink(rpath);
+    }
+    free(what);
+    return rc;
+}
+
+/* The uuid of the domain the image at rpath holds (its config is near
+ * its start). */
+static bool image_uuid(const char *rpath, char uuid[37])
+{
+    int fd = open(rpath, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t cap = 1 << 20, len = 0;
+    char *buf = xmalloc(cap);
+    while (len < cap) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    bool ok = hv_xen_image_uuid(buf, len, uuid);
+    free(buf);
+    return ok;
+}
+
+static int xen_restore(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
+                       char **err)
+{
+    struct xen *x = xen_of(hv);
+    struct hv_made ignored;
+    if (!made)
+        made = &ignored;
+    *made = (struct hv_made){ false, 0 };
+    if (refuse_readonly(x, "restore", err) < 0)
+        return -1;
+    char *what = xasprintf("xl restore %s", path);
+    const char *bad = check_path(path);
+    if (bad) {
+        set_error(err, "%s: bad image path (%s)", what, bad);
+        free(what);
+        return -1;
+    }
+    /* As create: the domain made is the new one of the image's uuid. */
+    char uuid[37];
+    bool have_uuid = image_uuid(rpath, uuid);
+    struct hv_domain *before = NULL;
+    size_t nbefore = 0;
+    if (have_uuid && xen_records(x, &before, &nbefore, NULL) < 0)
+        have_uuid = false;
+    char **argv = hv_xen_argv_restore(x->xl, path);
+    int rc = run_xl(argv, x->create_timeout_ms, what, err);
+    hv_xen_argv_free(argv);
+    if (have_uuid)
+        find_made(x, uuid, before, nbefore, rc < 0, made);
+    free(before);
+    free(what);
+    return rc;
+}
+
+/* Refused before xl runs when the host cannot do it for this guest:
+ * xl would fail only after copying its memory ("xc: error: Failed to
+ * enable logdirty: 95"), the guest resumed on the source. */
+static int xen_migrate(struct hv *hv, unsigned domid, const struct hv_peer *peer, char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (refuse_readonly(x, "migrate", err) < 0 || xen_target(x, domid, err) < 0)
+        return -1;
+    bool local = peer_local(peer);
+    const char *host = peer->host ? peer->host : "";
+    char *what = xasprintf("xl migrate %u %s", domid, *host ? host : "localhost");
+    int rc = -1;
+    unsigned caps = 0;
+    xc_domaininfo_t info;
+    if (!local && !hv_xen_check_host(host)) {
+        set_error(err, "%s: bad host name", what);
+        goto out;
+    }
+    if (xen_caps(hv, &caps, err) < 0)
+        goto out;
+    x->log.last[0] = '\0';
+    int got = xc_domain_getinfolist(x->xch, domid, 1, &info);
+    if (got < 0 || got != 1 || info.domain != domid) {
+        if (got < 0)
+            set_error(err, "cannot get the state of domain %u: %s", domid, strerror(errno));
+        else
+            set_error(err, "no domain with id %u", domid);
+        goto out;
+    }
+    const char *why = hv_cannot_live_migrate(caps, (info.flags & XEN_DOMINF_hvm_guest) != 0);
+    if (why) {
+        set_error(err, "%s", why);
+        goto out;
+    }
+    char **argv = hv_xen_argv_migrate(x->xl, domid, peer, local);
+    rc = run_xl(argv, peer_timeout(x, peer), what, err);
+    hv_xen_argv_free(argv);
+out:
+    free(what);
+    return rc;
+}
+
+static int xen_send(struct hv *hv, const char *path, const char *rpath,
+                    const struct hv_peer *peer, char **err)
+{
+    struct xen *x = xen_of(hv);
+    (void)rpath; /* the copy program reads path itself */
+    if (refuse_readonly(x, "send", err) < 0)
+        return -1;
+    if (peer_local(peer))
+        return 0; /* the same file */
+    const char *host = peer->host ? peer->host : "";
+    char *what = xasprintf("copying %s to %s", path, host), *prog = NULL;
+    int rc = -1;
+    const char *bad = check_path(path);
+    if (bad)
+        set_error(err, "%s: bad path (%s)", what, bad);
+    else if (!hv_xen_check_host(host))
+        set_error(err, "%s: bad host name", what);
+    else if ((prog = find_program(x, peer->copy ? peer->copy[0] : NULL, what, err))) {
+        char **argv = hv_xen_argv_copy(prog, peer, path);
+        rc = run_argv(argv, peer_timeout(x, peer), what, err);
+        hv_xen_argv_free(argv);
+    }
+    free(prog);
+    free(what);
+    return rc;
+}
+
+static int xen_restore_at(struct hv *hv, const struct hv_peer *peer, const char *path,
+                          char **err)
+{
+    struct xen *x = xen_of(hv);
+    if (refuse_readonly(x, "restore_at", err) < 0)
+        return -1;
+    const char *host = peer->host ? peer->host : "";
+    char *what = xasprintf("xl restore %s on %s", path, host), *prog = NULL;
+    int rc = -1;
+    const char *bad = check_path(path);
+    if (bad) {
+        set_error(err, "%s: bad image path (%s)", what, bad);
+    } else if (peer_local(peer)) {
+        char **argv = hv_xen_argv_restore(x->xl, path);
+        rc = run_xl(argv, peer_timeout(x, peer), what, err);
+        hv_xen_argv_free(argv);
+    } else if (!hv_xen_check_host(host)) {
+        set_error(err, "%s: bad host name", what);
+    } else if ((prog = find_program(x, peer->remote[0], what, err))) {
+        char **argv = hv_xen_argv_remote_restore(prog, peer, x->xl_host, path);
+        rc = run_argv(argv, peer_timeout(x, peer), what, err);
+        hv_xen_argv_free(argv);
+    }
+    free(prog);
+    free(what);
+    return rc;
+}
+
 static void xen_close(struct hv *hv)
 {
     if (!hv)
@@ -738,6 +985,8 @@ static void xen_close(struct hv *hv)
     if (x->xch)
         xc_interface_close(x->xch);
     free(x->xl);
+    free(x->xl_host);
+    free(x->root);
     free(x);
 }
 
@@ -755,6 +1004,12 @@ static const struct hv_ops xen_ops = {
     .set_memory = xen_set_memory,
     .set_vcpus = xen_set_vcpus,
     .wait = xen_wait,
+    .caps = xen_caps,
+    .save = xen_save,
+    .restore = xen_restore,
+    .migrate = xen_migrate,
+    .send = xen_send,
+    .restore_at = xen_restore_at,
     .close = xen_close,
 };
 
@@ -776,6 +1031,8 @@ int hv_xen_open(const char *root, const struct hv_xl *tool, unsigned flags, stru
     x->watch_fd = -1;
     x->readonly = flags & HV_OPEN_READONLY;
     x->xl = root_path(root, xl);
+    x->xl_host = xstrdup(xl);
+    x->root = xstrdup(root ? root : "/");
     x->create_timeout_ms = tool->create_timeout_ms;
     x->timeout_ms = tool->timeout_ms;
 

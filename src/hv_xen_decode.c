@@ -224,3 +224,159 @@ void hv_xen_argv_free(char **argv)
     free(argv);
 }
 
+
+/* ---- moving guests ---- */
+
+char *hv_xen_sh_quote(const char *s)
+{
+    struct buf b = BUF_INIT;
+    buf_addc(&b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_adds(&b, "'\\''");
+        else
+            buf_addc(&b, *s);
+    }
+    buf_addc(&b, '\'');
+    char *q = xstrdup(buf_str(&b));
+    buf_free(&b);
+    return q;
+}
+
+char *hv_xen_sh_join(const char *const *argv)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; argv && argv[i]; i++) {
+        char *q = hv_xen_sh_quote(argv[i]);
+        buf_addf(&b, "%s%s", i ? " " : "", q);
+        free(q);
+    }
+    char *s = xstrdup(buf_str(&b));
+    buf_free(&b);
+    return s;
+}
+
+bool hv_xen_check_host(const char *host)
+{
+    size_t n = host ? strlen(host) : 0;
+    if (n == 0 || n > 255 || host[0] == '-')
+        return false;
+    return strspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@:-") ==
+           n;
+}
+
+bool hv_xen_peer_is_local(const struct hv_peer *peer, const char *nodename)
+{
+    if (!peer->remote || !peer->remote[0] || !peer->remote[0][0])
+        return true;
+    const char *h = peer->host ? peer->host : "";
+    if (!strcmp(h, "localhost"))
+        return true;
+    if (!nodename || !*nodename)
+        return false;
+    size_t short_len = strcspn(nodename, ".");
+    return !strcmp(h, nodename) || (strlen(h) == short_len && !strncmp(h, nodename, short_len));
+}
+
+bool hv_xen_image_uuid(const char *data, size_t len, char out[37])
+{
+    static const char key[] = "\"uuid\"";
+    for (size_t i = 0; i + sizeof(key) - 1 < len; i++) {
+        if (memcmp(data + i, key, sizeof(key) - 1))
+            continue;
+        size_t j = i + sizeof(key) - 1;
+        while (j < len && (data[j] == ' ' || data[j] == ':' || data[j] == '\t'))
+            j++;
+        if (j + 38 > len || data[j] != '"' || data[j + 37] != '"')
+            return false;
+        char val[37];
+        memcpy(val, data + j + 1, 36);
+        val[36] = '\0';
+        if (!check_uuid(val))
+            return false;
+        for (size_t k = 0; k < 37; k++)
+            out[k] = (char)tolower((unsigned char)val[k]);
+        return true;
+    }
+    return false;
+}
+
+/* "xl save ID PATH": the domain is destroyed once saved (no -c). */
+char **hv_xen_argv_save(const char *xl, unsigned domid, const char *path)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    return argv_new(xl, "save", id, path, (const char *)NULL);
+}
+
+/* "xl restore PATH": the config saved in the image (no config argument);
+ * unpaused once built (no -p). */
+char **hv_xen_argv_restore(const char *xl, const char *path)
+{
+    return argv_new(xl, "restore", path, (const char *)NULL);
+}
+
+/* xl runs "exec CMD HOST xl migrate-receive" through sh -c, or, with an
+ * empty CMD, HOST alone (xl_migrate.c, main_migrate): so CMD is quoted
+ * word by word, and to this host HOST is the receiving command. */
+char **hv_xen_argv_migrate(const char *xl, unsigned domid, const struct hv_peer *peer,
+                           bool local)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%u", domid);
+    char *cmd = local ? xstrdup("") : hv_xen_sh_join(peer->remote);
+    char *host = NULL;
+    if (local) {
+        char *q = hv_xen_sh_quote(xl);
+        host = xasprintf("%s migrate-receive", q);
+        free(q);
+    } else {
+        host = xstrdup(peer->host);
+    }
+    char **argv = argv_new(xl, "migrate", "-s", cmd, id, host, (const char *)NULL);
+    free(cmd);
+    free(host);
+    return argv;
+}
+
+/* A NULL-terminated argv: prog, the words of rest after its first, then
+ * the n words of more. */
+static char **argv_join(const char *prog, const char *const *rest, const char *const *more,
+                        size_t n)
+{
+    size_t k = 0;
+    while (rest && rest[k])
+        k++;
+    size_t skip = k > 0 ? 1 : 0;
+    char **argv = xcalloc(1 + (k - skip) + n + 1, sizeof(*argv));
+    size_t i = 0;
+    argv[i++] = xstrdup(prog);
+    for (size_t j = skip; j < k; j++)
+        argv[i++] = xstrdup(rest[j]);
+    for (size_t j = 0; j < n; j++)
+        argv[i++] = xstrdup(more[j]);
+    argv[i] = NULL;
+    return argv;
+}
+
+char **hv_xen_argv_copy(const char *prog, const struct hv_peer *peer, const char *path)
+{
+    char *dest = xasprintf("%s:%s", peer->host, path);
+    const char *more[] = { path, dest };
+    char **argv = argv_join(prog, peer->copy, more, 2);
+    free(dest);
+    return argv;
+}
+
+char **hv_xen_argv_remote_restore(const char *prog, const struct hv_peer *peer,
+                                  const char *xl, const char *path)
+{
+    char *qxl = hv_xen_sh_quote(xl), *qpath = hv_xen_sh_quote(path);
+    char *cmd = xasprintf("%s restore %s", qxl, qpath);
+    const char *more[] = { peer->host, cmd };
+    char **argv = argv_join(prog, peer->remote, more, 2);
+    free(cmd);
+    free(qxl);
+    free(qpath);
+    return argv;
+}

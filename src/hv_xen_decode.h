@@ -9,6 +9,7 @@
 #define LCFGXEN_HV_XEN_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hv.h"
@@ -56,5 +57,39 @@ char **hv_xen_argv_rename(const char *xl, unsigned domid,
                           const char *name);                   /* rename ID NAME */
 char **hv_xen_argv_trigger_power(const char *xl, unsigned domid); /* trigger ID power */
 void hv_xen_argv_free(char **argv);
+
+/* ---- moving guests (hv_xen.c's save, restore, migrate, send,
+ * restore_at) ---- */
+
+/* s quoted for sh: in single quotes, a quote as '\''. Caller frees. */
+char *hv_xen_sh_quote(const char *s);
+/* The words of argv (NULL-terminated), each quoted for sh, joined by
+ * blanks: how xl migrate -s takes a command. Caller frees. */
+char *hv_xen_sh_join(const char *const *argv);
+/* A host name the component passes to ssh, scp and xl migrate (which
+ * pastes it into a sh command line): [A-Za-z0-9._@:-], at most 255, not
+ * starting with '-'. */
+bool hv_xen_check_host(const char *host);
+/* Is peer this host: no remote program (NULL or empty), or host is
+ * "localhost" or nodename (this host's uname), or nodename's first label. */
+bool hv_xen_peer_is_local(const struct hv_peer *peer, const char *nodename);
+/* The uuid of the domain an xl save image holds (the first "uuid" of its
+ * JSON config, which is c_info's), lower-case into out (37 bytes), from
+ * the image's first len bytes. False when there is none. */
+bool hv_xen_image_uuid(const char *data, size_t len, char out[37]);
+
+char **hv_xen_argv_save(const char *xl, unsigned domid, const char *path); /* save ID PATH */
+char **hv_xen_argv_restore(const char *xl, const char *path);             /* restore PATH */
+/* xl migrate -s CMD ID HOST: CMD is peer->remote joined for sh, or, when
+ * the peer is this host (local), "" and HOST is "<xl> migrate-receive". */
+char **hv_xen_argv_migrate(const char *xl, unsigned domid, const struct hv_peer *peer,
+                           bool local);
+/* The copy program (prog: its argv[0] resolved, then copy[1..]), path and
+ * HOST:path. */
+char **hv_xen_argv_copy(const char *prog, const struct hv_peer *peer, const char *path);
+/* The remote program (prog, then remote[1..]), host, and "XL restore
+ * 'PATH'" as one word (the remote's shell reads it). */
+char **hv_xen_argv_remote_restore(const char *prog, const struct hv_peer *peer,
+                                  const char *xl, const char *path);
 
 #endif

@@ -47,7 +47,8 @@ struct kvs {
 
 static struct {
     /* failures on demand (errno values; 0: succeed) */
-    int xc_open_errno, xs_open_errno, watch_errno, getinfolist_errno;
+    int xc_open_errno, xs_open_errno, watch_errno, getinfolist_errno, physinfo_errno;
+    uint32_t physcaps; /* xc_physinfo's capabilities */
     int read_errno;   /* for reads of read_fail_path, or of any path */
     char *read_fail_path;
     unsigned tx_eagain; /* commits that fail with EAGAIN before one works */
@@ -192,7 +193,8 @@ void fakexen_reset(void)
 }
 
 /* Set a knob: "xc_open_errno", "xs_open_errno", "watch_errno",
- * "getinfolist_errno", "read_errno" (every read fails), "tx_eagain"
+ * "getinfolist_errno", "physinfo_errno", "physcaps" (xc_physinfo's
+ * capabilities), "read_errno" (every read fails), "tx_eagain"
  * (that many commits fail with EAGAIN), "no_initial_event" (a new watch
  * does not fire), "lost" (the xenstored connection drops: the watch pipe
  * becomes readable and xs_check_watch fails with EINVAL). */
@@ -206,6 +208,10 @@ void fakexen_set(const char *knob, int value)
         F.watch_errno = value;
     else if (!strcmp(knob, "getinfolist_errno"))
         F.getinfolist_errno = value;
+    else if (!strcmp(knob, "physinfo_errno"))
+        F.physinfo_errno = value;
+    else if (!strcmp(knob, "physcaps"))
+        F.physcaps = (uint32_t)value;
     else if (!strcmp(knob, "read_errno"))
         F.read_errno = value;
     else if (!strcmp(knob, "tx_eagain"))
@@ -371,6 +377,20 @@ int xc_interface_close(xc_interface *xch)
     F.xc_handles--;
     F.logger = NULL;
     free(xch);
+    return 0;
+}
+
+/* Only the capabilities (XEN_SYSCTL_PHYSCAP_*: knob physcaps). */
+int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
+{
+    (void)xch;
+    if (F.physinfo_errno) {
+        log_error(F.physinfo_errno, "xc", "XEN_SYSCTL_physinfo failed");
+        errno = F.physinfo_errno;
+        return -1;
+    }
+    memset(info, 0, sizeof(*info));
+    info->capabilities = F.physcaps;
     return 0;
 }
 

@@ -1079,9 +1079,25 @@ static void test_bad_control_file(void **state)
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
         { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory, "
-                               "set_vcpus, rename and power_button can hang" },
+                               "set_vcpus, rename, power_button, save, restore and migrate "
+                               "can hang" },
         { "* hang=destroy,fly\n", "control:1: hang=destroy,fly: hang: only create, destroy, "
-                                   "set_memory, set_vcpus, rename and power_button can hang" },
+                                   "set_memory, set_vcpus, rename, power_button, save, "
+                                   "restore and migrate can hang" },
+        { "web1 hang=send\n", "control:1: hang=send: hang: only create, destroy, set_memory, "
+                               "set_vcpus, rename, power_button, save, restore and migrate "
+                               "can hang" },
+        { "web1 hap=0\n", "control:1: hap=0: hap belongs on the \"*\" line" },
+        { "* shadow=yes\n", "control:1: shadow=yes: shadow must be 0 or 1" },
+        { "web1 save_ms=x\n", "control:1: save_ms=x: save_ms must be a number of "
+                               "milliseconds (at most a day)" },
+        { "web1 restore_ms=x\n", "control:1: restore_ms=x: restore_ms must be a number of "
+                                  "milliseconds (at most a day)" },
+        { "web1 migrate_ms=x\n", "control:1: migrate_ms=x: migrate_ms must be a number of "
+                                  "milliseconds (at most a day)" },
+        { "web1 fail_save=2\n", "control:1: fail_save=2: fail_save must be 0 or 1" },
+        { "web1 fail_restore=2\n", "control:1: fail_restore=2: fail_restore must be 0 or 1" },
+        { "web1 fail_migrate=2\n", "control:1: fail_migrate=2: fail_migrate must be 0 or 1" },
         { "web1 race_create=2\n", "control:1: race_create=2: race_create must be 0 or 1" },
         { "web1 pv_drivers=no\n", "control:1: pv_drivers=no: pv_drivers must be 0 or 1" },
     };

@@ -1525,6 +1525,330 @@ static void test_wait_connection_lost(void **state)
     close_xen(hv);
 }
 
+/* ---- moving guests ---- */
+
+static void test_sh_quote_join(void **state)
+{
+    (void)state;
+    char *q = hv_xen_sh_quote("it's");
+    assert_string_equal(q, "'it'\\''s'");
+    free(q);
+    q = hv_xen_sh_quote("");
+    assert_string_equal(q, "''");
+    free(q);
+    const char *const words[] = { "ssh", "-o", "ProxyCommand=nc %h 22", "$HOME", NULL };
+    q = hv_xen_sh_join(words);
+    assert_string_equal(q, "'ssh' '-o' 'ProxyCommand=nc %h 22' '$HOME'");
+    free(q);
+    q = hv_xen_sh_join(NULL);
+    assert_string_equal(q, "");
+    free(q);
+}
+
+static void test_check_host(void **state)
+{
+    (void)state;
+    assert_true(hv_xen_check_host("beta"));
+    assert_true(hv_xen_check_host("root@beta.example.org"));
+    assert_true(hv_xen_check_host("fe80::1"));
+    assert_false(hv_xen_check_host(""));
+    assert_false(hv_xen_check_host(NULL));
+    assert_false(hv_xen_check_host("-oProxyCommand=x"));
+    assert_false(hv_xen_check_host("beta; rm -rf /"));
+    assert_false(hv_xen_check_host("beta gamma"));
+    assert_false(hv_xen_check_host("a/b"));
+}
+
+static const char *const ssh_words[] = { "ssh", "-o", "BatchMode=yes", NULL };
+static const char *const scp_words[] = { "scp", "-q", "-p", NULL };
+
+static void test_peer_is_local(void **state)
+{
+    (void)state;
+    const char *const empty[] = { NULL };
+    const char *const blank[] = { "", NULL };
+    struct hv_peer p = { "beta", ssh_words, scp_words, 0 };
+    assert_false(hv_xen_peer_is_local(&p, "alpha.example.org"));
+    assert_true(hv_xen_peer_is_local(&p, "beta.example.org"));
+    assert_true(hv_xen_peer_is_local(&p, "beta"));
+    assert_false(hv_xen_peer_is_local(&p, "betamax"));
+    assert_false(hv_xen_peer_is_local(&p, NULL));
+    p.host = "beta.example.org";
+    assert_true(hv_xen_peer_is_local(&p, "beta.example.org"));
+    assert_false(hv_xen_peer_is_local(&p, "beta"));
+    p.host = "localhost";
+    assert_true(hv_xen_peer_is_local(&p, "alpha"));
+    p.host = "beta";
+    p.remote = NULL;
+    assert_true(hv_xen_peer_is_local(&p, "alpha"));
+    p.remote = empty;
+    assert_true(hv_xen_peer_is_local(&p, "alpha"));
+    p.remote = blank;
+    assert_true(hv_xen_peer_is_local(&p, "alpha"));
+}
+
+static void test_image_uuid(void **state)
+{
+    (void)state;
+    /* xl's header, then its JSON config (c_info first). */
+    static const char image[] = "Xen saved domain, xl format\n \0 \r\1\0\0\0"
+                                "{\n    \"c_info\": {\n        \"type\": \"pv\",\n"
+                                "        \"name\": \"web1\",\n"
+                                "        \"uuid\": \"1111AAAA-2222-3333-4444-555555555555\",\n"
+                                "    },\n    \"vtpms\": [ { \"uuid\": "
+                                "\"66666666-7777-8888-9999-aaaaaaaaaaaa\" } ]\n}";
+    char uuid[37];
+    assert_true(hv_xen_image_uuid(image, sizeof(image) - 1, uuid));
+    assert_string_equal(uuid, "1111aaaa-2222-3333-4444-555555555555");
+    /* cut short, or none */
+    assert_false(hv_xen_image_uuid(image, 120, uuid));
+    assert_false(hv_xen_image_uuid("no config", 9, uuid));
+    assert_false(hv_xen_image_uuid("\"uuid\": \"not-a-uuid-at-all-not-a-uuid-at-all-xx\"", 46,
+                                   uuid));
+}
+
+static void test_argv_moves(void **state)
+{
+    (void)state;
+    const char *save[] = { "/usr/sbin/xl", "save", "5", "/var/lib/xen/save/web1", NULL };
+    assert_argv(hv_xen_argv_save("/usr/sbin/xl", 5, "/var/lib/xen/save/web1"), save);
+    const char *restore[] = { "/usr/sbin/xl", "restore", "/var/lib/xen/save/web1", NULL };
+    assert_argv(hv_xen_argv_restore("/usr/sbin/xl", "/var/lib/xen/save/web1"), restore);
+    const char *const odd_ssh[] = { "/usr/bin/ssh", "-i", "/root/my key", "-l", "o'neil", NULL };
+    struct hv_peer p = { "beta.example.org", odd_ssh, scp_words, 0 };
+    const char *migrate[] = { "/usr/sbin/xl", "migrate", "-s",
+                              "'/usr/bin/ssh' '-i' '/root/my key' '-l' 'o'\\''neil'", "5",
+                              "beta.example.org", NULL };
+    assert_argv(hv_xen_argv_migrate("/usr/sbin/xl", 5, &p, false), migrate);
+    const char *local[] = { "/usr/sbin/xl", "migrate", "-s", "", "5",
+                            "'/usr/sbin/xl' migrate-receive", NULL };
+    assert_argv(hv_xen_argv_migrate("/usr/sbin/xl", 5, &p, true), local);
+    const char *copy[] = { "/usr/bin/scp", "-q", "-p", "/var/lib/xen/save/web1",
+                           "beta.example.org:/var/lib/xen/save/web1", NULL };
+    assert_argv(hv_xen_argv_copy("/usr/bin/scp", &p, "/var/lib/xen/save/web1"), copy);
+    const char *remote[] = { "/usr/bin/ssh", "-i", "/root/my key", "-l", "o'neil",
+                             "beta.example.org",
+                             "'/usr/sbin/xl' restore '/var/lib/xen/save/web 1'", NULL };
+    assert_argv(hv_xen_argv_remote_restore("/usr/bin/ssh", &p, "/usr/sbin/xl",
+                                           "/var/lib/xen/save/web 1"),
+                remote);
+}
+
+static void test_caps(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    unsigned caps = 99;
+    char *err = NULL;
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_pv |
+                                XEN_SYSCTL_PHYSCAP_hap);
+    assert_int_equal(hv->ops->caps(hv, &caps, &err), 0);
+    assert_int_equal(caps, HV_CAP_HAP);
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_shadow | XEN_SYSCTL_PHYSCAP_hap);
+    assert_int_equal(hv->ops->caps(hv, &caps, &err), 0);
+    assert_int_equal(caps, HV_CAP_HAP | HV_CAP_SHADOW);
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_pv);
+    assert_int_equal(hv->ops->caps(hv, &caps, &err), 0);
+    assert_int_equal(caps, 0);
+    fakexen_set("physinfo_errno", EPERM);
+    assert_fails(hv->ops->caps(hv, &caps, &err), &err,
+                 "cannot read the hypervisor's capabilities: Operation not permitted "
+                 "(xc: XEN_SYSCTL_physinfo failed: Operation not permitted)");
+    close_xen(hv);
+}
+
+static void test_save(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *img = tmp_file("web1.save"), *err = NULL;
+    assert_int_equal(hv->ops->save(hv, 5, img, img, &err), 0);
+    assert_null(err);
+    char *want = xasprintf("save\n5\n%s\n--\n", img);
+    assert_xl_log(want);
+    free(want);
+    /* A failed save leaves no image behind. */
+    write_file(img, "half an image", 0600);
+    xl_fails(1, "libxl: error: libxl_dom_suspend.c:1: guest did not suspend\n");
+    char *msg = xasprintf("xl save 5 %s: exited 1: libxl: error: libxl_dom_suspend.c:1: guest "
+                          "did not suspend", img);
+    assert_fails(hv->ops->save(hv, 5, img, img, &err), &err, msg);
+    free(msg);
+    assert_int_equal(access(img, F_OK), -1);
+    assert_fails(hv->ops->save(hv, 0, img, img, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->save(hv, 6, img, img, &err), &err, "no domain with id 6");
+    assert_fails(hv->ops->save(hv, 5, "save/web1", "save/web1", &err), &err,
+                 "xl save 5 save/web1: bad image path (is not an absolute path)");
+    close_xen(hv);
+    free(img);
+}
+
+static void test_restore_made(void **state)
+{
+    (void)state;
+    add_guest(0, "Domain-0", XEN_DOMINF_running);
+    xc_domaininfo_t r = record(9, 0);
+    char uuid[37];
+    hv_xen_format_uuid(r.handle, uuid);
+    char *img = tmp_file("web1.save");
+    char *text = xasprintf("Xen saved domain, xl format\n{ \"c_info\": { \"uuid\": \"%s\" } }",
+                           uuid);
+    write_file(img, text, 0600);
+    free(text);
+    struct hv *hv = open_xen();
+    xl_makes(9, XEN_DOMINF_running);
+    struct hv_made made = { false, 0 };
+    char *err = NULL;
+    assert_int_equal(hv->ops->restore(hv, img, img, &made, &err), 0);
+    assert_true(made.made);
+    assert_int_equal(made.domid, 9);
+    char *want = xasprintf("restore\n%s\n--\n", img);
+    assert_xl_log(want);
+    free(want);
+    /* xl fails: its paused remains are its own, as for create. */
+    remove_tmp("argv");
+    fakexen_remove_domain(9);
+    xl_makes(10, XEN_DOMINF_paused);
+    r = record(10, 0);
+    hv_xen_format_uuid(r.handle, uuid);
+    text = xasprintf("Xen saved domain, xl format\n{ \"c_info\": { \"uuid\": \"%s\" } }", uuid);
+    write_file(img, text, 0600);
+    free(text);
+    xl_fails(1, "libxl: error: restore failed\n");
+    char *msg = xasprintf("xl restore %s: exited 1: libxl: error: restore failed", img);
+    made.made = false;
+    assert_fails(hv->ops->restore(hv, img, img, &made, &err), &err, msg);
+    free(msg);
+    assert_true(made.made);
+    assert_int_equal(made.domid, 10);
+    close_xen(hv);
+    free(img);
+}
+
+static void test_migrate(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    add_guest(6, "win1", XEN_DOMINF_running | XEN_DOMINF_hvm_guest);
+    struct hv *hv = open_xen();
+    struct hv_peer p = { "beta", ssh_words, scp_words, 0 };
+    char *err = NULL;
+    /* Debian 12's Xen: HAP, no shadow paging. PV refused before xl runs. */
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_hap);
+    assert_fails(hv->ops->migrate(hv, 5, &p, &err), &err,
+                 "live migration of PV guests needs shadow paging, which this hypervisor "
+                 "lacks");
+    assert_xl_log("");
+    assert_int_equal(hv->ops->migrate(hv, 6, &p, &err), 0);
+    assert_xl_log("migrate\n-s\n'ssh' '-o' 'BatchMode=yes'\n6\nbeta\n--\n");
+    /* No HAP either (QEMU's TCG): no live migration at all. */
+    fakexen_set("physcaps", 0);
+    assert_fails(hv->ops->migrate(hv, 6, &p, &err), &err,
+                 "live migration of HVM and PVH guests needs HAP or shadow paging, which this "
+                 "hypervisor lacks");
+    /* To this host: no ssh. */
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_shadow);
+    remove_tmp("argv");
+    struct hv_peer self = { "localhost", ssh_words, scp_words, 0 };
+    assert_int_equal(hv->ops->migrate(hv, 5, &self, &err), 0);
+    char *want = xasprintf("migrate\n-s\n\n5\n'%s' migrate-receive\n--\n", xl_path);
+    assert_xl_log(want);
+    free(want);
+    /* xl's own failure, its reason in the message; bad hosts. */
+    xl_fails(1, "xc: error: Failed to enable logdirty: 95\n");
+    assert_fails(hv->ops->migrate(hv, 5, &p, &err), &err,
+                 "xl migrate 5 beta: exited 1: xc: error: Failed to enable logdirty: 95");
+    struct hv_peer bad = { "beta;reboot", ssh_words, scp_words, 0 };
+    assert_fails(hv->ops->migrate(hv, 5, &bad, &err), &err,
+                 "xl migrate 5 beta;reboot: bad host name");
+    assert_fails(hv->ops->migrate(hv, 7, &p, &err), &err, "no domain with id 7");
+    close_xen(hv);
+}
+
+static void test_migrate_timeout(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    fakexen_set("physcaps", XEN_SYSCTL_PHYSCAP_shadow);
+    struct hv *hv = open_xen();
+    struct hv_peer p = { "beta", ssh_words, scp_words, 300 };
+    xl_hangs(false);
+    char *err = NULL;
+    long long t0 = now_ms();
+    assert_fails(hv->ops->migrate(hv, 5, &p, &err), &err,
+                 "xl migrate 5 beta: timed out after 300 ms");
+    assert_true(now_ms() - t0 < 5000);
+    close_xen(hv);
+}
+
+static void test_send_restore_at(void **state)
+{
+    (void)state;
+    struct hv *hv = open_xen();
+    /* The stand-in xl logs its arguments: it stands in for ssh and scp. */
+    const char *const copy[] = { xl_path, "-q", NULL };
+    const char *const remote[] = { xl_path, "-x", NULL };
+    struct hv_peer p = { "beta", remote, copy, 0 };
+    char *err = NULL;
+    assert_int_equal(hv->ops->send(hv, "/var/lib/xen/save/web1", "/x", &p, &err), 0);
+    assert_xl_log("-q\n/var/lib/xen/save/web1\nbeta:/var/lib/xen/save/web1\n--\n");
+    remove_tmp("argv");
+    assert_int_equal(hv->ops->restore_at(hv, &p, "/var/lib/xen/save/web1", &err), 0);
+    char *want = xasprintf("-x\nbeta\n'%s' restore '/var/lib/xen/save/web1'\n--\n", xl_path);
+    assert_xl_log(want);
+    free(want);
+    /* To this host: nothing to copy, xl restore here. */
+    remove_tmp("argv");
+    struct hv_peer self = { "beta", NULL, copy, 0 };
+    assert_int_equal(hv->ops->send(hv, "/var/lib/xen/save/web1", "/x", &self, &err), 0);
+    assert_xl_log("");
+    assert_int_equal(hv->ops->restore_at(hv, &self, "/var/lib/xen/save/web1", &err), 0);
+    assert_xl_log("restore\n/var/lib/xen/save/web1\n--\n");
+    /* Failures name the stage and the reason. */
+    xl_fails(1, "scp: /var/lib/xen/save/web1: No such file or directory\n");
+    assert_fails(hv->ops->send(hv, "/var/lib/xen/save/web1", "/x", &p, &err), &err,
+                 "copying /var/lib/xen/save/web1 to beta: exited 1: scp: "
+                 "/var/lib/xen/save/web1: No such file or directory");
+    xl_fails(255, "ssh: connect to host beta port 22: Connection refused\n");
+    assert_fails(hv->ops->restore_at(hv, &p, "/var/lib/xen/save/web1", &err), &err,
+                 "xl restore /var/lib/xen/save/web1 on beta: exited 255: ssh: connect to host "
+                 "beta port 22: Connection refused");
+    const char *const none[] = { "no-such-program-here", NULL };
+    struct hv_peer q = { "beta", none, none, 0 };
+    assert_fails(hv->ops->send(hv, "/a", "/a", &q, &err), &err,
+                 "copying /a to beta: cannot find no-such-program-here in "
+                 "/usr/sbin:/usr/bin:/sbin:/bin");
+    assert_fails(hv->ops->send(hv, "a", "a", &p, &err), &err,
+                 "copying a to beta: bad path (is not an absolute path)");
+    close_xen(hv);
+}
+
+static void test_readonly_moves(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = NULL;
+    char *err = NULL;
+    struct hv_xl xl = tool(xl_path);
+    assert_int_equal(hv_xen_open("/", &xl, HV_OPEN_READONLY, &hv, &err), 0);
+    struct hv_peer p = { "beta", ssh_words, scp_words, 0 };
+    unsigned caps;
+    assert_int_equal(hv->ops->caps(hv, &caps, &err), 0);
+    assert_fails(hv->ops->save(hv, 5, "/s", "/s", &err), &err,
+                 "read-only hypervisor handle: save refused");
+    assert_fails(hv->ops->restore(hv, "/s", "/s", NULL, &err), &err,
+                 "read-only hypervisor handle: restore refused");
+    assert_fails(hv->ops->migrate(hv, 5, &p, &err), &err,
+                 "read-only hypervisor handle: migrate refused");
+    assert_fails(hv->ops->send(hv, "/s", "/s", &p, &err), &err,
+                 "read-only hypervisor handle: send refused");
+    assert_fails(hv->ops->restore_at(hv, &p, "/s", &err), &err,
+                 "read-only hypervisor handle: restore_at refused");
+    assert_xl_log("");
+    close_xen(hv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1592,6 +1916,18 @@ int main(void)
         cmocka_unit_test_setup(test_power_button, setup),
         cmocka_unit_test_setup(test_rename_trigger_hang, setup),
         cmocka_unit_test_setup(test_readonly, setup),
+        cmocka_unit_test(test_sh_quote_join),
+        cmocka_unit_test(test_check_host),
+        cmocka_unit_test(test_peer_is_local),
+        cmocka_unit_test(test_image_uuid),
+        cmocka_unit_test(test_argv_moves),
+        cmocka_unit_test_setup(test_caps, setup),
+        cmocka_unit_test_setup(test_save, setup),
+        cmocka_unit_test_setup(test_restore_made, setup),
+        cmocka_unit_test_setup(test_migrate, setup),
+        cmocka_unit_test_setup(test_migrate_timeout, setup),
+        cmocka_unit_test_setup(test_send_restore_at, setup),
+        cmocka_unit_test_setup(test_readonly_moves, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
