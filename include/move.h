@@ -12,7 +12,6 @@
 struct ctx;
 struct host;
 struct hv;
-struct hv_domain;
 struct managed;
 
 /* How a move went. */
@@ -27,10 +26,6 @@ struct move_result {
     char *retired;   /* its config file's new place, when it was retired */
     char *warning;   /* moved, but its config file could not be retired */
 };
-
-/* Why this host cannot live-migrate domain d (its type against the
- * hypervisor's HV_CAP_* bits caps), or NULL when it can. Static text. */
-const char *move_live_refusal(unsigned caps, const struct hv_domain *d);
 
 /* Move the running domain of guest uuid (called name) to host to, as the
  * host's resources say (coldmove, movedir, migratetimeout, migrateremote,

@@ -374,6 +374,16 @@ void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct
         hold(id, h, i, why);
         free(why);
     }
+    /* A disk not made for a guest that arrived running (ident_hold_disks). */
+    for (size_t j = 0; j < dp->n; j++) {
+        const struct disk_item *it = &dp->v[j];
+        size_t i = (size_t)(it->g - h->guests);
+        if (it->action == DK_REFUSED && id->adopted[i]) {
+            char *why = xasprintf("disk %s refused", it->d->path);
+            hold(id, h, i, why);
+            free(why);
+        }
+    }
     for (size_t j = 0; j < dp->n; j++) {
         const struct disk_item *it = &dp->v[j];
         if (!it->failed)

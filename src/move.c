@@ -28,16 +28,6 @@
 #include "model.h"
 #include "util.h"
 
-const char *move_live_refusal(unsigned caps, const struct hv_domain *d)
-{
-    if (!d->hvm && !(caps & HV_CAP_SHADOW))
-        return "live migration of PV guests needs shadow paging, which this hypervisor lacks";
-    if (d->hvm && !(caps & (HV_CAP_HAP | HV_CAP_SHADOW)))
-        return "live migration of HVM and PVH guests needs HAP or shadow paging, which this "
-               "hypervisor lacks";
-    return NULL;
-}
-
 void move_result_free(struct move_result *r)
 {
     free(r->why_cold);
@@ -253,7 +243,7 @@ int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct manage
         set_error(err, "live migration: cannot tell what this hypervisor can do: %s; it runs "
                   "here still (domid %u)", e, d.domid);
         goto out;
-    } else if ((refusal = move_live_refusal(caps, &d))) {
+    } else if ((refusal = hv_cannot_live_migrate(caps, d.hvm))) {
         if (!strcmp(policy, "never")) {
             set_error(err, "live migration refused: %s, and cold moves are off (xen.coldmove "
                       "never); it runs here still (domid %u)", refusal, d.domid);

@@ -8,7 +8,8 @@
 # guests g1..gN of lib.sh's guests, with extra lines) in $T/H.res.
 host() {
   h=$1; shift
-  mkdir -p "$T/$h/usr/lib/lcfg/conf/xen" "$T/$h/var/lib/xen/images"
+  # movedir must exist on a cold move's target (scp makes no directory).
+  mkdir -p "$T/$h/usr/lib/lcfg/conf/xen" "$T/$h/var/lib/xen/images" "$T/$h/var/lib/xen/save"
   cp "$TOP"/templates/*.tmpl "$T/$h/usr/lib/lcfg/conf/xen/"
   guests "$@"
   cp "$T/res" "$T/$h.res"
@@ -28,22 +29,28 @@ doms() { ROOT=$T/$1; domains; }
 ctl() { printf '%s\n' "$2" >"$T/$1/$SIM/control"; }
 
 # Messages with times and domids made constant.
-norm() { sed -E 's/(down|took) [0-9]+\.[0-9] s/\1 N s/; s/domid [0-9]+/domid N/g' "$1"; }
+norm() { sed -E 's/(down|took) [0-9]+\.[0-9] s/\1 N s/; s/domid [0-9]+/domid N/g; s/xl (migrate|save) [0-9]+/xl \1 N/' "$1"; }
 
 # The record of managed guests of host H.
 record() { cat "$T/$1/var/lib/lcfg/xen/guests"; }
 
 U1=00000001-1111-4222-8333-444444444444
 
-# hosta runs g1 and g2; hostb's profile has g1 too (its disk is on
-# storage both hosts see: here, a file of the same path on each).
+# hosta runs g1 and g2; hostb runs none.
 two_hosts() {
   host hosta 2 "$@"
-  host hostb 1
+  host hostb 0
   on hosta start
   expect_rc 0
   on hostb configure
   expect_rc 0
+}
+
+# hostb's profile gets g1, whose disk is on storage both hosts see (here:
+# a file of the same path on each).
+b_gets_g1() {
+  host hostb 1
+  truncate -s 1G "$T/hostb/var/lib/xen/images/g1.img"
 }
 
 t_live_move_then_adopted_never_two_copies() {
@@ -60,11 +67,13 @@ g1 running"
   record hosta | grep "^$U1" >"$T/r"; expect_text "$T/r" "$U1 moved g1 hostb"
   expect_absent "$T/hosta/etc/xen/g1.cfg"
   expect_exists "$T/hosta/var/lib/xen/images/g1.img"
-  # hostb knew g1 as down: its configure adopts the domain that arrived.
+  # hostb's profile gets g1: its configure adopts the domain that arrived.
+  b_gets_g1
   on hostb configure
   expect_rc 0
   grep "g1" "$T/err" | norm /dev/stdin >"$T/m"
-  expect_text "$T/m" "[INFO] xen: guest 'g1': adopt: its domain (domid N) runs here, arrived from another host: now this host's (not booted again; no disk made for it)"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': /etc/xen/g1.cfg created
+[INFO] xen: guest 'g1': adopt: its domain (domid N) runs here, arrived from another host: now this host's (not booted again; no disk made for it)"
   record hostb >"$T/r"; expect_text "$T/r" "$U1 profile g1"
   # hostb's start boots no second copy; hosta's start does not boot it again.
   on hostb start
@@ -96,9 +105,20 @@ t_moved_back_is_adopted_again() {
   two_hosts
   on hosta migrate g1 hostb
   expect_rc 0
+  b_gets_g1
   on hostb configure
   on hostb migrate g1 hosta
   expect_rc 0
+  # Back on hosta, which recorded it as moved: run and status say it
+  # arrived; configure adopts it.
+  on hosta run
+  expect_rc 0
+  grep "g1" "$T/err" | norm /dev/stdin >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': running (domid N), arrived from another host: not booted again (configure adopts it)
+[WARNING] xen: guest 'g1': drift: /etc/xen/g1.cfg missing (run configure)"
+  on hosta status
+  grep "^  arrived" "$T/out" >"$T/m"
+  expect_text "$T/m" "  arrived   running here, moved from another host: configure adopts it"
   on hosta configure
   expect_rc 0
   grep "g1.cfg" "$T/err" >"$T/m"
@@ -127,6 +147,7 @@ g1 running"
   # The image is gone here; the copy there goes when hostb adopts g1.
   expect_absent "$T/hosta/var/lib/xen/save/g1.move"
   expect_exists "$T/hostb/var/lib/xen/save/g1.move"
+  b_gets_g1
   on hostb configure
   expect_rc 0
   grep "image" "$T/err" >"$T/m"
@@ -141,6 +162,7 @@ t_cold_move_asked_for_and_always() {
   norm "$T/err" | tail -n 1 >"$T/m"
   expect_text "$T/m" "[OK] xen: migrate g1: moved to hostb (cold: asked (--cold)): down N s"
   host hosta 2 xen.coldmove=always
+  on hosta configure
   on hosta migrate g2 hostb
   expect_rc 0
   norm "$T/err" | tail -n 1 >"$T/m"
@@ -149,6 +171,32 @@ t_cold_move_asked_for_and_always() {
 g1 running
 g2 running"
   doms hosta >"$T/d"; expect_text "$T/d" "Domain-0 running"
+}
+
+# An HVM guest goes live with HAP alone; a PV guest beside it goes cold.
+t_hvm_live_with_hap_pv_cold() {
+  two_hosts xen.type_g2=hvm
+  ctl hosta "* shadow=0 hap=1"
+  on hosta evacuate hostb
+  expect_rc 0
+  norm "$T/err" | grep "evacuate: guest" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: evacuate: guest 'g1': moved to hostb (cold: live migration of PV guests needs shadow paging, which this hypervisor lacks): down N s
+[INFO] xen: evacuate: guest 'g2': moved to hostb (live): took N s"
+  expect_last "$T/err" "[OK] xen: evacuate: 2 guests moved (1 live, 1 cold); none is left running here"
+  ctl hostb "* shadow=0 hap=0"
+  on hostb configure
+  host hostb 2 xen.type_g2=hvm
+  truncate -s 1G "$T/hostb/var/lib/xen/images/g1.img" "$T/hostb/var/lib/xen/images/g2.img"
+  on hostb configure
+  expect_rc 0
+  on hostb migrate g2 hosta
+  expect_rc 0
+  norm "$T/err" | tail -n 1 >"$T/m"
+  expect_text "$T/m" "[OK] xen: migrate g2: moved to hosta (cold: live migration of HVM and PVH guests needs HAP or shadow paging, which this hypervisor lacks): down N s"
+  doms hosta >"$T/d"; expect_text "$T/d" "Domain-0 running
+g2 running"
+  doms hostb >"$T/d"; expect_text "$T/d" "Domain-0 running
+g1 running"
 }
 
 t_cold_moves_off_leaves_the_guest() {
@@ -186,7 +234,7 @@ t_failed_live_migration_leaves_the_guest() {
   on hosta migrate g1 hostb
   expect_rc 1
   norm "$T/err" >"$T/m"
-  expect_text "$T/m" "[FAIL] xen: migrate g1: live migration to hostb failed: xl migrate 1 hostb: simulated failure for g1; it runs here still (domid N)"
+  expect_text "$T/m" "[FAIL] xen: migrate g1: live migration to hostb failed: xl migrate N hostb: simulated failure for g1; it runs here still (domid N)"
   still_on_a
 }
 
@@ -196,7 +244,7 @@ t_failed_save_leaves_the_guest() {
   on hosta migrate --cold g1 hostb
   expect_rc 1
   norm "$T/err" >"$T/m"
-  expect_text "$T/m" "[FAIL] xen: migrate g1: save failed: xl save 1 /var/lib/xen/save/g1.move: simulated failure for g1; it runs here still (domid N)"
+  expect_text "$T/m" "[FAIL] xen: migrate g1: save failed: xl save N /var/lib/xen/save/g1.move: simulated failure for g1; it runs here still (domid N)"
   still_on_a
 }
 
@@ -216,7 +264,7 @@ t_failed_restore_there_restores_the_guest_here() {
   on hosta migrate --cold g1 hostb
   expect_rc 1
   norm "$T/err" >"$T/m"
-  expect_text "$T/m" "[FAIL] xen: migrate g1: restore on hostb failed: xl restore /var/lib/xen/save/g1.move: simulated failure for g1; restored here (domid N, down N s); the image copied there is left for its owner to remove"
+  expect_text "$T/m" "[FAIL] xen: migrate g1: restore on hostb failed: hostb: xl restore /var/lib/xen/save/g1.move: simulated failure for g1; restored here (domid N, down N s); the image copied there is left for its owner to remove"
   still_on_a
 }
 
@@ -337,6 +385,7 @@ t_adopted_guest_whose_disk_is_not_here() {
   expect_absent "$T/hostb/var/lib/xen/images/g1.img"
   # Still not made on the next run, nor by start; no second copy.
   on hostb start
+  expect_rc 1
   expect_absent "$T/hostb/var/lib/xen/images/g1.img"
   doms hostb >"$T/d"; expect_text "$T/d" "Domain-0 running
 g1 running"
@@ -353,7 +402,8 @@ t_guest_that_left_the_profile_after_its_move_is_forgotten() {
   two_hosts
   on hosta migrate g1 hostb
   expect_rc 0
-  host hosta 2 "xen.virtualmachines=g2"
+  grep -v "_g1=" "$T/hosta.res" | sed 's/^xen.virtualmachines=.*/xen.virtualmachines=g2/' >"$T/r2"
+  mv "$T/r2" "$T/hosta.res"
   on hosta configure
   expect_rc 0
   grep "g1" "$T/err" >"$T/m" || true
