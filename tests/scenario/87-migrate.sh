@@ -412,3 +412,17 @@ t_guest_that_left_the_profile_after_its_move_is_forgotten() {
   doms hostb >"$T/d"; expect_text "$T/d" "Domain-0 running
 g1 running"
 }
+
+t_move_resources_are_checked() {
+  host hosta 1 xen.coldmove=sometimes xen.movedir=save xen.migratetimeout=0 \
+    "xen.migrateremote=ssh -o ProxyCommand=x;y" "xen.migratecopy=-scp" "xen.evacuateto=hostb -hostc"
+  on hosta configure
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: resource coldmove: 'sometimes' is not a cold move policy (auto, never or always)
+[ERROR] xen: resource movedir: 'save' is not an absolute path
+[ERROR] xen: resource migratetimeout: '0' is out of range (1-86400 seconds)
+[ERROR] xen: resource migrateremote: 'ProxyCommand=x;y' is not a program argument (letters, digits and _.,:=/@+-)
+[ERROR] xen: resource migratecopy: '-scp' is not a program name or absolute path (letters, digits and _.,:=/@+-)
+[ERROR] xen: resource evacuateto: '-hostc' is not a host name
+[FAIL] xen: configure: 6 errors in the resources; nothing changed"
+}
