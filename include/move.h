@@ -3,7 +3,10 @@
  * (or when asked) a cold move: save here, copy the image, restore there.
  * The methods migrate and evacuate, and configure (xen.onmove migrate),
  * call move_guest; the receiving host's configure adopts the domain that
- * arrives (identity.c). */
+ * arrives (identity.c). configure passes its ident's hv and record (whose
+ * ident_record then records a guest that left the profile as gone: it
+ * runs elsewhere, and this host's start never boots what its profile
+ * does not have). */
 #ifndef LCFGXEN_MOVE_H
 #define LCFGXEN_MOVE_H
 
@@ -41,6 +44,12 @@ struct move_result {
 int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct managed *rec,
                const char *name, const char *uuid, const char *to, bool cold,
                struct move_result *r, char **err);
+
+/* What move_guest would do, without doing it (a dry run): 0 with
+ * r->live or r->why_cold, or -1 with *err (not running here, or refused
+ * as move_guest would refuse it). */
+int move_plan(const struct host *h, struct hv *hv, const char *uuid, bool cold,
+              struct move_result *r, char **err);
 
 void move_result_free(struct move_result *r);
 

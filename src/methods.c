@@ -211,10 +211,10 @@ const struct method methods[] = {
     { "reboot", m_reboot, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL }, "ask these guests to reboot" },
     { "destroy", m_destroy, M_MODIFIES | M_DRYRUN | M_NAMES, { "--force", NULL },
       "destroy these guests at once (--force: also a domain not in the profile)" },
-    { "migrate", m_migrate, M_MODIFIES | M_NAMES | M_NAME_HOST, { "--cold", NULL },
+    { "migrate", m_migrate, M_MODIFIES | M_DRYRUN | M_NAMES | M_NAME_HOST, { "--cold", NULL },
       "move this running guest to HOST: live where the hypervisor can, else (or --cold) saved, "
       "copied and restored there" },
-    { "evacuate", m_evacuate, M_MODIFIES | M_HOSTS, { NULL },
+    { "evacuate", m_evacuate, M_MODIFIES | M_DRYRUN | M_HOSTS, { NULL },
       "move every running guest to these hosts in turn (none named: xen.evacuateto)" },
     { "status", m_status, 0, { "--json", NULL },
       "every guest: running state, domid, memory, vcpus, uptime, disks; unmanaged domains" },

@@ -128,6 +128,16 @@ int m_migrate(struct ctx *c, const struct margs *a)
     int rc = 1;
     if (!find_guest(x.h, &x.rec, name, &g, &err)) {
         msg_fail("migrate %s: %s", name, err);
+    } else if (c->o->dry_run) {
+        struct move_result r;
+        if (move_plan(x.h, x.hv, g.uuid, margs_has(a, "--cold"), &r, &err) < 0) {
+            msg_fail("migrate %s (dry run): %s", name, err);
+        } else {
+            msg_ok("migrate %s (dry run): would be moved to %s %s%s%s; nothing changed", name, to,
+                   r.live ? "live" : "cold (", r.live ? "" : r.why_cold, r.live ? "" : ")");
+            rc = 0;
+        }
+        move_result_free(&r);
     } else {
         struct move_result r;
         if (move_one(c, x.h, x.hv, &x.rec, &g, to, margs_has(a, "--cold"), &r, &err) < 0) {
@@ -220,6 +230,32 @@ int m_evacuate(struct ctx *c, const struct margs *a)
     }
     size_t moved = 0, live = 0;
     struct buf stayed = BUF_INIT;
+    /* A dry run: where each would go first, and how. */
+    for (size_t k = 0; c->o->dry_run && k < ng; k++) {
+        struct move_result r;
+        if (move_plan(x.h, x.hv, gs[k].uuid, false, &r, &err) < 0) {
+            msg_warn("evacuate: guest '%s' would not be moved: %s", gs[k].name, err);
+            buf_addf(&stayed, "%s%s", stayed.len ? ", " : "", gs[k].name);
+        } else {
+            msg_info("evacuate: guest '%s' would be moved to %s %s%s%s", gs[k].name,
+                     to[k % nto], r.live ? "live" : "cold (", r.live ? "" : r.why_cold,
+                     r.live ? "" : ")");
+            moved++;
+        }
+        free(err);
+        err = NULL;
+        move_result_free(&r);
+    }
+    if (c->o->dry_run && ng) {
+        if (stayed.len)
+            msg_fail("evacuate (dry run): %zu of %zu guests would be moved; not: %s; nothing "
+                     "changed", moved, ng, buf_str(&stayed));
+        else
+            msg_ok("evacuate (dry run): %zu guest%s would be moved; nothing changed", ng,
+                   ng == 1 ? "" : "s");
+        rc = stayed.len ? 1 : 0;
+        ng = 0;
+    }
     for (size_t k = 0; k < ng; k++) {
         bool done = false;
         for (size_t t = 0; t < nto && !done; t++) {
@@ -249,7 +285,9 @@ int m_evacuate(struct ctx *c, const struct margs *a)
         if (!done)
             buf_addf(&stayed, "%s%s", stayed.len ? ", " : "", gs[k].name);
     }
-    if (ng && moved == ng) {
+    if (c->o->dry_run) {
+        /* said above */
+    } else if (ng && moved == ng) {
         msg_ok("evacuate: %zu guest%s moved (%zu live, %zu cold); none is left running here", ng,
                ng == 1 ? "" : "s", live, moved - live);
         rc = 0;

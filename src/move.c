@@ -199,14 +199,14 @@ out:
     return rc;
 }
 
-int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct managed *rec,
-               const char *name, const char *uuid, const char *to, bool cold,
-               struct move_result *r, char **err)
+/* Is the guest's domain here, and would it go live or cold? 0 with
+ * *d, r->live or r->why_cold; -1 with *err. */
+static int decide(const struct host *h, struct hv *hv, const char *uuid, bool cold,
+                  struct hv_domain *d, struct move_result *r, char **err)
 {
     *r = (struct move_result){ 0 };
-    struct hv_domain d;
     char *e = NULL;
-    int here = runs_here(hv, uuid, &d, &e);
+    int here = runs_here(hv, uuid, d, &e);
     if (here <= 0) {
         if (here < 0)
             set_error(err, "cannot look for its domain: %s", e);
@@ -215,19 +215,7 @@ int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct manage
         free(e);
         return -1;
     }
-    if (!check_host_name(to)) {
-        set_error(err, "'%s' is not a host name (letters, digits, _ . -)", to);
-        return -1;
-    }
-    unsigned long long secs = 0;
-    (void)parse_u64(h->res[HF_migratetimeout], &secs);
-    char **remote = words(h->res[HF_migrateremote]), **copyv = words(h->res[HF_migratecopy]);
-    struct hv_peer peer = { .host = to,
-                            .remote = (const char *const *)remote,
-                            .copy = (const char *const *)copyv,
-                            .timeout_ms = (unsigned)(secs ? secs : 600) * 1000 };
     const char *policy = h->res[HF_coldmove];
-    int rc = -1;
     unsigned caps = 0;
     const char *refusal = NULL;
     if (!strcmp(policy, "always")) {
@@ -235,27 +223,59 @@ int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct manage
     } else if (cold) {
         if (!strcmp(policy, "never")) {
             set_error(err, "a cold move was asked for (--cold), but cold moves are off "
-                      "(xen.coldmove never); it runs here still (domid %u)", d.domid);
-            goto out;
+                      "(xen.coldmove never); it runs here still (domid %u)", d->domid);
+            return -1;
         }
         r->why_cold = xstrdup("asked (--cold)");
     } else if (hv->ops->caps(hv, &caps, &e) < 0) {
         set_error(err, "live migration: cannot tell what this hypervisor can do: %s; it runs "
-                  "here still (domid %u)", e, d.domid);
-        goto out;
-    } else if ((refusal = hv_cannot_live_migrate(caps, d.hvm))) {
+                  "here still (domid %u)", e, d->domid);
+        free(e);
+        return -1;
+    } else if ((refusal = hv_cannot_live_migrate(caps, d->hvm))) {
         if (!strcmp(policy, "never")) {
             set_error(err, "live migration refused: %s, and cold moves are off (xen.coldmove "
-                      "never); it runs here still (domid %u)", refusal, d.domid);
-            goto out;
+                      "never); it runs here still (domid %u)", refusal, d->domid);
+            return -1;
         }
         r->why_cold = xstrdup(refusal);
     }
+    r->live = !r->why_cold;
+    return 0;
+}
+
+int move_plan(const struct host *h, struct hv *hv, const char *uuid, bool cold,
+              struct move_result *r, char **err)
+{
+    struct hv_domain d;
+    return decide(h, hv, uuid, cold, &d, r, err);
+}
+
+int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct managed *rec,
+               const char *name, const char *uuid, const char *to, bool cold,
+               struct move_result *r, char **err)
+{
+    struct hv_domain d;
+    char *e = NULL;
+    *r = (struct move_result){ 0 };
+    if (!check_host_name(to)) {
+        set_error(err, "'%s' is not a host name (letters, digits, _ . -)", to);
+        return -1;
+    }
+    if (decide(h, hv, uuid, cold, &d, r, err) < 0)
+        return -1;
+    unsigned long long secs = 0;
+    (void)parse_u64(h->res[HF_migratetimeout], &secs);
+    char **remote = words(h->res[HF_migrateremote]), **copyv = words(h->res[HF_migratecopy]);
+    struct hv_peer peer = { .host = to,
+                            .remote = (const char *const *)remote,
+                            .copy = (const char *const *)copyv,
+                            .timeout_ms = (unsigned)(secs ? secs : 600) * 1000 };
+    int rc = -1;
     if (r->why_cold) {
         if (cold_move(c, h, hv, &d, &peer, name, r, err) < 0)
             goto out;
     } else {
-        r->live = true;
         double t0 = mono_seconds();
         if (hv->ops->migrate(hv, d.domid, &peer, &e) < 0) {
             char *where = where_now(hv, uuid, to);

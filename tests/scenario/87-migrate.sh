@@ -136,6 +136,19 @@ g2 running"
 t_cold_move_when_pv_cannot_go_live() {
   two_hosts
   ctl hosta "* shadow=0"
+  # A dry run says how, and changes nothing.
+  (ROOT=$T/hosta; snapshot) >"$T/before"
+  on hosta --dry-run migrate g1 hostb
+  expect_rc 0
+  expect_text "$T/err" "[OK] xen: migrate g1 (dry run): would be moved to hostb cold (live migration of PV guests needs shadow paging, which this hypervisor lacks); nothing changed"
+  on hosta --dry-run evacuate hostb
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: evacuate: 2 running guests to hostb (named)
+[INFO] xen: evacuate: guest 'g1' would be moved to hostb cold (live migration of PV guests needs shadow paging, which this hypervisor lacks)
+[INFO] xen: evacuate: guest 'g2' would be moved to hostb cold (live migration of PV guests needs shadow paging, which this hypervisor lacks)
+[OK] xen: evacuate (dry run): 2 guests would be moved; nothing changed"
+  (ROOT=$T/hosta; snapshot) >"$T/after"
+  expect_text "$T/after" "$(cat "$T/before")"
   on hosta migrate g1 hostb
   expect_rc 0
   norm "$T/err" | tail -n 1 >"$T/m"
