@@ -8,8 +8,13 @@
 # and stop on the simulated hypervisor. Prints median, min and max in
 # milliseconds, each configure's ratio to the xmllint floor, the peak RSS
 # of a no-op configure, and how each phase grows from 100 to 1000 guests.
+# Each size is measured on two kinds of profile: "own" (bench/gen-profile:
+# only the resources the guests set) and "server" (bench/gen-server-profile:
+# as the LCFG server compiles it, every resource of the schema with its
+# cfg:derivation, cfg:type and a contextual value on every tenth guest).
 #
-#   RUNS=N (default 11), COLD_RUNS=N (default 5), SIZES="1 10 100 1000"
+#   RUNS=N (default 11), COLD_RUNS=N (default 5), SIZES="1 10 100 1000",
+#   SHAPES="own server"
 set -eu
 xen=${1:-build/xen}
 case $xen in /*) ;; *) xen=$PWD/$xen ;; esac
@@ -17,6 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-11}
 cold_runs=${COLD_RUNS:-5}
 sizes=${SIZES:-1 10 100 1000}
+shapes=${SHAPES:-own server}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v xmllint >/dev/null || { echo "bench: xmllint is missing (apt-get install libxml2-utils)" >&2; exit 1; }
@@ -46,14 +52,19 @@ row() { # N PHASE FILE [FLOOR-MS]
   ratio=""
   [ -n "$6" ] && ratio=$(awk -v a="$3" -v b="$6" 'BEGIN { printf "%.1fx", a / b }')
   printf '%6s  %-22s %10s %10s %10s  %s\n' "$1" "$2" "$3" "$4" "$5" "$ratio"
-  echo "$1|$2|$3" >>"$work/medians"
+  echo "$1|$shape $2|$3" >>"$work/medians"
 }
 
-printf '%6s  %-22s %10s %10s %10s  %s\n' guests phase "median ms" "min" "max" "vs xmllint"
 : >"$work/medians"
+for shape in $shapes; do
+gen=$top/bench/gen-profile
+[ "$shape" = server ] && gen=$top/bench/gen-server-profile
+echo
+echo "profiles: $shape ($(basename "$gen"))"
+printf '%6s  %-22s %10s %10s %10s  %s\n' guests phase "median ms" "min" "max" "vs xmllint"
 for n in $sizes; do
-  "$top"/bench/gen-profile "$n" >"$work/p.xml"
-  "$top"/bench/gen-profile "$n" changed >"$work/p2.xml"
+  "$gen" "$n" >"$work/p.xml"
+  "$gen" "$n" changed >"$work/p2.xml"
   root=$work/root
   sim=$root/var/lib/lcfg/xen/sim
 
@@ -117,6 +128,7 @@ for n in $sizes; do
     printf '%6s  %-22s %10s M instructions: %s the no-op\n' "$n" "1 changed" \
       $((c / 1000000)) "$(awk -v b="$b" -v c="$c" 'BEGIN { printf "%.2fx", c / b }')"
   fi
+done
 done
 
 # Growth from 100 to 1000 guests, per phase (linear: about 10x).

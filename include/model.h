@@ -10,6 +10,8 @@
 #include "resources.h"
 #include "schema-gen.h"
 
+struct span_map;
+
 enum guest_type { GUEST_PV, GUEST_PVH, GUEST_HVM };
 enum disk_type { DISK_NONE, DISK_IMAGE, DISK_PHYSICAL, DISK_LVM };
 enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
@@ -72,6 +74,11 @@ struct host {
     /* host_find_guest's index: open addressing over guests, i + 1. */
     size_t *tag_index;
     size_t tag_buckets;
+    /* The spanning map (span.h): the subscribed per-node resources (not
+     * saved), the map read from them, and this host's name in it. */
+    struct resset *maprs;
+    struct span_map *span;
+    const char *span_self;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };

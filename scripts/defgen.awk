@@ -7,7 +7,10 @@
 # "name default" (a resource and its default; nothing after the name:
 # empty), "@name %type" (its type: %integer, %boolean or %string, with an
 # optional "(comment)"), "@list tmpl_$ ..." (a tag list and its per-tag
-# resources; "@name" alone is a tag list without them). A resource with
+# resources; "@name" alone is a tag list without them), "@name %publish:
+# r ..." and "@name %subscribe: list" (a spanning map: the resources
+# published, and the tag list a subscription fills, whose templates are
+# the published names: its table is schema_map). A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host
@@ -77,6 +80,24 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
             # A type annotation: "@name %type" or "@name %type(comment)".
             t = line; sub(/^@[^ \t]+[ \t]+%/, "", t); comment = ""
             if (match(t, /\(.*\)$/)) { comment = substr(t, RSTART); t = substr(t, 1, RSTART - 1) }
+            # A spanning map: "@name %publish: res ..." (the resources this
+            # profile publishes into the map named by the value) or
+            # "@name %subscribe: list" (the tag list that receives the
+            # publishers, one tag per node). lcfg-core keeps only the type.
+            if (t ~ /^(publish|subscribe):[ \t]/) {
+                if (name in rtype) fail("resource '" name "' has two types")
+                k = split(t, sf, /[ \t]+/)
+                if (k < 2) fail("'" line "': no resources after the colon")
+                if (sf[1] == "subscribe:") {
+                    if (k != 2) fail("'" line "': a subscription names one tag list")
+                    if (sublist != "") fail("only one subscription is supported")
+                    sublist = sf[2]
+                } else
+                    for (i = 2; i <= k; i++) published[sf[i]] = FNR
+                rtype[name] = substr(sf[1], 1, length(sf[1]) - 1)
+                rcomment[name] = ""; typeline[name] = FNR
+                next
+            }
             if (t ~ /[ \t]/) fail("'" line "': one type per '@' line")
             if (t == "list") fail("'" line "': a tag list is declared as '@name [tmpl_$ ...]'")
             if (t !~ /^(string|integer|boolean)$/) fail("unknown type '%" t "'")
@@ -84,15 +105,23 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
             rtype[name] = t; rcomment[name] = comment; typeline[name] = FNR
             next
         }
-        # A tag list, with the templates of its per-tag resources.
-        if (listname != "") fail("only one tag list is supported")
+        # A tag list, with the templates of its per-tag resources: the
+        # guests' list first, then (named by the subscription) the map's.
         if (name ~ /_\$$/) fail("nested tag lists are not supported")
         if (name in rtype) fail("resource '" name "' has two types")
-        listname = name; rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
+        if (name == sublist) {
+            maplist = name
+        } else {
+            if (listname != "") fail("only one tag list besides a subscription's is supported")
+            listname = name
+        }
+        rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
-            tmpl[++ntmpl] = base; is_tmpl[base] = 1
+            if (base in is_tmpl || base in is_mtmpl) fail("template '" f[i] "' is in two lists")
+            if (name == maplist) { mtmpl[++nmtmpl] = base; is_mtmpl[base] = 1 }
+            else { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
         }
         next
     }
@@ -107,6 +136,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     declared[name] = 1; def[name] = dflt; defline[name] = FNR
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
+        if (base in is_mtmpl) { mdeclared[base] = 1; next }
         if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
         gdeclared[base] = 1
     } else {
@@ -124,6 +154,19 @@ END {
         if (!(tmpl[i] in gdeclared)) {
             print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
+    for (i = 1; i <= nmtmpl; i++)
+        if (!(mtmpl[i] in mdeclared)) {
+            print "defgen: template " mtmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+    if (sublist != "" && maplist == "") {
+        print "defgen: the subscription's tag list " sublist " is not declared" > "/dev/stderr"; exit 1
+    }
+    # What a profile publishes, its subscribers receive per node: the
+    # map's templates are the published names.
+    for (p in published) {
+        if (!(p in declared) || p ~ /_\$$/) fail_at(published[p], "published resource '" p "' is not a host resource")
+        if (!(p in is_mtmpl)) fail_at(published[p], "published resource '" p "' is not among " maplist "'s templates")
+    }
     for (n in rtype)
         if (!(n in declared))
             fail_at(typeline[n], "type for undeclared resource '" n "'")
@@ -134,7 +177,10 @@ END {
                     " (lcfg-core's rule; the server would refuse it)")
         # The type as lcfg-core writes it in a status file ("" for a string).
         lt = (t == "string") ? (rcomment[n] == "" ? "" : "string" rcomment[n]) : t rcomment[n]
-        if (t == "list") {
+        if (t == "list" && n == maplist) {
+            lt = "list: "
+            for (i = 1; i <= nmtmpl; i++) lt = lt (i > 1 ? " " : "") mtmpl[i] "_$"
+        } else if (t == "list") {
             lt = "list: "
             for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
         }
@@ -147,8 +193,10 @@ END {
     print "" > out_h
     print "#define SCHEMA_VERSION " schema > out_h
     print "#define SCHEMA_LIST " cstr(listname) > out_h
+    print "/* The spanning map's tag list (one tag per publishing node). */" > out_h
+    print "#define SCHEMA_MAPLIST " cstr(maplist) > out_h
     print "" > out_h
-    print "enum res_type { RT_STRING, RT_INTEGER, RT_BOOLEAN, RT_LIST };" > out_h
+    print "enum res_type { RT_STRING, RT_INTEGER, RT_BOOLEAN, RT_LIST, RT_PUBLISH, RT_SUBSCRIBE };" > out_h
     print "" > out_h
     print "/* name: the resource name (per-guest ones without the _$ suffix); ltype:" > out_h
     print " * its type as lcfg-core writes it in a status file (\"\" for a string). */" > out_h
@@ -169,6 +217,12 @@ END {
     print "    GF_COUNT" > out_h
     print "};" > out_h
     print "" > out_h
+    print "enum map_field {" > out_h
+    for (i = 1; i <= nmtmpl; i++) print "    MF_" mtmpl[i] "," > out_h
+    print "    MF_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
     print "" > out_h
@@ -181,6 +235,13 @@ END {
     for (i = 1; i <= nhost; i++) {
         n = host[i]; t = (n in rtype) ? rtype[n] : "string"
         print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct res_def schema_map[MF_COUNT] = {" > out_c
+    for (i = 1; i <= nmtmpl; i++) {
+        n = mtmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(mtmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
     print "};" > out_c
     print "" > out_c

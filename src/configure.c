@@ -339,7 +339,7 @@ int configure(struct ctx *c, bool *saved)
         record_rendered(c, &plan, traces, was);
     hvfailed += ident_rename_domains(h, &id, dry);
     hvfailed += live_changes(c, h, &id, dry, failed == 0);
-    hvfailed += ident_gone(h, &id, dry);
+    hvfailed += ident_gone(c, h, &id, dry);
     size_t hostfailed = configure_host(c, h, dry);
     size_t n[CFG_HELD + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {

@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "managed.h"
+#include "span.h"
 #include "util.h"
 
 static int cmp_guest_uuid(const void *a, const void *b)
@@ -442,7 +443,7 @@ size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry)
     return failed;
 }
 
-size_t ident_gone(const struct host *h, struct ident *id, bool dry)
+size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dry)
 {
     if (!id->ngone)
         return 0;
@@ -453,8 +454,24 @@ size_t ident_gone(const struct host *h, struct ident *id, bool dry)
     for (size_t i = 0; i < id->ngone; i++) {
         const struct hv_domain *d = id->hv ? find_uuid(&id->ix, id->gone[i].uuid) : NULL;
         id->gone[i].running = d && alive(d);
-        if (!id->gone[i].running)
+        if (!id->gone[i].running) {
+            /* Not running here: its lease, if this host's, is free for
+             * the host it went to. */
+            if (!dry)
+                lease_after_stop(c, h, id->gone[i].name, id->gone[i].uuid);
             continue;
+        }
+        /* xen.onmove: the spanning map shows the guest on another host. */
+        const char *to = span_moved_to(h, id->gone[i].uuid);
+        if (to && !strcmp(h->res[HF_onmove], "migrate")) {
+            msg_warn("guest '%s': moved to host %s per the spanning map: migration pending "
+                     "(xen.onmove migrate); left running here (domid %u)", id->gone[i].name, to,
+                     d->domid);
+            continue;
+        }
+        if (to)
+            msg_info("guest '%s': the spanning map shows it on host %s now (xen.onmove shutdown)",
+                     id->gone[i].name, to);
         if (keep) {
             msg_info("guest '%s': left the profile: its domain (domid %u) is kept running "
                      "(xen.onremove keep); stop shuts it down", id->gone[i].name, d->domid);
@@ -493,6 +510,15 @@ size_t ident_gone(const struct host *h, struct ident *id, bool dry)
     for (size_t i = 0; i < id->ngone; i++)
         if (keep || nst == 0)
             id->gone[i].still = id->gone[i].running;
+    /* Those shut down here give their leases up (another host may have
+     * them now). */
+    for (size_t i = 0; i < nst; i++) {
+        size_t k = 0;
+        while (k < id->ngone && strcmp(id->gone[k].uuid, gs[i].uuid))
+            k++;
+        if (k < id->ngone && !id->gone[k].still)
+            lease_after_stop(c, h, gs[i].name, gs[i].uuid);
+    }
     free(st);
     free(gs);
     return failed;

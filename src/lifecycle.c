@@ -151,6 +151,8 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
 struct booting {
     struct hv *hv;
     struct installs *in;
+    struct ctx *c;
+    const struct host *h;
 };
 
 static void booted(void *arg, const struct hv_create_job *job)
@@ -169,13 +171,19 @@ static void booted(void *arg, const struct hv_create_job *job)
          * began): a domain of the guest's name that appeared meanwhile
          * (an admin, xendomains) is not its to destroy. */
         char *err = NULL;
-        if (job->made && hv->ops->destroy(hv, job->domid, &err) < 0)
+        bool gone = true;
+        if (job->made && hv->ops->destroy(hv, job->domid, &err) < 0) {
             msg_error("guest '%s': its half-built domain (domid %u) cannot be destroyed: %s",
                       g->name, job->domid, err);
-        else if (job->made)
+            gone = false;
+        } else if (job->made) {
             msg_warn("guest '%s': its half-built domain (domid %u) was destroyed", g->name,
                      job->domid);
+        }
         free(err);
+        /* Not running here: another host may have the guest (and its lease). */
+        if (gone)
+            lease_after_stop(b->c, b->h, g->name, g->uuid);
         return;
     }
     struct hv_domain found;
@@ -359,6 +367,8 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
                 failed++;
             } else {
                 msg_info("guest '%s': destroyed (domid %u)", a->name, d->domid);
+                if (a->g) /* not a domain of no guest (destroy --force) */
+                    lease_after_stop(c, h, a->g->name, a->g->uuid);
             }
             break;
         case ACT_NOT_RUNNING:
@@ -382,6 +392,7 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
     failed += boot_list(c, h, hv, boots, nboot, method, p->in);
     /* stop goes in boot groups, the last booted first. */
     failed += strcmp(method, "stop") ? stop_guests(hv, st, nst) : stop_in_order(hv, st, nst);
+    lease_release_stopped(c, h, hv, st, nst);
     free(boots);
     free(st);
     return failed;
@@ -426,6 +437,10 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
         for (size_t x = 0; x < k; x++) {
             const struct guest *g = list[i + x];
             char *file = NULL, *err = NULL;
+            if (lease_before_boot(c, h, g) < 0) {
+                failed++;
+                continue;
+            }
             if (!installs_booting(in, g)) {
                 file = xasprintf("%s/%s.cfg", h->res[HF_configdir], g->name);
             } else if (installs_begin(in, g, &file, &err) < 0) {
@@ -440,7 +455,7 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
             nj++;
         }
         struct hv_xl xl = xl_of(h);
-        struct booting b = { hv, in };
+        struct booting b = { hv, in, c, h };
         failed += hv_create_all(hv, c->o->root, &xl, jobs, nj,
                                 (unsigned)h->parallel, booted, &b);
         for (size_t x = 0; x < nj; x++) {

@@ -216,6 +216,8 @@ const struct method methods[] = {
       "copied and restored there" },
     { "evacuate", m_evacuate, M_MODIFIES | M_DRYRUN | M_HOSTS, { NULL },
       "move every running guest to these hosts in turn (none named: xen.evacuateto)" },
+    { "unlease", m_unlease, M_MODIFIES | M_NAMES, { NULL },
+      "break this guest's lease (xen.leasedir) held by a host that is gone" },
     { "status", m_status, 0, { "--json", NULL },
       "every guest: running state, domid, memory, vcpus, uptime, disks; unmanaged domains" },
     { "isstarted", m_isstarted, 0, { "-q", NULL }, "exit 0 if the component is started" },

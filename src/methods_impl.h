@@ -264,6 +264,23 @@ int m_shutdown(struct ctx *c, const struct margs *a);
 int m_reboot(struct ctx *c, const struct margs *a);
 
 int m_destroy(struct ctx *c, const struct margs *a);
+int m_unlease(struct ctx *c, const struct margs *a);
+
+/* Leases (leasing.c, lease.h): take g's lease before it boots (0: taken or
+ * none needed; -1: refused, said why, naming the holder); release the
+ * lease of a guest that stopped on this host; the same for those of st
+ * whose domains are gone. */
+int lease_before_boot(struct ctx *c, const struct host *h, const struct guest *g);
+void lease_after_stop(struct ctx *c, const struct host *h, const char *name, const char *uuid);
+void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
+                           const struct stopping *st, size_t n);
+/* Migration: hand this host's lease of uuid over to target (the target's
+ * spanhost) once the guest runs there; the target takes it as its own
+ * when it adopts the guest (lease_before_boot or lease_take). 0 when
+ * handed over, 1 when there was none of this host's (or no leasedir), -1
+ * on error (*err). */
+int lease_hand_to(struct ctx *c, const struct host *h, const char *uuid, const char *target,
+                  char **err);
 
 /* migrate.c: moving guests to other hosts (move.h). */
 int m_migrate(struct ctx *c, const struct margs *a);
@@ -354,7 +371,7 @@ void ident_report_moves(struct ctx *c, const struct host *h, const struct ident 
 /* Rename running domains to their guests' names. Returns failures. */
 size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry);
 /* Apply xen.onremove to the running domains of guests that left. */
-size_t ident_gone(const struct host *h, struct ident *id, bool dry);
+size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dry);
 /* Update and save the record. Returns failures (0 or 1). */
 size_t ident_record(struct ctx *c, const struct host *h, struct ident *id);
 void ident_free(struct ident *id, const struct host *h);

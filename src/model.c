@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "profile.h"
+#include "span.h"
 #include "util.h"
 
 #define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
@@ -385,6 +387,8 @@ static void check_host_setup(struct host *h, const struct where *w)
             "is not a GRUB menu entry (printable text without quotes, backslash, $ or `)");
 }
 
+static void check_span_host(struct host *h, const struct where *w);
+
 static void check_host(struct host *h, struct errlist *errs)
 {
     struct where w = { errs, NULL };
@@ -441,6 +445,38 @@ static void check_host(struct host *h, struct errlist *errs)
     check_cmdline(&w, HF_installextra, h->res[HF_installextra]);
     check_host_setup(h, &w);
     check_move(h, &w);
+    check_span_host(h, &w);
+}
+
+static const char *const onmoves[] = { "shutdown", "migrate" };
+static const char *const leases[] = { "auto", "yes", "no" };
+
+/* The resources of the spanning map, the leases and anti-affinity. */
+static void check_span_host(struct host *h, const struct where *w)
+{
+    get_enum(w, HF_onmove, h->res[HF_onmove], onmoves, ARRAY_SIZE(onmoves),
+             "policy for a guest that moved to another host");
+    if (!str_empty(h->res[HF_leasedir]))
+        get_path(w, HF_leasedir, h->res[HF_leasedir]);
+    check_words(w, HF_antiaffinity, h->res[HF_antiaffinity], "_", "group");
+    static const int names[] = { HF_spanhost, HF_spanpub, HF_spansub };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (!str_empty(h->res[names[i]]) && !check_word(h->res[names[i]], "_.-"))
+            bad(w, names[i], h->res[names[i]],
+                "is not a name (letters, digits, _ . -)");
+}
+
+/* This host's name in the spanning map: spanhost, else the short host
+ * name (what the server's node names are). */
+static const char *span_host_name(struct host *h)
+{
+    if (!str_empty(h->res[HF_spanhost]))
+        return h->res[HF_spanhost];
+    char name[256] = "localhost";
+    if (gethostname(name, sizeof(name) - 1) < 0)
+        strcpy(name, "localhost");
+    name[strcspn(name, ".")] = '\0';
+    return arena_strdup(&h->strings, name);
 }
 
 /* One disk (i = 0 first, 1 second) of a guest. */
@@ -597,6 +633,10 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
             "is not a guest name (1-64 letters, digits, _ . -, starting with a letter or digit, not all digits)");
     else if (!strcasecmp(g->name, "Domain-0"))
         bad(&w, GF_name, g->name, "is reserved for dom0");
+
+    if (!str_empty(r[GF_group]) && !check_tag(r[GF_group]))
+        bad(&w, GF_group, r[GF_group], "is not a group name (an LCFG tag: letters, digits and _)");
+    get_enum(&w, GF_lease, r[GF_lease], leases, ARRAY_SIZE(leases), "lease policy");
 
     g->uuid = r[GF_uuid];
     if (str_empty(g->uuid))
@@ -909,6 +949,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
 {
     struct host *h = xcalloc(1, sizeof(*h));
     h->rs = resset_new();
+    h->maprs = resset_new();
     size_t errs_before = errs->n;
     struct where hw = { errs, NULL };
 
@@ -980,6 +1021,10 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
         }
         if (resset_find(h->rs, r->name))
             continue;
+        if (span_is_map_resource(resset_get(h->rs, SCHEMA_MAPLIST), r->name)) {
+            resset_set(h->maprs, r->name, r->value, r->derivation);
+            continue;
+        }
         const char *tag = unlisted_tag(r->name);
         if (tag)
             errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
@@ -1006,6 +1051,11 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
     check_unique(h, errs);
+    /* The map is read and checked against guests that are valid. */
+    h->span_self = span_host_name(h);
+    h->span = span_read(h->res[HF_spannodes], h->maprs, errs);
+    if (errs->n == errs_before)
+        span_check(h, errs);
 
     if (errs->n > errs_before) {
         host_free(h);
@@ -1021,6 +1071,8 @@ void host_free(struct host *h)
     free(h->guests);
     free(h->tag_index);
     resset_free(h->rs);
+    resset_free(h->maprs);
+    span_free(h->span);
     arena_free(&h->strings);
     free(h);
 }

@@ -195,6 +195,7 @@ t_defgen_reads_the_syntax() {
   { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_VERSION 2
 #define SCHEMA_LIST "things"
+#define SCHEMA_MAPLIST ""
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
@@ -239,5 +240,47 @@ size' "19: '@size %list': a tag list is declared as '@name [tmpl_\$ ...]'"
 size 1' "20: resource 'size' has two types"
   defgen_refuses '@size %integer' "19: type for undeclared resource 'size'"
   defgen_refuses '@more c_$
-more' "19: only one tag list is supported"
+more' "19: only one tag list besides a subscription's is supported"
+  defgen_refuses '@sub %subscribe: nodes other' "19: '@sub %subscribe: nodes other': a subscription names one tag list"
+  defgen_refuses '@sub %subscribe:' "19: unknown type '%subscribe:'"
+  defgen_refuses '@sub %subscribe: nodes
+sub
+@nodes c_$
+nodes
+c_$
+@pub %publish: text
+pub' "24: published resource 'text' is not among nodes's templates"
+  defgen_refuses '@sub %subscribe: nodes
+sub
+@nodes c_$
+nodes
+c_$
+@pub %publish: c
+pub' "24: published resource 'c' is not a host resource"
+}
+
+# A spanning map: what a profile publishes (%publish: names) and the tag
+# list a subscription fills (%subscribe: list), whose templates are the
+# published names; lcfg-core keeps only "publish" / "subscribe" as the type.
+t_defgen_reads_a_spanning_map() {
+  printf '%s\n' '@pub %publish: count text' 'pub' '@sub %subscribe: nodes' 'sub' \
+    '@nodes count_$ text_$' 'nodes' 'count_$' 'text_$ none' | small_def
+  defgen "$T/x.def"
+  expect_rc 0
+  { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{|schema_map' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '#define SCHEMA_VERSION 2
+#define SCHEMA_LIST "things"
+#define SCHEMA_MAPLIST "nodes"
+    { "count", "3", RT_INTEGER, "integer" },
+    { "flag", "yes", RT_BOOLEAN, "boolean" },
+    { "text", "some words", RT_STRING, "" },
+    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "pub", "", RT_PUBLISH, "publish" },
+    { "sub", "", RT_SUBSCRIBE, "subscribe" },
+    { "nodes", "", RT_LIST, "list: count_$ text_$" },
+const struct res_def schema_map[MF_COUNT] = {
+    { "count", "", RT_STRING, "" },
+    { "text", "none", RT_STRING, "" },
+    { "a", "-10", RT_INTEGER, "integer(a number)" },
+    { "b", "", RT_STRING, "" },'
 }

@@ -156,6 +156,7 @@ reboot NAME... ask
 destroy [--force] NAME...
 migrate [--cold] NAME
 evacuate [HOST...] move
+unlease NAME... break
 status [--json] every
 isstarted [-q] exit
 logrotate called after"

@@ -129,7 +129,7 @@ static void test_table_is_consistent(void **state)
         if (!(m->flags & M_MODIFIES))
             assert_false(m->flags & M_SUSPENDS);
     }
-    assert_int_equal(n, 16);
+    assert_int_equal(n, 17);
     assert_true(method_find("stop")->flags & M_MODIFIES);
     assert_false(method_find("stop")->flags & M_SUSPENDS);
     assert_false(method_find("resume")->flags & M_SUSPENDS);

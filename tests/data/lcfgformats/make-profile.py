@@ -12,7 +12,8 @@ host = table('host'); guest = table('guest')
 def x(v):  # text as the server writes it: & < > escaped, CR and LF as references
     return escape(v).replace('\r', '&#13;').replace('\n', '&#10;')
 def typ(t):
-    return {'INTEGER': ' cfg:type="integer"', 'BOOLEAN': ' cfg:type="boolean"'}.get(t, '')
+    return {'INTEGER': ' cfg:type="integer"', 'BOOLEAN': ' cfg:type="boolean"',
+            'PUBLISH': ' cfg:type="publish"', 'SUBSCRIBE': ' cfg:type="subscribe"'}.get(t, '')
 def drv(d):
     return ' cfg:derivation="%s"' % x(d) if d else ''
 hostval = {
@@ -53,6 +54,10 @@ w('      <ng_plugin_module>LCFG::Plugin::Log</ng_plugin_module>')
 w('     </ng_plugins_RECORD>')
 w('    </ng_plugins>')
 for n, d, t, lt in host:
+    if t == 'LIST' and n != 'virtualmachines':
+        # The spanning map's node list: no publisher here (tests/data/span).
+        w('    <%s cfg:template="%s"></%s>' % (n, lt[len('list: '):], n))
+        continue
     if t == 'LIST':
         w('    <%s cfg:template="%s"%s>' % (n, lt[len('list: '):], drv('source/pe2900:21 site/hosts.h:40,12 source/pe2900:21')))
         for tag in tags:
