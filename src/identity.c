@@ -21,6 +21,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "managed.h"
+#include "move.h"
 #include "span.h"
 #include "util.h"
 
@@ -443,6 +444,45 @@ size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry)
     return failed;
 }
 
+/* xen.onmove migrate: gone guest i, running here, is in host to's
+ * profile now: moved there (move.h), its lease handed over. A failed
+ * move leaves it running here, still this host's (kept), and the next
+ * configure tries again. */
+static void move_gone(struct ctx *c, const struct host *h, struct ident *id, size_t i,
+                      const char *to, bool dry, size_t *failed)
+{
+    const char *name = id->gone[i].name, *uuid = id->gone[i].uuid;
+    struct move_result r;
+    char *err = NULL;
+    if (dry) {
+        if (move_plan(h, id->hv, uuid, false, &r, &err) < 0)
+            msg_warn("guest '%s': left the profile; the spanning map shows it on host %s: it "
+                     "would not be moved (xen.onmove migrate): %s", name, to, err);
+        else
+            msg_info("guest '%s': left the profile; the spanning map shows it on host %s: it "
+                     "would be moved there %s%s%s (xen.onmove migrate)", name, to,
+                     r.live ? "live" : "cold (", r.live ? "" : r.why_cold, r.live ? "" : ")");
+    } else if (move_guest(c, h, id->hv, &id->rec, name, uuid, to, false, &r, &err) < 0) {
+        msg_error("guest '%s': left the profile; the spanning map shows it on host %s, but it "
+                  "could not be moved there (xen.onmove migrate): %s", name, to, err);
+        (*failed)++;
+    } else {
+        char *how = move_describe(to, &r);
+        msg_info("guest '%s': left the profile; the spanning map shows it on host %s: %s "
+                 "(xen.onmove migrate)", name, to, how);
+        free(how);
+        if (!r.here) {
+            id->gone[i].running = false;
+            free(err);
+            err = NULL;
+            if (lease_hand_to(c, h, uuid, to, &err) < 0)
+                msg_warn("guest '%s': its lease was not handed over to %s: %s", name, to, err);
+        }
+    }
+    free(err);
+    move_result_free(&r);
+}
+
 size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dry)
 {
     if (!id->ngone)
@@ -464,9 +504,7 @@ size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dr
         /* xen.onmove: the spanning map shows the guest on another host. */
         const char *to = span_moved_to(h, id->gone[i].uuid);
         if (to && !strcmp(h->res[HF_onmove], "migrate")) {
-            msg_warn("guest '%s': moved to host %s per the spanning map: migration pending "
-                     "(xen.onmove migrate); left running here (domid %u)", id->gone[i].name, to,
-                     d->domid);
+            move_gone(c, h, id, i, to, dry, &failed);
             continue;
         }
         if (to)
