@@ -7,6 +7,9 @@
 /* ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, not all digits: guest names become
  * file names and xenstore keys; an all-digit name reads as a domid. */
 bool check_guest_name(const char *s);
+/* A host name as ssh and scp take it: [A-Za-z0-9][A-Za-z0-9_.-]{0,252}
+ * (never an option, never a path or HOST:PATH). */
+bool check_host_name(const char *s);
 /* LCFG tag: [A-Za-z0-9_]+ */
 bool check_tag(const char *s);
 /* 8-4-4-4-12 hexadecimal digits. */

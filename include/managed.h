@@ -19,6 +19,10 @@ enum managed_state {
     MG_GONE,    /* left the profile; no domain left: remembered so that a
                  * guest added back (the same UUID) under another name is
                  * known as renamed, its disks its own */
+    MG_MOVED,   /* moved to another host (host) by migrate or evacuate: it
+                 * runs there, so it is neither booted here nor shut down
+                 * as having left the profile; its domain seen here again
+                 * (moved back) is adopted (move.h) */
     MG_STATE_COUNT
 };
 
@@ -28,6 +32,8 @@ struct managed_guest {
     enum managed_state state;
     unsigned long long key[2]; /* the uuid's 128 bits (private: see managed_find) */
     bool name_owned;           /* name is its own (not in the text as read) */
+    char *host;                /* MG_MOVED: where it went (else NULL) */
+    bool host_owned;
 };
 
 /* Sorted by uuid. */
@@ -52,6 +58,8 @@ int managed_save(const struct managed *m, const char *root, char **err);
 
 /* Add or replace the entry of uuid (any case); keeps m sorted. */
 void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st);
+/* Record that uuid (called name) moved to host. */
+void managed_set_moved(struct managed *m, const char *uuid, const char *name, const char *host);
 /* The entry of uuid (any case), or NULL. */
 const struct managed_guest *managed_find(const struct managed *m, const char *uuid);
 

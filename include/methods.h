@@ -28,6 +28,9 @@ enum method_flags {
     M_DRYRUN = 1 << 1,   /* understands --dry-run */
     M_NAMES = 1 << 2,    /* takes one guest name or more */
     M_SUSPENDS = 1 << 3, /* does nothing while the component is suspended */
+    M_HOSTS = 1 << 4,    /* takes host names (none or more): "[HOST...]" */
+    M_NAME_HOST = 1 << 5, /* with M_NAMES: a guest, then a host ("NAME HOST";
+                           * the method checks that both are there) */
 };
 
 /* A method's arguments, checked against its table entry. */

@@ -24,6 +24,17 @@ static bool is_hex(char c)
     return hex_digit[(unsigned char)c];
 }
 
+bool check_host_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253 || !is_alnum(s[0]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+            return false;
+    return true;
+}
+
 bool check_guest_name(const char *s)
 {
     size_t n = strlen(s);

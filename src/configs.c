@@ -560,6 +560,7 @@ void configs_plan_retire(const struct host *cur, const char *name, const char *r
         char stamp[32];
         strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
         struct cfg_item *it = add(plan, CFG_RETIRE, name, path);
+        path = NULL; /* the plan's now */
         char *file = xasprintf("%s.cfg.%s", name, stamp);
         it->dest = join(cur->res[HF_retiredir], file);
         free(file);

@@ -41,8 +41,16 @@ static void plan_up(struct plan *p, const struct managed *rec, const struct dom_
                     const struct guest *g, bool revive)
 {
     const struct hv_domain *d = find_uuid(ix, g->uuid), *other = NULL;
+    const struct managed_guest *e = managed_find(rec, g->uuid);
     if (d && alive(d)) {
-        add(p, ACT_RUNNING, g, d, g->name);
+        /* No record, or one that says it left: it came from elsewhere
+         * (identity.c adopts it), and it is never booted a second time. */
+        bool arrived = !e || e->state == MG_MOVED || e->state == MG_GONE;
+        add(p, arrived ? ACT_ADOPT : ACT_RUNNING, g, d, g->name);
+        return;
+    }
+    if (e && e->state == MG_MOVED) {
+        add(p, ACT_MOVED, g, NULL, g->name)->why = xstrdup(e->host);
         return;
     }
     enum act a = may_boot(rec, ix, g, &other);

@@ -15,11 +15,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "disks.h"
 #include "fsutil.h"
 #include "log.h"
 #include "managed.h"
+#include "move.h"
 #include "span.h"
 #include "util.h"
 
@@ -75,6 +77,63 @@ static void add_gone(struct ident *id, const char *uuid, const char *name)
     id->ngone++;
 }
 
+/* Guests that moved: here without a record of them (adopted: moved here
+ * from another host, or back; never booted a second time, their disks
+ * never made while they run), or recorded as moved away (they run on
+ * another host). A guest is its UUID: the domain that arrives by
+ * migration keeps it. */
+static void find_moves(const struct host *h, struct ident *id)
+{
+    size_t n = h->nguests ? h->nguests : 1;
+    id->adopted = xcalloc(n, sizeof(*id->adopted));
+    id->moved_to = xcalloc(n, sizeof(*id->moved_to));
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct managed_guest *e = managed_find(&id->rec, g->uuid);
+        const struct hv_domain *d = id->hv ? find_uuid(&id->ix, g->uuid) : NULL;
+        bool here = d && alive(d);
+        if (here && (!e || e->state == MG_MOVED || e->state == MG_GONE))
+            id->adopted[i] = d;
+        else if (!here && e && e->state == MG_MOVED)
+            id->moved_to[i] = e->host;
+    }
+}
+
+void ident_report_moves(struct ctx *c, const struct host *h, const struct ident *id, bool dry)
+{
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        /* A cold move's image copied here (move.c) held the guest that
+         * now runs here: it has served (and it holds the guest's memory). */
+        if (id->adopted[i] && !id->held[i] && !dry) {
+            char *img = xasprintf("%s/%s.move", h->res[HF_movedir], id->adopted[i]->name);
+            char *rimg = root_path(c->o->root, img);
+            struct stat st;
+            if (lstat(rimg, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (unlink(rimg) == 0)
+                    msg_info("guest '%s': the image its move left here, %s, was removed",
+                             g->name, img);
+                else
+                    msg_warn("guest '%s': cannot remove the image its move left here, %s: %s",
+                             g->name, img, strerror(errno));
+            }
+            free(rimg);
+            free(img);
+        }
+        if (id->adopted[i] && id->held[i])
+            msg_warn("guest '%s': its domain (domid %u) runs here, arrived from another host, "
+                     "but is held back (above): it is adopted once its disks are here",
+                     g->name, id->adopted[i]->domid);
+        else if (id->adopted[i])
+            msg_info("guest '%s': adopt: its domain (domid %u) runs here, arrived from another "
+                     "host: %s this host's (not booted again; no disk made for it)", g->name,
+                     id->adopted[i]->domid, dry ? "it would be" : "now");
+        else if (id->moved_to[i])
+            msg_info("guest '%s': moved to %s, where it runs: neither configured nor booted "
+                     "here (its disks are kept)", g->name, id->moved_to[i]);
+    }
+}
+
 int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, struct ident *id)
 {
     memset(id, 0, sizeof(*id));
@@ -127,6 +186,7 @@ int ident_observe(struct ctx *c, const struct host *h, const struct host *prev, 
         }
     }
     id->ix = dom_index_new(id->doms, id->ndoms);
+    find_moves(h, id);
     return 0;
 }
 
@@ -141,6 +201,8 @@ void ident_free(struct ident *id, const struct host *h)
     free(id->prev_ix.v);
     free(id->held);
     free(id->rename_pending);
+    free(id->adopted);
+    free(id->moved_to);
     free(id->held_why);
     for (size_t i = 0; i < id->ngone; i++)
         free(id->gone[i].name);
@@ -283,10 +345,22 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
     for (size_t j = 0; j < dp->n; j++) {
         struct disk_item *it = &dp->v[j];
         size_t i = (size_t)(it->g - h->guests);
-        if (it->action != DK_CREATE || !id->held[i])
+        if (it->action != DK_CREATE)
+            continue;
+        /* A guest that arrived running uses its disk where its old host
+         * had it: a blank disk made here would not be its data. */
+        if (id->adopted[i])
+            it->note = xasprintf("not created: the guest's domain (domid %u) arrived running "
+                                 "from another host and this disk is not here (make its "
+                                 "storage reachable here); nothing is made while it runs",
+                                 id->adopted[i]->domid);
+        else if (id->moved_to[i])
+            it->note = xasprintf("not created: the guest was moved to %s", id->moved_to[i]);
+        else if (id->held[i])
+            it->note = xstrdup("not created: its guest is held back (below)");
+        else
             continue;
         it->action = DK_REFUSED;
-        it->note = xstrdup("not created: its guest is held back (below)");
     }
 }
 
@@ -296,11 +370,21 @@ void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct
      * failed is known only after it was tried. */
     for (size_t i = 0; i < h->nguests; i++) {
         const struct disk_item *r = disks_guest_refused(dp, i);
-        if (!r)
+        if (!r || id->moved_to[i]) /* a moved guest is not booted here anyway */
             continue;
         char *why = xasprintf("disk %s refused", r->d->path);
         hold(id, h, i, why);
         free(why);
+    }
+    /* A disk not made for a guest that arrived running (ident_hold_disks). */
+    for (size_t j = 0; j < dp->n; j++) {
+        const struct disk_item *it = &dp->v[j];
+        size_t i = (size_t)(it->g - h->guests);
+        if (it->action == DK_REFUSED && id->adopted[i]) {
+            char *why = xasprintf("disk %s refused", it->d->path);
+            hold(id, h, i, why);
+            free(why);
+        }
     }
     for (size_t j = 0; j < dp->n; j++) {
         const struct disk_item *it = &dp->v[j];
@@ -317,7 +401,8 @@ size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const str
     size_t n = 0;
     for (size_t j = 0; j < plan->n; j++) {
         struct cfg_item *it = &plan->v[j];
-        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) && id->held[it->index]) {
+        if ((it->action == CFG_CREATE || it->action == CFG_UPDATE) &&
+            (id->held[it->index] || id->moved_to[it->index])) {
             it->action = CFG_HELD;
             n++;
         }
@@ -359,6 +444,45 @@ size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry)
     return failed;
 }
 
+/* xen.onmove migrate: gone guest i, running here, is in host to's
+ * profile now: moved there (move.h), its lease handed over. A failed
+ * move leaves it running here, still this host's (kept), and the next
+ * configure tries again. */
+static void move_gone(struct ctx *c, const struct host *h, struct ident *id, size_t i,
+                      const char *to, bool dry, size_t *failed)
+{
+    const char *name = id->gone[i].name, *uuid = id->gone[i].uuid;
+    struct move_result r;
+    char *err = NULL;
+    if (dry) {
+        if (move_plan(h, id->hv, uuid, false, &r, &err) < 0)
+            msg_warn("guest '%s': left the profile; the spanning map shows it on host %s: it "
+                     "would not be moved (xen.onmove migrate): %s", name, to, err);
+        else
+            msg_info("guest '%s': left the profile; the spanning map shows it on host %s: it "
+                     "would be moved there %s%s%s (xen.onmove migrate)", name, to,
+                     r.live ? "live" : "cold (", r.live ? "" : r.why_cold, r.live ? "" : ")");
+    } else if (move_guest(c, h, id->hv, &id->rec, name, uuid, to, false, &r, &err) < 0) {
+        msg_error("guest '%s': left the profile; the spanning map shows it on host %s, but it "
+                  "could not be moved there (xen.onmove migrate): %s", name, to, err);
+        (*failed)++;
+    } else {
+        char *how = move_describe(to, &r);
+        msg_info("guest '%s': left the profile; the spanning map shows it on host %s: %s "
+                 "(xen.onmove migrate)", name, to, how);
+        free(how);
+        if (!r.here) {
+            id->gone[i].running = false;
+            free(err);
+            err = NULL;
+            if (lease_hand_to(c, h, uuid, to, &err) < 0)
+                msg_warn("guest '%s': its lease was not handed over to %s: %s", name, to, err);
+        }
+    }
+    free(err);
+    move_result_free(&r);
+}
+
 size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dry)
 {
     if (!id->ngone)
@@ -380,9 +504,7 @@ size_t ident_gone(struct ctx *c, const struct host *h, struct ident *id, bool dr
         /* xen.onmove: the spanning map shows the guest on another host. */
         const char *to = span_moved_to(h, id->gone[i].uuid);
         if (to && !strcmp(h->res[HF_onmove], "migrate")) {
-            msg_warn("guest '%s': moved to host %s per the spanning map: migration pending "
-                     "(xen.onmove migrate); left running here (domid %u)", id->gone[i].name, to,
-                     d->domid);
+            move_gone(c, h, id, i, to, dry, &failed);
             continue;
         }
         if (to)
@@ -444,10 +566,17 @@ size_t ident_record(struct ctx *c, const struct host *h, struct ident *id)
 {
     /* A guest whose disks still carry its old name keeps that name here,
      * so that the next run finds the rename again and finishes it. */
-    for (size_t i = 0; i < h->nguests; i++)
-        managed_set(&id->rec, h->guests[i].uuid,
-                    id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name,
-                    id->held[i] ? MG_HELD : MG_PROFILE);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const char *name = id->rename_pending[i] ? id->renamed_from[i] : h->guests[i].name;
+        /* One that arrived but is held is adopted later, when its disks
+         * are here: till then no record says its disks may be made. */
+        if (id->adopted[i] && id->held[i])
+            continue;
+        if (id->moved_to[i])
+            managed_set_moved(&id->rec, h->guests[i].uuid, name, id->moved_to[i]);
+        else
+            managed_set(&id->rec, h->guests[i].uuid, name, id->held[i] ? MG_HELD : MG_PROFILE);
+    }
     for (size_t i = 0; i < id->ngone; i++) {
         managed_set(&id->rec, id->gone[i].uuid, id->gone[i].name,
                     id->gone[i].still ? MG_KEPT : MG_GONE);

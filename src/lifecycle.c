@@ -235,6 +235,14 @@ size_t print_plan(const struct plan *p, const char *method)
             msg_warn("guest '%s': would be %s", a->name, a->why);
             bad++;
             break;
+        case ACT_ADOPT:
+            msg_info("guest '%s': running (domid %u), arrived from another host: nothing to do "
+                     "(configure adopts it)", a->name, d->domid);
+            break;
+        case ACT_MOVED:
+            msg_info("guest '%s': would not be booted: moved to %s, where it runs", a->name,
+                     a->why);
+            break;
         case ACT_HELD:
             msg_warn("guest '%s': would not be booted: configure held it back", a->name);
             bad++;
@@ -295,6 +303,20 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
         case ACT_RUNNING:
             msg_info("guest '%s': %s (domid %u)", a->name, named ? "already running" : "running",
                      d->domid);
+            break;
+        case ACT_ADOPT:
+            msg_info("guest '%s': running (domid %u), arrived from another host: not booted "
+                     "again (configure adopts it)", a->name, d->domid);
+            break;
+        case ACT_MOVED:
+            /* Named by boot: refused; start and run simply leave it. */
+            if (named) {
+                msg_error("guest '%s': not booted: it was moved to %s, where it runs (migrate "
+                          "it back, or drop it from this host's profile)", a->name, a->why);
+                failed++;
+            } else {
+                msg_info("guest '%s': not booted: moved to %s, where it runs", a->name, a->why);
+            }
             break;
         case ACT_HELD:
             msg_error("guest '%s': not booted: configure held it back (a disk refused, or its data "

@@ -3,9 +3,9 @@
  *
  * The file, one guest a line, in UUID order:
  *
- *   UUID STATE NAME
+ *   UUID STATE NAME [HOST]
  *
- * STATE: profile, held, kept or gone. Written whole, atomically and fsync'd;
+ * STATE: profile, held, kept, gone or moved (then HOST: where it went). Written whole, atomically and fsync'd;
  * anything else in it makes it unreadable, said with its line, rather
  * than guessed at: it decides which domains are the component's. */
 #include "managed.h"
@@ -20,7 +20,7 @@
 #include "paths.h"
 #include "util.h"
 
-static const char *const state_names[] = { "profile", "held", "kept", "gone" };
+static const char *const state_names[] = { "profile", "held", "kept", "gone", "moved" };
 _Static_assert(ARRAY_SIZE(state_names) == MG_STATE_COUNT, "a name for every managed_state");
 
 void uuid_lower(const char *uuid, char out[37])
@@ -141,15 +141,29 @@ static void grow(struct managed *m)
     m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
 }
 
-void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st)
+static void set_entry(struct managed *m, const char *uuid, const char *name,
+                      enum managed_state st, const char *host)
 {
     bool found;
     size_t i = position(m, uuid, &found);
     if (found) {
-        if (m->v[i].state == st && !strcmp(m->v[i].name, name))
+        const char *h = m->v[i].host;
+        if (m->v[i].state == st && !strcmp(m->v[i].name, name) &&
+            (h && host ? !strcmp(h, host) : h == host))
             return; /* the usual case: nothing to write */
+        /* name or host may be this entry's own: copied before freed */
+        char *n = xstrdup(name), *hs = host ? xstrdup(host) : NULL;
         if (m->v[i].name_owned)
             free(m->v[i].name);
+        if (m->v[i].host_owned)
+            free(m->v[i].host);
+        m->v[i].name = n;
+        m->v[i].name_owned = true;
+        m->v[i].host = hs;
+        m->v[i].host_owned = hs != NULL;
+        m->v[i].state = st;
+        m->dirty = true;
+        return;
     } else {
         grow(m);
         free(m->slot); /* its positions move */
@@ -162,8 +176,20 @@ void managed_set(struct managed *m, const char *uuid, const char *name, enum man
     }
     m->v[i].name = xstrdup(name);
     m->v[i].name_owned = true;
+    m->v[i].host = host ? xstrdup(host) : NULL;
+    m->v[i].host_owned = host != NULL;
     m->v[i].state = st;
     m->dirty = true;
+}
+
+void managed_set(struct managed *m, const char *uuid, const char *name, enum managed_state st)
+{
+    set_entry(m, uuid, name, st, NULL);
+}
+
+void managed_set_moved(struct managed *m, const char *uuid, const char *name, const char *host)
+{
+    set_entry(m, uuid, name, MG_MOVED, host);
 }
 
 /* The index by_text reads. */
@@ -184,9 +210,12 @@ static void index_uuids(struct managed *m)
 
 void managed_free(struct managed *m)
 {
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         if (m->v[i].name_owned)
             free(m->v[i].name);
+        if (m->v[i].host_owned)
+            free(m->v[i].host);
+    }
     free(m->v);
     free(m->text);
     free(m->slot);
@@ -197,7 +226,8 @@ static char *format(const struct managed *m)
 {
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < m->n; i++)
-        buf_addf(&b, "%s %s %s\n", m->v[i].uuid, state_names[m->v[i].state], m->v[i].name);
+        buf_addf(&b, "%s %s %s%s%s\n", m->v[i].uuid, state_names[m->v[i].state], m->v[i].name,
+                 m->v[i].host ? " " : "", m->v[i].host ? m->v[i].host : "");
     return buf_detach(&b);
 }
 
@@ -232,11 +262,17 @@ int managed_load(const char *root, struct managed *m, char **err)
                 if (!strcmp(st + 1, state_names[k]))
                     s = k;
         }
+        /* A moved guest's line ends with the host it went to. */
+        char *host = s == MG_MOVED ? strchr(name + 1, ' ') : NULL;
+        if (host)
+            *host++ = '\0';
         unsigned long long key[2];
         /* Written in UUID order: each line follows the last one. */
-        if (s < 0 || !uuid_key(line, key) || !check_guest_name(name + 1) ||
+        if (s < 0 || (s == MG_MOVED && (!host || !check_host_name(host))) ||
+            !uuid_key(line, key) || !check_guest_name(name + 1) ||
             (m->n && !key_less(m->v[m->n - 1].key, key))) {
-            set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" in UUID order, "
+            set_error(err, "%s, line %zu: not \"UUID profile|held|kept|gone NAME\" or \"UUID moved NAME HOST\" "
+                      "in UUID order, "
                       "each UUID once", path, lineno);
             managed_free(m);
             rc = -1;
@@ -252,6 +288,8 @@ int managed_load(const char *root, struct managed *m, char **err)
         e->key[1] = key[1];
         e->name = name + 1;
         e->name_owned = false;
+        e->host = host;
+        e->host_owned = false;
         e->state = (enum managed_state)s;
     }
     m->text = text; /* the names are in it */

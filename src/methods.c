@@ -21,8 +21,12 @@ char *method_usage(const struct method *m)
     buf_adds(&b, m->name);
     for (size_t i = 0; m->opts[i]; i++)
         buf_addf(&b, " [%s]", m->opts[i]);
-    if (m->flags & M_NAMES)
+    if (m->flags & M_NAME_HOST)
+        buf_adds(&b, " NAME HOST");
+    else if (m->flags & M_NAMES)
         buf_adds(&b, " NAME...");
+    else if (m->flags & M_HOSTS)
+        buf_adds(&b, " [HOST...]");
     return buf_detach(&b);
 }
 
@@ -42,7 +46,7 @@ int method_args(const struct method *m, int argc, char **argv, struct margs *a, 
         int k = opt_index(m, argv[i]);
         if (k >= 0) {
             a->opts |= 1u << k;
-        } else if (argv[i][0] != '-' && (m->flags & M_NAMES)) {
+        } else if (argv[i][0] != '-' && (m->flags & (M_NAMES | M_HOSTS))) {
             /* A guest name never starts with '-' (model.h): any such
              * word is an option. */
             a->names[a->nnames++] = argv[i];
@@ -207,6 +211,11 @@ const struct method methods[] = {
     { "reboot", m_reboot, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL }, "ask these guests to reboot" },
     { "destroy", m_destroy, M_MODIFIES | M_DRYRUN | M_NAMES, { "--force", NULL },
       "destroy these guests at once (--force: also a domain not in the profile)" },
+    { "migrate", m_migrate, M_MODIFIES | M_DRYRUN | M_NAMES | M_NAME_HOST, { "--cold", NULL },
+      "move this running guest to HOST: live where the hypervisor can, else (or --cold) saved, "
+      "copied and restored there" },
+    { "evacuate", m_evacuate, M_MODIFIES | M_DRYRUN | M_HOSTS, { NULL },
+      "move every running guest to these hosts in turn (none named: xen.evacuateto)" },
     { "unlease", m_unlease, M_MODIFIES | M_NAMES, { NULL },
       "break this guest's lease (xen.leasedir) held by a host that is gone" },
     { "status", m_status, 0, { "--json", NULL },

@@ -190,6 +190,9 @@ enum act {
     ACT_INSTALLING,  /* its installer runs (said: why) */
     ACT_NOT_INSTALLED, /* not booted: its install failed before, or its
                         * installer is missing (why) */
+    ACT_ADOPT,       /* running here, but this host has no record of it: it
+                      * arrived from another host (configure adopts it) */
+    ACT_MOVED,       /* not booted: moved to another host (why: which) */
 };
 struct action {
     enum act act;
@@ -281,6 +284,11 @@ void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
 int lease_hand_to(struct ctx *c, const struct host *h, const char *uuid, const char *target,
                   char **err);
 
+/* migrate.c: moving guests to other hosts (move.h). */
+int m_migrate(struct ctx *c, const struct margs *a);
+
+int m_evacuate(struct ctx *c, const struct margs *a);
+
 
 /* install.c: installing a guest's OS on its first boot (install.h). */
 /* configure, before disks_apply creates dp's disks at now: a pending
@@ -351,6 +359,11 @@ struct ident {
     const char **renamed_from; /* per guest: its previous name, or NULL */
     bool *held;                /* per guest: held back (not written, not booted) */
     bool *rename_pending;      /* per guest: its disks still carry its old name */
+    const struct hv_domain **adopted; /* per guest: its domain, running here
+                                       * though this host has no record of it
+                                       * (it arrived, moved here): adopted */
+    const char **moved_to;     /* per guest: the host it was moved to (it runs
+                                * there: not booted, configured or shut down here) */
     char **held_why;
     struct gone {              /* guests that left the profile */
         char uuid[37];
@@ -375,6 +388,9 @@ void ident_hold_disks(const struct host *h, struct disk_plan *dp, const struct i
 void ident_hold_refused(const struct host *h, const struct disk_plan *dp, struct ident *id);
 /* Turn the config writes of held guests into warnings; returns how many. */
 size_t ident_hold_configs(const struct host *h, struct cfg_plan *plan, const struct ident *id);
+/* Say which guests were adopted (removing the image a cold move left
+ * here) and which run on another host. */
+void ident_report_moves(struct ctx *c, const struct host *h, const struct ident *id, bool dry);
 /* Rename running domains to their guests' names. Returns failures. */
 size_t ident_rename_domains(const struct host *h, struct ident *id, bool dry);
 /* Apply xen.onremove to the running domains of guests that left. */

@@ -311,6 +311,43 @@ static void check_words(const struct where *w, int field, const char *v, const c
     free(copy);
 }
 
+/* Moving guests (move.h): the policy, the image directory, the stage
+ * timeout, the programs of the transport and the evacuation targets. A
+ * program's words become its argv (never a shell's): the first is a
+ * program name or an absolute path, each other an option or a value. */
+static const char *const coldmoves[] = { "auto", "never", "always" };
+
+static void check_argv_words(const struct where *w, int field, const char *v)
+{
+    char *copy = xstrdup(v);
+    bool first = true;
+    for (char *save = NULL, *t = strtok_r(copy, " \t", &save); t;
+         t = strtok_r(NULL, " \t", &save), first = false) {
+        bool ok = first ? (t[0] == '/' ? !check_path(t) : check_word(t, "._+-"))
+                        : (t[0] == '-' || t[0] == '/' ? t[1] != '\0' : true);
+        for (const char *p = t; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                 (*p >= '0' && *p <= '9') || strchr("_.,:=/@+-", *p);
+        if (!ok)
+            bad(w, field, t, "is not a %s (letters, digits and _.,:=/@+-)",
+                first ? "program name or absolute path" : "program argument");
+    }
+    free(copy);
+}
+
+static void check_move(struct host *h, const struct where *w)
+{
+    get_enum(w, HF_coldmove, h->res[HF_coldmove], coldmoves, ARRAY_SIZE(coldmoves),
+             "cold move policy");
+    get_path(w, HF_movedir, h->res[HF_movedir]);
+    unsigned long t;
+    get_uint(w, HF_migratetimeout, h->res[HF_migratetimeout], 1, MAX_TIMEOUT_S, "seconds", true,
+             &t);
+    check_argv_words(w, HF_migrateremote, h->res[HF_migrateremote]);
+    check_argv_words(w, HF_migratecopy, h->res[HF_migratecopy]);
+    check_words(w, HF_evacuateto, h->res[HF_evacuateto], "._-", "host name");
+}
+
 /* The host set-up resources (used when managehost is yes, checked always:
  * a bad value is a mistake in the profile either way). */
 static void check_host_setup(struct host *h, const struct where *w)
@@ -418,6 +455,7 @@ static void check_host(struct host *h, struct errlist *errs)
             get_path(&w, ipaths[i], h->res[ipaths[i]]);
     check_cmdline(&w, HF_installextra, h->res[HF_installextra]);
     check_host_setup(h, &w);
+    check_move(h, &w);
     check_span_host(h, &w);
 }
 

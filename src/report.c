@@ -331,6 +331,12 @@ int m_status(struct ctx *c, const struct margs *a)
             fprintf(out, "  held      configure held it back (a disk refused, or its data not yet "
                     "under its new name): not booted\n");
         const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
+        bool moved = e && e->state == MG_MOVED;
+        if (moved && !(d && alive(d)))
+            fprintf(out, "  moved     to %s, where it runs: not booted here\n", e->host);
+        else if ((moved || (e && e->state == MG_GONE)) && d && alive(d))
+            fprintf(out, "  arrived   running here, moved from another host: configure adopts "
+                    "it\n");
         char *inst = in ? installs_status(in, g, d, have_hv, now) : NULL;
         if (inst)
             fprintf(out, "  install   %s\n", inst);

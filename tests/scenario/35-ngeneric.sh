@@ -154,6 +154,8 @@ boot NAME... boot
 shutdown NAME... shut
 reboot NAME... ask
 destroy [--force] NAME...
+migrate [--cold] NAME
+evacuate [HOST...] move
 unlease NAME... break
 status [--json] every
 isstarted [-q] exit

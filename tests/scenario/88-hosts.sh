@@ -211,17 +211,49 @@ moved_res() {
     'xen.spanguests_beta=g2/00000002-1111-4222-8333-444444444444//' "$@"
 }
 
-t_onmove_migrate_reports_and_leaves_the_guest_running() {
+# xen.onmove migrate: configure moves it to beta (the simulated host
+# beside this one, src/hv_sim_move.c), live; it is recorded as gone here.
+t_onmove_migrate_moves_the_guest() {
   moved_res 'xen.onmove=migrate'
+  mkdir -p "$T/beta"
+  xen --resources "$T/res" --dry-run configure
+  grep "g2'" "$T/err" | grep "onmove" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g2': left the profile; the spanning map shows it on host beta: it would be moved there live (xen.onmove migrate)"
   xen --resources "$T/res" configure
   expect_rc 0
-  grep "g2'" "$T/err" | sed -E 's/domid [0-9]+/domid N/; s/[.][0-9-]+ [(]/.D (/' >"$T/msgs"
-  expect_text "$T/msgs" "[WARNING] xen: guest 'g2': moved to host beta per the spanning map: migration pending (xen.onmove migrate); left running here (domid N)
+  grep "g2'" "$T/err" | sed -E 's/domid [0-9]+/domid N/; s/[.][0-9-]+ [(]/.D (/; s/took [0-9.]+ s/took N s/' >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: guest 'g2': left the profile; the spanning map shows it on host beta: moved to beta (live): took N s (xen.onmove migrate)
 [INFO] xen: guest 'g2': left the profile: /etc/xen/g2.cfg retired to /var/lib/lcfg/xen/retired/g2.cfg.D (its disks are kept)"
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running"
+  awk '!/^#/ && NF > 3 { print $2, $4 }' "$T/beta/$SIM/domains" | LC_ALL=C sort >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g2 running"
+  grep "^00000002" "$ROOT/var/lib/lcfg/xen/guests" >"$T/r"
+  expect_text "$T/r" "00000002-1111-4222-8333-444444444444 gone g2"
+}
+
+# The move fails (beta is unreachable): the guest runs on here, kept, and
+# the next configure tries again.
+t_onmove_migrate_failure_leaves_the_guest_running() {
+  moved_res 'xen.onmove=migrate'
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep "g2'" "$T/err" | grep onmove | sed -E 's/domid [0-9]+/domid N/g; s/xl migrate [0-9]+/xl migrate N/; s/failed: .*; it runs/failed: WHY; it runs/' >"$T/msgs"
+  expect_text "$T/msgs" "[ERROR] xen: guest 'g2': left the profile; the spanning map shows it on host beta, but it could not be moved there (xen.onmove migrate): live migration to beta failed: WHY; it runs here still (domid N)"
   domains >"$T/d"
   expect_text "$T/d" "Domain-0 running
 g1 running
 g2 running"
+  grep "^00000002" "$ROOT/var/lib/lcfg/xen/guests" >"$T/r"
+  expect_text "$T/r" "00000002-1111-4222-8333-444444444444 kept g2"
+  mkdir -p "$T/beta"
+  xen --resources "$T/res" configure
+  expect_rc 0
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running"
 }
 
 t_onmove_shutdown_says_where_and_shuts_down() {

@@ -83,6 +83,43 @@ static void test_set_sorts_and_saves(void **state)
     managed_free(&m);
 }
 
+/* A moved guest keeps the host it went to; moved again, or back into
+ * the profile, its host changes or goes. */
+static void test_moved_keeps_its_host(void **state)
+{
+    struct managed m = { 0 };
+    managed_set(&m, U1, "web1", MG_PROFILE);
+    managed_set_moved(&m, U1, "web1", "hostb.example.org");
+    managed_set(&m, U2, "web2", MG_PROFILE);
+    char *err = NULL;
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    managed_free(&m);
+    char *path = record_path(state);
+    char *text = test_read_file(path);
+    assert_string_equal(text, U1 " moved web1 hostb.example.org\n" U2 " profile web2\n");
+    free(text);
+    assert_int_equal(managed_load(*state, &m, &err), 0);
+    const struct managed_guest *e = managed_find(&m, U1);
+    assert_int_equal(e->state, MG_MOVED);
+    assert_string_equal(e->host, "hostb.example.org");
+    assert_null(managed_find(&m, U2)->host);
+    /* The same again: nothing to write; its own host passed back: kept. */
+    managed_set_moved(&m, U1, "web1", e->host);
+    assert_false(m.dirty);
+    managed_set_moved(&m, U1, "web1b", managed_find(&m, U1)->host);
+    assert_true(m.dirty);
+    assert_string_equal(managed_find(&m, U1)->host, "hostb.example.org");
+    managed_set_moved(&m, U1, "web1b", "hostc");
+    managed_set(&m, U1, "web1b", MG_PROFILE);
+    assert_null(managed_find(&m, U1)->host);
+    assert_int_equal(managed_save(&m, *state, &err), 0);
+    text = test_read_file(path);
+    assert_string_equal(text, U1 " profile web1b\n" U2 " profile web2\n");
+    free(text);
+    free(path);
+    managed_free(&m);
+}
+
 /* A damaged record is refused with its line: it says which domains are
  * the component's, so it is never guessed at. */
 static void test_damaged_is_refused(void **state)
@@ -97,6 +134,9 @@ static void test_damaged_is_refused(void **state)
         { U1 " profile web/1\n", "line 1" },
         { U2 " profile b\n" U1 " profile a\n", "line 2" },
         { U1 " profile a\n" U1 " gone b\n", "line 2" },
+        { U1 " moved web1\n", "line 1" },
+        { U1 " moved web1 -oProxyCommand=x\n", "line 1" },
+        { U1 " profile web1 hostb\n", "line 1" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         write_record(state, cases[i].text);
@@ -105,8 +145,8 @@ static void test_damaged_is_refused(void **state)
         assert_int_equal(managed_load(*state, &m, &err), -1);
         assert_non_null(err);
         char *path = record_path(state);
-        char *want = xasprintf("%s, %s: not \"UUID profile|held|kept|gone NAME\" in UUID order, "
-                               "each UUID once", path, cases[i].why);
+        char *want = xasprintf("%s, %s: not \"UUID profile|held|kept|gone NAME\" or \"UUID moved "
+                               "NAME HOST\" in UUID order, each UUID once", path, cases[i].why);
         assert_string_equal(err, want);
         assert_int_equal(m.n, 0);
         free(want);
@@ -121,6 +161,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_is_empty, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_set_sorts_and_saves, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_is_refused, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_moved_keeps_its_host, test_tmpdir_setup, test_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@ static void test_usage_comes_from_the_table(void **state)
         { "boot", "boot NAME..." },            { "destroy", "destroy [--force] NAME..." },
         { "status", "status [--json]" },       { "isstarted", "isstarted [-q]" },
         { "logrotate", "logrotate" },
+        { "migrate", "migrate [--cold] NAME HOST" }, { "evacuate", "evacuate [HOST...]" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
         char *u = method_usage(method_find(want[i][0]));
@@ -58,6 +59,21 @@ static void test_options_anywhere_and_names(void **state)
     assert_true(margs_has(&a, "-q"));
     assert_int_equal(a.nnames, 0);
     margs_free(&a);
+    /* evacuate: hosts, or none. */
+    char *v5[] = { "evacuate", "hostb", "hostc", NULL };
+    assert_int_equal(check("evacuate", v5, &a, &err), 0);
+    assert_int_equal(a.nnames, 2);
+    assert_string_equal(a.names[1], "hostc");
+    margs_free(&a);
+    char *v6[] = { "evacuate", NULL };
+    assert_int_equal(check("evacuate", v6, &a, &err), 0);
+    assert_int_equal(a.nnames, 0);
+    margs_free(&a);
+    char *v7[] = { "migrate", "g1", "hostb", "--cold", NULL };
+    assert_int_equal(check("migrate", v7, &a, &err), 0);
+    assert_true(margs_has(&a, "--cold"));
+    assert_int_equal(a.nnames, 2);
+    margs_free(&a);
     char *v4[] = { "configure", NULL };
     assert_int_equal(check("configure", v4, &a, &err), 0);
     assert_int_equal(a.opts, 0);
@@ -79,6 +95,9 @@ static void test_refusals(void **state)
         { { "isstarted", "-q", "g1" }, "isstarted: unknown argument 'g1' (usage: isstarted [-q])" },
         { { "status", "--jsonx" }, "status: unknown argument '--jsonx' (usage: status [--json])" },
         { { "boot" }, "boot: name at least one guest (usage: boot NAME...)" },
+        { { "evacuate", "--cold" }, "evacuate: unknown argument '--cold' (usage: evacuate [HOST...])" },
+        { { "migrate", "--live" },
+          "migrate: unknown argument '--live' (usage: migrate [--cold] NAME HOST)" },
         { { "boot", "g1", "--force" }, "boot: unknown argument '--force' (usage: boot NAME...)" },
         { { "destroy", "--force" },
           "destroy: name at least one guest (usage: destroy [--force] NAME...)" },
@@ -110,7 +129,7 @@ static void test_table_is_consistent(void **state)
         if (!(m->flags & M_MODIFIES))
             assert_false(m->flags & M_SUSPENDS);
     }
-    assert_int_equal(n, 15);
+    assert_int_equal(n, 17);
     assert_true(method_find("stop")->flags & M_MODIFIES);
     assert_false(method_find("stop")->flags & M_SUSPENDS);
     assert_false(method_find("resume")->flags & M_SUSPENDS);

@@ -147,6 +147,13 @@ static void test_plan_boots(void **state)
     struct dom_index ix = dom_index_new(d, 3);
     struct managed rec = { 0 };
     struct plan p = { 0 };
+    /* No record of a: its domain arrived from another host (adopted by
+     * configure), never booted again. */
+    plan_boots(&h, &rec, &ix, false, &p);
+    assert_int_equal(p.v[0].act, ACT_ADOPT);
+    assert_int_equal(p.v[0].d->domid, 1);
+    plan_free(&p);
+    managed_set(&rec, UA, "a", MG_PROFILE);
     plan_boots(&h, &rec, &ix, false, &p);
     assert_int_equal(p.n, 3);
     assert_int_equal(p.v[0].act, ACT_RUNNING);
@@ -170,6 +177,18 @@ static void test_plan_boots(void **state)
     plan_boots(&h, &rec, &ix, false, &p);
     assert_int_equal(p.v[0].act, ACT_BOOT);
     plan_free(&p);
+    /* Moved to another host: not booted here; back here: adopted. */
+    managed_set_moved(&rec, UA, "a", "hostb");
+    plan_boots(&h, &rec, &ix, false, &p);
+    assert_int_equal(p.v[0].act, ACT_MOVED);
+    assert_string_equal(p.v[0].why, "hostb");
+    plan_free(&p);
+    dom_index_free(&ix);
+    ix = dom_index_new(d, 3);
+    plan_boots(&h, &rec, &ix, false, &p);
+    assert_int_equal(p.v[0].act, ACT_ADOPT);
+    plan_free(&p);
+    managed_free(&rec);
     dom_index_free(&ix);
 }
 

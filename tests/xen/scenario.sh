@@ -682,6 +682,63 @@ step_save_restore() {
   echo "hostsave-times: $saved; restore $(grep -oE "restored .* in [0-9.]+ s" /tmp/err | grep -oE "[0-9.]+ s$")"
 }
 
+# The profile of the install step with the moves' resources: the target
+# is this host (migrateremote empty: no ssh; migratecopy empty: the image
+# stays where it is), and coldmove as given.
+move_profile() {
+  awk -v cold="$2" '/<shutdowntimeout>30<\/shutdowntimeout>/ {
+    print
+    print "    <coldmove>" cold "</coldmove>"
+    print "    <migrateremote></migrateremote>"
+    print "    <migratecopy></migratecopy>"
+    next } { print }' "$1"
+}
+
+# migrate of a running PV guest to this host: Debian 12's Xen has no
+# shadow paging, so live migration is refused before it is tried (with
+# cold moves off, delta is left running), and a cold move (xl save, xl
+# restore) is done instead: delta runs afterwards, one copy, not
+# rebooted, its image gone, still this host's guest.
+step_migrate() {
+  mkdir -p /var/lib/xen/save
+  grep -q " /var/lib/xen/save " /proc/mounts || mount -t tmpfs -o size=1g,mode=0700 tmpfs /var/lib/xen/save
+  move_profile /tmp/profile-install.xml never >/tmp/profile-never.xml
+  move_profile /tmp/profile-install.xml auto >/tmp/profile-move.xml
+  grep -q '<coldmove>never</coldmove>' /tmp/profile-never.xml || die "cannot make the profile with coldmove"
+  d=$(domid delta)
+  [ -n "$d" ] || die "delta is not running"
+  ups=$(grep -c "GUEST-UP delta" $CONSOLE/guest-delta.log)
+  x --profile /tmp/profile-never.xml configure
+  expect_rc 0 configure
+  x migrate delta localhost
+  expect_rc 1 migrate
+  has_msg "[FAIL] xen: migrate delta: live migration refused: live migration of PV guests needs shadow paging, which this hypervisor lacks, and cold moves are off (xen.coldmove never); it runs here still (domid $d)" migrate
+  [ "$(domid delta)" = "$d" ] || die "the refused migrate touched delta (domid $d -> $(domid delta))"
+  x --profile /tmp/profile-move.xml configure
+  expect_rc 0 configure
+  x migrate delta localhost
+  expect_rc 0 migrate
+  grep -qE "^\[OK\] xen: migrate delta: moved to localhost \(this host\) \(cold: live migration of PV guests needs shadow paging, which this hypervisor lacks\): down [0-9]+\.[0-9] s$" /tmp/err ||
+    die "xen migrate did not say delta was moved cold: $(tail -n 1 /tmp/err)"
+  [ "$(xlq list | awk '$1 == "delta"' | wc -l)" = 1 ] || die "not one delta: $(xlq list | tr '\n' ' ')"
+  n=$(domid delta)
+  [ -n "$n" ] && [ "$n" != "$d" ] || die "delta was not restored under a new domid (before $d, now '$n')"
+  xlq list delta | awk 'NR == 2 { print $5 }' | grep -qE '^-?[rb]' || die "delta is not running: $(xlq list delta | tail -n 1)"
+  [ "$(xlq domname "$n")" = delta ] || die "domid $n is not delta"
+  u=$(awk '$3 == "delta" { print $1 }' /var/lib/lcfg/xen/guests)
+  [ "$(xlq list -v delta | awk 'NR == 2 { print $7 }')" = "$u" ] || die "delta's uuid is not $u: $(xlq list -v delta | tail -n 1)"
+  # Restored, not rebooted: its console shows no new GUEST-UP.
+  sleep 2
+  [ "$(grep -c "GUEST-UP delta" $CONSOLE/guest-delta.log)" = "$ups" ] || { console_tail delta; die "delta booted again"; }
+  [ ! -e /var/lib/xen/save/delta.move ] || die "the save image /var/lib/xen/save/delta.move is left"
+  [ -e /etc/xen/delta.cfg ] || die "delta's config file was retired though it runs here"
+  grep -q " profile delta$" /var/lib/lcfg/xen/guests || die "the record does not keep delta: $(grep delta /var/lib/lcfg/xen/guests)"
+  x status
+  expect_rc 0 status
+  [ "$(status_row delta | awk '{ print $3, $4 }')" = "running $n" ] || die "status: $(status_row delta)"
+  echo "delta: domid $d -> $n, $(tail -n 1 /tmp/err)"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -699,4 +756,5 @@ scenario() {
   step disks-unchanged step_disks_unchanged
   step install step_install
   step save-restore step_save_restore
+  step migrate step_migrate
 }
