@@ -150,17 +150,19 @@ $(B)/xl-parse-shim.so: tests/tools/xl-parse-shim.c
 $(B)/lcfgdb: tests/tools/lcfgdb.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< -ldb
 
-# The model-based test (tests/model/model-check.c) and its kill shim: in
-# tests-model/, not tests/, which run-tests runs as cmocka binaries.
-$(B)/tests-model/model-check: tests/model/model-check.c
+# The model-based tests (tests/model/model-check.c, hosts-check.c, what
+# they share in mcutil.c) and their kill shim: in tests-model/, not
+# tests/, which run-tests runs as cmocka binaries.
+$(B)/tests-model/%-check: tests/model/%-check.c tests/model/mcutil.c tests/model/mcutil.h
 	@mkdir -p $(B)/tests-model
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/model/mcutil.c
 $(B)/tests-model/killshim.so: tests/model/killshim.c
 	@mkdir -p $(B)/tests-model
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $< -ldl
 
 check-build: $(B)/xen $(UNIT_BINS) $(B)/tests/test-hv-xen-real $(B)/xl-parse-shim.so \
-             $(B)/lcfgdb $(B)/tests-model/model-check $(B)/tests-model/killshim.so
+             $(B)/lcfgdb $(B)/tests-model/model-check $(B)/tests-model/hosts-check \
+             $(B)/tests-model/killshim.so
 
 # One variant of the suite: the plain build, or (B=build-san) the sanitizer build.
 check-one: check-build

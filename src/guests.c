@@ -242,6 +242,31 @@ int m_run(struct ctx *c, const struct margs *a)
     return rc;
 }
 
+/* A guest of the profile recorded as moved away whose domain ran here
+ * (it came back by a migration that no configure has seen yet) was this
+ * host's when stop shut it down: it is no longer elsewhere, and the next
+ * start boots it. Returns 1 when the record cannot be written. */
+static size_t came_back(struct ctx *c, const struct host *h, struct seen_guests *o)
+{
+    bool changed = false;
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct managed_guest *e = managed_find(&o->rec, g->uuid);
+        const struct hv_domain *d = find_uuid(&o->ix, g->uuid);
+        if (e && e->state == MG_MOVED && d && alive(d)) {
+            managed_set(&o->rec, g->uuid, g->name, MG_PROFILE);
+            changed = true;
+        }
+    }
+    char *err = NULL;
+    if (changed && managed_save(&o->rec, c->o->root, &err) < 0) {
+        msg_error("stop: the record of the guests cannot be written: %s", err);
+        free(err);
+        return 1;
+    }
+    return 0;
+}
+
 int m_stop(struct ctx *c, const struct margs *a)
 {
     /* As ngeneric: stop acts on the configuration last applied. */
@@ -295,6 +320,7 @@ int m_stop(struct ctx *c, const struct margs *a)
             return 0;
         }
         size_t failed = apply_plan(c, h, hv, &p, "stop");
+        failed += came_back(c, h, &o);
         char *flag = root_path(c->o->root, PATH_STARTED);
         (void)unlink(flag);
         free(flag);

@@ -129,7 +129,7 @@ void ident_report_moves(struct ctx *c, const struct host *h, const struct ident 
                      "host: %s this host's (not booted again; no disk made for it)", g->name,
                      id->adopted[i]->domid, dry ? "it would be" : "now");
         else if (id->moved_to[i])
-            msg_info("guest '%s': moved to %s, where it runs: neither configured nor booted "
+            msg_info("guest '%s': moved to %s by a migration: neither configured nor booted "
                      "here (its disks are kept)", g->name, id->moved_to[i]);
     }
 }
@@ -471,13 +471,10 @@ static void move_gone(struct ctx *c, const struct host *h, struct ident *id, siz
         msg_info("guest '%s': left the profile; the spanning map shows it on host %s: %s "
                  "(xen.onmove migrate)", name, to, how);
         free(how);
-        if (!r.here) {
+        if (!r.here)
             id->gone[i].running = false;
-            free(err);
-            err = NULL;
-            if (lease_hand_to(c, h, uuid, to, &err) < 0)
-                msg_warn("guest '%s': its lease was not handed over to %s: %s", name, to, err);
-        }
+        if (r.warning)
+            msg_warn("guest '%s': moved to %s: %s", name, to, r.warning);
     }
     free(err);
     move_result_free(&r);

@@ -240,7 +240,7 @@ size_t print_plan(const struct plan *p, const char *method)
                      "(configure adopts it)", a->name, d->domid);
             break;
         case ACT_MOVED:
-            msg_info("guest '%s': would not be booted: moved to %s, where it runs", a->name,
+            msg_info("guest '%s': would not be booted: moved to %s by a migration", a->name,
                      a->why);
             break;
         case ACT_HELD:
@@ -311,11 +311,11 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
         case ACT_MOVED:
             /* Named by boot: refused; start and run simply leave it. */
             if (named) {
-                msg_error("guest '%s': not booted: it was moved to %s, where it runs (migrate "
+                msg_error("guest '%s': not booted: it was moved to %s by a migration (migrate "
                           "it back, or drop it from this host's profile)", a->name, a->why);
                 failed++;
             } else {
-                msg_info("guest '%s': not booted: moved to %s, where it runs", a->name, a->why);
+                msg_info("guest '%s': not booted: moved to %s by a migration", a->name, a->why);
             }
             break;
         case ACT_HELD:

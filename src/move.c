@@ -297,6 +297,16 @@ int move_guest(struct ctx *c, const struct host *h, struct hv *hv, struct manage
     managed_set_moved(rec, uuid, name, to);
     /* The move is done: a file not retired is a warning, not a failure. */
     r->retired = retire_config(c, h, name, &r->warning);
+    /* Its lease goes with it: the target is now the host that may run it
+     * (and boot it again), this one no longer. */
+    char *lw = NULL;
+    if (lease_hand_to(c, h, uuid, to, &lw) < 0) {
+        char *w = xasprintf("%s%sits lease was not handed over to %s: %s",
+                            r->warning ? r->warning : "", r->warning ? "; " : "", to, lw);
+        free(r->warning);
+        r->warning = w;
+    }
+    free(lw);
 out:
     free(e);
     words_free(remote);

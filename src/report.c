@@ -333,7 +333,7 @@ int m_status(struct ctx *c, const struct margs *a)
         const struct hv_domain *d = have_hv ? find_uuid(&ix, g->uuid) : NULL;
         bool moved = e && e->state == MG_MOVED;
         if (moved && !(d && alive(d)))
-            fprintf(out, "  moved     to %s, where it runs: not booted here\n", e->host);
+            fprintf(out, "  moved     to %s by a migration: not booted here\n", e->host);
         else if ((moved || (e && e->state == MG_GONE)) && d && alive(d))
             fprintf(out, "  arrived   running here, moved from another host: configure adopts "
                     "it\n");

@@ -83,16 +83,16 @@ g1 running"
   on hosta start
   expect_rc 0
   grep "g1" "$T/err" >"$T/m"
-  expect_text "$T/m" "[INFO] xen: guest 'g1': moved to hostb, where it runs: neither configured nor booted here (its disks are kept)
-[INFO] xen: guest 'g1': not booted: moved to hostb, where it runs"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': moved to hostb by a migration: neither configured nor booted here (its disks are kept)
+[INFO] xen: guest 'g1': not booted: moved to hostb by a migration"
   expect_absent "$T/hosta/etc/xen/g1.cfg"
   on hosta boot g1
   expect_rc 1
-  expect_text "$T/err" "[ERROR] xen: guest 'g1': not booted: it was moved to hostb, where it runs (migrate it back, or drop it from this host's profile)
+  expect_text "$T/err" "[ERROR] xen: guest 'g1': not booted: it was moved to hostb by a migration (migrate it back, or drop it from this host's profile)
 [FAIL] xen: boot: 1 failure"
   on hosta status
   grep "^  moved" "$T/out" >"$T/m"
-  expect_text "$T/m" "  moved     to hostb, where it runs: not booted here"
+  expect_text "$T/m" "  moved     to hostb by a migration: not booted here"
   # hosta's stop leaves it alone (it is not there); hostb's stop stops it.
   on hosta stop
   expect_rc 0
