@@ -195,6 +195,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,81 +321,82 @@ static int parse_flag(const char *v, int *ret)
     return 0;
 }
 
+/* The control keys that hold a duration or a 0/1 flag, in one table for
+ * reading them (control_setting) and for merging a guest's lines
+ * (merge_ctl): a ctl_entry holds -1 for a key its line does not set. */
+enum ctl_kind { CTL_MS, CTL_FLAG };
+static const struct ctl_key {
+    const char *name;
+    enum ctl_kind kind;
+    size_t entry_off; /* in struct ctl_entry: long long (CTL_MS) or int (CTL_FLAG) */
+    size_t guest_off; /* in struct guest_ctl: long long or bool */
+} ctl_keys[] = {
+#define CTL_KEY(f, k) { #f, k, offsetof(struct ctl_entry, f), offsetof(struct guest_ctl, f) }
+    CTL_KEY(shutdown_ms, CTL_MS),    CTL_KEY(create_ms, CTL_MS),
+    CTL_KEY(install_ms, CTL_MS),     CTL_KEY(save_ms, CTL_MS),
+    CTL_KEY(restore_ms, CTL_MS),     CTL_KEY(migrate_ms, CTL_MS),
+    CTL_KEY(ignore_shutdown, CTL_FLAG), CTL_KEY(half_create, CTL_FLAG),
+    CTL_KEY(fail_create, CTL_FLAG),  CTL_KEY(crash, CTL_FLAG),
+    CTL_KEY(race_create, CTL_FLAG),  CTL_KEY(pv_drivers, CTL_FLAG),
+    CTL_KEY(fail_save, CTL_FLAG),    CTL_KEY(fail_restore, CTL_FLAG),
+    CTL_KEY(fail_migrate, CTL_FLAG),
+#undef CTL_KEY
+};
+
+static void ctl_entry_init(struct ctl_entry *e, const char *name)
+{
+    memset(e, 0, sizeof(*e));
+    e->name = xstrdup(name);
+    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
+        char *at = (char *)e + ctl_keys[i].entry_off;
+        if (ctl_keys[i].kind == CTL_MS)
+            *(long long *)at = -1;
+        else
+            *(int *)at = -1;
+    }
+    e->hang = e->install_end = -1;
+}
+
 /* One "key=value" of a control line into e (and s->hv_fail). Returns NULL,
- * or what is wrong. */
-static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
+ * or what is wrong (caller frees). */
+static char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
 {
     char *eq = strchr(kv, '=');
     if (!eq)
-        return "expected key=value";
+        return xstrdup("expected key=value");
     *eq = '\0';
     const char *k = kv;
     char *v = eq + 1;
     unsigned long long u;
-    if (!strcmp(k, "shutdown_ms")) {
+    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
+        const struct ctl_key *c = &ctl_keys[i];
+        if (strcmp(k, c->name))
+            continue;
+        char *at = (char *)e + c->entry_off;
+        if (c->kind == CTL_FLAG)
+            return parse_flag(v, (int *)at) < 0 ? xasprintf("%s must be 0 or 1", k) : NULL;
         if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
-            return "shutdown_ms must be a number of milliseconds (at most a day)";
-        e->shutdown_ms = (long long)u;
-    } else if (!strcmp(k, "create_ms")) {
-        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
-            return "create_ms must be a number of milliseconds (at most a day)";
-        e->create_ms = (long long)u;
-    } else if (!strcmp(k, "ignore_shutdown")) {
-        if (parse_flag(v, &e->ignore_shutdown) < 0)
-            return "ignore_shutdown must be 0 or 1";
-    } else if (!strcmp(k, "half_create")) {
-        if (parse_flag(v, &e->half_create) < 0)
-            return "half_create must be 0 or 1";
-    } else if (!strcmp(k, "fail_create")) {
-        if (parse_flag(v, &e->fail_create) < 0)
-            return "fail_create must be 0 or 1";
-    } else if (!strcmp(k, "crash")) {
-        if (parse_flag(v, &e->crash) < 0)
-            return "crash must be 0 or 1";
-    } else if (!strcmp(k, "race_create")) {
-        if (parse_flag(v, &e->race_create) < 0)
-            return "race_create must be 0 or 1";
-    } else if (!strcmp(k, "pv_drivers")) {
-        if (parse_flag(v, &e->pv_drivers) < 0)
-            return "pv_drivers must be 0 or 1";
-    } else if (!strcmp(k, "install_ms")) {
-        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
-            return "install_ms must be a number of milliseconds (at most a day)";
-        e->install_ms = (long long)u;
-    } else if (!strcmp(k, "install_end")) {
+            return xasprintf("%s must be a number of milliseconds (at most a day)", k);
+        *(long long *)at = (long long)u;
+        return NULL;
+    }
+    if (!strcmp(k, "install_end")) {
         e->install_end = name_index(install_ends, ARRAY_SIZE(install_ends), v);
         if (e->install_end < 0)
-            return "install_end must be poweroff, reboot or crash";
-    } else if (!strcmp(k, "save_ms") || !strcmp(k, "restore_ms") || !strcmp(k, "migrate_ms")) {
-        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
-            return k[0] == 's'   ? "save_ms must be a number of milliseconds (at most a day)"
-                   : k[0] == 'r' ? "restore_ms must be a number of milliseconds (at most a day)"
-                                 : "migrate_ms must be a number of milliseconds (at most a day)";
-        *(k[0] == 's' ? &e->save_ms : k[0] == 'r' ? &e->restore_ms : &e->migrate_ms) =
-            (long long)u;
-    } else if (!strcmp(k, "fail_save")) {
-        if (parse_flag(v, &e->fail_save) < 0)
-            return "fail_save must be 0 or 1";
-    } else if (!strcmp(k, "fail_restore")) {
-        if (parse_flag(v, &e->fail_restore) < 0)
-            return "fail_restore must be 0 or 1";
-    } else if (!strcmp(k, "fail_migrate")) {
-        if (parse_flag(v, &e->fail_migrate) < 0)
-            return "fail_migrate must be 0 or 1";
+            return xstrdup("install_end must be poweroff, reboot or crash");
     } else if (!strcmp(k, "hap") || !strcmp(k, "shadow")) {
         if (strcmp(e->name, "*"))
-            return k[0] == 'h' ? "hap belongs on the \"*\" line"
-                               : "shadow belongs on the \"*\" line";
+            return xasprintf("%s belongs on the \"*\" line", k);
         if (parse_flag(v, k[0] == 'h' ? &s->hap : &s->shadow) < 0)
-            return k[0] == 'h' ? "hap must be 0 or 1" : "shadow must be 0 or 1";
+            return xasprintf("%s must be 0 or 1", k);
     } else if (!strcmp(k, "hv_fail")) {
         if (strcmp(e->name, "*"))
-            return "hv_fail belongs on the \"*\" line";
+            return xstrdup("hv_fail belongs on the \"*\" line");
         char *save = NULL;
         for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
             int i = name_index(op_names, OP_COUNT, op);
             if (i < 0)
-                return "hv_fail: unknown operation";
+                return xstrdup("hv_fail: unknown operation");
             s->hv_fail |= 1u << i;
         }
     } else if (!strcmp(k, "hang")) {
@@ -403,12 +405,12 @@ static const char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
         for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
             int i = name_index(op_names, OP_COUNT, op);
             if (i < 0 || !(HANG_OPS & (1u << i)))
-                return "hang: only create, destroy, set_memory, set_vcpus, rename, "
-                       "power_button, save, restore and migrate can hang";
+                return xstrdup("hang: only create, destroy, set_memory, set_vcpus, rename, "
+                               "power_button, save, restore and migrate can hang");
             e->hang |= 1 << i;
         }
     } else {
-        return "unknown key";
+        return xstrdup("unknown key");
     }
     return NULL;
 }
@@ -453,15 +455,15 @@ static int load_control(struct sim *s, char **err)
         }
         s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
         struct ctl_entry *e = &s->ctl[s->nctl++];
-        *e = (struct ctl_entry){ xstrdup(f[0]), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                                 -1, -1, -1, -1, -1, -1 };
+        ctl_entry_init(e, f[0]);
         for (size_t i = 1; i < nf; i++) {
             char *kv = xstrdup(f[i]);
-            const char *why = control_setting(s, e, kv);
+            char *why = control_setting(s, e, kv);
             if (why) {
                 set_error(err, "%s:%zu: %s: %s", s->control_path, lineno, f[i], why);
                 rc = -1;
             }
+            free(why);
             free(kv);
             if (rc < 0)
                 break;
@@ -475,46 +477,24 @@ static int load_control(struct sim *s, char **err)
 
 static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
 {
-    if (e->shutdown_ms >= 0)
-        g->shutdown_ms = e->shutdown_ms;
-    if (e->create_ms >= 0)
-        g->create_ms = e->create_ms;
-    if (e->ignore_shutdown >= 0)
-        g->ignore_shutdown = e->ignore_shutdown;
-    if (e->fail_create >= 0)
-        g->fail_create = e->fail_create;
-    if (e->half_create >= 0)
-        g->half_create = e->half_create;
-    if (e->crash >= 0)
-        g->crash = e->crash;
-    if (e->race_create >= 0)
-        g->race_create = e->race_create;
-    if (e->pv_drivers >= 0)
-        g->pv_drivers = e->pv_drivers;
+    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
+        const char *from = (const char *)e + ctl_keys[i].entry_off;
+        char *to = (char *)g + ctl_keys[i].guest_off;
+        if (ctl_keys[i].kind == CTL_MS && *(const long long *)from >= 0)
+            *(long long *)to = *(const long long *)from;
+        else if (ctl_keys[i].kind == CTL_FLAG && *(const int *)from >= 0)
+            *(bool *)to = *(const int *)from != 0;
+    }
     if (e->hang >= 0)
         g->hang = (unsigned)e->hang;
-    if (e->install_ms >= 0)
-        g->install_ms = e->install_ms;
     if (e->install_end >= 0)
         g->install_end = e->install_end;
-    if (e->save_ms >= 0)
-        g->save_ms = e->save_ms;
-    if (e->restore_ms >= 0)
-        g->restore_ms = e->restore_ms;
-    if (e->migrate_ms >= 0)
-        g->migrate_ms = e->migrate_ms;
-    if (e->fail_save >= 0)
-        g->fail_save = e->fail_save;
-    if (e->fail_restore >= 0)
-        g->fail_restore = e->fail_restore;
-    if (e->fail_migrate >= 0)
-        g->fail_migrate = e->fail_migrate;
 }
 
 struct guest_ctl sim_guest_ctl(const struct sim *s, const char *name)
 {
-    struct guest_ctl g = { DEFAULT_SHUTDOWN_MS, 0, false, false, false, false, false, true, 0,
-                           -1, 0, 0, 0, 0, false, false, false };
+    struct guest_ctl g = { .shutdown_ms = DEFAULT_SHUTDOWN_MS, .pv_drivers = true,
+                           .install_ms = -1 };
     /* "*" first, so that a guest's own lines win wherever they are. */
     for (size_t i = 0; i < s->nctl; i++)
         if (!strcmp(s->ctl[i].name, "*"))

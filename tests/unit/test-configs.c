@@ -2,6 +2,7 @@
  * (src/configs.c): what the plan says for each file, and what applying it
  * leaves on disk. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include <errno.h>
 
@@ -25,15 +26,7 @@ static struct host *build(const char *extra, const char *guests)
     if (strstr(guests, "db"))
         buf_adds(&b, "xen.uuid_db=" U2 "\nxen.memory_db=256\nxen.disktype_db=none\n");
     char *text = buf_detach(&b);
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct errlist errs = { 0 };
-    struct host *h = model_build(rs, &errs);
-    if (!h)
-        fail_msg("model: %s", errs.n ? errs.v[0] : "?");
-    errlist_free(&errs);
-    resset_free(rs);
+    struct host *h = test_host(text);
     free(text);
     return h;
 }

@@ -3,6 +3,7 @@
  * (qemu-img info's JSON, read by a stand-in qemu-img), and the guest of a
  * refused disk is named to the method layer. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -45,19 +46,6 @@ static int teardown_root(void **state)
     int rc = nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
     return rc;
-}
-
-static struct host *build(const char *text)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct errlist errs = { 0 };
-    struct host *h = model_build(rs, &errs);
-    resset_free(rs);
-    if (!h)
-        fail_msg("%s", errs.v[0]);
-    return h;
 }
 
 static void put(const char *root, const char *path, const char *text, mode_t mode)
@@ -128,7 +116,7 @@ static void test_hard_link_is_one_disk(void **state)
     char *a = xasprintf("%s/var/lib/xen/images/web1.img", root);
     char *b = xasprintf("%s/var/lib/xen/images/other.img", root);
     assert_int_equal(link(a, b), 0);
-    struct host *h = build(three);
+    struct host *h = test_host(three);
     struct disk_plan p = { 0 };
     char *err = NULL;
     assert_int_equal(disks_plan(h, root, &p, &err), 0);
@@ -159,7 +147,7 @@ static void test_hard_link_is_one_disk(void **state)
 static void test_missing_images_through_two_paths(void **state)
 {
     const char *root = *state;
-    struct host *h = build("xen.virtualmachines=a b\n"
+    struct host *h = test_host("xen.virtualmachines=a b\n"
                            "xen.uuid_a=00000001-1111-4222-8333-444444444444\nxen.memory_a=512\n"
                            "xen.disk_a=1\n"
                            "xen.uuid_b=00000002-1111-4222-8333-444444444444\nxen.memory_b=512\n"
@@ -197,7 +185,7 @@ static void test_json_top_level_only(void **state)
                         "{ \"backing-filename\": \"/etc/shadow\" } },\n"
                         "  \"virtual-size\": 2147483648,\n  \"format\": \"qcow2\",\n"
                         "  \"dirty-flag\": false\n}");
-    struct host *h = build(one_qcow2);
+    struct host *h = test_host(one_qcow2);
     struct disk_plan p = { 0 };
     char *err = NULL;
     assert_int_equal(disks_plan(h, root, &p, &err), 0);
@@ -216,7 +204,7 @@ static void test_backing_file_is_refused(void **state)
     sized(root, "/var/lib/xen/images/web1.img", 4096);
     fake_qemu_img(root, "{ \"virtual-size\": 2147483648, \"format\": \"qcow2\", "
                         "\"backing-filename\": \"/etc/shadow\" }");
-    struct host *h = build(one_qcow2);
+    struct host *h = test_host(one_qcow2);
     struct disk_plan p = { 0 };
     char *err = NULL;
     assert_int_equal(disks_plan(h, root, &p, &err), 0);
@@ -237,7 +225,7 @@ static void test_output_not_understood_is_refused(void **state)
                           "\"virtual-size\": 1, }", "" };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         fake_qemu_img(root, bad[i]);
-        struct host *h = build(one_qcow2);
+        struct host *h = test_host(one_qcow2);
         struct disk_plan p = { 0 };
         char *err = NULL;
         assert_int_equal(disks_plan(h, root, &p, &err), 0);
@@ -255,7 +243,7 @@ static void test_probe_cached_until_written(void **state)
     const char *root = *state;
     sized(root, "/var/lib/xen/images/web1.img", 4096);
     fake_qemu_img(root, "{ \"virtual-size\": 2147483648, \"format\": \"qcow2\" }");
-    struct host *h = build(one_qcow2);
+    struct host *h = test_host(one_qcow2);
     for (int i = 0; i < 3; i++) {
         if (i == 2) {
             /* Written: the stamps change (size here). */
@@ -280,7 +268,7 @@ static void test_probe_cached_until_touched(void **state)
     const char *root = *state;
     sized(root, "/var/lib/xen/images/web1.img", 4096);
     fake_qemu_img(root, "{ \"virtual-size\": 2147483648, \"format\": \"qcow2\" }");
-    struct host *h = build(one_qcow2);
+    struct host *h = test_host(one_qcow2);
     char *img = root_path(root, "/var/lib/xen/images/web1.img");
     static const int want[] = { 1, 1, 2, 2, 3, 3 };
     for (int i = 0; i < 6; i++) {
@@ -317,7 +305,7 @@ static void test_record_migrated_and_claimed(void **state)
     put(root, "/var/lib/lcfg/xen/disks",
         "# old\n/var/lib/xen/images/web1.img web1 00000001-1111-4222-8333-444444444444 "
         "1764000000\n", 0644);
-    struct host *h = build("xen.virtualmachines=web1 web3\n"
+    struct host *h = test_host("xen.virtualmachines=web1 web3\n"
                            "xen.uuid_web1=00000001-1111-4222-8333-444444444444\n"
                            "xen.memory_web1=512\nxen.disk_web1=1\n"
                            "xen.uuid_web3=00000003-1111-4222-8333-444444444444\n"
@@ -352,7 +340,7 @@ static void test_record_migrated_and_claimed(void **state)
 static void test_created_image_recorded_by_identity(void **state)
 {
     const char *root = *state;
-    struct host *h = build("xen.virtualmachines=web1\n"
+    struct host *h = test_host("xen.virtualmachines=web1\n"
                            "xen.uuid_web1=00000001-1111-4222-8333-444444444444\n"
                            "xen.memory_web1=512\nxen.disk_web1=1\n");
     struct disk_plan p = { 0 };
@@ -397,7 +385,7 @@ static const struct disk_item *plan_one(const char *root, const char *text, stru
                                         struct disk_plan *p)
 {
     char *err = NULL;
-    *h = build(text);
+    *h = test_host(text);
     memset(p, 0, sizeof(*p));
     assert_int_equal(disks_plan(*h, root, p, &err), 0);
     assert_int_equal(p->n, 1);

@@ -3,6 +3,7 @@
  * questions asked again must give the same digest while their answers are
  * the same, and another digest as soon as one answer differs. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include "model.h"
 #include "profile.h"
@@ -19,20 +20,6 @@ static const char *const base =
     "xen.uuid_web=" UUID1 "\n"
     "xen.memory_web=512\n"
     "xen.disktype_web=none\n";
-
-static struct host *build(const char *text)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct errlist errs = { 0 };
-    struct host *h = model_build(rs, &errs);
-    if (!h)
-        fail_msg("model: %s", errs.n ? errs.v[0] : "?");
-    errlist_free(&errs);
-    resset_free(rs);
-    return h;
-}
 
 static void put_template(const char *root, const char *text)
 {
@@ -53,7 +40,7 @@ static void test_renders_the_guest(void **state)
 {
     const char *root = *state;
     put_template(root, tmpl);
-    struct host *h = build(base);
+    struct host *h = test_host(base);
     struct render_cache *rc = render_cache_new();
     char *text = NULL, *err = NULL;
     assert_int_equal(render_guest(h, &h->guests[0], root, rc, &text, &err), 0);
@@ -69,7 +56,7 @@ static void test_renders_the_guest(void **state)
 static int replay_against(const char *root, const char *text, unsigned long long *traced,
                           unsigned long long *replayed)
 {
-    struct host *h = build(base);
+    struct host *h = test_host(base);
     struct render_cache *rc = render_cache_new();
     char *out = NULL, *err = NULL;
     struct render_trace t = { 0 };
@@ -80,7 +67,7 @@ static int replay_against(const char *root, const char *text, unsigned long long
     render_cache_free(rc);
     host_free(h);
 
-    h = build(text);
+    h = test_host(text);
     rc = render_cache_new();
     int r = render_replay(h, &h->guests[0], root, rc, t.names, replayed);
     render_cache_free(rc);
@@ -133,7 +120,7 @@ static void test_replay_ignores_what_was_not_asked(void **state)
 static void test_replay_sees_a_changed_template(void **state)
 {
     put_template(*state, tmpl);
-    struct host *h = build(base);
+    struct host *h = test_host(base);
     struct render_cache *rc = render_cache_new();
     char *out = NULL, *err = NULL;
     struct render_trace t = { 0 };
@@ -154,7 +141,7 @@ static void test_replay_sees_a_changed_template(void **state)
 static void test_template_error_names_guest(void **state)
 {
     put_template(*state, "name = \"<%name%>\"\n<%if: <%memory%>%>unclosed\n");
-    struct host *h = build(base);
+    struct host *h = test_host(base);
     struct render_cache *rc = render_cache_new();
     char *out = NULL, *err = NULL;
     assert_int_equal(render_guest(h, &h->guests[0], *state, rc, &out, &err), -1);
@@ -169,7 +156,7 @@ static void test_template_error_names_guest(void **state)
 
 static void test_missing_template_is_named(void **state)
 {
-    struct host *h = build(base);
+    struct host *h = test_host(base);
     struct render_cache *rc = render_cache_new();
     char *out = NULL, *err = NULL;
     assert_int_equal(render_guest(h, &h->guests[0], *state, rc, &out, &err), -1);
