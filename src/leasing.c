@@ -55,6 +55,12 @@ int lease_before_boot(struct ctx *c, const struct host *h, const struct guest *g
 {
     char *dir = lease_dir(c, h);
     if (!dir || !needs_lease(c, g)) {
+        /* Said, not refused: a site without a shared directory still boots
+         * its guests, but should know what it goes without. */
+        if (!dir && needs_lease(c, g))
+            msg_warn("guest '%s': boots without a lease (xen.leasedir is not set), though it "
+                     "needs one (lease_%s, or a disk on shared storage): nothing stops another "
+                     "host from booting it too", g->name, g->tag);
         free(dir);
         return 0;
     }

@@ -294,3 +294,15 @@ t_a_failed_boot_releases_its_lease() {
   expect_rc 1
   expect_absent "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease"
 }
+
+# A guest that needs a lease on a host without a lease directory boots,
+# and the host is told what it goes without; one that needs none is not.
+t_a_guest_needing_a_lease_without_a_lease_directory_is_said() {
+  guests 2 'xen.spanhost=alpha' 'xen.lease_g1=yes' 'xen.lease_g2=no'
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep -v '^\[INFO\]' "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[OK] xen: configure: 2 guests: 2 created, 0 updated, 0 unchanged, 0 retired; disks: 2 created, 0 present, 0 of another size, 0 refused; saved resources created
+[WARNING] xen: guest 'g1': boots without a lease (xen.leasedir is not set), though it needs one (lease_g1, or a disk on shared storage): nothing stops another host from booting it too
+[OK] xen: start: guests with boot set are running"
+}
