@@ -373,6 +373,8 @@ int configure(struct ctx *c, bool *saved)
         free(cp);
     }
     ident_report_moves(c, h, &id, dry);
+    if (!dry)
+        lease_running(c, h, &id);
     char *summary = xasprintf("%zu guest%s: %zu created, %zu updated, %zu unchanged, %zu retired; "
                               "disks: %zu created, %zu present, %zu of another size, %zu refused",
                               h->nguests, h->nguests == 1 ? "" : "s", n[CFG_CREATE],

@@ -81,6 +81,38 @@ int lease_before_boot(struct ctx *c, const struct host *h, const struct guest *g
     return rc == 0 ? 0 : -1;
 }
 
+void lease_running(struct ctx *c, const struct host *h, const struct ident *id)
+{
+    char *dir = lease_dir(c, h);
+    if (!dir || !id->hv) {
+        free(dir);
+        return;
+    }
+    char bootid[64], when[64];
+    lease_bootid(bootid, sizeof(bootid));
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
+        if (!d || !alive(d) || id->moved_to[i] || !needs_lease(c, g))
+            continue;
+        struct lease_holder who;
+        char *err = NULL;
+        int rc = lease_take(dir, g->uuid, g->name, span_self(h), bootid, &who, &err);
+        if (rc < 0) {
+            msg_warn("guest '%s': runs here (domid %u), but its lease cannot be taken: %s",
+                     g->name, d->domid, err);
+        } else if (rc > 0) {
+            since(who.since, when, sizeof(when));
+            msg_warn("guest '%s': runs here (domid %u), but host %s holds its lease (since %s): "
+                     "it came without it (moved by hand?); if %s no longer runs it, "
+                     "'om xen unlease %s' lets the next configure take it", g->name, d->domid,
+                     who.host, when, who.host, g->name);
+        }
+        free(err);
+    }
+    free(dir);
+}
+
 void lease_after_stop(struct ctx *c, const struct host *h, const char *name, const char *uuid)
 {
     char *dir = lease_dir(c, h), *err = NULL;
@@ -133,13 +165,17 @@ int m_unlease(struct ctx *c, const struct margs *a)
             if (!strcmp(h->guests[i].name, a->names[k]))
                 g = &h->guests[i];
         struct hv_domain d;
-        struct lease_holder was;
+        struct lease_holder was, now;
         char *err = NULL, when[64];
         int r;
+        bool here = g && hv->ops->lookup_uuid(hv, g->uuid, &d, NULL) == 0 && alive(&d);
         if (!g) {
             msg_error("unlease: '%s' is not a guest of the saved configuration", a->names[k]);
             failed++;
-        } else if (hv->ops->lookup_uuid(hv, g->uuid, &d, NULL) == 0 && alive(&d)) {
+        } else if (here && (lease_read(dir, g->uuid, &now, NULL) != 1 ||
+                            !strcmp(now.host, span_self(h)))) {
+            /* Another host's lease of a guest that runs here (it came
+             * without it) may be broken: the next configure takes it. */
             msg_error("unlease: guest '%s' is running here (domid %u): its lease is this host's",
                       g->name, d.domid);
             failed++;

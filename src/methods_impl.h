@@ -274,6 +274,11 @@ int m_unlease(struct ctx *c, const struct margs *a);
  * whose domains are gone. */
 int lease_before_boot(struct ctx *c, const struct host *h, const struct guest *g);
 void lease_after_stop(struct ctx *c, const struct host *h, const char *name, const char *uuid);
+/* configure: the lease of each guest of the profile that runs here is this
+ * host's (taken when free, or kept fresh); one another host holds (a guest
+ * moved here by hand, without it) is said, not broken. */
+struct ident;
+void lease_running(struct ctx *c, const struct host *h, const struct ident *id);
 void lease_release_stopped(struct ctx *c, const struct host *h, struct hv *hv,
                            const struct stopping *st, size_t n);
 /* Migration: hand this host's lease of uuid over to target (the target's

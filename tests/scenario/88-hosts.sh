@@ -306,3 +306,35 @@ t_a_guest_needing_a_lease_without_a_lease_directory_is_said() {
 [WARNING] xen: guest 'g1': boots without a lease (xen.leasedir is not set), though it needs one (lease_g1, or a disk on shared storage): nothing stops another host from booting it too
 [OK] xen: start: guests with boot set are running"
 }
+
+# A guest moved here by hand (xl migrate, not the component's): adopted,
+# but its lease is still the other host's, which configure says (and does
+# not break); once broken, the next configure takes it.
+t_a_guest_that_came_without_its_lease_is_said_then_taken() {
+  host_b
+  lease_res alpha
+  xen --resources "$T/res" start
+  expect_rc 0
+  lease_res beta
+  # Its disk is where both hosts see it (here: one file of that path on each).
+  truncate -s 1G "$RB/var/lib/xen/images/g1.img"
+  mkdir -p "$RB/$SIM"
+  printf 'serial 0\nnext_domid 8\n0 Domain-0 00000000-0000-0000-0000-000000000000 running - 4194304 4194304 4194304 2 2 0 none - -\n7 g1 00000001-1111-4222-8333-444444444444 running - 131072 131072 131072 1 1 0 none - -\n' >"$RB/$SIM/domains"
+  xen_b --resources "$T/res" configure
+  expect_rc 0
+  grep "lease" "$T/err" | sed -E 's/since [0-9: -]+ UTC/since T/' >"$T/msgs"
+  expect_text "$T/msgs" "[WARNING] xen: guest 'g1': runs here (domid 7), but host alpha holds its lease (since T): it came without it (moved by hand?); if alpha no longer runs it, 'om xen unlease g1' lets the next configure take it"
+  xen_b unlease g1
+  expect_rc 0
+  xen_b --resources "$T/res" configure
+  expect_rc 0
+  grep -c "lease" "$T/err" >"$T/n" || true
+  expect_text "$T/n" "0"
+  grep "^host=" "$ROOT/srv/leases/00000001-1111-4222-8333-444444444444.lease" >"$T/holder"
+  expect_text "$T/holder" "host=beta"
+  # Its own lease of a guest that runs here is not broken.
+  xen_b unlease g1
+  expect_rc 1
+  expect_text "$T/err" "[ERROR] xen: unlease: guest 'g1' is running here (domid 7): its lease is this host's
+[FAIL] xen: unlease: 1 failure"
+}
