@@ -70,96 +70,8 @@
  * reboot removes it and creates it again, with the same name, uuid and
  * (current) memory and vcpu settings, under a new domid, as Xen does.
  *
- * The control file "control" (the test API: written by tests, never by the
- * simulator; read at the start of every operation; absent means defaults):
- *
- *   # comment lines, blank lines
- *   GUEST key=value ...
- *   * key=value ...
- *
- *   GUEST is a guest name; "*" sets the default for every guest (a guest's
- *   own line wins) and holds the global keys. Later lines override earlier
- *   ones. Keys:
- *   shutdown_ms=N      how long the guest takes to complete a shutdown or
- *                      reboot request (default 200)
- *   ignore_shutdown=1  the guest never answers shutdown or reboot requests
- *   create_ms=N        how long create takes to build the guest (default
- *                      0); it waits without holding the lock, so creates
- *                      from several processes overlap, as on Xen
- *   fail_create=1      create fails ("xl create: simulated failure for
- *                      GUEST") and leaves nothing behind
- *   half_create=1      create fails half-way, as an xl killed mid-create:
- *                      the domain stays behind, paused ("xl create:
- *                      simulated failure for GUEST after its domain was
- *                      built")
- *   race_create=1      while the create runs (after create_ms), another
- *                      domain of the guest's name appears (another uuid:
- *                      the guest's with its last group all f, or all e),
- *                      as xendomains or an admin would make it; the create
- *                      then fails ("xl create: a domain named 'GUEST'
- *                      already exists (domid N)") having made nothing
- *   pv_drivers=0       the guest has no PV drivers: a shutdown or reboot
- *                      request stays in its control node, untaken
- *                      (hv_domain.request_pending), and the guest never acts
- *                      on it; the ACPI power button (power_button, HVM
- *                      guests only) makes it power off after shutdown_ms,
- *                      unless ignore_shutdown=1, which ignores both. With PV
- *                      drivers (the default) a request is taken at once
- *   crash=1            the guest crashes right after it is created (and
- *                      after each reboot): state crashed, reason crash; it
- *                      stays listed until destroyed (on_crash=preserve)
- *   hv_fail=OP,...     ("*" line only) these operations fail with
- *                      "simulated hypervisor failure" and change nothing:
- *                      list (lookup, lookup_uuid too) create shutdown
- *                      reboot destroy set_memory set_vcpus wait rename
- *                      power_button caps save restore (restore_at too)
- *                      migrate send. A receiving host's hv_fail=list fails
- *                      a migration to it
- *   hang=OP,...        these operations on the guest hang, as an xl that
- *                      never ends: create destroy set_memory set_vcpus
- *                      rename power_button save restore migrate (those
- *                      that run xl on Xen, "xl rename", "xl trigger ID
- *                      power"). Each waits for xl's timeout (hv.h: struct
- *                      hv_xl; xlcreatetimeout for create, save and restore,
- *                      the peer's timeout_ms for migrate, xltimeout for the
- *                      others), without holding the lock, then fails with
- *                      the xen backend's words ("xl destroy 5: timed out
- *                      after 60 s") and changes nothing; but a create or a
- *                      restore leaves its domain behind, paused, as an xl
- *                      killed mid-create does. A create_ms (save_ms,
- *                      restore_ms, migrate_ms) longer than its timeout
- *                      hangs the same way. An empty list ("hang=")
- *                      overrides a "*" line.
- *   install_ms=N       an install boot (a domain created from a config file in a
- *                      directory named "install", as the component writes
- *                      them) ends on its own N ms after it was created, as
- *                      install_end says; without it the installer runs until
- *                      it is stopped
- *   install_end=E      how it ends: poweroff (default) or reboot (state
- *                      shutdown with that reason), or crash (state crashed):
- *                      its domain stays listed until destroyed, as xl's
- *                      on_*=preserve keeps it. A shutdown or reboot request
- *                      made before then replaces the end (EVENT end-poweroff,
- *                      end-reboot, end-crash in the state file)
- *   hap=0|1, shadow=0|1 ("*" line only) the host's capabilities (caps:
- *                      HV_CAP_HAP, HV_CAP_SHADOW; both 1 by default). A
- *                      live migration needs shadow for a PV guest (PVH
- *                      guests count as PV here: only type "hvm" sets
- *                      hv_domain.hvm), HAP or shadow for an HVM guest,
- *                      else it is refused ("live migration of PV guests
- *                      needs shadow paging, which this hypervisor lacks")
- *   save_ms=N          how long a save takes (default 0), the guest running
- *                      meanwhile, without the lock
- *   fail_save=1        save fails ("xl save ID PATH: simulated failure for
- *                      GUEST"): the guest runs on, no image is left
- *   restore_ms=N       how long a restore takes before its domain appears
- *   fail_restore=1     restore fails, having made nothing (for restore_at,
- *                      the receiving host's control file says)
- *   migrate_ms=N       how long a live migration takes; the guest runs on
- *                      here meanwhile, and moves at its end
- *   fail_migrate=1     migrate fails ("xl migrate ID HOST: simulated failure
- *                      for GUEST"): the guest runs on here
- *   The 0/1 keys also take 0, to override a "*" line.
+ * The control file "control", the test API (written by tests, read at the
+ * start of every operation), is described in hv_sim_control.c.
  *
  * Several simulated hosts: host H's simulator is the one under the root
  * dirname(root)/H (tests run each host's component with --root T/H). A
@@ -214,8 +126,6 @@
 #define DOM0_UUID "00000000-0000-0000-0000-000000000000"
 #define DOM0_KB (4ULL * 1024 * 1024)
 #define DOM0_VCPUS 2u
-#define DEFAULT_SHUTDOWN_MS 200
-#define MAX_SHUTDOWN_MS (24LL * 3600 * 1000)
 /* Sanity limits for a guest configuration. */
 #define MAX_VCPUS 4096u
 #define MAX_MEMORY_MB (1ULL << 30) /* 1 PiB */
@@ -223,7 +133,6 @@
 
 static const char *const ev_names[] = { "none", "shutdown", "reboot", "end-poweroff",
                                         "end-reboot", "end-crash" };
-static const char *const install_ends[] = { "poweroff", "reboot", "crash" };
 
 static const char *const state_names[] = {
     [DOM_RUNNING] = "running", [DOM_PAUSED] = "paused", [DOM_SHUTDOWN] = "shutdown",
@@ -235,7 +144,7 @@ static const char *const reason_names[] = {
     [HV_SHUTDOWN_SUSPEND] = "suspend", [HV_SHUTDOWN_CRASH] = "crash",
 };
 
-static const char *const op_names[OP_COUNT] = {
+const char *const sim_op_names[OP_COUNT] = {
     "list", "create", "shutdown", "reboot", "destroy", "set_memory", "set_vcpus", "wait",
     "rename", "power_button", "caps", "save", "restore", "migrate", "send",
 };
@@ -270,7 +179,7 @@ size_t sim_split_fields(char *line, char **f, size_t max)
     return n;
 }
 
-static int name_index(const char *const *names, size_t count, const char *s)
+int sim_name_index(const char *const *names, size_t count, const char *s)
 {
     for (size_t i = 0; i < count; i++)
         if (names[i] && !strcmp(names[i], s))
@@ -298,211 +207,6 @@ void sim_unlock(struct sim *s)
 {
     if (s->lock_fd >= 0)
         (void)flock(s->lock_fd, LOCK_UN);
-}
-
-/* ---- the control file ---- */
-
-static void control_clear(struct sim *s)
-{
-    for (size_t i = 0; i < s->nctl; i++)
-        free(s->ctl[i].name);
-    free(s->ctl);
-    s->ctl = NULL;
-    s->nctl = 0;
-    s->hv_fail = 0;
-    s->hap = s->shadow = -1;
-}
-
-static int parse_flag(const char *v, int *ret)
-{
-    if (strcmp(v, "0") && strcmp(v, "1"))
-        return -1;
-    *ret = v[0] == '1';
-    return 0;
-}
-
-/* The control keys that hold a duration or a 0/1 flag, in one table for
- * reading them (control_setting) and for merging a guest's lines
- * (merge_ctl): a ctl_entry holds -1 for a key its line does not set. */
-enum ctl_kind { CTL_MS, CTL_FLAG };
-static const struct ctl_key {
-    const char *name;
-    enum ctl_kind kind;
-    size_t entry_off; /* in struct ctl_entry: long long (CTL_MS) or int (CTL_FLAG) */
-    size_t guest_off; /* in struct guest_ctl: long long or bool */
-} ctl_keys[] = {
-#define CTL_KEY(f, k) { #f, k, offsetof(struct ctl_entry, f), offsetof(struct guest_ctl, f) }
-    CTL_KEY(shutdown_ms, CTL_MS),    CTL_KEY(create_ms, CTL_MS),
-    CTL_KEY(install_ms, CTL_MS),     CTL_KEY(save_ms, CTL_MS),
-    CTL_KEY(restore_ms, CTL_MS),     CTL_KEY(migrate_ms, CTL_MS),
-    CTL_KEY(ignore_shutdown, CTL_FLAG), CTL_KEY(half_create, CTL_FLAG),
-    CTL_KEY(fail_create, CTL_FLAG),  CTL_KEY(crash, CTL_FLAG),
-    CTL_KEY(race_create, CTL_FLAG),  CTL_KEY(pv_drivers, CTL_FLAG),
-    CTL_KEY(fail_save, CTL_FLAG),    CTL_KEY(fail_restore, CTL_FLAG),
-    CTL_KEY(fail_migrate, CTL_FLAG),
-#undef CTL_KEY
-};
-
-static void ctl_entry_init(struct ctl_entry *e, const char *name)
-{
-    memset(e, 0, sizeof(*e));
-    e->name = xstrdup(name);
-    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
-        char *at = (char *)e + ctl_keys[i].entry_off;
-        if (ctl_keys[i].kind == CTL_MS)
-            *(long long *)at = -1;
-        else
-            *(int *)at = -1;
-    }
-    e->hang = e->install_end = -1;
-}
-
-/* One "key=value" of a control line into e (and s->hv_fail). Returns NULL,
- * or what is wrong (caller frees). */
-static char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
-{
-    char *eq = strchr(kv, '=');
-    if (!eq)
-        return xstrdup("expected key=value");
-    *eq = '\0';
-    const char *k = kv;
-    char *v = eq + 1;
-    unsigned long long u;
-    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
-        const struct ctl_key *c = &ctl_keys[i];
-        if (strcmp(k, c->name))
-            continue;
-        char *at = (char *)e + c->entry_off;
-        if (c->kind == CTL_FLAG)
-            return parse_flag(v, (int *)at) < 0 ? xasprintf("%s must be 0 or 1", k) : NULL;
-        if (!parse_u64(v, &u) || u > (unsigned long long)MAX_SHUTDOWN_MS)
-            return xasprintf("%s must be a number of milliseconds (at most a day)", k);
-        *(long long *)at = (long long)u;
-        return NULL;
-    }
-    if (!strcmp(k, "install_end")) {
-        e->install_end = name_index(install_ends, ARRAY_SIZE(install_ends), v);
-        if (e->install_end < 0)
-            return xstrdup("install_end must be poweroff, reboot or crash");
-    } else if (!strcmp(k, "hap") || !strcmp(k, "shadow")) {
-        if (strcmp(e->name, "*"))
-            return xasprintf("%s belongs on the \"*\" line", k);
-        if (parse_flag(v, k[0] == 'h' ? &s->hap : &s->shadow) < 0)
-            return xasprintf("%s must be 0 or 1", k);
-    } else if (!strcmp(k, "hv_fail")) {
-        if (strcmp(e->name, "*"))
-            return xstrdup("hv_fail belongs on the \"*\" line");
-        char *save = NULL;
-        for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
-            int i = name_index(op_names, OP_COUNT, op);
-            if (i < 0)
-                return xstrdup("hv_fail: unknown operation");
-            s->hv_fail |= 1u << i;
-        }
-    } else if (!strcmp(k, "hang")) {
-        char *save = NULL;
-        e->hang = 0;
-        for (char *op = strtok_r(v, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
-            int i = name_index(op_names, OP_COUNT, op);
-            if (i < 0 || !(HANG_OPS & (1u << i)))
-                return xstrdup("hang: only create, destroy, set_memory, set_vcpus, rename, "
-                               "power_button, save, restore and migrate can hang");
-            e->hang |= 1 << i;
-        }
-    } else {
-        return xstrdup("unknown key");
-    }
-    return NULL;
-}
-
-/* Read the control file again: tests may change it between operations. */
-static int load_control(struct sim *s, char **err)
-{
-    control_clear(s);
-    char *text = NULL, *rerr = NULL;
-    if (fs_read_file(s->control_path, &text, NULL, &rerr) < 0) {
-        int rc = errno == ENOENT ? 0 : -1;
-        if (rc < 0)
-            set_error(err, "%s", rerr);
-        free(rerr);
-        return rc;
-    }
-    size_t lineno = 0;
-    int rc = 0;
-    /* strtok_r skips empty lines, so count them by hand. */
-    for (char *line = text, *next; line && rc == 0; line = next) {
-        lineno++;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *f[64];
-        size_t nf = sim_split_fields(line, f, ARRAY_SIZE(f));
-        if (nf == 0)
-            continue;
-        if (nf > ARRAY_SIZE(f)) {
-            set_error(err, "%s:%zu: too many settings", s->control_path, lineno);
-            rc = -1;
-            break;
-        }
-        if (strcmp(f[0], "*") && !check_guest_name(f[0])) {
-            set_error(err, "%s:%zu: '%s' is neither a guest name nor *", s->control_path,
-                      lineno, f[0]);
-            rc = -1;
-            break;
-        }
-        s->ctl = xrealloc(s->ctl, (s->nctl + 1) * sizeof(*s->ctl));
-        struct ctl_entry *e = &s->ctl[s->nctl++];
-        ctl_entry_init(e, f[0]);
-        for (size_t i = 1; i < nf; i++) {
-            char *kv = xstrdup(f[i]);
-            char *why = control_setting(s, e, kv);
-            if (why) {
-                set_error(err, "%s:%zu: %s: %s", s->control_path, lineno, f[i], why);
-                rc = -1;
-            }
-            free(why);
-            free(kv);
-            if (rc < 0)
-                break;
-        }
-    }
-    free(text);
-    if (rc < 0)
-        control_clear(s);
-    return rc;
-}
-
-static void merge_ctl(struct guest_ctl *g, const struct ctl_entry *e)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(ctl_keys); i++) {
-        const char *from = (const char *)e + ctl_keys[i].entry_off;
-        char *to = (char *)g + ctl_keys[i].guest_off;
-        if (ctl_keys[i].kind == CTL_MS && *(const long long *)from >= 0)
-            *(long long *)to = *(const long long *)from;
-        else if (ctl_keys[i].kind == CTL_FLAG && *(const int *)from >= 0)
-            *(bool *)to = *(const int *)from != 0;
-    }
-    if (e->hang >= 0)
-        g->hang = (unsigned)e->hang;
-    if (e->install_end >= 0)
-        g->install_end = e->install_end;
-}
-
-struct guest_ctl sim_guest_ctl(const struct sim *s, const char *name)
-{
-    struct guest_ctl g = { .shutdown_ms = DEFAULT_SHUTDOWN_MS, .pv_drivers = true,
-                           .install_ms = -1 };
-    /* "*" first, so that a guest's own lines win wherever they are. */
-    for (size_t i = 0; i < s->nctl; i++)
-        if (!strcmp(s->ctl[i].name, "*"))
-            merge_ctl(&g, &s->ctl[i]);
-    for (size_t i = 0; i < s->nctl; i++)
-        if (!strcmp(s->ctl[i].name, name))
-            merge_ctl(&g, &s->ctl[i]);
-    return g;
 }
 
 /* ---- the state in memory ---- */
@@ -683,10 +387,11 @@ const char *sim_parse_dom(char **f, size_t nf, struct sim_dom *d)
         return "bad name";
     if (!check_uuid(f[2]))
         return "bad uuid";
-    int st = name_index(state_names, ARRAY_SIZE(state_names), f[3]);
+    int st = sim_name_index(state_names, ARRAY_SIZE(state_names), f[3]);
     if (st < 0)
         return "bad state";
-    int reason = strcmp(f[4], "-") ? name_index(reason_names, ARRAY_SIZE(reason_names), f[4]) : 0;
+    int reason =
+        strcmp(f[4], "-") ? sim_name_index(reason_names, ARRAY_SIZE(reason_names), f[4]) : 0;
     if (reason < 0)
         return "bad shutdown reason";
     for (int i = 0; i < 3; i++)
@@ -697,7 +402,7 @@ const char *sim_parse_dom(char **f, size_t nf, struct sim_dom *d)
     long long start, req, due;
     if (!parse_time(f[10], false, &start))
         return "bad start time";
-    int ev = name_index(ev_names, ARRAY_SIZE(ev_names), f[11]);
+    int ev = sim_name_index(ev_names, ARRAY_SIZE(ev_names), f[11]);
     if (ev < 0)
         return "bad event";
     if (!parse_time(f[12], false, &req) || !parse_time(f[13], true, &due))
@@ -1227,7 +932,7 @@ int sim_refuse_readonly(const struct sim *s, enum sim_op op, char **err)
 {
     if (!s->readonly || op == OP_LIST || op == OP_WAIT || op == OP_CAPS)
         return 0;
-    set_error(err, "read-only hypervisor handle: %s refused", op_names[op]);
+    set_error(err, "read-only hypervisor handle: %s refused", sim_op_names[op]);
     return -1;
 }
 
@@ -1243,7 +948,7 @@ int sim_op_begin(struct sim *s, enum sim_op op, char **err)
 int sim_op_begin_locked(struct sim *s, enum sim_op op, char **err)
 {
     s->applied = 0;
-    if (load_control(s, err) < 0 || refresh(s, err) < 0) {
+    if (sim_load_control(s, err) < 0 || refresh(s, err) < 0) {
         sim_unlock(s);
         return -1;
     }
@@ -1784,7 +1489,7 @@ static long long begin_building(struct sim *s, const char *name, bool *hangs)
     long long ms = 0;
     *hangs = false;
     if (sim_lock(s, NULL) == 0) {
-        if (load_control(s, NULL) == 0) {
+        if (sim_load_control(s, NULL) == 0) {
             struct guest_ctl g = sim_guest_ctl(s, name);
             ms = g.create_ms;
             if ((g.hang & (1u << OP_CREATE)) || ms > (long long)s->create_timeout_ms) {
@@ -2172,7 +1877,7 @@ static void sim_free(struct sim *s)
 {
     if (last_used == s)
         last_used = NULL;
-    control_clear(s);
+    sim_control_clear(s);
     free(s->doms);
     free(s->changed);
     if (s->lock_fd >= 0)
@@ -2330,7 +2035,7 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct
         }
         if (sim_lock(s, err) < 0)
             goto fail;
-        if (load_control(s, err) < 0 || refresh(s, err) < 0) {
+        if (sim_load_control(s, err) < 0 || refresh(s, err) < 0) {
             sim_unlock(s);
             goto fail;
         }
@@ -2351,7 +2056,7 @@ int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct
     /* A process killed while writing its state leaves a temporary; none is
      * being written while the lock is held. */
     size_t stale = 0;
-    if (fs_remove_stale_temps(s->dir, &stale, err) < 0 || load_control(s, err) < 0 ||
+    if (fs_remove_stale_temps(s->dir, &stale, err) < 0 || sim_load_control(s, err) < 0 ||
         refresh(s, err) < 0) {
         sim_unlock(s);
         goto fail;

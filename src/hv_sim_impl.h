@@ -109,6 +109,14 @@ long long sim_now_ms(void);
 void sim_sleep_ms(long long ms);
 size_t sim_split_fields(char *line, char **f, size_t max);
 struct guest_ctl sim_guest_ctl(const struct sim *s, const char *name);
+/* The control file (hv_sim_control.c): read it again into s (0, or -1
+ * with *err naming the line), or forget what it said. */
+int sim_load_control(struct sim *s, char **err);
+void sim_control_clear(struct sim *s);
+/* The names of the operations (enum sim_op), as hv_fail and hang take them. */
+extern const char *const sim_op_names[OP_COUNT];
+/* The index of s in names, or -1. */
+int sim_name_index(const char *const *names, size_t count, const char *s);
 
 struct sim_dom *sim_find_dom(struct sim *s, unsigned domid);
 void sim_remove_dom(struct sim *s, size_t i);
