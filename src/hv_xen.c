@@ -590,18 +590,34 @@ static void find_made(struct xen *x, const char *uuid, const struct hv_domain *b
     free(after);
 }
 
+/* Run an xl command that builds a domain (create, restore), bounded by
+ * xl's create timeout (argv freed), and say in *made (when not NULL)
+ * which domain it built: the one new since it began with uuid ("": xl
+ * makes one up, and nothing can be known as made). */
+static int run_xl_making(struct xen *x, char **argv, const char *what, const char *uuid,
+                         struct hv_made *made, char **err)
+{
+    struct hv_domain *before = NULL;
+    size_t nbefore = 0;
+    /* Without the list before, no domid can be shown to be new. */
+    bool known = made && *uuid && xen_records(x, &before, &nbefore, NULL) == 0;
+    int rc = run_xl(argv, x->create_timeout_ms, what, err);
+    hv_xen_argv_free(argv);
+    if (known)
+        find_made(x, uuid, before, nbefore, rc < 0, made);
+    free(before);
+    return rc;
+}
+
 static int xen_create(struct hv *hv, const char *path, const char *rpath, struct hv_made *made,
                       char **err)
 {
     struct xen *x = xen_of(hv);
-    struct hv_made ignored;
-    if (!made)
-        made = &ignored;
-    *made = (struct hv_made){ false, 0 };
+    if (made)
+        *made = (struct hv_made){ false, 0 };
     if (refuse_readonly(x, "create", err) < 0)
         return -1;
     char *what = xasprintf("xl create -f %s", path);
-    int rc = -1;
     /* xl would resolve a relative path against our working directory. */
     const char *bad = check_path(path);
     if (bad) {
@@ -610,23 +626,12 @@ static int xen_create(struct hv *hv, const char *path, const char *rpath, struct
         return -1;
     }
     /* The uuid xl will give the domain: from the file xl reads (rpath is
-     * the same file, under the root). Without one, xl makes up a uuid,
-     * and nothing can be known as made. */
+     * the same file, under the root). */
     char uuid[37] = "", *text = NULL;
-    bool have_uuid = fs_read_file(rpath, &text, NULL, NULL) == 0 &&
-                     hv_xen_config_uuid(text, uuid);
+    if (fs_read_file(rpath, &text, NULL, NULL) < 0 || !hv_xen_config_uuid(text, uuid))
+        uuid[0] = '\0';
     free(text);
-    struct hv_domain *before = NULL;
-    size_t nbefore = 0;
-    /* Without the list before, no domid can be shown to be new. */
-    if (have_uuid && xen_records(x, &before, &nbefore, NULL) < 0)
-        have_uuid = false;
-    char **argv = hv_xen_argv_create(x->xl, path);
-    rc = run_xl(argv, x->create_timeout_ms, what, err);
-    hv_xen_argv_free(argv);
-    if (have_uuid)
-        find_made(x, uuid, before, nbefore, rc < 0, made);
-    free(before);
+    int rc = run_xl_making(x, hv_xen_argv_create(x->xl, path), what, uuid, made, err);
     free(what);
     return rc;
 }
@@ -847,10 +852,8 @@ static int xen_restore(struct hv *hv, const char *path, const char *rpath, struc
                        char **err)
 {
     struct xen *x = xen_of(hv);
-    struct hv_made ignored;
-    if (!made)
-        made = &ignored;
-    *made = (struct hv_made){ false, 0 };
+    if (made)
+        *made = (struct hv_made){ false, 0 };
     if (refuse_readonly(x, "restore", err) < 0)
         return -1;
     char *what = xasprintf("xl restore %s", path);
@@ -861,18 +864,10 @@ static int xen_restore(struct hv *hv, const char *path, const char *rpath, struc
         return -1;
     }
     /* As create: the domain made is the new one of the image's uuid. */
-    char uuid[37];
-    bool have_uuid = image_uuid(rpath, uuid);
-    struct hv_domain *before = NULL;
-    size_t nbefore = 0;
-    if (have_uuid && xen_records(x, &before, &nbefore, NULL) < 0)
-        have_uuid = false;
-    char **argv = hv_xen_argv_restore(x->xl, path);
-    int rc = run_xl(argv, x->create_timeout_ms, what, err);
-    hv_xen_argv_free(argv);
-    if (have_uuid)
-        find_made(x, uuid, before, nbefore, rc < 0, made);
-    free(before);
+    char uuid[37] = "";
+    if (!image_uuid(rpath, uuid))
+        uuid[0] = '\0';
+    int rc = run_xl_making(x, hv_xen_argv_restore(x->xl, path), what, uuid, made, err);
     free(what);
     return rc;
 }
