@@ -179,7 +179,7 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
 }
 
 /* The guest's list items by short names, NAME_ITEM: each item resource
- * (dsize_d1: dsize_d1_<tag>), with the effective dvdev, and the helpers
+ * (dsize_d1: dsize_<tag>_d1), with the effective dvdev, and the helpers
  * of the template header (dtarget, dxmtype; nxlbridge). NULL when name is
  * none of these. */
 static const char *item_answer(struct rctx *c, const char *name, const char **deriv)

@@ -12,10 +12,10 @@ schema_names() {
 }
 
 # The man page's form of a resource: per-guest B<name_>I<tag>, a list
-# item's B<name_>I<item>B<_>I<tag>.
+# item's B<name_>I<tag>B<_>I<item>.
 man_form() {
   case $1 in
-    *_\$_\$) echo "B<${1%_\$_\$}_>I<item>B<_>I<tag>" ;;
+    *_\$_\$) echo "B<${1%_\$_\$}_>I<tag>B<_>I<item>" ;;
     *_\$) echo "B<${1%_\$}_>I<tag>" ;;
     *) echo "$2$1>" ;;
   esac
