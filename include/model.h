@@ -35,9 +35,12 @@ struct nic {
     const char *script;
 };
 
+struct group;
+
 struct guest {
     const char *tag;
-    const char *res[GF_COUNT];   /* effective values: input, else schema default */
+    const char *res[GF_COUNT];   /* effective values: input, else the group's
+                                  * (model_groups.c), else the default */
     const char *deriv[GF_COUNT]; /* their derivations; "" when unknown */
     const char *name;
     const char *uuid;
@@ -55,6 +58,21 @@ struct guest {
     /* The installer: the guest's installkernel, installramdisk and
      * installextra, else the host's ("" when neither is set). */
     const char *install_kernel, *install_ramdisk, *install_extra;
+    /* Its group (group_<tag> naming an item of xen.groups), or NULL. */
+    const struct group *group;
+    /* The inheritable fields (model_groups.c) whose empty input the model
+     * filled, one bit each: from the group (inherited), or from the group
+     * or the built-in default (filled: the status file shows the input). */
+    unsigned char inherited, filled;
+};
+
+/* An item of xen.groups: defaults for the guests whose group_<tag> names
+ * it. */
+struct group {
+    const char *tag;
+    const char *res[GROUPS_COUNT];   /* "" when not set */
+    const char *deriv[GROUPS_COUNT];
+    unsigned bad;                    /* bit f: res[f] was refused */
 };
 
 #define MODEL_FIELD_SLOTS 128
@@ -71,6 +89,8 @@ struct host {
     unsigned long dom0mem, dom0maxmem, dom0vcpus; /* MB, MB, count; 0: not set */
     size_t nguests;
     struct guest *guests;
+    size_t ngroups;
+    struct group *groups;          /* xen.groups, in list order */
     /* host_find_guest's index: open addressing over guests, i + 1. */
     size_t *tag_index;
     size_t tag_buckets;
@@ -109,6 +129,21 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
  * format): ngeneric's and the host's in h->rs's order, then each guest's
  * fields in schema order. Caller frees. */
 char *host_format_status(const struct host *h);
+
+/* The group whose default g's field f is, or NULL (g's own, or a
+ * built-in default). */
+const struct group *guest_inherits(const struct guest *g, int f);
+
+/* The group called tag, or NULL. */
+const struct group *host_find_group(const struct host *h, const char *tag);
+
+/* The guests an argument of a per-guest method names: "@GROUP" is the
+ * members of GROUP (the guests whose group_<tag> is GROUP) in boot order
+ * (rising bootorder, then profile order). Returns their number (0: a group
+ * without members) with *members (caller frees), or -1 with *err ("no
+ * group 'X' in the saved configuration" or "'X' is not a group name"). */
+long host_group_members(const struct host *h, const char *group, const struct guest ***members,
+                        char **err);
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -14,17 +14,14 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_impl.h"
 #include "profile.h"
 #include "span.h"
 #include "util.h"
 
-#define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
-#define MIN_MEMORY_MB 16ULL
-#define MAX_VCPUS 512ULL
 #define MAX_DISK_GB 1048576ULL     /* 1 PB */
 #define MAX_TIMEOUT_S 86400ULL
 #define MAX_PARALLEL 64ULL
-#define MAX_BOOT_ORDER 999ULL
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
 {
@@ -69,6 +66,11 @@ static char *shown(const char *v)
             buf_addc(&b, (char)*p);
     }
     return buf_detach(&b);
+}
+
+char *model_value_shown(const char *v)
+{
+    return shown(v);
 }
 
 /* Where a message comes from: "guest 'web1': resource mac_web1" or
@@ -928,11 +930,13 @@ char *host_format_status(const struct host *h)
     buf_reserve(&b, (resset_count(h->rs) + h->nguests * GF_COUNT) * 48);
     /* ngeneric's resources (first, with the type they came with), then the
      * host's in schema order (model_build). */
-    size_t n = resset_count(h->rs), ng = n - HF_COUNT;
+    size_t n = resset_count(h->rs), ng = n - HF_COUNT - h->ngroups * GROUPS_COUNT;
     for (size_t i = 0; i < n; i++) {
         const struct resource *r = resset_at(h->rs, i);
-        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
-                           i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
+        const char *type = i < ng ? r->type
+                         : i < ng + HF_COUNT ? schema_host[i - ng].ltype
+                         : schema_groups[(i - ng - HF_COUNT) % GROUPS_COUNT].ltype;
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, type, r->derivation);
     }
     const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
@@ -941,9 +945,14 @@ char *host_format_status(const struct host *h)
         nl[f] = strlen(names[f]);
         types[f] = schema_guest[f].ltype;
     }
-    for (size_t i = 0; i < h->nguests; i++)
-        profile_status_add_fields(&b, names, nl, types, GF_COUNT, h->guests[i].tag,
-                                  h->guests[i].res, h->guests[i].deriv);
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = &h->guests[i];
+        /* The input of the fields the model filled (model_groups.c): the
+         * saved configuration is what the profile said. */
+        const char *input[GF_COUNT];
+        const char *const *res = groups_input(g, input) ? input : g->res;
+        profile_status_add_fields(&b, names, nl, types, GF_COUNT, g->tag, res, g->deriv);
+    }
     return buf_detach(&b);
 }
 
@@ -980,6 +989,8 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             v = canon;
         resset_set(h->rs, schema_host[f].name, v, r ? r->derivation : NULL);
     }
+    /* The groups' resources follow the host's (model_groups.c). */
+    groups_read(h, input, errs);
 
     /* The tag list. */
     char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
@@ -1036,8 +1047,10 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             resset_set(h->maprs, r->name, r->value, r->derivation);
             continue;
         }
-        const char *tag = unlisted_tag(r->name);
-        if (tag)
+        const char *tag = unlisted_tag(r->name), *gtag = groups_unlisted_tag(r->name);
+        if (gtag)
+            errlist_add(errs, "resource %s: group '%s' is not in groups", r->name, gtag);
+        else if (tag)
             errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
         else
             errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
@@ -1058,6 +1071,9 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
+    /* The groups' defaults are applied before anything reads a guest. */
+    groups_check(h, errs);
+    groups_resolve(h, errs);
 
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
@@ -1080,6 +1096,7 @@ void host_free(struct host *h)
     if (!h)
         return;
     free(h->guests);
+    free(h->groups);
     free(h->tag_index);
     resset_free(h->rs);
     resset_free(h->maprs);

@@ -3,7 +3,8 @@
  *
  * The status text is written from the model's resource set, whose order
  * is fixed: ngeneric's own resources, then every host resource in schema
- * order (virtualmachines last), then one block per guest, in list order,
+ * order, then each group's (xen.groups) in list order, then one block per
+ * guest, in list order,
  * of every guest resource in schema order. Each resource is a record: its
  * value line, then its type and derivation lines, if any. Both texts are
  * checked against that layout record by record; whatever does not fit it
@@ -101,7 +102,9 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     struct lines c = split(cur_text), o = split(old);
     struct resset *seen = resset_new();
     struct buf tags = BUF_INIT, blocks = BUF_INIT;
-    size_t ng = count_ng(&c), H = ng + HF_COUNT, vm = ng + HF_virtualmachines;
+    /* The host's records: ngeneric's, the host's, the groups'. */
+    size_t ng = count_ng(&c), H = ng + HF_COUNT + cur->ngroups * GROUPS_COUNT;
+    size_t vm = ng + HF_virtualmachines;
     if (c.n != H + cur->nguests * GF_COUNT || count_ng(&o) != ng || o.n < H)
         goto out;
     /* ngeneric's and the host's resources: all the same, but the list. */
