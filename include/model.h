@@ -145,6 +145,11 @@ const struct group *host_find_group(const struct host *h, const char *tag);
 long host_group_members(const struct host *h, const char *group, const struct guest ***members,
                         char **err);
 
+/* A value as it may appear in a message: control and non-ASCII bytes
+ * escaped, long values shortened, so that a hostile value cannot forge log
+ * lines. Caller frees. */
+char *model_value_shown(const char *v);
+
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void errlist_free(struct errlist *e);

@@ -10,10 +10,6 @@
 #define MAX_VCPUS 512ULL
 #define MAX_BOOT_ORDER 999ULL
 
-/* A value as it may appear in a message: control and non-ASCII bytes
- * escaped, long values shortened. Caller frees. */
-char *model_value_shown(const char *v);
-
 /* model_groups.c. groups_read: once the host's resources are in h->rs,
  * read the list xen.groups (its tags checked, the list kept normalised)
  * and add each group's resources to h->rs after the host's, in list
