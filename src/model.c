@@ -19,7 +19,6 @@
 #include "span.h"
 #include "util.h"
 
-#define MAX_DISK_GB 1048576ULL     /* 1 PB */
 #define MAX_TIMEOUT_S 86400ULL
 #define MAX_PARALLEL 64ULL
 

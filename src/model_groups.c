@@ -27,6 +27,7 @@ static const struct {
     { GF_memory, GROUPS_groupmemory, "" },
     { GF_maxmem, GROUPS_groupmaxmem, "" },
     { GF_vcpus, GROUPS_groupvcpus, "1" },
+    { GF_disk, GROUPS_groupdisk, "" },
     { GF_template, GROUPS_grouptemplate, "" },
     { GF_bridge, GROUPS_groupbridge, "xenbr0" },
     { GF_bootorder, GROUPS_groupbootorder, "0" },
@@ -139,6 +140,7 @@ void groups_check(struct host *h, struct errlist *errs)
             group_bad(errs, gr, GROUPS_groupmemory, "is more than groupmaxmem_%s (%llu MB)",
                       gr->tag, max);
         group_uint(errs, gr, GROUPS_groupvcpus, 1, MAX_VCPUS, "vcpus", &n);
+        group_uint(errs, gr, GROUPS_groupdisk, 1, MAX_DISK_GB, "GB", &n);
         group_uint(errs, gr, GROUPS_groupbootorder, 0, MAX_BOOT_ORDER, "", &n);
         const char *t = gr->res[GROUPS_grouptemplate];
         if (!str_empty(t) && !check_filename(t))
@@ -188,6 +190,11 @@ void groups_resolve(struct host *h, struct errlist *errs)
         for (size_t k = 0; k < ARRAY_SIZE(inherit); k++) {
             int f = inherit[k].gf, gf = inherit[k].grf;
             if (!str_empty(g->res[f]))
+                continue;
+            /* A disk size is for an image or lvm disk (none, physical: no
+             * size). */
+            if (f == GF_disk && strcmp(g->res[GF_disktype], "image") &&
+                strcmp(g->res[GF_disktype], "lvm"))
                 continue;
             const struct group *gr = g->group;
             if (gr && !str_empty(gr->res[gf]) && !(gr->bad & (1u << gf))) {

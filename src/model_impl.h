@@ -9,6 +9,7 @@
 #define MIN_MEMORY_MB 16ULL
 #define MAX_VCPUS 512ULL
 #define MAX_BOOT_ORDER 999ULL
+#define MAX_DISK_GB 1048576ULL     /* 1 PB */
 
 /* model_groups.c. groups_read: once the host's resources are in h->rs,
  * read the list xen.groups (its tags checked, the list kept normalised)
