@@ -68,11 +68,13 @@ struct guest {
 
 /* An item of xen.groups: defaults for the guests whose group_<tag> names
  * it. */
+enum group_field { GR_memory, GR_maxmem, GR_vcpus, GR_disk, GR_template, GR_bridge,
+                   GR_bootorder, GR_COUNT }; /* HL_groupmemory ... in schema_hlist */
 struct group {
     const char *tag;
-    const char *res[GROUPS_COUNT];   /* "" when not set */
-    const char *deriv[GROUPS_COUNT];
-    unsigned bad;                    /* bit f: res[f] was refused */
+    const char *res[GR_COUNT];   /* "" when not set */
+    const char *deriv[GR_COUNT];
+    unsigned bad;                /* bit f: res[f] was refused */
 };
 
 #define MODEL_FIELD_SLOTS 128
@@ -99,6 +101,9 @@ struct host {
     struct resset *maprs;
     struct span_map *span;
     const char *span_self;
+    /* The host tag lists' items (groupmemory_<group>, ...), effective
+     * values, in list order. */
+    struct resset *hlrs;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };

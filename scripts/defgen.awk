@@ -10,9 +10,7 @@
 # resources; "@name" alone is a tag list without them), "@name %publish:
 # r ..." and "@name %subscribe: list" (a spanning map: the resources
 # published, and the tag list a subscription fills, whose templates are
-# the published names: its table is schema_map). The first other tag list
-# is the guests'; a further one (groups) is a host list of items with a
-# table of its own (schema_<list>). A resource with
+# the published names: its table is schema_map). A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host
@@ -111,24 +109,27 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         # guests' list first, then (named by the subscription) the map's.
         if (name ~ /_\$$/) fail("nested tag lists are not supported")
         if (name in rtype) fail("resource '" name "' has two types")
-        # The first other list is the guests'; any further one is a host
-        # list of items (groups), with a table of its own.
+        # virtualmachines (the seed's name) is the guests' list; any other
+        # is a host tag list (cpupools, ...), whose templates make the
+        # table schema_hlist.
         if (name == sublist) {
             maplist = name
-        } else if (listname == "") {
+        } else if (name == "virtualmachines") {
             listname = name
         } else {
-            xlist[++nxlist] = name; nxtmpl[name] = 0
+            hlists[++nhlists] = name
         }
         rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
-            if (base in is_tmpl || base in is_mtmpl || base in xtmpl_of)
+            if (base in is_tmpl || base in is_mtmpl || base in is_htmpl)
                 fail("template '" f[i] "' is in two lists")
             if (name == maplist) { mtmpl[++nmtmpl] = base; is_mtmpl[base] = 1 }
-            else if (name == listname) { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
-            else { xtmpl[name, ++nxtmpl[name]] = base; xtmpl_of[base] = name }
+            else if (name != "virtualmachines") {
+                htmpl[++nhtmpl] = base; is_htmpl[base] = 1; hlistof[base] = name
+            }
+            else { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
         }
         next
     }
@@ -144,7 +145,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (base in is_mtmpl) { mdeclared[base] = 1; next }
-        if (base in xtmpl_of) { xdeclared[base] = 1; next }
+        if (base in is_htmpl) { hdeclared[base] = 1; next }
         if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
         gdeclared[base] = 1
     } else {
@@ -162,15 +163,14 @@ END {
         if (!(tmpl[i] in gdeclared)) {
             print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
+    for (i = 1; i <= nhtmpl; i++)
+        if (!(htmpl[i] in hdeclared)) {
+            print "defgen: template " htmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
     for (i = 1; i <= nmtmpl; i++)
         if (!(mtmpl[i] in mdeclared)) {
             print "defgen: template " mtmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
-    for (k = 1; k <= nxlist; k++)
-        for (i = 1; i <= nxtmpl[xlist[k]]; i++)
-            if (!(xtmpl[xlist[k], i] in xdeclared)) {
-                print "defgen: template " xtmpl[xlist[k], i] "_$ has no declaration" > "/dev/stderr"; exit 1
-            }
     if (sublist != "" && maplist == "") {
         print "defgen: the subscription's tag list " sublist " is not declared" > "/dev/stderr"; exit 1
     }
@@ -197,8 +197,9 @@ END {
             lt = "list: "
             for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
         } else if (t == "list") {
-            lt = "list: "
-            for (i = 1; i <= nxtmpl[n]; i++) lt = lt (i > 1 ? " " : "") xtmpl[n, i] "_$"
+            lt = "list: "; k = 0
+            for (i = 1; i <= nhtmpl; i++)
+                if (hlistof[htmpl[i]] == n) lt = lt (k++ ? " " : "") htmpl[i] "_$"
         }
         ltype[n] = lt
     }
@@ -238,18 +239,15 @@ END {
     print "    MF_COUNT" > out_h
     print "};" > out_h
     print "" > out_h
-    # A further host list L: SCHEMA_L_LIST, enum L_field (L_<template>,
-    # L_COUNT) and the table schema_L.
-    for (k = 1; k <= nxlist; k++) {
-        L = xlist[k]; U = toupper(L)
-        print "#define SCHEMA_" U "_LIST " cstr(L) > out_h
-        print "enum " L "_field {" > out_h
-        for (i = 1; i <= nxtmpl[L]; i++) print "    " U "_" xtmpl[L, i] "," > out_h
-        print "    " U "_COUNT" > out_h
-        print "};" > out_h
-        print "extern const struct res_def schema_" L "[" U "_COUNT];" > out_h
-        print "" > out_h
-    }
+    print "/* The host tag lists' per-item resources (cpupoolcpus_$, ...), and" > out_h
+    print " * the host tag list (a host field) each belongs to. */" > out_h
+    print "enum hlist_field {" > out_h
+    for (i = 1; i <= nhtmpl; i++) print "    HL_" htmpl[i] "," > out_h
+    print "    HL_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_hlist[HL_COUNT];" > out_h
+    print "extern const int schema_hlist_list[HL_COUNT];" > out_h
     print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
@@ -266,6 +264,17 @@ END {
     }
     print "};" > out_c
     print "" > out_c
+    print "const struct res_def schema_hlist[HL_COUNT] = {" > out_c
+    for (i = 1; i <= nhtmpl; i++) {
+        n = htmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(htmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const int schema_hlist_list[HL_COUNT] = {" > out_c
+    for (i = 1; i <= nhtmpl; i++) print "    HF_" hlistof[htmpl[i]] "," > out_c
+    print "};" > out_c
+    print "" > out_c
     print "const struct res_def schema_map[MF_COUNT] = {" > out_c
     for (i = 1; i <= nmtmpl; i++) {
         n = mtmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
@@ -273,16 +282,6 @@ END {
     }
     print "};" > out_c
     print "" > out_c
-    for (k = 1; k <= nxlist; k++) {
-        L = xlist[k]
-        print "const struct res_def schema_" L "[" toupper(L) "_COUNT] = {" > out_c
-        for (i = 1; i <= nxtmpl[L]; i++) {
-            n = xtmpl[L, i] "_$"; t = (n in rtype) ? rtype[n] : "string"
-            print "    { " cstr(xtmpl[L, i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
-        }
-        print "};" > out_c
-        print "" > out_c
-    }
     print "const struct res_def schema_guest[GF_COUNT] = {" > out_c
     for (i = 1; i <= ntmpl; i++) {
         n = tmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"

@@ -910,6 +910,12 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
             *deriv = r->derivation;
         return r->value;
     }
+    r = resset_find(h->hlrs, name);
+    if (r) {
+        if (deriv)
+            *deriv = r->derivation;
+        return r->value;
+    }
     int f;
     const struct guest *g = guest_of(h, name, &f);
     if (!g)
@@ -929,13 +935,17 @@ char *host_format_status(const struct host *h)
     buf_reserve(&b, (resset_count(h->rs) + h->nguests * GF_COUNT) * 48);
     /* ngeneric's resources (first, with the type they came with), then the
      * host's in schema order (model_build). */
-    size_t n = resset_count(h->rs), ng = n - HF_COUNT - h->ngroups * GROUPS_COUNT;
+    size_t n = resset_count(h->rs), ng = n - HF_COUNT;
     for (size_t i = 0; i < n; i++) {
         const struct resource *r = resset_at(h->rs, i);
-        const char *type = i < ng ? r->type
-                         : i < ng + HF_COUNT ? schema_host[i - ng].ltype
-                         : schema_groups[(i - ng - HF_COUNT) % GROUPS_COUNT].ltype;
-        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, type, r->derivation);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
+                           i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
+    }
+    /* The host tag lists' items (groupmemory_<group>, ...). */
+    for (size_t i = 0; i < resset_count(h->hlrs); i++) {
+        const struct resource *r = resset_at(h->hlrs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
+                           r->derivation);
     }
     const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
@@ -988,7 +998,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             v = canon;
         resset_set(h->rs, schema_host[f].name, v, r ? r->derivation : NULL);
     }
-    /* The groups' resources follow the host's (model_groups.c). */
+    /* The groups' resources (model_groups.c), in h->hlrs. */
     groups_read(h, input, errs);
 
     /* The tag list. */
@@ -1040,7 +1050,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
             continue;
         }
-        if (resset_find(h->rs, r->name))
+        if (resset_find(h->rs, r->name) || resset_find(h->hlrs, r->name))
             continue;
         if (span_is_map_resource(resset_get(h->rs, SCHEMA_MAPLIST), r->name)) {
             resset_set(h->maprs, r->name, r->value, r->derivation);
@@ -1099,6 +1109,7 @@ void host_free(struct host *h)
     free(h->tag_index);
     resset_free(h->rs);
     resset_free(h->maprs);
+    resset_free(h->hlrs);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);

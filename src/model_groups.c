@@ -24,18 +24,23 @@ static const struct {
     int gf, grf;
     const char *fallback;
 } inherit[] = {
-    { GF_memory, GROUPS_groupmemory, "" },
-    { GF_maxmem, GROUPS_groupmaxmem, "" },
-    { GF_vcpus, GROUPS_groupvcpus, "1" },
-    { GF_disk, GROUPS_groupdisk, "" },
-    { GF_template, GROUPS_grouptemplate, "" },
-    { GF_bridge, GROUPS_groupbridge, "xenbr0" },
-    { GF_bootorder, GROUPS_groupbootorder, "0" },
+    { GF_memory, GR_memory, "" },
+    { GF_maxmem, GR_maxmem, "" },
+    { GF_vcpus, GR_vcpus, "1" },
+    { GF_disk, GR_disk, "" },
+    { GF_template, GR_template, "" },
+    { GF_bridge, GR_bridge, "xenbr0" },
+    { GF_bootorder, GR_bootorder, "0" },
 };
+
+/* A group's fields are the items of xen.groups in schema_hlist, in order. */
+_Static_assert(HL_groupbootorder - HL_groupmemory + 1 == GR_COUNT, "one field per group resource");
+#define GROUP_DEF(f) (&schema_hlist[HL_groupmemory + (f)])
 
 void groups_read(struct host *h, const struct resset *input, struct errlist *errs)
 {
-    char *list = xstrdup(resset_get(h->rs, SCHEMA_GROUPS_LIST));
+    const char *lname = schema_host[HF_groups].name;
+    char *list = xstrdup(resset_get(h->rs, lname));
     struct buf norm = BUF_INIT;
     size_t cap = 0;
     for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
@@ -65,26 +70,28 @@ void groups_read(struct host *h, const struct resset *input, struct errlist *err
     }
     free(list);
     if (h->ngroups) {
-        char *deriv = xstrdup(resset_find(h->rs, SCHEMA_GROUPS_LIST)->derivation);
-        resset_set(h->rs, SCHEMA_GROUPS_LIST, buf_str(&norm), deriv);
+        char *deriv = xstrdup(resset_find(h->rs, lname)->derivation);
+        resset_set(h->rs, lname, buf_str(&norm), deriv);
         free(deriv);
     }
     buf_free(&norm);
+    if (!h->hlrs)
+        h->hlrs = resset_new();
     for (size_t i = 0; i < h->ngroups; i++)
-        for (size_t f = 0; f < GROUPS_COUNT; f++) {
-            char *name = str_join(schema_groups[f].name, '_', h->groups[i].tag);
+        for (size_t f = 0; f < GR_COUNT; f++) {
+            char *name = str_join(GROUP_DEF(f)->name, '_', h->groups[i].tag);
             const struct resource *r = resset_find(input, name);
-            resset_set(h->rs, name, r ? r->value : schema_groups[f].dflt,
-                       r ? r->derivation : NULL);
+            resset_set(h->hlrs, name, r ? r->value : GROUP_DEF(f)->dflt, r ? r->derivation : NULL);
+            resset_set_type(h->hlrs, name, GROUP_DEF(f)->ltype);
             free(name);
         }
 }
 
 const char *groups_unlisted_tag(const char *name)
 {
-    for (size_t f = 0; f < GROUPS_COUNT; f++) {
-        size_t n = strlen(schema_groups[f].name);
-        if (!strncmp(name, schema_groups[f].name, n) && name[n] == '_' && check_tag(name + n + 1))
+    for (size_t f = 0; f < GR_COUNT; f++) {
+        size_t n = strlen(GROUP_DEF(f)->name);
+        if (!strncmp(name, GROUP_DEF(f)->name, n) && name[n] == '_' && check_tag(name + n + 1))
             return name + n + 1;
     }
     return NULL;
@@ -99,7 +106,7 @@ static void group_bad(struct errlist *errs, struct group *gr, int f, const char 
     char *why = xvasprintf(fmt, ap);
     va_end(ap);
     char *v = model_value_shown(gr->res[f]);
-    errlist_add(errs, "group '%s': resource %s_%s: '%s' %s", gr->tag, schema_groups[f].name,
+    errlist_add(errs, "group '%s': resource %s_%s: '%s' %s", gr->tag, GROUP_DEF(f)->name,
                 gr->tag, v, why);
     free(v);
     free(why);
@@ -126,29 +133,29 @@ void groups_check(struct host *h, struct errlist *errs)
 {
     for (size_t i = 0; i < h->ngroups; i++) {
         struct group *gr = &h->groups[i];
-        for (size_t f = 0; f < GROUPS_COUNT; f++) {
-            char *name = str_join(schema_groups[f].name, '_', gr->tag);
-            const struct resource *r = resset_find(h->rs, name);
+        for (size_t f = 0; f < GR_COUNT; f++) {
+            char *name = str_join(GROUP_DEF(f)->name, '_', gr->tag);
+            const struct resource *r = resset_find(h->hlrs, name);
             free(name);
             gr->res[f] = r->value;
             gr->deriv[f] = r->derivation ? r->derivation : "";
         }
         unsigned long long mem = 0, max = 0, n;
-        group_uint(errs, gr, GROUPS_groupmemory, MIN_MEMORY_MB, MAX_MEMORY_MB, "MB", &mem);
-        group_uint(errs, gr, GROUPS_groupmaxmem, MIN_MEMORY_MB, MAX_MEMORY_MB, "MB", &max);
+        group_uint(errs, gr, GR_memory, MIN_MEMORY_MB, MAX_MEMORY_MB, "MB", &mem);
+        group_uint(errs, gr, GR_maxmem, MIN_MEMORY_MB, MAX_MEMORY_MB, "MB", &max);
         if (mem && max && mem > max)
-            group_bad(errs, gr, GROUPS_groupmemory, "is more than groupmaxmem_%s (%llu MB)",
+            group_bad(errs, gr, GR_memory, "is more than groupmaxmem_%s (%llu MB)",
                       gr->tag, max);
-        group_uint(errs, gr, GROUPS_groupvcpus, 1, MAX_VCPUS, "vcpus", &n);
-        group_uint(errs, gr, GROUPS_groupdisk, 1, MAX_DISK_GB, "GB", &n);
-        group_uint(errs, gr, GROUPS_groupbootorder, 0, MAX_BOOT_ORDER, "", &n);
-        const char *t = gr->res[GROUPS_grouptemplate];
+        group_uint(errs, gr, GR_vcpus, 1, MAX_VCPUS, "vcpus", &n);
+        group_uint(errs, gr, GR_disk, 1, MAX_DISK_GB, "GB", &n);
+        group_uint(errs, gr, GR_bootorder, 0, MAX_BOOT_ORDER, "", &n);
+        const char *t = gr->res[GR_template];
         if (!str_empty(t) && !check_filename(t))
-            group_bad(errs, gr, GROUPS_grouptemplate,
+            group_bad(errs, gr, GR_template,
                       "is not a template file name (letters, digits, _ . -; no '/' or '..')");
-        const char *b = gr->res[GROUPS_groupbridge];
+        const char *b = gr->res[GR_bridge];
         if (!str_empty(b) && !check_ifname(b))
-            group_bad(errs, gr, GROUPS_groupbridge,
+            group_bad(errs, gr, GR_bridge,
                       "is not a bridge name (1-15 letters, digits, _ . -)");
     }
 }

@@ -3,9 +3,9 @@
  *
  * The status text is written from the model's resource set, whose order
  * is fixed: ngeneric's own resources, then every host resource in schema
- * order, then each group's (xen.groups) in list order, then one block per
- * guest, in list order,
- * of every guest resource in schema order. Each resource is a record: its
+ * order, then the host tag lists' items (xen.groups') in list order, then
+ * one block per guest, in list order, of every guest resource in schema
+ * order. Each resource is a record: its
  * value line, then its type and derivation lines, if any. Both texts are
  * checked against that layout record by record; whatever does not fit it
  * is PREV_FULL, so a text written by another schema or by lcfg-core (which
@@ -102,8 +102,9 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     struct lines c = split(cur_text), o = split(old);
     struct resset *seen = resset_new();
     struct buf tags = BUF_INIT, blocks = BUF_INIT;
-    /* The host's records: ngeneric's, the host's, the groups'. */
-    size_t ng = count_ng(&c), H = ng + HF_COUNT + cur->ngroups * GROUPS_COUNT;
+    /* The host's records: ngeneric's, the host's, the host tag lists'
+     * items (the groups'). */
+    size_t ng = count_ng(&c), H = ng + HF_COUNT + resset_count(cur->hlrs);
     size_t vm = ng + HF_virtualmachines;
     if (c.n != H + cur->nguests * GF_COUNT || count_ng(&o) != ng || o.n < H)
         goto out;

@@ -146,7 +146,8 @@ defgen() {
   awk -v out_c="$T/gen.c" -v out_h="$T/gen.h" -f "$DEFGEN" "$1" 2>"$T/err" || RC=$?
 }
 
-# A small .def in the LCFG syntax, with lines after the tag list's.
+# A small .def in the LCFG syntax, with lines after the tag list's (the
+# guests' list is the one named virtualmachines, as the seed names it).
 small_def() {
   cat >"$T/x.def" <<'EOF'
 #include "ngeneric-1.def"
@@ -161,9 +162,9 @@ count 3
 flag yes
 text some words
 
-@things a_$ \
+@virtualmachines a_$ \
         b_$
-things
+virtualmachines
 @a_$ %integer(a number)
 a_$ -10
 b_$
@@ -195,39 +196,38 @@ t_defgen_reads_the_syntax() {
   expect_rc 0
   { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_VERSION 2
-#define SCHEMA_LIST "things"
+#define SCHEMA_LIST "virtualmachines"
 #define SCHEMA_MAPLIST ""
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
-    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
     { "a", "-10", RT_INTEGER, "integer(a number)" },
     { "b", "", RT_STRING, "" },'
 }
 
-# A further tag list (groups) is a host list of items, with its own
-# table: its tag list a host resource, its templates not the guests'.
+# A further tag list (groups, cpupools) is a host list of items: its tag
+# list a host resource, its templates in the table schema_hlist, each with
+# the host list it belongs to.
 t_defgen_reads_a_further_list() {
   printf '%s\n' '@more c_$ d_$' 'more' 'c_$ 7' 'd_$' | small_def
   defgen "$T/x.def"
   expect_rc 0
-  { grep -E '^#define SCHEMA_|^    MORE_|^enum more' "$T/gen.h"; grep -E '^    \{|schema_more' "$T/gen.c"; } >"$T/table"
-  expect_text "$T/table" '#define SCHEMA_VERSION 2
-#define SCHEMA_LIST "things"
-#define SCHEMA_MAPLIST ""
-#define SCHEMA_MORE_LIST "more"
-enum more_field {
-    MORE_c,
-    MORE_d,
-    MORE_COUNT
+  { grep -E '^    HL_' "$T/gen.h"; grep -E '^    \{|^    HF_|schema_hlist' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '    HL_c,
+    HL_d,
+    HL_COUNT
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
-    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
     { "more", "", RT_LIST, "list: c_$ d_$" },
-const struct res_def schema_more[MORE_COUNT] = {
+const struct res_def schema_hlist[HL_COUNT] = {
     { "c", "7", RT_STRING, "" },
     { "d", "", RT_STRING, "" },
+const int schema_hlist_list[HL_COUNT] = {
+    HF_more,
+    HF_more,
     { "a", "-10", RT_INTEGER, "integer(a number)" },
     { "b", "", RT_STRING, "" },'
 }
@@ -299,12 +299,12 @@ t_defgen_reads_a_spanning_map() {
   expect_rc 0
   { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{|schema_map' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_VERSION 2
-#define SCHEMA_LIST "things"
+#define SCHEMA_LIST "virtualmachines"
 #define SCHEMA_MAPLIST "nodes"
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
-    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
     { "pub", "", RT_PUBLISH, "publish" },
     { "sub", "", RT_SUBSCRIBE, "subscribe" },
     { "nodes", "", RT_LIST, "list: count_$ text_$" },

@@ -255,8 +255,8 @@ static void test_group_members_in_boot_order(void **state)
 static void test_group_names_read_one_way(void **state)
 {
     (void)state;
-    for (size_t a = 0; a < GROUPS_COUNT; a++) {
-        const char *na = schema_groups[a].name;
+    for (size_t a = HL_groupmemory; a <= HL_groupbootorder; a++) {
+        const char *na = schema_hlist[a].name;
         size_t n = strlen(na);
         for (size_t f = 0; f < GF_COUNT; f++) {
             const char *g = schema_guest[f].name;

@@ -8,7 +8,7 @@ src = open('build/gen/schema-gen.c').read()
 def table(name):
     body = src.split('schema_%s[' % name)[1].split('};')[0]
     return re.findall(r'\{ "([^"]*)", "((?:[^"\\]|\\.)*)", RT_(\w+), "((?:[^"\\]|\\.)*)" \}', body)
-host = table('host'); guest = table('guest'); groups = table('groups')
+host = table('host'); guest = table('guest'); groups = [r for r in table('hlist') if r[0].startswith('group')]
 def x(v):  # text as the server writes it: & < > escaped, CR and LF as references
     return escape(v).replace('\r', '&#13;').replace('\n', '&#10;')
 def typ(t):
