@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "model_impl.h"
+#include "model_groups.h"
 #include "profile.h"
 #include "span.h"
 #include "util.h"

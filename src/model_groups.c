@@ -9,7 +9,7 @@
  * antiaffinity spreads a group's guests over the hosts): a profile without
  * xen.groups may name any group, and one with it may still name a group
  * that only antiaffinity lists. */
-#include "model_impl.h"
+#include "model_groups.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* model_impl.h: what the model's modules (model.c, model_groups.c) share:
+/* model_groups.h: what model.c shares with model_groups.c (not public):
  * the limits of the values, and the steps model_build calls. */
-#ifndef LCFGXEN_MODEL_IMPL_H
-#define LCFGXEN_MODEL_IMPL_H
+#ifndef LCFGXEN_MODEL_GROUPS_H
+#define LCFGXEN_MODEL_GROUPS_H
 
 #include "model.h"
 
