@@ -71,14 +71,19 @@ xen.bridge_n1=
 xen.bootorder_n1="
 }
 
-# The group's template, a member's own winning over it.
+# The group's template, a member's own winning over it; a value's
+# derivation is the group resource's where it came from the group.
 t_group_template_renders_its_members() {
-  printf '# hpc node <%%name%%>\nname = "<%%name%%>"\nmemory = <%%memory%%>\n' \
+  printf '# hpc node <%%name%%>\nname = "<%%name%%>"\nmemory = <%%memory%%>\n# memory from <%%#memory%%>\n' \
     >"$ROOT/usr/lib/lcfg/conf/xen/hpc.tmpl"
-  configure_cluster 'xen.grouptemplate_hpc=hpc.tmpl' 'xen.template_n4=xen-guest.cfg.tmpl'
+  cluster 'xen.grouptemplate_hpc=hpc.tmpl' 'xen.template_n4=xen-guest.cfg.tmpl' \
+    '#xen.groupmemory_hpc=site/hpc.h:7'
+  xen --hypervisor sim --resources "$T/res" configure
+  expect_rc 0
   expect_text "$ROOT/etc/xen/n1.cfg" '# hpc node n1
 name = "n1"
-memory = 256'
+memory = 256
+# memory from site/hpc.h:7'
   expect_golden "$ROOT/etc/xen/n4.cfg" "$GD/n4.cfg"
 }
 
