@@ -31,6 +31,9 @@ enum method_flags {
     M_HOSTS = 1 << 4,    /* takes host names (none or more): "[HOST...]" */
     M_NAME_HOST = 1 << 5, /* with M_NAMES: a guest, then a host ("NAME HOST";
                            * the method checks that both are there) */
+    M_GROUPS = 1 << 6,    /* a name may be @GROUP, the group's members; with
+                           * M_NAMES: one or more ("NAME|@GROUP..."), else
+                           * none or more ("[NAME|@GROUP...]") */
 };
 
 /* A method's arguments, checked against its table entry. */
@@ -38,7 +41,7 @@ struct method;
 struct margs {
     const struct method *m;
     unsigned opts;  /* bit i: m->opts[i] was given */
-    char **names;   /* the guest names, in the order given */
+    char **names;   /* the guest names (or @GROUPs), in the order given */
     size_t nnames;
 };
 

@@ -59,9 +59,12 @@ struct listitem {
     const char *deriv[IF_COUNT];
 };
 
+struct group;
+
 struct guest {
     const char *tag;
-    const char *res[GF_COUNT];   /* effective values: input, else schema default */
+    const char *res[GF_COUNT];   /* effective values: input, else the group's
+                                  * (model_groups.c), else the default */
     const char *deriv[GF_COUNT]; /* their derivations; "" when unknown */
     const char *name;
     const char *uuid;
@@ -86,6 +89,23 @@ struct guest {
     /* The installer: the guest's installkernel, installramdisk and
      * installextra, else the host's ("" when neither is set). */
     const char *install_kernel, *install_ramdisk, *install_extra;
+    /* Its group (group_<tag> naming an item of xen.groups), or NULL. */
+    const struct group *group;
+    /* The inheritable fields (model_groups.c) whose empty input the model
+     * filled, one bit each: from the group (inherited), or from the group
+     * or the built-in default (filled: the status file shows the input). */
+    unsigned char inherited, filled;
+};
+
+/* An item of xen.groups: defaults for the guests whose group_<tag> names
+ * it. */
+enum group_field { GR_memory, GR_maxmem, GR_vcpus, GR_disk, GR_template, GR_bridge,
+                   GR_bootorder, GR_COUNT }; /* HL_groupmemory ... in schema_hlist */
+struct group {
+    const char *tag;
+    const char *res[GR_COUNT];   /* "" when not set */
+    const char *deriv[GR_COUNT];
+    unsigned bad;                /* bit f: res[f] was refused */
 };
 
 #define MODEL_FIELD_SLOTS 128
@@ -102,6 +122,8 @@ struct host {
     unsigned long dom0mem, dom0maxmem, dom0vcpus; /* MB, MB, count; 0: not set */
     size_t nguests;
     struct guest *guests;
+    size_t ngroups;
+    struct group *groups;          /* xen.groups, in list order */
     /* host_find_guest's index: open addressing over guests, i + 1. */
     size_t *tag_index;
     size_t tag_buckets;
@@ -110,6 +132,9 @@ struct host {
     struct resset *maprs;
     struct span_map *span;
     const char *span_self;
+    /* The host tag lists' items (groupmemory_<group>, ...), effective
+     * values, in list order. */
+    struct resset *hlrs;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };
@@ -140,6 +165,26 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
  * format): ngeneric's and the host's in h->rs's order, then each guest's
  * fields in schema order. Caller frees. */
 char *host_format_status(const struct host *h);
+
+/* The group whose default g's field f is, or NULL (g's own, or a
+ * built-in default). */
+const struct group *guest_inherits(const struct guest *g, int f);
+
+/* The group called tag, or NULL. */
+const struct group *host_find_group(const struct host *h, const char *tag);
+
+/* The guests an argument of a per-guest method names: "@GROUP" is the
+ * members of GROUP (the guests whose group_<tag> is GROUP) in boot order
+ * (rising bootorder, then profile order). Returns their number (0: a group
+ * without members) with *members (caller frees), or -1 with *err ("no
+ * group 'X' in the saved configuration" or "'X' is not a group name"). */
+long host_group_members(const struct host *h, const char *group, const struct guest ***members,
+                        char **err);
+
+/* A value as it may appear in a message: control and non-ASCII bytes
+ * escaped, long values shortened, so that a hostile value cannot forge log
+ * lines. Caller frees. */
+char *model_value_shown(const char *v);
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

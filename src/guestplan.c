@@ -140,12 +140,42 @@ static const struct guest *resolve(const struct host *h, const struct plan *p, c
     return NULL;
 }
 
+/* One guest (g), or a domain that is none (g NULL, destroy --force), named
+ * as name. */
+static void plan_one(struct plan *p, const struct managed *rec, const struct dom_index *ix,
+                     enum act act, const struct guest *g, const struct hv_domain *d,
+                     const char *name)
+{
+    /* Named twice: done once. */
+    for (size_t k = 0; k < p->n; k++)
+        if (p->v[k].act != ACT_REFUSED &&
+            (g ? p->v[k].g == g : p->v[k].d && d && p->v[k].d->domid == d->domid))
+            return;
+    if (act == ACT_BOOT)
+        plan_up(p, rec, ix, g, false);
+    else if (!d || (act == ACT_SHUTDOWN && !alive(d)))
+        add(p, d ? ACT_NONE : ACT_NOT_RUNNING, g, d, name);
+    else
+        add(p, act, g, d, name);
+}
+
 void plan_named(const struct host *h, const struct managed *rec, const struct dom_index *ix,
                 enum act act, bool force, char *const *names, size_t n, struct plan *p)
 {
     add_kept(p, h, rec);
     for (size_t i = 0; i < n; i++) {
         char *why = NULL;
+        /* @GROUP: its members, in boot order (model_groups.c). */
+        if (names[i][0] == '@') {
+            const struct guest **m;
+            long nm = host_group_members(h, names[i] + 1, &m, &why);
+            if (nm < 0)
+                add(p, ACT_REFUSED, NULL, NULL, names[i])->why = why;
+            for (long k = 0; k < nm; k++)
+                plan_one(p, rec, ix, act, m[k], find_uuid(ix, m[k]->uuid), m[k]->name);
+            free(m);
+            continue;
+        }
         const struct guest *g = resolve(h, p, names[i], act == ACT_BOOT, &why);
         if (why) {
             add(p, ACT_REFUSED, NULL, NULL, names[i])->why = why;
@@ -162,20 +192,7 @@ void plan_named(const struct host *h, const struct managed *rec, const struct do
             add(p, ACT_REFUSED, NULL, NULL, names[i])->why = why;
             continue;
         }
-        /* Named twice: done once. */
-        bool twice = false;
-        for (size_t k = 0; k < p->n && !twice; k++)
-            twice = p->v[k].act != ACT_REFUSED &&
-                    (g ? p->v[k].g == g : p->v[k].d && d && p->v[k].d->domid == d->domid);
-        if (twice)
-            continue;
-        const char *name = g ? g->name : names[i];
-        if (act == ACT_BOOT)
-            plan_up(p, rec, ix, g, false);
-        else if (!d || (act == ACT_SHUTDOWN && !alive(d)))
-            add(p, d ? ACT_NONE : ACT_NOT_RUNNING, g, d, name);
-        else
-            add(p, act, g, d, name);
+        plan_one(p, rec, ix, act, g, d, g ? g->name : names[i]);
     }
 }
 

@@ -377,6 +377,16 @@ static int guest_method(struct ctx *c, const struct margs *a, enum act act)
         failed++;
     } else {
         struct plan p = { .in = in };
+        /* A group without members is no mistake (the plan refuses an
+         * unknown one), but nothing to do: said. */
+        for (size_t i = 0; i < a->nnames; i++) {
+            const struct guest **mem = NULL;
+            char *err = NULL;
+            if (a->names[i][0] == '@' && host_group_members(h, a->names[i] + 1, &mem, &err) == 0)
+                msg_info("%s: group '%s' has no guests", m, a->names[i] + 1);
+            free(mem);
+            free(err);
+        }
         plan_named(h, &o.rec, &o.ix, act, force, a->names, a->nnames, &p);
         installs_plan(in, &p, m);
         if (c->o->dry_run) {

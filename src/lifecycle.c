@@ -287,7 +287,7 @@ size_t print_plan(const struct plan *p, const char *method)
 }
 
 static size_t stop_in_order(struct ctx *c, const struct host *h, struct hv *hv,
-                            struct stopping *st, size_t n);
+                            struct stopping *st, size_t n, const char *method);
 
 size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const struct plan *p,
                   const char *method)
@@ -394,9 +394,11 @@ size_t apply_plan(struct ctx *c, const struct host *h, struct hv *hv, const stru
         err = NULL;
     }
     failed += boot_list(c, h, hv, boots, nboot, method, p->in);
-    /* stop goes in boot groups, the last booted first. */
-    failed += strcmp(method, "stop") ? stop_guests(hv, st, nst)
-                                     : stop_in_order(c, h, hv, st, nst);
+    /* stop and shutdown go in boot groups, the last booted first (a
+     * group's head node, booted first, is shut down last). */
+    failed += strcmp(method, "stop") && strcmp(method, "shutdown")
+                  ? stop_guests(hv, st, nst)
+                  : stop_in_order(c, h, hv, st, nst, method);
     lease_release_stopped(c, h, hv, st, nst);
     free(boots);
     free(st);
@@ -579,12 +581,13 @@ static int by_stop_order(const void *a, const void *b)
 }
 
 /* Stop the boot groups in the reverse of their boot order, each group's
- * guests all at once (with xen.onhostshutdown save: saved one by one,
- * those not saved shut down). st is sorted in place. Returns failures. */
+ * guests all at once (stop with xen.onhostshutdown save: saved one by
+ * one, those not saved shut down). st is sorted in place. Returns
+ * failures. */
 static size_t stop_in_order(struct ctx *c, const struct host *h, struct hv *hv,
-                            struct stopping *st, size_t n)
+                            struct stopping *st, size_t n, const char *method)
 {
-    bool save = hostsave_on(h);
+    bool save = !strcmp(method, "stop") && hostsave_on(h);
     qsort(st, n, sizeof(*st), by_stop_order);
     bool groups = n > 0 && st[0].g->boot_order != st[n - 1].g->boot_order;
     size_t failed = 0;
@@ -592,7 +595,7 @@ static size_t stop_in_order(struct ctx *c, const struct host *h, struct hv *hv,
         for (j = i; j < n && st[j].g->boot_order == st[i].g->boot_order; j++)
             ;
         if (groups)
-            msg_info("stop: boot group %lu: %s %zu guest%s", st[i].g->boot_order,
+            msg_info("%s: boot group %lu: %s %zu guest%s", method, st[i].g->boot_order,
                      save ? "saving" : "shutting down", j - i, j - i == 1 ? "" : "s");
         size_t k = save ? hostsave_stop(c, h, hv, st + i, j - i) : j - i;
         failed += stop_guests(hv, st + i, k);

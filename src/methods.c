@@ -23,6 +23,10 @@ char *method_usage(const struct method *m)
         buf_addf(&b, " [%s]", m->opts[i]);
     if (m->flags & M_NAME_HOST)
         buf_adds(&b, " NAME HOST");
+    else if ((m->flags & M_GROUPS) && (m->flags & M_NAMES))
+        buf_adds(&b, " NAME|@GROUP...");
+    else if (m->flags & M_GROUPS)
+        buf_adds(&b, " [NAME|@GROUP...]");
     else if (m->flags & M_NAMES)
         buf_adds(&b, " NAME...");
     else if (m->flags & M_HOSTS)
@@ -46,7 +50,7 @@ int method_args(const struct method *m, int argc, char **argv, struct margs *a, 
         int k = opt_index(m, argv[i]);
         if (k >= 0) {
             a->opts |= 1u << k;
-        } else if (argv[i][0] != '-' && (m->flags & (M_NAMES | M_HOSTS))) {
+        } else if (argv[i][0] != '-' && (m->flags & (M_NAMES | M_HOSTS | M_GROUPS))) {
             /* A guest name never starts with '-' (model.h): any such
              * word is an option. */
             a->names[a->nnames++] = argv[i];
@@ -204,12 +208,13 @@ const struct method methods[] = {
     { "suspend", m_suspend, M_MODIFIES, { NULL },
       "configure, start, restart and run do nothing until resume; guests are left as they are" },
     { "resume", m_resume, M_MODIFIES, { NULL }, "end a suspension, then configure" },
-    { "boot", m_boot, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL },
-      "boot these guests (of the saved configuration)" },
-    { "shutdown", m_shutdown, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL },
+    { "boot", m_boot, M_MODIFIES | M_DRYRUN | M_NAMES | M_GROUPS, { NULL },
+      "boot these guests (of the saved configuration; @GROUP: its members)" },
+    { "shutdown", m_shutdown, M_MODIFIES | M_DRYRUN | M_NAMES | M_GROUPS, { NULL },
       "shut these guests down gracefully; destroy after their timeout" },
-    { "reboot", m_reboot, M_MODIFIES | M_DRYRUN | M_NAMES, { NULL }, "ask these guests to reboot" },
-    { "destroy", m_destroy, M_MODIFIES | M_DRYRUN | M_NAMES, { "--force", NULL },
+    { "reboot", m_reboot, M_MODIFIES | M_DRYRUN | M_NAMES | M_GROUPS, { NULL },
+      "ask these guests to reboot" },
+    { "destroy", m_destroy, M_MODIFIES | M_DRYRUN | M_NAMES | M_GROUPS, { "--force", NULL },
       "destroy these guests at once (--force: also a domain not in the profile)" },
     { "migrate", m_migrate, M_MODIFIES | M_DRYRUN | M_NAMES | M_NAME_HOST, { "--cold", NULL },
       "move this running guest to HOST: live where the hypervisor can, else (or --cold) saved, "
@@ -218,8 +223,9 @@ const struct method methods[] = {
       "move every running guest to these hosts in turn (none named: xen.evacuateto)" },
     { "unlease", m_unlease, M_MODIFIES | M_NAMES, { NULL },
       "break this guest's lease (xen.leasedir) held by a host that is gone" },
-    { "status", m_status, 0, { "--json", NULL },
-      "every guest: running state, domid, memory, vcpus, uptime, disks; unmanaged domains" },
+    { "status", m_status, M_GROUPS, { "--json", NULL },
+      "every guest (or these): running state, domid, memory, vcpus, uptime, disks; unmanaged "
+      "domains" },
     { "isstarted", m_isstarted, 0, { "-q", NULL }, "exit 0 if the component is started" },
     { "logrotate", m_logrotate, 0, { NULL }, "called after the log file was rotated" },
     { NULL, NULL, 0, { NULL }, NULL },

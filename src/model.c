@@ -14,17 +14,14 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_groups.h"
 #include "model_impl.h"
 #include "profile.h"
 #include "span.h"
 #include "util.h"
 
-#define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
-#define MIN_MEMORY_MB 16ULL
-#define MAX_VCPUS 512ULL
 #define MAX_TIMEOUT_S 86400ULL
 #define MAX_PARALLEL 64ULL
-#define MAX_BOOT_ORDER 999ULL
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
 {
@@ -48,7 +45,7 @@ void errlist_free(struct errlist *e)
 /* A value as it may appear in a message: control and non-ASCII bytes
  * escaped, long values shortened, so that a hostile value cannot forge log
  * lines. Caller frees. */
-char *model_shown(const char *v)
+char *model_value_shown(const char *v)
 {
     struct buf b = BUF_INIT;
     size_t n = 0;
@@ -77,7 +74,7 @@ void model_bad(const struct where *w, int field, const char *value, const char *
     va_start(ap, fmt);
     char *why = xvasprintf(fmt, ap);
     va_end(ap);
-    char *v = value ? model_shown(value) : NULL;
+    char *v = value ? model_value_shown(value) : NULL;
     if (w->g && w->item) {
         /* A list item's resource: NAME_GUEST_ITEM. */
         const char *res = schema_item[field].name;
@@ -792,6 +789,12 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
             *deriv = r->derivation;
         return r->value;
     }
+    r = resset_find(h->hlrs, name);
+    if (r) {
+        if (deriv)
+            *deriv = r->derivation;
+        return r->value;
+    }
     int f;
     const struct guest *g = guest_of(h, name, &f);
     if (!g)
@@ -817,6 +820,12 @@ char *host_format_status(const struct host *h)
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
                            i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
     }
+    /* The host tag lists' items (groupmemory_<group>, ...). */
+    for (size_t i = 0; i < resset_count(h->hlrs); i++) {
+        const struct resource *r = resset_at(h->hlrs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
+                           r->derivation);
+    }
     const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
     for (size_t f = 0; f < GF_COUNT; f++) {
@@ -825,9 +834,13 @@ char *host_format_status(const struct host *h)
         types[f] = schema_guest[f].ltype;
     }
     for (size_t i = 0; i < h->nguests; i++) {
-        profile_status_add_fields(&b, names, nl, types, GF_COUNT, h->guests[i].tag,
-                                  h->guests[i].res, h->guests[i].deriv);
-        model_lists_status(&b, &h->guests[i]);
+        const struct guest *g = &h->guests[i];
+        /* The input of the fields the model filled (model_groups.c): the
+         * saved configuration is what the profile said. */
+        const char *input[GF_COUNT];
+        const char *const *res = groups_input(g, input) ? input : g->res;
+        profile_status_add_fields(&b, names, nl, types, GF_COUNT, g->tag, res, g->deriv);
+        model_lists_status(&b, g);
     }
     return buf_detach(&b);
 }
@@ -865,6 +878,8 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             v = canon;
         resset_set(h->rs, schema_host[f].name, v, r ? r->derivation : NULL);
     }
+    /* The groups' resources (model_groups.c), in h->hlrs. */
+    groups_read(h, input, errs);
 
     /* The tag list. */
     char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
@@ -916,7 +931,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
             continue;
         }
-        if (resset_find(h->rs, r->name))
+        if (resset_find(h->rs, r->name) || resset_find(h->hlrs, r->name))
             continue;
         if (is_item_candidate(r->name)) {
             rest[nrest++] = i;
@@ -926,8 +941,10 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             resset_set(h->maprs, r->name, r->value, r->derivation);
             continue;
         }
-        const char *tag = unlisted_tag(r->name);
-        if (tag)
+        const char *tag = unlisted_tag(r->name), *gtag = groups_unlisted_tag(r->name);
+        if (gtag)
+            errlist_add(errs, "resource %s: group '%s' is not in groups", r->name, gtag);
+        else if (tag)
             errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
         else
             errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
@@ -964,6 +981,9 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
+    /* The groups' defaults are applied before anything reads a guest. */
+    groups_check(h, errs);
+    groups_resolve(h, errs);
 
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
@@ -986,9 +1006,11 @@ void host_free(struct host *h)
     if (!h)
         return;
     free(h->guests);
+    free(h->groups);
     free(h->tag_index);
     resset_free(h->rs);
     resset_free(h->maprs);
+    resset_free(h->hlrs);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);

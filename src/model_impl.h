@@ -35,8 +35,6 @@ bool model_get_path(const struct where *w, int field, const char *v);
 int model_lookup_enum(const char *v, const char *const *names, size_t n);
 int model_get_enum(const struct where *w, int field, const char *v, const char *const *names,
                    size_t n, const char *what);
-/* A value made safe to show in a message. Caller frees. */
-char *model_shown(const char *v);
 /* An absolute path without repeated slashes, "." components or a
  * trailing slash, in out (as long as path, plus one). */
 void model_path_lexical(const char *path, char *out);

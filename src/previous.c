@@ -3,9 +3,10 @@
  *
  * The status text is written from the model's resource set, whose order
  * is fixed: ngeneric's own resources, then every host resource in schema
- * order (virtualmachines last), then one block per guest, in list order,
- * of every guest resource in schema order followed by its list items'
- * resources (disks_<tag>, nics_<tag>: each item's, in list order). Each resource is a record: its
+ * order, then the host tag lists' items (xen.groups') in list order, then
+ * one block per guest, in list order, of every guest resource in schema
+ * order followed by its list items' resources (disks_<tag>, nics_<tag>:
+ * each item's, in list order). Each resource is a record: its
  * value line, then its type and derivation lines, if any. Both texts are
  * checked against that layout record by record; whatever does not fit it
  * is PREV_FULL, so a text written by another schema or by lcfg-core (which
@@ -168,7 +169,10 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     struct lines c = split(cur_text), o = split(old);
     struct resset *seen = resset_new();
     struct buf tags = BUF_INIT, blocks = BUF_INIT;
-    size_t ng = count_ng(&c), H = ng + HF_COUNT, vm = ng + HF_virtualmachines;
+    /* The host's records: ngeneric's, the host's, the host tag lists'
+     * items (the groups'). */
+    size_t ng = count_ng(&c), H = ng + HF_COUNT + resset_count(cur->hlrs);
+    size_t vm = ng + HF_virtualmachines;
     /* Where each current guest's block starts. */
     size_t *cb = xmalloc((cur->nguests + 1) * sizeof(*cb));
     cb[0] = H;

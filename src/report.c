@@ -156,7 +156,58 @@ static const char *disk_state(const struct disk_item *it)
     return n[it->action];
 }
 
-static void status_json(struct ctx *c, FILE *out, const struct host *h,
+/* The guests status shows: all in profile order, or those its arguments
+ * name (a guest by its name, @GROUP its members in boot order), each once.
+ * *all: no argument (the domains of no guest are shown too). */
+struct shown {
+    const struct guest **v;
+    size_t n;
+    bool all;
+};
+
+static int status_select(const struct host *h, const struct margs *a, struct shown *s,
+                         char **err)
+{
+    *s = (struct shown){ xcalloc(h->nguests + 1, sizeof(*s->v)), 0, a->nnames == 0 };
+    bool *seen = xcalloc(h->nguests + 1, sizeof(*seen));
+    for (size_t i = 0; s->all && i < h->nguests; i++)
+        s->v[s->n++] = &h->guests[i];
+    for (size_t i = 0; i < a->nnames; i++) {
+        const char *arg = a->names[i];
+        const struct guest **m = NULL, *one = NULL;
+        long nm = 1;
+        if (arg[0] == '@') {
+            nm = host_group_members(h, arg + 1, &m, err);
+        } else {
+            for (size_t k = 0; k < h->nguests && !one; k++)
+                if (!strcmp(h->guests[k].name, arg))
+                    one = &h->guests[k];
+            if (!one) {
+                char *v = model_value_shown(arg);
+                set_error(err, "no guest '%s' in the saved configuration", v);
+                free(v);
+                nm = -1;
+            }
+        }
+        if (nm < 0) {
+            free(seen);
+            free(s->v);
+            return -1;
+        }
+        for (long k = 0; k < nm; k++) {
+            const struct guest *g = m ? m[k] : one;
+            if (!seen[g - h->guests]) {
+                seen[g - h->guests] = true;
+                s->v[s->n++] = g;
+            }
+        }
+        free(m);
+    }
+    free(seen);
+    return 0;
+}
+
+static void status_json(struct ctx *c, FILE *out, const struct host *h, const struct shown *sh,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
                         const struct managed *ours, const struct installs *in)
@@ -165,8 +216,8 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     fputs(have_hv ? "true" : "false", out);
     fputs(",\n  \"guests\": [", out);
     struct dom_index ix = dom_index_new(doms, n);
-    for (size_t i = 0; i < h->nguests; i++) {
-        const struct guest *g = &h->guests[i];
+    for (size_t i = 0; i < sh->n; i++) {
+        const struct guest *g = sh->v[i];
         const struct hv_domain *d = find_uuid(&ix, g->uuid);
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
         json_str(out, g->name);
@@ -232,7 +283,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
     dom_index_free(&ix);
     fputs("\n  ],\n  \"unmanaged\": [", out);
     int nu = 0;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; sh->all && k < n; k++) {
         const char *what = other_domain(h, ours, &doms[k]);
         if (!what)
             continue;
@@ -268,6 +319,14 @@ int m_status(struct ctx *c, const struct margs *a)
     struct host *h = load_saved(c, "status");
     if (!h)
         return 1;
+    struct shown sh;
+    char *serr = NULL;
+    if (status_select(h, a, &sh, &serr) < 0) {
+        msg_fail("status: %s", serr);
+        free(serr);
+        host_free(h);
+        return 1;
+    }
     FILE *out = stdout;
     struct disk_plan dplan = { 0 };
     char *err = NULL;
@@ -299,19 +358,22 @@ int m_status(struct ctx *c, const struct margs *a)
     struct managed ours = ours_of(c, h);
     struct installs *in = installs_open(c, h, "status");
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours, in);
+        status_json(c, out, h, &sh, &dplan, doms, n, have_hv, now, &rc, &ours, in);
         goto out;
     }
-    fprintf(out, "Configured guests: %zu%s\n", h->nguests,
+    fprintf(out, "Configured guests: %zu%s", h->nguests,
              have_hv     ? ""
              : host_xm(h) ? " (running state unknown: format xm, whose domains this component "
                             "does not look at)"
                           : " (running state unknown: the hypervisor is unavailable here)");
+    if (!sh.all)
+        fprintf(out, "; shown: %zu, as named", sh.n);
+    fputc('\n', out);
     if (have_hv) {
         fprintf(out, "\n%-16s %-5s %-10s %5s  %-22s %-6s %s\n", "GUEST", "BOOT", "STATE", "DOMID",
                 "MEMORY MB now/tgt/max", "VCPUS", "UPTIME");
-        for (size_t i = 0; i < h->nguests; i++) {
-            const struct guest *g = &h->guests[i];
+        for (size_t i = 0; i < sh.n; i++) {
+            const struct guest *g = sh.v[i];
             const struct hv_domain *d = find_uuid(&ix, g->uuid);
             char mem[80] = "-", cpus[32] = "-", up[64] = "-", id[16] = "-";
             if (d) {
@@ -324,17 +386,27 @@ int m_status(struct ctx *c, const struct margs *a)
             fprintf(out, "%-16s %-5s %-10s %5s  %-22s %-6s %s\n", g->name, g->boot ? "yes" : "no",
                     state_name(d), id, mem, cpus, up);
         }
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; sh.all && k < n; k++) {
             const char *what = other_domain(h, &ours, &doms[k]);
             if (what)
                 fprintf(out, "%-16s %-5s %-10s %5u  (%s)\n", doms[k].name, "-",
                         state_name(&doms[k]), doms[k].domid, what);
         }
     }
-    for (size_t i = 0; i < h->nguests; i++) {
-        const struct guest *g = &h->guests[i];
+    for (size_t i = 0; i < sh.n; i++) {
+        const struct guest *g = sh.v[i];
         fprintf(out, "\n%s\n", g->name);
         fprintf(out, "  uuid      %s\n", g->uuid);
+        if (!str_empty(g->res[GF_group])) {
+            /* What the guest takes from its group (model_groups.c). */
+            struct buf from = BUF_INIT;
+            for (int f = 0; f < GF_COUNT; f++)
+                if (guest_inherits(g, f))
+                    buf_addf(&from, "%s%s", from.len ? ", " : " (its ", schema_guest[f].name);
+            fprintf(out, "  group     %s%s%s\n", g->res[GF_group], buf_str(&from),
+                    from.len ? ")" : "");
+            buf_free(&from);
+        }
         fprintf(out, "  boot      %s\n", g->boot ? "yes (started with the component)" : "no");
         fprintf(out, "  type      %s\n", guest_type_name(g->type));
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
@@ -395,6 +467,7 @@ int m_status(struct ctx *c, const struct margs *a)
             print_nic(out, &g->nics[k], k);
     }
 out:
+    free(sh.v);
     installs_close(in);
     managed_free(&ours);
     dom_index_free(&ix);

@@ -15,7 +15,9 @@
  * and checks invariants after every step. Steps: profile edits (add, remove,
  * re-add, rename, swap names, memory, vcpus, boot, disk sizes, MAC, a
  * case-only change of uuid or MAC, the disk path spelled another way,
- * reorder), methods (configure, start, run, stop, boot, shutdown, destroy),
+ * reorder), methods (configure, start, run, stop, boot, shutdown, destroy,
+ * and boot and shutdown of @cl, the group of the even tags, whose
+ * xen.groups item gives its members their boot order),
  * foreign actions on the simulator's state file (a domain made or destroyed
  * by hand, one with a guest's name and another UUID, also while a create is
  * under way), guest writes into images, and SIGKILL of a method at its Nth
@@ -31,7 +33,7 @@
  *   4 no image byte changes, no image vanishes (tracked by inode); the same
  *     for the save images set aside (xen.onhostshutdown save)
  *   5 start/run/boot leave the guests running under their UUIDs, stop and
- *     shutdown leave them down, configure renames domains, shuts removed
+ *     shutdown leave them down (boot/shutdown @cl: every member), configure renames domains, shuts removed
  *     guests' domains down and never restarts a guest's domain
  *   6 foreign domains are never touched (but by destroy --force)
  *   7 at most one domain per UUID
@@ -144,8 +146,11 @@ static char *profile_xml(const struct model *m)
           "  <parallel>1</parallel>\n  <shutdowntimeout>2</shutdowntimeout>\n", f);
     if (m->save)
         fputs("  <onhostshutdown>save</onhostshutdown>\n", f);
+    /* The group cl: the guests of even tags, booted after the others. */
+    fputs("  <groups cfg:template=\"groupbootorder_$\"><groups_RECORD cfg:name=\"cl\">"
+          "<groupbootorder>1</groupbootorder></groups_RECORD></groups>\n", f);
     fputs("  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
-          "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$ nics_$\">\n", f);
+          "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$ nics_$ group_$\">\n", f);
     for (int i = 0; i < m->n; i++) {
         int t = m->order[i];
         const struct guest *g = &m->g[t];
@@ -160,6 +165,8 @@ static char *profile_xml(const struct model *m)
         fprintf(f, "<diskpath>%s</diskpath><mac>%s:%02x</mac>%s",
                 paths[g->pathv], g->mac_upper ? "00:16:3E:AA:BB" : "00:16:3e:aa:bb", g->mac_n,
                 g->boot ? "<boot>yes</boot>" : "");
+        if (t % 2 == 0)
+            fputs("<group>cl</group>", f);
         /* The list's NICs: MACs of their own (00:16:3e:cc:TAG:ITEM). */
         if (g->nics) {
             fputs("<nics cfg:template=\"nmac_$_$\">", f);
@@ -339,6 +346,7 @@ enum kind {
     E_ADD, E_REMOVE, E_RENAME, E_SWAP, E_MEMORY, E_VCPUS, E_BOOT, E_DISK, E_DISKSEC, E_MAC,
     E_CASE, E_PATH, E_REORDER,
     M_CONFIGURE, M_START, M_RUN, M_STOP, M_BOOT, M_SHUTDOWN, M_DESTROY, M_FORCE,
+    M_BOOT_GROUP, M_SHUTDOWN_GROUP,
     F_CREATE, F_SAMENAME, F_DESTROY, F_DURING_CREATE,
     G_WRITE, K_KILL,
     NKINDS
@@ -349,7 +357,8 @@ static const unsigned weight[NKINDS] = {
     [E_ADD] = 8, [E_REMOVE] = 4, [E_RENAME] = 4, [E_SWAP] = 2, [E_MEMORY] = 3, [E_VCPUS] = 2,
     [E_BOOT] = 3, [E_DISK] = 2, [E_DISKSEC] = 2, [E_MAC] = 2, [E_CASE] = 3, [E_PATH] = 2,
     [E_REORDER] = 2, [M_CONFIGURE] = 5, [M_START] = 6, [M_RUN] = 3, [M_STOP] = 3,
-    [M_BOOT] = 3, [M_SHUTDOWN] = 2, [M_DESTROY] = 2, [M_FORCE] = 1, [F_CREATE] = 2,
+    [M_BOOT] = 3, [M_SHUTDOWN] = 2, [M_DESTROY] = 2, [M_FORCE] = 1, [M_BOOT_GROUP] = 2,
+    [M_SHUTDOWN_GROUP] = 1, [F_CREATE] = 2,
     [F_SAMENAME] = 2, [F_DESTROY] = 2, [F_DURING_CREATE] = 2, [G_WRITE] = 3, [K_KILL] = 4,
 };
 
@@ -726,6 +735,24 @@ static void inv_booted(struct run *r, const struct sim *s, const char *method)
     }
 }
 
+/* 5 after boot or shutdown @cl: every member (even tag) of the applied
+ * profile is up, or down. */
+static void inv_group(struct run *r, const struct sim *s, bool boot)
+{
+    for (int i = 0; i < r->applied.n; i++) {
+        int t = r->applied.order[i];
+        if (t % 2)
+            continue;
+        char u[40];
+        uuid_of(&r->applied, t, u);
+        const struct dom *d = dom_by_uuid(s, u);
+        if ((d && dom_up(d)) != boot)
+            failf(r, 5, "%s @cl succeeded, but member %s is %s%s%s", boot ? "boot" : "shutdown",
+                  r->applied.g[t].name, boot ? "not running" : "running", d ? ": " : "",
+                  d ? d->line : "");
+    }
+}
+
 /* 5 after stop: no guest of the profile is up (stop shuts down every
  * running guest of the profile, booted by start or by hand). */
 static void inv_stopped(struct run *r, const struct sim *s)
@@ -1022,6 +1049,12 @@ static int do_method(struct run *r, const struct step *st, const char **method_o
         rc = run_method(r, *method_out, name, NULL, 0, NULL, NULL);
         break;
     }
+    case M_BOOT_GROUP:
+    case M_SHUTDOWN_GROUP:
+        *method_out = st->k == M_BOOT_GROUP ? "boot" : "shutdown";
+        SAY("%s @cl", *method_out);
+        rc = run_method(r, *method_out, "@cl", NULL, 0, NULL, NULL);
+        break;
     case M_FORCE: {
         if (!r->nf) {
             SAY("destroy --force a foreign domain (none: nothing)");
@@ -1176,7 +1209,7 @@ static int do_step(struct run *r, const struct step *st, const char **method_out
     *method_out = NULL;
     if (st->k <= E_REORDER)
         return do_edit(r, st, method_out);
-    if (st->k <= M_FORCE || st->k == K_KILL)
+    if (st->k <= M_SHUTDOWN_GROUP || st->k == K_KILL)
         return do_method(r, st, method_out);
     return do_foreign(r, st, method_out);
 }
@@ -1201,7 +1234,9 @@ static void check(struct run *r, const struct step *st, const char *method, int 
             inv_configured(r, &s);
             inv_guest_disks(r);
         }
-        if ((!strcmp(method, "boot") || !strcmp(method, "shutdown") ||
+        if (st->k == M_BOOT_GROUP || st->k == M_SHUTDOWN_GROUP)
+            inv_group(r, &s, st->k == M_BOOT_GROUP);
+        else if ((!strcmp(method, "boot") || !strcmp(method, "shutdown") ||
              !strcmp(method, "destroy")) && st->k != F_DURING_CREATE) {
             int a = pick_present(&r->applied, st->a);
             if (a >= 0) {

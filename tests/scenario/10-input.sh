@@ -71,13 +71,18 @@ t_defaults_filled_in() {
   expect_rc 0
   grep -E '^xen\.(vcpus|bridge|script|diskpath|diskpathsec|bridgesec|scriptsec)_testVMxen=' \
     "$ROOT/run/lcfg/status/xen" >"$T/defaults"
-  expect_text "$T/defaults" "xen.vcpus_testVMxen=1
+  # vcpus and bridge are saved as given (empty: the group's, else 1 and
+  # xenbr0, which the config gets).
+  expect_text "$T/defaults" "xen.vcpus_testVMxen=
 xen.diskpath_testVMxen=/var/lib/xen/images
 xen.diskpathsec_testVMxen=/var/lib/xen/images
-xen.bridge_testVMxen=xenbr0
+xen.bridge_testVMxen=
 xen.script_testVMxen=vif-bridge
 xen.bridgesec_testVMxen=xenbr1
 xen.scriptsec_testVMxen=vif-bridge"
+  grep -E '^vcpus |bridge=' "$ROOT/etc/xen/testVMxen.cfg" >"$T/cfg"
+  expect_text "$T/cfg" "vcpus = 1
+    \"mac=00:1E:C9:53:22:ED, bridge=xenbr0, script=vif-bridge\","
 }
 
 t_status_shows_seed_guests() {

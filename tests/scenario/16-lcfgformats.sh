@@ -130,11 +130,11 @@ xen.cmdline_web1=a&#x26;b&#x26;c&#x26;d"
 
 t_files_lcfg_core_refuses_are_refused() {
   cp "$LF/status-meta.lcfg" "$T/res"
-  sed -i 's/^xen\.vcpus_web1=2$/xen.vcpus_web1=two/' "$T/res"
+  sed -i 's/^xen\.parallel=8$/xen.parallel=two/' "$T/res"
   xen --resources "$T/res" configure
   expect_rc 1
-  n=$(grep -n '^%xen\.vcpus_web1=' "$T/res" | cut -d: -f1)
-  expect_text "$T/err" "[FAIL] xen: configure: resources $T/res:$n: resource vcpus_web1: its value 'two' is not a valid integer"
+  n=$(grep -n '^%xen\.parallel=' "$T/res" | cut -d: -f1)
+  expect_text "$T/err" "[FAIL] xen: configure: resources $T/res:$n: resource parallel: its value 'two' is not a valid integer"
   expect_absent "$(saved)"
 }
 
@@ -146,7 +146,8 @@ defgen() {
   awk -v out_c="$T/gen.c" -v out_h="$T/gen.h" -f "$DEFGEN" "$1" 2>"$T/err" || RC=$?
 }
 
-# A small .def in the LCFG syntax, with lines after the tag list's.
+# A small .def in the LCFG syntax, with lines after the tag list's (the
+# guests' list is the one named virtualmachines, as the seed names it).
 small_def() {
   cat >"$T/x.def" <<'EOF'
 #include "ngeneric-1.def"
@@ -161,9 +162,9 @@ count 3
 flag yes
 text some words
 
-@things a_$ \
+@virtualmachines a_$ \
         b_$
-things
+virtualmachines
 @a_$ %integer(a number)
 a_$ -10
 b_$
@@ -180,11 +181,12 @@ t_def_is_in_the_server_syntax() {
        prev ~ /^@[a-z0-9_$]+ %/ { split(prev, p, /[@ ]/); if ($1 != p[2]) { print FNR ": " prev " / " $0; bad = 1 } }
        { prev = $0 } END { exit bad }' "$def" || { fail "a type is not LCFG syntax"; return 1; }
   # The generated table has the types and lcfg-core's type strings.
-  grep -qF '{ "vcpus", "1", RT_INTEGER, "integer" },' "$TOP/$BUILD/gen/schema-gen.c" &&
+  grep -qF '{ "xltimeout", "60", RT_INTEGER, "integer" },' "$TOP/$BUILD/gen/schema-gen.c" &&
     grep -qF '{ "boot", "", RT_BOOLEAN, "boolean" },' "$TOP/$BUILD/gen/schema-gen.c" &&
-    grep -qF '{ "bootorder", "0", RT_INTEGER, "integer" },' "$TOP/$BUILD/gen/schema-gen.c" &&
+    grep -qF '{ "vcpus", "", RT_STRING, "" },' "$TOP/$BUILD/gen/schema-gen.c" &&
     grep -qF '{ "memory", "", RT_STRING, "" },' "$TOP/$BUILD/gen/schema-gen.c" &&
-    grep -qF '{ "virtualmachines", "", RT_LIST, "list: name_$ uuid_$ type_$ ' "$TOP/$BUILD/gen/schema-gen.c" ||
+    grep -qF '{ "virtualmachines", "", RT_LIST, "list: name_$ uuid_$ type_$ ' "$TOP/$BUILD/gen/schema-gen.c" &&
+    grep -qF '{ "groups", "", RT_LIST, "list: groupmemory_$ groupmaxmem_$ ' "$TOP/$BUILD/gen/schema-gen.c" ||
     { fail "the generated table lacks a type"; return 1; }
 }
 
@@ -194,12 +196,38 @@ t_defgen_reads_the_syntax() {
   expect_rc 0
   { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_VERSION 2
-#define SCHEMA_LIST "things"
+#define SCHEMA_LIST "virtualmachines"
 #define SCHEMA_MAPLIST ""
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
-    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
+    { "a", "-10", RT_INTEGER, "integer(a number)" },
+    { "b", "", RT_STRING, "" },'
+}
+
+# A further tag list (groups, cpupools) is a host list of items: its tag
+# list a host resource, its templates in the table schema_hlist, each with
+# the host list it belongs to.
+t_defgen_reads_a_further_list() {
+  printf '%s\n' '@more c_$ d_$' 'more' 'c_$ 7' 'd_$' | small_def
+  defgen "$T/x.def"
+  expect_rc 0
+  { grep -E '^    HL_' "$T/gen.h"; grep -E '^    \{|^    HF_|schema_hlist' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '    HL_c,
+    HL_d,
+    HL_COUNT
+    { "count", "3", RT_INTEGER, "integer" },
+    { "flag", "yes", RT_BOOLEAN, "boolean" },
+    { "text", "some words", RT_STRING, "" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
+    { "more", "", RT_LIST, "list: c_$ d_$" },
+const struct res_def schema_hlist[HL_COUNT] = {
+    { "c", "7", RT_STRING, "" },
+    { "d", "", RT_STRING, "" },
+const int schema_hlist_list[HL_COUNT] = {
+    HF_more,
+    HF_more,
     { "a", "-10", RT_INTEGER, "integer(a number)" },
     { "b", "", RT_STRING, "" },'
 }
@@ -240,7 +268,9 @@ size' "19: '@size %list': a tag list is declared as '@name [tmpl_\$ ...]'"
 size 1' "20: resource 'size' has two types"
   defgen_refuses '@size %integer' "19: type for undeclared resource 'size'"
   defgen_refuses '@more c_$
-more' "19: only one tag list besides a subscription's is supported"
+more
+@other c_$
+other' "21: template 'c_\$' is in two lists"
   defgen_refuses '@sub %subscribe: nodes other' "19: '@sub %subscribe: nodes other': a subscription names one tag list"
   defgen_refuses '@sub %subscribe:' "19: unknown type '%subscribe:'"
   defgen_refuses '@sub %subscribe: nodes
@@ -311,12 +341,12 @@ t_defgen_reads_a_spanning_map() {
   expect_rc 0
   { grep -E '^#define SCHEMA_' "$T/gen.h"; grep -E '^    \{|schema_map' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_VERSION 2
-#define SCHEMA_LIST "things"
+#define SCHEMA_LIST "virtualmachines"
 #define SCHEMA_MAPLIST "nodes"
     { "count", "3", RT_INTEGER, "integer" },
     { "flag", "yes", RT_BOOLEAN, "boolean" },
     { "text", "some words", RT_STRING, "" },
-    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
     { "pub", "", RT_PUBLISH, "publish" },
     { "sub", "", RT_SUBSCRIBE, "subscribe" },
     { "nodes", "", RT_LIST, "list: count_$ text_$" },

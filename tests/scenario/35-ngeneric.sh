@@ -150,14 +150,14 @@ restart stop, then
 run boot the
 suspend configure, start,
 resume end a
-boot NAME... boot
-shutdown NAME... shut
-reboot NAME... ask
-destroy [--force] NAME...
+boot NAME|@GROUP... boot
+shutdown NAME|@GROUP... shut
+reboot NAME|@GROUP... ask
+destroy [--force] NAME|@GROUP...
 migrate [--cold] NAME
 evacuate [HOST...] move
 unlease NAME... break
-status [--json] every
+status [--json] [NAME|@GROUP...]
 isstarted [-q] exit
 logrotate called after"
 }
@@ -176,20 +176,20 @@ t_every_method_refuses_unknown_and_extra_arguments() {
   for m in boot shutdown reboot; do
     xen $m
     expect_rc 1
-    expect_text "$T/err" "[FAIL] xen: $m: name at least one guest (usage: $m NAME...)"
+    expect_text "$T/err" "[FAIL] xen: $m: name at least one guest (usage: $m NAME|@GROUP...)"
     xen $m g1 --force
     expect_rc 1
-    expect_text "$T/err" "[FAIL] xen: $m: unknown argument '--force' (usage: $m NAME...)"
+    expect_text "$T/err" "[FAIL] xen: $m: unknown argument '--force' (usage: $m NAME|@GROUP...)"
   done
   xen destroy --force
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: destroy: name at least one guest (usage: destroy [--force] NAME...)"
+  expect_text "$T/err" "[FAIL] xen: destroy: name at least one guest (usage: destroy [--force] NAME|@GROUP...)"
   xen destroy g1 -f
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: destroy: unknown argument '-f' (usage: destroy [--force] NAME...)"
-  xen status --json g1
+  expect_text "$T/err" "[FAIL] xen: destroy: unknown argument '-f' (usage: destroy [--force] NAME|@GROUP...)"
+  xen status --json -g1
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: status: unknown argument 'g1' (usage: status [--json])"
+  expect_text "$T/err" "[FAIL] xen: status: unknown argument '-g1' (usage: status [--json] [NAME|@GROUP...])"
   xen isstarted -q --json
   expect_rc 1
   expect_text "$T/err" "[FAIL] xen: isstarted: unknown argument '--json' (usage: isstarted [-q])"

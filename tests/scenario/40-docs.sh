@@ -2,21 +2,24 @@
 
 # Every resource of the generated schema table, per-guest ones as name_$,
 # the guests' list items' as name_$_$ (the lists themselves, schema_sublist,
-# are guest resources).
+# are guest resources), the host tag lists' items (schema_hlist) as name_@.
 schema_names() {
-  awk '/^const struct res_def schema_host/ {h = 1; g = 0; i = 0; s = 0}
-       /^const struct res_def schema_guest/ {g = 1; h = 0; i = 0; s = 0}
-       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0}
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0; i = 0; s = 0; l = 0}
+       /^const struct res_def schema_guest/ {g = 1; h = 0; i = 0; s = 0; l = 0}
+       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0; l = 0}
        /^const struct sublist_def schema_sublist/ {s = 1; i = 0}
-       /^    \{ "/ && !s { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : i ? n "_$_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
+       /^const struct res_def schema_hlist/ {l = 1; h = 0; g = 0; i = 0; s = 0}
+       /^const struct res_def schema_map/ {l = 0; h = 1; g = 0; i = 0; s = 0}
+       /^    \{ "/ && !s { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : i ? n "_$_$" : l ? n "_@" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
 # The man page's form of a resource: per-guest B<name_>I<tag>, a list
-# item's B<name_>I<tag>B<_>I<item>.
+# item's B<name_>I<tag>B<_>I<item>, a host list item's B<name_>I<...>.
 man_form() {
   case $1 in
     *_\$_\$) echo "B<${1%_\$_\$}_>I<tag>B<_>I<item>" ;;
     *_\$) echo "B<${1%_\$}_>I<tag>" ;;
+    *_@) echo "B<${1%_@}_>I<" ;;
     *) echo "$2$1>" ;;
   esac
 }
@@ -55,12 +58,14 @@ t_seed_examples_are_in_the_man_page() {
 
 # Every resource's schema type, per-guest ones as name_$: "name TYPE".
 schema_types() {
-  awk '/^const struct res_def schema_host/ {h = 1; g = 0; i = 0; s = 0}
-       /^const struct res_def schema_guest/ {g = 1; h = 0; i = 0; s = 0}
-       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0}
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0; i = 0; s = 0; l = 0}
+       /^const struct res_def schema_guest/ {g = 1; h = 0; i = 0; s = 0; l = 0}
+       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0; l = 0}
        /^const struct sublist_def schema_sublist/ {s = 1; i = 0}
+       /^const struct res_def schema_hlist/ {l = 1; h = 0; g = 0; i = 0; s = 0}
+       /^const struct res_def schema_map/ {l = 0; h = 1; g = 0; i = 0; s = 0}
        /^    \{ "/ && !s { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
-                   print (g ? n "_$" : i ? n "_$_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
+                   print (g ? n "_$" : i ? n "_$_$" : l ? n "_@" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
 # The man page gives each resource the schema's type: "(integer", "(boolean"

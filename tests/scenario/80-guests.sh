@@ -245,7 +245,7 @@ t_per_guest_methods() {
 [FAIL] xen: destroy: 1 failure"
   xen --hypervisor sim shutdown
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: shutdown: name at least one guest (usage: shutdown NAME...)"
+  expect_text "$T/err" "[FAIL] xen: shutdown: name at least one guest (usage: shutdown NAME|@GROUP...)"
 }
 
 t_unmanaged_domain_refused_unless_forced() {
@@ -290,7 +290,7 @@ other            -     running        3  (not in the profile: never touched)"
 ["other"]'
   xen status --bogus
   expect_rc 1
-  expect_text "$T/err" "[FAIL] xen: status: unknown argument '--bogus' (usage: status [--json])"
+  expect_text "$T/err" "[FAIL] xen: status: unknown argument '--bogus' (usage: status [--json] [NAME|@GROUP...])"
 }
 
 t_status_shows_config_files_and_pending_changes() {

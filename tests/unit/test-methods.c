@@ -23,8 +23,9 @@ static void test_usage_comes_from_the_table(void **state)
     static const char *const want[][2] = {
         { "configure", "configure" },          { "restart", "restart" },
         { "suspend", "suspend" },              { "resume", "resume" },
-        { "boot", "boot NAME..." },            { "destroy", "destroy [--force] NAME..." },
-        { "status", "status [--json]" },       { "isstarted", "isstarted [-q]" },
+        { "boot", "boot NAME|@GROUP..." },     { "destroy", "destroy [--force] NAME|@GROUP..." },
+        { "status", "status [--json] [NAME|@GROUP...]" }, { "isstarted", "isstarted [-q]" },
+        { "unlease", "unlease NAME..." },
         { "logrotate", "logrotate" },
         { "migrate", "migrate [--cold] NAME HOST" }, { "evacuate", "evacuate [HOST...]" },
     };
@@ -93,15 +94,16 @@ static void test_refusals(void **state)
         { { "suspend", "g1" }, "suspend: unknown argument 'g1' (usage: suspend)" },
         { { "isstarted", "-x" }, "isstarted: unknown argument '-x' (usage: isstarted [-q])" },
         { { "isstarted", "-q", "g1" }, "isstarted: unknown argument 'g1' (usage: isstarted [-q])" },
-        { { "status", "--jsonx" }, "status: unknown argument '--jsonx' (usage: status [--json])" },
-        { { "boot" }, "boot: name at least one guest (usage: boot NAME...)" },
+        { { "status", "--jsonx" },
+          "status: unknown argument '--jsonx' (usage: status [--json] [NAME|@GROUP...])" },
+        { { "boot" }, "boot: name at least one guest (usage: boot NAME|@GROUP...)" },
         { { "evacuate", "--cold" }, "evacuate: unknown argument '--cold' (usage: evacuate [HOST...])" },
         { { "migrate", "--live" },
           "migrate: unknown argument '--live' (usage: migrate [--cold] NAME HOST)" },
-        { { "boot", "g1", "--force" }, "boot: unknown argument '--force' (usage: boot NAME...)" },
+        { { "boot", "g1", "--force" }, "boot: unknown argument '--force' (usage: boot NAME|@GROUP...)" },
         { { "destroy", "--force" },
-          "destroy: name at least one guest (usage: destroy [--force] NAME...)" },
-        { { "destroy", "-", "g1" }, "destroy: unknown argument '-' (usage: destroy [--force] NAME...)" },
+          "destroy: name at least one guest (usage: destroy [--force] NAME|@GROUP...)" },
+        { { "destroy", "-", "g1" }, "destroy: unknown argument '-' (usage: destroy [--force] NAME|@GROUP...)" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct margs a;

@@ -206,6 +206,37 @@ static void test_host_setting_changed_reads_all(void **state)
     free(old);
 }
 
+/* With groups (xen.groups), their records are the host's: unchanged, a
+ * changed guest alone is read back, with them; a group's default
+ * changed, everything is (its members' saved blocks may be the same). */
+static void test_groups_are_host_settings(void **state)
+{
+    (void)state;
+    const char *grp = "xen.groups=g\nxen.groupvcpus_g=2\nxen.group_a=g\n";
+    char *r = resources("a b c", grp, "1024");
+    struct host *cur = build(r);
+    char *text = host_format_status(cur);
+    char *old = status_of("a b c", grp, "768"), *part = NULL;
+    assert_int_equal(previous_compare(cur, text, old, &part), PREV_PART);
+    char *want = status_of("b", "xen.groups=g\nxen.groupvcpus_g=2\n", "768");
+    assert_string_equal(part, want);
+    assert_non_null(strstr(part, "\nxen.groupvcpus_g=2\n"));
+    free(want);
+    free(part);
+    free(old);
+    old = status_of("a b c", "xen.groups=g\nxen.groupvcpus_g=3\nxen.group_a=g\n", "1024");
+    assert_int_equal(previous_compare(cur, text, old, &part), PREV_FULL);
+    assert_null(part);
+    free(old);
+    /* Saved before the groups: the host part differs. */
+    old = status_of("a b c", "", "1024");
+    assert_int_equal(previous_compare(cur, text, old, &part), PREV_FULL);
+    free(old);
+    free(text);
+    free(r);
+    host_free(cur);
+}
+
 static void test_other_layouts_read_all(void **state)
 {
     struct fix *f = *state;
@@ -319,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_guest_or_new_order_needs_nothing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_host_setting_changed_reads_all, setup, teardown),
+        cmocka_unit_test(test_groups_are_host_settings),
         cmocka_unit_test_setup_teardown(test_other_layouts_read_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_line_without_newline, setup, teardown),
         cmocka_unit_test(test_blocks_with_list_items),

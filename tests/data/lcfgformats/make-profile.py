@@ -8,7 +8,7 @@ src = open('build/gen/schema-gen.c').read()
 def table(name):
     body = src.split('schema_%s[' % name)[1].split('};')[0]
     return re.findall(r'\{ "([^"]*)", "((?:[^"\\]|\\.)*)", RT_(\w+), "((?:[^"\\]|\\.)*)" \}', body)
-host = table('host'); guest = table('guest'); items = {n: (d, t) for n, d, t, lt in table('item')}
+host = table('host'); guest = table('guest'); items = {n: (d, t) for n, d, t, lt in table('item')}; groups = [r for r in table('hlist') if r[0].startswith('group')]
 def x(v):  # text as the server writes it: & < > escaped, CR and LF as references
     return escape(v).replace('\r', '&#13;').replace('\n', '&#10;')
 def typ(t):
@@ -29,7 +29,7 @@ gval = {
              'kernel': '/boot/vmlinuz-xen', 'cmdline': 'console=hvc0 root=/dev/xvda1 a&b<c>',
              'bootorder': '10'},
     'Db_2': {'uuid': '0a2040b3-3d85-49d4-accc-e38bc2e51a6d', 'memory': '256', 'disktype': 'none',
-             'mac': '00:16:3e:00:00:02', 'restart': 'yes', 'name': 'db-2'},
+             'mac': '00:16:3e:00:00:02', 'restart': 'yes', 'name': 'db-2', 'group': 'cluster'},
 }
 # The lists nested in a guest's record (disks_$, nics_$): item -> values
 # (the rest take their defaults, as the server fills them in).
@@ -41,6 +41,9 @@ gitems = {
                               'nscript': 'vif-openvswitch', 'nvlan': '20', 'nmtu': '9000'})]},
 }
 idrv = {('web1', 'big', 'dsize'): 'site/disks.h:9'}
+# The groups list (a host list of items): one group, Db_2's.
+grval = {'cluster': {'groupvcpus': '2', 'groupbridge': 'xenbr1', 'groupbootorder': '5'}}
+grdrv = {('cluster', 'groupvcpus'): 'site/cluster.h:3'}
 gdrv = {('web1', 'memory'): 'source/pe2900:31,12 site/vm.h:4', ('web1', 'cmdline'): 'source/pe2900:33',
         ('Db_2', 'uuid'): 'source/pe2900:50', ('Db_2', 'memory'): 'bad:derivation'}
 o = []
@@ -64,6 +67,16 @@ w('      <ng_plugin_module>LCFG::Plugin::Log</ng_plugin_module>')
 w('     </ng_plugins_RECORD>')
 w('    </ng_plugins>')
 for n, d, t, lt in host:
+    if t == 'LIST' and n == 'groups':
+        w('    <%s cfg:template="%s"%s>' % (n, lt[len('list: '):], drv('site/cluster.h:1')))
+        for tag in grval:
+            w('     <%s_RECORD cfg:name="%s">' % (n, tag))
+            for gn, gd, gt, glt in groups:
+                v = grval[tag].get(gn, gd)
+                w('      <%s%s%s>%s</%s>' % (gn, typ(gt), drv(grdrv.get((tag, gn), '')), x(v), gn))
+            w('     </%s_RECORD>' % n)
+        w('    </%s>' % n)
+        continue
     if t == 'LIST' and n != 'virtualmachines':
         # The spanning map's node list: no publisher here (tests/data/span).
         w('    <%s cfg:template="%s"></%s>' % (n, lt[len('list: '):], n))
