@@ -109,18 +109,26 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         # guests' list first, then (named by the subscription) the map's.
         if (name ~ /_\$$/) fail("nested tag lists are not supported")
         if (name in rtype) fail("resource '" name "' has two types")
+        # virtualmachines (the seed's name) is the guests' list; any other
+        # is a host tag list (cpupools, ...), whose templates make the
+        # table schema_hlist.
         if (name == sublist) {
             maplist = name
-        } else {
-            if (listname != "") fail("only one tag list besides a subscription's is supported")
+        } else if (name == "virtualmachines") {
             listname = name
+        } else {
+            hlists[++nhlists] = name
         }
         rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
-            if (base in is_tmpl || base in is_mtmpl) fail("template '" f[i] "' is in two lists")
+            if (base in is_tmpl || base in is_mtmpl || base in is_htmpl)
+                fail("template '" f[i] "' is in two lists")
             if (name == maplist) { mtmpl[++nmtmpl] = base; is_mtmpl[base] = 1 }
+            else if (name != "virtualmachines") {
+                htmpl[++nhtmpl] = base; is_htmpl[base] = 1; hlistof[base] = name
+            }
             else { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
         }
         next
@@ -137,6 +145,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (base in is_mtmpl) { mdeclared[base] = 1; next }
+        if (base in is_htmpl) { hdeclared[base] = 1; next }
         if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
         gdeclared[base] = 1
     } else {
@@ -153,6 +162,10 @@ END {
     for (i = 1; i <= ntmpl; i++)
         if (!(tmpl[i] in gdeclared)) {
             print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+    for (i = 1; i <= nhtmpl; i++)
+        if (!(htmpl[i] in hdeclared)) {
+            print "defgen: template " htmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
     for (i = 1; i <= nmtmpl; i++)
         if (!(mtmpl[i] in mdeclared)) {
@@ -180,9 +193,13 @@ END {
         if (t == "list" && n == maplist) {
             lt = "list: "
             for (i = 1; i <= nmtmpl; i++) lt = lt (i > 1 ? " " : "") mtmpl[i] "_$"
-        } else if (t == "list") {
+        } else if (t == "list" && n == listname) {
             lt = "list: "
             for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
+        } else if (t == "list") {
+            lt = "list: "; k = 0
+            for (i = 1; i <= nhtmpl; i++)
+                if (hlistof[htmpl[i]] == n) lt = lt (k++ ? " " : "") htmpl[i] "_$"
         }
         ltype[n] = lt
     }
@@ -222,6 +239,15 @@ END {
     print "    MF_COUNT" > out_h
     print "};" > out_h
     print "" > out_h
+    print "/* The host tag lists' per-item resources (cpupoolcpus_$, ...), and" > out_h
+    print " * the host tag list (a host field) each belongs to. */" > out_h
+    print "enum hlist_field {" > out_h
+    for (i = 1; i <= nhtmpl; i++) print "    HL_" htmpl[i] "," > out_h
+    print "    HL_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_hlist[HL_COUNT];" > out_h
+    print "extern const int schema_hlist_list[HL_COUNT];" > out_h
     print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
@@ -236,6 +262,17 @@ END {
         n = host[i]; t = (n in rtype) ? rtype[n] : "string"
         print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct res_def schema_hlist[HL_COUNT] = {" > out_c
+    for (i = 1; i <= nhtmpl; i++) {
+        n = htmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(htmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const int schema_hlist_list[HL_COUNT] = {" > out_c
+    for (i = 1; i <= nhtmpl; i++) print "    HF_" hlistof[htmpl[i]] "," > out_c
     print "};" > out_c
     print "" > out_c
     print "const struct res_def schema_map[MF_COUNT] = {" > out_c

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_impl.h"
 #include "profile.h"
 #include "span.h"
 #include "util.h"
@@ -71,17 +72,8 @@ static char *shown(const char *v)
     return buf_detach(&b);
 }
 
-/* Where a message comes from: "guest 'web1': resource mac_web1" or
- * "resource configdir". */
-struct where {
-    struct errlist *errs;
-    const struct guest *g; /* NULL for host resources */
-};
-
-static void bad(const struct where *w, int field, const char *value,
-                const char *fmt, ...) ATTR_PRINTF(4, 5);
-static void bad(const struct where *w, int field, const char *value,
-                const char *fmt, ...)
+void model_bad(const struct where *w, int field, const char *value,
+               const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -109,9 +101,9 @@ static void bad(const struct where *w, int field, const char *value,
 
 /* An integer resource within [min, max]; empty is "missing" when required,
  * otherwise *out is left as it is. Returns false on error. */
-static bool get_uint(const struct where *w, int field, const char *v,
-                     unsigned long long min, unsigned long long max,
-                     const char *unit, bool required, unsigned long *out)
+bool model_get_uint(const struct where *w, int field, const char *v,
+                    unsigned long long min, unsigned long long max,
+                    const char *unit, bool required, unsigned long *out)
 {
     unsigned long long n;
     if (str_empty(v)) {
@@ -211,8 +203,8 @@ static char *joined(const char *const *v, size_t n)
     return buf_detach(&b);
 }
 
-static int get_enum(const struct where *w, int field, const char *v,
-                    const char *const *names, size_t n, const char *what)
+int model_get_enum(const struct where *w, int field, const char *v,
+                   const char *const *names, size_t n, const char *what)
 {
     int i = lookup_enum(v, names, n);
     if (i < 0) {
@@ -677,6 +669,7 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
                           &g->maxvcpus);
     if (v_ok && mv_ok && g->vcpus > g->maxvcpus)
         bad(&w, GF_vcpus, r[GF_vcpus], "is more than maxvcpus_%s (%lu)", g->tag, g->maxvcpus);
+    model_check_cpu(h, g, errs);
 
     /* Boot method: a kernel in dom0, or (pv only) the pygrub boot loader. */
     bool has_kernel = !str_empty(r[GF_kernel]);
@@ -687,18 +680,22 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
             bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
     }
     check_cmdline(&w, GF_cmdline, r[GF_cmdline]);
+    /* xl 4.17 runs a boot loader for PV and PVH guests alike. */
     if (!str_empty(r[GF_bootloader])) {
         if (get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
                      ARRAY_SIZE(bootloaders), "permitted boot loader") >= 0) {
             if (has_kernel)
                 bad(&w, GF_bootloader, r[GF_bootloader], "is set as well as kernel_%s (choose one)",
                     g->tag);
-            else if (g->type != GUEST_PV)
-                bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv");
+            else if (g->type == GUEST_HVM)
+                bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv or pvh");
         }
     }
-    if (g->type == GUEST_PVH && !has_kernel)
-        bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
+    model_check_boot(h, g, errs);
+    if (g->type == GUEST_PVH && !has_kernel && str_empty(r[GF_bootloader]) &&
+        str_empty(r[GF_firmware]))
+        bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0, pvh-grub "
+            "(firmware_%s) or pygrub (bootloader_%s))", g->tag, g->tag);
 
     check_disk(&h->strings, g, errs, 0);
     check_disk(&h->strings, g, errs, 1);
@@ -909,6 +906,12 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
             *deriv = r->derivation;
         return r->value;
     }
+    r = resset_find(h->hlrs, name);
+    if (r) {
+        if (deriv)
+            *deriv = r->derivation;
+        return r->value;
+    }
     int f;
     const struct guest *g = guest_of(h, name, &f);
     if (!g)
@@ -934,6 +937,12 @@ char *host_format_status(const struct host *h)
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
                            i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
     }
+    /* The host tag lists' items (cpupoolcpus_<pool>, ...). */
+    for (size_t i = 0; i < resset_count(h->hlrs); i++) {
+        const struct resource *r = resset_at(h->hlrs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
+                           r->derivation);
+    }
     const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
     for (size_t f = 0; f < GF_COUNT; f++) {
@@ -954,6 +963,63 @@ static const char *kept(struct host *h, enum res_type type, const char *v)
     if (type == RT_BOOLEAN && check_boolean(v, &canon))
         return canon;
     return *v ? arena_strdup(&h->strings, v) : "";
+}
+
+/* The host tag lists (cpupools): each item's resources, from the input
+ * or their defaults, in h->hlrs (in list order), and the pools. A
+ * resource of an item not listed is left for the "not a resource"
+ * error. */
+static void read_hlists(struct host *h, const struct resset *input, const struct where *w)
+{
+    h->hlrs = resset_new();
+    char *list = xstrdup(resset_get(h->rs, schema_host[HF_cpupools].name));
+    struct buf norm = BUF_INIT;
+    for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
+         t = strtok_r(NULL, " \t\n", &save)) {
+        char *probe = str_join(schema_hlist[HL_cpupoolcpus].name, '_', t);
+        bool twice = resset_find(h->hlrs, probe) != NULL;
+        free(probe);
+        if (!check_tag(t)) {
+            bad(w, HF_cpupools, t, "is not a valid LCFG tag (letters, digits and _)");
+            continue;
+        }
+        if (twice) {
+            bad(w, HF_cpupools, t, "is listed twice");
+            continue;
+        }
+        for (size_t f = 0; f < HL_COUNT; f++) {
+            if (schema_hlist_list[f] != HF_cpupools)
+                continue;
+            char *name = str_join(schema_hlist[f].name, '_', t);
+            const struct resource *r = resset_find(input, name);
+            resset_set(h->hlrs, name, r ? r->value : schema_hlist[f].dflt,
+                       r ? r->derivation : NULL);
+            resset_set_type(h->hlrs, name, schema_hlist[f].ltype);
+            free(name);
+        }
+        h->pools = xrealloc(h->pools, (h->npools + 1) * sizeof(*h->pools));
+        struct cpupool *p = &h->pools[h->npools++];
+        p->name = arena_strdup(&h->strings, t);
+        if (norm.len)
+            buf_addc(&norm, ' ');
+        buf_adds(&norm, t);
+    }
+    free(list);
+    /* The values, now that the set no longer moves. */
+    for (size_t i = 0; i < h->npools; i++) {
+        struct cpupool *p = &h->pools[i];
+        char *c = str_join(schema_hlist[HL_cpupoolcpus].name, '_', p->name);
+        char *s = str_join(schema_hlist[HL_cpupoolsched].name, '_', p->name);
+        p->cpus = arena_strdup(&h->strings, resset_get(h->hlrs, c));
+        p->sched = arena_strdup(&h->strings, resset_get(h->hlrs, s));
+        free(c);
+        free(s);
+    }
+    const struct resource *l = resset_find(h->rs, schema_host[HF_cpupools].name);
+    char *deriv = xstrdup(l->derivation);
+    resset_set(h->rs, schema_host[HF_cpupools].name, buf_str(&norm), deriv);
+    free(deriv);
+    buf_free(&norm);
 }
 
 struct host *model_build(const struct resset *input, struct errlist *errs)
@@ -980,6 +1046,8 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             v = canon;
         resset_set(h->rs, schema_host[f].name, v, r ? r->derivation : NULL);
     }
+
+    read_hlists(h, input, &hw);
 
     /* The tag list. */
     char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
@@ -1030,7 +1098,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
             continue;
         }
-        if (resset_find(h->rs, r->name))
+        if (resset_find(h->rs, r->name) || resset_find(h->hlrs, r->name))
             continue;
         if (span_is_map_resource(resset_get(h->rs, SCHEMA_MAPLIST), r->name)) {
             resset_set(h->maprs, r->name, r->value, r->derivation);
@@ -1058,6 +1126,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
+    model_check_cpupools(h, errs);
 
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
@@ -1083,6 +1152,8 @@ void host_free(struct host *h)
     free(h->tag_index);
     resset_free(h->rs);
     resset_free(h->maprs);
+    resset_free(h->hlrs);
+    free(h->pools);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);
