@@ -147,7 +147,8 @@ static int cs_save(struct sim *s, const struct cpustate *cs, char **err)
         buf_addf(&b, " %u %u %s\n", d->weight, d->cap, d->pool);
     }
     char *path = cpu_path(s);
-    int rc = fs_write_atomic_ex(path, buf_str(&b), b.len, 0644, FS_NO_SYNC, NULL, err);
+    enum fs_change ch;
+    int rc = fs_write_atomic_ex(path, buf_str(&b), b.len, 0644, FS_NO_SYNC, &ch, err);
     free(path);
     buf_free(&b);
     return rc;
