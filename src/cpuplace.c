@@ -32,18 +32,23 @@
 void cpu_seen_free(struct cpu_seen *s)
 {
     free(s->pools);
+    free(s->failed);
     memset(s, 0, sizeof(*s));
 }
 
 static int see(struct hv *hv, struct cpu_seen *s, char **err)
 {
-    if (s->read)
-        return s->failed ? -1 : 0;
-    s->read = true;
-    if (!hv->ops->pools || hv->ops->pools(hv, &s->pools, &s->n, &s->ncpus, err) < 0) {
+    if (!s->read) {
+        s->read = true;
+        char *why = NULL;
         if (!hv->ops->pools)
-            set_error(err, "the %s hypervisor has no CPU pools", hv->ops->name);
-        s->failed = true;
+            why = xasprintf("the %s hypervisor has no CPU pools", hv->ops->name);
+        else if (hv->ops->pools(hv, &s->pools, &s->n, &s->ncpus, &why) < 0 && !why)
+            why = xstrdup("cannot read the CPU pools");
+        s->failed = why;
+    }
+    if (s->failed) {
+        set_error(err, "%s", s->failed);
         return -1;
     }
     return 0;

@@ -12,7 +12,8 @@
 
 /* What one run has seen of the host's pools (read once, when needed). */
 struct cpu_seen {
-    bool read, failed;
+    bool read;
+    char *failed; /* why reading them failed, or NULL */
     struct hv_pool *pools;
     size_t n;
     unsigned ncpus;
