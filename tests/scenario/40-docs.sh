@@ -1,9 +1,12 @@
 # 40-docs: the schema, the man page, the usage and the README agree.
 
 # Every resource of the generated schema table, per-guest ones as name_$.
+# The host tag lists' items (schema_hlist) as name_@, documented as
+# B<name_>I<item>.
 schema_names() {
-  awk '/^const struct res_def schema_host/ {h = 1; g = 0} /^const struct res_def schema_guest/ {g = 1; h = 0}
-       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0; l = 0} /^const struct res_def schema_guest/ {g = 1; h = 0; l = 0}
+       /^const struct res_def schema_hlist/ {l = 1; h = 0; g = 0} /^const struct res_def schema_map/ {l = 0; h = 1}
+       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : l ? n "_@" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
 t_every_resource_is_in_the_man_page() {
@@ -11,6 +14,7 @@ t_every_resource_is_in_the_man_page() {
   for r in $(schema_names); do
     case $r in
       *_\$) pat="B<${r%_\$}_>I<tag>" ;;
+      *_@) pat="B<${r%_@}_>I<" ;;
       *) pat="=item B<$r>" ;;
     esac
     grep -qF "$pat" "$TOP/man/xen.pod" || missing="$missing $r"
@@ -43,9 +47,10 @@ t_seed_examples_are_in_the_man_page() {
 
 # Every resource's schema type, per-guest ones as name_$: "name TYPE".
 schema_types() {
-  awk '/^const struct res_def schema_host/ {h = 1; g = 0} /^const struct res_def schema_guest/ {g = 1; h = 0}
+  awk '/^const struct res_def schema_host/ {h = 1; g = 0; l = 0} /^const struct res_def schema_guest/ {g = 1; h = 0; l = 0}
+       /^const struct res_def schema_hlist/ {l = 1; h = 0; g = 0} /^const struct res_def schema_map/ {l = 0; h = 1}
        /^    \{ "/ { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
-                   print (g ? n "_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
+                   print (g ? n "_$" : l ? n "_@" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
 # The man page gives each resource the schema's type: "(integer", "(boolean"
@@ -57,6 +62,7 @@ t_man_page_types_are_the_schemas() {
   while read -r r t; do
     case $r in
       *_\$) pat="B<${r%_\$}_>I<tag>" ;;
+      *_@) pat="B<${r%_@}_>I<" ;;
       *) pat="B<$r>" ;;
     esac
     line=$(grep '^=item ' "$TOP/man/xen.pod" | grep -F "$pat" | head -n 1)
