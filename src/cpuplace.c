@@ -399,18 +399,23 @@ size_t cpu_live(struct hv *hv, struct cpu_seen *seen, const struct guest *g,
     const char *would = dry ? "would be applied live" : "applied live";
     bool moved = false;
     if (strcmp(hc.pool, w.pool)) {
-        if (!w.sched) {
+        if (!w.sched && dry) {
+            /* A pool this dry run would have made. */
+            msg_info("guest '%s': pool %s -> %s would be applied live (once the pool is made)",
+                     g->name, hc.pool, w.pool);
+            moved = true;
+        } else if (!w.sched) {
             msg_error("guest '%s': cannot move it to pool %s: the pool does not exist", g->name,
                       w.pool);
             return 1;
-        }
-        if (!dry && hv->ops->pool_migrate(hv, d->domid, w.pool, &err) < 0) {
+        } else if (!dry && hv->ops->pool_migrate(hv, d->domid, w.pool, &err) < 0) {
             msg_error("guest '%s': cannot move it to pool %s: %s", g->name, w.pool, err);
             free(err);
             return 1;
+        } else {
+            msg_info("guest '%s': pool %s -> %s %s", g->name, hc.pool, w.pool, would);
+            moved = true;
         }
-        msg_info("guest '%s': pool %s -> %s %s", g->name, hc.pool, w.pool, would);
-        moved = true;
     }
     if (strcmp(hc.hard, w.hard) || strcmp(hc.soft, w.soft)) {
         const char *hard = str_empty(g->cpus) ? "all" : g->cpus;

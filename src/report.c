@@ -136,7 +136,8 @@ static const char *disk_state(const struct disk_item *it)
 static void status_json(struct ctx *c, FILE *out, const struct host *h,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
-                        const struct managed *ours, const struct installs *in)
+                        const struct managed *ours, const struct installs *in, struct hv *hv,
+                        struct cpu_seen *seen)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -178,6 +179,14 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
             char **pend;
             size_t np = pending_changes(g, d, &pend);
             fputs(", \"pending\": [", out);
+            for (size_t k = 0; k < np; k++) {
+                fputs(k ? ", " : "", out);
+                json_str(out, pend[k]);
+            }
+            fputc(']', out);
+            strs_free(pend, np);
+            np = cpu_drift(hv, seen, g, d, &pend);
+            fputs(", \"drift\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
                 json_str(out, pend[k]);
@@ -280,7 +289,7 @@ int m_status(struct ctx *c, const struct margs *a)
     struct managed ours = ours_of(c, h);
     struct installs *in = installs_open(c, h, "status");
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours, in);
+        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours, in, hv, &seen);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,

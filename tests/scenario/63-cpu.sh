@@ -182,6 +182,18 @@ CPU=var/lib/lcfg/xen/sim/cpu
 
 t_configure_makes_the_pools() {
   pools_host
+  snapshot >"$T/before"
+  xen --resources "$T/res" --dry-run configure
+  expect_rc 0
+  snapshot >"$T/after"
+  expect_text "$T/after" "$(cat "$T/before")"
+  grep cpupool "$T/err" >"$T/msgs"
+  expect_text "$T/msgs" "[INFO] xen: cpupool 'batch': would be created (credit2 scheduler)
+[INFO] xen: cpupool 'batch': CPU 2 would be moved to it from Pool-0
+[INFO] xen: cpupool 'batch': CPU 3 would be moved to it from Pool-0
+[INFO] xen: cpupool 'rt': would be created (credit scheduler)
+[INFO] xen: cpupool 'rt': CPU 4 would be moved to it from Pool-0
+[INFO] xen: cpupool 'rt': CPU 6 would be moved to it from Pool-0"
   xen --resources "$T/res" configure
   expect_rc 0
   grep cpupool "$T/err" >"$T/msgs"
@@ -262,6 +274,9 @@ t_placement_is_applied_live_and_drift_shown() {
   xen status
   grep drift "$T/out" >"$T/drift"
   expect_text "$T/drift" "  drift     cpus 0-1, soft all: configure applies it live (the running domain has 5, soft 5)"
+  xen status --json
+  jq -c '[.guests[] | {name, drift}]' "$T/out" >"$T/j"
+  expect_text "$T/j" '[{"name":"pinned","drift":["cpus 0-1, soft all: configure applies it live (the running domain has 5, soft 5)"]},{"name":"soft","drift":[]},{"name":"weighted","drift":[]},{"name":"pooled","drift":[]}]'
   # The profile changes too: soft moves to pool batch, weighted's weight.
   pools_host xen.cpus_soft=3 xen.cpussoft_soft=2 xen.cpupool_soft=batch xen.weight_weighted=300 xen.cap_weighted=
   snapshot >"$T/before"
