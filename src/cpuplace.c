@@ -130,8 +130,8 @@ static void made_free(struct made *m)
 /* May CPU c leave Pool-0? Not when a domain there is pinned to CPUs that
  * all leave it (leaving: the CPUs the pools take); a domain pinned to c
  * among others is warned of. */
-static bool may_leave_pool0(struct hv *hv, const struct cpu_seen *s, unsigned c,
-                            const struct cpuset *leaving, const char *pool, bool dry)
+static bool may_leave_pool0(struct hv *hv, unsigned c, const struct cpuset *leaving,
+                            const char *pool, bool dry)
 {
     struct hv_domain *doms = NULL;
     size_t n = 0;
@@ -167,7 +167,6 @@ static bool may_leave_pool0(struct hv *hv, const struct cpu_seen *s, unsigned c,
                      doms[i].domid, hc.hard);
         }
     }
-    (void)s;
     free(doms);
     return ok;
 }
@@ -291,7 +290,7 @@ size_t cpu_pools_apply(const char *root, const struct host *h, struct hv *hv, bo
                               "make: not taken", p->name, c, owner);
                     failed++;
                 } else if (!strcmp(owner, "Pool-0") &&
-                           !may_leave_pool0(hv, &s, c, &leaving, p->name, dry)) {
+                           !may_leave_pool0(hv, c, &leaving, p->name, dry)) {
                     failed++;
                 } else {
                     failed += move_cpu(hv, owner, p->name, c, dry) < 0;

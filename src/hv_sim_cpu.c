@@ -109,16 +109,16 @@ static int cs_load(const struct sim *s, struct cpustate *cs, char **err)
     return 0;
 }
 
-static void put_set(struct buf *b, const struct cpuset *set, unsigned ncpus)
+/* A set as the file keeps it: "-" when empty, "all" when full. */
+static void put_set(struct buf *b, const struct cpuset *set)
 {
     if (cpuset_empty(set)) {
         buf_adds(b, "-");
         return;
     }
-    char *t = cpulist_format(set, CPULIST_MAX); /* every CPU named, not "all" */
+    char *t = cpulist_format(set, CPULIST_MAX);
     buf_adds(b, t);
     free(t);
-    (void)ncpus;
 }
 
 /* Write the state back, keeping only the records of domains that are
@@ -129,11 +129,11 @@ static int cs_save(struct sim *s, const struct cpustate *cs, char **err)
     buf_addf(&b, "# lcfg-xen simulator: CPU placement (hv_sim_cpu.c)\nncpus %u\n", cs->ncpus);
     for (size_t i = 0; i < cs->npools; i++) {
         buf_addf(&b, "pool %s %s ", cs->pools[i].name, cs->pools[i].sched);
-        put_set(&b, &cs->pools[i].cpus, cs->ncpus);
+        put_set(&b, &cs->pools[i].cpus);
         buf_addc(&b, '\n');
     }
     buf_adds(&b, "free ");
-    put_set(&b, &cs->free, cs->ncpus);
+    put_set(&b, &cs->free);
     buf_addc(&b, '\n');
     for (size_t i = 0; i < cs->ndoms; i++) {
         const struct cpudom *d = &cs->doms[i];
@@ -141,9 +141,9 @@ static int cs_save(struct sim *s, const struct cpustate *cs, char **err)
         if (!sd || strcasecmp(sd->d.uuid, d->uuid))
             continue;
         buf_addf(&b, "dom %s %u ", d->uuid, d->domid);
-        put_set(&b, &d->hard, cs->ncpus);
+        put_set(&b, &d->hard);
         buf_addc(&b, ' ');
-        put_set(&b, &d->soft, cs->ncpus);
+        put_set(&b, &d->soft);
         buf_addf(&b, " %u %u %s\n", d->weight, d->cap, d->pool);
     }
     char *path = cpu_path(s);
