@@ -109,27 +109,23 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         # guests' list first, then (named by the subscription) the map's.
         if (name ~ /_\$$/) fail("nested tag lists are not supported")
         if (name in rtype) fail("resource '" name "' has two types")
-        # virtualmachines (the seed's name) is the guests' list; any other
-        # is a host tag list (cpupools, ...), whose templates make the
-        # table schema_hlist.
+        # The guests' list is virtualmachines (the seed's name) when there
+        # is one, else the first (decided at the end, as a host tag list,
+        # cpupools say, may come before it); any other is a host tag list,
+        # whose templates make the table schema_hlist.
         if (name == sublist) {
             maplist = name
-        } else if (name == "virtualmachines") {
-            listname = name
         } else {
-            hlists[++nhlists] = name
+            lists[++nlists] = name
         }
         rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
-            if (base in is_tmpl || base in is_mtmpl || base in is_htmpl)
+            if (base in tmplof || base in is_mtmpl)
                 fail("template '" f[i] "' is in two lists")
             if (name == maplist) { mtmpl[++nmtmpl] = base; is_mtmpl[base] = 1 }
-            else if (name != "virtualmachines") {
-                htmpl[++nhtmpl] = base; is_htmpl[base] = 1; hlistof[base] = name
-            }
-            else { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
+            else { alltmpl[++nall] = base; tmplof[base] = name }
         }
         next
     }
@@ -145,9 +141,8 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (base in is_mtmpl) { mdeclared[base] = 1; next }
-        if (base in is_htmpl) { hdeclared[base] = 1; next }
-        if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
-        gdeclared[base] = 1
+        if (!(base in tmplof)) fail("'" name "' is not in the tag list")
+        tdeclared[base] = 1
     } else {
         host[++nhost] = name
     }
@@ -156,15 +151,23 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
 END {
     if (failed) exit 1
     if (schema == "") { print "defgen: no schema line" > "/dev/stderr"; exit 1 }
+    listname = nlists ? lists[1] : ""
+    for (i = 1; i <= nlists; i++)
+        if (lists[i] == "virtualmachines") listname = lists[i]
+    for (i = 1; i <= nall; i++) {
+        base = alltmpl[i]
+        if (tmplof[base] == listname) tmpl[++ntmpl] = base
+        else { htmpl[++nhtmpl] = base; hlistof[base] = tmplof[base] }
+    }
     if (listname == "" || !(listname in declared)) {
         print "defgen: the tag list must be declared as a resource" > "/dev/stderr"; exit 1
     }
     for (i = 1; i <= ntmpl; i++)
-        if (!(tmpl[i] in gdeclared)) {
+        if (!(tmpl[i] in tdeclared)) {
             print "defgen: template " tmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
     for (i = 1; i <= nhtmpl; i++)
-        if (!(htmpl[i] in hdeclared)) {
+        if (!(htmpl[i] in tdeclared)) {
             print "defgen: template " htmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
         }
     for (i = 1; i <= nmtmpl; i++)

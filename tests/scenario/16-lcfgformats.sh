@@ -204,6 +204,31 @@ t_defgen_reads_the_syntax() {
     { "b", "", RT_STRING, "" },'
 }
 
+# A second tag list is a host tag list (schema_hlist): its items'
+# resources, and the host field of the list each belongs to.
+t_defgen_reads_a_host_tag_list() {
+  printf '%s\n' '@pools c_$ d_$' 'pools' 'c_$' 'd_$ two' | small_def
+  defgen "$T/x.def"
+  expect_rc 0
+  { grep -E '^#define SCHEMA_LIST' "$T/gen.h"; grep -E '^    (\{|HF_)' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '#define SCHEMA_LIST "things"
+    { "count", "3", RT_INTEGER, "integer" },
+    { "flag", "yes", RT_BOOLEAN, "boolean" },
+    { "text", "some words", RT_STRING, "" },
+    { "things", "", RT_LIST, "list: a_$ b_$" },
+    { "pools", "", RT_LIST, "list: c_$ d_$" },
+    { "c", "", RT_STRING, "" },
+    { "d", "two", RT_STRING, "" },
+    HF_pools,
+    HF_pools,
+    { "a", "-10", RT_INTEGER, "integer(a number)" },
+    { "b", "", RT_STRING, "" },'
+  printf '%s\n' '@pools c_$' 'pools' | small_def
+  defgen "$T/x.def"
+  expect_rc 1
+  expect_text "$T/err" 'defgen: template c_$ has no declaration'
+}
+
 # defgen_refuses LINES MESSAGE: a small .def with LINES added is refused
 # with MESSAGE.
 defgen_refuses() {
@@ -239,8 +264,8 @@ size' "19: '@size %list': a tag list is declared as '@name [tmpl_\$ ...]'"
 @size %integer
 size 1' "20: resource 'size' has two types"
   defgen_refuses '@size %integer' "19: type for undeclared resource 'size'"
-  defgen_refuses '@more c_$
-more' "19: only one tag list besides a subscription's is supported"
+  defgen_refuses '@more a_$
+more' "19: template 'a_\$' is in two lists"
   defgen_refuses '@sub %subscribe: nodes other' "19: '@sub %subscribe: nodes other': a subscription names one tag list"
   defgen_refuses '@sub %subscribe:' "19: unknown type '%subscribe:'"
   defgen_refuses '@sub %subscribe: nodes
