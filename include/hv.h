@@ -93,6 +93,27 @@ struct hv_peer {
                           * timeout) */
 };
 
+/* CPU lists as xl prints them ("all", "0-3,6"), at most this long. */
+#define HV_CPUS_TEXT 512
+
+/* A domain's CPU placement: the hard and soft affinity of its vcpus ("all",
+ * "0-1"; "mixed" when its vcpus differ), its weight and cap (0 and 0 in a
+ * pool whose scheduler has none), and its pool. */
+struct hv_cpu {
+    char hard[HV_CPUS_TEXT], soft[HV_CPUS_TEXT];
+    unsigned weight, cap;
+    char pool[65];
+};
+
+/* A CPU pool: its name, scheduler (credit2, credit, rtds, null), CPUs and
+ * how many domains it has. */
+struct hv_pool {
+    char name[65];
+    char sched[16];
+    char cpus[HV_CPUS_TEXT];
+    unsigned ndoms;
+};
+
 struct hv;
 
 struct hv_ops {
@@ -163,6 +184,29 @@ struct hv_ops {
      * what changed since, not every create of the batch before it. */
     int (*sync)(struct hv *hv, char **err);
     void (*close)(struct hv *hv);
+    /* ---- CPU placement (hv_sim_cpu.c, hv_xen_cpu.c) ---- */
+    /* A domain's placement as the hypervisor has it. */
+    int (*cpu_get)(struct hv *hv, unsigned domid, struct hv_cpu *ret, char **err);
+    /* Pin every vcpu ("xl vcpu-pin DOMID all HARD SOFT"): CPU lists as
+     * xl takes them ("all" for none). */
+    int (*vcpu_pin)(struct hv *hv, unsigned domid, const char *hard, const char *soft,
+                    char **err);
+    /* Scheduler weight and cap of a domain in a credit2 or credit pool
+     * ("xl sched-credit2 -d DOMID -w W -c C", sched-credit for credit). */
+    int (*sched_set)(struct hv *hv, unsigned domid, const char *sched, unsigned weight,
+                     unsigned cap, char **err);
+    /* Move a domain to another pool ("xl cpupool-migrate DOMID POOL"). */
+    int (*pool_migrate)(struct hv *hv, unsigned domid, const char *pool, char **err);
+    /* The host's pools (Pool-0 first; *ret: caller frees) and its
+     * number of CPUs. */
+    int (*pools)(struct hv *hv, struct hv_pool **ret, size_t *n, unsigned *ncpus, char **err);
+    /* Make an empty pool ("xl cpupool-create name=NAME sched=SCHED"). */
+    int (*pool_create)(struct hv *hv, const char *name, const char *sched, char **err);
+    /* Destroy an empty pool that has no CPU ("xl cpupool-destroy"). */
+    int (*pool_destroy)(struct hv *hv, const char *name, char **err);
+    /* Add a free CPU to a pool, or remove one from it
+     * ("xl cpupool-cpu-add POOL CPU", "xl cpupool-cpu-remove POOL CPU"). */
+    int (*pool_cpu)(struct hv *hv, const char *pool, unsigned cpu, bool add, char **err);
 };
 
 struct hv {

@@ -15,6 +15,9 @@ struct span_map;
 enum guest_type { GUEST_PV, GUEST_PVH, GUEST_HVM };
 enum disk_type { DISK_NONE, DISK_IMAGE, DISK_PHYSICAL, DISK_LVM };
 enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
+/* A guest's firmware (firmware_<tag>): grub-xen images for pv and pvh,
+ * SeaBIOS or OVMF for hvm. */
+enum firmware { FW_NONE, FW_PVGRUB32, FW_PVGRUB64, FW_PVHGRUB, FW_BIOS, FW_UEFI };
 /* How a guest's OS is installed on its first boot (install_<tag>). */
 enum install_mode { INSTALL_NONE, INSTALL_KERNEL, INSTALL_PXE, INSTALL_CDROM };
 
@@ -95,6 +98,17 @@ struct guest {
      * filled, one bit each: from the group (inherited), or from the group
      * or the built-in default (filled: the status file shows the input). */
     unsigned char inherited, filled;
+    /* Firmware and boot (model_cpu.c). */
+    enum firmware firmware;
+    const char *firmware_kernel; /* pv, pvh: the grub-xen image booted as the
+                                  * kernel; "" otherwise */
+    const char *hvm_boot;       /* boot order letters; "" for xl's default */
+    /* CPU placement (model_cpu.c): "" when not set. cpus and cpus_soft
+     * as given (canonical CPU lists are for comparing, see cpulist.h). */
+    const char *cpus, *cpus_soft;
+    unsigned long weight, cap;  /* 0: not set (the scheduler's default, no cap) */
+    const char *cpupool;        /* "" (Pool-0) or a pool's name */
+    bool cpu_placed;            /* any of the five is set */
 };
 
 /* An item of xen.groups: defaults for the guests whose group_<tag> names
@@ -106,6 +120,13 @@ struct group {
     const char *res[GR_COUNT];   /* "" when not set */
     const char *deriv[GR_COUNT];
     unsigned bad;                /* bit f: res[f] was refused */
+};
+
+/* A CPU pool of the host (cpupools). */
+struct cpupool {
+    const char *name;   /* its tag */
+    const char *cpus;   /* cpupoolcpus, as given */
+    const char *sched;  /* cpupoolsched */
 };
 
 #define MODEL_FIELD_SLOTS 128
@@ -132,9 +153,11 @@ struct host {
     struct resset *maprs;
     struct span_map *span;
     const char *span_self;
-    /* The host tag lists' items (groupmemory_<group>, ...), effective
-     * values, in list order. */
+    /* The host tag lists' items (cpupoolcpus_<pool>, ...), effective
+     * values, in list order; and the pools read from them. */
     struct resset *hlrs;
+    struct cpupool *pools;
+    size_t npools;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };
@@ -215,6 +238,18 @@ static inline const char *install_mode_name(enum install_mode m)
 {
     static const char *const n[] = { "", "kernel", "pxe", "cdrom" };
     return n[m];
+}
+
+static inline const char *firmware_name(enum firmware f)
+{
+    static const char *const n[] = { "", "pvgrub32", "pvgrub64", "pvh-grub", "bios", "uefi" };
+    return n[f];
+}
+
+/* The pool a guest wants ("Pool-0" when cpupool is empty). */
+static inline const char *guest_pool(const struct guest *g)
+{
+    return g->cpupool && *g->cpupool ? g->cpupool : "Pool-0";
 }
 
 static inline const char *guest_type_name(enum guest_type t)

@@ -18,13 +18,17 @@
  *
  * Keys (xl):  name uuid type memory maxmem vcpus maxvcpus kernel ramdisk
  *             cmdline extra root bootloader disk vif on_poweroff on_reboot
- *             on_crash boot serial vnc vnclisten sdl
- * Keys (xm):  the same without type, maxvcpus and cmdline, plus builder.
+ *             on_crash boot serial vnc vnclisten sdl firmware cpus cpus_soft
+ *             cpu_weight cap pool
+ * Keys (xm):  the same without type, maxvcpus, cmdline and the last six,
+ *             plus builder.
  * name is required. Values are checked too: name (a guest name), uuid,
  * kernel and ramdisk (safe absolute paths), bootloader (pygrub; for xm
  * also /usr/bin/pygrub, /usr/lib/xen-default/bin/pygrub), type, builder,
  * on_*, boot (1-4 of a c d n), serial (pty or none), vnclisten (an IPv4
- * address), vnc and sdl (0 or 1). disk and vif are lists of strings:
+ * address), vnc and sdl (0 or 1), firmware (bios or uefi), cpus and
+ * cpus_soft (CPU lists: N, N-M, ^N, all), cpu_weight (1-65535), cap
+ * (0-51200), pool (Pool-0 or an LCFG tag). disk and vif are lists of strings:
  * - xl disk: key=value items (format, vdev, access, devtype, backendtype,
  *   each at most once) ending with target=PATH, PATH a safe absolute path;
  *   no script=, no positional items.

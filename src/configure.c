@@ -2,6 +2,7 @@
  * files and disks, apply, record the applied resources; and the host's
  * own set-up (hostsetup.c), reported here. */
 #include "methods_impl.h"
+#include "cpuplace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +339,8 @@ int configure(struct ctx *c, bool *saved)
     if (!dry)
         record_rendered(c, &plan, traces, was);
     hvfailed += ident_rename_domains(h, &id, dry);
+    /* The pools first: a guest may be moved into one live. */
+    hvfailed += cpu_pools_apply(c->o->root, h, id.hv, dry);
     hvfailed += live_changes(c, h, &id, dry, failed == 0);
     hvfailed += ident_gone(c, h, &id, dry);
     size_t hostfailed = configure_host(c, h, dry);

@@ -1,6 +1,7 @@
 /* guests.c: the methods that act on guests: start, run, stop, and the
  * per-guest boot, shutdown, reboot and destroy. */
 #include "methods_impl.h"
+#include "cpuplace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,10 @@ int m_start(struct ctx *c, const struct margs *a)
     int rc = 1;
     if (hv) {
         record_started(c);
+        /* The CPU pools before the guests that run in them: configure
+         * may have run before xenstored was up (pools do not outlive a
+         * reboot). */
+        size_t pfailed = cpu_pools_apply(c->o->root, h, hv, c->o->dry_run);
         /* Guests saved by stop first: restored, or booted fresh. */
         const struct guest **fresh;
         size_t nfresh;
@@ -153,9 +158,12 @@ int m_start(struct ctx *c, const struct margs *a)
             msg_fail("start: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
         else if (crc)
             msg_fail("start: guests with boot set are running, but configure failed (above)");
+        else if (pfailed)
+            msg_fail("start: guests with boot set are running, but not every CPU pool is as the "
+                     "profile says (above)");
         else
             msg_ok("start: guests with boot set are running");
-        rc = failed || crc ? 1 : 0;
+        rc = failed || crc || pfailed ? 1 : 0;
         hv->ops->close(hv);
     } else if (host_xm(h)) {
         record_started(c);
@@ -184,6 +192,7 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
         return;
     struct cfgcheck rc = cfgcheck_new(c);
     struct dom_index ix = dom_index_new(doms, n);
+    struct cpu_seen seen = { 0 };
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         char *why = NULL;
@@ -200,7 +209,12 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
         for (size_t k = 0; k < np; k++)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);
         strs_free(pend, np);
+        np = cpu_drift(hv, &seen, g, d, &pend);
+        for (size_t k = 0; k < np; k++)
+            msg_warn("guest '%s': drift: %s", g->name, pend[k]);
+        strs_free(pend, np);
     }
+    cpu_seen_free(&seen);
     dom_index_free(&ix);
     cfgcheck_free(&rc);
     free(doms);
@@ -225,6 +239,7 @@ int m_run(struct ctx *c, const struct margs *a)
         /* A guest saved by stop comes back as start brings it back. */
         const struct guest **fresh;
         size_t nfresh;
+        size_t pfailed = cpu_pools_apply(c->o->root, h, hv, false);
         size_t failed = hostsave_start(c, h, hv, "run", &fresh, &nfresh);
         failed += boot_guests(c, h, hv, true, "run");
         if (nfresh)
@@ -233,9 +248,12 @@ int m_run(struct ctx *c, const struct margs *a)
         report_drift(c, h, hv);
         if (failed)
             msg_fail("run: %zu guest%s could not be booted", failed, failed == 1 ? "" : "s");
+        else if (pfailed)
+            msg_fail("run: guests with boot set are running, but not every CPU pool is as the "
+                     "profile says (above)");
         else
             msg_ok("run: guests with boot set are running");
-        rc = failed ? 1 : 0;
+        rc = failed || pfailed ? 1 : 0;
         hv->ops->close(hv);
     }
     host_free(h);

@@ -1970,6 +1970,14 @@ static const struct hv_ops sim_ops = {
     .restore_at = sim_restore_at,
     .sync = sim_sync,
     .close = sim_close,
+    .cpu_get = sim_cpu_get,
+    .vcpu_pin = sim_vcpu_pin,
+    .sched_set = sim_sched_set,
+    .pool_migrate = sim_pool_migrate,
+    .pools = sim_pools,
+    .pool_create = sim_pool_create,
+    .pool_destroy = sim_pool_destroy,
+    .pool_cpu = sim_pool_cpu,
 };
 
 int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct hv **ret,

@@ -169,4 +169,15 @@ int sim_send(struct hv *hv, const char *path, const char *rpath, const struct hv
              char **err);
 int sim_restore_at(struct hv *hv, const struct hv_peer *peer, const char *path, char **err);
 
+/* CPU placement (hv_sim_cpu.c): hv.h's operations of that name. */
+int sim_cpu_get(struct hv *hv, unsigned domid, struct hv_cpu *ret, char **err);
+int sim_vcpu_pin(struct hv *hv, unsigned domid, const char *hard, const char *soft, char **err);
+int sim_sched_set(struct hv *hv, unsigned domid, const char *sched, unsigned weight, unsigned cap,
+                  char **err);
+int sim_pool_migrate(struct hv *hv, unsigned domid, const char *pool, char **err);
+int sim_pools(struct hv *hv, struct hv_pool **ret, size_t *n, unsigned *ncpus, char **err);
+int sim_pool_create(struct hv *hv, const char *name, const char *sched, char **err);
+int sim_pool_destroy(struct hv *hv, const char *name, char **err);
+int sim_pool_cpu(struct hv *hv, const char *pool, unsigned cpu, bool add, char **err);
+
 #endif

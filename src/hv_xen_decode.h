@@ -92,4 +92,11 @@ char **hv_xen_argv_copy(const char *prog, const struct hv_peer *peer, const char
 char **hv_xen_argv_remote_restore(const char *prog, const struct hv_peer *peer,
                                   const char *xl, const char *path);
 
+/* CPU placement (hv_xen_cpu.c): a scheduler's name from its
+ * XEN_SCHEDULER_* id ("credit2", ...; "unknown"); a cpumap of bytes bytes
+ * as a CPU list of a host of ncpus CPUs ("all", "0-1,4"; cpulist.h), in
+ * out. */
+const char *hv_xen_sched_name(unsigned sched_id);
+void hv_xen_cpumap_text(const uint8_t *map, size_t bytes, unsigned ncpus, char *out, size_t size);
+
 #endif

@@ -2,6 +2,7 @@
  * groups), graceful stop (all at once, destroy at the timeout), restart,
  * and live memory/vcpu changes. */
 #include "methods_impl.h"
+#include "cpuplace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
     char *err = NULL;
     size_t failed = 0, nrestart = 0;
     struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
+    struct cpu_seen cpus = { 0 }; /* the host's pools, read when a guest needs them */
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
@@ -106,6 +108,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
             }
         }
         const struct guest *pg = prev_guest(id, g);
+        failed += cpu_live(hv, &cpus, g, pg, d, dry);
         struct buf changed = BUF_INIT;
         if (pg && pg->maxmem != g->maxmem)
             buf_addf(&changed, "maxmem_%s", g->tag);
@@ -142,6 +145,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
             nrestart++;
         }
     }
+    cpu_seen_free(&cpus);
     if (nrestart)
         failed += restart_guests(c, h, hv, restart, nrestart);
     free(restart);

@@ -525,6 +525,7 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
                           &g->maxvcpus);
     if (v_ok && mv_ok && g->vcpus > g->maxvcpus)
         model_bad(&w, GF_vcpus, r[GF_vcpus], "is more than maxvcpus_%s (%lu)", g->tag, g->maxvcpus);
+    model_check_cpu(h, g, errs);
 
     /* Boot method: a kernel in dom0, or (pv only) the pygrub boot loader. */
     bool has_kernel = !str_empty(r[GF_kernel]);
@@ -535,18 +536,22 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
             model_bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
     }
     check_cmdline(&w, GF_cmdline, r[GF_cmdline]);
+    /* xl 4.17 runs a boot loader for PV and PVH guests alike. */
     if (!str_empty(r[GF_bootloader])) {
         if (model_get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
                      ARRAY_SIZE(bootloaders), "permitted boot loader") >= 0) {
             if (has_kernel)
                 model_bad(&w, GF_bootloader, r[GF_bootloader], "is set as well as kernel_%s (choose one)",
                     g->tag);
-            else if (g->type != GUEST_PV)
-                model_bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv");
+            else if (g->type == GUEST_HVM)
+                model_bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv or pvh");
         }
     }
-    if (g->type == GUEST_PVH && !has_kernel)
-        model_bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
+    model_check_boot(h, g, errs);
+    if (g->type == GUEST_PVH && !has_kernel && str_empty(r[GF_bootloader]) &&
+        str_empty(r[GF_firmware]))
+        model_bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0, pvh-grub "
+                  "(firmware_%s) or pygrub (bootloader_%s))", g->tag, g->tag);
 
     model_devices_check(h, g, errs);
     if (!str_empty(r[GF_cdpath]))
@@ -820,7 +825,7 @@ char *host_format_status(const struct host *h)
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
                            i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
     }
-    /* The host tag lists' items (groupmemory_<group>, ...). */
+    /* The host tag lists' items (groupmemory_<group>, cpupoolcpus_<pool>, ...). */
     for (size_t i = 0; i < resset_count(h->hlrs); i++) {
         const struct resource *r = resset_at(h->hlrs, i);
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
@@ -854,6 +859,64 @@ static const char *kept(struct host *h, enum res_type type, const char *v)
     return *v ? arena_strdup(&h->strings, v) : "";
 }
 
+/* The host tag list cpupools (the groups' are model_groups.c's): each item's resources, from the input
+ * or their defaults, in h->hlrs (in list order), and the pools. A
+ * resource of an item not listed is left for the "not a resource"
+ * error. */
+static void read_hlists(struct host *h, const struct resset *input, const struct where *w)
+{
+    if (!h->hlrs) /* groups_read's come first */
+        h->hlrs = resset_new();
+    char *list = xstrdup(resset_get(h->rs, schema_host[HF_cpupools].name));
+    struct buf norm = BUF_INIT;
+    for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
+         t = strtok_r(NULL, " \t\n", &save)) {
+        char *probe = str_join(schema_hlist[HL_cpupoolcpus].name, '_', t);
+        bool twice = resset_find(h->hlrs, probe) != NULL;
+        free(probe);
+        if (!check_tag(t)) {
+            model_bad(w, HF_cpupools, t, "is not a valid LCFG tag (letters, digits and _)");
+            continue;
+        }
+        if (twice) {
+            model_bad(w, HF_cpupools, t, "is listed twice");
+            continue;
+        }
+        for (size_t f = 0; f < HL_COUNT; f++) {
+            if (schema_hlist_list[f] != HF_cpupools)
+                continue;
+            char *name = str_join(schema_hlist[f].name, '_', t);
+            const struct resource *r = resset_find(input, name);
+            resset_set(h->hlrs, name, r ? r->value : schema_hlist[f].dflt,
+                       r ? r->derivation : NULL);
+            resset_set_type(h->hlrs, name, schema_hlist[f].ltype);
+            free(name);
+        }
+        h->pools = xrealloc(h->pools, (h->npools + 1) * sizeof(*h->pools));
+        struct cpupool *p = &h->pools[h->npools++];
+        p->name = arena_strdup(&h->strings, t);
+        if (norm.len)
+            buf_addc(&norm, ' ');
+        buf_adds(&norm, t);
+    }
+    free(list);
+    /* The values, now that the set no longer moves. */
+    for (size_t i = 0; i < h->npools; i++) {
+        struct cpupool *p = &h->pools[i];
+        char *c = str_join(schema_hlist[HL_cpupoolcpus].name, '_', p->name);
+        char *s = str_join(schema_hlist[HL_cpupoolsched].name, '_', p->name);
+        p->cpus = arena_strdup(&h->strings, resset_get(h->hlrs, c));
+        p->sched = arena_strdup(&h->strings, resset_get(h->hlrs, s));
+        free(c);
+        free(s);
+    }
+    const struct resource *l = resset_find(h->rs, schema_host[HF_cpupools].name);
+    char *deriv = xstrdup(l->derivation);
+    resset_set(h->rs, schema_host[HF_cpupools].name, buf_str(&norm), deriv);
+    free(deriv);
+    buf_free(&norm);
+}
+
 struct host *model_build(const struct resset *input, struct errlist *errs)
 {
     struct host *h = xcalloc(1, sizeof(*h));
@@ -880,6 +943,8 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     }
     /* The groups' resources (model_groups.c), in h->hlrs. */
     groups_read(h, input, errs);
+
+    read_hlists(h, input, &hw);
 
     /* The tag list. */
     char *list = xstrdup(resset_get(h->rs, SCHEMA_LIST));
@@ -981,6 +1046,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
+    model_check_cpupools(h, errs);
     /* The groups' defaults are applied before anything reads a guest. */
     groups_check(h, errs);
     groups_resolve(h, errs);
@@ -1011,6 +1077,7 @@ void host_free(struct host *h)
     resset_free(h->rs);
     resset_free(h->maprs);
     resset_free(h->hlrs);
+    free(h->pools);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);

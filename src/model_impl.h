@@ -1,4 +1,5 @@
-/* model_impl.h: what the model's modules (model.c, model_lists.c) share:
+/* model_impl.h: what the model's modules (model.c, model_lists.c,
+ * model_devices.c, model_cpu.c) share:
  * where a message comes from and the checks that name a resource in it.
  * Not a public API. */
 #ifndef LCFGXEN_MODEL_IMPL_H
@@ -57,5 +58,11 @@ void model_lists_status(struct buf *b, const struct guest *g);
 /* model_devices.c: check g's disks and NICs, the seed's and the lists',
  * and build g->disks and g->nics. */
 void model_devices_check(struct host *h, struct guest *g, struct errlist *errs);
+
+/* model_cpu.c: firmware and boot order, CPU placement (a guest's), and
+ * the host's CPU pools. */
+void model_check_boot(struct host *h, struct guest *g, struct errlist *errs);
+void model_check_cpu(struct host *h, struct guest *g, struct errlist *errs);
+void model_check_cpupools(struct host *h, struct errlist *errs);
 
 #endif

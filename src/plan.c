@@ -25,6 +25,8 @@ bool needs_restart_field(int f)
     case GF_memory: case GF_vcpus: case GF_boot: case GF_bootorder: case GF_restart:
     case GF_shutdowntimeout:
     case GF_diskreuse: case GF_diskalloc: case GF_template:
+    case GF_cpus: case GF_cpussoft: case GF_weight: case GF_cap: case GF_cpupool:
+        /* applied live (cpuplace.c) */
     case GF_maxmem: case GF_maxvcpus: /* compared by their effective values */
         return false;
     default:

@@ -37,7 +37,8 @@ struct rctx {
     const char *root;
     const struct resset *index; /* guest-scoped name -> position in vals */
     const char *vals[NVARS];
-    char num[3][U64_TEXT_MAX]; /* maxmem, maxvcpus, shutdowntimeout as text */
+    char num[5][U64_TEXT_MAX]; /* maxmem, maxvcpus, shutdowntimeout, weight,
+                                * cap as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
     char *xlbridge;      /* the last nxlbridge handed out */
     struct render_trace *trace; /* NULL: not traced */
@@ -92,8 +93,22 @@ static void guest_vars(struct rctx *c, const struct guest *g, const char *templa
     c->vals[GF_shutdowntimeout] = c->num[2];
     /* A pv guest with neither kernel nor boot loader boots with pygrub,
      * as the seed's guests always did. */
-    if (g->type == GUEST_PV && str_empty(g->res[GF_kernel]) && str_empty(g->res[GF_bootloader]))
+    if (g->type == GUEST_PV && str_empty(g->res[GF_kernel]) && str_empty(g->res[GF_bootloader]) &&
+        g->firmware == FW_NONE)
         c->vals[GF_bootloader] = "pygrub";
+    /* Firmware: grub-xen's image is the kernel (xl's own firmware =
+     * "pvgrub64" wants XENFIRMWAREDIR/pvgrub64.bin, which Debian does not
+     * ship); bios and uefi are xl's firmware values (uefi: OVMF). */
+    c->vals[GF_firmware] = g->firmware == FW_BIOS || g->firmware == FW_UEFI
+                           ? firmware_name(g->firmware) : "";
+    if (g->firmware_kernel && *g->firmware_kernel)
+        c->vals[GF_kernel] = g->firmware_kernel;
+    /* The install boot's order (install_boot) replaces the guest's own. */
+    c->vals[GF_hvmboot] = c->install ? "" : g->hvm_boot;
+    u64_text(c->num[3], g->weight);
+    u64_text(c->num[4], g->cap);
+    c->vals[GF_weight] = g->weight ? c->num[3] : "";
+    c->vals[GF_cap] = g->cap ? c->num[4] : "";
     c->vals[GF_template] = template;
     c->vals[GF_COUNT + H_tag] = g->tag;
     c->vals[GF_COUNT + H_hvm] = g->type == GUEST_HVM ? "yes" : "";
@@ -521,6 +536,10 @@ int render_guest_install(const struct host *h, const struct guest *g, const char
     ig.res[GF_ramdisk] = kernel ? g->install_ramdisk : "";
     ig.res[GF_cmdline] = kernel ? extra : "";
     ig.res[GF_bootloader] = "";
+    if (kernel) { /* the installer's kernel, not the guest's firmware */
+        ig.firmware = FW_NONE;
+        ig.firmware_kernel = "";
+    }
     /* The domain stays, shut down, with its shutdown reason, until the
      * component has read how the install ended (install.h). */
     ig.res[GF_on_poweroff] = ig.res[GF_on_reboot] = ig.res[GF_on_crash] = "preserve";

@@ -1,6 +1,7 @@
 /* report.c: the status and isstarted methods: the saved configuration
  * and what runs, printed as text or JSON. */
 #include "methods_impl.h"
+#include "cpuplace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,7 +211,8 @@ static int status_select(const struct host *h, const struct margs *a, struct sho
 static void status_json(struct ctx *c, FILE *out, const struct host *h, const struct shown *sh,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
-                        const struct managed *ours, const struct installs *in)
+                        const struct managed *ours, const struct installs *in, struct hv *hv,
+                        struct cpu_seen *seen)
 {
     fputs("{\n  \"hypervisor\": ", out);
     fputs(have_hv ? "true" : "false", out);
@@ -252,6 +254,14 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h, const st
             char **pend;
             size_t np = pending_changes(g, d, &pend);
             fputs(", \"pending\": [", out);
+            for (size_t k = 0; k < np; k++) {
+                fputs(k ? ", " : "", out);
+                json_str(out, pend[k]);
+            }
+            fputc(']', out);
+            strs_free(pend, np);
+            np = cpu_drift(hv, seen, g, d, &pend);
+            fputs(", \"drift\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
                 json_str(out, pend[k]);
@@ -338,17 +348,21 @@ int m_status(struct ctx *c, const struct margs *a)
     struct hv_domain *doms = NULL;
     size_t n = 0;
     bool have_hv = false;
+    /* Kept open for the guests' CPU placement (cpuplace.h). */
+    struct hv *hv = NULL;
+    struct cpu_seen seen = { 0 };
     /* An xm host's domains are not the component's to look at. */
     if (!host_xm(h) && hv_reachable(c)) {
-        struct hv *hv = NULL;
         struct hv_xl xl = xl_of(h);
         if (hv_open_flags(c->o->hypervisor, c->o->root, &xl, HV_OPEN_READONLY, &hv, &err) < 0 ||
             hv->ops->list(hv, &doms, &n, &err) < 0)
             msg_warn("status: running guests unknown: %s", err);
         else
             have_hv = true;
-        if (hv)
+        if (hv && !have_hv) {
             hv->ops->close(hv);
+            hv = NULL;
+        }
         free(err);
         err = NULL;
     }
@@ -358,7 +372,7 @@ int m_status(struct ctx *c, const struct margs *a)
     struct managed ours = ours_of(c, h);
     struct installs *in = installs_open(c, h, "status");
     if (json) {
-        status_json(c, out, h, &sh, &dplan, doms, n, have_hv, now, &rc, &ours, in);
+        status_json(c, out, h, &sh, &dplan, doms, n, have_hv, now, &rc, &ours, in, hv, &seen);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s", h->nguests,
@@ -411,6 +425,14 @@ int m_status(struct ctx *c, const struct margs *a)
         fprintf(out, "  type      %s\n", guest_type_name(g->type));
         fprintf(out, "  memory    %lu MB (max %lu MB)\n", g->memory, g->maxmem);
         fprintf(out, "  vcpus     %lu (max %lu)\n", g->vcpus, g->maxvcpus);
+        char *place = cpu_summary(g);
+        if (place)
+            fprintf(out, "  cpus      %s\n", place);
+        free(place);
+        if (g->firmware != FW_NONE)
+            fprintf(out, "  firmware  %s\n", firmware_name(g->firmware));
+        if (!str_empty(g->hvm_boot))
+            fprintf(out, "  hvmboot   %s\n", g->hvm_boot);
         char *why = NULL;
         enum cfg_state cs = config_state(c, h, g, &rc, &why);
         const struct managed_guest *e = managed_find(&ours, g->uuid);
@@ -447,6 +469,10 @@ int m_status(struct ctx *c, const struct margs *a)
             for (size_t k = 0; k < np; k++)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);
+            np = cpu_drift(hv, &seen, g, d, &pend);
+            for (size_t k = 0; k < np; k++)
+                fprintf(out, "  drift     %s\n", pend[k]);
+            strs_free(pend, np);
         }
         /* The seed's disks, the cdrom, then the list's (xl.cfg's order). */
         bool cd = !str_empty(g->res[GF_cdpath]);
@@ -468,6 +494,9 @@ int m_status(struct ctx *c, const struct margs *a)
     }
 out:
     free(sh.v);
+    cpu_seen_free(&seen);
+    if (hv)
+        hv->ops->close(hv);
     installs_close(in);
     managed_free(&ours);
     dom_index_free(&ix);

@@ -12,6 +12,7 @@
  */
 #include "xlcfg.h"
 #include "check.h"
+#include "cpulist.h"
 #include "util.h"
 
 #include <limits.h>
@@ -165,6 +166,39 @@ static char *check_vnclisten(const char *key, const char *v, enum xlcfg_format f
             return refuse(key, v, "is not an IPv4 address");
     }
     return *p ? refuse(key, v, "is not an IPv4 address") : NULL;
+}
+
+/* cpus, cpus_soft: a CPU list (cpulist.h): no "node:" or "socket:". */
+static char *check_cpus(const char *key, const char *v, enum xlcfg_format fmt)
+{
+    (void)fmt;
+    struct cpuset set;
+    const char *why = cpulist_parse(v, true, &set);
+    return why ? refuse(key, v, why) : NULL;
+}
+
+/* pool: a pool the component makes (an LCFG tag) or Xen's Pool-0. */
+static char *check_pool(const char *key, const char *v, enum xlcfg_format fmt)
+{
+    (void)fmt;
+    return !strcmp(v, "Pool-0") || check_tag(v) ? NULL
+           : refuse(key, v, "is not a CPU pool name (Pool-0 or letters, digits and _)");
+}
+
+static char *check_weight(const char *key, const char *v, enum xlcfg_format fmt)
+{
+    (void)fmt;
+    unsigned long long n;
+    return parse_u64(v, &n) && n >= 1 && n <= 65535 ? NULL
+           : refuse(key, v, "is not a weight (1-65535)");
+}
+
+static char *check_cap(const char *key, const char *v, enum xlcfg_format fmt)
+{
+    (void)fmt;
+    unsigned long long n;
+    return parse_u64(v, &n) && n <= 100ULL * 512 ? NULL
+           : refuse(key, v, "is not a cap (0-51200 percent of one CPU)");
 }
 
 static char *check_flag(const char *key, const char *v, enum xlcfg_format fmt)
@@ -396,6 +430,9 @@ static const char *const actions[] = {
     "destroy", "restart", "rename-restart", "preserve",
     "coredump-destroy", "coredump-restart", "soft-reset", NULL,
 };
+/* HVM firmware; pvgrub is booted as a kernel (model_cpu.c), and anything
+ * else xl would take as a path to a firmware file. */
+static const char *const firmwares[] = { "bios", "uefi", NULL };
 /* serial = "file:..." would have qemu (root in dom0) create or truncate
  * any file; "/dev/ttyS0" would hand over a host serial port. */
 static const char *const serials[] = { "pty", "none", NULL };
@@ -425,6 +462,12 @@ static const struct keydef keys[] = {
     { "vnc", NUMBER, F_BOTH, NULL, check_flag },
     { "vnclisten", STRING, F_BOTH, NULL, check_vnclisten },
     { "sdl", NUMBER, F_BOTH, NULL, check_flag },
+    { "firmware", STRING, F_XL, firmwares, NULL },
+    { "cpus", STRING, F_XL, NULL, check_cpus },
+    { "cpus_soft", STRING, F_XL, NULL, check_cpus },
+    { "cpu_weight", NUMBER, F_XL, NULL, check_weight },
+    { "cap", NUMBER, F_XL, NULL, check_cap },
+    { "pool", STRING, F_XL, NULL, check_pool },
 };
 
 static const struct keydef *find_key(const char *k, size_t n, enum xlcfg_format fmt)

@@ -232,6 +232,31 @@ const int schema_hlist_list[HL_COUNT] = {
     { "b", "", RT_STRING, "" },'
 }
 
+# A second tag list is a host tag list (schema_hlist): its items'
+# resources, and the host field of the list each belongs to.
+t_defgen_reads_a_host_tag_list() {
+  printf '%s\n' '@pools c_$ d_$' 'pools' 'c_$' 'd_$ two' | small_def
+  defgen "$T/x.def"
+  expect_rc 0
+  { grep -E '^#define SCHEMA_LIST' "$T/gen.h"; grep -E '^    (\{|HF_)' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '#define SCHEMA_LIST "virtualmachines"
+    { "count", "3", RT_INTEGER, "integer" },
+    { "flag", "yes", RT_BOOLEAN, "boolean" },
+    { "text", "some words", RT_STRING, "" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$" },
+    { "pools", "", RT_LIST, "list: c_$ d_$" },
+    { "c", "", RT_STRING, "" },
+    { "d", "two", RT_STRING, "" },
+    HF_pools,
+    HF_pools,
+    { "a", "-10", RT_INTEGER, "integer(a number)" },
+    { "b", "", RT_STRING, "" },'
+  printf '%s\n' '@pools c_$' 'pools' | small_def
+  defgen "$T/x.def"
+  expect_rc 1
+  expect_text "$T/err" 'defgen: template c_$ has no declaration'
+}
+
 # defgen_refuses LINES MESSAGE: a small .def with LINES added is refused
 # with MESSAGE.
 defgen_refuses() {
@@ -271,6 +296,8 @@ size 1' "20: resource 'size' has two types"
 more
 @other c_$
 other' "21: template 'c_\$' is in two lists"
+  defgen_refuses '@more a_$
+more' "19: template 'a_\$' is in two lists"
   defgen_refuses '@sub %subscribe: nodes other' "19: '@sub %subscribe: nodes other': a subscription names one tag list"
   defgen_refuses '@sub %subscribe:' "19: unknown type '%subscribe:'"
   defgen_refuses '@sub %subscribe: nodes
@@ -293,7 +320,7 @@ pub' "24: published resource 'c' is not a host resource"
 # name_$_$ go in schema_item, the list in schema_sublist, and the list is a
 # guest resource typed with its templates.
 t_defgen_reads_a_nested_list() {
-  printf '%s\n' '@things a_$ b_$ subs_$' 'things' 'a_$ 1' 'b_$' 'subs_$' \
+  printf '%s\n' '@virtualmachines a_$ b_$ subs_$' 'virtualmachines' 'a_$ 1' 'b_$' 'subs_$' \
     '@subs_$ x_$_$ y_$_$' '@x_$_$ %integer' 'x_$_$ 5' 'y_$_$ yes' | small_def_bare
   defgen "$T/x.def"
   expect_rc 0
@@ -303,7 +330,7 @@ t_defgen_reads_a_nested_list() {
     IF_COUNT
     SL_subs,
     SL_COUNT
-    { "things", "", RT_LIST, "list: a_$ b_$ subs_$" },
+    { "virtualmachines", "", RT_LIST, "list: a_$ b_$ subs_$" },
     { "x", "5", RT_INTEGER, "integer" },
     { "y", "yes", RT_STRING, "" },
     { "subs", GF_subs, 0, 2 },
@@ -317,7 +344,7 @@ t_defgen_reads_a_nested_list() {
            "@b_\$ x_\$|23: bad template 'x_\$' (a nested list's are name_\$_\$)" \
            "@b_\$ x_y_\$_\$|23: bad template 'x_y_\$_\$' (a nested list's are name_\$_\$)" \
            "z_\$_\$ 1|23: 'z_\$_\$' is not in a nested tag list"; do
-    printf '%s\n' '@things a_$ b_$' 'things' 'a_$' 'b_$' "${c%%|*}" | small_def_bare
+    printf '%s\n' '@virtualmachines a_$ b_$' 'virtualmachines' 'a_$' 'b_$' "${c%%|*}" | small_def_bare
     defgen "$T/x.def"
     expect_rc 1
     expect_text "$T/err" "$T/x.def:${c#*|}"

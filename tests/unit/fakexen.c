@@ -75,6 +75,17 @@ static struct {
     size_t nevents;
     int pipe[2];
 
+    /* CPU placement: the host's CPUs (0: 4), each domain's affinity (one
+     * byte of CPUs 0-7, the same for every vcpu but vcpu odd_vcpu's, whose
+     * hard one is odd_hard), weight and cap; the pools (id, scheduler,
+     * CPUs in one byte, domains). */
+    unsigned ncpus;
+    struct { unsigned domid; uint8_t hard, soft; unsigned weight, cap; } place[16];
+    size_t nplace;
+    unsigned odd_vcpu; uint8_t odd_hard; bool odd;
+    struct { uint32_t id, sched; uint8_t cpus; uint32_t ndom; } pools[8];
+    size_t npools;
+
     /* what happened */
     int xc_handles, xs_handles;
     unsigned tx_start, tx_commit, tx_abort, tx_conflicts, unwatches, getinfolists;
@@ -391,6 +402,7 @@ int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
     }
     memset(info, 0, sizeof(*info));
     info->capabilities = F.physcaps;
+    info->max_cpu_id = (F.ncpus ? F.ncpus : 4) - 1;
     return 0;
 }
 
@@ -430,6 +442,145 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
                 break;
             }
     return (int)n;
+}
+
+/* ---- CPU placement ---- */
+
+void fakexen_set_ncpus(unsigned n)
+{
+    F.ncpus = n;
+}
+
+/* Domain domid's placement: hard and soft affinity (bit i: CPU i), weight
+ * and cap. */
+void fakexen_place(unsigned domid, uint8_t hard, uint8_t soft, unsigned weight, unsigned cap)
+{
+    if (F.nplace == 16)
+        abort();
+    F.place[F.nplace].domid = domid;
+    F.place[F.nplace].hard = hard;
+    F.place[F.nplace].soft = soft;
+    F.place[F.nplace].weight = weight;
+    F.place[F.nplace].cap = cap;
+    F.nplace++;
+}
+
+/* vcpu's hard affinity differs from the others'. */
+void fakexen_odd_vcpu(unsigned vcpu, uint8_t hard)
+{
+    F.odd = true;
+    F.odd_vcpu = vcpu;
+    F.odd_hard = hard;
+}
+
+void fakexen_add_pool(uint32_t id, uint32_t sched, uint8_t cpus, uint32_t ndom)
+{
+    if (F.npools == 8)
+        abort();
+    F.pools[F.npools].id = id;
+    F.pools[F.npools].sched = sched;
+    F.pools[F.npools].cpus = cpus;
+    F.pools[F.npools].ndom = ndom;
+    F.npools++;
+}
+
+static int place_of(uint32_t domid)
+{
+    for (size_t i = 0; i < F.nplace; i++)
+        if (F.place[i].domid == domid)
+            return (int)i;
+    return -1;
+}
+
+int xc_get_cpumap_size(xc_interface *xch)
+{
+    (void)xch;
+    return 1; /* CPUs 0-7 */
+}
+
+xc_cpumap_t xc_cpumap_alloc(xc_interface *xch)
+{
+    (void)xch;
+    return calloc(1, 1);
+}
+
+int xc_vcpu_getaffinity(xc_interface *xch, uint32_t domid, int vcpu, xc_cpumap_t cpumap_hard,
+                        xc_cpumap_t cpumap_soft, uint32_t flags)
+{
+    (void)xch, (void)flags;
+    int i = place_of(domid);
+    if (i < 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    cpumap_hard[0] = F.odd && (unsigned)vcpu == F.odd_vcpu ? F.odd_hard : F.place[i].hard;
+    cpumap_soft[0] = F.place[i].soft;
+    return 0;
+}
+
+static int sched_get(uint32_t domid, unsigned *w, unsigned *c)
+{
+    int i = place_of(domid);
+    if (i < 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    *w = F.place[i].weight;
+    *c = F.place[i].cap;
+    return 0;
+}
+
+int xc_sched_credit2_domain_get(xc_interface *xch, uint32_t domid,
+                                struct xen_domctl_sched_credit2 *sdom)
+{
+    (void)xch;
+    unsigned w, c;
+    if (sched_get(domid, &w, &c) < 0)
+        return -1;
+    sdom->weight = (uint16_t)w;
+    sdom->cap = (uint16_t)c;
+    return 0;
+}
+
+int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid,
+                               struct xen_domctl_sched_credit *sdom)
+{
+    (void)xch;
+    unsigned w, c;
+    if (sched_get(domid, &w, &c) < 0)
+        return -1;
+    sdom->weight = (uint16_t)w;
+    sdom->cap = (uint16_t)c;
+    return 0;
+}
+
+/* The first pool from poolid on, as the real one. */
+xc_cpupoolinfo_t *xc_cpupool_getinfo(xc_interface *xch, uint32_t poolid)
+{
+    (void)xch;
+    size_t best = F.npools;
+    for (size_t i = 0; i < F.npools; i++)
+        if (F.pools[i].id >= poolid && (best == F.npools || F.pools[i].id < F.pools[best].id))
+            best = i;
+    if (best == F.npools) {
+        errno = ENOENT;
+        return NULL;
+    }
+    xc_cpupoolinfo_t *info = calloc(1, sizeof(*info) + 1);
+    if (!info)
+        abort();
+    info->cpupool_id = F.pools[best].id;
+    info->sched_id = F.pools[best].sched;
+    info->n_dom = F.pools[best].ndom;
+    info->cpumap = (xc_cpumap_t)(info + 1);
+    info->cpumap[0] = F.pools[best].cpus;
+    return info;
+}
+
+void xc_cpupool_infofree(xc_interface *xch, xc_cpupoolinfo_t *info)
+{
+    (void)xch;
+    free(info);
 }
 
 /* ---- libxenstore ---- */

@@ -1005,6 +1005,101 @@ static void test_set_vcpus(void **state)
     hv->ops->close(hv);
 }
 
+/* ---- CPU placement ---- */
+
+/* A domain is placed as its config says; pinning, weight and cap, pool
+ * moves; the pool table with Xen's rules. */
+static void test_cpu_placement(void **state)
+{
+    const char *root = *state;
+    struct hv *hv = open_sim(root);
+    write_config(root, "web1", UUID1,
+                 "memory = 512\nvcpus = 2\ncpus = \"0-1\"\ncpus_soft = \"1\"\ncpu_weight = 512\n"
+                 "cap = 50\n");
+    char *err = NULL;
+    if (create_from(hv, root, "web1", &err) != 0)
+        fail_msg("create: %s", err);
+    struct hv_cpu c;
+    assert_int_equal(hv->ops->cpu_get(hv, 1, &c, &err), 0);
+    assert_string_equal(c.hard, "0-1");
+    assert_string_equal(c.soft, "1");
+    assert_int_equal(c.weight, 512);
+    assert_int_equal(c.cap, 50);
+    assert_string_equal(c.pool, "Pool-0");
+
+    assert_int_equal(hv->ops->vcpu_pin(hv, 1, "all,^0", "all", &err), 0);
+    assert_int_equal(hv->ops->cpu_get(hv, 1, &c, &err), 0);
+    assert_string_equal(c.hard, "1-7"); /* the simulator has 8 CPUs */
+    assert_string_equal(c.soft, "all");
+    assert_fails_with(hv->ops->vcpu_pin(hv, 1, "x", "all", errp),
+                      "xl vcpu-pin 1 all x all: invalid CPU list");
+
+    /* A pool: made empty, CPUs moved to it from Pool-0 while free. */
+    assert_int_equal(hv->ops->pool_create(hv, "batch", "credit", &err), 0);
+    assert_fails_with(hv->ops->pool_create(hv, "batch", "credit", errp),
+                      "xl cpupool-create: a pool named batch exists already");
+    assert_fails_with(hv->ops->pool_create(hv, "x", "sedf", errp),
+                      "xl cpupool-create: unknown scheduler sedf");
+    assert_fails_with(hv->ops->pool_cpu(hv, "batch", 2, true, errp),
+                      "xl cpupool-cpu-add batch 2: CPU 2 is not free (it is in a pool)");
+    assert_fails_with(hv->ops->pool_cpu(hv, "Pool-0", 0, false, errp),
+                      "xl cpupool-cpu-remove Pool-0 0: CPU 0 cannot leave Pool-0");
+    assert_fails_with(hv->ops->pool_migrate(hv, 1, "batch", errp),
+                      "xl cpupool-migrate 1 batch: the pool has no CPU");
+    assert_int_equal(hv->ops->pool_cpu(hv, "Pool-0", 2, false, &err), 0);
+    assert_int_equal(hv->ops->pool_cpu(hv, "batch", 2, true, &err), 0);
+    assert_fails_with(hv->ops->pool_cpu(hv, "batch", 9, true, errp),
+                      "xl cpupool-cpu-add batch 9: no CPU 9 on this host");
+
+    struct hv_pool *p = NULL;
+    size_t n = 0;
+    unsigned ncpus = 0;
+    assert_int_equal(hv->ops->pools(hv, &p, &n, &ncpus, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ncpus, 8);
+    assert_string_equal(p[0].name, "Pool-0");
+    assert_string_equal(p[0].cpus, "0-1,3-7");
+    assert_int_equal(p[0].ndoms, 2); /* dom0 and web1 */
+    assert_string_equal(p[1].name, "batch");
+    assert_string_equal(p[1].sched, "credit");
+    assert_string_equal(p[1].cpus, "2");
+    free(p);
+
+    /* Moved there: the new pool's defaults; its scheduler's parameters. */
+    assert_int_equal(hv->ops->pool_migrate(hv, 1, "batch", &err), 0);
+    assert_int_equal(hv->ops->cpu_get(hv, 1, &c, &err), 0);
+    assert_string_equal(c.pool, "batch");
+    assert_int_equal(c.weight, 256);
+    assert_int_equal(c.cap, 0);
+    assert_fails_with(hv->ops->sched_set(hv, 1, "credit2", 100, 0, errp),
+                      "xl sched-credit2 -d 1: the domain's pool batch uses the credit scheduler");
+    assert_int_equal(hv->ops->sched_set(hv, 1, "credit", 100, 20, &err), 0);
+    assert_int_equal(hv->ops->cpu_get(hv, 1, &c, &err), 0);
+    assert_int_equal(c.weight, 100);
+    assert_int_equal(c.cap, 20);
+    assert_fails_with(hv->ops->pool_cpu(hv, "batch", 2, false, errp),
+                      "xl cpupool-cpu-remove batch 2: the pool's domains would have no CPU");
+    assert_fails_with(hv->ops->pool_destroy(hv, "batch", errp),
+                      "xl cpupool-destroy batch: the pool has domains");
+    assert_int_equal(hv->ops->destroy(hv, 1, &err), 0);
+    assert_fails_with(hv->ops->pool_destroy(hv, "batch", errp),
+                      "xl cpupool-destroy batch: the pool still has CPUs");
+    assert_int_equal(hv->ops->pool_cpu(hv, "batch", 2, false, &err), 0);
+    assert_int_equal(hv->ops->pool_cpu(hv, "Pool-0", 2, true, &err), 0);
+    assert_int_equal(hv->ops->pool_destroy(hv, "batch", &err), 0);
+    assert_fails_with(hv->ops->pool_destroy(hv, "Pool-0", errp),
+                      "xl cpupool-destroy Pool-0: Pool-0 cannot be destroyed");
+    hv->ops->close(hv);
+
+    /* A read-only handle observes only. */
+    assert_int_equal(hv_open_flags("sim", root, NULL, HV_OPEN_READONLY, &hv, &err), 0);
+    assert_int_equal(hv->ops->pools(hv, &p, &n, &ncpus, &err), 0);
+    free(p);
+    assert_fails_with(hv->ops->pool_create(hv, "b", "credit2", errp),
+                      "read-only hypervisor handle: pool_create refused");
+    hv->ops->close(hv);
+}
+
 /* ---- errors ---- */
 
 static void test_dom0_untouchable(void **state)
@@ -2057,6 +2152,7 @@ int main(int argc, char **argv)
         T(test_crash),
         T(test_set_memory),
         T(test_set_vcpus),
+        T(test_cpu_placement),
         T(test_dom0_untouchable),
         T(test_unknown_domid),
         T(test_hv_fail),

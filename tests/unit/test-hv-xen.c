@@ -41,6 +41,10 @@ void fakexen_add_domain(const xc_domaininfo_t *info);
 void fakexen_add_domain_at(unsigned call, const xc_domaininfo_t *info);
 void fakexen_remove_domain(unsigned domid);
 void fakexen_vanish_after_list(unsigned domid);
+void fakexen_set_ncpus(unsigned n);
+void fakexen_place(unsigned domid, uint8_t hard, uint8_t soft, unsigned weight, unsigned cap);
+void fakexen_odd_vcpu(unsigned vcpu, uint8_t hard);
+void fakexen_add_pool(uint32_t id, uint32_t sched, uint8_t cpus, uint32_t ndom);
 void fakexen_xs_set(const char *path, const char *value);
 const char *fakexen_xs_get(const char *path);
 void fakexen_fire(const char *path);
@@ -1017,6 +1021,105 @@ static void test_set_memory(void **state)
     close_xen(hv);
 }
 
+/* ---- CPU placement ---- */
+
+static void test_cpu_decode(void **state)
+{
+    (void)state;
+    assert_string_equal(hv_xen_sched_name(XEN_SCHEDULER_CREDIT2), "credit2");
+    assert_string_equal(hv_xen_sched_name(XEN_SCHEDULER_CREDIT), "credit");
+    assert_string_equal(hv_xen_sched_name(XEN_SCHEDULER_RTDS), "rtds");
+    assert_string_equal(hv_xen_sched_name(XEN_SCHEDULER_NULL), "null");
+    assert_string_equal(hv_xen_sched_name(99), "unknown");
+    uint8_t map[2] = { 0x0f, 0x01 }; /* CPUs 0-3 and 8 */
+    char out[64];
+    hv_xen_cpumap_text(map, 2, 16, out, sizeof(out));
+    assert_string_equal(out, "0-3,8");
+    hv_xen_cpumap_text(map, 1, 4, out, sizeof(out));
+    assert_string_equal(out, "all");
+    uint8_t none = 0;
+    hv_xen_cpumap_text(&none, 1, 4, out, sizeof(out));
+    assert_string_equal(out, "none");
+}
+
+/* A domain's placement: affinity across its vcpus (mixed when they
+ * differ), weight and cap from its pool's scheduler, the pool's name
+ * from xenstore (libxl's /local/pool/<id>/name). */
+static void test_cpu_get(void **state)
+{
+    (void)state;
+    xc_domaininfo_t info = record(5, XEN_DOMINF_running);
+    info.cpupool = 1;
+    fakexen_add_domain(&info);
+    fakexen_set_ncpus(4);
+    fakexen_add_pool(0, XEN_SCHEDULER_CREDIT2, 0x03, 1);
+    fakexen_add_pool(1, XEN_SCHEDULER_CREDIT, 0x0c, 1);
+    fakexen_xs_set("/local/pool/0/name", "Pool-0");
+    fakexen_xs_set("/local/pool/1/name", "batch");
+    fakexen_place(5, 0x04, 0x0f, 512, 50);
+    struct hv *hv = open_xen();
+    struct hv_cpu c;
+    char *err = NULL;
+    assert_int_equal(hv->ops->cpu_get(hv, 5, &c, &err), 0);
+    assert_string_equal(c.hard, "2");
+    assert_string_equal(c.soft, "all");
+    assert_int_equal(c.weight, 512);
+    assert_int_equal(c.cap, 50);
+    assert_string_equal(c.pool, "batch");
+    fakexen_odd_vcpu(3, 0x08);
+    assert_int_equal(hv->ops->cpu_get(hv, 5, &c, &err), 0);
+    assert_string_equal(c.hard, "mixed");
+    assert_string_equal(c.soft, "all");
+    assert_fails(hv->ops->cpu_get(hv, 9, &c, &err), &err, "no domain with id 9");
+
+    struct hv_pool *p = NULL;
+    size_t n = 0;
+    unsigned ncpus = 0;
+    assert_int_equal(hv->ops->pools(hv, &p, &n, &ncpus, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ncpus, 4);
+    assert_string_equal(p[0].name, "Pool-0");
+    assert_string_equal(p[0].sched, "credit2");
+    assert_string_equal(p[0].cpus, "0-1");
+    assert_string_equal(p[1].name, "batch");
+    assert_string_equal(p[1].sched, "credit");
+    assert_string_equal(p[1].cpus, "2-3");
+    assert_int_equal(p[1].ndoms, 1);
+    free(p);
+    close_xen(hv);
+}
+
+/* The changes run xl, as xl(1) writes them. */
+static void test_cpu_changes(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    assert_int_equal(hv->ops->vcpu_pin(hv, 5, "0-1", "all", &err), 0);
+    assert_int_equal(hv->ops->sched_set(hv, 5, "credit2", 512, 0, &err), 0);
+    assert_int_equal(hv->ops->sched_set(hv, 5, "credit", 128, 50, &err), 0);
+    assert_int_equal(hv->ops->pool_migrate(hv, 5, "batch", &err), 0);
+    assert_int_equal(hv->ops->pool_create(hv, "batch", "credit2", &err), 0);
+    assert_int_equal(hv->ops->pool_cpu(hv, "Pool-0", 2, false, &err), 0);
+    assert_int_equal(hv->ops->pool_cpu(hv, "batch", 2, true, &err), 0);
+    assert_int_equal(hv->ops->pool_destroy(hv, "batch", &err), 0);
+    assert_null(err);
+    assert_xl_log("vcpu-pin\n5\nall\n0-1\nall\n--\n"
+                  "sched-credit2\n-d\n5\n-w\n512\n-c\n0\n--\n"
+                  "sched-credit\n-d\n5\n-w\n128\n-c\n50\n--\n"
+                  "cpupool-migrate\n5\nbatch\n--\n"
+                  "cpupool-create\nname=\"batch\"\nsched=\"credit2\"\n--\n"
+                  "cpupool-cpu-remove\nPool-0\n2\n--\n"
+                  "cpupool-cpu-add\nbatch\n2\n--\n"
+                  "cpupool-destroy\nbatch\n--\n");
+    xl_fails(1, "cpu 2 illegal or not free\n");
+    assert_fails(hv->ops->pool_cpu(hv, "batch", 2, true, &err), &err,
+                 "xl cpupool-cpu-add batch 2: exited 1: cpu 2 illegal or not free");
+    assert_fails(hv->ops->vcpu_pin(hv, 0, "0", "all", &err), &err, "refusing to touch Domain-0");
+    close_xen(hv);
+}
+
 static void test_set_vcpus(void **state)
 {
     (void)state;
@@ -1928,6 +2031,9 @@ int main(void)
         cmocka_unit_test_setup(test_migrate_timeout, setup),
         cmocka_unit_test_setup(test_send_restore_at, setup),
         cmocka_unit_test_setup(test_readonly_moves, setup),
+        cmocka_unit_test(test_cpu_decode),
+        cmocka_unit_test_setup(test_cpu_get, setup),
+        cmocka_unit_test_setup(test_cpu_changes, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -248,7 +248,7 @@ static void test_keys_not_allowed(void **state)
         "script = \"/tmp/x\"",
         "p9 = [ \"tag=h, security_model=none, path=/\" ]",
         "channel = [ \"name=x, connection=socket, path=/tmp/s\" ]",
-        "firmware = \"/tmp/fw\"",
+        "firmware_override = \"/tmp/fw\"",
         "bios_path_override = \"/tmp/bios\"",
         "acpi_firmware = \"/tmp/acpi\"",
         "cpuid = \"host,tm=0\"",
@@ -266,6 +266,37 @@ static void test_keys_not_allowed(void **state)
         expect_line(refused[i], XL, want);
         free(want);
     }
+}
+
+/* The keys of firmware and CPU placement: their values checked, and not
+ * in the xm format. */
+static void test_cpu_and_firmware_keys(void **state)
+{
+    (void)state;
+    expect_line_ok("firmware = \"uefi\"", XL);
+    expect_line_ok("firmware = \"bios\"", XL);
+    expect_line("firmware = \"/tmp/fw\"", XL, "3: firmware '/tmp/fw' is not allowed");
+    expect_line("firmware = \"pvgrub64\"", XL, "3: firmware 'pvgrub64' is not allowed");
+    expect_line_ok("cpus = \"0-3,6\"", XL);
+    expect_line_ok("cpus = \"all,^0\"", XL);
+    expect_line("cpus_soft = \"nodes:0\"", XL,
+                "3: cpus_soft 'nodes:0' is not a CPU list (items N or N-M, N a CPU number below "
+                "1024, separated by ',')");
+    expect_line("cpus = \"3-1\"", XL, "3: cpus '3-1' is not a CPU list (a range N-M needs N <= M)");
+    expect_line("cpus = \"^1\"", XL,
+                "3: cpus '^1' is not a CPU list (a ^ item must follow the CPUs it takes out of)");
+    expect_line_ok("cpu_weight = 256", XL);
+    expect_line("cpu_weight = 0", XL, "3: cpu_weight '0' is not a weight (1-65535)");
+    expect_line("cpu_weight = 65536", XL, "3: cpu_weight '65536' is not a weight (1-65535)");
+    expect_line_ok("cap = 0", XL);
+    expect_line("cap = 51201", XL, "3: cap '51201' is not a cap (0-51200 percent of one CPU)");
+    expect_line("cap = \"50\"", XL, "3: key 'cap' must be a number");
+    expect_line_ok("pool = \"Pool-0\"", XL);
+    expect_line_ok("pool = \"batch_1\"", XL);
+    expect_line("pool = \"a,b\"", XL,
+                "3: pool 'a,b' is not a CPU pool name (Pool-0 or letters, digits and _)");
+    expect_line("cpus = \"1\"", XM, "3: key 'cpus' is not allowed");
+    expect_line("pool = \"x\"", XM, "3: key 'pool' is not allowed");
 }
 
 static void test_device_model_override(void **state)
@@ -781,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_comments_ignored),
         cmocka_unit_test(test_name_required),
         cmocka_unit_test(test_keys_not_allowed),
+        cmocka_unit_test(test_cpu_and_firmware_keys),
         cmocka_unit_test(test_device_model_override),
         cmocka_unit_test(test_keys_per_format),
         cmocka_unit_test(test_key_twice),

@@ -739,6 +739,49 @@ step_migrate() {
   echo "delta: domid $d -> $n, $(tail -n 1 /tmp/err)"
 }
 
+# A live vcpu pin and weight (issue 17): delta, running, gets cpus 1 and
+# weight 512 in the profile; configure pins its vcpus and sets its weight
+# without restarting it, as xl vcpu-list and xl sched-credit2 show; status
+# shows no drift, then the drift of a pin changed by hand.
+step_vcpu_pin() {
+  awk '/<virtualmachines cfg:template=/ { sub(/install_\$"/, "install_$ cpus_$ weight_$\"") }
+       /<uuid>d4d4d4d4-0000-4000-8000-000000000004<\/uuid>/ {
+         print; print "      <cpus>1</cpus>"; print "      <weight>512</weight>"; next } { print }' \
+    /tmp/profile-move.xml >/tmp/profile-pin.xml
+  grep -q '<cpus>1</cpus>' /tmp/profile-pin.xml && grep -q 'cpus_\$ weight_\$"' /tmp/profile-pin.xml ||
+    die "cannot make the profile with cpus_delta"
+  d=$(domid delta)
+  [ -n "$d" ] || die "delta is not running"
+  xlq vcpu-list delta
+  x --profile /tmp/profile-pin.xml configure
+  expect_rc 0 configure
+  has_msg "[INFO] xen: guest 'delta': cpus all -> 1, soft all -> all applied live" configure
+  has_msg "[INFO] xen: guest 'delta': weight 256 -> 512, cap 0 -> 0 applied live" configure
+  [ "$(domid delta)" = "$d" ] || die "delta was restarted (domid $d -> $(domid delta)), not pinned live"
+  grep -qxF 'cpus = "1"' /etc/xen/delta.cfg || die "/etc/xen/delta.cfg has no cpus = \"1\""
+  xlq vcpu-list delta
+  aff=$(xlq vcpu-list delta | awk 'NR > 1 { print $(NF - 2), $(NF - 1), $NF }' | sort -u | tr '\n' ' ')
+  [ "$aff" = "1 / all " ] || die "xl vcpu-list shows the affinity '$aff' for delta, expected '1 / all'"
+  xlq sched-credit2 -d delta
+  w=$(xlq sched-credit2 -d delta | awk 'NR == 2 { print $3, $4 }')
+  [ "$w" = "512 0" ] || die "xl sched-credit2 shows weight and cap '$w' for delta, expected '512 0'"
+  x status
+  expect_rc 0 status
+  grep -qxF "  cpus      1, weight 512, pool Pool-0" /tmp/out || die "status does not show delta's placement"
+  ! grep -q "^  drift" /tmp/out || die "status shows a drift: $(grep '^  drift' /tmp/out)"
+  # Pinned by hand elsewhere: status says so, configure puts it back.
+  xlq vcpu-pin delta all 0 all
+  x status
+  expect_rc 0 status
+  grep -qxF "  drift     cpus 1, soft all: configure applies it live (the running domain has 0, soft all)" /tmp/out ||
+    die "status does not show the drift of delta's hand-made pin"
+  x --profile /tmp/profile-pin.xml configure
+  expect_rc 0 configure
+  has_msg "[INFO] xen: guest 'delta': cpus 0 -> 1, soft all -> all applied live" configure
+  aff=$(xlq vcpu-list delta | awk 'NR > 1 { print $(NF - 2), $(NF - 1), $NF }' | sort -u | tr '\n' ' ')
+  [ "$aff" = "1 / all " ] || die "after configure xl vcpu-list shows '$aff' for delta, expected '1 / all'"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -757,4 +800,5 @@ scenario() {
   step install step_install
   step save-restore step_save_restore
   step migrate step_migrate
+  step vcpu-pin step_vcpu_pin
 }
