@@ -36,6 +36,7 @@
 #include "fsutil.h"
 #include "hv_impl.h"
 #include "hv_xen_decode.h"
+#include "hv_xen_impl.h"
 #include "util.h"
 
 /* Our watch on @releaseDomain (fires on domain shutdown, crash and
@@ -51,36 +52,6 @@
  * retries for ever; a bound turns a pathological livelock into an
  * error instead of a hang. */
 #define TX_RETRIES 50
-
-/* A library log message kept for an error report. */
-#define LOG_MAX 256
-
-/* The logger given to libxenctrl. Without one, it prints its errors to
- * stderr itself (e.g. "xencall: error: Could not obtain handle on
- * privileged command interface" off dom0), and only the method layer may
- * print. So it prints nothing and keeps the last error, which an error
- * report may quote. */
-struct xen_logger {
-    xentoollog_logger vtable; /* first: the library sees only this */
-    char last[LOG_MAX];       /* "" when nothing was logged */
-};
-
-struct xen {
-    struct hv hv;
-    struct xen_logger log;
-    xc_interface *xch;
-    struct xs_handle *xsh;
-    int watch_fd;  /* xs_fileno(xsh): readable while watch events are queued */
-    bool watching; /* the @releaseDomain watch is registered */
-    char *xl;      /* the xl program, under the root */
-    char *xl_host; /* the same as a host sees it (for another host's xl) */
-    char *root;    /* the --root prefix: ssh, scp are taken under it */
-    bool readonly; /* HV_OPEN_READONLY: observe only */
-    /* How long one run of xl may take (hv.h: struct hv_xl): create builds
-     * a domain (disks, device model, hotplug scripts), the others are
-     * quick requests. */
-    unsigned create_timeout_ms, timeout_ms;
-};
 
 /* ---- the logger ---- */
 
@@ -123,11 +94,9 @@ static void logger_destroy(xentoollog_logger *logger)
 
 /* ---- xenstore ---- */
 
-enum xs_got { XS_GOT, XS_MISSING, XS_FAILED };
-
 /* Read path in transaction t (XBT_NULL: none). XS_MISSING when the node
  * is not there; XS_FAILED with *err on any other error. */
-static enum xs_got xs_get(struct xen *x, xs_transaction_t t, const char *path, char **ret,
+enum xs_got xen_xs_get(struct xen *x, xs_transaction_t t, const char *path, char **ret,
                           char **err)
 {
     unsigned len = 0;
@@ -187,7 +156,7 @@ static int xen_drain_initial(struct xen *x, char **err)
  * use (xenctrl.h); xl opens its own. One that runs past timeout_ms is
  * killed with what it started (its process group) and reaped: "xl destroy
  * 5: timed out after 60 s". */
-static int run_xl(char **argv, unsigned timeout_ms, const char *what, char **err)
+int xen_run_xl(char **argv, unsigned timeout_ms, const char *what, char **err)
 {
     struct exec_result res;
     char *why = NULL;
@@ -242,7 +211,7 @@ static int xen_exists(struct xen *x, unsigned domid, bool *exists, char **err)
  * control node too, and the component manages guests only), and a domain
  * that is there (xl would say so too, but in its own words). The domain
  * can still go before the action: the action then fails. */
-static int xen_target(struct xen *x, unsigned domid, char **err)
+int xen_target(struct xen *x, unsigned domid, char **err)
 {
     if (domid == 0) {
         set_error(err, "refusing to touch Domain-0");
@@ -265,7 +234,7 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
     *gone = false;
     char *path = hv_xen_dom_path(d->domid, "name");
     char *val = NULL;
-    enum xs_got got = xs_get(x, XBT_NULL, path, &val, err);
+    enum xs_got got = xen_xs_get(x, XBT_NULL, path, &val, err);
     free(path);
     if (got == XS_FAILED)
         return -1;
@@ -290,7 +259,7 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
     /* The balloon target, in KiB. Without one (dom0 when nothing set it,
      * a domain being built), the allocation is the best guess. */
     path = hv_xen_dom_path(d->domid, "memory/target");
-    got = xs_get(x, XBT_NULL, path, &val, err);
+    got = xen_xs_get(x, XBT_NULL, path, &val, err);
     free(path);
     if (got == XS_FAILED)
         return -1;
@@ -309,7 +278,7 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
      * with each mem-set. Without the node (dom0, a domain being built),
      * the hypervisor's cap. */
     path = hv_xen_dom_path(d->domid, "memory/static-max");
-    got = xs_get(x, XBT_NULL, path, &val, err);
+    got = xen_xs_get(x, XBT_NULL, path, &val, err);
     free(path);
     if (got == XS_FAILED)
         return -1;
@@ -323,7 +292,7 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
     /* A request the guest has not taken: the node still holds it (a PV
      * guest's drivers clear it when they act on it, XEN.md §2.3). */
     path = hv_xen_dom_path(d->domid, "control/shutdown");
-    got = xs_get(x, XBT_NULL, path, &val, err);
+    got = xen_xs_get(x, XBT_NULL, path, &val, err);
     free(path);
     if (got == XS_FAILED)
         return -1;
@@ -334,7 +303,7 @@ static int xen_fill_from_xenstore(struct xen *x, struct hv_domain *d, bool *gone
 
     /* Seconds, with a fraction when libxl wrote it; dom0 has none. */
     path = hv_xen_vm_path(d->uuid, "start_time");
-    got = xs_get(x, XBT_NULL, path, &val, err);
+    got = xen_xs_get(x, XBT_NULL, path, &val, err);
     free(path);
     if (got == XS_FAILED)
         return -1;
@@ -507,7 +476,7 @@ static int xen_control(struct xen *x, unsigned domid, const char *cmd, const cha
             goto out;
         }
         char *val = NULL;
-        enum xs_got got = xs_get(x, t, name_path, &val, err);
+        enum xs_got got = xen_xs_get(x, t, name_path, &val, err);
         free(val);
         if (got != XS_GOT) {
             if (got == XS_MISSING)
@@ -539,7 +508,7 @@ out:
 }
 
 /* A dry run's handle observes only. */
-static int refuse_readonly(struct xen *x, const char *op, char **err)
+int xen_refuse_readonly(struct xen *x, const char *op, char **err)
 {
     if (!x->readonly)
         return 0;
@@ -549,14 +518,14 @@ static int refuse_readonly(struct xen *x, const char *op, char **err)
 
 static int xen_shutdown(struct hv *hv, unsigned domid, char **err)
 {
-    if (refuse_readonly(xen_of(hv), "shutdown", err) < 0)
+    if (xen_refuse_readonly(xen_of(hv), "shutdown", err) < 0)
         return -1;
     return xen_control(xen_of(hv), domid, "poweroff", "power off", err);
 }
 
 static int xen_reboot(struct hv *hv, unsigned domid, char **err)
 {
-    if (refuse_readonly(xen_of(hv), "reboot", err) < 0)
+    if (xen_refuse_readonly(xen_of(hv), "reboot", err) < 0)
         return -1;
     return xen_control(xen_of(hv), domid, "reboot", "reboot", err);
 }
@@ -601,7 +570,7 @@ static int run_xl_making(struct xen *x, char **argv, const char *what, const cha
     size_t nbefore = 0;
     /* Without the list before, no domid can be shown to be new. */
     bool known = made && *uuid && xen_records(x, &before, &nbefore, NULL) == 0;
-    int rc = run_xl(argv, x->create_timeout_ms, what, err);
+    int rc = xen_run_xl(argv, x->create_timeout_ms, what, err);
     hv_xen_argv_free(argv);
     if (known)
         find_made(x, uuid, before, nbefore, rc < 0, made);
@@ -615,7 +584,7 @@ static int xen_create(struct hv *hv, const char *path, const char *rpath, struct
     struct xen *x = xen_of(hv);
     if (made)
         *made = (struct hv_made){ false, 0 };
-    if (refuse_readonly(x, "create", err) < 0)
+    if (xen_refuse_readonly(x, "create", err) < 0)
         return -1;
     char *what = xasprintf("xl create -f %s", path);
     /* xl would resolve a relative path against our working directory. */
@@ -639,11 +608,11 @@ static int xen_create(struct hv *hv, const char *path, const char *rpath, struct
 static int xen_destroy(struct hv *hv, unsigned domid, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "destroy", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "destroy", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl destroy %u", domid);
     char **argv = hv_xen_argv_destroy(x->xl, domid);
-    int rc = run_xl(argv, x->timeout_ms, what, err);
+    int rc = xen_run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -652,11 +621,11 @@ static int xen_destroy(struct hv *hv, unsigned domid, char **err)
 static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "set_memory", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "set_memory", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char **argv = hv_xen_argv_mem_set(x->xl, domid, kb);
     char *what = xasprintf("xl mem-set %u %s", domid, argv[3]);
-    int rc = run_xl(argv, x->timeout_ms, what, err);
+    int rc = xen_run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -665,11 +634,11 @@ static int xen_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, 
 static int xen_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "set_vcpus", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "set_vcpus", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl vcpu-set %u %u", domid, n);
     char **argv = hv_xen_argv_vcpu_set(x->xl, domid, n);
-    int rc = run_xl(argv, x->timeout_ms, what, err);
+    int rc = xen_run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -678,7 +647,7 @@ static int xen_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
 static int xen_rename(struct hv *hv, unsigned domid, const char *new_name, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "rename", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "rename", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl rename %u %s", domid, new_name);
     int rc = -1;
@@ -686,7 +655,7 @@ static int xen_rename(struct hv *hv, unsigned domid, const char *new_name, char 
         set_error(err, "%s: invalid name", what);
     } else {
         char **argv = hv_xen_argv_rename(x->xl, domid, new_name);
-        rc = run_xl(argv, x->timeout_ms, what, err);
+        rc = xen_run_xl(argv, x->timeout_ms, what, err);
         hv_xen_argv_free(argv);
     }
     free(what);
@@ -698,7 +667,7 @@ static int xen_rename(struct hv *hv, unsigned domid, const char *new_name, char 
 static int xen_power_button(struct hv *hv, unsigned domid, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "power_button", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "power_button", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     xc_domaininfo_t info;
     x->log.last[0] = '\0';
@@ -713,7 +682,7 @@ static int xen_power_button(struct hv *hv, unsigned domid, char **err)
     }
     char *what = xasprintf("xl trigger %u power", domid);
     char **argv = hv_xen_argv_trigger_power(x->xl, domid);
-    int rc = run_xl(argv, x->timeout_ms, what, err);
+    int rc = xen_run_xl(argv, x->timeout_ms, what, err);
     hv_xen_argv_free(argv);
     free(what);
     return rc;
@@ -786,7 +755,7 @@ static char *find_program(const struct xen *x, const char *prog, const char *wha
 /* Run a command line of the peer's (what names it in messages). */
 static int run_argv(char **argv, unsigned timeout_ms, const char *what, char **err)
 {
-    return run_xl(argv, timeout_ms, what, err);
+    return xen_run_xl(argv, timeout_ms, what, err);
 }
 
 static bool peer_local(const struct hv_peer *peer)
@@ -806,7 +775,7 @@ static int xen_save(struct hv *hv, unsigned domid, const char *path, const char 
                     char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "save", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "save", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     char *what = xasprintf("xl save %u %s", domid, path);
     int rc = -1;
@@ -815,7 +784,7 @@ static int xen_save(struct hv *hv, unsigned domid, const char *path, const char 
         set_error(err, "%s: bad image path (%s)", what, bad);
     } else {
         char **argv = hv_xen_argv_save(x->xl, domid, path);
-        rc = run_xl(argv, x->create_timeout_ms, what, err);
+        rc = xen_run_xl(argv, x->create_timeout_ms, what, err);
         hv_xen_argv_free(argv);
         /* xl resumes the guest; what it wrote is no image. */
         if (rc < 0)
@@ -854,7 +823,7 @@ static int xen_restore(struct hv *hv, const char *path, const char *rpath, struc
     struct xen *x = xen_of(hv);
     if (made)
         *made = (struct hv_made){ false, 0 };
-    if (refuse_readonly(x, "restore", err) < 0)
+    if (xen_refuse_readonly(x, "restore", err) < 0)
         return -1;
     char *what = xasprintf("xl restore %s", path);
     const char *bad = check_path(path);
@@ -878,7 +847,7 @@ static int xen_restore(struct hv *hv, const char *path, const char *rpath, struc
 static int xen_migrate(struct hv *hv, unsigned domid, const struct hv_peer *peer, char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "migrate", err) < 0 || xen_target(x, domid, err) < 0)
+    if (xen_refuse_readonly(x, "migrate", err) < 0 || xen_target(x, domid, err) < 0)
         return -1;
     bool local = peer_local(peer);
     const char *host = peer->host ? peer->host : "";
@@ -907,7 +876,7 @@ static int xen_migrate(struct hv *hv, unsigned domid, const struct hv_peer *peer
         goto out;
     }
     char **argv = hv_xen_argv_migrate(x->xl, domid, peer, local);
-    rc = run_xl(argv, peer_timeout(x, peer), what, err);
+    rc = xen_run_xl(argv, peer_timeout(x, peer), what, err);
     hv_xen_argv_free(argv);
 out:
     free(what);
@@ -919,7 +888,7 @@ static int xen_send(struct hv *hv, const char *path, const char *rpath,
 {
     struct xen *x = xen_of(hv);
     (void)rpath; /* the copy program reads path itself */
-    if (refuse_readonly(x, "send", err) < 0)
+    if (xen_refuse_readonly(x, "send", err) < 0)
         return -1;
     if (peer_local(peer))
         return 0; /* the same file */
@@ -945,7 +914,7 @@ static int xen_restore_at(struct hv *hv, const struct hv_peer *peer, const char 
                           char **err)
 {
     struct xen *x = xen_of(hv);
-    if (refuse_readonly(x, "restore_at", err) < 0)
+    if (xen_refuse_readonly(x, "restore_at", err) < 0)
         return -1;
     const char *host = peer->host ? peer->host : "";
     char *what = xasprintf("xl restore %s on %s", path, host), *prog = NULL;
@@ -955,7 +924,7 @@ static int xen_restore_at(struct hv *hv, const struct hv_peer *peer, const char 
         set_error(err, "%s: bad image path (%s)", what, bad);
     } else if (peer_local(peer)) {
         char **argv = hv_xen_argv_restore(x->xl, path);
-        rc = run_xl(argv, peer_timeout(x, peer), what, err);
+        rc = xen_run_xl(argv, peer_timeout(x, peer), what, err);
         hv_xen_argv_free(argv);
     } else if (!hv_xen_check_host(host)) {
         set_error(err, "%s: bad host name", what);
@@ -1006,6 +975,9 @@ static const struct hv_ops xen_ops = {
     .send = xen_send,
     .restore_at = xen_restore_at,
     .close = xen_close,
+    .devices = xen_devices,
+    .attach_disk = xen_attach_disk,
+    .attach_nic = xen_attach_nic,
 };
 
 int hv_xen_open(const char *root, const struct hv_xl *tool, unsigned flags, struct hv **ret,
