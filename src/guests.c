@@ -200,6 +200,10 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
         for (size_t k = 0; k < np; k++)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);
         strs_free(pend, np);
+        np = device_pending(c, h, g, hv, d, rc.rc, &pend);
+        for (size_t k = 0; k < np; k++)
+            msg_warn("guest '%s': drift: %s", g->name, pend[k]);
+        strs_free(pend, np);
     }
     dom_index_free(&ix);
     cfgcheck_free(&rc);

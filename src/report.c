@@ -132,7 +132,23 @@ static const char *disk_state(const struct disk_item *it)
     return n[it->action];
 }
 
-static void status_json(struct ctx *c, FILE *out, const struct host *h,
+/* What the running domain d lacks of g's saved configuration: its
+ * settings (pending_changes), then its devices. */
+static size_t pending_all(struct ctx *c, const struct host *h, const struct guest *g,
+                          struct hv *hv, const struct hv_domain *d, struct cfgcheck *rc,
+                          char ***ret)
+{
+    char **v, **dv;
+    size_t n = pending_changes(g, d, &v), nd = device_pending(c, h, g, hv, d, rc->rc, &dv);
+    v = xrealloc(v, (n + nd + 1) * sizeof(*v));
+    for (size_t k = 0; k < nd; k++)
+        v[n + k] = dv[k];
+    free(dv);
+    *ret = v;
+    return n + nd;
+}
+
+static void status_json(struct ctx *c, FILE *out, const struct host *h, struct hv *hv,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
                         const struct managed *ours, const struct installs *in)
@@ -175,7 +191,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h,
         }
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_changes(g, d, &pend);
+            size_t np = pending_all(c, h, g, hv, d, rc, &pend);
             fputs(", \"pending\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
@@ -255,17 +271,20 @@ int m_status(struct ctx *c, const struct margs *a)
     struct hv_domain *doms = NULL;
     size_t n = 0;
     bool have_hv = false;
+    /* Open until the end: each running guest's devices are asked. */
+    struct hv *hv = NULL;
     /* An xm host's domains are not the component's to look at. */
     if (!host_xm(h) && hv_reachable(c)) {
-        struct hv *hv = NULL;
         struct hv_xl xl = xl_of(h);
         if (hv_open_flags(c->o->hypervisor, c->o->root, &xl, HV_OPEN_READONLY, &hv, &err) < 0 ||
             hv->ops->list(hv, &doms, &n, &err) < 0)
             msg_warn("status: running guests unknown: %s", err);
         else
             have_hv = true;
-        if (hv)
+        if (hv && !have_hv) {
             hv->ops->close(hv);
+            hv = NULL;
+        }
         free(err);
         err = NULL;
     }
@@ -275,7 +294,7 @@ int m_status(struct ctx *c, const struct margs *a)
     struct managed ours = ours_of(c, h);
     struct installs *in = installs_open(c, h, "status");
     if (json) {
-        status_json(c, out, h, &dplan, doms, n, have_hv, now, &rc, &ours, in);
+        status_json(c, out, h, hv, &dplan, doms, n, have_hv, now, &rc, &ours, in);
         goto out;
     }
     fprintf(out, "Configured guests: %zu%s\n", h->nguests,
@@ -347,7 +366,7 @@ int m_status(struct ctx *c, const struct margs *a)
         free(saved);
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_changes(g, d, &pend);
+            size_t np = pending_all(c, h, g, hv, d, &rc, &pend);
             for (size_t k = 0; k < np; k++)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);
@@ -370,6 +389,8 @@ int m_status(struct ctx *c, const struct margs *a)
         }
     }
 out:
+    if (hv)
+        hv->ops->close(hv);
     installs_close(in);
     managed_free(&ours);
     dom_index_free(&ix);
