@@ -79,7 +79,8 @@
  * (hv_sim_move.c says how, and the save image's format); its root must
  * exist, or the host is unreachable. The directory "config" keeps, per
  * uuid, the config each domain was created from (its path, then its
- * text), which a save image carries.
+ * text), which a save image carries; a domain's disks and NICs are those
+ * of that config, to which an attach appends (hv_sim_devices.c).
  *
  * The file "creating" (written by the simulator, read by tests) counts the
  * creates in progress that take time (create_ms): "ACTIVE MOST", MOST
