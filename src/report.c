@@ -133,7 +133,9 @@ static const char *disk_state(const struct disk_item *it)
 }
 
 /* What the running domain d lacks of g's saved configuration: its
- * settings (pending_changes), then its devices. */
+ * settings (pending_changes), then its devices (not for a guest held
+ * back, hv NULL: it keeps its previous config, whose devices its domain
+ * has). */
 static size_t pending_all(struct ctx *c, const struct host *h, const struct guest *g,
                           struct hv *hv, const struct hv_domain *d, struct cfgcheck *rc,
                           char ***ret)
@@ -191,7 +193,7 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h, struct h
         }
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_all(c, h, g, hv, d, rc, &pend);
+            size_t np = pending_all(c, h, g, e && e->state == MG_HELD ? NULL : hv, d, rc, &pend);
             fputs(", \"pending\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
@@ -366,7 +368,7 @@ int m_status(struct ctx *c, const struct margs *a)
         free(saved);
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_all(c, h, g, hv, d, &rc, &pend);
+            size_t np = pending_all(c, h, g, held ? NULL : hv, d, &rc, &pend);
             for (size_t k = 0; k < np; k++)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);

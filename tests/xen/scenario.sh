@@ -739,6 +739,77 @@ step_migrate() {
   echo "delta: domid $d -> $n, $(tail -n 1 /tmp/err)"
 }
 
+# hotplug: zeta, a guest with several disks and two NICs on xenbr0 (its
+# console lists them: guest-init), then a disk added to its profile while
+# it runs, which configure plugs in live (xl block-attach): the guest sees
+# it appear, the domain is not restarted, and a second configure has
+# nothing more to do. $1: the profile to add zeta to; the extra items of
+# zeta's record on the lines after.
+add_zeta() {
+  awk -v extra="$2" '/<virtualmachines cfg:template=/ { sub(/">$/, " disksec_$ macsec_$ bridgesec_$\">") }
+    /<\/virtualmachines>/ {
+    print "     <virtualmachines_RECORD cfg:name=\"zeta\">"
+    print "      <uuid>f6f6f6f6-0000-4000-8000-000000000006</uuid>"
+    print "      <memory>96</memory>"
+    print "      <kernel>/var/lib/lcfg-xen-test/vmlinuz</kernel>"
+    print "      <ramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</ramdisk>"
+    print "      <cmdline>console=hvc0 loglevel=4 lcfgtest.name=zeta lcfgtest.disks=1 lcfgtest.nics=2</cmdline>"
+    print "      <disk>1</disk>"
+    print "      <mac>00:16:3e:00:00:07</mac>"
+    print "      <bridge>xenbr0</bridge>"
+    print "      <macsec>00:16:3e:00:00:08</macsec>"
+    print "      <bridgesec>xenbr0</bridgesec>"
+    print "      <boot>yes</boot>"
+    if (extra != "") print extra
+    print "     </virtualmachines_RECORD>"
+  } { print }' "$1"
+}
+
+step_hotplug() {
+  # Room for zeta in a small host: only delta runs on.
+  x destroy omega beta epsilon
+  add_zeta /tmp/profile-move.xml "" >/tmp/profile-zeta.xml
+  add_zeta /tmp/profile-move.xml "      <disksec>1</disksec>" >/tmp/profile-zeta2.xml
+  grep -q '<macsec>00:16:3e:00:00:08</macsec>' /tmp/profile-zeta.xml || die "cannot make the profile with zeta"
+  x --profile /tmp/profile-zeta.xml configure
+  expect_rc 0 configure
+  x boot zeta
+  expect_rc 0 "boot zeta"
+  d=$(domid zeta)
+  [ -n "$d" ] || die "zeta is not running"
+  wait_for 90 console_has zeta "GUEST-NIC zeta eth1" || { console_tail zeta; die "zeta did not report its devices within 90 s"; }
+  ! console_has zeta GUEST-ERROR || { console_tail zeta; die "zeta: $(grep GUEST-ERROR $CONSOLE/guest-zeta.log | head -1)"; }
+  for want in "GUEST-DISK zeta xvda sectors=2097152" "GUEST-NIC zeta eth0 mac=00:16:3e:00:00:07" \
+              "GUEST-NIC zeta eth1 mac=00:16:3e:00:00:08"; do
+    console_has zeta "$want" || { console_tail zeta; die "zeta's console does not say: $want"; }
+  done
+  for v in 0 1; do
+    [ -e /sys/class/net/xenbr0/brif/vif$d.$v ] || die "vif$d.$v of zeta is not on xenbr0 ($(ls /sys/class/net/xenbr0/brif))"
+  done
+  echo "zeta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-zeta.log | tr '\n' ' ')"
+  # Its second disk, added while it runs: made, then plugged in live.
+  x --profile /tmp/profile-zeta2.xml configure
+  expect_rc 0 configure
+  has_msg "[INFO] xen: guest 'zeta': disk $IMAGES/zeta-2.img: created (1 GB raw image, sparse)" configure
+  has_msg "[INFO] xen: guest 'zeta': disk xvdb ($IMAGES/zeta-2.img) attached live" configure
+  ! grep -q "needs restart\|restarting" /tmp/err || die "configure wants zeta restarted: $(grep restart /tmp/err)"
+  [ "$(domid zeta)" = "$d" ] || die "zeta was restarted (domid $d -> $(domid zeta))"
+  wait_for 30 console_has zeta "GUEST-DISK-ADDED zeta xvdb sectors=2097152" ||
+    { console_tail zeta; die "zeta did not see its new disk xvdb within 30 s"; }
+  xlq block-list zeta >/tmp/bl
+  [ "$(awk 'NR > 1' /tmp/bl | wc -l)" = 2 ] || die "xl block-list zeta: $(cat /tmp/bl)"
+  losetup -a | grep -qF "$IMAGES/zeta-2.img" || die "no loop device backs $IMAGES/zeta-2.img: $(losetup -a)"
+  grep -qF "vdev=xvdb, access=rw, target=$IMAGES/zeta-2.img" /etc/xen/zeta.cfg || die "zeta's config has no xvdb: $(grep -A4 '^disk' /etc/xen/zeta.cfg)"
+  # Nothing more to do, nothing pending.
+  x --profile /tmp/profile-zeta2.xml configure
+  expect_rc 0 configure
+  ! grep -q "attached live" /tmp/err || die "the second configure attached again"
+  x status
+  expect_rc 0 status
+  ! grep -q "pending" /tmp/out || die "status: $(grep pending /tmp/out)"
+  echo "zeta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-zeta.log | tr '\n' ' ')"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -757,4 +828,5 @@ scenario() {
   step install step_install
   step save-restore step_save_restore
   step migrate step_migrate
+  step hotplug step_hotplug
 }
