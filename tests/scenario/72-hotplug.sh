@@ -175,3 +175,22 @@ t_killed_run_then_rerun_and_a_foreign_detach() {
   grep -E "live|restart" "$T/err" >"$T/m"
   expect_text "$T/m" "[INFO] xen: guest 'g1': disk xvdb (/var/lib/xen/images/g1-2.img) attached live"
 }
+
+# xen.onhostshutdown save: a guest whose domain has a device its config no
+# longer has is not saved (its image would bring the device back): it is
+# shut down, and boots its config at start.
+t_stop_does_not_save_a_guest_whose_devices_need_restart() {
+  guests 2 xen.onhostshutdown=save xen.parallel=1 xen.macsec_g1=00:16:3e:00:00:02
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep -v macsec "$T/res" >"$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  xen stop
+  expect_rc 0
+  sed -E 's/\([0-9.]+ MB in [0-9.]+ s\)/(N MB in N s)/; s/in [0-9.]+ s$/in N s/' "$T/err" >"$T/m"
+  expect_text "$T/m" "[WARNING] xen: guest 'g1': not saved (its running domain lacks a change of its config (NIC 1 (00:16:3e:00:00:02 on xenbr1): removed from the config: needs restart (the running domain has it until then))): shutting it down instead
+[INFO] xen: guest 'g2': saved to /var/lib/xen/save/$U2.save (N MB in N s)
+[INFO] xen: guest 'g1': shut down in N s
+[OK] xen: stop: 2 guests stopped"
+}
