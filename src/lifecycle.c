@@ -67,6 +67,7 @@ static bool device_field(const struct guest *pg, int f)
     case GF_disksec: case GF_disktypesec: case GF_diskpathsec: case GF_disknamesec:
     case GF_diskdevsec: case GF_diskvgsec: case GF_cdpath:
     case GF_mac: case GF_bridge: case GF_macsec: case GF_bridgesec:
+    case GF_disks: case GF_nics: /* the lists: their items' own resources are not fields */
         return true;
     case GF_diskformat:
         return str_empty(pg->res[GF_disk]);

@@ -194,3 +194,34 @@ t_stop_does_not_save_a_guest_whose_devices_need_restart() {
 [INFO] xen: guest 'g1': shut down in N s
 [OK] xen: stop: 2 guests stopped"
 }
+
+# The guest's lists (disks_<tag>, nics_<tag>): an item added is attached
+# with the spec its config has (its vdev, access, the NIC's options); one
+# removed needs a restart.
+t_list_items_are_attached_and_removed_ones_need_restart() {
+  guests 1 xen.disks_g1=a xen.dsize_g1_a=1 xen.nics_g1=a xen.nmac_g1_a=00:16:3e:00:00:0a
+  xen --resources "$T/res" start
+  expect_rc 0
+  id=$(domid_of g1)
+  # (A list comes before its items' resources.)
+  sed 's/^xen.disks_g1=a$/xen.disks_g1=a b/; s/^xen.nics_g1=a$/xen.nics_g1=a b/' "$T/res" >"$T/res2"
+  printf '%s\n' xen.dsize_g1_b=1 xen.daccess_g1_b=ro \
+    xen.nmac_g1_b=00:16:3e:00:00:0b xen.nbridge_g1_b=xenbr2 xen.nmtu_g1_b=9000 >>"$T/res2"
+  xen --resources "$T/res2" configure
+  expect_rc 0
+  grep -E "live|restart" "$T/err" >"$T/m"
+  expect_text "$T/m" "[INFO] xen: guest 'g1': disk xvde (/var/lib/xen/images/g1-b.img) attached live
+[INFO] xen: guest 'g1': NIC 2 (00:16:3e:00:00:0b on xenbr2) attached live"
+  attached $U1 >"$T/a"
+  expect_text "$T/a" 'disk += [ "format=raw, vdev=xvde, access=ro, target=/var/lib/xen/images/g1-b.img" ]
+vif += [ "mac=00:16:3e:00:00:0b, bridge=xenbr2, script=vif-bridge, mtu=9000" ]'
+  [ "$(domid_of g1)" = "$id" ] || { fail "g1 was restarted"; return 1; }
+  # Item a removed from both lists.
+  sed 's/^xen.disks_g1=a b$/xen.disks_g1=b/; s/^xen.nics_g1=a b$/xen.nics_g1=b/; /_g1_a=/d' "$T/res2" >"$T/res3"
+  xen --resources "$T/res3" configure
+  expect_rc 0
+  grep -E "live|restart" "$T/err" >"$T/m"
+  expect_text "$T/m" "[WARNING] xen: guest 'g1': disk xvdd (/var/lib/xen/images/g1-b.img): the running domain has /var/lib/xen/images/g1-a.img there: needs restart
+[WARNING] xen: guest 'g1': disk xvde (/var/lib/xen/images/g1-b.img): removed from the config: needs restart (the running domain has it until then)
+[WARNING] xen: guest 'g1': NIC 1 (00:16:3e:00:00:0a on xenbr0): removed from the config: needs restart (the running domain has it until then)"
+}
