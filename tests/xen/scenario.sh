@@ -828,7 +828,9 @@ step_hotplug() {
   ! grep -q "attached live" /tmp/err || die "the second configure attached again"
   x status
   expect_rc 0 status
-  ! grep -q "pending" /tmp/out || die "status: $(grep pending /tmp/out)"
+  awk '/^zeta$/ { f = 1; next } /^$/ { f = 0 } f' /tmp/out >/tmp/zeta-status
+  grep -q "^  config " /tmp/zeta-status || die "status has no section for zeta"
+  ! grep -q "pending" /tmp/zeta-status || die "status: zeta: $(grep pending /tmp/zeta-status)"
   echo "zeta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-zeta.log | tr '\n' ' ')"
 }
 
