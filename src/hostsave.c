@@ -125,7 +125,7 @@ static char *cannot_save(struct ctx *c, const struct host *h, struct hv *hv,
     /* A disk or NIC it has that its config no longer has, or has
      * otherwise, would come back with it too. */
     struct render_cache *rc = why ? NULL : render_cache_new();
-    np = why ? 0 : device_pending(c, h, g, hv, d, rc, &pend);
+    np = why ? 0 : device_pending(c, h, g, hv, d, rc, false, &pend);
     for (size_t k = 0; k < np && !why; k++)
         if (strstr(pend[k], "needs restart"))
             why = xasprintf("its running domain lacks a change of its config (%s)", pend[k]);

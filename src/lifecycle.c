@@ -134,7 +134,9 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
         /* Disks and NICs added to its config are plugged in; one removed
          * or changed waits for a restart. */
         struct devplan dp;
-        if (devplan_observe(c, h, g, hv, d, rcache, &dp, &err) < 0) {
+        /* Its file is what configure has just written (or knew to be
+         * current); a dry run wrote nothing. */
+        if (devplan_observe(c, h, g, hv, d, rcache, !dry, &dp, &err) < 0) {
             msg_error("guest '%s': %s", g->name, err);
             failed++;
         } else {

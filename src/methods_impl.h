@@ -168,10 +168,12 @@ struct devplan {
  * Appends to p->v; p->want is the caller's. */
 void plan_devices(const struct devspecs *want, const struct hv_devices *have,
                   enum guest_type type, const char *root, struct devplan *p);
-/* Render g, ask hv for d's devices, and plan. 0, or -1 with *err. */
+/* g's config (its file when file_current: known to hold what a render
+ * gives; else rendered), d's devices asked of hv, and the plan. 0, or -1
+ * with *err. */
 int devplan_observe(struct ctx *c, const struct host *h, const struct guest *g, struct hv *hv,
-                    const struct hv_domain *d, struct render_cache *rc, struct devplan *p,
-                    char **err);
+                    const struct hv_domain *d, struct render_cache *rc, bool file_current,
+                    struct devplan *p, char **err);
 void devplan_free(struct devplan *p);
 /* A change as status and run say it ("...: configure attaches it live",
  * "...: needs restart ..."). Caller frees. */
@@ -184,7 +186,8 @@ size_t devplan_apply(const struct guest *g, struct hv *hv, const struct hv_domai
  * "devices unknown: ..." when they cannot be seen), in *ret (free with
  * strs_free); none without hv. */
 size_t device_pending(struct ctx *c, const struct host *h, const struct guest *g, struct hv *hv,
-                      const struct hv_domain *d, struct render_cache *rc, char ***ret);
+                      const struct hv_domain *d, struct render_cache *rc, bool file_current,
+                      char ***ret);
 
 /* A guest being stopped: its domain, when it was asked, and whether it
  * is done. */

@@ -162,10 +162,11 @@ static const char *disk_state(const struct disk_item *it)
  * has). */
 static size_t pending_all(struct ctx *c, const struct host *h, const struct guest *g,
                           struct hv *hv, const struct hv_domain *d, struct cfgcheck *rc,
-                          char ***ret)
+                          enum cfg_state cs, char ***ret)
 {
     char **v, **dv;
-    size_t n = pending_changes(g, d, &v), nd = device_pending(c, h, g, hv, d, rc->rc, &dv);
+    size_t n = pending_changes(g, d, &v);
+    size_t nd = device_pending(c, h, g, hv, d, rc->rc, cs == CFGST_CURRENT, &dv);
     v = xrealloc(v, (n + nd + 1) * sizeof(*v));
     for (size_t k = 0; k < nd; k++)
         v[n + k] = dv[k];
@@ -217,7 +218,8 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h, struct h
         }
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_all(c, h, g, e && e->state == MG_HELD ? NULL : hv, d, rc, &pend);
+            size_t np = pending_all(c, h, g, e && e->state == MG_HELD ? NULL : hv, d, rc, cs,
+                                    &pend);
             fputs(", \"pending\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
@@ -392,7 +394,7 @@ int m_status(struct ctx *c, const struct margs *a)
         free(saved);
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_all(c, h, g, held ? NULL : hv, d, &rc, &pend);
+            size_t np = pending_all(c, h, g, held ? NULL : hv, d, &rc, cs, &pend);
             for (size_t k = 0; k < np; k++)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);
