@@ -130,9 +130,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libxen.a $(B)/gen/schema-gen.h
 # The Xen backend's test links a fake of libxenctrl/libxenstore instead of
 # the real libraries (error paths: xenstored missing, domains vanishing);
 # a second build of it checks the real libraries' failure off dom0.
-HVX_SRCS := src/hv_xen.c src/hv_xen_cpu.c src/hv_xen_decode.c src/exec.c src/util.c src/fsutil.c src/check.c src/hv_caps.c \
-            src/cpulist.c
-HVX_DEPS := tests/unit/test-hv-xen.c $(HVX_SRCS) src/hv_xen_decode.h src/hv_impl.h \
+HVX_SRCS := src/hv_xen.c src/hv_xen_cpu.c src/hv_xen_decode.c src/hv_xen_devices.c src/devspec.c src/exec.c \
+            src/util.c src/fsutil.c src/check.c src/hv_caps.c src/cpulist.c
+HVX_DEPS := tests/unit/test-hv-xen.c $(HVX_SRCS) src/hv_xen_decode.h src/hv_impl.h src/hv_xen_impl.h \
             tests/unit/testutil.h $(B)/gen/schema-gen.h $(wildcard include/*.h)
 $(B)/tests/test-hv-xen: $(HVX_DEPS) tests/unit/fakexen.c
 	@mkdir -p $(B)/tests

@@ -114,6 +114,33 @@ struct hv_pool {
     unsigned ndoms;
 };
 
+/* A disk a domain has (hv_ops.devices), or that a config file gives it
+ * (devspec.h). */
+struct hv_disk {
+    char *vdev;    /* as the guest sees it: "xvdb" */
+    char *target;  /* the backing path as xl was given it (a file, a block
+                    * device), without a format prefix ("qcow2:") */
+    bool readonly; /* access=ro (xenstore mode "r") */
+    bool cdrom;    /* devtype=cdrom */
+};
+
+/* A network interface a domain has, or a config file gives it. */
+struct hv_nic {
+    unsigned devid; /* its vif index: ethN in the guest, in config order */
+    char mac[18];   /* lower case; "" when unknown (a config's NIC without
+                     * mac=, whose MAC xl makes up) */
+    char *bridge;   /* "" when unknown */
+};
+
+struct hv_devices {
+    struct hv_disk *disks;
+    size_t ndisks;
+    struct hv_nic *nics;
+    size_t nnics;
+};
+
+void hv_devices_free(struct hv_devices *d);
+
 struct hv;
 
 struct hv_ops {
@@ -207,6 +234,20 @@ struct hv_ops {
     /* Add a free CPU to a pool, or remove one from it
      * ("xl cpupool-cpu-add POOL CPU", "xl cpupool-cpu-remove POOL CPU"). */
     int (*pool_cpu)(struct hv *hv, const char *pool, unsigned cpu, bool add, char **err);
+    /* The disks and NICs domain domid has now (*ret: free with
+     * hv_devices_free), disks in vdev order, NICs in devid order: the
+     * xen backend reads them from dom0's backend directories in xenstore
+     * (XEN.md), which libxl writes on create and on every attach and
+     * removes on a detach, whoever ran it. */
+    int (*devices)(struct hv *hv, unsigned domid, struct hv_devices *ret, char **err);
+    /* Plug a disk into a running domain ("xl block-attach DOMID SPEC",
+     * SPEC a disk item of xl.cfg(5): "format=raw, vdev=xvdc, access=rw,
+     * target=/path"), within xl's timeout. */
+    int (*attach_disk)(struct hv *hv, unsigned domid, const char *spec, char **err);
+    /* Plug a NIC into a running domain ("xl network-attach DOMID KEY=VALUE
+     * ...": SPEC a vif item of xl.cfg(5), "mac=..., bridge=xenbr0", split
+     * at its commas as xl splits it), within xl's timeout. */
+    int (*attach_nic)(struct hv *hv, unsigned domid, const char *spec, char **err);
 };
 
 struct hv {

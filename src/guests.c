@@ -209,6 +209,10 @@ static void report_drift(struct ctx *c, const struct host *h, struct hv *hv)
         for (size_t k = 0; k < np; k++)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);
         strs_free(pend, np);
+        np = device_pending(c, h, g, hv, d, rc.rc, cs == CFGST_CURRENT, &pend);
+        for (size_t k = 0; k < np; k++)
+            msg_warn("guest '%s': drift: %s", g->name, pend[k]);
+        strs_free(pend, np);
         np = cpu_drift(hv, &seen, g, d, &pend);
         for (size_t k = 0; k < np; k++)
             msg_warn("guest '%s': drift: %s", g->name, pend[k]);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "managed.h"
 #include "model.h"
+#include "render.h"
 #include "saverec.h"
 #include "util.h"
 
@@ -107,8 +108,8 @@ static const struct guest *guest_of(const struct host *h, const char *uuid)
 /* Why g cannot be saved now (NULL: it can), from what is known before its
  * save: it left the profile, its running domain lacks changes of its
  * config, or there is not room for it. */
-static char *cannot_save(const struct host *h, const struct guest *g, const struct hv_domain *d,
-                         const char *rsavedir)
+static char *cannot_save(struct ctx *c, const struct host *h, struct hv *hv,
+                         const struct guest *g, const struct hv_domain *d, const char *rsavedir)
 {
     if (guest_of(h, g->uuid) != g)
         return xstrdup("it left the profile: start would not restore it");
@@ -121,6 +122,17 @@ static char *cannot_save(const struct host *h, const struct guest *g, const stru
         if (strstr(pend[k], "needs restart"))
             why = xasprintf("its running domain lacks a change of its config (%s)", pend[k]);
     strs_free(pend, np);
+    /* A disk or NIC it has that its config no longer has, or has
+     * otherwise, would come back with it too. */
+    struct render_cache *rc = why ? NULL : render_cache_new();
+    np = why ? 0 : device_pending(c, h, g, hv, d, rc, false, &pend);
+    for (size_t k = 0; k < np && !why; k++)
+        if (strstr(pend[k], "needs restart"))
+            why = xasprintf("its running domain lacks a change of its config (%s)", pend[k]);
+    if (rc) {
+        strs_free(pend, np);
+        render_cache_free(rc);
+    }
     if (why)
         return why;
     struct statvfs sv;
@@ -206,7 +218,7 @@ size_t hostsave_stop(struct ctx *c, const struct host *h, struct hv *hv, struct 
         const struct guest *g = st[i].g;
         const struct hv_domain *d = whyall ? NULL : hv_find_domid(doms, m, st[i].domid);
         /* No domain: gone meanwhile, which stop_guests says. */
-        char *why = whyall ? xstrdup(whyall) : d ? cannot_save(h, g, d, rsavedir) : NULL;
+        char *why = whyall ? xstrdup(whyall) : d ? cannot_save(c, h, hv, g, d, rsavedir) : NULL;
         double t0 = mono_seconds();
         if (d && !why) {
             if (save_one(c, h, hv, g, d, &err) == 0) {

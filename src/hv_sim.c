@@ -79,7 +79,8 @@
  * (hv_sim_move.c says how, and the save image's format); its root must
  * exist, or the host is unreachable. The directory "config" keeps, per
  * uuid, the config each domain was created from (its path, then its
- * text), which a save image carries.
+ * text), which a save image carries; a domain's disks and NICs are those
+ * of that config, to which an attach appends (hv_sim_devices.c).
  *
  * The file "creating" (written by the simulator, read by tests) counts the
  * creates in progress that take time (create_ms): "ACTIVE MOST", MOST
@@ -146,7 +147,8 @@ static const char *const reason_names[] = {
 
 const char *const sim_op_names[OP_COUNT] = {
     "list", "create", "shutdown", "reboot", "destroy", "set_memory", "set_vcpus", "wait",
-    "rename", "power_button", "caps", "save", "restore", "migrate", "send",
+    "rename", "power_button", "caps", "save", "restore", "migrate", "send", "devices",
+    "attach_disk", "attach_nic",
 };
 
 long long sim_now_ms(void)
@@ -930,7 +932,7 @@ static bool ancestor_open;
 /* A read-only handle (a dry run) observes only. */
 int sim_refuse_readonly(const struct sim *s, enum sim_op op, char **err)
 {
-    if (!s->readonly || op == OP_LIST || op == OP_WAIT || op == OP_CAPS)
+    if (!s->readonly || op == OP_LIST || op == OP_WAIT || op == OP_CAPS || op == OP_DEVICES)
         return 0;
     set_error(err, "read-only hypervisor handle: %s refused", sim_op_names[op]);
     return -1;
@@ -1036,8 +1038,8 @@ void sim_set_timed_out(char **err, const char *what, unsigned ms)
  * for the domain's guest, end the operation with nothing changed, wait
  * for xl's timeout without the lock, and fail as the xen backend does.
  * Returns true when it hung (*rc: -1), false to go on (still locked). */
-static bool hung(struct sim *s, unsigned domid, enum sim_op op, const char *what, int *rc,
-                 char **err)
+bool sim_hung(struct sim *s, unsigned domid, enum sim_op op, const char *what, int *rc,
+              char **err)
 {
     const struct sim_dom *d = domid ? sim_find_dom(s, domid) : NULL;
     if (!d || !(sim_guest_ctl(s, d->d.name).hang & (1u << op)))
@@ -1678,7 +1680,7 @@ static int sim_power_button(struct hv *hv, unsigned domid, char **err)
         return -1;
     char *what = xasprintf("xl trigger %u power", domid);
     int rc;
-    if (!hung(s, domid, OP_POWER_BUTTON, what, &rc, err))
+    if (!sim_hung(s, domid, OP_POWER_BUTTON, what, &rc, err))
         rc = sim_op_end(s, do_power_button(s, domid, err), err);
     free(what);
     return rc;
@@ -1716,7 +1718,7 @@ static int sim_rename(struct hv *hv, unsigned domid, const char *new_name, char 
         return -1;
     char *what = xasprintf("xl rename %u %s", domid, new_name);
     int rc;
-    if (!hung(s, domid, OP_RENAME, what, &rc, err))
+    if (!sim_hung(s, domid, OP_RENAME, what, &rc, err))
         rc = sim_op_end(s, do_rename(s, domid, new_name, err), err);
     free(what);
     return rc;
@@ -1739,7 +1741,7 @@ static int sim_destroy(struct hv *hv, unsigned domid, char **err)
         return -1;
     char *what = xasprintf("xl destroy %u", domid);
     int rc;
-    if (!hung(s, domid, OP_DESTROY, what, &rc, err))
+    if (!sim_hung(s, domid, OP_DESTROY, what, &rc, err))
         rc = sim_op_end(s, do_destroy(s, domid, err), err);
     free(what);
     return rc;
@@ -1774,7 +1776,7 @@ static int sim_set_memory(struct hv *hv, unsigned domid, unsigned long long kb, 
         return -1;
     char *what = xasprintf("xl mem-set %u %lluk", domid, kb);
     int rc;
-    if (!hung(s, domid, OP_SET_MEMORY, what, &rc, err))
+    if (!sim_hung(s, domid, OP_SET_MEMORY, what, &rc, err))
         rc = sim_op_end(s, do_set_memory(s, domid, kb, err), err);
     free(what);
     return rc;
@@ -1808,7 +1810,7 @@ static int sim_set_vcpus(struct hv *hv, unsigned domid, unsigned n, char **err)
         return -1;
     char *what = xasprintf("xl vcpu-set %u %u", domid, n);
     int rc;
-    if (!hung(s, domid, OP_SET_VCPUS, what, &rc, err))
+    if (!sim_hung(s, domid, OP_SET_VCPUS, what, &rc, err))
         rc = sim_op_end(s, do_set_vcpus(s, domid, n, err), err);
     free(what);
     return rc;
@@ -1978,6 +1980,9 @@ static const struct hv_ops sim_ops = {
     .pool_create = sim_pool_create,
     .pool_destroy = sim_pool_destroy,
     .pool_cpu = sim_pool_cpu,
+    .devices = sim_devices,
+    .attach_disk = sim_attach_disk,
+    .attach_nic = sim_attach_nic,
 };
 
 int hv_sim_open(const char *root, const struct hv_xl *xl, unsigned flags, struct hv **ret,

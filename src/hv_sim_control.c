@@ -42,13 +42,14 @@
  *                      list (lookup, lookup_uuid too) create shutdown
  *                      reboot destroy set_memory set_vcpus wait rename
  *                      power_button caps save restore (restore_at too)
- *                      migrate send. A receiving host's hv_fail=list fails
- *                      a migration to it
+ *                      migrate send devices attach_disk attach_nic. A
+ *                      receiving host's hv_fail=list fails a migration to it
  *   hang=OP,...        these operations on the guest hang, as an xl that
  *                      never ends: create destroy set_memory set_vcpus
- *                      rename power_button save restore migrate (those
- *                      that run xl on Xen, "xl rename", "xl trigger ID
- *                      power"). Each waits for xl's timeout (hv.h: struct
+ *                      rename power_button save restore migrate
+ *                      attach_disk attach_nic (those that run xl on Xen,
+ *                      "xl rename", "xl trigger ID power", "xl
+ *                      block-attach", "xl network-attach"). Each waits for xl's timeout (hv.h: struct
  *                      hv_xl; xlcreatetimeout for create, save and restore,
  *                      the peer's timeout_ms for migrate, xltimeout for the
  *                      others), without holding the lock, then fails with
@@ -88,6 +89,9 @@
  *                      here meanwhile, and moves at its end
  *   fail_migrate=1     migrate fails ("xl migrate ID HOST: simulated failure
  *                      for GUEST"): the guest runs on here
+ *   fail_attach=1      attaching a disk or NIC to the guest's domain fails
+ *                      ("xl block-attach ID SPEC: simulated failure for
+ *                      GUEST", "xl network-attach ID ...") and plugs nothing
  *   The 0/1 keys also take 0, to override a "*" line.
  */
 #include "hv_impl.h"
@@ -145,7 +149,7 @@ static const struct ctl_key {
     CTL_KEY(fail_create, CTL_FLAG),  CTL_KEY(crash, CTL_FLAG),
     CTL_KEY(race_create, CTL_FLAG),  CTL_KEY(pv_drivers, CTL_FLAG),
     CTL_KEY(fail_save, CTL_FLAG),    CTL_KEY(fail_restore, CTL_FLAG),
-    CTL_KEY(fail_migrate, CTL_FLAG),
+    CTL_KEY(fail_migrate, CTL_FLAG), CTL_KEY(fail_attach, CTL_FLAG),
 #undef CTL_KEY
 };
 
@@ -212,7 +216,8 @@ static char *control_setting(struct sim *s, struct ctl_entry *e, char *kv)
             int i = sim_name_index(sim_op_names, OP_COUNT, op);
             if (i < 0 || !(HANG_OPS & (1u << i)))
                 return xstrdup("hang: only create, destroy, set_memory, set_vcpus, rename, "
-                               "power_button, save, restore and migrate can hang");
+                               "power_button, save, restore, migrate, attach_disk and "
+                               "attach_nic can hang");
             e->hang |= 1 << i;
         }
     } else {

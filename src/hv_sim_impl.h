@@ -22,7 +22,8 @@ enum ev_kind { EV_NONE, EV_SHUTDOWN, EV_REBOOT, EV_END_POWEROFF, EV_END_REBOOT, 
 /* The operations, for hv_fail and hang (op_names in hv_sim.c). */
 enum sim_op { OP_LIST, OP_CREATE, OP_SHUTDOWN, OP_REBOOT, OP_DESTROY, OP_SET_MEMORY,
               OP_SET_VCPUS, OP_WAIT, OP_RENAME, OP_POWER_BUTTON, OP_CAPS, OP_SAVE,
-              OP_RESTORE, OP_MIGRATE, OP_SEND, OP_COUNT };
+              OP_RESTORE, OP_MIGRATE, OP_SEND, OP_DEVICES, OP_ATTACH_DISK, OP_ATTACH_NIC,
+              OP_COUNT };
 
 struct sim_dom {
     struct hv_domain d; /* d.start_time unused here: start_ms is kept */
@@ -43,7 +44,7 @@ struct ctl_entry {
     long long install_ms;
     int install_end; /* an index in install_ends */
     long long save_ms, restore_ms, migrate_ms;
-    int fail_save, fail_restore, fail_migrate;
+    int fail_save, fail_restore, fail_migrate, fail_attach;
 };
 
 /* What the control file says about one guest. */
@@ -54,13 +55,14 @@ struct guest_ctl {
     long long install_ms; /* -1: the installer never ends on its own */
     int install_end;
     long long save_ms, restore_ms, migrate_ms;
-    bool fail_save, fail_restore, fail_migrate;
+    bool fail_save, fail_restore, fail_migrate, fail_attach;
 };
 
 /* The operations that run xl on Xen, and so may hang. */
 #define HANG_OPS ((1u << OP_CREATE) | (1u << OP_DESTROY) | (1u << OP_SET_MEMORY) | \
                   (1u << OP_SET_VCPUS) | (1u << OP_RENAME) | (1u << OP_POWER_BUTTON) | \
-                  (1u << OP_SAVE) | (1u << OP_RESTORE) | (1u << OP_MIGRATE))
+                  (1u << OP_SAVE) | (1u << OP_RESTORE) | (1u << OP_MIGRATE) | \
+                  (1u << OP_ATTACH_DISK) | (1u << OP_ATTACH_NIC))
 
 /* Who a file is (see file_id_of). */
 struct file_id {
@@ -143,6 +145,12 @@ int sim_op_end(struct sim *s, int rc, char **err);
 int sim_lock(struct sim *s, char **err);
 void sim_unlock(struct sim *s);
 struct sim_dom *sim_target(struct sim *s, unsigned domid, char **err);
+/* After op_begin, for an operation on domid that runs xl on Xen (what:
+ * its command line): when the control file makes it hang, end the
+ * operation, wait for xl's timeout and fail as the xen backend does
+ * (true, *rc -1); false to go on (still locked). */
+bool sim_hung(struct sim *s, unsigned domid, enum sim_op op, const char *what, int *rc,
+              char **err);
 void sim_set_timed_out(char **err, const char *what, unsigned ms);
 
 /* Where the simulator keeps the config a domain was created from (as
@@ -179,5 +187,9 @@ int sim_pools(struct hv *hv, struct hv_pool **ret, size_t *n, unsigned *ncpus, c
 int sim_pool_create(struct hv *hv, const char *name, const char *sched, char **err);
 int sim_pool_destroy(struct hv *hv, const char *name, char **err);
 int sim_pool_cpu(struct hv *hv, const char *pool, unsigned cpu, bool add, char **err);
+/* hv_sim_devices.c: the ops. */
+int sim_devices(struct hv *hv, unsigned domid, struct hv_devices *ret, char **err);
+int sim_attach_disk(struct hv *hv, unsigned domid, const char *spec, char **err);
+int sim_attach_nic(struct hv *hv, unsigned domid, const char *spec, char **err);
 
 #endif

@@ -457,7 +457,7 @@ static int xen_lookup_uuid(struct hv *hv, const char *uuid, struct hv_domain *re
 static int xen_control(struct xen *x, unsigned domid, const char *cmd, const char *doing,
                        char **err)
 {
-    if (domid == 0) { /* see xen_target */
+    if (domid == 0) { /* see hv_xen_target */
         set_error(err, "refusing to touch Domain-0");
         return -1;
     }
@@ -983,6 +983,9 @@ static const struct hv_ops xen_ops = {
     .pool_create = hv_xen_pool_create,
     .pool_destroy = hv_xen_pool_destroy,
     .pool_cpu = hv_xen_pool_cpu,
+    .devices = hv_xen_devices,
+    .attach_disk = hv_xen_attach_disk,
+    .attach_nic = hv_xen_attach_nic,
 };
 
 int hv_xen_open(const char *root, const struct hv_xl *tool, unsigned flags, struct hv **ret,

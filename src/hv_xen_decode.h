@@ -57,6 +57,11 @@ char **hv_xen_argv_rename(const char *xl, unsigned domid,
                           const char *name);                   /* rename ID NAME */
 char **hv_xen_argv_trigger_power(const char *xl, unsigned domid); /* trigger ID power */
 void hv_xen_argv_free(char **argv);
+/* hv_xen_devices.c's: block-attach ID SPEC (one word, as xl's disk parser
+ * takes it); network-attach ID KEY=VALUE... (the vif item split at its
+ * commas, leading blanks skipped, as xl splits one). */
+char **hv_xen_argv_block_attach(const char *xl, unsigned domid, const char *spec);
+char **hv_xen_argv_network_attach(const char *xl, unsigned domid, const char *spec);
 
 /* ---- moving guests (hv_xen.c's save, restore, migrate, send,
  * restore_at) ---- */

@@ -1,5 +1,6 @@
-/* hv_xen_impl.h: between hv_xen.c and its helper hv_xen_cpu.c (CPU
- * placement). Includes <xenctrl.h>, so only those two may include it.
+/* hv_xen_impl.h: between hv_xen.c (the handle, xenstore and xl) and its
+ * helpers hv_xen_cpu.c (CPU placement) and hv_xen_devices.c (a domain's
+ * devices, hot-plug). Includes <xenctrl.h>, so only those may include it.
  * Not public. */
 #ifndef LCFGXEN_HV_XEN_IMPL_H
 #define LCFGXEN_HV_XEN_IMPL_H
@@ -65,5 +66,10 @@ int hv_xen_pools(struct hv *hv, struct hv_pool **ret, size_t *n, unsigned *ncpus
 int hv_xen_pool_create(struct hv *hv, const char *name, const char *sched, char **err);
 int hv_xen_pool_destroy(struct hv *hv, const char *name, char **err);
 int hv_xen_pool_cpu(struct hv *hv, const char *pool, unsigned cpu, bool add, char **err);
+
+/* hv_xen_devices.c: the ops. */
+int hv_xen_devices(struct hv *hv, unsigned domid, struct hv_devices *ret, char **err);
+int hv_xen_attach_disk(struct hv *hv, unsigned domid, const char *spec, char **err);
+int hv_xen_attach_nic(struct hv *hv, unsigned domid, const char *spec, char **err);
 
 #endif

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "managed.h"
 #include "model.h"
+#include "render.h"
 #include "util.h"
 
 /* Restart the guests of st (restart_<tag> set, changes waiting): ask them
@@ -56,6 +57,30 @@ static bool field_changed(const struct guest *pg, const struct guest *g, int f)
     return strcmp(pg->res[f], g->res[f]) != 0;
 }
 
+/* The fields whose change configure judges from the running domain's
+ * devices (devplan.c) rather than from the record: a disk or NIC added,
+ * removed or changed. A new disk's or NIC's other settings (its format,
+ * its script) come with it. */
+static bool device_field(const struct guest *pg, int f)
+{
+    switch (f) {
+    case GF_disk: case GF_disktype: case GF_diskpath: case GF_diskdev: case GF_diskvg:
+    case GF_disksec: case GF_disktypesec: case GF_diskpathsec: case GF_disknamesec:
+    case GF_diskdevsec: case GF_diskvgsec: case GF_cdpath:
+    case GF_mac: case GF_bridge: case GF_macsec: case GF_bridgesec:
+    case GF_disks: case GF_nics: /* the lists: their items' own resources are not fields */
+        return true;
+    case GF_diskformat:
+        return str_empty(pg->res[GF_disk]);
+    case GF_diskformatsec:
+        return str_empty(pg->res[GF_disksec]);
+    case GF_scriptsec:
+        return str_empty(pg->res[GF_macsec]);
+    default:
+        return false;
+    }
+}
+
 size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id, bool dry,
                     bool may_restart)
 {
@@ -66,6 +91,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
     size_t failed = 0, nrestart = 0;
     struct stopping *restart = xcalloc(h->nguests ? h->nguests : 1, sizeof(*restart));
     struct cpu_seen cpus = { 0 }; /* the host's pools, read when a guest needs them */
+    struct render_cache *rcache = render_cache_new();
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         const struct hv_domain *d = find_uuid(&id->ix, g->uuid);
@@ -107,6 +133,18 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
                 msg_info("guest '%s': vcpus %u -> %lu applied live", g->name, d->vcpus, g->vcpus);
             }
         }
+        /* Disks and NICs added to its config are plugged in; one removed
+         * or changed waits for a restart. */
+        struct devplan dp;
+        /* Its file is what configure has just written (or knew to be
+         * current); a dry run wrote nothing. */
+        if (devplan_observe(c, h, g, hv, d, rcache, !dry, &dp, &err) < 0) {
+            msg_error("guest '%s': %s", g->name, err);
+            failed++;
+        } else {
+            failed += devplan_apply(g, hv, d, &dp, dry, &need);
+            devplan_free(&dp);
+        }
         const struct guest *pg = prev_guest(id, g);
         failed += cpu_live(hv, &cpus, g, pg, d, dry);
         struct buf changed = BUF_INIT;
@@ -115,7 +153,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
         if (pg && pg->maxvcpus != g->maxvcpus)
             buf_addf(&changed, "%smaxvcpus_%s", changed.len ? ", " : "", g->tag);
         for (int f = 0; pg && f < GF_COUNT; f++)
-            if (needs_restart_field(f) && field_changed(pg, g, f) &&
+            if (needs_restart_field(f) && !device_field(pg, f) && field_changed(pg, g, f) &&
                 /* a new name is given to the running domain */
                 !(f == GF_name && hv->ops->rename)) {
                 if (changed.len)
@@ -146,6 +184,7 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
         }
     }
     cpu_seen_free(&cpus);
+    render_cache_free(rcache);
     if (nrestart)
         failed += restart_guests(c, h, hv, restart, nrestart);
     free(restart);

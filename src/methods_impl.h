@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "configs.h"
+#include "devspec.h"
 #include "disks.h"
 #include "hv.h"
 #include "managed.h"
@@ -144,6 +145,49 @@ enum disk_follow plan_disk_follow(enum disk_type type, bool running, const struc
 size_t pending_changes(const struct guest *g, const struct hv_domain *d, char ***ret);
 
 void strs_free(char **v, size_t n);
+
+/* devplan.c: a running guest's disks and NICs against its saved
+ * configuration (the disk and vif items of its render): what configure
+ * attaches live, what needs a restart. */
+struct render_cache;
+enum devact { DEV_ATTACH, DEV_RESTART };
+struct devchange {
+    enum devact act;
+    bool disk;   /* else a NIC */
+    size_t want; /* DEV_ATTACH: its index among the config's disks or NICs */
+    char *text;  /* "disk xvdc (/var/lib/xen/images/web1-c.img)", "NIC 1 (... on xenbr0)" */
+    char *why;   /* DEV_RESTART: why, ending in "needs restart ..." */
+};
+struct devplan {
+    struct devspecs want; /* the config's devices, with their specs */
+    struct devchange *v;
+    size_t n;
+};
+/* Pure: what the running domain's devices (have) lack of want, or have
+ * beyond it, for a guest of type (disk targets compared under root).
+ * Appends to p->v; p->want is the caller's. */
+void plan_devices(const struct devspecs *want, const struct hv_devices *have,
+                  enum guest_type type, const char *root, struct devplan *p);
+/* g's config (its file when file_current: known to hold what a render
+ * gives; else rendered), d's devices asked of hv, and the plan. 0, or -1
+ * with *err. */
+int devplan_observe(struct ctx *c, const struct host *h, const struct guest *g, struct hv *hv,
+                    const struct hv_domain *d, struct render_cache *rc, bool file_current,
+                    struct devplan *p, char **err);
+void devplan_free(struct devplan *p);
+/* A change as status and run say it ("...: configure attaches it live",
+ * "...: needs restart ..."). Caller frees. */
+char *devchange_line(const struct devchange *ch);
+/* configure: attach what is to be attached (a dry run says it would),
+ * warn of what needs a restart (*need_restart set). Returns the failures. */
+size_t devplan_apply(const struct guest *g, struct hv *hv, const struct hv_domain *d,
+                     const struct devplan *p, bool dry, bool *need_restart);
+/* status and run: d's device changes as lines (devchange_line; one
+ * "devices unknown: ..." when they cannot be seen), in *ret (free with
+ * strs_free); none without hv. */
+size_t device_pending(struct ctx *c, const struct host *h, const struct guest *g, struct hv *hv,
+                      const struct hv_domain *d, struct render_cache *rc, bool file_current,
+                      char ***ret);
 
 /* A guest being stopped: its domain, when it was asked, and whether it
  * is done. */

@@ -231,6 +231,21 @@ const char *model_item_value(const struct guest *g, int sl, const char *item, in
     return "";
 }
 
+/* The item options the running domain's devices are judged by instead
+ * (devplan.c: a disk's target, vdev and access, a NIC's MAC and bridge;
+ * a disk's size is the disks' plan's), as lifecycle.c's device_field for
+ * the seed's. */
+static bool judged_by_devices(int f)
+{
+    switch (f) {
+    case IF_dsize: case IF_dtype: case IF_dpath: case IF_dname: case IF_ddev: case IF_dvg:
+    case IF_dvdev: case IF_daccess: case IF_nmac: case IF_nbridge: case IF_nvlan:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void model_items_changed(const struct guest *pg, const struct guest *g, struct buf *out)
 {
     for (int sl = 0; sl < SL_COUNT; sl++)
@@ -243,6 +258,8 @@ void model_items_changed(const struct guest *pg, const struct guest *g, struct b
                 continue;
             int first = schema_sublist[sl].first;
             for (int f = first; f < first + schema_sublist[sl].count; f++) {
+                if (judged_by_devices(f))
+                    continue;
                 const char *a = was->res[f] ? was->res[f] : "", *b = it->res[f] ? it->res[f] : "";
                 /* MACs are the same in any case, as their validation says. */
                 if (f == IF_nmac ? !strcasecmp(a, b) : !strcmp(a, b))

@@ -208,6 +208,26 @@ static int status_select(const struct host *h, const struct margs *a, struct sho
     return 0;
 }
 
+/* What the running domain d lacks of g's saved configuration: its
+ * settings (pending_changes), then its devices (not for a guest held
+ * back, hv NULL: it keeps its previous config, whose devices its domain
+ * has). */
+static size_t pending_all(struct ctx *c, const struct host *h, const struct guest *g,
+                          struct hv *hv, const struct hv_domain *d, struct cfgcheck *rc,
+                          enum cfg_state cs, char ***ret)
+{
+    char **v, **dv;
+    size_t n = pending_changes(g, d, &v);
+    size_t nd = device_pending(c, h, g, hv, d, rc->rc, cs == CFGST_CURRENT, &dv);
+    v = xrealloc(v, (n + nd + 1) * sizeof(*v));
+    for (size_t k = 0; k < nd; k++)
+        v[n + k] = dv[k];
+    free(dv);
+    *ret = v;
+    return n + nd;
+}
+
+
 static void status_json(struct ctx *c, FILE *out, const struct host *h, const struct shown *sh,
                         const struct disk_plan *dp, const struct hv_domain *doms, size_t n,
                         bool have_hv, long long now, struct cfgcheck *rc,
@@ -252,7 +272,8 @@ static void status_json(struct ctx *c, FILE *out, const struct host *h, const st
         }
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_changes(g, d, &pend);
+            size_t np = pending_all(c, h, g, e && e->state == MG_HELD ? NULL : hv, d, rc, cs,
+                                    &pend);
             fputs(", \"pending\": [", out);
             for (size_t k = 0; k < np; k++) {
                 fputs(k ? ", " : "", out);
@@ -348,7 +369,8 @@ int m_status(struct ctx *c, const struct margs *a)
     struct hv_domain *doms = NULL;
     size_t n = 0;
     bool have_hv = false;
-    /* Kept open for the guests' CPU placement (cpuplace.h). */
+    /* Kept open: each running guest's CPU placement (cpuplace.h) and its
+     * devices are asked. */
     struct hv *hv = NULL;
     struct cpu_seen seen = { 0 };
     /* An xm host's domains are not the component's to look at. */
@@ -465,7 +487,7 @@ int m_status(struct ctx *c, const struct margs *a)
         free(saved);
         if (d && alive(d)) {
             char **pend;
-            size_t np = pending_changes(g, d, &pend);
+            size_t np = pending_all(c, h, g, held ? NULL : hv, d, &rc, cs, &pend);
             for (size_t k = 0; k < np; k++)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);

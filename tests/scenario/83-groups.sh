@@ -114,7 +114,8 @@ t_changed_group_default_reaches_running_members() {
   grep -E "n1'" "$T/err" >"$T/n1"
   expect_text "$T/n1" "[INFO] xen: guest 'n1': memory 256 -> 384 MB applied live
 [WARNING] xen: guest 'n1': 3 vcpus needs restart (the running domain's maximum is 2)
-[WARNING] xen: guest 'n1': changed maxvcpus_n1, bridge_n1: needs restart (the running domain keeps its old settings until then)
+[WARNING] xen: guest 'n1': NIC 0 (MAC chosen by xl, on xenbr2): the running domain's is on xenbr1: needs restart
+[WARNING] xen: guest 'n1': changed maxvcpus_n1: needs restart (the running domain keeps its old settings until then)
 [INFO] xen: guest 'n1': /etc/xen/n1.cfg updated"
   # n4 has its own vcpus and bridge: only the memory reaches it.
   grep -E "n4'" "$T/err" >"$T/n4"

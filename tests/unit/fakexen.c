@@ -638,6 +638,58 @@ void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigne
     return dup_or_die(v, strlen(v));
 }
 
+/* The children of path (outside transactions only), in one malloc'd
+ * block of pointers and their strings, as libxenstore returns them; NULL
+ * and ENOENT when path has no node and no children. */
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *num)
+{
+    (void)h, (void)t;
+    if (F.lost) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (F.read_errno && (!F.read_fail_path || !strcmp(F.read_fail_path, path))) {
+        errno = F.read_errno;
+        return NULL;
+    }
+    size_t plen = strlen(path), n = 0, bytes = 0;
+    const char *names[FAKE_MAX_DOMS];
+    size_t lens[FAKE_MAX_DOMS];
+    bool found = kvs_get(&F.store, path) != NULL;
+    for (size_t i = 0; i < F.store.n; i++) {
+        const char *p = F.store.v[i].path;
+        if (strncmp(p, path, plen) || p[plen] != '/')
+            continue;
+        found = true;
+        const char *name = p + plen + 1;
+        size_t len = strcspn(name, "/");
+        bool dup = false;
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = lens[k] == len && !strncmp(names[k], name, len);
+        if (dup || n == FAKE_MAX_DOMS)
+            continue;
+        names[n] = name;
+        lens[n++] = len;
+        bytes += len + 1;
+    }
+    if (!found) {
+        errno = ENOENT;
+        return NULL;
+    }
+    char **v = malloc(n * sizeof(char *) + bytes + 1);
+    if (!v)
+        abort();
+    char *out = (char *)(v + n);
+    for (size_t k = 0; k < n; k++) {
+        memcpy(out, names[k], lens[k]);
+        out[lens[k]] = '\0';
+        v[k] = out;
+        out += lens[k] + 1;
+    }
+    *num = (unsigned)n;
+    return v;
+}
+
 bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
               unsigned int len)
 {

@@ -1174,14 +1174,14 @@ static void test_bad_control_file(void **state)
         { "* hv_fail=reboot,fly\n", "control:1: hv_fail=reboot,fly: hv_fail: unknown operation" },
         { "a/b crash=1\n", "control:1: 'a/b' is neither a guest name nor *" },
         { "web1 hang=list\n", "control:1: hang=list: hang: only create, destroy, set_memory, "
-                               "set_vcpus, rename, power_button, save, restore and migrate "
-                               "can hang" },
+                               "set_vcpus, rename, power_button, save, restore, migrate, "
+                               "attach_disk and attach_nic can hang" },
         { "* hang=destroy,fly\n", "control:1: hang=destroy,fly: hang: only create, destroy, "
                                    "set_memory, set_vcpus, rename, power_button, save, "
-                                   "restore and migrate can hang" },
+                                   "restore, migrate, attach_disk and attach_nic can hang" },
         { "web1 hang=send\n", "control:1: hang=send: hang: only create, destroy, set_memory, "
-                               "set_vcpus, rename, power_button, save, restore and migrate "
-                               "can hang" },
+                               "set_vcpus, rename, power_button, save, restore, migrate, "
+                               "attach_disk and attach_nic can hang" },
         { "web1 hap=0\n", "control:1: hap=0: hap belongs on the \"*\" line" },
         { "* shadow=yes\n", "control:1: shadow=yes: shadow must be 0 or 1" },
         { "web1 save_ms=x\n", "control:1: save_ms=x: save_ms must be a number of "

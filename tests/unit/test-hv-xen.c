@@ -1952,6 +1952,128 @@ static void test_readonly_moves(void **state)
     close_xen(hv);
 }
 
+/* ---- devices ---- */
+
+static void xs_dev(const char *kind, unsigned domid, unsigned devid, const char *leaf,
+                   const char *value)
+{
+    char *p = xasprintf("/local/domain/0/backend/%s/%u/%u/%s", kind, domid, devid, leaf);
+    fakexen_xs_set(p, value);
+    free(p);
+}
+
+/* From dom0's backend directories: vbd and qdisk disks (a format prefix
+ * taken off the target), vif NICs, in devid order; a device without its
+ * dev (or mac) node is being torn down, and left out. */
+static void test_devices(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    xs_dev("vbd", 5, 51728, "dev", "xvdb");
+    xs_dev("vbd", 5, 51728, "params", "/dev/vg0/web1-b");
+    xs_dev("vbd", 5, 51728, "mode", "r");
+    xs_dev("vbd", 5, 51712, "dev", "xvda");
+    xs_dev("vbd", 5, 51712, "params", "/var/lib/xen/images/web1.img");
+    xs_dev("vbd", 5, 51712, "mode", "w");
+    xs_dev("vbd", 5, 51712, "device-type", "disk");
+    xs_dev("vbd", 5, 5632, "dev", "hdc");
+    xs_dev("vbd", 5, 5632, "params", "/iso/d.iso");
+    xs_dev("vbd", 5, 5632, "mode", "r");
+    xs_dev("vbd", 5, 5632, "device-type", "cdrom");
+    xs_dev("vbd", 5, 51744, "state", "6"); /* torn down: no dev */
+    xs_dev("qdisk", 5, 51760, "dev", "xvdd");
+    xs_dev("qdisk", 5, 51760, "params", "qcow2:/var/lib/xen/images/web1-d.qcow2");
+    xs_dev("vif", 5, 1, "mac", "00:16:3E:00:00:02");
+    xs_dev("vif", 5, 1, "bridge", "xenbr1");
+    xs_dev("vif", 5, 0, "mac", "00:16:3e:00:00:01");
+    xs_dev("vif", 5, 0, "bridge", "xenbr0");
+    xs_dev("vif", 6, 0, "mac", "00:16:3e:00:00:06"); /* another domain's */
+    struct hv *hv = open_xen();
+    struct hv_devices d;
+    char *err = NULL;
+    assert_int_equal(hv->ops->devices(hv, 5, &d, &err), 0);
+    assert_null(err);
+    assert_int_equal(d.ndisks, 4);
+    assert_string_equal(d.disks[0].vdev, "hdc");
+    assert_string_equal(d.disks[0].target, "/iso/d.iso");
+    assert_true(d.disks[0].readonly && d.disks[0].cdrom);
+    assert_string_equal(d.disks[1].vdev, "xvda");
+    assert_string_equal(d.disks[1].target, "/var/lib/xen/images/web1.img");
+    assert_false(d.disks[1].readonly || d.disks[1].cdrom);
+    assert_string_equal(d.disks[2].vdev, "xvdb");
+    assert_true(d.disks[2].readonly);
+    assert_string_equal(d.disks[3].vdev, "xvdd");
+    assert_string_equal(d.disks[3].target, "/var/lib/xen/images/web1-d.qcow2");
+    assert_int_equal(d.nnics, 2);
+    assert_int_equal(d.nics[0].devid, 0);
+    assert_string_equal(d.nics[0].mac, "00:16:3e:00:00:01");
+    assert_string_equal(d.nics[0].bridge, "xenbr0");
+    assert_int_equal(d.nics[1].devid, 1);
+    assert_string_equal(d.nics[1].mac, "00:16:3e:00:00:02");
+    assert_string_equal(d.nics[1].bridge, "xenbr1");
+    hv_devices_free(&d);
+    /* None at all. */
+    add_guest(7, "web2", XEN_DOMINF_running);
+    assert_int_equal(hv->ops->devices(hv, 7, &d, &err), 0);
+    assert_int_equal(d.ndisks + d.nnics, 0);
+    assert_fails(hv->ops->devices(hv, 0, &d, &err), &err, "refusing to touch Domain-0");
+    assert_fails(hv->ops->devices(hv, 9, &d, &err), &err, "no domain with id 9");
+    fakexen_fail_read("/local/domain/0/backend/vif/5", EACCES);
+    assert_fails(hv->ops->devices(hv, 5, &d, &err), &err,
+                 "cannot list /local/domain/0/backend/vif/5 in xenstore: Permission denied");
+    close_xen(hv);
+    assert_int_equal(fakexen_count("xs_handles"), 0);
+}
+
+static void test_attach(void **state)
+{
+    (void)state;
+    add_guest(5, "web1", XEN_DOMINF_running);
+    struct hv *hv = open_xen();
+    char *err = NULL;
+    const char *spec = "format=raw, vdev=xvdc, access=rw, target=/var/lib/xen/images/c.img";
+    assert_int_equal(hv->ops->attach_disk(hv, 5, spec, &err), 0);
+    assert_int_equal(hv->ops->attach_nic(hv, 5, "mac=00:16:3e:00:00:09, bridge=xenbr0, "
+                                         "script=vif-bridge", &err), 0);
+    assert_null(err);
+    assert_xl_log("block-attach\n5\nformat=raw, vdev=xvdc, access=rw, "
+                  "target=/var/lib/xen/images/c.img\n--\n"
+                  "network-attach\n5\nmac=00:16:3e:00:00:09\nbridge=xenbr0\n"
+                  "script=vif-bridge\n--\n");
+    xl_fails(1, "libxl: error: libxl_device.c:1109:device_backend_callback: unable to add "
+                "device with path /local/domain/0/backend/vbd/5/51744\n");
+    assert_fails(hv->ops->attach_disk(hv, 5, spec, &err), &err,
+                 "xl block-attach 5 'format=raw, vdev=xvdc, access=rw, "
+                 "target=/var/lib/xen/images/c.img': exited 1: libxl: error: "
+                 "libxl_device.c:1109:device_backend_callback: unable to add device with path "
+                 "/local/domain/0/backend/vbd/5/51744");
+    assert_fails(hv->ops->attach_nic(hv, 5, "bridge=xenbr9", &err), &err,
+                 "xl network-attach 5 bridge=xenbr9: exited 1: libxl: error: "
+                 "libxl_device.c:1109:device_backend_callback: unable to add device with path "
+                 "/local/domain/0/backend/vbd/5/51744");
+    assert_fails(hv->ops->attach_disk(hv, 0, spec, &err), &err, "refusing to touch Domain-0");
+    close_xen(hv);
+
+    struct hv *ro = NULL;
+    struct hv_xl xl = tool(xl_path);
+    assert_int_equal(hv_xen_open("/", &xl, HV_OPEN_READONLY, &ro, &err), 0);
+    assert_fails(ro->ops->attach_nic(ro, 5, "bridge=xenbr0", &err), &err,
+                 "read-only hypervisor handle: attach_nic refused");
+    close_xen(ro);
+}
+
+static void test_argv_attach(void **state)
+{
+    (void)state;
+    const char *disk[] = { "/usr/sbin/xl", "block-attach", "3", "vdev=xvdc, target=/a b", NULL };
+    assert_argv(hv_xen_argv_block_attach("/usr/sbin/xl", 3, "vdev=xvdc, target=/a b"), disk);
+    const char *nic[] = { "/usr/sbin/xl", "network-attach", "3", "mac=00:16:3e:00:00:01",
+                          "bridge=br0.5", "rate=10Mb/s", NULL };
+    assert_argv(hv_xen_argv_network_attach("/usr/sbin/xl", 3,
+                                           "mac=00:16:3e:00:00:01,  bridge=br0.5,,rate=10Mb/s"),
+                nic);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2034,6 +2156,9 @@ int main(void)
         cmocka_unit_test(test_cpu_decode),
         cmocka_unit_test_setup(test_cpu_get, setup),
         cmocka_unit_test_setup(test_cpu_changes, setup),
+        cmocka_unit_test_setup(test_devices, setup),
+        cmocka_unit_test_setup(test_attach, setup),
+        cmocka_unit_test(test_argv_attach),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "methods_impl.h"
+#include "util.h"
 
 static struct guest guest(enum guest_type type, unsigned long memory, unsigned long vcpus)
 {
@@ -246,6 +247,84 @@ static void test_plan_stop_and_named(void **state)
     dom_index_free(&ix);
 }
 
+/* ---- devices (devplan.c's plan_devices) ---- */
+
+/* The plan of a config text against what the domain has (have: a config
+ * text too, its NICs given MACs by hand), one line per change. */
+static char *dev_plan(const char *want_text, const char *have_text, enum guest_type type)
+{
+    struct devplan p = { 0 };
+    struct devspecs have;
+    char *err = NULL;
+    assert_int_equal(devspec_parse_config(want_text, &p.want, &err), 0);
+    assert_int_equal(devspec_parse_config(have_text, &have, &err), 0);
+    plan_devices(&p.want, &have.dev, type, "/nonexistent-root", &p);
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < p.n; i++) {
+        char *line = devchange_line(&p.v[i]);
+        buf_addf(&b, "%s%s\n", line,
+                 p.v[i].act == DEV_ATTACH
+                     ? (p.v[i].disk ? p.want.disk_spec[p.v[i].want] : p.want.nic_spec[p.v[i].want])
+                     : "");
+        free(line);
+    }
+    devspecs_free(&have);
+    devplan_free(&p);
+    return buf_detach(&b);
+}
+
+#define D(v, t) "'vdev=" v ", target=" t "'"
+
+static void test_plan_devices(void **state)
+{
+    (void)state;
+    const char *have = "disk = [ " D("xvda", "/i/a") ", 'vdev=xvdb, access=ro, target=/i/b' ]\n"
+                       "vif = [ 'mac=00:16:3e:00:00:01', 'mac=00:16:3e:00:00:02, bridge=br1' ]\n";
+    /* The same: nothing. A NIC without a MAC is the domain's of its index. */
+    char *t = dev_plan(have, have, GUEST_PV);
+    assert_string_equal(t, "");
+    free(t);
+    t = dev_plan("disk = [ " D("xvda", "/i/a") ", 'vdev=xvdb, access=ro, target=/i/b' ]\n"
+                 "vif = [ '', 'mac=00:16:3E:00:00:02, bridge=br1' ]\n", have, GUEST_PV);
+    assert_string_equal(t, "");
+    free(t);
+    /* Added: attached live, with the config's spec. */
+    t = dev_plan("disk = [ " D("xvda", "/i/a") ", 'vdev=xvdb, access=ro, target=/i/b', "
+                 D("xvdc", "/i/c") " ]\n"
+                 "vif = [ 'mac=00:16:3e:00:00:01', 'mac=00:16:3e:00:00:02, bridge=br1', "
+                 "'bridge=br2' ]\n", have, GUEST_PV);
+    assert_string_equal(t, "disk xvdc (/i/c): added: configure attaches it live"
+                           "vdev=xvdc, target=/i/c\n"
+                           "NIC 2 (MAC chosen by xl, on br2): added: configure attaches it live"
+                           "bridge=br2\n");
+    free(t);
+    /* Removed, changed target, access, bridge: restart. */
+    t = dev_plan("disk = [ " D("xvda", "/i/z") ", 'vdev=xvdb, access=rw, target=/i/b' ]\n"
+                 "vif = [ 'mac=00:16:3e:00:00:02, bridge=br9' ]\n", have, GUEST_PV);
+    assert_string_equal(t, "disk xvda (/i/z): the running domain has /i/a there: needs restart\n"
+                           "disk xvdb (/i/b): access rw, the running domain's is ro: needs "
+                           "restart\n"
+                           "NIC 0 (00:16:3e:00:00:02 on br9): the running domain's is on br1: "
+                           "needs restart\n"
+                           "NIC 0 (00:16:3e:00:00:01 on xenbr0): removed from the config: needs "
+                           "restart (the running domain has it until then)\n");
+    free(t);
+    /* An HVM guest's emulated disk and a cdrom drive are not hot-plugged;
+     * its PV disks and NICs are. */
+    t = dev_plan("disk = [ " D("xvda", "/i/a") ", 'vdev=xvdb, access=ro, target=/i/b', "
+                 D("hdc", "/i/c") ", 'vdev=hdd, devtype=cdrom, target=/i/d.iso', "
+                 D("xvde", "/i/e") " ]\n"
+                 "vif = [ 'mac=00:16:3e:00:00:01', 'mac=00:16:3e:00:00:02, bridge=br1' ]\n",
+                 have, GUEST_HVM);
+    assert_string_equal(t, "disk hdc (/i/c): added: needs restart (an HVM guest's emulated disk "
+                           "cannot be hot-plugged)\n"
+                           "cdrom hdd (/i/d.iso): added: needs restart (a cdrom drive cannot be "
+                           "hot-plugged)\n"
+                           "disk xvde (/i/e): added: configure attaches it live"
+                           "vdev=xvde, target=/i/e\n");
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_disk_follow),
         cmocka_unit_test(test_plan_boots),
         cmocka_unit_test(test_plan_stop_and_named),
+        cmocka_unit_test(test_plan_devices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

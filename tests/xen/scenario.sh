@@ -782,6 +782,101 @@ step_vcpu_pin() {
   [ "$aff" = "1 / all " ] || die "after configure xl vcpu-list shows '$aff' for delta, expected '1 / all'"
 }
 
+# hotplug: zeta, a guest with three disks (the seed's disk and disksec,
+# and the item c of its list disks_zeta) and two NICs on xenbr0 (its
+# eth0 and the item n of nics_zeta); its console lists them (guest-init).
+# Then a disk (item d) and a NIC (item m) added to its profile while it
+# runs, which configure plugs in live (xl block-attach, xl
+# network-attach): the guest sees them appear, the domain is not
+# restarted, and a second configure has nothing more to do.
+# add_zeta PROFILE DISKS NICS: zeta added to PROFILE with these items.
+add_zeta() {
+  awk -v disks="$2" -v nics="$3" '/<virtualmachines cfg:template=/ { sub(/">$/, " disksec_$ disks_$ nics_$\">") }
+    /<\/virtualmachines>/ {
+    print "     <virtualmachines_RECORD cfg:name=\"zeta\">"
+    print "      <uuid>f6f6f6f6-0000-4000-8000-000000000006</uuid>"
+    print "      <memory>96</memory>"
+    print "      <kernel>/var/lib/lcfg-xen-test/vmlinuz</kernel>"
+    print "      <ramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</ramdisk>"
+    print "      <cmdline>console=hvc0 loglevel=4 lcfgtest.name=zeta lcfgtest.disks=3 lcfgtest.nics=2</cmdline>"
+    print "      <disk>1</disk>"
+    print "      <disksec>1</disksec>"
+    print "      <mac>00:16:3e:00:00:07</mac>"
+    print "      <bridge>xenbr0</bridge>"
+    print "      <boot>yes</boot>"
+    print "      <disks cfg:template=\"dsize_$_$\">"
+    n = split(disks, d, " ")
+    for (i = 1; i <= n; i++)
+      print "       <disks_RECORD cfg:name=\"" d[i] "\"><dsize>1</dsize></disks_RECORD>"
+    print "      </disks>"
+    print "      <nics cfg:template=\"nmac_$_$ nbridge_$_$\">"
+    n = split(nics, m, " ")
+    for (i = 1; i <= n; i++)
+      print "       <nics_RECORD cfg:name=\"" m[i] "\"><nmac>00:16:3e:00:01:0" i "</nmac><nbridge>xenbr0</nbridge></nics_RECORD>"
+    print "      </nics>"
+    print "     </virtualmachines_RECORD>"
+  } { print }' "$1"
+}
+
+# The vdev zeta's config gives the image IMG.
+vdev_of() { sed -n "s|.*vdev=\([a-z]*\), access=rw, target=$IMAGES/$1\".*|\1|p" /etc/xen/zeta.cfg; }
+
+step_hotplug() {
+  # Room for zeta in a small host: only delta runs on.
+  x destroy omega beta epsilon
+  add_zeta /tmp/profile-move.xml "c" "n" >/tmp/profile-zeta.xml
+  add_zeta /tmp/profile-move.xml "c d" "n m" >/tmp/profile-zeta2.xml
+  grep -q '<disks_RECORD cfg:name="d">' /tmp/profile-zeta2.xml || die "cannot make the profile with zeta"
+  x --profile /tmp/profile-zeta.xml configure
+  expect_rc 0 configure
+  xl create -n -q -f /etc/xen/zeta.cfg >/tmp/parsed 2>&1 || die "xl cannot parse /etc/xen/zeta.cfg: $(tail -n 1 /tmp/parsed)"
+  x boot zeta
+  expect_rc 0 "boot zeta"
+  d=$(domid zeta)
+  [ -n "$d" ] || die "zeta is not running"
+  wait_for 90 console_has zeta "GUEST-NIC zeta eth1" || { console_tail zeta; die "zeta did not report its devices within 90 s"; }
+  ! console_has zeta GUEST-ERROR || { console_tail zeta; die "zeta: $(grep GUEST-ERROR $CONSOLE/guest-zeta.log | head -1)"; }
+  vc=$(vdev_of zeta-c.img)
+  [ -n "$vc" ] || die "zeta's config has no disk zeta-c.img: $(grep -A5 '^disk' /etc/xen/zeta.cfg)"
+  for want in "GUEST-DISK zeta xvda sectors=2097152" "GUEST-DISK zeta xvdb sectors=2097152" \
+              "GUEST-DISK zeta $vc sectors=2097152" "GUEST-NIC zeta eth0 mac=00:16:3e:00:00:07" \
+              "GUEST-NIC zeta eth1 mac=00:16:3e:00:01:01"; do
+    console_has zeta "$want" || { console_tail zeta; die "zeta's console does not say: $want"; }
+  done
+  for v in 0 1; do
+    [ -e /sys/class/net/xenbr0/brif/vif$d.$v ] || die "vif$d.$v of zeta is not on xenbr0 ($(ls /sys/class/net/xenbr0/brif))"
+  done
+  echo "zeta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-zeta.log | tr '\n' ' ')"
+  # A disk and a NIC added while it runs: the disk made, both plugged in live.
+  x --profile /tmp/profile-zeta2.xml configure
+  expect_rc 0 configure
+  vd=$(vdev_of zeta-d.img)
+  [ -n "$vd" ] || die "zeta's config has no disk zeta-d.img: $(grep -A6 '^disk' /etc/xen/zeta.cfg)"
+  has_msg "[INFO] xen: guest 'zeta': disk $IMAGES/zeta-d.img: created (1 GB raw image, sparse)" configure
+  has_msg "[INFO] xen: guest 'zeta': disk $vd ($IMAGES/zeta-d.img) attached live" configure
+  has_msg "[INFO] xen: guest 'zeta': NIC 2 (00:16:3e:00:01:02 on xenbr0) attached live" configure
+  ! grep -q "needs restart\|restarting" /tmp/err || die "configure wants zeta restarted: $(grep restart /tmp/err)"
+  [ "$(domid zeta)" = "$d" ] || die "zeta was restarted (domid $d -> $(domid zeta))"
+  wait_for 30 console_has zeta "GUEST-DISK-ADDED zeta $vd sectors=2097152" ||
+    { console_tail zeta; die "zeta did not see its new disk $vd within 30 s"; }
+  wait_for 30 console_has zeta "GUEST-NIC-ADDED zeta eth2 mac=00:16:3e:00:01:02" ||
+    { console_tail zeta; die "zeta did not see its new NIC within 30 s"; }
+  xlq block-list zeta >/tmp/bl
+  [ "$(awk 'NR > 1' /tmp/bl | wc -l)" = 4 ] || die "xl block-list zeta: $(cat /tmp/bl)"
+  [ -e /sys/class/net/xenbr0/brif/vif$d.2 ] || die "vif$d.2 of zeta is not on xenbr0 ($(ls /sys/class/net/xenbr0/brif))"
+  losetup -a | grep -qF "$IMAGES/zeta-d.img" || die "no loop device backs $IMAGES/zeta-d.img: $(losetup -a)"
+  # Nothing more to do, nothing pending.
+  x --profile /tmp/profile-zeta2.xml configure
+  expect_rc 0 configure
+  ! grep -q "attached live" /tmp/err || die "the second configure attached again"
+  x status
+  expect_rc 0 status
+  awk '/^zeta$/ { f = 1; next } /^$/ { f = 0 } f' /tmp/out >/tmp/zeta-status
+  grep -q "^  config " /tmp/zeta-status || die "status has no section for zeta"
+  ! grep -q "pending" /tmp/zeta-status || die "status: zeta: $(grep pending /tmp/zeta-status)"
+  echo "zeta (domid $d): $(grep -E 'GUEST-(DISK|NIC)' $CONSOLE/guest-zeta.log | tr '\n' ' ')"
+}
+
 scenario() {
   step toolstack step_toolstack
   step configure step_configure
@@ -801,4 +896,5 @@ scenario() {
   step save-restore step_save_restore
   step migrate step_migrate
   step vcpu-pin step_vcpu_pin
+  step hotplug step_hotplug
 }
