@@ -57,6 +57,22 @@ struct guest {
     const char *install_kernel, *install_ramdisk, *install_extra;
 };
 
+/* A bridge of the host (xen.bridges; model_net.c), which configure makes
+ * (netconf.h). */
+struct hbridge {
+    const char *name;   /* the tag */
+    const char *ifname; /* bridgeif: the physical interface; "" none */
+    unsigned vlan;      /* bridgevlan: 1-4094; 0 none */
+    bool stp;
+};
+
+/* A site vif script (xen.vifscripts): scriptdir/NAME from a template. */
+struct vifscript {
+    const char *tag;
+    const char *name;     /* vif-<tag> */
+    const char *template; /* a file name in templatedir */
+};
+
 #define MODEL_FIELD_SLOTS 128
 
 struct host {
@@ -79,6 +95,14 @@ struct host {
     struct resset *maprs;
     struct span_map *span;
     const char *span_self;
+    /* The per-item resources of the host's own tag lists (bridges,
+     * vifscripts), defaults filled in, in list and schema order; and
+     * what they describe (model_net.c). */
+    struct resset *itemrs;
+    struct hbridge *bridges;
+    size_t nbridges;
+    struct vifscript *vifscripts;
+    size_t nvifscripts;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };
@@ -109,6 +133,12 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
  * format): ngeneric's and the host's in h->rs's order, then each guest's
  * fields in schema order. Caller frees. */
 char *host_format_status(const struct host *h);
+
+/* Is name a vif script a guest may use: one of Xen's, or a site script
+ * of xen.vifscripts (model_net.c)? */
+bool model_vif_script_ok(const struct host *h, const char *name);
+/* Xen's own vif scripts, NULL-terminated. */
+extern const char *const model_xen_vif_scripts[];
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -109,17 +109,29 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         # guests' list first, then (named by the subscription) the map's.
         if (name ~ /_\$$/) fail("nested tag lists are not supported")
         if (name in rtype) fail("resource '" name "' has two types")
+        # The last tag list is the guests'; those before it are the
+        # host's own (bridges, ...), whose per-item resources go into
+        # schema_item: a list declared after another makes that one the
+        # host's.
         if (name == sublist) {
             maplist = name
         } else {
-            if (listname != "") fail("only one tag list besides a subscription's is supported")
+            if (listname != "") {
+                xlists[++nxlists] = listname; is_xlist[listname] = 1
+                for (i = 1; i <= ntmpl; i++) {
+                    xtmpl[++nxtmpl] = tmpl[i]; is_xtmpl[tmpl[i]] = 1; xlistof[tmpl[i]] = listname
+                    if (tmpl[i] in gdeclared) xdeclared[tmpl[i]] = 1
+                    delete is_tmpl[tmpl[i]]; delete gdeclared[tmpl[i]]
+                }
+                ntmpl = 0
+            }
             listname = name
         }
         rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
         for (i = 2; i <= n; i++) {
             if (f[i] !~ /^[a-z][a-z0-9_]*_\$$/) fail("bad template '" f[i] "'")
             base = substr(f[i], 1, length(f[i]) - 2)
-            if (base in is_tmpl || base in is_mtmpl) fail("template '" f[i] "' is in two lists")
+            if (base in is_tmpl || base in is_mtmpl || base in is_xtmpl) fail("template '" f[i] "' is in two lists")
             if (name == maplist) { mtmpl[++nmtmpl] = base; is_mtmpl[base] = 1 }
             else { tmpl[++ntmpl] = base; is_tmpl[base] = 1 }
         }
@@ -137,6 +149,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (base in is_mtmpl) { mdeclared[base] = 1; next }
+        if (base in is_xtmpl) { xdeclared[base] = 1; next }
         if (!(base in is_tmpl)) fail("'" name "' is not in the tag list")
         gdeclared[base] = 1
     } else {
@@ -157,6 +170,14 @@ END {
     for (i = 1; i <= nmtmpl; i++)
         if (!(mtmpl[i] in mdeclared)) {
             print "defgen: template " mtmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+    for (i = 1; i <= nxtmpl; i++)
+        if (!(xtmpl[i] in xdeclared)) {
+            print "defgen: template " xtmpl[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+    for (i = 1; i <= nxlists; i++)
+        if (!(xlists[i] in declared)) {
+            print "defgen: the tag list " xlists[i] " must be declared as a resource" > "/dev/stderr"; exit 1
         }
     if (sublist != "" && maplist == "") {
         print "defgen: the subscription's tag list " sublist " is not declared" > "/dev/stderr"; exit 1
@@ -180,6 +201,10 @@ END {
         if (t == "list" && n == maplist) {
             lt = "list: "
             for (i = 1; i <= nmtmpl; i++) lt = lt (i > 1 ? " " : "") mtmpl[i] "_$"
+        } else if (t == "list" && n in is_xlist) {
+            lt = "list: "; k = 0
+            for (i = 1; i <= nxtmpl; i++)
+                if (xlistof[xtmpl[i]] == n) lt = lt (k++ ? " " : "") xtmpl[i] "_$"
         } else if (t == "list") {
             lt = "list: "
             for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
@@ -222,6 +247,15 @@ END {
     print "    MF_COUNT" > out_h
     print "};" > out_h
     print "" > out_h
+    print "/* The per-item resources of the host's own tag lists (bridges, ...):" > out_h
+    print " * XF_<template>, and the host resource (the list) each belongs to. */" > out_h
+    print "enum item_field {" > out_h
+    for (i = 1; i <= nxtmpl; i++) print "    XF_" xtmpl[i] "," > out_h
+    print "    XF_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_item[XF_COUNT];" > out_h
+    print "extern const enum host_field schema_item_list[XF_COUNT];" > out_h
     print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
@@ -236,6 +270,17 @@ END {
         n = host[i]; t = (n in rtype) ? rtype[n] : "string"
         print "    { " cstr(n) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct res_def schema_item[XF_COUNT] = {" > out_c
+    for (i = 1; i <= nxtmpl; i++) {
+        n = xtmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(xtmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const enum host_field schema_item_list[XF_COUNT] = {" > out_c
+    for (i = 1; i <= nxtmpl; i++) print "    HF_" xlistof[xtmpl[i]] "," > out_c
     print "};" > out_c
     print "" > out_c
     print "const struct res_def schema_map[MF_COUNT] = {" > out_c

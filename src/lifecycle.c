@@ -439,6 +439,12 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
         for (size_t x = 0; x < k; x++) {
             const struct guest *g = list[i + x];
             char *file = NULL, *err = NULL;
+            /* Before xl runs (and before its lease is taken): xl would
+             * fail late, inside its hotplug script. */
+            if (!net_boot_ok(c, h, g)) {
+                failed++;
+                continue;
+            }
             if (lease_before_boot(c, h, g) < 0) {
                 failed++;
                 continue;

@@ -17,6 +17,7 @@
 #include "managed.h"
 #include "methods.h"
 #include "model.h"
+#include "netsys.h"
 
 struct installs; /* install.c */
 
@@ -65,6 +66,14 @@ const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid);
 /* The toolstack as the host's resources say: xl, xlcreatetimeout,
  * xltimeout (validated: 1-86400 s). */
 struct hv_xl xl_of(const struct host *h);
+
+/* The network (netsys.h): the simulator's on the sim backend, else the
+ * host's. s must outlive ops. */
+void net_of(struct ctx *c, const struct host *h, struct netsys *s, struct net_ops *ops);
+
+/* The check before a guest boots (netconf_check_guest): false after
+ * saying why the guest is not booted. */
+bool net_boot_ok(struct ctx *c, const struct host *h, const struct guest *g);
 
 /* Format xm: the guests of a Xen 3.x host, run by xm, which the
  * component cannot drive (it drives Xen 4.5 and later, with xl and

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_impl.h"
 #include "profile.h"
 #include "span.h"
 #include "util.h"
@@ -48,7 +49,7 @@ void errlist_free(struct errlist *e)
 /* A value as it may appear in a message: control and non-ASCII bytes
  * escaped, long values shortened, so that a hostile value cannot forge log
  * lines. Caller frees. */
-static char *shown(const char *v)
+char *model_shown(const char *v)
 {
     struct buf b = BUF_INIT;
     size_t n = 0;
@@ -87,7 +88,7 @@ static void bad(const struct where *w, int field, const char *value,
     va_start(ap, fmt);
     char *why = xvasprintf(fmt, ap);
     va_end(ap);
-    char *v = value ? shown(value) : NULL;
+    char *v = value ? model_shown(value) : NULL;
     if (w->g) {
         const char *res = schema_guest[field].name;
         if (v)
@@ -156,6 +157,9 @@ static const char *const disk_types[] = { "none", "image", "physical", "lvm" };
 static const char *const disk_formats[] = { "raw", "qcow2" };
 static const char *const vif_scripts[] = {
     "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch",
+};
+const char *const model_xen_vif_scripts[] = {
+    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch", NULL,
 };
 static const char *const actions[] = {
     "destroy", "restart", "rename-restart", "preserve",
@@ -604,7 +608,7 @@ static void check_disk(struct arena *a, struct guest *g, struct errlist *errs, i
     }
 }
 
-static void check_nic(struct guest *g, struct errlist *errs, int i)
+static void check_nic(const struct host *h, struct guest *g, struct errlist *errs, int i)
 {
     struct where w = { errs, g };
     int f_mac = i ? GF_macsec : GF_mac;
@@ -629,8 +633,18 @@ static void check_nic(struct guest *g, struct errlist *errs, int i)
     if (!check_ifname(n->bridge))
         bad(&w, f_bridge, n->bridge, "is not a bridge name (1-15 letters, digits, _ . -)");
     n->script = g->res[f_script];
-    get_enum(&w, f_script, n->script, vif_scripts, ARRAY_SIZE(vif_scripts),
-             "permitted vif script");
+    if (!model_vif_script_ok(h, n->script)) {
+        /* Xen's, then the site's (xen.vifscripts). */
+        size_t k = ARRAY_SIZE(vif_scripts);
+        const char **names = xcalloc(k + h->nvifscripts, sizeof(*names));
+        memcpy(names, vif_scripts, sizeof(vif_scripts));
+        for (size_t s = 0; s < h->nvifscripts; s++)
+            names[k++] = h->vifscripts[s].name;
+        char *j = joined(names, k);
+        bad(&w, f_script, n->script, "is not a permitted vif script (%s)", j);
+        free(j);
+        free(names);
+    }
 }
 
 static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
@@ -708,8 +722,8 @@ static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
         get_path(&w, GF_cdpath, r[GF_cdpath]);
     check_install(h, g, &w);
 
-    check_nic(g, errs, 0);
-    check_nic(g, errs, 1);
+    check_nic(h, g, errs, 0);
+    check_nic(h, g, errs, 1);
 
     static const int acts[] = { GF_on_poweroff, GF_on_reboot, GF_on_crash };
     for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
@@ -909,6 +923,12 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
             *deriv = r->derivation;
         return r->value;
     }
+    r = resset_find(h->itemrs, name);
+    if (r) {
+        if (deriv)
+            *deriv = r->derivation;
+        return r->value;
+    }
     int f;
     const struct guest *g = guest_of(h, name, &f);
     if (!g)
@@ -933,6 +953,12 @@ char *host_format_status(const struct host *h)
         const struct resource *r = resset_at(h->rs, i);
         profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value,
                            i < ng ? r->type : schema_host[i - ng].ltype, r->derivation);
+    }
+    /* The items of the host's own lists (bridges, ...), after it. */
+    for (size_t i = 0; i < resset_count(h->itemrs); i++) {
+        const struct resource *r = resset_at(h->itemrs, i);
+        profile_status_add(&b, r->name, strlen(r->name), NULL, 0, r->value, r->type,
+                           r->derivation);
     }
     const char *names[GF_COUNT], *types[GF_COUNT];
     size_t nl[GF_COUNT];
@@ -961,6 +987,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     struct host *h = xcalloc(1, sizeof(*h));
     h->rs = resset_new();
     h->maprs = resset_new();
+    h->itemrs = resset_new();
     size_t errs_before = errs->n;
     struct where hw = { errs, NULL };
 
@@ -1030,14 +1057,16 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
             continue;
         }
-        if (resset_find(h->rs, r->name))
+        if (resset_find(h->rs, r->name) || model_items_take(h, r))
             continue;
         if (span_is_map_resource(resset_get(h->rs, SCHEMA_MAPLIST), r->name)) {
             resset_set(h->maprs, r->name, r->value, r->derivation);
             continue;
         }
-        const char *tag = unlisted_tag(r->name);
-        if (tag)
+        const char *tag = unlisted_tag(r->name), *in = model_item_unlisted(r->name);
+        if (in)
+            errlist_add(errs, "resource %s: its tag is not in %s", r->name, in);
+        else if (tag)
             errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
         else
             errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
@@ -1058,6 +1087,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (size_t f = 0; f < HF_COUNT; f++)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
+    model_items_check(h, errs);
 
     for (size_t i = 0; i < h->nguests; i++)
         check_guest(h, &h->guests[i], errs);
@@ -1083,6 +1113,9 @@ void host_free(struct host *h)
     free(h->tag_index);
     resset_free(h->rs);
     resset_free(h->maprs);
+    resset_free(h->itemrs);
+    free(h->bridges);
+    free(h->vifscripts);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);

@@ -1,0 +1,681 @@
+/* netconf.c: the host's bridges (see netconf.h). */
+#include "netconf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "util.h"
+
+#define add host_report_add
+
+static bool exists_under(const char *root, const char *path)
+{
+    char *p = root_path(root, path);
+    struct stat st;
+    bool ok = lstat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+/* Does /etc/network/interfaces read the drop-in directory? Debian's
+ * default has "source /etc/network/interfaces.d/\*" (interfaces(5):
+ * "source" globs, "source-directory" runs run-parts' names; relative
+ * paths are relative to /etc/network). */
+static bool sources_dropins(const char *text)
+{
+    static const char *const forms[] = {
+        "source /etc/network/interfaces.d/*", "source interfaces.d/*",
+        "source-directory /etc/network/interfaces.d", "source-directory interfaces.d",
+        "source-directory /etc/network/interfaces.d/", "source-directory interfaces.d/",
+    };
+    for (const char *l = text; *l;) {
+        size_t n = strcspn(l, "\n");
+        const char *s = l, *e = l + n;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+            e--;
+        for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+            /* Blanks between the keyword and the path count as one. */
+            const char *f = forms[i], *p = s;
+            while (*f && p < e) {
+                if (*f == ' ' && (*p == ' ' || *p == '\t')) {
+                    while (p < e && (*p == ' ' || *p == '\t'))
+                        p++;
+                    f++;
+                } else if (*f == *p) {
+                    f++;
+                    p++;
+                } else {
+                    break;
+                }
+            }
+            if (!*f && p == e)
+                return true;
+        }
+        l += n + (l[n] == '\n');
+    }
+    return false;
+}
+
+static enum net_kind ifupdown_usable(const char *root, char **why)
+{
+    char *path = root_path(root, "/etc/network/interfaces"), *text = NULL;
+    enum net_kind k = NET_NONE;
+    if (fs_read_file(path, &text, NULL, NULL) < 0)
+        *why = xstrdup("ifupdown: /etc/network/interfaces cannot be read");
+    else if (!sources_dropins(text))
+        *why = xstrdup("ifupdown's /etc/network/interfaces does not read "
+                       NETCONF_IFUPDOWN_DIR " (it needs the line "
+                       "\"source " NETCONF_IFUPDOWN_DIR "/*\", which is Debian's default)");
+    else
+        k = NET_IFUPDOWN;
+    free(text);
+    free(path);
+    return k;
+}
+
+enum net_kind netconf_detect(const struct host *h, const char *root, char **why)
+{
+    const char *how = h->res[HF_netconfig];
+    *why = NULL;
+    if (!strcmp(how, "none"))
+        return NET_NONE;
+    if (!strcmp(how, "networkd"))
+        return NET_NETWORKD;
+    if (!strcmp(how, "ifupdown"))
+        return ifupdown_usable(root, why);
+    /* auto: networkd when it is enabled, else ifupdown. */
+    if (exists_under(root, NETCONF_NETWORKD_WANTS))
+        return NET_NETWORKD;
+    if (exists_under(root, "/etc/network/interfaces"))
+        return ifupdown_usable(root, why);
+    *why = xstrdup("cannot tell how this host configures its network: systemd-networkd is not "
+                   "enabled and there is no /etc/network/interfaces (set xen.netconfig)");
+    return NET_NONE;
+}
+
+/* ---- rendering ---- */
+
+struct files {
+    char **paths, **texts;
+    size_t n;
+};
+
+static void file_add(struct files *f, char *path, char *text)
+{
+    f->paths = xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
+    f->texts = xrealloc(f->texts, (f->n + 1) * sizeof(*f->texts));
+    f->paths[f->n] = path;
+    f->texts[f->n] = text;
+    f->n++;
+}
+
+static void header(struct buf *b, const char *what)
+{
+    buf_addf(b, NETCONF_HEADER "\n# %s of xen.bridges: change the profile, not this file.\n",
+             what);
+}
+
+/* ifupdown: one drop-in per bridge, with its VLAN interface (ifupdown
+ * makes IF.VLAN itself; bridge_* are bridge-utils-interfaces(5)'s). The
+ * bridge carries no address of dom0's: it is the guests'. */
+static void render_ifupdown(const struct hbridge *b, struct files *f)
+{
+    struct buf t = BUF_INIT;
+    char *what = xasprintf("Bridge %s", b->name);
+    header(&t, what);
+    free(what);
+    char *port = !b->ifname[0] ? xstrdup("none")
+               : b->vlan ? xasprintf("%s.%u", b->ifname, b->vlan) : xstrdup(b->ifname);
+    if (b->vlan)
+        buf_addf(&t, "\niface %s inet manual\n\tvlan-raw-device %s\n", port, b->ifname);
+    buf_addf(&t, "\nauto %s\niface %s inet manual\n\tbridge_ports %s\n\tbridge_stp %s\n"
+             "\tbridge_fd 0\n\tbridge_maxwait 0\n", b->name, b->name, port, b->stp ? "on" : "off");
+    free(port);
+    file_add(f, xasprintf(NETCONF_IFUPDOWN_DIR "/" NETCONF_IFUPDOWN_PREFIX "%s", b->name),
+             buf_detach(&t));
+}
+
+/* systemd-networkd (systemd.netdev(5), systemd.network(5)): the bridge's
+ * .netdev and .network; a VLAN's .netdev and .network (joining the
+ * bridge); and one .network per physical interface, which joins its
+ * bridge and carries its VLANs (networkd applies only the first .network
+ * that matches an interface, so one file says it all). */
+static void render_networkd(const struct hbridge *v, size_t n, struct files *f)
+{
+    const char *dir = NETCONF_NETWORKD_DIR "/" NETCONF_NETWORKD_PREFIX;
+    for (size_t i = 0; i < n; i++) {
+        const struct hbridge *b = &v[i];
+        struct buf t = BUF_INIT;
+        char *what = xasprintf("Bridge %s", b->name);
+        header(&t, what);
+        buf_addf(&t, "\n[NetDev]\nName=%s\nKind=bridge\n\n[Bridge]\nSTP=%s\nForwardDelaySec=0\n",
+                 b->name, b->stp ? "yes" : "no");
+        file_add(f, xasprintf("%sbr-%s.netdev", dir, b->name), buf_detach(&t));
+        header(&t, what);
+        buf_addf(&t, "\n[Match]\nName=%s\n\n[Network]\nLinkLocalAddressing=no\n"
+                 "ConfigureWithoutCarrier=yes\n", b->name);
+        file_add(f, xasprintf("%sbr-%s.network", dir, b->name), buf_detach(&t));
+        free(what);
+        if (!b->vlan)
+            continue;
+        what = xasprintf("VLAN %u of %s for bridge %s", b->vlan, b->ifname, b->name);
+        header(&t, what);
+        buf_addf(&t, "\n[NetDev]\nName=%s.%u\nKind=vlan\n\n[VLAN]\nId=%u\n", b->ifname, b->vlan,
+                 b->vlan);
+        file_add(f, xasprintf("%svlan-%s.%u.netdev", dir, b->ifname, b->vlan), buf_detach(&t));
+        header(&t, what);
+        buf_addf(&t, "\n[Match]\nName=%s.%u\n\n[Network]\nBridge=%s\nLinkLocalAddressing=no\n",
+                 b->ifname, b->vlan, b->name);
+        file_add(f, xasprintf("%svlan-%s.%u.network", dir, b->ifname, b->vlan), buf_detach(&t));
+        free(what);
+    }
+    /* The physical interfaces, each once, in the order first named. */
+    for (size_t i = 0; i < n; i++) {
+        const char *ifn = v[i].ifname;
+        bool first = ifn[0] != '\0';
+        for (size_t k = 0; first && k < i; k++)
+            first = strcmp(v[k].ifname, ifn) != 0;
+        if (!first)
+            continue;
+        struct buf t = BUF_INIT, lines = BUF_INIT;
+        for (size_t k = i; k < n; k++) {
+            if (strcmp(v[k].ifname, ifn))
+                continue;
+            if (v[k].vlan)
+                buf_addf(&lines, "VLAN=%s.%u\n", ifn, v[k].vlan);
+            else
+                buf_addf(&lines, "Bridge=%s\n", v[k].name);
+        }
+        char *what = xasprintf("Interface %s, a port", ifn);
+        header(&t, what);
+        free(what);
+        buf_addf(&t, "\n[Match]\nName=%s\n\n[Network]\nLinkLocalAddressing=no\n%s", ifn,
+                 buf_str(&lines));
+        buf_free(&lines);
+        file_add(f, xasprintf("%sif-%s.network", dir, ifn), buf_detach(&t));
+    }
+}
+
+void netconf_render(const struct hbridge *b, size_t n, enum net_kind kind, char ***paths,
+                    char ***texts, size_t *count)
+{
+    struct files f = { 0 };
+    if (kind == NET_IFUPDOWN)
+        for (size_t i = 0; i < n; i++)
+            render_ifupdown(&b[i], &f);
+    else if (kind == NET_NETWORKD)
+        render_networkd(b, n, &f);
+    *paths = f.paths;
+    *texts = f.texts;
+    *count = f.n;
+}
+
+/* ---- planning ---- */
+
+/* Is this file the component's: its first line is the header? */
+static bool own_file(const char *text)
+{
+    size_t n = strlen(NETCONF_HEADER);
+    return !strncmp(text, NETCONF_HEADER, n) && (text[n] == '\n' || text[n] == '\0');
+}
+
+static void plan_file(struct net_plan *p, char *path, char *text, char *old)
+{
+    p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof(*p->files));
+    struct net_file *f = &p->files[p->nfiles++];
+    f->path = path;
+    f->text = text;
+    f->old = old;
+    f->change = !old ? FS_CREATED : !text || strcmp(old, text) ? FS_UPDATED : FS_UNCHANGED;
+}
+
+/* The bridge a file of the component's is about (NULL: none). */
+static char *file_bridge(const char *path)
+{
+    const char *base = strrchr(path, '/') + 1;
+    size_t ip = strlen(NETCONF_IFUPDOWN_PREFIX), np = strlen(NETCONF_NETWORKD_PREFIX);
+    if (!strncmp(base, NETCONF_IFUPDOWN_PREFIX, ip))
+        return xstrdup(base + ip);
+    if (!strncmp(base, NETCONF_NETWORKD_PREFIX "br-", np + 3) && str_ends_with(base, ".netdev"))
+        return xstrndup(base + np + 3, strlen(base) - np - 3 - strlen(".netdev"));
+    return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The component's files in dir that are not wanted (removed). */
+static void plan_stale(struct net_plan *p, const char *root, const char *dir, const char *prefix,
+                       const struct files *want)
+{
+    char *rdir = root_path(root, dir);
+    DIR *d = opendir(rdir);
+    if (!d) {
+        free(rdir);
+        return;
+    }
+    /* In name order: the same plan on every run. */
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)))
+            continue;
+        names = xrealloc(names, (n + 1) * sizeof(*names));
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", dir, names[i]);
+        bool wanted = false;
+        for (size_t k = 0; k < want->n && !wanted; k++)
+            wanted = !strcmp(want->paths[k], path);
+        char *rpath = root_path(root, path), *old = NULL;
+        struct stat st;
+        if (!wanted && lstat(rpath, &st) == 0 && S_ISREG(st.st_mode) &&
+            fs_read_file(rpath, &old, NULL, NULL) == 0 && own_file(old)) {
+            plan_file(p, path, NULL, old);
+            char *br = file_bridge(path);
+            if (br) {
+                p->gone = xrealloc(p->gone, (p->ngone + 1) * sizeof(*p->gone));
+                p->gone[p->ngone++] = br;
+            }
+        } else {
+            free(old);
+            free(path);
+        }
+        free(rpath);
+        free(names[i]);
+    }
+    free(names);
+    free(rdir);
+}
+
+void netconf_plan(const struct host *h, const char *root, struct net_plan *p)
+{
+    memset(p, 0, sizeof(*p));
+    char *why = NULL;
+    p->kind = netconf_detect(h, root, &why);
+    struct files want = { 0 };
+    if (p->kind == NET_NONE && h->nbridges)
+        p->err = why;
+    else
+        free(why);
+    netconf_render(h->bridges, h->nbridges, p->kind, &want.paths, &want.texts, &want.n);
+    for (size_t i = 0; i < want.n; i++) {
+        char *rpath = root_path(root, want.paths[i]), *old = NULL;
+        if (fs_read_file(rpath, &old, NULL, NULL) < 0)
+            old = NULL;
+        plan_file(p, want.paths[i], want.texts[i], old);
+        free(rpath);
+    }
+    /* What the component wrote before and the profile no longer has: in
+     * both places, so that a host that changed its network system loses
+     * the old files too. A bridge is only gone when neither has it. */
+    struct files nothing = { 0 };
+    plan_stale(p, root, NETCONF_IFUPDOWN_DIR, NETCONF_IFUPDOWN_PREFIX,
+               p->kind == NET_IFUPDOWN ? &want : &nothing);
+    plan_stale(p, root, NETCONF_NETWORKD_DIR, NETCONF_NETWORKD_PREFIX,
+               p->kind == NET_NETWORKD ? &want : &nothing);
+    size_t k = 0;
+    for (size_t i = 0; i < p->ngone; i++) {
+        bool kept = false;
+        for (size_t b = 0; b < h->nbridges && !kept; b++)
+            kept = !strcmp(h->bridges[b].name, p->gone[i]);
+        for (size_t j = 0; j < k && !kept; j++)
+            kept = !strcmp(p->gone[j], p->gone[i]);
+        if (kept)
+            free(p->gone[i]);
+        else
+            p->gone[k++] = p->gone[i];
+    }
+    p->ngone = k;
+    free(want.paths);
+    free(want.texts);
+}
+
+void netconf_plan_free(struct net_plan *p)
+{
+    for (size_t i = 0; i < p->nfiles; i++) {
+        free(p->files[i].path);
+        free(p->files[i].text);
+        free(p->files[i].old);
+    }
+    free(p->files);
+    for (size_t i = 0; i < p->ngone; i++)
+        free(p->gone[i]);
+    free(p->gone);
+    free(p->err);
+    memset(p, 0, sizeof(*p));
+}
+
+/* ---- applying ---- */
+
+struct applying {
+    const struct host *h;
+    const char *root;
+    const struct net_ops *ops;
+    bool dry;
+    struct host_report *rep;
+};
+
+/* The running guest that uses bridge, NULL when none is known to. */
+static const char *busy_guest(const struct net_busy *busy, size_t n, const char *bridge)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(busy[i].bridge, bridge))
+            return busy[i].guest;
+    return NULL;
+}
+
+/* Run a tool (prog: a host resource), as "what NAME": said, or (dry)
+ * said that it would run. Returns 0, or -1 (reported). */
+static int tool(struct applying *a, int prog, const char *verb, const char *name,
+                const char *why)
+{
+    const char *path = a->h->res[prog];
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *shown = verb ? xasprintf("%s %s %s", base, verb, name) : xasprintf("%s %s", base, name);
+    if (a->dry) {
+        add(a->rep, HL_INFO, "bridges: would run %s (%s)", shown, why);
+        free(shown);
+        return 0;
+    }
+    char *prog_path = root_path(a->root, path), *err = NULL;
+    char *argv[] = { prog_path, verb ? (char *)verb : (char *)name, verb ? (char *)name : NULL,
+                     NULL };
+    int rc = a->ops->run(a->ops->ctx, argv, &err);
+    if (rc < 0)
+        add(a->rep, HL_ERROR, "bridges: %s failed: %s", shown, err);
+    else
+        add(a->rep, HL_INFO, "bridges: ran %s (%s)", shown, why);
+    free(err);
+    free(prog_path);
+    free(shown);
+    return rc;
+}
+
+/* The interfaces an ifupdown drop-in defines ("iface NAME ..."), in order. */
+static size_t ifaces_of(const char *text, char ***ret)
+{
+    char **v = NULL;
+    size_t n = 0;
+    for (const char *l = text; *l;) {
+        size_t len = strcspn(l, "\n");
+        if (!strncmp(l, "iface ", 6)) {
+            size_t k = strcspn(l + 6, " \t\n");
+            v = xrealloc(v, (n + 1) * sizeof(*v));
+            v[n++] = xstrndup(l + 6, k);
+        }
+        l += len + (l[len] == '\n');
+    }
+    *ret = v;
+    return n;
+}
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static bool in_use(struct applying *a, const struct net_busy *busy, size_t nbusy,
+                   const char *bridge, const char **guest)
+{
+    *guest = busy_guest(busy, nbusy, bridge);
+    return *guest || a->ops->guest_ports(a->ops->ctx, bridge);
+}
+
+static void say_busy(struct applying *a, const char *bridge, const char *guest, const char *what)
+{
+    if (guest)
+        add(a->rep, HL_WARN, "bridges: %s %s, but running guest '%s' uses it: it is left up", bridge,
+            what, guest);
+    else
+        add(a->rep, HL_WARN, "bridges: %s %s, but a running guest's interface is on it: it is "
+            "left up", bridge, what);
+}
+
+/* ifupdown takes a bridge down with the stanza that made it: before its
+ * drop-in goes. The bridge, then its VLAN interface. */
+static void ifupdown_gone(struct applying *a, const struct net_file *f,
+                          const struct net_busy *busy, size_t nbusy)
+{
+    char *br = file_bridge(f->path);
+    const char *guest = NULL;
+    if (!br || in_use(a, busy, nbusy, br, &guest)) {
+        if (br)
+            say_busy(a, br, guest, "left xen.bridges");
+        free(br);
+        return;
+    }
+    char **ifs;
+    size_t n = ifaces_of(f->old, &ifs);
+    for (size_t i = n; i-- > 0;)
+        tool(a, HF_ifdown, NULL, ifs[i], "it left xen.bridges");
+    strv_free(ifs, n);
+    free(br);
+}
+
+static int write_file(struct applying *a, const struct net_file *f)
+{
+    const char *what = f->change == FS_CREATED ? "created" : !f->text ? "removed" : "updated";
+    if (a->dry) {
+        add(a->rep, HL_INFO, "bridges: %s would be %s", f->path,
+            f->change == FS_CREATED ? "created" : !f->text ? "removed" : "updated");
+        a->rep->v[a->rep->n - 1].diff =
+            diff_unified(f->old ? f->old : "", f->text ? f->text : "",
+                         f->old ? f->path : "/dev/null", f->text ? f->path : "/dev/null");
+        return 0;
+    }
+    char *path = root_path(a->root, f->path), *err = NULL;
+    int rc = 0;
+    if (!f->text) {
+        if (unlink(path) < 0 && errno != ENOENT) {
+            add(a->rep, HL_ERROR, "bridges: cannot remove %s: %s", f->path, strerror(errno));
+            rc = -1;
+        }
+    } else {
+        char *dir = xstrdup(path);
+        *strrchr(dir, '/') = '\0';
+        enum fs_change ch;
+        if (fs_mkdir_p(dir, 0755, &err) < 0 ||
+            fs_write_atomic(path, f->text, strlen(f->text), 0644, &ch, &err) < 0) {
+            add(a->rep, HL_ERROR, "bridges: %s", err);
+            rc = -1;
+        }
+        free(dir);
+    }
+    if (rc == 0)
+        add(a->rep, HL_INFO, "bridges: %s %s", f->path, what);
+    free(err);
+    free(path);
+    return rc;
+}
+
+static int exists(struct applying *a, const char *bridge)
+{
+    char *err = NULL;
+    int r = a->ops->exists(a->ops->ctx, bridge, false, &err);
+    if (r < 0) {
+        add(a->rep, HL_ERROR, "bridges: cannot tell whether %s exists: %s", bridge, err);
+        r = 0;
+    }
+    free(err);
+    return r;
+}
+
+/* The state of a bridge's drop-in in the plan. */
+static const struct net_file *ifupdown_file(const struct net_plan *p, const char *bridge)
+{
+    for (size_t i = 0; i < p->nfiles; i++) {
+        char *br = file_bridge(p->files[i].path);
+        bool it = br && p->files[i].text && !strcmp(br, bridge) &&
+                  str_starts_with(p->files[i].path, NETCONF_IFUPDOWN_DIR "/");
+        free(br);
+        if (it)
+            return &p->files[i];
+    }
+    return NULL;
+}
+
+static void ifupdown_up(struct applying *a, const struct net_plan *p,
+                        const struct net_busy *busy, size_t nbusy)
+{
+    for (size_t i = 0; i < a->h->nbridges; i++) {
+        const struct hbridge *b = &a->h->bridges[i];
+        const struct net_file *f = ifupdown_file(p, b->name);
+        if (!f)
+            continue;
+        char **ifs;
+        size_t n = ifaces_of(f->text, &ifs);
+        const char *guest = NULL;
+        if (f->change == FS_UPDATED && exists(a, b->name)) {
+            if (in_use(a, busy, nbusy, b->name, &guest)) {
+                say_busy(a, b->name, guest, "changed");
+                strv_free(ifs, n);
+                continue;
+            }
+            /* Down with the stanza it was made from, up with the new. */
+            char **olds;
+            size_t no = ifaces_of(f->old, &olds);
+            for (size_t k = no; k-- > 0;)
+                tool(a, HF_ifdown, NULL, olds[k], "its drop-in changed");
+            strv_free(olds, no);
+            for (size_t k = 0; k < n; k++)
+                tool(a, HF_ifup, NULL, ifs[k], "its drop-in changed");
+        } else if (f->change != FS_UNCHANGED || !exists(a, b->name)) {
+            const char *why = f->change == FS_CREATED ? "new in xen.bridges"
+                            : f->change == FS_UPDATED ? "its drop-in changed" : "it is missing";
+            for (size_t k = 0; k < n; k++)
+                tool(a, HF_ifup, NULL, ifs[k], why);
+        }
+        strv_free(ifs, n);
+    }
+}
+
+static void networkd_apply(struct applying *a, const struct net_plan *p,
+                           const struct net_busy *busy, size_t nbusy)
+{
+    bool reload = false;
+    for (size_t i = 0; i < p->nfiles; i++)
+        reload = reload || p->files[i].change != FS_UNCHANGED;
+    for (size_t i = 0; i < a->h->nbridges && !reload; i++)
+        reload = !exists(a, a->h->bridges[i].name);
+    /* networkd does not change a netdev that exists: a changed bridge is
+     * deleted first (when no guest uses it), then made again. */
+    for (size_t i = 0; i < p->nfiles; i++) {
+        const struct net_file *f = &p->files[i];
+        char *br = file_bridge(f->path);
+        const char *guest = NULL;
+        if (br && f->text && f->change == FS_UPDATED && exists(a, br)) {
+            if (in_use(a, busy, nbusy, br, &guest))
+                say_busy(a, br, guest, "changed");
+            else
+                tool(a, HF_networkctl, "delete", br, "its .netdev changed");
+        }
+        free(br);
+    }
+    if (reload && p->kind == NET_NETWORKD)
+        tool(a, HF_networkctl, NULL, "reload", "the bridges' files changed");
+    /* What left the profile: the bridges and their VLANs. */
+    for (size_t i = 0; i < p->nfiles; i++) {
+        const struct net_file *f = &p->files[i];
+        const char *base = strrchr(f->path, '/') + 1;
+        size_t np = strlen(NETCONF_NETWORKD_PREFIX);
+        if (f->text || strncmp(base, NETCONF_NETWORKD_PREFIX, np) ||
+            !str_ends_with(base, ".netdev"))
+            continue;
+        char *br = file_bridge(f->path);
+        const char *guest = NULL;
+        if (br && in_use(a, busy, nbusy, br, &guest)) {
+            say_busy(a, br, guest, "left xen.bridges");
+        } else if (br) {
+            tool(a, HF_networkctl, "delete", br, "it left xen.bridges");
+        } else if (!strncmp(base + np, "vlan-", 5)) {
+            char *vl = xstrndup(base + np + 5, strlen(base) - np - 5 - strlen(".netdev"));
+            tool(a, HF_networkctl, "delete", vl, "its bridge left xen.bridges");
+            free(vl);
+        }
+        free(br);
+    }
+}
+
+void netconf_apply(const struct net_plan *p, const struct host *h, const char *root,
+                   const struct net_ops *ops, const struct net_busy *busy, size_t nbusy, bool dry,
+                   struct host_report *rep)
+{
+    struct applying a = { h, root, ops, dry, rep };
+    if (p->err) {
+        struct buf names = BUF_INIT;
+        for (size_t i = 0; i < h->nbridges; i++)
+            buf_addf(&names, "%s%s", i ? " " : "", h->bridges[i].name);
+        add(rep, HL_ERROR, "bridges: %s cannot be made: %s", buf_str(&names), p->err);
+        buf_free(&names);
+    } else if (p->kind == NET_NONE && h->nbridges) {
+        add(rep, HL_INFO, "bridges: xen.netconfig is none: the component makes no bridge (each "
+            "guest's are checked before it boots)");
+    }
+    for (size_t i = 0; i < p->nfiles; i++)
+        if (!p->files[i].text && str_starts_with(p->files[i].path, NETCONF_IFUPDOWN_DIR "/"))
+            ifupdown_gone(&a, &p->files[i], busy, nbusy);
+    bool written = true;
+    for (size_t i = 0; i < p->nfiles; i++)
+        if (p->files[i].change != FS_UNCHANGED && write_file(&a, &p->files[i]) < 0)
+            written = false;
+    if (!written)
+        return;
+    if (p->kind == NET_IFUPDOWN)
+        ifupdown_up(&a, p, busy, nbusy);
+    networkd_apply(&a, p, busy, nbusy);
+    if (dry || p->kind == NET_NONE)
+        return;
+    /* Said once: the tools' failures above say why. */
+    size_t before = rep->errors;
+    for (size_t i = 0; i < h->nbridges && rep->errors == before; i++)
+        if (!exists(&a, h->bridges[i].name))
+            add(rep, HL_ERROR, "bridges: %s is still missing after %s", h->bridges[i].name,
+                p->kind == NET_IFUPDOWN ? "ifup" : "networkctl reload");
+}
+
+/* ---- the check before a boot ---- */
+
+int netconf_check_guest(const struct guest *g, const struct net_ops *ops, char **err)
+{
+    for (int i = 0; i < 2; i++) {
+        const struct nic *n = &g->nics[i];
+        if (!n->present)
+            continue;
+        /* vif-route and vif-nat use no bridge; a site script's use of it
+         * is its own. */
+        bool ovs = !strcmp(n->script, "vif-openvswitch");
+        if (!ovs && strcmp(n->script, "vif-bridge"))
+            continue;
+        const char *res = i ? "bridgesec" : "bridge";
+        char *e = NULL;
+        int r = ops->exists(ops->ctx, n->bridge, ovs, &e);
+        if (r < 0) {
+            set_error(err, "cannot tell whether bridge %s of NIC eth%d (%s_%s) exists: %s",
+                      n->bridge, i, res, g->tag, e);
+            free(e);
+            return -1;
+        }
+        if (r == 0) {
+            set_error(err, "bridge %s of NIC eth%d (%s_%s) does not exist%s", n->bridge, i, res,
+                      g->tag, ovs ? " (ovs-vsctl br-exists)" : "");
+            return -1;
+        }
+    }
+    return 0;
+}
