@@ -10,7 +10,9 @@
 # resources; "@name" alone is a tag list without them), "@name %publish:
 # r ..." and "@name %subscribe: list" (a spanning map: the resources
 # published, and the tag list a subscription fills, whose templates are
-# the published names: its table is schema_map). A resource with
+# the published names: its table is schema_map; the last other tag list
+# is the guests', schema_guest, and any before it the host's own, whose
+# per-item resources are schema_item). A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host

@@ -570,13 +570,16 @@ static void networkd_apply(struct applying *a, const struct net_plan *p,
 {
     bool reload = false;
     for (size_t i = 0; i < p->nfiles; i++)
-        reload = reload || p->files[i].change != FS_UNCHANGED;
-    for (size_t i = 0; i < a->h->nbridges && !reload; i++)
+        reload = reload || (p->files[i].change != FS_UNCHANGED &&
+                            str_starts_with(p->files[i].path, NETCONF_NETWORKD_DIR "/"));
+    for (size_t i = 0; i < a->h->nbridges && !reload && p->kind == NET_NETWORKD; i++)
         reload = !exists(a, a->h->bridges[i].name);
     /* networkd does not change a netdev that exists: a changed bridge is
      * deleted first (when no guest uses it), then made again. */
     for (size_t i = 0; i < p->nfiles; i++) {
         const struct net_file *f = &p->files[i];
+        if (!str_starts_with(f->path, NETCONF_NETWORKD_DIR "/"))
+            continue;
         char *br = file_bridge(f->path);
         const char *guest = NULL;
         if (br && f->text && f->change == FS_UPDATED && exists(a, br)) {
