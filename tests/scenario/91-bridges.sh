@@ -216,3 +216,192 @@ t_a_changed_bridge_in_use_waits() {
 [INFO] xen: bridges: ran ifdown br1 (its drop-in changed)
 [INFO] xen: bridges: ran ifup br1 (its drop-in changed)"
 }
+
+# ------------------------------------------------------ before every boot
+
+t_a_missing_bridge_fails_only_its_guest_before_xl() {
+  guests 3 xen.bridge_g1=xenbr7 xen.macsec_g3=00:16:3e:00:00:03 xen.bridgesec_g3=xenbr9
+  xen --resources "$T/res" start
+  expect_rc 1
+  grep -v "': disk \|cfg created\|configure:" "$T/err" >"$T/e"
+  expect_text "$T/e" "[INFO] xen: start: booting 3 guests at once
+[ERROR] xen: guest 'g1': not booted: bridge xenbr7 of NIC eth0 (bridge_g1) does not exist
+[ERROR] xen: guest 'g3': not booted: bridge xenbr9 of NIC eth1 (bridgesec_g3) does not exist
+[INFO] xen: guest 'g2': booted (domid 1)
+[FAIL] xen: start: 2 guests could not be booted"
+  # xl never ran for them: no domain was made, nothing to destroy.
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g2 running"
+  # The bridge appears: the guest boots.
+  printf 'xenbr0\nxenbr1\nxenbr7\n' >"$ROOT/$SIM/bridges"
+  xen boot g1
+  expect_rc 0
+  expect_text "$T/err" "[INFO] xen: guest 'g1': booted (domid 2)"
+}
+
+t_the_check_covers_each_way_to_boot() {
+  guests 1 xen.bridge_g1=xenbr7
+  xen --resources "$T/res" configure
+  for m in "boot g1" "run" "--resources $T/res restart"; do
+    xen $m
+    grep "xenbr7" "$T/err" >"$T/e" || true
+    expect_text "$T/e" "[ERROR] xen: guest 'g1': not booted: bridge xenbr7 of NIC eth0 (bridge_g1) does not exist"
+  done
+}
+
+t_a_vif_route_nic_needs_no_bridge() {
+  guests 1 xen.bridge_g1=xenbr7 xen.script_g1=vif-route
+  xen --resources "$T/res" start
+  expect_rc 0
+}
+
+t_an_open_vswitch_bridge_is_asked_for() {
+  guests 1 xen.bridge_g1=ovsbr0 xen.script_g1=vif-openvswitch
+  mkdir -p "$ROOT/$SIM"; printf 'xenbr0\novsbr0\n' >"$ROOT/$SIM/bridges"
+  xen --resources "$T/res" start
+  expect_rc 1
+  grep ovsbr0 "$T/err" >"$T/e"
+  expect_text "$T/e" "[ERROR] xen: guest 'g1': not booted: bridge ovsbr0 of NIC eth0 (bridge_g1) does not exist (ovs-vsctl br-exists)"
+  printf 'xenbr0\novsbr0 ovs\n' >"$ROOT/$SIM/bridges"
+  xen --resources "$T/res" start
+  expect_rc 0
+}
+
+t_a_bridge_the_component_made_lets_its_guest_boot() {
+  ifupdown_host
+  guests 1 "$TWO" xen.bridge_g1=br1
+  xen --resources "$T/res" start
+  expect_rc 0
+  domains >"$T/d"
+  expect_text "$T/d" "Domain-0 running
+g1 running"
+}
+
+t_a_saved_guest_is_not_restored_without_its_bridge() {
+  guests 1 xen.onhostshutdown=save xen.bridge_g1=xenbr1
+  xen --resources "$T/res" start
+  xen stop
+  expect_rc 0
+  mkdir -p "$ROOT/$SIM"; printf 'xenbr0\n' >"$ROOT/$SIM/bridges"
+  xen --resources "$T/res" start
+  expect_rc 1
+  grep "g1" "$T/err" | grep -v "cfg\|disk" >"$T/e"
+  # Its image is kept (a later start restores it); as when another host
+  # holds its lease, start then tries a fresh boot, which fails the same way.
+  expect_text "$T/e" "[ERROR] xen: guest 'g1': not booted: bridge xenbr1 of NIC eth0 (bridge_g1) does not exist
+[WARNING] xen: guest 'g1': its save image /var/lib/xen/save/00000001-1111-4222-8333-444444444444.save is kept, not restored
+[ERROR] xen: guest 'g1': not booted: bridge xenbr1 of NIC eth0 (bridge_g1) does not exist"
+  expect_exists "$ROOT/var/lib/xen/save/00000001-1111-4222-8333-444444444444.save"
+  printf 'xenbr0\nxenbr1\n' >"$ROOT/$SIM/bridges"
+  xen --resources "$T/res" start
+  expect_rc 0
+  grep "g1" "$T/err" | grep -v "cfg\|disk" | sed 's/ in [0-9.]* s$//' >"$T/e"
+  expect_text "$T/e" "[INFO] xen: guest 'g1': restored (domid 2) from /var/lib/xen/save/00000001-1111-4222-8333-444444444444.save
+[INFO] xen: guest 'g1': running (domid 2)"
+}
+
+# ------------------------------------------------------------ vif scripts
+
+# A site script's template.
+site_template() {
+  printf '#!/bin/sh\n# <%%script%%> (tag <%%tag%%>): the bridges are <%%bridges%%>\nexec /etc/xen/scripts/vif-bridge "$@"\n' \
+    >"$ROOT/usr/lib/lcfg/conf/xen/vif-site.tmpl"
+}
+
+t_a_site_vif_script_is_deployed_and_usable() {
+  ifupdown_host; site_template
+  guests 1 "$TWO" xen.vifscripts=site xen.vifscripttemplate_site=vif-site.tmpl \
+    xen.script_g1=vif-site
+  xen --resources "$T/res" --dry-run configure
+  expect_rc 0
+  grep "vif script" "$T/err" >"$T/e"
+  expect_text "$T/e" "[INFO] xen: vif script vif-site: /etc/xen/scripts/vif-site would be created"
+  expect_absent "$ROOT/etc/xen/scripts/vif-site"
+  xen --resources "$T/res" start
+  expect_rc 0
+  expect_text "$ROOT/etc/xen/scripts/vif-site" '#!/bin/sh
+# Written by the LCFG xen component from this host'"'"'s profile (lcfg-xen(8)).
+# vif-site (tag site): the bridges are xenbr5 br1
+exec /etc/xen/scripts/vif-bridge "$@"'
+  [ "$(stat -c %a "$ROOT/etc/xen/scripts/vif-site")" = 755 ] || { fail "not mode 755"; return 1; }
+  grep vif "$ROOT/etc/xen/g1.cfg" >"$T/v"
+  expect_text "$T/v" 'vif = [
+    "bridge=xenbr0, script=vif-site",'
+  xl_parse "$ROOT/etc/xen/g1.cfg" >"$T/j"
+  grep -q '"script": "vif-site"' "$T/j" || { fail "xl does not read script vif-site"; cat "$T/j"; return 1; }
+}
+
+t_a_site_script_of_another_is_never_overwritten() {
+  site_template
+  mkdir -p "$ROOT/etc/xen/scripts"; printf '#!/bin/sh\necho mine\n' >"$ROOT/etc/xen/scripts/vif-site"
+  nres xen.vifscripts=site xen.vifscripttemplate_site=vif-site.tmpl
+  xen --resources "$T/res" configure
+  expect_rc 1
+  head -n 1 "$T/err" >"$T/e"
+  expect_text "$T/e" "[ERROR] xen: vif script vif-site: /etc/xen/scripts/vif-site exists and is not the component's: not overwritten"
+  expect_text "$ROOT/etc/xen/scripts/vif-site" '#!/bin/sh
+echo mine'
+}
+
+t_the_allow_list_refuses_an_undeployed_script_from_a_template() {
+  # A site template writing script= of its own: the allow-list refuses
+  # what is neither Xen's nor deployed.
+  sed 's/script=<%script%>/script=vif-evil/' "$ROOT/usr/lib/lcfg/conf/xen/xen-guest.cfg.tmpl" \
+    >"$ROOT/usr/lib/lcfg/conf/xen/evil.tmpl"
+  grep -q vif-evil "$ROOT/usr/lib/lcfg/conf/xen/evil.tmpl" || { fail "the guest template has no script=<%script%>"; return 1; }
+  guests 1 xen.template_g1=evil.tmpl
+  xen --resources "$T/res" configure
+  expect_rc 1
+  grep -o "script 'vif-evil' is not allowed" "$T/err" >"$T/e"
+  expect_text "$T/e" "script 'vif-evil' is not allowed"
+}
+
+# ------------------------------------------------------------ hostile values
+
+t_hostile_values_are_refused() {
+  nres "xen.bridges=ok1 bad-name toolongbridgename1 ok1 ok2 ok3 ok4" \
+    "xen.bridgeif_ok1=eth0&#xA;auto evil" xen.bridgevlan_ok2=4095 xen.bridgevlan_ok3=7 xen.bridgeif_ok4=ok1 \
+    xen.bridgestp_ok2=maybe xen.bridgeif_nope=eth1 \
+    "xen.vifscripts=bridge common.sh site x" xen.vifscripttemplate_site=../../etc/shadow \
+    xen.netconfig=shell "xen.ifup=/sbin/ifup;reboot"
+  printf '%s\n' xen.virtualmachines=g1 xen.uuid_g1=00000001-1111-4222-8333-444444444444 \
+    xen.memory_g1=128 xen.disk_g1=1 xen.script_g1=/bin/sh xen.scriptsec_g1=vif-x xen.macsec_g1=00:16:3e:00:00:01 >>"$T/res"
+  xen --resources "$T/res" configure
+  expect_rc 1
+  expect_golden "$T/err" "$BD/hostile.err"
+}
+
+# ------------------------------------------------------- the host's tools
+
+# Not simulated: the stand-ins of tests/tools/fake-host under the root,
+# which make the bridges in $ROOT/sys/class/net as the kernel shows them.
+t_the_host_tools_run_and_the_bridges_are_looked_for_in_sysfs() {
+  ifupdown_host
+  mkdir -p "$ROOT/var/fake-host"
+  for p in sbin/ifup sbin/ifdown; do mkdir -p "$ROOT/$(dirname $p)"; cp "$TOP/tests/tools/fake-host" "$ROOT/$p"; done
+  nres "$TWO"
+  LCFGXEN_HYPERVISOR= xen --resources "$T/res" configure
+  expect_rc 0
+  expect_text "$ROOT/var/fake-host/log" "ifup eth0.100
+ifup xenbr5
+ifup br1"
+  expect_exists "$ROOT/sys/class/net/br1/bridge"
+  # Made by hand since, and a guest's vif on it: br1 stays.
+  mkdir -p "$ROOT/sys/class/net/br1/brif/vif3.0"
+  nres "xen.bridges=xenbr5" xen.bridgeif_xenbr5=eth0 xen.bridgevlan_xenbr5=100
+  LCFGXEN_HYPERVISOR= xen --resources "$T/res" configure
+  expect_rc 0
+  grep bridges: "$T/err" >"$T/e"
+  expect_text "$T/e" "[WARNING] xen: bridges: br1 left xen.bridges, but a running guest's interface is on it: it is left up
+[INFO] xen: bridges: /etc/network/interfaces.d/lcfg-xen-br1 removed"
+  # A failing ifup is said, with what it printed.
+  rm -rf "$ROOT/sys/class/net/xenbr5"
+  echo "ifup: failed" >"$ROOT/var/fake-host/fail-ifup"
+  LCFGXEN_HYPERVISOR= xen --resources "$T/res" configure
+  expect_rc 1
+  grep bridges: "$T/err" >"$T/e"
+  expect_text "$T/e" "[ERROR] xen: bridges: ifup eth0.100 failed: exited 1: ifup: failed
+[ERROR] xen: bridges: ifup xenbr5 failed: exited 1: ifup: failed
+[ERROR] xen: bridges: xenbr5 is still missing after ifup"
+}
