@@ -321,7 +321,15 @@ void netconf_plan(const struct host *h, const char *root, struct net_plan *p)
     }
     /* What the component wrote before and the profile no longer has: in
      * both places, so that a host that changed its network system loses
-     * the old files too. A bridge is only gone when neither has it. */
+     * the old files too. A bridge is only gone when neither has it. Not
+     * when the network system cannot be told (a broken
+     * /etc/network/interfaces must not take the bridges down), nor with
+     * netconfig none (hands off). */
+    if (p->kind == NET_NONE) {
+        free(want.paths);
+        free(want.texts);
+        return;
+    }
     struct files nothing = { 0 };
     plan_stale(p, root, NETCONF_IFUPDOWN_DIR, NETCONF_IFUPDOWN_PREFIX,
                p->kind == NET_IFUPDOWN ? &want : &nothing);
@@ -454,8 +462,13 @@ static void ifupdown_gone(struct applying *a, const struct net_file *f,
 {
     char *br = file_bridge(f->path);
     const char *guest = NULL;
-    if (!br || in_use(a, busy, nbusy, br, &guest)) {
-        if (br)
+    bool kept = false;
+    for (size_t i = 0; br && i < a->h->nbridges && !kept; i++)
+        kept = !strcmp(a->h->bridges[i].name, br);
+    /* Still in the profile (the host changed its network system): the
+     * new system's files take it over. */
+    if (!br || kept || in_use(a, busy, nbusy, br, &guest)) {
+        if (br && !kept)
             say_busy(a, br, guest, "left xen.bridges");
         free(br);
         return;

@@ -106,6 +106,23 @@ t_ifupdown_without_the_source_line_is_said() {
   expect_absent "$ROOT/$SIM/services"
 }
 
+t_a_broken_interfaces_file_takes_no_bridge_down() {
+  ifupdown_host
+  nres "$TWO"
+  xen --resources "$T/res" configure
+  printf 'auto lo\niface lo inet loopback\n' >"$ROOT/etc/network/interfaces"
+  nres "xen.bridges=br1" xen.bridgestp_br1=yes
+  xen --resources "$T/res" configure
+  expect_rc 1
+  head -n 1 "$T/err" | cut -c1-52 >"$T/e"
+  expect_text "$T/e" "[ERROR] xen: bridges: br1 cannot be made: ifupdown's"
+  expect_exists "$ROOT/$IFD/lcfg-xen-xenbr5"
+  services >"$T/s"
+  expect_text "$T/s" "ifup eth0.100
+ifup xenbr5
+ifup br1"
+}
+
 t_no_network_system_is_said() {
   nres "$TWO"
   xen --resources "$T/res" configure
@@ -404,4 +421,37 @@ ifup br1"
   expect_text "$T/e" "[ERROR] xen: bridges: ifup eth0.100 failed: exited 1: ifup: failed
 [ERROR] xen: bridges: ifup xenbr5 failed: exited 1: ifup: failed
 [ERROR] xen: bridges: xenbr5 is still missing after ifup"
+}
+
+# ------------------------------------------------------ the schema's lists
+
+# defgen: a tag list declared before the guests' (the last) is the host's
+# own: its templates are schema_item's, each with its list.
+t_defgen_reads_the_hosts_own_lists() {
+  cat >"$T/x.def" <<'DEF'
+schema 3
+@nets netif_$ netstp_$
+nets
+netif_$ eth0
+@netstp_$ %boolean
+netstp_$
+@guests mem_$
+guests
+mem_$ 64
+DEF
+  awk -v out_c="$T/gen.c" -v out_h="$T/gen.h" -f "$TOP/scripts/defgen.awk" "$T/x.def" 2>"$T/err"
+  { grep -E '^#define SCHEMA_LIST|^ *XF_|^extern.*XF_' "$T/gen.h"; grep -E '^    (\{ "|HF_)' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '#define SCHEMA_LIST "guests"
+    XF_netif,
+    XF_netstp,
+    XF_COUNT
+extern const struct res_def schema_item[XF_COUNT];
+extern const enum host_field schema_item_list[XF_COUNT];
+    { "nets", "", RT_LIST, "list: netif_$ netstp_$" },
+    { "guests", "", RT_LIST, "list: mem_$" },
+    { "netif", "eth0", RT_STRING, "" },
+    { "netstp", "", RT_BOOLEAN, "boolean" },
+    HF_nets,
+    HF_nets,
+    { "mem", "64", RT_STRING, "" },'
 }
