@@ -12,7 +12,7 @@
 # published, and the tag list a subscription fills, whose templates are
 # the published names: its table is schema_map; the last other tag list
 # is the guests', schema_guest, and any before it the host's own, whose
-# per-item resources are schema_item). A resource with
+# per-item resources are schema_hitem). A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host
@@ -113,7 +113,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         if (name in rtype) fail("resource '" name "' has two types")
         # The last tag list is the guests'; those before it are the
         # host's own (bridges, ...), whose per-item resources go into
-        # schema_item: a list declared after another makes that one the
+        # schema_hitem: a list declared after another makes that one the
         # host's.
         if (name == sublist) {
             maplist = name
@@ -250,14 +250,14 @@ END {
     print "};" > out_h
     print "" > out_h
     print "/* The per-item resources of the host's own tag lists (bridges, ...):" > out_h
-    print " * XF_<template>, and the host resource (the list) each belongs to. */" > out_h
-    print "enum item_field {" > out_h
-    for (i = 1; i <= nxtmpl; i++) print "    XF_" xtmpl[i] "," > out_h
-    print "    XF_COUNT" > out_h
+    print " * HI_<template>, and the host resource (the list) each belongs to. */" > out_h
+    print "enum hitem_field {" > out_h
+    for (i = 1; i <= nxtmpl; i++) print "    HI_" xtmpl[i] "," > out_h
+    print "    HI_COUNT" > out_h
     print "};" > out_h
     print "" > out_h
-    print "extern const struct res_def schema_item[XF_COUNT];" > out_h
-    print "extern const enum host_field schema_item_list[XF_COUNT];" > out_h
+    print "extern const struct res_def schema_hitem[HI_COUNT];" > out_h
+    print "extern const enum host_field schema_hitem_list[HI_COUNT];" > out_h
     print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
@@ -274,14 +274,14 @@ END {
     }
     print "};" > out_c
     print "" > out_c
-    print "const struct res_def schema_item[XF_COUNT] = {" > out_c
+    print "const struct res_def schema_hitem[HI_COUNT] = {" > out_c
     for (i = 1; i <= nxtmpl; i++) {
         n = xtmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
         print "    { " cstr(xtmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
     print "};" > out_c
     print "" > out_c
-    print "const enum host_field schema_item_list[XF_COUNT] = {" > out_c
+    print "const enum host_field schema_hitem_list[HI_COUNT] = {" > out_c
     for (i = 1; i <= nxtmpl; i++) print "    HF_" xlistof[xtmpl[i]] "," > out_c
     print "};" > out_c
     print "" > out_c

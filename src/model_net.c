@@ -30,11 +30,11 @@ static bool listed(const char *v, const char *tag)
 
 bool model_items_take(struct host *h, const struct resource *r)
 {
-    for (size_t f = 0; f < XF_COUNT; f++) {
-        size_t n = strlen(schema_item[f].name);
-        if (strncmp(r->name, schema_item[f].name, n) || r->name[n] != '_')
+    for (size_t f = 0; f < HI_COUNT; f++) {
+        size_t n = strlen(schema_hitem[f].name);
+        if (strncmp(r->name, schema_hitem[f].name, n) || r->name[n] != '_')
             continue;
-        const char *list = resset_get(h->rs, schema_host[schema_item_list[f]].name);
+        const char *list = resset_get(h->rs, schema_host[schema_hitem_list[f]].name);
         if (!list || !listed(list, r->name + n + 1))
             continue;
         resset_set(h->itemrs, r->name, r->value, r->derivation);
@@ -45,10 +45,10 @@ bool model_items_take(struct host *h, const struct resource *r)
 
 const char *model_item_unlisted(const char *name)
 {
-    for (size_t f = 0; f < XF_COUNT; f++) {
-        size_t n = strlen(schema_item[f].name);
-        if (!strncmp(name, schema_item[f].name, n) && name[n] == '_' && check_tag(name + n + 1))
-            return schema_host[schema_item_list[f]].name;
+    for (size_t f = 0; f < HI_COUNT; f++) {
+        size_t n = strlen(schema_hitem[f].name);
+        if (!strncmp(name, schema_hitem[f].name, n) && name[n] == '_' && check_tag(name + n + 1))
+            return schema_host[schema_hitem_list[f]].name;
     }
     return NULL;
 }
@@ -64,10 +64,10 @@ static void item_bad(struct errlist *errs, int f, const char *tag, const char *v
     va_end(ap);
     if (value) {
         char *v = model_shown(value);
-        errlist_add(errs, "resource %s_%s: '%s' %s", schema_item[f].name, tag, v, why);
+        errlist_add(errs, "resource %s_%s: '%s' %s", schema_hitem[f].name, tag, v, why);
         free(v);
     } else {
-        errlist_add(errs, "resource %s_%s: %s", schema_item[f].name, tag, why);
+        errlist_add(errs, "resource %s_%s: %s", schema_hitem[f].name, tag, why);
     }
     free(why);
 }
@@ -108,23 +108,23 @@ static char **list_tags(const struct host *h, int field, struct errlist *errs, s
 static void items_order(struct host *h, int field, char **tags, size_t n, struct resset *out)
 {
     for (size_t i = 0; i < n; i++)
-        for (size_t f = 0; f < XF_COUNT; f++) {
-            if ((int)schema_item_list[f] != field)
+        for (size_t f = 0; f < HI_COUNT; f++) {
+            if ((int)schema_hitem_list[f] != field)
                 continue;
-            char *name = xasprintf("%s_%s", schema_item[f].name, tags[i]);
+            char *name = xasprintf("%s_%s", schema_hitem[f].name, tags[i]);
             const struct resource *r = resset_find(h->itemrs, name);
-            const char *v = r ? r->value : schema_item[f].dflt, *canon;
-            if (schema_item[f].type == RT_BOOLEAN && check_boolean(v, &canon))
+            const char *v = r ? r->value : schema_hitem[f].dflt, *canon;
+            if (schema_hitem[f].type == RT_BOOLEAN && check_boolean(v, &canon))
                 v = canon;
             resset_set(out, name, v, r ? r->derivation : NULL);
-            resset_set_type(out, name, schema_item[f].ltype);
+            resset_set_type(out, name, schema_hitem[f].ltype);
             free(name);
         }
 }
 
 static const char *item(const struct host *h, int f, const char *tag)
 {
-    char *name = xasprintf("%s_%s", schema_item[f].name, tag);
+    char *name = xasprintf("%s_%s", schema_hitem[f].name, tag);
     const char *v = resset_get(h->itemrs, name);
     free(name);
     return v ? v : "";
@@ -142,35 +142,35 @@ static void check_bridges(struct host *h, char **tags, size_t n, struct errlist 
             list_bad(errs, HF_bridges, t, "is not a bridge name (at most 15 characters)");
             ok = false;
         }
-        const char *ifn = item(h, XF_bridgeif, t);
+        const char *ifn = item(h, HI_bridgeif, t);
         if (*ifn && !check_ifname(ifn)) {
-            item_bad(errs, XF_bridgeif, t, ifn, "is not an interface name (1-15 letters, digits, "
+            item_bad(errs, HI_bridgeif, t, ifn, "is not an interface name (1-15 letters, digits, "
                      "_ . -)");
             ok = false;
         } else if (*ifn && listed(h->res[HF_bridges], ifn)) {
-            item_bad(errs, XF_bridgeif, t, ifn, "is a bridge of xen.bridges, not a physical "
+            item_bad(errs, HI_bridgeif, t, ifn, "is a bridge of xen.bridges, not a physical "
                      "interface");
             ok = false;
         }
         b->ifname = *ifn ? arena_strdup(&h->strings, ifn) : "";
-        const char *vl = item(h, XF_bridgevlan, t);
+        const char *vl = item(h, HI_bridgevlan, t);
         unsigned long long vlan = 0;
         if (*vl && (!parse_u64(vl, &vlan) || vlan < 1 || vlan > MAX_VLAN)) {
-            item_bad(errs, XF_bridgevlan, t, vl, "is not a VLAN (1-%llu)", MAX_VLAN);
+            item_bad(errs, HI_bridgevlan, t, vl, "is not a VLAN (1-%llu)", MAX_VLAN);
             ok = false;
         } else if (*vl && !*ifn) {
-            item_bad(errs, XF_bridgevlan, t, vl, "needs bridgeif_%s (the interface that "
+            item_bad(errs, HI_bridgevlan, t, vl, "needs bridgeif_%s (the interface that "
                      "carries the VLAN)", t);
             ok = false;
         } else if (*vl && strlen(ifn) + 1 + strlen(vl) > 15) {
-            item_bad(errs, XF_bridgevlan, t, vl, "makes the interface name %s.%s longer than "
+            item_bad(errs, HI_bridgevlan, t, vl, "makes the interface name %s.%s longer than "
                      "15 characters", ifn, vl);
             ok = false;
         }
         b->vlan = (unsigned)vlan;
-        const char *stp = item(h, XF_bridgestp, t), *canon;
+        const char *stp = item(h, HI_bridgestp, t), *canon;
         if (!check_boolean(stp, &canon)) {
-            item_bad(errs, XF_bridgestp, t, stp, "is not a boolean (yes or empty)");
+            item_bad(errs, HI_bridgestp, t, stp, "is not a boolean (yes or empty)");
             ok = false;
         }
         b->stp = check_boolean(stp, &canon) && *canon;
@@ -179,10 +179,10 @@ static void check_bridges(struct host *h, char **tags, size_t n, struct errlist 
             const struct hbridge *o = &h->bridges[k];
             if (!strcmp(o->ifname, ifn) && o->vlan == b->vlan) {
                 if (b->vlan)
-                    item_bad(errs, XF_bridgevlan, t, vl, "on %s is already bridge %s's", ifn,
+                    item_bad(errs, HI_bridgevlan, t, vl, "on %s is already bridge %s's", ifn,
                              o->name);
                 else
-                    item_bad(errs, XF_bridgeif, t, ifn, "is already bridge %s's", o->name);
+                    item_bad(errs, HI_bridgeif, t, ifn, "is already bridge %s's", o->name);
                 ok = false;
             }
         }
@@ -217,16 +217,16 @@ static void check_vifscripts(struct host *h, char **tags, size_t n, struct errli
         bool xens = model_vif_script_ok(h, name);
         for (size_t k = 0; xen_script_files[k]; k++)
             xens = xens || !strcmp(name, xen_script_files[k]);
-        const char *tmpl = item(h, XF_vifscripttemplate, t);
+        const char *tmpl = item(h, HI_vifscripttemplate, t);
         if (xens) {
             list_bad(errs, HF_vifscripts, t, "would make a site script of Xen's own name");
         } else if (!check_filename(name)) {
             list_bad(errs, HF_vifscripts, t, "is not a script name");
         } else if (!*tmpl) {
-            item_bad(errs, XF_vifscripttemplate, t, NULL, "missing (the template of %s, in "
+            item_bad(errs, HI_vifscripttemplate, t, NULL, "missing (the template of %s, in "
                      "xen.templatedir)", name);
         } else if (!check_filename(tmpl)) {
-            item_bad(errs, XF_vifscripttemplate, t, tmpl, "is not a template file name "
+            item_bad(errs, HI_vifscripttemplate, t, tmpl, "is not a template file name "
                      "(letters, digits, _ . -; no '/' or '..')");
         } else {
             struct vifscript *s = &h->vifscripts[h->nvifscripts++];

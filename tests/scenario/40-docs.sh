@@ -3,7 +3,7 @@
 # Every resource of the generated schema table, per-guest ones (and the
 # items of the host's own lists) as name_$.
 schema_names() {
-  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|item)/ {g = 1; h = 0}
+  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0}
        /^    \{ "/ { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
@@ -44,7 +44,7 @@ t_seed_examples_are_in_the_man_page() {
 
 # Every resource's schema type, per-guest ones as name_$: "name TYPE".
 schema_types() {
-  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|item)/ {g = 1; h = 0}
+  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0}
        /^    \{ "/ { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
                    print (g ? n "_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
 }

@@ -426,7 +426,7 @@ ifup br1"
 # ------------------------------------------------------ the schema's lists
 
 # defgen: a tag list declared before the guests' (the last) is the host's
-# own: its templates are schema_item's, each with its list.
+# own: its templates are schema_hitem's, each with its list.
 t_defgen_reads_the_hosts_own_lists() {
   cat >"$T/x.def" <<'DEF'
 schema 3
@@ -440,13 +440,13 @@ guests
 mem_$ 64
 DEF
   awk -v out_c="$T/gen.c" -v out_h="$T/gen.h" -f "$TOP/scripts/defgen.awk" "$T/x.def" 2>"$T/err"
-  { grep -E '^#define SCHEMA_LIST|^ *XF_|^extern.*XF_' "$T/gen.h"; grep -E '^    (\{ "|HF_)' "$T/gen.c"; } >"$T/table"
+  { grep -E '^#define SCHEMA_LIST|^ *HI_|^extern.*HI_' "$T/gen.h"; grep -E '^    (\{ "|HF_)' "$T/gen.c"; } >"$T/table"
   expect_text "$T/table" '#define SCHEMA_LIST "guests"
-    XF_netif,
-    XF_netstp,
-    XF_COUNT
-extern const struct res_def schema_item[XF_COUNT];
-extern const enum host_field schema_item_list[XF_COUNT];
+    HI_netif,
+    HI_netstp,
+    HI_COUNT
+extern const struct res_def schema_hitem[HI_COUNT];
+extern const enum host_field schema_hitem_list[HI_COUNT];
     { "nets", "", RT_LIST, "list: netif_$ netstp_$" },
     { "guests", "", RT_LIST, "list: mem_$" },
     { "netif", "eth0", RT_STRING, "" },
