@@ -20,6 +20,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* The strings given, up to a NULL, one after the other. */
 char *arena_cat(struct arena *a, const char *first, ...) __attribute__((sentinel));
+/* n zeroed bytes aligned for any scalar, that stay put until arena_free. */
+void *arena_alloc(struct arena *a, size_t n);
 void arena_free(struct arena *a);
 
 #endif

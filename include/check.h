@@ -3,6 +3,7 @@
 #define LCFGXEN_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, not all digits: guest names become
  * file names and xenstore keys; an all-digit name reads as a domid. */
@@ -18,6 +19,14 @@ bool check_uuid(const char *s);
 bool check_mac(const char *s);
 /* The first octet's group bit is clear. (Call after check_mac.) */
 bool check_mac_unicast(const char *s);
+/* A dotted-quad IPv4 address, no leading zeros. */
+bool check_ipv4(const char *s);
+/* 1 to max IPv4 addresses, one space between (a vif's ip); their number
+ * in *count. */
+bool check_ipv4_list(const char *s, size_t max, size_t *count);
+/* A vif rate as xl reads it (xl.cfg(5)): RATE[unit]/s[@INTERVAL[unit]],
+ * RATE's unit GB MB KB B Gb Mb Kb b, INTERVAL's s ms us; both non-zero. */
+bool check_vif_rate(const char *s);
 /* Linux interface name: [A-Za-z0-9_.-]{1,15} */
 bool check_ifname(const char *s);
 /* A file name: [A-Za-z0-9][A-Za-z0-9_.-]{0,127}, no "..". */

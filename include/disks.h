@@ -24,7 +24,7 @@ enum disk_action {
 struct disk_item {
     enum disk_action action;
     const struct guest *g;
-    int index;                 /* 0: first disk, 1: second */
+    int index;                 /* its position in g->disks */
     const struct disk *d;
     unsigned long long want;   /* bytes the profile asks for (0: any) */
     unsigned long long have;   /* bytes it has (DK_OK, DK_DIFFERS) */

@@ -18,6 +18,8 @@ enum disk_format { FORMAT_RAW, FORMAT_QCOW2 };
 /* How a guest's OS is installed on its first boot (install_<tag>). */
 enum install_mode { INSTALL_NONE, INSTALL_KERNEL, INSTALL_PXE, INSTALL_CDROM };
 
+/* A guest's disk: the seed's (disk_<tag>, disksec_<tag>) or an item of
+ * its disks_<tag> list. */
 struct disk {
     enum disk_type type;
     enum disk_format format;
@@ -26,13 +28,35 @@ struct disk {
     char *dir;   /* image: the image directory */
     char *file;  /* image: file name; lvm: logical volume name */
     const char *vg; /* lvm */
+    const char *vdev;  /* the guest's device: xvda, xvdb, then dvdev */
+    bool readonly;     /* access=ro */
+    const char *item;  /* its item tag in disks_<tag>; "" for the seed's */
+    int seed;          /* 1: disk_<tag>, 2: disksec_<tag>; 0: a list item */
 };
 
+/* A guest's NIC: the seed's eth0 (mac_, bridge_, script_), eth1 (macsec_
+ * ...) or an item of its nics_<tag> list. */
 struct nic {
-    bool present;
     const char *mac;    /* "" when xl should choose one */
     const char *bridge;
     const char *script;
+    const char *model;  /* hvm: the emulated NIC; "" for xl's default */
+    const char *rate;   /* xl's form (10MB/s); "" for no limit */
+    const char *ip;     /* IPv4 addresses, space separated; "" for none */
+    const char *vifname; /* the backend interface; "" for xl's */
+    unsigned long mtu;  /* 0: xl's default */
+    unsigned long vlan; /* Open vSwitch VLAN; 0: none */
+    const char *item;   /* its item tag in nics_<tag>; "" for the seed's */
+    int seed;           /* 1: eth0, 2: eth1; 0: a list item */
+};
+
+/* An item of a guest's nested list (disks_<tag>, nics_<tag>): its tag and
+ * its resources (those of its list: schema_sublist) as the guest's are. */
+struct listitem {
+    const char *tag;
+    bool bad;           /* its tag was refused (reported) */
+    const char *res[IF_COUNT];
+    const char *deriv[IF_COUNT];
 };
 
 struct guest {
@@ -49,8 +73,15 @@ struct guest {
     unsigned long boot_order;   /* boot group: rising at start, falling at stop */
     bool disk_reuse;            /* may use a disk created for another guest */
     unsigned long shutdown_timeout; /* seconds */
-    struct disk disks[2];
-    struct nic nics[2];
+    /* The devices present, in order: the seed's, then the lists' items
+     * (in the host's arena). */
+    struct disk *disks;
+    size_t ndisks;
+    struct nic *nics;
+    size_t nnics;
+    /* The nested lists' items, in list order (for the status text). */
+    struct listitem *items[SL_COUNT];
+    size_t nitems[SL_COUNT];
     enum install_mode install;
     /* The installer: the guest's installkernel, installramdisk and
      * installextra, else the host's ("" when neither is set). */
@@ -122,8 +153,8 @@ void host_free(struct host *h);
 /* Look a guest up by tag; NULL when absent. */
 const struct guest *host_find_guest(const struct host *h, const char *tag);
 
-/* A resource of the model by its full name (ng_..., a host resource or
- * FIELD_TAG of a listed guest): its value, with its derivation in *deriv
+/* A resource of the model by its full name (ng_..., a host resource,
+ * FIELD_TAG of a listed guest or FIELD_TAG_ITEM of one of its list items): its value, with its derivation in *deriv
  * ("" when unknown) when deriv is not NULL; NULL when there is none. *g
  * (when not NULL) is set to the guest it belongs to, or NULL. */
 const char *host_lookup(const struct host *h, const char *name, const char **deriv,
@@ -149,6 +180,14 @@ static inline const char *disk_type_name(enum disk_type t)
     static const char *const n[] = { "none", "image", "physical", "lvm" };
     return n[t];
 }
+
+/* The value of resource field (an item_field of list sl) of g's list
+ * item tagged item; "" when there is none. */
+const char *model_item_value(const struct guest *g, int sl, const char *item, int field);
+
+/* The full name of the resource giving a NIC's MAC: mac_<tag>,
+ * macsec_<tag> or nmac_<tag>_<item>. Caller frees. */
+char *model_nic_mac_resource(const struct guest *g, const struct nic *n);
 
 static inline const char *install_mode_name(enum install_mode m)
 {

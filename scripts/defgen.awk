@@ -12,7 +12,11 @@
 # published, and the tag list a subscription fills, whose templates are
 # the published names: its table is schema_map; the last other tag list
 # is the guests', schema_guest, and any before it the host's own, whose
-# per-item resources are schema_hitem). A resource with
+# per-item resources are schema_hitem), "@list_$ tmpl_$_$ ..." (a
+# tag list nested in the guests' list: each guest's list of items, whose
+# per-item resources are "tmpl_<item>_<guest>", as lcfg-core applies the
+# tags backwards; their table is schema_item, the lists' schema_sublist).
+# A resource with
 # no "@" line is a string. Each default must be a value of its type as
 # lcfg-core checks it (lcfgresource_valid_integer, _boolean, _list): the
 # server would refuse the schema otherwise. Writes one table of host
@@ -45,7 +49,7 @@ function valid_for(t, v) {
     return 1
 }
 
-BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
+BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; nsub = 0; nitem = 0; schema = ""; listname = "" }
 
 {
     line = pending $0
@@ -77,7 +81,7 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
     if (line ~ /^@/) {
         n = split(substr(line, 2), f, /[ \t]+/)
         name = f[1]
-        if (name !~ /^[a-z][a-z0-9_]*(_\$)?$/) fail("bad resource name '" name "'")
+        if (name !~ /^[a-z][a-z0-9_]*(_\$)?(_\$)?$/) fail("bad resource name '" name "'")
         if (n >= 2 && f[2] ~ /^%/) {
             # A type annotation: "@name %type" or "@name %type(comment)".
             t = line; sub(/^@[^ \t]+[ \t]+%/, "", t); comment = ""
@@ -109,7 +113,25 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         }
         # A tag list, with the templates of its per-tag resources: the
         # guests' list first, then (named by the subscription) the map's.
-        if (name ~ /_\$$/) fail("nested tag lists are not supported")
+        if (name ~ /_\$$/) {
+            # A list nested in the guests' list: one level only, and its
+            # name one of the guests' templates.
+            if (name ~ /_\$_\$$/) fail("tag lists nested more than one level are not supported")
+            lbase = substr(name, 1, length(name) - 2)
+            if (!(lbase in is_tmpl)) fail("nested tag list '" name "' is not a template of the guests' list")
+            if (name in rtype) fail("resource '" name "' has two types")
+            rtype[name] = "list"; rcomment[name] = ""; typeline[name] = FNR
+            sub_name[++nsub] = lbase; sub_first[nsub] = nitem; sub_tmpls[lbase] = ""
+            for (i = 2; i <= n; i++) {
+                if (f[i] !~ /^[a-z][a-z0-9]*_\$_\$$/) fail("bad template '" f[i] "' (a nested list's are name_$_$)")
+                base = substr(f[i], 1, length(f[i]) - 4)
+                if (base in is_item || base in is_tmpl || base in is_mtmpl || base in is_xtmpl) fail("template '" f[i] "' is in two lists")
+                item[++nitem] = base; is_item[base] = nsub
+                sub_tmpls[lbase] = sub_tmpls[lbase] (i > 2 ? " " : "") f[i]
+            }
+            sub_count[nsub] = nitem - sub_first[nsub]
+            next
+        }
         if (name in rtype) fail("resource '" name "' has two types")
         # The last tag list is the guests'; those before it are the
         # host's own (bridges, ...), whose per-item resources go into
@@ -145,10 +167,14 @@ BEGIN { in_comment = 0; nhost = 0; ntmpl = 0; schema = ""; listname = "" }
         name = substr(line, 1, RSTART - 1)
         dflt = substr(line, RSTART + 1); sub(/^[ \t]+/, "", dflt)
     }
-    if (name !~ /^[a-z][a-z0-9_]*(_\$)?$/) fail("bad resource name '" name "'")
+    if (name !~ /^[a-z][a-z0-9_]*(_\$)?(_\$)?$/) fail("bad resource name '" name "'")
     if (name in declared) fail("resource '" name "' declared twice")
     declared[name] = 1; def[name] = dflt; defline[name] = FNR
-    if (name ~ /_\$$/) {
+    if (name ~ /_\$_\$$/) {
+        base = substr(name, 1, length(name) - 4)
+        if (!(base in is_item)) fail("'" name "' is not in a nested tag list")
+        ideclared[base] = 1
+    } else if (name ~ /_\$$/) {
         base = substr(name, 1, length(name) - 2)
         if (base in is_mtmpl) { mdeclared[base] = 1; next }
         if (base in is_xtmpl) { xdeclared[base] = 1; next }
@@ -181,6 +207,14 @@ END {
         if (!(xlists[i] in declared)) {
             print "defgen: the tag list " xlists[i] " must be declared as a resource" > "/dev/stderr"; exit 1
         }
+    for (i = 1; i <= nitem; i++)
+        if (!(item[i] in ideclared)) {
+            print "defgen: template " item[i] "_$_$ has no declaration" > "/dev/stderr"; exit 1
+        }
+    for (i = 1; i <= nsub; i++)
+        if (!((sub_name[i] "_$") in declared)) {
+            print "defgen: nested tag list " sub_name[i] "_$ has no declaration" > "/dev/stderr"; exit 1
+        }
     if (sublist != "" && maplist == "") {
         print "defgen: the subscription's tag list " sublist " is not declared" > "/dev/stderr"; exit 1
     }
@@ -207,6 +241,8 @@ END {
             lt = "list: "; k = 0
             for (i = 1; i <= nxtmpl; i++)
                 if (xlistof[xtmpl[i]] == n) lt = lt (k++ ? " " : "") xtmpl[i] "_$"
+        } else if (t == "list" && n ~ /_\$$/) {
+            lt = "list: " sub_tmpls[substr(n, 1, length(n) - 2)]
         } else if (t == "list") {
             lt = "list: "
             for (i = 1; i <= ntmpl; i++) lt = lt (i > 1 ? " " : "") tmpl[i] "_$"
@@ -258,6 +294,28 @@ END {
     print "" > out_h
     print "extern const struct res_def schema_hitem[HI_COUNT];" > out_h
     print "extern const enum host_field schema_hitem_list[HI_COUNT];" > out_h
+    print "/* The per-item resources of the lists nested in the guests' (disks_$:" > out_h
+    print " * dsize_$_$ ...), all lists' in one table, each list's together. */" > out_h
+    print "enum item_field {" > out_h
+    for (i = 1; i <= nitem; i++) print "    IF_" item[i] "," > out_h
+    print "    IF_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "enum sub_list {" > out_h
+    for (i = 1; i <= nsub; i++) print "    SL_" sub_name[i] "," > out_h
+    print "    SL_COUNT" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "/* A nested list: its name (the guest field field), and its items'" > out_h
+    print " * resources, schema_item[first] to schema_item[first + count - 1]. */" > out_h
+    print "struct sublist_def {" > out_h
+    print "    const char *name;" > out_h
+    print "    int field;" > out_h
+    print "    int first, count;" > out_h
+    print "};" > out_h
+    print "" > out_h
+    print "extern const struct res_def schema_item[IF_COUNT];" > out_h
+    print "extern const struct sublist_def schema_sublist[SL_COUNT];" > out_h
     print "extern const struct res_def schema_map[MF_COUNT];" > out_h
     print "extern const struct res_def schema_host[HF_COUNT];" > out_h
     print "extern const struct res_def schema_guest[GF_COUNT];" > out_h
@@ -290,6 +348,18 @@ END {
         n = mtmpl[i] "_$"; t = (n in rtype) ? rtype[n] : "string"
         print "    { " cstr(mtmpl[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
     }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct res_def schema_item[IF_COUNT] = {" > out_c
+    for (i = 1; i <= nitem; i++) {
+        n = item[i] "_$_$"; t = (n in rtype) ? rtype[n] : "string"
+        print "    { " cstr(item[i]) ", " cstr(def[n]) ", RT_" toupper(t) ", " cstr(ltype[n]) " }," > out_c
+    }
+    print "};" > out_c
+    print "" > out_c
+    print "const struct sublist_def schema_sublist[SL_COUNT] = {" > out_c
+    for (i = 1; i <= nsub; i++)
+        print "    { " cstr(sub_name[i]) ", GF_" sub_name[i] ", " sub_first[i] ", " sub_count[i] " }," > out_c
     print "};" > out_c
     print "" > out_c
     print "const struct res_def schema_guest[GF_COUNT] = {" > out_c

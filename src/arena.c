@@ -65,6 +65,18 @@ char *arena_cat(struct arena *a, const char *first, ...)
     return p;
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+    /* A chunk's data starts 8-aligned (after three words of header). */
+    struct arena_chunk *c = a->head;
+    size_t pad = c ? (8 - (c->used & 7)) & 7 : 0;
+    if (c && c->cap - c->used >= pad)
+        c->used += pad;
+    void *p = take(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
 void arena_free(struct arena *a)
 {
     for (struct arena_chunk *c = a->head, *next; c; c = next) {

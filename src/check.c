@@ -3,6 +3,7 @@
  * command line argument is refused. */
 #include "check.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -168,4 +169,65 @@ bool check_boolean(const char *s, const char **canonical)
             return true;
         }
     return false;
+}
+
+bool check_ipv4(const char *s)
+{
+    const char *p = s;
+    for (int i = 0; i < 4; i++) {
+        size_t n = strspn(p, "0123456789");
+        if (n < 1 || n > 3 || (n > 1 && p[0] == '0') || strtoul(p, NULL, 10) > 255)
+            return false;
+        p += n;
+        if (i < 3 && *p++ != '.')
+            return false;
+    }
+    return *p == '\0';
+}
+
+bool check_ipv4_list(const char *s, size_t max, size_t *count)
+{
+    *count = 0;
+    for (const char *p = s;;) {
+        size_t n = strcspn(p, " ");
+        char a[16];
+        if (n == 0 || n >= sizeof(a) || ++*count > max)
+            return false;
+        memcpy(a, p, n);
+        a[n] = '\0';
+        if (!check_ipv4(a))
+            return false;
+        if (!p[n])
+            return true;
+        p += n + 1;
+    }
+}
+
+/* Digits (at most 12, not all zero); past them in *end. */
+static bool positive(const char *p, const char **end)
+{
+    size_t n = strspn(p, "0123456789");
+    *end = p + n;
+    return n >= 1 && n <= 12 && strspn(p, "0") < n;
+}
+
+bool check_vif_rate(const char *s)
+{
+    const char *p;
+    if (!positive(s, &p))
+        return false;
+    static const char *const units[] = { "GB", "MB", "KB", "Gb", "Mb", "Kb", "B", "b" };
+    for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+        if (!strncmp(p, units[u], strlen(units[u]))) {
+            p += strlen(units[u]);
+            break;
+        }
+    if (strncmp(p, "/s", 2))
+        return false;
+    p += 2;
+    if (!*p)
+        return true;
+    if (*p != '@' || !positive(p + 1, &p))
+        return false;
+    return !*p || !strcmp(p, "s") || !strcmp(p, "ms") || !strcmp(p, "us");
 }

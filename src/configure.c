@@ -76,9 +76,7 @@ static struct net_busy *running_bridges(const struct host *h, const struct host 
             const struct hv_domain *d = id->hv ? find_uuid(&id->ix, g->uuid) : NULL;
             if (!d || !alive(d))
                 continue;
-            for (int x = 0; x < 2; x++) {
-                if (!g->nics[x].present)
-                    continue;
+            for (size_t x = 0; x < g->nnics; x++) {
                 v = xrealloc(v, (*n + 1) * sizeof(*v));
                 v[(*n)++] = (struct net_busy){ g->nics[x].bridge, g->name };
             }

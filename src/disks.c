@@ -1212,13 +1212,19 @@ static const char *format_name(enum disk_format f)
 static void judge_probe(struct disk_item *it, struct disk_state *ds, const struct probe *pr)
 {
     const struct disk *d = it->d;
-    const char *res = it->index ? "diskformatsec" : "diskformat";
+    /* The resource that names the format: the seed's, or the item's. */
+    char res[160];
+    if (d->seed)
+        snprintf(res, sizeof(res), "%s_%s", d->seed == 2 ? "diskformatsec" : "diskformat",
+                 it->g->tag);
+    else
+        snprintf(res, sizeof(res), "dformat_%s_%s", it->g->tag, d->item);
     const char *want = format_name(d->format);
     it->found = arena_strdup(&ds->strs, pr->format);
     if (pr->backing) {
-        refuse(it, "it is a %s image with a backing file%s%s%s, and %s_%s is %s: an image with a "
+        refuse(it, "it is a %s image with a backing file%s%s%s, and %s is %s: an image with a "
                "backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
-               pr->backing_name, pr->backing_name[0] ? ")" : "", res, it->g->tag, want);
+               pr->backing_name, pr->backing_name[0] ? ")" : "", res, want);
         return;
     }
     /* A raw disk may hold a guest's whole-disk encryption (LUKS): it is
@@ -1226,8 +1232,8 @@ static void judge_probe(struct disk_item *it, struct disk_state *ds, const struc
     bool ok = d->format == FORMAT_QCOW2 ? !strcmp(pr->format, "qcow2")
                                         : !strcmp(pr->format, "raw") || !strcmp(pr->format, "luks");
     if (!ok)
-        refuse(it, "it is a %s image, but %s_%s asks for %s: the component never converts or "
-               "writes an existing image", pr->format, res, it->g->tag, want);
+        refuse(it, "it is a %s image, but %s asks for %s: the component never converts or "
+               "writes an existing image", pr->format, res, want);
 }
 
 static void plan_image(struct disk_item *it, const struct host *h, const char *root,
@@ -1398,7 +1404,7 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
     /* Room for every item at once. */
     size_t items = 0, from = plan->n;
     for (size_t i = 0; i < h->nguests; i++)
-        for (int k = 0; k < 2; k++)
+        for (size_t k = 0; k < h->guests[i].ndisks; k++)
             items += h->guests[i].disks[k].type != DISK_NONE && h->guests[i].disks[k].path;
     if (items)
         plan->v = xrealloc(plan->v, (plan->n + items) * sizeof(*plan->v));
@@ -1406,11 +1412,11 @@ int disks_plan(const struct host *h, const char *root, struct disk_plan *plan, c
         const struct guest *g = &h->guests[i];
         const char *alloc = str_empty(g->res[GF_diskalloc]) ? h->res[HF_diskalloc]
                                                             : g->res[GF_diskalloc];
-        for (int k = 0; k < 2; k++) {
+        for (size_t k = 0; k < g->ndisks; k++) {
             const struct disk *d = &g->disks[k];
             if (d->type == DISK_NONE || !d->path)
                 continue;
-            struct disk_item *it = add(plan, g, k);
+            struct disk_item *it = add(plan, g, (int)k);
             it->full = !strcmp(alloc, "full");
             switch (d->type) {
             case DISK_IMAGE:

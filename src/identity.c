@@ -225,22 +225,30 @@ static void hold(struct ident *id, const struct host *h, size_t i, const char *w
 
 /* The host path disk k of g had under the name old, when its file (or
  * volume) is named after the guest; NULL when it is not. */
-static char *path_under_name(const struct guest *g, int k, const char *old)
+static char *path_under_name(const struct guest *g, size_t k, const char *old)
 {
     const struct disk *d = &g->disks[k];
-    char *file = NULL;
-    if (d->type == DISK_IMAGE) {
-        if (k == 0 || str_empty(g->res[GF_disknamesec]))
-            file = xasprintf("%s%s.img", old, k ? "-2" : "");
-    } else if (d->type == DISK_LVM) {
-        if (k == 0 || str_empty(g->res[GF_disknamesec]))
-            return xasprintf("/dev/%s/%s%s", d->vg, old, k ? "-2" : "");
-    }
-    if (!file)
+    /* The seed's first disk is NAME, its second NAME-2 (unless disknamesec
+     * names it), a list item's NAME-ITEM (unless dname does). */
+    char *base = NULL;
+    if (d->seed == 1)
+        base = xstrdup(old);
+    else if (d->seed == 2 && str_empty(g->res[GF_disknamesec]))
+        base = xasprintf("%s-2", old);
+    else if (!d->seed && str_empty(model_item_value(g, SL_disks, d->item, IF_dname)))
+        base = xasprintf("%s-%s", old, d->item);
+    if (!base || (d->type != DISK_IMAGE && d->type != DISK_LVM)) {
+        free(base);
         return NULL;
-    size_t dl = strlen(d->dir);
-    char *p = xasprintf("%s%s%s", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", file);
-    free(file);
+    }
+    char *p;
+    if (d->type == DISK_LVM) {
+        p = xasprintf("/dev/%s/%s", d->vg, base);
+    } else {
+        size_t dl = strlen(d->dir);
+        p = xasprintf("%s%s%s.img", d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", base);
+    }
+    free(base);
     return p;
 }
 
@@ -269,10 +277,11 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
          * while another is held would leave the record's old name
          * pointing at nothing under it, and the next run would make a
          * blank disk in its place. */
-        char *froms[2] = { NULL, NULL };
-        enum disk_follow f[2] = { DF_NOTHING, DF_NOTHING };
+        char **froms = xcalloc(g->ndisks + 1, sizeof(*froms));
+        enum disk_follow *f = xcalloc(g->ndisks + 1, sizeof(*f));
         bool holding = false;
-        for (int k = 0; k < 2; k++) {
+        for (size_t k = 0; k < g->ndisks; k++) {
+            f[k] = DF_NOTHING;
             froms[k] = path_under_name(g, k, old);
             if (!froms[k])
                 continue;
@@ -280,7 +289,7 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
             f[k] = plan_disk_follow(g->disks[k].type, d && alive(d), &sf, &st);
             holding = holding || (f[k] != DF_NOTHING && f[k] != DF_MOVE);
         }
-        for (int k = 0; k < 2; k++) {
+        for (size_t k = 0; k < g->ndisks; k++) {
             char *from = froms[k];
             if (!from)
                 continue;
@@ -296,8 +305,9 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
                 break;
             case DF_HOLD_VOLUME:
                 why = xasprintf("disk %s: renamed from '%s', whose volume %s holds its data: "
-                                "rename it (lvrename) or name it with disknamesec; no new volume "
-                                "is made", to, old, from);
+                                "rename it (lvrename) or name it with %s; no new volume "
+                                "is made", to, old, from,
+                                g->disks[k].seed ? "disknamesec" : "dname");
                 break;
             case DF_HOLD_NOT_FILE:
                 why = xasprintf("disk %s: renamed from '%s', but %s is not a regular file: nothing "
@@ -336,6 +346,8 @@ size_t ident_rename_disks(struct ctx *c, const struct host *h, struct ident *id,
             }
             free(from);
         }
+        free(froms);
+        free(f);
     }
     return failed;
 }

@@ -30,7 +30,7 @@ static bool needs_lease(struct ctx *c, const struct guest *g)
         return true;
     if (strcmp(how, "auto"))
         return false;
-    for (int d = 0; d < 2; d++) {
+    for (size_t d = 0; d < g->ndisks; d++) {
         const struct disk *dk = &g->disks[d];
         if (dk->type != DISK_IMAGE || !dk->dir)
             continue;

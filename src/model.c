@@ -22,7 +22,6 @@
 #define MAX_MEMORY_MB 16777216ULL  /* 16 TiB */
 #define MIN_MEMORY_MB 16ULL
 #define MAX_VCPUS 512ULL
-#define MAX_DISK_GB 1048576ULL     /* 1 PB */
 #define MAX_TIMEOUT_S 86400ULL
 #define MAX_PARALLEL 64ULL
 #define MAX_BOOT_ORDER 999ULL
@@ -72,24 +71,23 @@ char *model_shown(const char *v)
     return buf_detach(&b);
 }
 
-/* Where a message comes from: "guest 'web1': resource mac_web1" or
- * "resource configdir". */
-struct where {
-    struct errlist *errs;
-    const struct guest *g; /* NULL for host resources */
-};
-
-static void bad(const struct where *w, int field, const char *value,
-                const char *fmt, ...) ATTR_PRINTF(4, 5);
-static void bad(const struct where *w, int field, const char *value,
-                const char *fmt, ...)
+void model_bad(const struct where *w, int field, const char *value, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     char *why = xvasprintf(fmt, ap);
     va_end(ap);
     char *v = value ? model_shown(value) : NULL;
-    if (w->g) {
+    if (w->g && w->item) {
+        /* A list item's resource: NAME_GUEST_ITEM. */
+        const char *res = schema_item[field].name;
+        if (v)
+            errlist_add(w->errs, "guest '%s': resource %s_%s_%s: '%s' %s", w->g->tag, res,
+                        w->g->tag, w->item, v, why);
+        else
+            errlist_add(w->errs, "guest '%s': resource %s_%s_%s: %s", w->g->tag, res, w->g->tag,
+                        w->item, why);
+    } else if (w->g) {
         const char *res = schema_guest[field].name;
         if (v)
             errlist_add(w->errs, "guest '%s': resource %s_%s: '%s' %s", w->g->tag,
@@ -110,41 +108,41 @@ static void bad(const struct where *w, int field, const char *value,
 
 /* An integer resource within [min, max]; empty is "missing" when required,
  * otherwise *out is left as it is. Returns false on error. */
-static bool get_uint(const struct where *w, int field, const char *v,
+bool model_get_uint(const struct where *w, int field, const char *v,
                      unsigned long long min, unsigned long long max,
                      const char *unit, bool required, unsigned long *out)
 {
     unsigned long long n;
     if (str_empty(v)) {
         if (required) {
-            bad(w, field, NULL, "missing (an integer in %s is required)", unit);
+            model_bad(w, field, NULL, "missing (an integer in %s is required)", unit);
             return false;
         }
         return true;
     }
     if (!parse_u64(v, &n)) {
-        bad(w, field, v, "is not a whole number");
+        model_bad(w, field, v, "is not a whole number");
         return false;
     }
     if (n < min || n > max) {
-        bad(w, field, v, "is out of range (%llu-%llu%s%s)", min, max, *unit ? " " : "", unit);
+        model_bad(w, field, v, "is out of range (%llu-%llu%s%s)", min, max, *unit ? " " : "", unit);
         return false;
     }
     *out = (unsigned long)n;
     return true;
 }
 
-static bool get_path(const struct where *w, int field, const char *v)
+bool model_get_path(const struct where *w, int field, const char *v)
 {
     const char *why = check_path(v);
     if (why) {
-        bad(w, field, v, "%s", why);
+        model_bad(w, field, v, "%s", why);
         return false;
     }
     return true;
 }
 
-static int lookup_enum(const char *v, const char *const *names, size_t n)
+int model_lookup_enum(const char *v, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(v, names[i]))
@@ -153,14 +151,6 @@ static int lookup_enum(const char *v, const char *const *names, size_t n)
 }
 
 static const char *const guest_types[] = { "pv", "pvh", "hvm" };
-static const char *const disk_types[] = { "none", "image", "physical", "lvm" };
-static const char *const disk_formats[] = { "raw", "qcow2" };
-static const char *const vif_scripts[] = {
-    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch",
-};
-const char *const model_xen_vif_scripts[] = {
-    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch", NULL,
-};
 static const char *const actions[] = {
     "destroy", "restart", "rename-restart", "preserve",
     "coredump-destroy", "coredump-restart", "soft-reset",
@@ -173,7 +163,7 @@ static const char *const onhostshutdowns[] = { "shutdown", "save" };
 
 /* An absolute path without repeated slashes, "." components or a
  * trailing slash, in out (as long as path, plus one). */
-static void path_lexical(const char *path, char *out)
+void model_path_lexical(const char *path, char *out)
 {
     char *o = out;
     for (const char *p = path; *p;) {
@@ -195,8 +185,8 @@ static void path_lexical(const char *path, char *out)
 static bool same_dir_path(const char *a, const char *b)
 {
     char *x = xmalloc(strlen(a) + 2), *y = xmalloc(strlen(b) + 2);
-    path_lexical(a, x);
-    path_lexical(b, y);
+    model_path_lexical(a, x);
+    model_path_lexical(b, y);
     bool same = !strcmp(x, y);
     free(x);
     free(y);
@@ -215,13 +205,13 @@ static char *joined(const char *const *v, size_t n)
     return buf_detach(&b);
 }
 
-static int get_enum(const struct where *w, int field, const char *v,
+int model_get_enum(const struct where *w, int field, const char *v,
                     const char *const *names, size_t n, const char *what)
 {
-    int i = lookup_enum(v, names, n);
+    int i = model_lookup_enum(v, names, n);
     if (i < 0) {
         char *j = joined(names, n);
-        bad(w, field, v, "is not a %s (%s)", what, j);
+        model_bad(w, field, v, "is not a %s (%s)", what, j);
         free(j);
     }
     return i;
@@ -234,9 +224,9 @@ static void check_cmdline(const struct where *w, int field, const char *v)
     if (str_empty(v))
         return;
     if (!check_safe_text(v))
-        bad(w, field, v, "contains a quote, backslash, control or non-ASCII character");
+        model_bad(w, field, v, "contains a quote, backslash, control or non-ASCII character");
     else if (strlen(v) > 1024)
-        bad(w, field, v, "is longer than 1024 characters");
+        model_bad(w, field, v, "is longer than 1024 characters");
 }
 
 static const char *const install_modes[] = { "", "kernel", "pxe", "cdrom" };
@@ -245,14 +235,14 @@ static const char *const install_modes[] = { "", "kernel", "pxe", "cdrom" };
 static void check_install(const struct host *h, struct guest *g, const struct where *w)
 {
     const char **r = g->res;
-    int m = lookup_enum(r[GF_install], install_modes, ARRAY_SIZE(install_modes));
+    int m = model_lookup_enum(r[GF_install], install_modes, ARRAY_SIZE(install_modes));
     if (m < 0)
-        bad(w, GF_install, r[GF_install], "is not an install mode (empty, kernel, pxe or cdrom)");
+        model_bad(w, GF_install, r[GF_install], "is not an install mode (empty, kernel, pxe or cdrom)");
     g->install = m < 0 ? INSTALL_NONE : (enum install_mode)m;
     static const int paths[] = { GF_installkernel, GF_installramdisk };
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
         if (!str_empty(r[paths[i]]))
-            get_path(w, paths[i], r[paths[i]]);
+            model_get_path(w, paths[i], r[paths[i]]);
     check_cmdline(w, GF_installextra, r[GF_installextra]);
     g->install_kernel = str_empty(r[GF_installkernel]) ? h->res[HF_installkernel]
                                                        : r[GF_installkernel];
@@ -265,26 +255,26 @@ static void check_install(const struct host *h, struct guest *g, const struct wh
         break;
     case INSTALL_KERNEL:
         if (g->type == GUEST_HVM)
-            bad(w, GF_install, r[GF_install],
+            model_bad(w, GF_install, r[GF_install],
                 "is for pv and pvh guests (an hvm guest installs by pxe or cdrom)");
         if (str_empty(g->install_kernel))
-            bad(w, GF_installkernel, NULL, "missing (install_%s is kernel: name the installer's "
+            model_bad(w, GF_installkernel, NULL, "missing (install_%s is kernel: name the installer's "
                 "kernel here or in xen.installkernel)", g->tag);
         break;
     case INSTALL_PXE:
     case INSTALL_CDROM:
         if (g->type != GUEST_HVM)
-            bad(w, GF_install, r[GF_install],
+            model_bad(w, GF_install, r[GF_install],
                 "is for hvm guests (a pv or pvh guest installs by kernel)");
         if (g->install == INSTALL_CDROM && str_empty(r[GF_cdpath]))
-            bad(w, GF_cdpath, NULL, "missing (install_%s is cdrom: the installer's ISO image)",
+            model_bad(w, GF_cdpath, NULL, "missing (install_%s is cdrom: the installer's ISO image)",
                 g->tag);
         break;
     }
     /* @mac@ needs a MAC: xl would choose one only when the guest boots. */
     if (g->install != INSTALL_NONE && strstr(g->install_extra, "@mac@") &&
         str_empty(r[GF_mac]))
-        bad(w, GF_mac, NULL, "missing (the installer's command line passes @mac@)");
+        model_bad(w, GF_mac, NULL, "missing (the installer's command line passes @mac@)");
 }
 
 static const char *const grubowners[] = { "component", "lcfg-grub", "none" };
@@ -311,7 +301,7 @@ static void check_words(const struct where *w, int field, const char *v, const c
     char *copy = xstrdup(v);
     for (char *save = NULL, *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
         if (!check_word(t, extra))
-            bad(w, field, t, "is not a %s", what);
+            model_bad(w, field, t, "is not a %s", what);
     free(copy);
 }
 
@@ -333,7 +323,7 @@ static void check_argv_words(const struct where *w, int field, const char *v)
             ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                  (*p >= '0' && *p <= '9') || strchr("_.,:=/@+-", *p);
         if (!ok)
-            bad(w, field, t, "is not a %s (letters, digits and _.,:=/@+-)",
+            model_bad(w, field, t, "is not a %s (letters, digits and _.,:=/@+-)",
                 first ? "program name or absolute path" : "program argument");
     }
     free(copy);
@@ -341,11 +331,11 @@ static void check_argv_words(const struct where *w, int field, const char *v)
 
 static void check_move(struct host *h, const struct where *w)
 {
-    get_enum(w, HF_coldmove, h->res[HF_coldmove], coldmoves, ARRAY_SIZE(coldmoves),
+    model_get_enum(w, HF_coldmove, h->res[HF_coldmove], coldmoves, ARRAY_SIZE(coldmoves),
              "cold move policy");
-    get_path(w, HF_movedir, h->res[HF_movedir]);
+    model_get_path(w, HF_movedir, h->res[HF_movedir]);
     unsigned long t;
-    get_uint(w, HF_migratetimeout, h->res[HF_migratetimeout], 1, MAX_TIMEOUT_S, "seconds", true,
+    model_get_uint(w, HF_migratetimeout, h->res[HF_migratetimeout], 1, MAX_TIMEOUT_S, "seconds", true,
              &t);
     check_argv_words(w, HF_migrateremote, h->res[HF_migrateremote]);
     check_argv_words(w, HF_migratecopy, h->res[HF_migratecopy]);
@@ -360,27 +350,27 @@ static void check_host_setup(struct host *h, const struct where *w)
     static const int bools[] = { HF_managehost, HF_pkginstall, HF_daemonstop };
     for (size_t i = 0; i < ARRAY_SIZE(bools); i++)
         if (!check_boolean(h->res[bools[i]], &canon))
-            bad(w, bools[i], h->res[bools[i]], "is not a boolean (yes or empty)");
+            model_bad(w, bools[i], h->res[bools[i]], "is not a boolean (yes or empty)");
     if (!str_empty(h->res[HF_distro]))
-        get_enum(w, HF_distro, h->res[HF_distro], distros, ARRAY_SIZE(distros),
+        model_get_enum(w, HF_distro, h->res[HF_distro], distros, ARRAY_SIZE(distros),
                  "distribution family");
-    get_enum(w, HF_grubowner, h->res[HF_grubowner], grubowners, ARRAY_SIZE(grubowners),
+    model_get_enum(w, HF_grubowner, h->res[HF_grubowner], grubowners, ARRAY_SIZE(grubowners),
              "boot loader owner");
     check_words(w, HF_packages, h->res[HF_packages], "+._-", "package name");
     check_words(w, HF_daemons, h->res[HF_daemons], "_.@-", "service name");
     static const int progs[] = { HF_dpkgquery, HF_rpm, HF_aptget, HF_dnf, HF_updategrub,
                                  HF_systemctl, HF_initdir };
     for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
-        get_path(w, progs[i], h->res[progs[i]]);
+        model_get_path(w, progs[i], h->res[progs[i]]);
     /* dom0 memory in MB: at least 128 MB, at most 16 TB. */
-    get_uint(w, HF_dom0mem, h->res[HF_dom0mem], 128, 16777216, "MB", false, &h->dom0mem);
-    get_uint(w, HF_dom0maxmem, h->res[HF_dom0maxmem], 128, 16777216, "MB", false,
+    model_get_uint(w, HF_dom0mem, h->res[HF_dom0mem], 128, 16777216, "MB", false, &h->dom0mem);
+    model_get_uint(w, HF_dom0maxmem, h->res[HF_dom0maxmem], 128, 16777216, "MB", false,
              &h->dom0maxmem);
-    get_uint(w, HF_dom0vcpus, h->res[HF_dom0vcpus], 1, 4096, "vcpus", false, &h->dom0vcpus);
+    model_get_uint(w, HF_dom0vcpus, h->res[HF_dom0vcpus], 1, 4096, "vcpus", false, &h->dom0vcpus);
     if (h->dom0maxmem && !h->dom0mem)
-        bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "needs dom0mem (the memory dom0 starts with)");
+        model_bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "needs dom0mem (the memory dom0 starts with)");
     else if (h->dom0maxmem && h->dom0maxmem < h->dom0mem)
-        bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "is below dom0mem (%lu MB)", h->dom0mem);
+        model_bad(w, HF_dom0maxmem, h->res[HF_dom0maxmem], "is below dom0mem (%lu MB)", h->dom0mem);
     else if (!h->dom0maxmem)
         h->dom0maxmem = h->dom0mem;
     /* Xen options end up inside a double-quoted shell assignment that
@@ -388,7 +378,7 @@ static void check_host_setup(struct host *h, const struct where *w)
     check_words(w, HF_xenopts, h->res[HF_xenopts], "_.,:=+/-", "Xen command-line option");
     if (!check_safe_text(h->res[HF_grubdefault]) || strchr(h->res[HF_grubdefault], '$') ||
         strchr(h->res[HF_grubdefault], '`'))
-        bad(w, HF_grubdefault, h->res[HF_grubdefault],
+        model_bad(w, HF_grubdefault, h->res[HF_grubdefault],
             "is not a GRUB menu entry (printable text without quotes, backslash, $ or `)");
 }
 
@@ -396,67 +386,67 @@ static void check_span_host(struct host *h, const struct where *w);
 
 static void check_host(struct host *h, struct errlist *errs)
 {
-    struct where w = { errs, NULL };
+    struct where w = { errs, NULL, NULL };
     static const int paths[] = { HF_configdir, HF_retiredir, HF_templatedir, HF_xl, HF_autodir };
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
-        get_path(&w, paths[i], h->res[paths[i]]);
-    get_enum(&w, HF_autostart, h->res[HF_autostart], autostarts, ARRAY_SIZE(autostarts),
+        model_get_path(&w, paths[i], h->res[paths[i]]);
+    model_get_enum(&w, HF_autostart, h->res[HF_autostart], autostarts, ARRAY_SIZE(autostarts),
              "guest autostart owner");
     /* xendomains starts every file in autodir: config files there would
      * be booted behind the component's back, or replaced by links to
      * themselves. */
     if (h->res[HF_autodir][0] == '/' && same_dir_path(h->res[HF_autodir], h->res[HF_configdir]))
-        bad(&w, HF_autodir, h->res[HF_autodir],
+        model_bad(&w, HF_autodir, h->res[HF_autodir],
             "is the config directory (xen.configdir): the autostart links need a directory "
             "of their own");
-    get_enum(&w, HF_onremove, h->res[HF_onremove], onremoves, ARRAY_SIZE(onremoves),
+    model_get_enum(&w, HF_onremove, h->res[HF_onremove], onremoves, ARRAY_SIZE(onremoves),
              "policy for a guest that left the profile");
-    get_enum(&w, HF_onhostshutdown, h->res[HF_onhostshutdown], onhostshutdowns,
+    model_get_enum(&w, HF_onhostshutdown, h->res[HF_onhostshutdown], onhostshutdowns,
              ARRAY_SIZE(onhostshutdowns), "policy for the running guests at stop");
     /* xendomains restores at boot every image in its XENDOMAINS_SAVE
      * directory (/var/lib/xen/save), behind the component's back: with
      * autostart xendomains, saving is xendomains' own business. */
     if (!strcmp(h->res[HF_onhostshutdown], "save") && !strcmp(h->res[HF_autostart], "xendomains"))
-        bad(&w, HF_onhostshutdown, h->res[HF_onhostshutdown],
+        model_bad(&w, HF_onhostshutdown, h->res[HF_onhostshutdown],
             "needs autostart component: with autostart xendomains, xendomains saves and "
             "restores the guests itself (XENDOMAINS_SAVE)");
-    get_path(&w, HF_savedir, h->res[HF_savedir]);
+    model_get_path(&w, HF_savedir, h->res[HF_savedir]);
     static const int progs[] = { HF_qemuimg, HF_lvs, HF_lvcreate };
     for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
-        get_path(&w, progs[i], h->res[progs[i]]);
-    get_enum(&w, HF_diskalloc, h->res[HF_diskalloc], allocs, ARRAY_SIZE(allocs),
+        model_get_path(&w, progs[i], h->res[progs[i]]);
+    model_get_enum(&w, HF_diskalloc, h->res[HF_diskalloc], allocs, ARRAY_SIZE(allocs),
              "disk allocation");
     const char *canon;
     if (!check_boolean(h->res[HF_diskdirs], &canon))
-        bad(&w, HF_diskdirs, h->res[HF_diskdirs], "is not a boolean (yes or empty)");
+        model_bad(&w, HF_diskdirs, h->res[HF_diskdirs], "is not a boolean (yes or empty)");
     char *roots = xstrdup(h->res[HF_diskroots]);
     size_t nroots = 0;
     for (char *save = NULL, *r = strtok_r(roots, " \t", &save); r; r = strtok_r(NULL, " \t", &save)) {
-        get_path(&w, HF_diskroots, r);
+        model_get_path(&w, HF_diskroots, r);
         nroots++;
     }
     if (nroots == 0)
-        bad(&w, HF_diskroots, NULL, "missing (at least one directory for image files)");
+        model_bad(&w, HF_diskroots, NULL, "missing (at least one directory for image files)");
     free(roots);
     if (!str_empty(h->res[HF_template]) && !check_filename(h->res[HF_template]))
-        bad(&w, HF_template, h->res[HF_template],
+        model_bad(&w, HF_template, h->res[HF_template],
             "is not a template file name (letters, digits, _ . -; no '/' or '..')");
-    get_enum(&w, HF_format, h->res[HF_format], formats, ARRAY_SIZE(formats),
+    model_get_enum(&w, HF_format, h->res[HF_format], formats, ARRAY_SIZE(formats),
              "config format");
-    get_uint(&w, HF_shutdowntimeout, h->res[HF_shutdowntimeout], 1, MAX_TIMEOUT_S,
+    model_get_uint(&w, HF_shutdowntimeout, h->res[HF_shutdowntimeout], 1, MAX_TIMEOUT_S,
              "seconds", true, &h->shutdown_timeout);
-    get_uint(&w, HF_parallel, h->res[HF_parallel], 1, MAX_PARALLEL, "guests",
+    model_get_uint(&w, HF_parallel, h->res[HF_parallel], 1, MAX_PARALLEL, "guests",
              true, &h->parallel);
-    get_uint(&w, HF_xlcreatetimeout, h->res[HF_xlcreatetimeout], 1, MAX_TIMEOUT_S,
+    model_get_uint(&w, HF_xlcreatetimeout, h->res[HF_xlcreatetimeout], 1, MAX_TIMEOUT_S,
              "seconds", true, &h->xl_create_timeout);
-    get_uint(&w, HF_xltimeout, h->res[HF_xltimeout], 1, MAX_TIMEOUT_S, "seconds", true,
+    model_get_uint(&w, HF_xltimeout, h->res[HF_xltimeout], 1, MAX_TIMEOUT_S, "seconds", true,
              &h->xl_timeout);
-    get_uint(&w, HF_installtimeout, h->res[HF_installtimeout], 1, MAX_TIMEOUT_S, "seconds",
+    model_get_uint(&w, HF_installtimeout, h->res[HF_installtimeout], 1, MAX_TIMEOUT_S, "seconds",
              true, &h->install_timeout);
     static const int ipaths[] = { HF_installkernel, HF_installramdisk };
     for (size_t i = 0; i < ARRAY_SIZE(ipaths); i++)
         if (!str_empty(h->res[ipaths[i]]))
-            get_path(&w, ipaths[i], h->res[ipaths[i]]);
+            model_get_path(&w, ipaths[i], h->res[ipaths[i]]);
     check_cmdline(&w, HF_installextra, h->res[HF_installextra]);
     check_host_setup(h, &w);
     check_move(h, &w);
@@ -469,15 +459,15 @@ static const char *const leases[] = { "auto", "yes", "no" };
 /* The resources of the spanning map, the leases and anti-affinity. */
 static void check_span_host(struct host *h, const struct where *w)
 {
-    get_enum(w, HF_onmove, h->res[HF_onmove], onmoves, ARRAY_SIZE(onmoves),
+    model_get_enum(w, HF_onmove, h->res[HF_onmove], onmoves, ARRAY_SIZE(onmoves),
              "policy for a guest that moved to another host");
     if (!str_empty(h->res[HF_leasedir]))
-        get_path(w, HF_leasedir, h->res[HF_leasedir]);
+        model_get_path(w, HF_leasedir, h->res[HF_leasedir]);
     check_words(w, HF_antiaffinity, h->res[HF_antiaffinity], "_", "group");
     static const int names[] = { HF_spanhost, HF_spanpub, HF_spansub };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (!str_empty(h->res[names[i]]) && !check_word(h->res[names[i]], "_.-"))
-            bad(w, names[i], h->res[names[i]],
+            model_bad(w, names[i], h->res[names[i]],
                 "is not a name (letters, digits, _ . -)");
 }
 
@@ -494,266 +484,108 @@ static const char *span_host_name(struct host *h)
     return arena_strdup(&h->strings, name);
 }
 
-/* One disk (i = 0 first, 1 second) of a guest. */
-/* Its strings are made in a, the host's. */
-static void check_disk(struct arena *a, struct guest *g, struct errlist *errs, int i)
-{
-    struct where w = { errs, g };
-    int f_size = i ? GF_disksec : GF_disk;
-    int f_type = i ? GF_disktypesec : GF_disktype;
-    int f_path = i ? GF_diskpathsec : GF_diskpath;
-    int f_format = i ? GF_diskformatsec : GF_diskformat;
-    int f_dev = i ? GF_diskdevsec : GF_diskdev;
-    int f_vg = i ? GF_diskvgsec : GF_diskvg;
-    struct disk *d = &g->disks[i];
-
-    int t = get_enum(&w, f_type, g->res[f_type], disk_types, ARRAY_SIZE(disk_types),
-                     "disk type");
-    int fmt = get_enum(&w, f_format, g->res[f_format], disk_formats,
-                       ARRAY_SIZE(disk_formats), "disk format");
-    if (t < 0 || fmt < 0)
-        return;
-    /* The second disk exists only when asked for: a size, or a device. */
-    if (i == 1 && t == DISK_IMAGE && str_empty(g->res[f_size]))
-        t = DISK_NONE;
-    if (i == 1 && t == DISK_LVM && str_empty(g->res[f_size]) && str_empty(g->res[f_vg]))
-        t = DISK_NONE;
-    d->type = (enum disk_type)t;
-    d->format = (enum disk_format)fmt;
-    const char *tname = schema_guest[f_type].name;
-
-    /* Every value given is checked, used or not: a bad one is a mistake
-     * in the profile either way, and it is saved with the others. */
-    bool path_ok = get_path(&w, f_path, g->res[f_path]);
-    bool dev_ok = str_empty(g->res[f_dev]) || get_path(&w, f_dev, g->res[f_dev]);
-    bool vg_ok = str_empty(g->res[f_vg]) || check_vgname(g->res[f_vg]);
-    if (!vg_ok)
-        bad(&w, f_vg, g->res[f_vg], "is not a volume group name");
-
-    if (fmt == FORMAT_QCOW2 && t != DISK_IMAGE && t != DISK_NONE)
-        bad(&w, f_format, g->res[f_format], "is only possible for image disks");
-
-    switch (d->type) {
-    case DISK_NONE:
-        if (!str_empty(g->res[f_size]))
-            bad(&w, f_size, g->res[f_size], "is set but %s_%s is none", tname, g->tag);
-        break;
-    case DISK_IMAGE: {
-        unsigned long size = 0;
-        if (str_empty(g->res[f_size])) {
-            bad(&w, f_size, NULL, "missing (%s_%s is image: give its size in GB, or set %s_%s to none)",
-                tname, g->tag, tname, g->tag);
-        } else if (get_uint(&w, f_size, g->res[f_size], 1, MAX_DISK_GB, "GB", true, &size)) {
-            d->size_gb = size;
-        }
-        if (!path_ok)
-            break;
-        if (i == 0) {
-            d->file = arena_cat(a, g->name, ".img", NULL);
-        } else if (!str_empty(g->res[GF_disknamesec])) {
-            if (!check_filename(g->res[GF_disknamesec])) {
-                struct where w2 = w;
-                bad(&w2, GF_disknamesec, g->res[GF_disknamesec],
-                    "is not a file name (letters, digits, _ . -; no '/' or '..')");
-                break;
-            }
-            d->file = arena_cat(a, g->res[GF_disknamesec], ".img", NULL);
-        } else {
-            d->file = arena_cat(a, g->name, "-2.img", NULL);
-        }
-        d->dir = arena_strdup(a, g->res[f_path]);
-        size_t dl = strlen(d->dir);
-        d->path = arena_cat(a, d->dir, dl && d->dir[dl - 1] == '/' ? "" : "/", d->file, NULL);
-        /* Each part may be within bounds and the whole not (found by
-         * fuzzing: xl's config check refuses such a target). */
-        if (strlen(d->path) > 1024)
-            bad(&w, f_path, g->res[f_path],
-                "with the image file %s makes a path longer than 1024 characters", d->file);
-        break;
-    }
-    case DISK_PHYSICAL:
-        if (!str_empty(g->res[f_size]))
-            bad(&w, f_size, g->res[f_size], "is set but a physical disk has the size of its device");
-        if (str_empty(g->res[f_dev]))
-            bad(&w, f_dev, NULL, "missing (%s_%s is physical: name its block device)", tname, g->tag);
-        else if (dev_ok)
-            d->path = arena_strdup(a, g->res[f_dev]);
-        break;
-    case DISK_LVM: {
-        unsigned long size = 0;
-        if (str_empty(g->res[f_size]))
-            bad(&w, f_size, NULL, "missing (%s_%s is lvm: give its size in GB)", tname, g->tag);
-        else if (get_uint(&w, f_size, g->res[f_size], 1, MAX_DISK_GB, "GB", true, &size))
-            d->size_gb = size;
-        if (str_empty(g->res[f_vg])) {
-            bad(&w, f_vg, NULL, "missing (%s_%s is lvm: name its volume group)", tname, g->tag);
-            break;
-        }
-        if (!vg_ok)
-            break;
-        d->vg = g->res[f_vg];
-        if (i == 0)
-            d->file = arena_strdup(a, g->name);
-        else if (!str_empty(g->res[GF_disknamesec]) && check_filename(g->res[GF_disknamesec]))
-            d->file = arena_strdup(a, g->res[GF_disknamesec]);
-        else if (!str_empty(g->res[GF_disknamesec])) {
-            bad(&w, GF_disknamesec, g->res[GF_disknamesec],
-                "is not a file name (letters, digits, _ . -; no '/' or '..')");
-            break;
-        } else
-            d->file = arena_cat(a, g->name, "-2", NULL);
-        d->path = arena_cat(a, "/dev/", d->vg, "/", d->file, NULL);
-        break;
-    }
-    }
-}
-
-static void check_nic(const struct host *h, struct guest *g, struct errlist *errs, int i)
-{
-    struct where w = { errs, g };
-    int f_mac = i ? GF_macsec : GF_mac;
-    int f_bridge = i ? GF_bridgesec : GF_bridge;
-    int f_script = i ? GF_scriptsec : GF_script;
-    struct nic *n = &g->nics[i];
-    /* eth0 always exists (xl picks a MAC when none is given); eth1 only
-     * when macsec is set. */
-    n->present = i == 0 || !str_empty(g->res[f_mac]);
-    if (!n->present)
-        return;
-    n->mac = g->res[f_mac];
-    if (!str_empty(n->mac)) {
-        if (!check_mac(n->mac))
-            bad(&w, f_mac, n->mac, "is not a MAC address");
-        else if (!check_mac_unicast(n->mac))
-            bad(&w, f_mac, n->mac, "is a multicast MAC address (a NIC needs a unicast one)");
-        else if (!strcmp(n->mac, "00:00:00:00:00:00"))
-            bad(&w, f_mac, n->mac, "is the all-zero MAC address");
-    }
-    n->bridge = g->res[f_bridge];
-    if (!check_ifname(n->bridge))
-        bad(&w, f_bridge, n->bridge, "is not a bridge name (1-15 letters, digits, _ . -)");
-    n->script = g->res[f_script];
-    if (!model_vif_script_ok(h, n->script)) {
-        /* Xen's, then the site's (xen.vifscripts). */
-        size_t k = ARRAY_SIZE(vif_scripts);
-        const char **names = xcalloc(k + h->nvifscripts, sizeof(*names));
-        memcpy(names, vif_scripts, sizeof(vif_scripts));
-        for (size_t s = 0; s < h->nvifscripts; s++)
-            names[k++] = h->vifscripts[s].name;
-        char *j = joined(names, k);
-        bad(&w, f_script, n->script, "is not a permitted vif script (%s)", j);
-        free(j);
-        free(names);
-    }
-}
-
 static void check_guest(struct host *h, struct guest *g, struct errlist *errs)
 {
-    struct where w = { errs, g };
+    struct where w = { errs, g, NULL };
     const char **r = g->res;
 
     g->name = str_empty(r[GF_name]) ? g->tag : r[GF_name];
     if (!check_guest_name(g->name))
-        bad(&w, GF_name, g->name,
+        model_bad(&w, GF_name, g->name,
             "is not a guest name (1-64 letters, digits, _ . -, starting with a letter or digit, not all digits)");
     else if (!strcasecmp(g->name, "Domain-0"))
-        bad(&w, GF_name, g->name, "is reserved for dom0");
+        model_bad(&w, GF_name, g->name, "is reserved for dom0");
 
     if (!str_empty(r[GF_group]) && !check_tag(r[GF_group]))
-        bad(&w, GF_group, r[GF_group], "is not a group name (an LCFG tag: letters, digits and _)");
-    get_enum(&w, GF_lease, r[GF_lease], leases, ARRAY_SIZE(leases), "lease policy");
+        model_bad(&w, GF_group, r[GF_group], "is not a group name (an LCFG tag: letters, digits and _)");
+    model_get_enum(&w, GF_lease, r[GF_lease], leases, ARRAY_SIZE(leases), "lease policy");
 
     g->uuid = r[GF_uuid];
     if (str_empty(g->uuid))
-        bad(&w, GF_uuid, NULL, "missing (every guest needs a fixed UUID)");
+        model_bad(&w, GF_uuid, NULL, "missing (every guest needs a fixed UUID)");
     else if (!check_uuid(g->uuid))
-        bad(&w, GF_uuid, g->uuid, "is not a UUID (8-4-4-4-12 hexadecimal digits)");
+        model_bad(&w, GF_uuid, g->uuid, "is not a UUID (8-4-4-4-12 hexadecimal digits)");
     else if (!strcmp(g->uuid, "00000000-0000-0000-0000-000000000000"))
-        bad(&w, GF_uuid, g->uuid, "is the nil UUID, which belongs to dom0");
+        model_bad(&w, GF_uuid, g->uuid, "is the nil UUID, which belongs to dom0");
 
-    int t = get_enum(&w, GF_type, r[GF_type], guest_types, ARRAY_SIZE(guest_types),
+    int t = model_get_enum(&w, GF_type, r[GF_type], guest_types, ARRAY_SIZE(guest_types),
                      "guest type");
     g->type = t < 0 ? GUEST_PV : (enum guest_type)t;
     if (g->type == GUEST_PVH && !strcmp(h->res[HF_format], "xm"))
-        bad(&w, GF_type, r[GF_type], "needs the xl format (xm, for Xen 3.x, has no PVH guests)");
+        model_bad(&w, GF_type, r[GF_type], "needs the xl format (xm, for Xen 3.x, has no PVH guests)");
 
-    bool mem_ok = get_uint(&w, GF_memory, r[GF_memory], MIN_MEMORY_MB, MAX_MEMORY_MB,
+    bool mem_ok = model_get_uint(&w, GF_memory, r[GF_memory], MIN_MEMORY_MB, MAX_MEMORY_MB,
                            "MB", true, &g->memory);
     g->maxmem = g->memory;
-    bool max_ok = get_uint(&w, GF_maxmem, r[GF_maxmem], MIN_MEMORY_MB, MAX_MEMORY_MB,
+    bool max_ok = model_get_uint(&w, GF_maxmem, r[GF_maxmem], MIN_MEMORY_MB, MAX_MEMORY_MB,
                            "MB", false, &g->maxmem);
     if (mem_ok && max_ok && g->memory > g->maxmem)
-        bad(&w, GF_memory, r[GF_memory], "is more than maxmem_%s (%lu MB)", g->tag, g->maxmem);
+        model_bad(&w, GF_memory, r[GF_memory], "is more than maxmem_%s (%lu MB)", g->tag, g->maxmem);
 
-    bool v_ok = get_uint(&w, GF_vcpus, r[GF_vcpus], 1, MAX_VCPUS, "vcpus", true, &g->vcpus);
+    bool v_ok = model_get_uint(&w, GF_vcpus, r[GF_vcpus], 1, MAX_VCPUS, "vcpus", true, &g->vcpus);
     g->maxvcpus = g->vcpus;
-    bool mv_ok = get_uint(&w, GF_maxvcpus, r[GF_maxvcpus], 1, MAX_VCPUS, "vcpus", false,
+    bool mv_ok = model_get_uint(&w, GF_maxvcpus, r[GF_maxvcpus], 1, MAX_VCPUS, "vcpus", false,
                           &g->maxvcpus);
     if (v_ok && mv_ok && g->vcpus > g->maxvcpus)
-        bad(&w, GF_vcpus, r[GF_vcpus], "is more than maxvcpus_%s (%lu)", g->tag, g->maxvcpus);
+        model_bad(&w, GF_vcpus, r[GF_vcpus], "is more than maxvcpus_%s (%lu)", g->tag, g->maxvcpus);
 
     /* Boot method: a kernel in dom0, or (pv only) the pygrub boot loader. */
     bool has_kernel = !str_empty(r[GF_kernel]);
     if (has_kernel)
-        get_path(&w, GF_kernel, r[GF_kernel]);
+        model_get_path(&w, GF_kernel, r[GF_kernel]);
     if (!str_empty(r[GF_ramdisk])) {
-        if (get_path(&w, GF_ramdisk, r[GF_ramdisk]) && !has_kernel)
-            bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
+        if (model_get_path(&w, GF_ramdisk, r[GF_ramdisk]) && !has_kernel)
+            model_bad(&w, GF_ramdisk, r[GF_ramdisk], "is set without kernel_%s", g->tag);
     }
     check_cmdline(&w, GF_cmdline, r[GF_cmdline]);
     if (!str_empty(r[GF_bootloader])) {
-        if (get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
+        if (model_get_enum(&w, GF_bootloader, r[GF_bootloader], bootloaders,
                      ARRAY_SIZE(bootloaders), "permitted boot loader") >= 0) {
             if (has_kernel)
-                bad(&w, GF_bootloader, r[GF_bootloader], "is set as well as kernel_%s (choose one)",
+                model_bad(&w, GF_bootloader, r[GF_bootloader], "is set as well as kernel_%s (choose one)",
                     g->tag);
             else if (g->type != GUEST_PV)
-                bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv");
+                model_bad(&w, GF_bootloader, r[GF_bootloader], "is only possible for type pv");
         }
     }
     if (g->type == GUEST_PVH && !has_kernel)
-        bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
+        model_bad(&w, GF_kernel, NULL, "missing (type pvh boots a kernel from dom0)");
 
-    check_disk(&h->strings, g, errs, 0);
-    check_disk(&h->strings, g, errs, 1);
-    if (!str_empty(r[GF_disknamesec]) && g->disks[1].type == DISK_NONE)
-        bad(&w, GF_disknamesec, r[GF_disknamesec], "is set but there is no second disk");
+    model_devices_check(h, g, errs);
     if (!str_empty(r[GF_cdpath]))
-        get_path(&w, GF_cdpath, r[GF_cdpath]);
+        model_get_path(&w, GF_cdpath, r[GF_cdpath]);
     check_install(h, g, &w);
 
-    check_nic(h, g, errs, 0);
-    check_nic(h, g, errs, 1);
 
     static const int acts[] = { GF_on_poweroff, GF_on_reboot, GF_on_crash };
     for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
-        get_enum(&w, acts[i], r[acts[i]], actions, ARRAY_SIZE(actions), "domain action");
+        model_get_enum(&w, acts[i], r[acts[i]], actions, ARRAY_SIZE(actions), "domain action");
 
     if (!str_empty(r[GF_diskalloc]))
-        get_enum(&w, GF_diskalloc, r[GF_diskalloc], allocs, ARRAY_SIZE(allocs), "disk allocation");
+        model_get_enum(&w, GF_diskalloc, r[GF_diskalloc], allocs, ARRAY_SIZE(allocs), "disk allocation");
     const char *canon;
     if (!check_boolean(r[GF_diskreuse], &canon))
-        bad(&w, GF_diskreuse, r[GF_diskreuse], "is not a boolean (yes or empty)");
+        model_bad(&w, GF_diskreuse, r[GF_diskreuse], "is not a boolean (yes or empty)");
     else
         g->disk_reuse = *canon != '\0';
     if (!check_boolean(r[GF_boot], &canon))
-        bad(&w, GF_boot, r[GF_boot], "is not a boolean (yes or empty)");
+        model_bad(&w, GF_boot, r[GF_boot], "is not a boolean (yes or empty)");
     else
         g->boot = *canon != '\0';
 
     if (!check_boolean(r[GF_restart], &canon))
-        bad(&w, GF_restart, r[GF_restart], "is not a boolean (yes or empty)");
+        model_bad(&w, GF_restart, r[GF_restart], "is not a boolean (yes or empty)");
     else
         g->restart = *canon != '\0';
     g->boot_order = 0;
-    get_uint(&w, GF_bootorder, r[GF_bootorder], 0, MAX_BOOT_ORDER, "", false, &g->boot_order);
+    model_get_uint(&w, GF_bootorder, r[GF_bootorder], 0, MAX_BOOT_ORDER, "", false, &g->boot_order);
 
     g->shutdown_timeout = h->shutdown_timeout;
-    get_uint(&w, GF_shutdowntimeout, r[GF_shutdowntimeout], 1, MAX_TIMEOUT_S, "seconds",
+    model_get_uint(&w, GF_shutdowntimeout, r[GF_shutdowntimeout], 1, MAX_TIMEOUT_S, "seconds",
              false, &g->shutdown_timeout);
 
     if (!str_empty(r[GF_template]) && !check_filename(r[GF_template]))
-        bad(&w, GF_template, r[GF_template],
+        model_bad(&w, GF_template, r[GF_template],
             "is not a template file name (letters, digits, _ . -; no '/' or '..')");
 }
 
@@ -788,8 +620,11 @@ static unsigned long long claim_hash(const char *kind, const char *key, bool fol
     return hash64(h, low, n);
 }
 
-static void claim(struct claims *cl, struct errlist *errs, const struct guest *g, int field,
-                  const char *kind, const char *key, bool fold, const char *value)
+/* item: the list item whose resource field is (field an item_field), or
+ * NULL (a guest_field). */
+static void claim(struct claims *cl, struct errlist *errs, const struct guest *g,
+                  const char *item, int field, const char *kind, const char *key, bool fold,
+                  const char *value)
 {
     unsigned long long h = claim_hash(kind, key, fold);
     size_t i = (size_t)h & cl->mask;
@@ -798,17 +633,17 @@ static void claim(struct claims *cl, struct errlist *errs, const struct guest *g
         if (e->hash != h || e->kind != kind ||
             (fold ? strcasecmp(e->key, key) : strcmp(e->key, key)))
             continue;
-        struct where w = { errs, g };
+        struct where w = { errs, g, item };
         const char *owner = e->g->tag;
         bool same = e->g == g;
         if (!value && same) /* a disk: name the path, not the resource's value */
-            bad(&w, field, NULL, "disk %s is used twice by this guest", key);
+            model_bad(&w, field, NULL, "disk %s is used twice by this guest", key);
         else if (!value)
-            bad(&w, field, NULL, "disk %s is already used by guest '%s'", key, owner);
+            model_bad(&w, field, NULL, "disk %s is already used by guest '%s'", key, owner);
         else if (same)
-            bad(&w, field, value, "is used twice by this guest");
+            model_bad(&w, field, value, "is used twice by this guest");
         else
-            bad(&w, field, value, "is already used by guest '%s'", owner);
+            model_bad(&w, field, value, "is already used by guest '%s'", owner);
         return;
     }
     cl->v[i] = (struct claimed){ h, kind, key, g };
@@ -816,33 +651,67 @@ static void claim(struct claims *cl, struct errlist *errs, const struct guest *g
 
 static void check_unique(struct host *h, struct errlist *errs)
 {
-    /* At most 6 keys a guest, at most half full. */
+    /* The keys: name, uuid, and per device a MAC, a vifname or a path. */
+    size_t keys = 0;
+    for (size_t i = 0; i < h->nguests; i++)
+        keys += 2 + h->guests[i].ndisks + 2 * h->guests[i].nnics;
+    /* At most half full. */
     struct claims cl = { NULL, 15 };
-    while (cl.mask + 1 < 12 * h->nguests)
+    while (cl.mask + 1 < 2 * keys)
         cl.mask = cl.mask * 2 + 1;
     cl.v = xcalloc(cl.mask + 1, sizeof(*cl.v));
     for (size_t i = 0; i < h->nguests; i++) {
         const struct guest *g = &h->guests[i];
         if (check_guest_name(g->name))
-            claim(&cl, errs, g, GF_name, "name", g->name, false, g->name);
+            claim(&cl, errs, g, NULL, GF_name, "name", g->name, false, g->name);
         if (check_uuid(g->uuid))
-            claim(&cl, errs, g, GF_uuid, "uuid", g->uuid, true, g->uuid);
-        for (int n = 0; n < 2; n++) {
-            const char *mac = g->nics[n].mac;
-            if (g->nics[n].present && !str_empty(mac) && check_mac(mac))
-                claim(&cl, errs, g, n ? GF_macsec : GF_mac, "mac", mac, true, mac);
+            claim(&cl, errs, g, NULL, GF_uuid, "uuid", g->uuid, true, g->uuid);
+        for (size_t n = 0; n < g->nnics; n++) {
+            const struct nic *nic = &g->nics[n];
+            const char *item = nic->seed ? NULL : nic->item;
+            if (!str_empty(nic->mac) && check_mac(nic->mac))
+                claim(&cl, errs, g, item,
+                      nic->seed ? (nic->seed == 2 ? GF_macsec : GF_mac) : IF_nmac, "mac",
+                      nic->mac, true, nic->mac);
+            /* Two backends of one name: the second guest's would not come up. */
+            if (!str_empty(nic->vifname))
+                claim(&cl, errs, g, item, IF_nvifname, "vifname", nic->vifname, false,
+                      nic->vifname);
         }
-        for (int d = 0; d < 2; d++) {
+        for (size_t d = 0; d < g->ndisks; d++) {
             const struct disk *dk = &g->disks[d];
-            if (dk->path) {
-                int field = dk->type == DISK_PHYSICAL ? (d ? GF_diskdevsec : GF_diskdev)
-                          : dk->type == DISK_LVM ? (d ? GF_diskvgsec : GF_diskvg)
-                          : (d ? GF_diskpathsec : GF_diskpath);
-                claim(&cl, errs, g, field, "disk", dk->path, false, NULL);
+            if (!dk->path)
+                continue;
+            int field;
+            if (dk->seed) {
+                bool sec = dk->seed == 2;
+                field = dk->type == DISK_PHYSICAL ? (sec ? GF_diskdevsec : GF_diskdev)
+                      : dk->type == DISK_LVM ? (sec ? GF_diskvgsec : GF_diskvg)
+                      : (sec ? GF_diskpathsec : GF_diskpath);
+            } else {
+                field = dk->type == DISK_PHYSICAL ? IF_ddev
+                      : dk->type == DISK_LVM ? IF_dvg : IF_dpath;
             }
+            /* The same spelling; a disk reached by two paths is found
+             * when the disks are planned (disks.c: by what it resolves to). */
+            claim(&cl, errs, g, dk->seed ? NULL : dk->item, field, "disk", dk->path, false,
+                  NULL);
         }
     }
     free(cl.v);
+}
+
+/* A name that may be a list item's resource (NAME_GUEST_ITEM, NAME an
+ * item field): model_lists_take decides once the lists are read. */
+static bool is_item_candidate(const char *name)
+{
+    size_t n = strcspn(name, "_");
+    if (!name[n])
+        return false;
+    for (size_t f = 0; f < IF_COUNT; f++)
+        if (!strncmp(schema_item[f].name, name, n) && !schema_item[f].name[n])
+            return true;
+    return false;
 }
 
 /* Which guest a per-guest resource name would belong to, for messages
@@ -932,7 +801,7 @@ const char *host_lookup(const struct host *h, const char *name, const char **der
     int f;
     const struct guest *g = guest_of(h, name, &f);
     if (!g)
-        return NULL;
+        return model_item_lookup(h, name, deriv, ret_g);
     if (deriv)
         *deriv = g->deriv[f];
     if (ret_g)
@@ -967,9 +836,11 @@ char *host_format_status(const struct host *h)
         nl[f] = strlen(names[f]);
         types[f] = schema_guest[f].ltype;
     }
-    for (size_t i = 0; i < h->nguests; i++)
+    for (size_t i = 0; i < h->nguests; i++) {
         profile_status_add_fields(&b, names, nl, types, GF_COUNT, h->guests[i].tag,
                                   h->guests[i].res, h->guests[i].deriv);
+        model_lists_status(&b, &h->guests[i]);
+    }
     return buf_detach(&b);
 }
 
@@ -989,7 +860,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     h->maprs = resset_new();
     h->itemrs = resset_new();
     size_t errs_before = errs->n;
-    struct where hw = { errs, NULL };
+    struct where hw = { errs, NULL, NULL };
 
     /* ngeneric's own resources are kept (and saved) as they are. */
     for (size_t i = 0; i < resset_count(input); i++) {
@@ -1016,11 +887,11 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     for (char *save = NULL, *t = strtok_r(list, " \t\n", &save); t;
          t = strtok_r(NULL, " \t\n", &save)) {
         if (!check_tag(t)) {
-            bad(&hw, HF_virtualmachines, t, "is not a valid LCFG tag (letters, digits and _)");
+            model_bad(&hw, HF_virtualmachines, t, "is not a valid LCFG tag (letters, digits and _)");
             continue;
         }
         if (resset_set(seen, t, "", NULL)) {
-            bad(&hw, HF_virtualmachines, t, "is listed twice");
+            model_bad(&hw, HF_virtualmachines, t, "is listed twice");
             continue;
         }
         if (h->nguests == cap) {
@@ -1048,6 +919,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
      * FIELD_TAG. Anything else is an error: most likely a typing mistake
      * in the profile. The guests' values are read from the input (9 per
      * guest, say), not looked up field by field (40 per guest). */
+    size_t *rest = xmalloc((resset_count(input) + 1) * sizeof(*rest)), nrest = 0;
     for (size_t i = 0; i < resset_count(input); i++) {
         const struct resource *r = resset_at(input, i);
         int f;
@@ -1059,6 +931,10 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
         }
         if (resset_find(h->rs, r->name) || model_items_take(h, r))
             continue;
+        if (is_item_candidate(r->name)) {
+            rest[nrest++] = i;
+            continue;
+        }
         if (span_is_map_resource(resset_get(h->rs, SCHEMA_MAPLIST), r->name)) {
             resset_set(h->maprs, r->name, r->value, r->derivation);
             continue;
@@ -1082,6 +958,22 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
                 h->guests[i].res[f] = dflt[f];
                 h->guests[i].deriv[f] = "";
             }
+    /* The lists' items, now that every guest's lists are read. */
+    for (size_t i = 0; i < h->nguests; i++)
+        model_lists_read(h, &h->guests[i], errs);
+    for (size_t k = 0; k < nrest; k++) {
+        const struct resource *r = resset_at(input, rest[k]);
+        if (model_lists_take(h, r, errs))
+            continue;
+        const char *tag = unlisted_tag(r->name);
+        if (tag)
+            errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
+        else
+            errlist_add(errs, "resource %s: not a resource of the xen component (schema %d)",
+                        r->name, SCHEMA_VERSION);
+    }
+    free(rest);
+    model_lists_defaults(h);
 
     /* Now that the set is complete its values no longer move. */
     for (size_t f = 0; f < HF_COUNT; f++)

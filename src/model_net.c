@@ -191,6 +191,10 @@ static void check_bridges(struct host *h, char **tags, size_t n, struct errlist 
     }
 }
 
+const char *const model_xen_vif_scripts[] = {
+    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch", NULL,
+};
+
 bool model_vif_script_ok(const struct host *h, const char *name)
 {
     for (size_t i = 0; model_xen_vif_scripts[i]; i++)
@@ -204,6 +208,28 @@ bool model_vif_script_ok(const struct host *h, const char *name)
 
 /* The other files of Xen's script directory (Xen 4.17's
  * tools/hotplug/Linux): a site script must not take their names. */
+int model_vif_script(const struct host *h, const struct where *w, int field, const char *v)
+{
+    for (int i = 0; model_xen_vif_scripts[i]; i++)
+        if (!strcmp(v, model_xen_vif_scripts[i]))
+            return i;
+    if (model_vif_script_ok(h, v))
+        return -2;
+    /* Xen's, then the site's. */
+    struct buf b = BUF_INIT;
+    size_t n = 0;
+    while (model_xen_vif_scripts[n])
+        n++;
+    for (size_t i = 0; i < n + h->nvifscripts; i++) {
+        if (i)
+            buf_adds(&b, i + 1 == n + h->nvifscripts ? " or " : ", ");
+        buf_adds(&b, i < n ? model_xen_vif_scripts[i] : h->vifscripts[i - n].name);
+    }
+    model_bad(w, field, v, "is not a permitted vif script (%s)", buf_str(&b));
+    buf_free(&b);
+    return -1;
+}
+
 static const char *const xen_script_files[] = {
     "vif-common.sh", "vif-setup", "vif2", "vif-openvswitch", NULL,
 };

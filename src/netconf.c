@@ -669,29 +669,29 @@ void netconf_apply(const struct net_plan *p, const struct host *h, const char *r
 
 int netconf_check_guest(const struct guest *g, const struct net_ops *ops, char **err)
 {
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < g->nnics; i++) {
         const struct nic *n = &g->nics[i];
-        if (!n->present)
-            continue;
         /* vif-route and vif-nat use no bridge; a site script's use of it
-         * is its own. */
+         * is its own. An Open vSwitch NIC's VLAN is a port of its bridge. */
         bool ovs = !strcmp(n->script, "vif-openvswitch");
         if (!ovs && strcmp(n->script, "vif-bridge"))
             continue;
-        const char *res = i ? "bridgesec" : "bridge";
+        /* The guest's ethN is its Nth NIC; the resource that names the
+         * bridge: bridge_<tag>, bridgesec_<tag> or nbridge_<tag>_<item>. */
+        char *res = n->seed ? xasprintf("%s_%s", n->seed == 1 ? "bridge" : "bridgesec", g->tag)
+                            : xasprintf("nbridge_%s_%s", g->tag, n->item);
         char *e = NULL;
         int r = ops->exists(ops->ctx, n->bridge, ovs, &e);
-        if (r < 0) {
-            set_error(err, "cannot tell whether bridge %s of NIC eth%d (%s_%s) exists: %s",
-                      n->bridge, i, res, g->tag, e);
-            free(e);
+        if (r < 0)
+            set_error(err, "cannot tell whether bridge %s of NIC eth%zu (%s) exists: %s",
+                      n->bridge, i, res, e);
+        else if (r == 0)
+            set_error(err, "bridge %s of NIC eth%zu (%s) does not exist%s", n->bridge, i, res,
+                      ovs ? " (ovs-vsctl br-exists)" : "");
+        free(e);
+        free(res);
+        if (r <= 0)
             return -1;
-        }
-        if (r == 0) {
-            set_error(err, "bridge %s of NIC eth%d (%s_%s) does not exist%s", n->bridge, i, res,
-                      g->tag, ovs ? " (ovs-vsctl br-exists)" : "");
-            return -1;
-        }
     }
     return 0;
 }

@@ -250,21 +250,33 @@ static const char *frame_name(const struct xml_ctx *c, const struct frame *f)
 }
 
 /* Expand a tag-list template ("memory_$", "foo_$_$") with the enclosing
- * tags into b: the innermost tag replaces the first "$" (LCFG applies tags
- * backwards). */
+ * tags into b. lcfg-core fills the "$"s from the last one backwards with
+ * the tags from the innermost outwards (lcfgtemplate_substitute,
+ * resources/templates.c), so with as many tags as "$"s the outermost tag
+ * replaces the first "$": guest web1's disk d1 has foo_web1_d1, as
+ * lcfg-oracle shows (tests/data/lcfgformats). */
 static void expand_template(struct buf *b, const char *tmpl, char *const *tags, int ntags)
 {
-    int t = ntags - 1;
+    int places = 0;
+    for (const char *p = tmpl; (p = strchr(p, '$')); p++)
+        places++;
+    /* The last "$" takes the innermost tag: the first takes the tag that
+     * many places out (fewer tags than places leave the first "$"s). */
+    int t = ntags - places;
     buf_reset(b);
     for (const char *p = tmpl;;) {
-        const char *d = t >= 0 ? strchr(p, '$') : NULL;
+        const char *d = strchr(p, '$');
         if (!d) {
             if (*p)
                 buf_adds(b, p);
             return;
         }
         buf_add(b, p, (size_t)(d - p));
-        buf_adds(b, tags[t--]);
+        if (t >= 0)
+            buf_adds(b, tags[t]);
+        else
+            buf_addc(b, '$');
+        t++;
         p = d + 1;
     }
 }

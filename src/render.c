@@ -24,10 +24,10 @@ static const char *const helper_names[] = {
     "tag", "hvm", "cdrom_vdev",
     "disk_target", "disk_format", "disk_vdev", "disk_xmtype",
     "disksec_target", "disksec_format", "disksec_vdev", "disksec_xmtype",
-    "installing", "install_boot",
+    "installing", "install_boot", "eth0",
 };
 enum { H_tag, H_hvm, H_cdrom_vdev, H_disk, H_disksec = H_disk + 4, H_installing = H_disksec + 4,
-       H_install_boot, H_COUNT };
+       H_install_boot, H_eth0, H_COUNT };
 #define NVARS (GF_COUNT + H_COUNT)
 _Static_assert(ARRAY_SIZE(helper_names) == H_COUNT, "one name per helper");
 
@@ -39,6 +39,7 @@ struct rctx {
     const char *vals[NVARS];
     char num[3][U64_TEXT_MAX]; /* maxmem, maxvcpus, shutdowntimeout as text */
     char *safe_deriv;    /* the last derivation handed out, made safe */
+    char *xlbridge;      /* the last nxlbridge handed out */
     struct render_trace *trace; /* NULL: not traced */
     bool install;        /* the install config (render_guest_install) */
     bool replay;
@@ -96,8 +97,14 @@ static void guest_vars(struct rctx *c, const struct guest *g, const char *templa
     c->vals[GF_template] = template;
     c->vals[GF_COUNT + H_tag] = g->tag;
     c->vals[GF_COUNT + H_hvm] = g->type == GUEST_HVM ? "yes" : "";
-    set_disk(c, H_disk, &g->disks[0], true);
-    set_disk(c, H_disksec, &g->disks[1], false);
+    static const struct disk none = { .type = DISK_NONE };
+    const struct disk *seed[2] = { &none, &none };
+    for (size_t k = 0; k < g->ndisks && k < 2; k++)
+        if (g->disks[k].seed)
+            seed[g->disks[k].seed - 1] = &g->disks[k];
+    set_disk(c, H_disk, seed[0], true);
+    set_disk(c, H_disksec, seed[1], false);
+    c->vals[GF_COUNT + H_eth0] = g->nnics && g->nics[0].seed == 1 ? "yes" : "";
     c->vals[GF_COUNT + H_cdrom_vdev] = str_empty(g->res[GF_cdpath]) ? "" :
                                        g->type == GUEST_HVM ? "hdc" : "xvdc";
     c->vals[GF_COUNT + H_installing] = c->install ? "yes" : "";
@@ -171,6 +178,63 @@ static const char *lookup(void *ctx, const char *name, const char **derivation)
     return traced(c, name, resset_index(c->index, name), derivation);
 }
 
+/* The guest's list items by short names, NAME_ITEM: each item resource
+ * (dsize_d1: dsize_<tag>_d1), with the effective dvdev, and the helpers
+ * of the template header (dtarget, dxmtype; nxlbridge). NULL when name is
+ * none of these. */
+static const char *item_answer(struct rctx *c, const char *name, const char **deriv)
+{
+    const struct guest *g = c->g;
+    size_t n = strcspn(name, "_");
+    if (!name[n] || (name[0] != 'd' && name[0] != 'n'))
+        return NULL;
+    const char *item = name + n + 1;
+    static const char *const xmtype[] = { "", "file", "phy", "phy" };
+    if (name[0] == 'd') {
+        const struct disk *d = NULL;
+        for (size_t k = 0; k < g->ndisks && !d; k++)
+            if (!g->disks[k].seed && !strcmp(g->disks[k].item, item))
+                d = &g->disks[k];
+        if (!d)
+            return NULL;
+        if (n == 7 && !strncmp(name, "dtarget", n))
+            return d->path;
+        if (n == 7 && !strncmp(name, "dxmtype", n))
+            return d->format == FORMAT_QCOW2 ? "tap:qcow2" : xmtype[d->type];
+        if (n == 5 && !strncmp(name, "dvdev", n))
+            return d->vdev;
+        if (n == 9 && !strncmp(name, "dreadonly", n))
+            return d->readonly ? "yes" : "";
+    } else {
+        const struct nic *nic = NULL;
+        for (size_t k = 0; k < g->nnics && !nic; k++)
+            if (!g->nics[k].seed && !strcmp(g->nics[k].item, item))
+                nic = &g->nics[k];
+        if (!nic)
+            return NULL;
+        if (n == 9 && !strncmp(name, "nxlbridge", n)) {
+            /* vif-openvswitch takes the VLAN as BRIDGE.VLAN (xl.cfg(5)). */
+            free(c->xlbridge);
+            c->xlbridge = nic->vlan ? xasprintf("%s.%lu", nic->bridge, nic->vlan)
+                                    : xstrdup(nic->bridge);
+            return c->xlbridge;
+        }
+    }
+    for (int sl = 0; sl < SL_COUNT; sl++)
+        for (int f = schema_sublist[sl].first;
+             f < schema_sublist[sl].first + schema_sublist[sl].count; f++) {
+            if (strncmp(schema_item[f].name, name, n) || schema_item[f].name[n])
+                continue;
+            for (size_t k = 0; k < g->nitems[sl]; k++)
+                if (!strcmp(g->items[sl][k].tag, item)) {
+                    *deriv = g->items[sl][k].deriv[f];
+                    return g->items[sl][k].res[f];
+                }
+            return NULL;
+        }
+    return NULL;
+}
+
 /* at: name's position among the guest-scoped names, or -1. */
 static const char *lookup_answer(struct rctx *c, const char *name, long at,
                                  const char **derivation)
@@ -187,6 +251,8 @@ static const char *lookup_answer(struct rctx *c, const char *name, long at,
                 d = "";
             free(full);
         }
+    } else if ((value = item_answer(c, name, &d))) {
+        /* A list item's resource or helper (dsize_d1, dtarget_d1). */
     } else {
         /* Host resources and full names. */
         value = host_lookup(c->h, name, &d, NULL);
@@ -518,6 +584,7 @@ static int render_with(const struct host *h, const struct guest *g, const char *
 out:
     buf_free(&c.names);
     free(c.safe_deriv);
+    free(c.xlbridge);
     free(out);
     free(e);
     free(path);
@@ -569,6 +636,7 @@ int render_replay(const struct host *h, const struct guest *g, const char *root,
     }
     buf_free(&c.names);
     free(c.safe_deriv);
+    free(c.xlbridge);
     free(e);
     free(path);
     return rc;

@@ -19,25 +19,49 @@
 #include "util.h"
 
 /* One disk of the saved configuration, with what exists now. */
+/* ethK: the K-th NIC of the guest's vif list (xl numbers them so). */
+static void print_nic(FILE *out, const struct nic *n, size_t k)
+{
+    fprintf(out, "  eth%zu      %s on %s", k, str_empty(n->mac) ? "(MAC chosen by xl)" : n->mac,
+            n->bridge);
+    if (n->vlan)
+        fprintf(out, " VLAN %lu", n->vlan);
+    fprintf(out, " (%s", n->script);
+    if (!str_empty(n->ip))
+        fprintf(out, ", ip %s", n->ip);
+    if (!str_empty(n->rate))
+        fprintf(out, ", rate %s", n->rate);
+    if (!str_empty(n->model))
+        fprintf(out, ", model %s", n->model);
+    if (!str_empty(n->vifname))
+        fprintf(out, ", vifname %s", n->vifname);
+    if (n->mtu)
+        fprintf(out, ", mtu %lu", n->mtu);
+    fprintf(out, ")\n");
+}
+
 static void print_disk(FILE *out, const struct disk *d, const struct disk_plan *dp,
                        const struct disk_item *it, bool held)
 {
+    /* A list disk says which item it is and its device. */
+    char *what = d->seed ? xstrdup("") : xasprintf(" (%s: %s%s)", d->item, d->vdev,
+                                                    d->readonly ? ", read-only" : "");
     char *size = disks_size_str(d->size_gb * GIB);
     switch (d->type) {
     case DISK_NONE:
-        free(size);
-        return;
+        break;
     case DISK_IMAGE:
-        fprintf(out, "  disk      %s %s image %s\n", d->path, d->format == FORMAT_QCOW2 ? "qcow2" : "raw",
-                size);
+        fprintf(out, "  disk      %s %s image %s%s\n", d->path,
+                d->format == FORMAT_QCOW2 ? "qcow2" : "raw", size, what);
         break;
     case DISK_PHYSICAL:
-        fprintf(out, "  disk      %s physical\n", d->path);
+        fprintf(out, "  disk      %s physical%s\n", d->path, what);
         break;
     case DISK_LVM:
-        fprintf(out, "  disk      %s LVM volume %s\n", d->path, size);
+        fprintf(out, "  disk      %s LVM volume %s%s\n", d->path, size, what);
         break;
     }
+    free(what);
     free(size);
     if (!it)
         return;
@@ -352,22 +376,23 @@ int m_status(struct ctx *c, const struct margs *a)
                 fprintf(out, "  pending   %s\n", pend[k]);
             strs_free(pend, np);
         }
-        for (int k = 0; k < 2; k++) {
+        /* The seed's disks, the cdrom, then the list's (xl.cfg's order). */
+        bool cd = !str_empty(g->res[GF_cdpath]);
+        for (size_t k = 0; k < g->ndisks; k++) {
+            if (cd && !g->disks[k].seed) {
+                fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
+                cd = false;
+            }
             const struct disk_item *it = NULL;
             for (size_t j = 0; j < dplan.n; j++)
-                if (dplan.v[j].g == g && dplan.v[j].index == k)
+                if (dplan.v[j].g == g && dplan.v[j].index == (int)k)
                     it = &dplan.v[j];
             print_disk(out, &g->disks[k], &dplan, it, held);
         }
-        if (!str_empty(g->res[GF_cdpath]))
+        if (cd)
             fprintf(out, "  cdrom     %s\n", g->res[GF_cdpath]);
-        for (int k = 0; k < 2; k++) {
-            const struct nic *nic = &g->nics[k];
-            if (nic->present)
-                fprintf(out, "  eth%d      %s on %s (%s)\n", k,
-                        str_empty(nic->mac) ? "(MAC chosen by xl)" : nic->mac, nic->bridge,
-                        nic->script);
-        }
+        for (size_t k = 0; k < g->nnics; k++)
+            print_nic(out, &g->nics[k], k);
     }
 out:
     installs_close(in);

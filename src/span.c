@@ -183,8 +183,14 @@ char *span_group_hosts(const struct span_map *m, const char *group)
 
 char *span_word(const struct guest *g)
 {
-    const char *m1 = g->nics[0].present ? g->nics[0].mac : "";
-    const char *m2 = g->nics[1].present ? g->nics[1].mac : "";
+    /* The seed's eth0 and eth1 (the map's form: MAC[,MAC]). */
+    const char *m1 = "", *m2 = "";
+    for (size_t k = 0; k < g->nnics; k++) {
+        if (g->nics[k].seed == 1)
+            m1 = g->nics[k].mac;
+        else if (g->nics[k].seed == 2)
+            m2 = g->nics[k].mac;
+    }
     return xasprintf("%s/%s/%s%s%s/%s", g->name, g->uuid, m1 ? m1 : "",
                      !str_empty(m1) && !str_empty(m2) ? "," : "", m2 ? m2 : "",
                      g->res[GF_group]);
@@ -265,15 +271,18 @@ void span_check(const struct host *h, struct errlist *errs)
             errlist_add(errs, "guest '%s': resource uuid_%s: '%s' is also in host %s's profile "
                         "(guest '%s', spanning map %s): a guest runs on one host only",
                         g->tag, g->tag, g->uuid, e->host, e->guest, map);
-        for (int n = 0; n < 2; n++) {
+        for (size_t n = 0; n < g->nnics; n++) {
             const char *mac = g->nics[n].mac;
-            if (!g->nics[n].present || str_empty(mac))
+            if (str_empty(mac))
                 continue;
             e = span_find_mac(h->span, mac, self);
-            if (e)
-                errlist_add(errs, "guest '%s': resource %s_%s: '%s' is also in host %s's profile "
-                            "(guest '%s', spanning map %s)", g->tag, n ? "macsec" : "mac",
-                            g->tag, mac, e->host, e->guest, map);
+            if (e) {
+                char *res = model_nic_mac_resource(g, &g->nics[n]);
+                errlist_add(errs, "guest '%s': resource %s: '%s' is also in host %s's profile "
+                            "(guest '%s', spanning map %s)", g->tag, res, mac, e->host,
+                            e->guest, map);
+                free(res);
+            }
         }
         const char *group = g->res[GF_group];
         if (!spread(h, group))

@@ -305,9 +305,9 @@ static char *check_vif(const char *key, const char *v, enum xlcfg_format fmt)
 static char *check_vif_sites(const char *v, const char *const *sites)
 {
     static const char *const keys[] = {
-        "mac", "bridge", "script", "type", "model", "vifname", NULL,
+        "mac", "bridge", "script", "type", "model", "vifname", "rate", "ip", "mtu", NULL,
     };
-    enum { MAC, BRIDGE, SCRIPT, TYPE, MODEL, VIFNAME };
+    enum { MAC, BRIDGE, SCRIPT, TYPE, MODEL, VIFNAME, RATE, IP, MTU };
     /* Relative names resolve in the hotplug script directory; a path
      * would run any program as root in dom0. */
     static const char *const scripts[] = {
@@ -355,6 +355,20 @@ static char *check_vif_sites(const char *v, const char *const *sites)
         case MODEL:
             why = one_of(val, models) ? NULL : "is not allowed";
             break;
+        case RATE:
+            why = check_vif_rate(val) ? NULL : "is not a rate (RATE/s[@INTERVAL])";
+            break;
+        case IP: {
+            /* The addresses vif-route and vif-nat route to the guest. */
+            size_t count;
+            why = check_ipv4_list(val, 8, &count) ? NULL : "is not 1-8 IPv4 addresses";
+            break;
+        }
+        case MTU: {
+            unsigned long long m;
+            why = parse_u64(val, &m) && m >= 68 && m <= 65535 ? NULL : "is not an MTU (68-65535)";
+            break;
+        }
         }
         char *m = why ? item_msg("vif", v, "%s '%s' %s", keys[k], show(s, val, strlen(val)), why)
                       : NULL;

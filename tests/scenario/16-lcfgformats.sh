@@ -239,8 +239,12 @@ size' "19: '@size %list': a tag list is declared as '@name [tmpl_\$ ...]'"
 @size %integer
 size 1' "20: resource 'size' has two types"
   defgen_refuses '@size %integer' "19: type for undeclared resource 'size'"
-  defgen_refuses '@more c_$
-more' "19: only one tag list besides a subscription's is supported"
+  # A second tag list makes the first the host's own (91-bridges): its
+  # templates must be declared too.
+  printf '%s\n' '@more c_$' 'more' | small_def
+  defgen "$T/x.def"
+  expect_rc 1
+  expect_text "$T/err" 'defgen: template c_$ has no declaration'
   defgen_refuses '@sub %subscribe: nodes other' "19: '@sub %subscribe: nodes other': a subscription names one tag list"
   defgen_refuses '@sub %subscribe:' "19: unknown type '%subscribe:'"
   defgen_refuses '@sub %subscribe: nodes
@@ -257,6 +261,48 @@ nodes
 c_$
 @pub %publish: c
 pub' "24: published resource 'c' is not a host resource"
+}
+
+# A tag list nested in the guests' (one level): its per-item templates
+# name_$_$ go in schema_item, the list in schema_sublist, and the list is a
+# guest resource typed with its templates.
+t_defgen_reads_a_nested_list() {
+  printf '%s\n' '@things a_$ b_$ subs_$' 'things' 'a_$ 1' 'b_$' 'subs_$' \
+    '@subs_$ x_$_$ y_$_$' '@x_$_$ %integer' 'x_$_$ 5' 'y_$_$ yes' | small_def_bare
+  defgen "$T/x.def"
+  expect_rc 0
+  { grep -E '^    (IF_|SL_)' "$T/gen.h"; grep -E '^    \{' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '    IF_x,
+    IF_y,
+    IF_COUNT
+    SL_subs,
+    SL_COUNT
+    { "things", "", RT_LIST, "list: a_$ b_$ subs_$" },
+    { "x", "5", RT_INTEGER, "integer" },
+    { "y", "yes", RT_STRING, "" },
+    { "subs", GF_subs, 0, 2 },
+    { "a", "1", RT_STRING, "" },
+    { "b", "", RT_STRING, "" },
+    { "subs", "", RT_LIST, "list: x_$_$ y_$_$" },'
+  # Refused: deeper nesting, a list that is not a guest template, a
+  # template of another form, an item without its declaration.
+  for c in "@subs_\$_\$ x_\$_\$_\$|23: tag lists nested more than one level are not supported" \
+           "@other_\$ x_\$_\$|23: nested tag list 'other_\$' is not a template of the guests' list" \
+           "@b_\$ x_\$|23: bad template 'x_\$' (a nested list's are name_\$_\$)" \
+           "@b_\$ x_y_\$_\$|23: bad template 'x_y_\$_\$' (a nested list's are name_\$_\$)" \
+           "z_\$_\$ 1|23: 'z_\$_\$' is not in a nested tag list"; do
+    printf '%s\n' '@things a_$ b_$' 'things' 'a_$' 'b_$' "${c%%|*}" | small_def_bare
+    defgen "$T/x.def"
+    expect_rc 1
+    expect_text "$T/err" "$T/x.def:${c#*|}"
+  done
+}
+
+# A .def of the skeleton's lines and LINES (stdin) only.
+small_def_bare() {
+  printf '%s\n' '#include "ngeneric-1.def"' '#include "om-1.def"' '' 'schema 2' '' '' '' '' '' '' '' \
+    '' '' '' '' '' '' '' >"$T/x.def"
+  cat >>"$T/x.def"
 }
 
 # A spanning map: what a profile publishes (%publish: names) and the tag

@@ -1,19 +1,31 @@
 # 40-docs: the schema, the man page, the usage and the README agree.
 
 # Every resource of the generated schema table, per-guest ones (and the
-# items of the host's own lists) as name_$.
+# items of the host's own lists, schema_hitem) as name_$,
+# the guests' list items' as name_$_$ (the lists themselves, schema_sublist,
+# are guest resources).
 schema_names() {
-  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0}
-       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
+  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0; i = 0; s = 0}
+       /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0; i = 0; s = 0}
+       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0}
+       /^const struct sublist_def schema_sublist/ {s = 1; i = 0}
+       /^    \{ "/ && !s { n = $2; gsub(/[",]/, "", n); print (g ? n "_$" : i ? n "_$_$" : n) }' "$TOP/$BUILD/gen/schema-gen.c"
+}
+
+# The man page's form of a resource: per-guest B<name_>I<tag>, a list
+# item's B<name_>I<tag>B<_>I<item>.
+man_form() {
+  case $1 in
+    *_\$_\$) echo "B<${1%_\$_\$}_>I<tag>B<_>I<item>" ;;
+    *_\$) echo "B<${1%_\$}_>I<tag>" ;;
+    *) echo "$2$1>" ;;
+  esac
 }
 
 t_every_resource_is_in_the_man_page() {
   missing=""
   for r in $(schema_names); do
-    case $r in
-      *_\$) pat="B<${r%_\$}_>I<tag>" ;;
-      *) pat="=item B<$r>" ;;
-    esac
+    pat=$(man_form "$r" "=item B<")
     grep -qF "$pat" "$TOP/man/xen.pod" || missing="$missing $r"
   done
   [ -z "$missing" ] || { fail "not documented in man/xen.pod:$missing"; return 1; }
@@ -44,9 +56,12 @@ t_seed_examples_are_in_the_man_page() {
 
 # Every resource's schema type, per-guest ones as name_$: "name TYPE".
 schema_types() {
-  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0} /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0}
-       /^    \{ "/ { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
-                   print (g ? n "_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
+  awk '/^const struct res_def schema_(host|map)/ {h = 1; g = 0; i = 0; s = 0}
+       /^const struct res_def schema_(guest|hitem)/ {g = 1; h = 0; i = 0; s = 0}
+       /^const struct res_def schema_item/ {i = 1; g = 0; s = 0}
+       /^const struct sublist_def schema_sublist/ {s = 1; i = 0}
+       /^    \{ "/ && !s { n = $2; gsub(/[",]/, "", n); t = $0; sub(/.*RT_/, "", t); sub(/,.*/, "", t)
+                   print (g ? n "_$" : i ? n "_$_$" : n), tolower(t) }' "$TOP/$BUILD/gen/schema-gen.c"
 }
 
 # The man page gives each resource the schema's type: "(integer", "(boolean"
@@ -56,10 +71,7 @@ t_man_page_types_are_the_schemas() {
   [ "$(wc -l <"$T/types")" -gt 40 ] || { fail "no types read from the schema table"; return 1; }
   bad=""
   while read -r r t; do
-    case $r in
-      *_\$) pat="B<${r%_\$}_>I<tag>" ;;
-      *) pat="B<$r>" ;;
-    esac
+    pat=$(man_form "$r" "B<")
     line=$(grep '^=item ' "$TOP/man/xen.pod" | grep -F "$pat" | head -n 1)
     after=${line#*"$pat"}
     word=$(printf '%s\n' "$after" | sed -nE 's/^ \(([a-z]+)[,) ].*/\1/p')

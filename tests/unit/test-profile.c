@@ -735,17 +735,19 @@ static void test_xml_nested_lists(void **state)
         "</xen>\n"
         TAIL, rs, &path, &err), 0);
     assert_null(err);
-    /* The innermost tag replaces the first "$". */
-    assert_names(rs, "size_b_a vg_b_a size_c_a disks_a memory_a size_b_2 disks_2 guests");
+    /* The outermost tag replaces the first "$" (lcfg-core fills them from
+     * the last, innermost first: what lcfg-oracle makes of
+     * tests/data/lcfgformats/profile.xml). */
+    assert_names(rs, "size_a_b vg_a_b size_a_c disks_a memory_a size_2_b disks_2 guests");
     assert_res(rs, "guests", "a 2", "g:1");
     assert_res(rs, "disks_a", "b c", "g:2");
-    assert_res(rs, "size_b_a", "10G", "");
-    assert_res(rs, "vg_b_a", "vg0", "");
-    assert_res(rs, "size_c_a", "20G", "");
+    assert_res(rs, "size_a_b", "10G", "");
+    assert_res(rs, "vg_a_b", "vg0", "");
+    assert_res(rs, "size_a_c", "20G", "");
     assert_res(rs, "memory_a", "512", "");
     assert_res(rs, "disks_2", "b", "");
-    assert_res(rs, "size_b_2", "5G", "");
-    assert_null(resset_get(rs, "size_a_b"));
+    assert_res(rs, "size_2_b", "5G", "");
+    assert_null(resset_get(rs, "size_b_a"));
     free(path);
     resset_free(rs);
 }
@@ -820,8 +822,8 @@ static void test_xml_nesting_limit(void **state)
     char *text = nested_profile(8);
     assert_int_equal(read_xml_text(state, text, rs, &path, &err), 0);
     assert_null(err);
-    assert_res(rs, "v_t7_t6_t5_t4_t3_t2_t1_t0", "deep", "");
-    assert_res(rs, "L7_t6_t5_t4_t3_t2_t1_t0", "t7", "");
+    assert_res(rs, "v_t0_t1_t2_t3_t4_t5_t6_t7", "deep", "");
+    assert_res(rs, "L7_t0_t1_t2_t3_t4_t5_t6", "t7", "");
     assert_res(rs, "L1_t0", "t1", "");
     assert_res(rs, "L0", "t0", "");
     assert_int_equal(resset_count(rs), 9);
@@ -832,7 +834,7 @@ static void test_xml_nesting_limit(void **state)
     /* Nine are refused. */
     text = nested_profile(9);
     assert_xml_error(state, text, 14,
-                     "resource L8_t7_t6_t5_t4_t3_t2_t1_t0: tag lists nested too deeply");
+                     "resource L8_t0_t1_t2_t3_t4_t5_t6_t7: tag lists nested too deeply");
     free(text);
 }
 

@@ -642,8 +642,21 @@ static void test_vif_script(void **state)
 static void test_vif_keys_and_values(void **state)
 {
     (void)state;
-    expect_line("vif = [ \"bridge=xenbr0, ip=10.0.0.1\" ]", XL,
-                "3: vif 'bridge=xenbr0, ip=10.0.0.1': key 'ip' is not allowed");
+    expect_line("vif = [ \"bridge=xenbr0, gatewaydev=eth0\" ]", XL,
+                "3: vif 'bridge=xenbr0, gatewaydev=eth0': key 'gatewaydev' is not allowed");
+    /* The options of the nics_<tag> lists (issue 17). */
+    expect_line_ok("vif = [ \"script=vif-route, ip=10.0.0.1 10.0.0.2, rate=10MB/s@20ms, mtu=9000, "
+                   "model=e1000, vifname=web1n1\" ]", XL);
+    expect_line("vif = [ \"ip=10.0.0.256\" ]", XL,
+                "3: vif 'ip=10.0.0.256': ip '10.0.0.256' is not 1-8 IPv4 addresses");
+    expect_line("vif = [ \"ip=10.0.0.1  10.0.0.2\" ]", XL,
+                "3: vif 'ip=10.0.0.1  10.0.0.2': ip '10.0.0.1  10.0.0.2' is not 1-8 IPv4 addresses");
+    expect_line("vif = [ \"rate=10MB\" ]", XL,
+                "3: vif 'rate=10MB': rate '10MB' is not a rate (RATE/s[@INTERVAL])");
+    expect_line("vif = [ \"rate=0MB/s\" ]", XL,
+                "3: vif 'rate=0MB/s': rate '0MB/s' is not a rate (RATE/s[@INTERVAL])");
+    expect_line("vif = [ \"mtu=67\" ]", XL, "3: vif 'mtu=67': mtu '67' is not an MTU (68-65535)");
+    expect_line_ok("vif = [ \"bridge=ovs0.10, script=vif-openvswitch\" ]", XL);
     expect_line("vif = [ \"backend=drv, bridge=xenbr0\" ]", XL,
                 "3: vif 'backend=drv, bridge=xenbr0': key 'backend' is not allowed");
     expect_line("vif = [ \"bridge=xenbr0, bridge=xenbr1\" ]", XL,

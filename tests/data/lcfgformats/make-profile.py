@@ -8,7 +8,7 @@ src = open('build/gen/schema-gen.c').read()
 def table(name):
     body = src.split('schema_%s[' % name)[1].split('};')[0]
     return re.findall(r'\{ "([^"]*)", "((?:[^"\\]|\\.)*)", RT_(\w+), "((?:[^"\\]|\\.)*)" \}', body)
-host = table('host'); guest = table('guest')
+host = table('host'); guest = table('guest'); items = {n: (d, t) for n, d, t, lt in table('item')}
 def x(v):  # text as the server writes it: & < > escaped, CR and LF as references
     return escape(v).replace('\r', '&#13;').replace('\n', '&#10;')
 def typ(t):
@@ -21,6 +21,8 @@ hostval = {
     'xenopts': ('dom0_mem=1024M,max:1024M loglvl=all', 'site/xen.h:3'),
     'parallel': ('8', 'source/pe2900:90,91 source/pe2900:90'),
     'packages': ('xen-system-amd64 xen-utils-4.17', ''),
+    # The bridges are not made in the tests' root: no network system there.
+    'netconfig': ('none', 'site/net.h:3'),
 }
 tags = ['web1', 'Db_2']
 gval = {
@@ -31,6 +33,16 @@ gval = {
     'Db_2': {'uuid': '0a2040b3-3d85-49d4-accc-e38bc2e51a6d', 'memory': '256', 'disktype': 'none',
              'mac': '00:16:3e:00:00:02', 'restart': 'yes', 'name': 'db-2'},
 }
+# The lists nested in a guest's record (disks_$, nics_$): item -> values
+# (the rest take their defaults, as the server fills them in).
+gitems = {
+    'web1': {'disks': [('d1', {'dsize': '10'}),
+                       ('big', {'dsize': '100', 'dname': 'web1-data', 'dvdev': 'xvdz',
+                                'daccess': 'ro'})],
+             'nics': [('n1', {'nmac': '00:16:3e:00:00:11', 'nbridge': 'ovs0',
+                              'nscript': 'vif-openvswitch', 'nvlan': '20', 'nmtu': '9000'})]},
+}
+idrv = {('web1', 'big', 'dsize'): 'site/disks.h:9'}
 gdrv = {('web1', 'memory'): 'source/pe2900:31,12 site/vm.h:4', ('web1', 'cmdline'): 'source/pe2900:33',
         ('Db_2', 'uuid'): 'source/pe2900:50', ('Db_2', 'memory'): 'bad:derivation'}
 o = []
@@ -53,7 +65,22 @@ w('      <ng_plugin_params>%s</ng_plugin_params>' % x('level=2&to=syslog'))
 w('      <ng_plugin_module>LCFG::Plugin::Log</ng_plugin_module>')
 w('     </ng_plugins_RECORD>')
 w('    </ng_plugins>')
+# The host's own lists (bridges, vifscripts): tag -> values.
+hitems = {n: (d, t) for n, d, t, lt in table('hitem')}
+hlists = {'bridges': [('xenbr5', {'bridgeif': 'eth0', 'bridgevlan': '100', 'bridgestp': 'yes'})]}
 for n, d, t, lt in host:
+    if t == 'LIST' and n in hlists:
+        tl = lt[len('list: '):]
+        w('    <%s cfg:template="%s"%s>' % (n, tl, drv('site/net.h:4')))
+        for tag, vals in hlists[n]:
+            w('     <%s_RECORD cfg:name="%s">' % (n, tag))
+            for tm in tl.split():
+                iname = tm[:-2]
+                idf, ity = hitems[iname]
+                w('      <%s%s>%s</%s>' % (iname, typ(ity), x(vals.get(iname, idf)), iname))
+            w('     </%s_RECORD>' % n)
+        w('    </%s>' % n)
+        continue
     if t == 'LIST' and n != 'virtualmachines':
         # The spanning map's node list: no publisher here (tests/data/span).
         w('    <%s cfg:template="%s"></%s>' % (n, lt[len('list: '):], n))
@@ -63,6 +90,22 @@ for n, d, t, lt in host:
         for tag in tags:
             w('     <%s_RECORD cfg:name="%s">' % (n, tag))
             for gn, gd, gt, glt in guest:
+                if gt == 'LIST':
+                    # A nested tag list: its records hold the items' resources.
+                    tl = glt[len('list: '):]
+                    lst = gitems.get(tag, {}).get(gn, [])
+                    w('      <%s cfg:template="%s"%s>%s' % (gn, tl, drv('source/pe2900:60' if lst else ''), '' if lst else '</%s>' % gn))
+                    if not lst:
+                        continue
+                    for it, vals in lst:
+                        w('       <%s_RECORD cfg:name="%s">' % (gn, it))
+                        for t in tl.split():
+                            iname = t[:-4]
+                            idf, ity = items[iname]
+                            w('        <%s%s%s>%s</%s>' % (iname, typ(ity), drv(idrv.get((tag, it, iname), '')), x(vals.get(iname, idf)), iname))
+                        w('       </%s_RECORD>' % gn)
+                    w('      </%s>' % gn)
+                    continue
                 v = gval[tag].get(gn, tag if gn == 'name' else gd)
                 w('      <%s%s%s>%s</%s>' % (gn, typ(gt), drv(gdrv.get((tag, gn), '')), x(v), gn))
             w('     </%s_RECORD>' % n)
