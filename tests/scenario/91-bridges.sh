@@ -257,6 +257,28 @@ g2 running"
   expect_text "$T/err" "[INFO] xen: guest 'g1': booted (domid 2)"
 }
 
+t_a_list_nic_is_checked_too() {
+  # eth0 (the seed's), then the list's n1 on xenbr7 and n2 (vif-route,
+  # no bridge needed) with a site script on n3.
+  site_template
+  guests 1 xen.nics_g1="n1 n2 n3" xen.nbridge_g1_n1=xenbr7 xen.nscript_g1_n2=vif-route \
+    xen.nip_g1_n2=192.0.2.7 xen.vifscripts=site xen.vifscripttemplate_site=vif-site.tmpl \
+    xen.nscript_g1_n3=vif-site xen.nip_g1_n3=192.0.2.8
+  xen --resources "$T/res" start
+  expect_rc 1
+  grep "not booted" "$T/err" >"$T/e"
+  expect_text "$T/e" "[ERROR] xen: guest 'g1': not booted: bridge xenbr7 of NIC eth1 (nbridge_g1_n1) does not exist"
+  sed -n '/^vif = \[/,/^\]/p' "$ROOT/etc/xen/g1.cfg" >"$T/v"
+  expect_text "$T/v" 'vif = [
+    "bridge=xenbr0, script=vif-bridge",
+    "bridge=xenbr7, script=vif-bridge",
+    "bridge=xenbr0, script=vif-route, ip=192.0.2.7",
+    "bridge=xenbr0, script=vif-site, ip=192.0.2.8",
+]'
+  xl_parse "$ROOT/etc/xen/g1.cfg" >"$T/j"
+  grep -q '"script": "vif-site"' "$T/j" || { fail "xl does not read script vif-site"; return 1; }
+}
+
 t_the_check_covers_each_way_to_boot() {
   guests 1 xen.bridge_g1=xenbr7
   xen --resources "$T/res" configure
