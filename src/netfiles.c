@@ -131,8 +131,11 @@ static void render_ifupdown(const struct hbridge *b, struct files *f)
                : b->vlan ? xasprintf("%s.%u", b->ifname, b->vlan) : xstrdup(b->ifname);
     if (b->vlan)
         buf_addf(&t, "\niface %s inet manual\n\tvlan-raw-device %s\n", port, b->ifname);
-    buf_addf(&t, "\nauto %s\niface %s inet manual\n\tbridge_ports %s\n\tbridge_stp %s\n"
-             "\tbridge_fd 0\n\tbridge_maxwait 0\n", b->name, b->name, port, b->stp ? "on" : "off");
+    /* With spanning tree the kernel takes a forward delay of 2-30 s only
+     * (br_set_forward_delay): its default, 15 s, is left. */
+    buf_addf(&t, "\nauto %s\niface %s inet manual\n\tbridge_ports %s\n\tbridge_stp %s\n%s"
+             "\tbridge_maxwait 0\n", b->name, b->name, port, b->stp ? "on" : "off",
+             b->stp ? "" : "\tbridge_fd 0\n");
     free(port);
     file_add(f, xasprintf(NETCONF_IFUPDOWN_DIR "/" NETCONF_IFUPDOWN_PREFIX "%s", b->name),
              buf_detach(&t));
@@ -151,8 +154,8 @@ static void render_networkd(const struct hbridge *v, size_t n, struct files *f)
         struct buf t = BUF_INIT;
         char *what = xasprintf("Bridge %s", b->name);
         header(&t, what);
-        buf_addf(&t, "\n[NetDev]\nName=%s\nKind=bridge\n\n[Bridge]\nSTP=%s\nForwardDelaySec=0\n",
-                 b->name, b->stp ? "yes" : "no");
+        buf_addf(&t, "\n[NetDev]\nName=%s\nKind=bridge\n\n[Bridge]\nSTP=%s\n%s", b->name,
+                 b->stp ? "yes" : "no", b->stp ? "" : "ForwardDelaySec=0\n");
         file_add(f, xasprintf("%sbr-%s.netdev", dir, b->name), buf_detach(&t));
         header(&t, what);
         buf_addf(&t, "\n[Match]\nName=%s\n\n[Network]\nLinkLocalAddressing=no\n"
