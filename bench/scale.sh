@@ -14,7 +14,9 @@
 # cfg:derivation, cfg:type and a contextual value on every tenth guest).
 #
 #   RUNS=N (default 11), COLD_RUNS=N (default 5), SIZES="1 10 100 1000",
-#   SHAPES="own server"
+#   SHAPES="own server", DISKS=D NICS=N (each guest's disks and NICs in
+#   all, default 2 and 2: the seed's; more are items of disks_<tag> and
+#   nics_<tag>)
 set -eu
 xen=${1:-build/xen}
 case $xen in /*) ;; *) xen=$PWD/$xen ;; esac
@@ -60,11 +62,11 @@ for shape in $shapes; do
 gen=$top/bench/gen-profile
 [ "$shape" = server ] && gen=$top/bench/gen-server-profile
 echo
-echo "profiles: $shape ($(basename "$gen"))"
+echo "profiles: $shape ($(basename "$gen"); ${DISKS:-2} disks, ${NICS:-2} NICs a guest)"
 printf '%6s  %-22s %10s %10s %10s  %s\n' guests phase "median ms" "min" "max" "vs xmllint"
 for n in $sizes; do
-  "$gen" "$n" >"$work/p.xml"
-  "$gen" "$n" changed >"$work/p2.xml"
+  "$gen" -d "${DISKS:-2}" -n "${NICS:-2}" "$n" >"$work/p.xml"
+  "$gen" -d "${DISKS:-2}" -n "${NICS:-2}" "$n" changed >"$work/p2.xml"
   root=$work/root
   sim=$root/var/lib/lcfg/xen/sim
 

@@ -1213,18 +1213,14 @@ static void judge_probe(struct disk_item *it, struct disk_state *ds, const struc
 {
     const struct disk *d = it->d;
     /* The resource that names the format: the seed's, or the item's. */
-    char res[160];
-    if (d->seed)
-        snprintf(res, sizeof(res), "%s_%s", d->seed == 2 ? "diskformatsec" : "diskformat",
-                 it->g->tag);
-    else
-        snprintf(res, sizeof(res), "dformat_%s_%s", it->g->tag, d->item);
+    const char *rf = d->seed ? (d->seed == 2 ? "diskformatsec" : "diskformat") : "dformat";
+    const char *ri = d->seed ? "" : d->item, *rs = d->seed ? "" : "_";
     const char *want = format_name(d->format);
     it->found = arena_strdup(&ds->strs, pr->format);
     if (pr->backing) {
-        refuse(it, "it is a %s image with a backing file%s%s%s, and %s is %s: an image with a "
-               "backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
-               pr->backing_name, pr->backing_name[0] ? ")" : "", res, want);
+        refuse(it, "it is a %s image with a backing file%s%s%s, and %s_%s%s%s is %s: an image "
+               "with a backing file is never used", pr->format, pr->backing_name[0] ? " (" : "",
+               pr->backing_name, pr->backing_name[0] ? ")" : "", rf, it->g->tag, rs, ri, want);
         return;
     }
     /* A raw disk may hold a guest's whole-disk encryption (LUKS): it is
@@ -1232,8 +1228,8 @@ static void judge_probe(struct disk_item *it, struct disk_state *ds, const struc
     bool ok = d->format == FORMAT_QCOW2 ? !strcmp(pr->format, "qcow2")
                                         : !strcmp(pr->format, "raw") || !strcmp(pr->format, "luks");
     if (!ok)
-        refuse(it, "it is a %s image, but %s asks for %s: the component never converts or "
-               "writes an existing image", pr->format, res, want);
+        refuse(it, "it is a %s image, but %s_%s%s%s asks for %s: the component never converts "
+               "or writes an existing image", pr->format, rf, it->g->tag, rs, ri, want);
 }
 
 static void plan_image(struct disk_item *it, const struct host *h, const char *root,

@@ -46,6 +46,10 @@ void model_lists_read(struct host *h, struct guest *g, struct errlist *errs)
     struct where w = { errs, g, NULL };
     for (int sl = 0; sl < SL_COUNT; sl++) {
         int field = schema_sublist[sl].field;
+        g->items[sl] = NULL;
+        g->nitems[sl] = 0;
+        if (!g->res[field][strspn(g->res[field], " \t\n")])
+            continue; /* most guests: no items */
         char *copy = xstrdup(g->res[field]);
         size_t n = 0;
         for (char *save = NULL, *t = strtok_r(copy, " \t\n", &save); t;
@@ -198,6 +202,11 @@ void model_lists_defaults(struct host *h)
 
 void model_lists_status(struct buf *b, const struct guest *g)
 {
+    bool any = false;
+    for (int sl = 0; sl < SL_COUNT; sl++)
+        any = any || g->nitems[sl];
+    if (!any)
+        return;
     const char *names[IF_COUNT], *types[IF_COUNT];
     size_t nl[IF_COUNT];
     for (int f = 0; f < IF_COUNT; f++) {
@@ -512,19 +521,22 @@ static void check_item_disk(struct arena *a, struct guest *g, struct errlist *er
  * disks of a guest never share one. */
 static void assign_vdevs(struct arena *a, struct guest *g, struct errlist *errs, size_t from)
 {
-    unsigned char used[MAX_VDEV] = { 0 };
-    /* Who holds each index: 1 + position in g->disks, or the cdrom. */
-    const char *holder[MAX_VDEV] = { NULL };
-    for (size_t k = 0; k < from; k++) {
-        int i = vdev_index(g->disks[k].vdev);
-        if (i < 0)
-            continue;
-        used[i] = 1;
-        holder[i] = arena_cat(a, g->disks[k].seed == 1 ? "disk_" : "disksec_", g->tag, NULL);
+    if (g->ndisks == from)
+        return;
+    /* The indexes taken, with whose they are: the seed's disks, the
+     * cdrom, the given ones (at most 3 + MAX_ITEMS: a scan is enough). */
+    int taken[3 + MAX_ITEMS + 1];
+    const char *who[3 + MAX_ITEMS + 1], *whoitem[3 + MAX_ITEMS + 1];
+    size_t nt = 0;
+    for (size_t k = 0; k < from; k++, nt++) {
+        taken[nt] = vdev_index(g->disks[k].vdev);
+        who[nt] = g->disks[k].seed == 1 ? "disk" : "disksec";
+        whoitem[nt] = NULL;
     }
     if (!str_empty(g->res[GF_cdpath])) {
-        used[2] = 1;
-        holder[2] = arena_cat(a, "cdpath_", g->tag, NULL);
+        taken[nt] = 2;
+        who[nt] = "cdpath";
+        whoitem[nt++] = NULL;
     }
     const struct listitem *items = g->items[SL_disks];
     size_t k = from;
@@ -541,24 +553,36 @@ static void assign_vdevs(struct arena *a, struct guest *g, struct errlist *errs,
             model_bad(&w, IF_dvdev, v, "is not a virtual disk (xvd and one or two letters)");
             continue;
         }
-        if (used[i]) {
-            model_bad(&w, IF_dvdev, v, "is used twice by this guest (also %s)", holder[i]);
+        size_t t = 0;
+        while (t < nt && taken[t] != i)
+            t++;
+        if (t < nt && whoitem[t])
+            model_bad(&w, IF_dvdev, v, "is used twice by this guest (also %s_%s_%s)", who[t],
+                      g->tag, whoitem[t]);
+        else if (t < nt)
+            model_bad(&w, IF_dvdev, v, "is used twice by this guest (also %s_%s)", who[t], g->tag);
+        if (t < nt)
             continue;
-        }
-        used[i] = 1;
-        holder[i] = arena_cat(a, "dvdev_", g->tag, "_", items[j].tag, NULL);
+        taken[nt] = i;
+        who[nt] = "dvdev";
+        whoitem[nt++] = items[j].tag;
         d->vdev = arena_strdup(a, v);
     }
-    size_t next = FIRST_ITEM_VDEV;
+    int next = FIRST_ITEM_VDEV;
     for (k = from; k < g->ndisks; k++) {
         if (g->disks[k].vdev)
             continue;
-        while (next < MAX_VDEV && used[next])
-            next++;
-        if (next >= MAX_VDEV)
-            break; /* at most 64 items: never */
-        used[next] = 1;
-        g->disks[k].vdev = vdev_name(a, (int)next);
+        for (size_t t = 0; t < nt;)
+            if (taken[t] == next) {
+                next++;
+                t = 0;
+            } else {
+                t++;
+            }
+        if (next >= MAX_VDEV || nt == ARRAY_SIZE(taken))
+            break; /* at most MAX_ITEMS items: never */
+        taken[nt++] = next;
+        g->disks[k].vdev = vdev_name(a, next);
     }
 }
 

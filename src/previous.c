@@ -4,7 +4,8 @@
  * The status text is written from the model's resource set, whose order
  * is fixed: ngeneric's own resources, then every host resource in schema
  * order (virtualmachines last), then one block per guest, in list order,
- * of every guest resource in schema order. Each resource is a record: its
+ * of every guest resource in schema order followed by its list items'
+ * resources (disks_<tag>, nics_<tag>: each item's, in list order). Each resource is a record: its
  * value line, then its type and derivation lines, if any. Both texts are
  * checked against that layout record by record; whatever does not fit it
  * is PREV_FULL, so a text written by another schema or by lcfg-core (which
@@ -82,6 +83,72 @@ static size_t count_ng(const struct lines *l)
     return i;
 }
 
+/* The records of a guest's block: its fields, then its list items' (each
+ * item's fields of its list, in list order). */
+static size_t cur_block_len(const struct guest *g)
+{
+    size_t n = GF_COUNT;
+    for (int sl = 0; sl < SL_COUNT; sl++)
+        n += g->nitems[sl] * (size_t)schema_sublist[sl].count;
+    return n;
+}
+
+/* The value of record i, which names "xen.<name>_<tag>=", up to its line's
+ * end, in [*v, *vend); false when it needs decoding. */
+static bool plain_value(const struct lines *l, size_t i, const char *name, size_t tl,
+                        const char **v, const char **vend)
+{
+    const char *p = l->at[i] + strlen(PREFIX) + strlen(name) + 1 + tl + 1, *end = l->at[i + 1];
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    *v = p;
+    *vend = nl ? nl : end;
+    return !memchr(p, '&', (size_t)(*vend - p));
+}
+
+/* A saved guest block at b0, of the guest tagged t (tl bytes), laid out as
+ * the model writes it: its fields by name, then each list's items' fields
+ * named NAME_<tag>_<item>. Its number of records, or 0 when it is not. */
+static size_t old_block_len(const struct lines *o, size_t b0, const char *t, size_t tl)
+{
+    if (o->n < b0 + GF_COUNT)
+        return 0;
+    for (size_t f = 0; f < GF_COUNT; f++)
+        if (!names(o, b0 + f, schema_guest[f].name, t, tl))
+            return 0;
+    size_t n = GF_COUNT;
+    struct buf tag = BUF_INIT;
+    for (int sl = 0; sl < SL_COUNT; sl++) {
+        const char *v, *vend;
+        int field = schema_sublist[sl].field;
+        if (!plain_value(o, b0 + (size_t)field, schema_guest[field].name, tl, &v, &vend))
+            goto bad;
+        for (const char *w = v; w < vend;) {
+            while (w < vend && (*w == ' ' || *w == '\t' || *w == '\r'))
+                w++;
+            if (w == vend)
+                break;
+            const char *we = w;
+            while (we < vend && *we != ' ' && *we != '\t' && *we != '\r')
+                we++;
+            tag.len = 0;
+            buf_add(&tag, t, tl);
+            buf_addc(&tag, '_');
+            buf_add(&tag, w, (size_t)(we - w));
+            for (int f = 0; f < schema_sublist[sl].count; f++, n++)
+                if (b0 + n >= o->n ||
+                    !names(o, b0 + n, schema_item[schema_sublist[sl].first + f].name,
+                           buf_str(&tag), tag.len))
+                    goto bad;
+            w = we;
+        }
+    }
+    buf_free(&tag);
+    return n;
+bad:
+    buf_free(&tag);
+    return 0;
+}
+
 /* Append records [from, to) to b, each line ending in a newline. */
 static void add_lines(struct buf *b, const struct lines *l, size_t from, size_t to)
 {
@@ -102,7 +169,12 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     struct resset *seen = resset_new();
     struct buf tags = BUF_INIT, blocks = BUF_INIT;
     size_t ng = count_ng(&c), H = ng + HF_COUNT, vm = ng + HF_virtualmachines;
-    if (c.n != H + cur->nguests * GF_COUNT || count_ng(&o) != ng || o.n < H)
+    /* Where each current guest's block starts. */
+    size_t *cb = xmalloc((cur->nguests + 1) * sizeof(*cb));
+    cb[0] = H;
+    for (size_t i = 0; i < cur->nguests; i++)
+        cb[i + 1] = cb[i] + cur_block_len(&cur->guests[i]);
+    if (c.n != cb[cur->nguests] || count_ng(&o) != ng || o.n < H)
         goto out;
     /* ngeneric's and the host's resources: all the same, but the list. */
     for (size_t i = 0; i < H; i++)
@@ -116,8 +188,8 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     vend = vend ? vend : rend;
     if (memchr(v, '&', (size_t)(vend - v)))
         goto out;
-    size_t j = 0;
-    for (const char *t = v; t < vend; j++) {
+    size_t b0 = H;
+    for (const char *t = v; t < vend;) {
         while (t < vend && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'))
             t++;
         if (t == vend)
@@ -126,9 +198,6 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
         while (te < vend && *te != ' ' && *te != '\t' && *te != '\n' && *te != '\r')
             te++;
         size_t tl = (size_t)(te - t);
-        size_t b0 = H + j * GF_COUNT;
-        if (o.n < b0 + GF_COUNT)
-            goto out;
         char *tag = xstrndup(t, tl);
         bool twice = resset_set(seen, tag, "", NULL);
         const struct guest *g = twice ? NULL : host_find_guest(cur, tag);
@@ -137,24 +206,26 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
             goto out;
         }
         size_t i = g ? (size_t)(g - cur->guests) : 0;
-        if (!g || !same_range(&c, H + i * GF_COUNT, H + (i + 1) * GF_COUNT, &o, b0,
-                              b0 + GF_COUNT)) {
-            /* A block like the current one is laid out right; another is
-             * checked name by name. */
-            for (size_t f = 0; f < GF_COUNT; f++)
-                if (!names(&o, b0 + f, schema_guest[f].name, t, tl)) {
-                    free(tag);
-                    goto out;
-                }
+        /* A block the same as the current guest's is laid out right (its
+         * item lists too, so it is as long); another is checked record by
+         * record, and read back. */
+        size_t len = g ? cb[i + 1] - cb[i] : 0;
+        if (!g || b0 + len > o.n || !same_range(&c, cb[i], cb[i + 1], &o, b0, b0 + len)) {
+            len = old_block_len(&o, b0, t, tl);
+            if (!len) {
+                free(tag);
+                goto out;
+            }
             if (tags.len)
                 buf_addc(&tags, ' ');
             buf_adds(&tags, tag);
-            add_lines(&blocks, &o, b0, b0 + GF_COUNT);
+            add_lines(&blocks, &o, b0, b0 + len);
         }
         free(tag);
         t = te;
+        b0 += len;
     }
-    if (o.n != H + j * GF_COUNT)
+    if (o.n != b0)
         goto out;
     if (!blocks.len) {
         kind = PREV_SAME;
@@ -174,6 +245,7 @@ enum prev_kind previous_compare(const struct host *cur, const char *cur_text, co
     *part = buf_detach(&p);
     kind = PREV_PART;
 out:
+    free(cb);
     buf_free(&tags);
     buf_free(&blocks);
     resset_free(seen);

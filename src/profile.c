@@ -62,6 +62,7 @@ struct frame {
     char *tv[MAX_TEMPLATES];
     const char *sv[MAX_TEMPLATES];
     bool shadowed[MAX_TEMPLATES]; /* an earlier template strips to the same */
+    unsigned char places[MAX_TEMPLATES]; /* each template's "$"s (at most 255 count) */
     int nt;
     int next;        /* the template most likely to match next */
     struct buf value; /* the tags */
@@ -255,11 +256,9 @@ static const char *frame_name(const struct xml_ctx *c, const struct frame *f)
  * resources/templates.c), so with as many tags as "$"s the outermost tag
  * replaces the first "$": guest web1's disk d1 has foo_web1_d1, as
  * lcfg-oracle shows (tests/data/lcfgformats). */
-static void expand_template(struct buf *b, const char *tmpl, char *const *tags, int ntags)
+static void expand_template(struct buf *b, const char *tmpl, int places, char *const *tags,
+                            int ntags)
 {
-    int places = 0;
-    for (const char *p = tmpl; (p = strchr(p, '$')); p++)
-        places++;
     /* The last "$" takes the innermost tag: the first takes the tag that
      * many places out (fewer tags than places leave the first "$"s). */
     int t = ntags - places;
@@ -358,8 +357,13 @@ static void open_list(struct xml_ctx *c, char *tmpl, const char *elem, long line
     f->next = 0;
     f->value = (struct buf)BUF_INIT;
     for (char *save = NULL, *t = strtok_r(tmpl, " \t\n", &save);
-         t && f->nt < MAX_TEMPLATES; t = strtok_r(NULL, " \t\n", &save))
+         t && f->nt < MAX_TEMPLATES; t = strtok_r(NULL, " \t\n", &save)) {
+        int np = 0;
+        for (const char *d = t; (d = strchr(d, '$')) && np < 255; d++)
+            np++;
+        f->places[f->nt] = (unsigned char)np;
         f->tv[f->nt++] = t;
+    }
     /* The stripped forms, NUL-separated, so that a record's element is
      * matched with one strcmp. */
     struct buf sb = BUF_INIT;
@@ -519,7 +523,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
                      list->name, el, c->tags[c->ntags - 1]);
             return;
         }
-        expand_template(&c->vname, list->tv[k], c->tags, c->ntags);
+        expand_template(&c->vname, list->tv[k], list->places[k], c->tags, c->ntags);
         open_resource(c, el, line, nattr, attrs, list->context, list->prio);
         return;
     }

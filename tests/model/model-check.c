@@ -77,6 +77,7 @@ struct guest {
     char name[24];
     bool uuid_upper, mac_upper;
     unsigned mac_n, memory, vcpus, disk, disksec, pathv;
+    unsigned nics; /* NICs of its nics_<tag> list (issue 17), 0-2 */
     bool boot;
 };
 
@@ -144,7 +145,7 @@ static char *profile_xml(const struct model *m)
     if (m->save)
         fputs("  <onhostshutdown>save</onhostshutdown>\n", f);
     fputs("  <virtualmachines cfg:template=\"name_$ uuid_$ memory_$ maxmem_$ vcpus_$ "
-          "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$\">\n", f);
+          "maxvcpus_$ disk_$ disksec_$ diskpath_$ mac_$ boot_$ nics_$\">\n", f);
     for (int i = 0; i < m->n; i++) {
         int t = m->order[i];
         const struct guest *g = &m->g[t];
@@ -156,9 +157,18 @@ static char *profile_xml(const struct model *m)
                 t, g->name, uuid, g->memory, g->vcpus, g->disk);
         if (g->disksec)
             fprintf(f, "<disksec>%u</disksec>", g->disksec);
-        fprintf(f, "<diskpath>%s</diskpath><mac>%s:%02x</mac>%s</virtualmachines_RECORD>\n",
+        fprintf(f, "<diskpath>%s</diskpath><mac>%s:%02x</mac>%s",
                 paths[g->pathv], g->mac_upper ? "00:16:3E:AA:BB" : "00:16:3e:aa:bb", g->mac_n,
                 g->boot ? "<boot>yes</boot>" : "");
+        /* The list's NICs: MACs of their own (00:16:3e:cc:TAG:ITEM). */
+        if (g->nics) {
+            fputs("<nics cfg:template=\"nmac_$_$\">", f);
+            for (unsigned k = 1; k <= g->nics; k++)
+                fprintf(f, "<nics_RECORD cfg:name=\"n%u\"><nmac>00:16:3e:cc:%02x:%02x</nmac>"
+                           "</nics_RECORD>", k, t, k);
+            fputs("</nics>", f);
+        }
+        fputs("</virtualmachines_RECORD>\n", f);
     }
     fputs("  </virtualmachines>\n </xen></components></lcfg>\n</profile>\n", f);
     fclose(f);
@@ -936,7 +946,11 @@ static int do_edit(struct run *r, const struct step *st, const char **method_out
     case E_MAC:
         if (g) {
             g->mac_n = 0x10 + st->b % 200;
-            SAY("edit: mac of %s ends :%02x", g->name, g->mac_n);
+            /* The same edit sets the NICs of its list: a new kind would
+             * draw the recorded seeds' steps differently. */
+            g->nics = (st->b / 200) % 3;
+            SAY("edit: mac of %s ends :%02x, %u NICs in nics_g%d", g->name, g->mac_n, g->nics,
+                (int)(g - m->g));
         } else
             SAY("edit: mac (no guest: nothing)");
         break;

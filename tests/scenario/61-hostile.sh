@@ -12,7 +12,10 @@ xen.disk_web1=10
 xen.disksec_web1=2
 xen.cdpath_web1=/srv/iso/a.iso
 xen.mac_web1=00:16:3e:00:00:01
-xen.macsec_web1=00:16:3e:00:00:02'
+xen.macsec_web1=00:16:3e:00:00:02
+xen.disks_web1=d1
+xen.dsize_web1_d1=1
+xen.nics_web1=n1'
 
 # The hostile values, in status-file encoding (&#10; is a newline).
 hostile_values() {
@@ -33,10 +36,13 @@ V
   printf 'A%.0s' $(seq 1 3000); echo
 }
 
-# String resources of the schema: host ones as is, guest ones with _web1.
+# String resources of the schema: host ones as is, guest ones with _web1,
+# the list items' with _web1_d1 (disks) or _web1_n1 (NICs).
 string_resources() {
   awk '/^const struct res_def schema_host/ {s = "h"} /^const struct res_def schema_guest/ {s = "g"}
-       /RT_STRING/ { n = $2; gsub(/[",]/, "", n); print (s == "g" ? n "_web1" : n) }' \
+       /^const struct res_def schema_item/ {s = "i"} /^const struct res_def schema_map/ {s = "m"}
+       /RT_STRING/ && s != "m" { n = $2; gsub(/[",]/, "", n)
+         print (s == "g" ? n "_web1" : s == "i" ? n "_web1_" substr(n, 1, 1) "1" : n) }' \
     "$TOP/$BUILD/gen/schema-gen.c"
 }
 

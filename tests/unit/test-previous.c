@@ -58,6 +58,15 @@ static char *status_of(const char *list, const char *extra, const char *mem_b)
     return s;
 }
 
+/* The status text of a host built from resource text. */
+static char *status_of_text(const char *r)
+{
+    struct host *h = build(r);
+    char *s = host_format_status(h);
+    host_free(h);
+    return s;
+}
+
 struct fix {
     struct host *cur;
     char *text;
@@ -246,6 +255,60 @@ static void test_last_line_without_newline(void **state)
     free(old);
 }
 
+/* Guests with list items: a block is the guest's fields and its items';
+ * only the guest whose items differ is read back, with its items, and a
+ * saved item list whose records do not follow it reads all. */
+static void test_blocks_with_list_items(void **state)
+{
+    (void)state;
+    const char *items = "xen.disks_a=d1 d2\nxen.dsize_a_d1=1\nxen.dsize_a_d2=2\n"
+                        "xen.nics_c=n1\nxen.nrate_c_n1=1MB/s\n";
+    char *r = resources("a b c", items, "1024");
+    struct host *cur = build(r);
+    char *text = host_format_status(cur);
+    char *part = NULL;
+    assert_int_equal(previous_compare(cur, text, text, &part), PREV_SAME);
+    /* Saved: a's second disk was 3 GB; b and c as now. */
+    char *r2 = resources("a b c", "xen.disks_a=d1 d2\nxen.dsize_a_d1=1\nxen.dsize_a_d2=3\n"
+                                  "xen.nics_c=n1\nxen.nrate_c_n1=1MB/s\n", "1024");
+    char *old = status_of_text(r2);
+    assert_int_equal(previous_compare(cur, text, old, &part), PREV_PART);
+    char *r3 = resources("a", "xen.disks_a=d1 d2\nxen.dsize_a_d1=1\nxen.dsize_a_d2=3\n", "1024");
+    char *want = status_of_text(r3);
+    assert_string_equal(part, want);
+    free(part);
+    part = NULL;
+    /* Saved without c's NIC: c alone differs. */
+    char *r4 = resources("a b c", "xen.disks_a=d1 d2\nxen.dsize_a_d1=1\nxen.dsize_a_d2=2\n",
+                         "1024");
+    char *old2 = status_of_text(r4);
+    assert_int_equal(previous_compare(cur, text, old2, &part), PREV_PART);
+    char *want2 = status_of("c", "", "1024");
+    assert_string_equal(part, want2);
+    free(part);
+    part = NULL;
+    /* An item list that its records do not follow: read it all. */
+    struct buf b = BUF_INIT;
+    const char *d2 = strstr(old, "xen.dsize_a_d2=3\n");
+    assert_non_null(d2);
+    buf_add(&b, old, (size_t)(d2 - old));
+    buf_adds(&b, "xen.dsize_a_d9=3\n");
+    buf_adds(&b, d2 + strlen("xen.dsize_a_d2=3\n"));
+    assert_int_equal(previous_compare(cur, text, buf_str(&b), &part), PREV_FULL);
+    assert_null(part);
+    buf_free(&b);
+    free(want2);
+    free(old2);
+    free(r4);
+    free(want);
+    free(r3);
+    free(old);
+    free(r2);
+    free(text);
+    host_free(cur);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_host_setting_changed_reads_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_layouts_read_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_line_without_newline, setup, teardown),
+        cmocka_unit_test(test_blocks_with_list_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
