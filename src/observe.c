@@ -219,13 +219,21 @@ void net_of(struct ctx *c, const struct host *h, struct netsys *s, struct net_op
     netsys_ops(s, c->o->root, h, sim, ops);
 }
 
-bool net_boot_ok(struct ctx *c, const struct host *h, const struct guest *g)
+char *net_boot_problem(struct ctx *c, const struct host *h, const struct guest *g)
 {
     struct netsys s;
     struct net_ops ops;
     char *err = NULL;
     net_of(c, h, &s, &ops);
     if (netconf_check_guest(g, &ops, &err) == 0)
+        return NULL;
+    return err;
+}
+
+bool net_boot_ok(struct ctx *c, const struct host *h, const struct guest *g)
+{
+    char *err = net_boot_problem(c, h, g);
+    if (!err)
         return true;
     msg_error("guest '%s': not booted: %s", g->name, err);
     free(err);

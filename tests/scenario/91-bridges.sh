@@ -279,6 +279,18 @@ t_a_list_nic_is_checked_too() {
   grep -q '"script": "vif-site"' "$T/j" || { fail "xl does not read script vif-site"; return 1; }
 }
 
+t_a_dry_run_says_a_guest_would_not_boot() {
+  guests 2 xen.bridge_g1=xenbr7
+  xen --resources "$T/res" configure
+  for m in run "boot g1 g2"; do
+    xen --dry-run $m
+    expect_rc 1
+    expect_text "$T/err" "[WARNING] xen: guest 'g1': would not be booted: bridge xenbr7 of NIC eth0 (bridge_g1) does not exist
+[INFO] xen: guest 'g2': would be booted
+[FAIL] xen: ${m%% *} (dry run): 1 guest would be acted on, 1 would fail; nothing changed"
+  done
+}
+
 t_the_check_covers_each_way_to_boot() {
   guests 1 xen.bridge_g1=xenbr7
   xen --resources "$T/res" configure
