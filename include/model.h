@@ -185,6 +185,13 @@ static inline const char *disk_type_name(enum disk_type t)
  * item tagged item; "" when there is none. */
 const char *model_item_value(const struct guest *g, int sl, const char *item, int field);
 
+/* Append to out (", " between) the full name of each resource of g's
+ * list items that differs from the same item's in pg (the previous
+ * configuration of the guest); items new or gone are changes of the list
+ * resource itself. */
+struct buf;
+void model_items_changed(const struct guest *pg, const struct guest *g, struct buf *out);
+
 /* The full name of the resource giving a NIC's MAC: mac_<tag>,
  * macsec_<tag> or nmac_<tag>_<item>. Caller frees. */
 char *model_nic_mac_resource(const struct guest *g, const struct nic *n);

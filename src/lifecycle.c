@@ -119,6 +119,9 @@ size_t live_changes(struct ctx *c, const struct host *h, const struct ident *id,
                     buf_adds(&changed, ", ");
                 buf_addf(&changed, "%s_%s", schema_guest[f].name, g->tag);
             }
+        /* The options of its list items: each one's config line changes. */
+        if (pg)
+            model_items_changed(pg, g, &changed);
         if (changed.len) {
             need = true;
             msg_warn("guest '%s': changed %s: needs restart (the running domain keeps its old "

@@ -30,6 +30,9 @@ void model_items_check(struct host *h, struct errlist *errs);
 #include "util.h"
 
 #define MAX_DISK_GB 1048576ULL     /* 1 PB */
+/* Items a list may have: beyond any real guest's, small enough that the
+ * default vdevs stay two letters. */
+#define MAX_ITEMS 64
 
 /* Where a message comes from: "guest 'web1': resource mac_web1",
  * "guest 'web1': resource dsize_web1_d1" (item set: field is an
@@ -58,7 +61,7 @@ char *model_shown(const char *v);
  * trailing slash, in out (as long as path, plus one). */
 void model_path_lexical(const char *path, char *out);
 
-/* model_lists.c: the guests' devices. */
+/* model_lists.c: the guests' nested lists. */
 /* Read the item tags of g's nested lists (disks_<tag>, nics_<tag>). */
 void model_lists_read(struct host *h, struct guest *g, struct errlist *errs);
 /* Take an input resource that may be a list item's (NAME_GUEST_ITEM):
@@ -66,14 +69,15 @@ void model_lists_read(struct host *h, struct guest *g, struct errlist *errs);
 bool model_lists_take(struct host *h, const struct resource *r, struct errlist *errs);
 /* The items' resources not given take the schema's defaults. */
 void model_lists_defaults(struct host *h);
-/* Check g's disks and NICs, the seed's and the lists', and build
- * g->disks and g->nics. */
-void model_devices_check(struct host *h, struct guest *g, struct errlist *errs);
 /* A list item's resource by its full name (NAME_GUEST_ITEM): as
  * host_lookup; NULL when there is none. */
 const char *model_item_lookup(const struct host *h, const char *name, const char **deriv,
                               const struct guest **g);
 /* Append the status lines of g's list items to b. */
 void model_lists_status(struct buf *b, const struct guest *g);
+
+/* model_devices.c: check g's disks and NICs, the seed's and the lists',
+ * and build g->disks and g->nics. */
+void model_devices_check(struct host *h, struct guest *g, struct errlist *errs);
 
 #endif

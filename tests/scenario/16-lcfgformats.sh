@@ -330,3 +330,19 @@ const struct res_def schema_map[MF_COUNT] = {
     { "a", "-10", RT_INTEGER, "integer(a number)" },
     { "b", "", RT_STRING, "" },'
 }
+
+# The lists nested in a guest's record through the client's profile DB as
+# lcfg-core writes it (lcfg-oracle db): the same items, by the same names
+# (dsize_web1_d1), as from the XML profile.
+t_nested_lists_from_lcfg_core_db() {
+  [ -n "${LCFG_ORACLE:-}" ] && [ -x "$LCFG_ORACLE" ] ||
+    skip "LCFG_ORACLE is not set (tests/data/lcfgformats/README)"
+  mkdir -p "$ROOT/var/lcfg/conf/profile/dbm"
+  "$LCFG_ORACLE" db "$LF/profile.xml" "$ROOT/var/lcfg/conf/profile/dbm/xenhost.DB2.db"
+  xen configure
+  expect_rc 0
+  grep -E '^[%#]?xen\.(disks|nics|d[a-z]+|n[a-z]+)_web1(_|=)' "$LF/status.expected" >"$T/want"
+  [ "$(grep -c '^xen\.dsize_web1_' "$T/want")" = 2 ] || { fail "the fixture lost its items"; return 1; }
+  grep -E '^[%#]?xen\.(disks|nics|d[a-z]+|n[a-z]+)_web1(_|=)' "$(saved)" >"$T/got"
+  expect_text "$T/got" "$(cat "$T/want")"
+}

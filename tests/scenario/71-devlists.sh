@@ -340,3 +340,25 @@ t_hostile_values_are_refused_exactly() {
   [ $bad -eq 0 ] || { fail "$bad of $n hostile cases not refused as expected"; return 1; }
   echo "      $n hostile values refused with their messages"
 }
+
+# A running guest whose list items change: each changed option is named
+# (its config line changes; the domain keeps the old until a restart).
+t_changed_item_of_a_running_guest_needs_restart() {
+  res 'xen.boot_web1=yes' 'xen.nics_web1=n1' 'xen.nrate_web1_n1=1MB/s' 'xen.disks_web1=d1' \
+      'xen.dsize_web1_d1=1'
+  xen --hypervisor sim --resources "$T/res" start
+  expect_rc 0
+  res 'xen.boot_web1=yes' 'xen.nics_web1=n1' 'xen.nrate_web1_n1=2MB/s' 'xen.nmtu_web1_n1=9000' \
+      'xen.disks_web1=d1' 'xen.dsize_web1_d1=1' 'xen.daccess_web1_d1=ro'
+  xen --hypervisor sim --resources "$T/res" configure
+  expect_rc 0
+  grep 'needs restart' "$T/err" >"$T/w"
+  expect_text "$T/w" "[WARNING] xen: guest 'web1': changed daccess_web1_d1, nrate_web1_n1, nmtu_web1_n1: needs restart (the running domain keeps its old settings until then)"
+  # An item added is a change of the list.
+  res 'xen.boot_web1=yes' 'xen.nics_web1=n1 n2' 'xen.nrate_web1_n1=2MB/s' 'xen.nmtu_web1_n1=9000' \
+      'xen.disks_web1=d1' 'xen.dsize_web1_d1=1' 'xen.daccess_web1_d1=ro'
+  xen --hypervisor sim --resources "$T/res" configure
+  expect_rc 0
+  grep 'needs restart' "$T/err" >"$T/w"
+  expect_text "$T/w" "[WARNING] xen: guest 'web1': changed nics_web1: needs restart (the running domain keeps its old settings until then)"
+}
