@@ -105,6 +105,10 @@ void host_daemons(const struct host *h, const char *root, bool simulate, bool st
 
 void host_report_free(struct host_report *rep);
 
+/* Add a line to rep (netconf.c's steps report here too). */
+void host_report_add(struct host_report *rep, enum host_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Is a boolean resource value true? */
 bool host_yes(const char *v);
 

@@ -129,6 +129,22 @@ struct cpupool {
     const char *sched;  /* cpupoolsched */
 };
 
+/* A bridge of the host (xen.bridges; model_net.c), which configure makes
+ * (netconf.h). */
+struct hbridge {
+    const char *name;   /* the tag */
+    const char *ifname; /* bridgeif: the physical interface; "" none */
+    unsigned vlan;      /* bridgevlan: 1-4094; 0 none */
+    bool stp;
+};
+
+/* A site vif script (xen.vifscripts): scriptdir/NAME from a template. */
+struct vifscript {
+    const char *tag;
+    const char *name;     /* vif-<tag> */
+    const char *template; /* a file name in templatedir */
+};
+
 #define MODEL_FIELD_SLOTS 128
 
 struct host {
@@ -153,11 +169,18 @@ struct host {
     struct resset *maprs;
     struct span_map *span;
     const char *span_self;
-    /* The host tag lists' items (cpupoolcpus_<pool>, ...), effective
-     * values, in list order; and the pools read from them. */
+    /* The host tag lists' items (groupmemory_<group>, cpupoolcpus_<pool>,
+     * bridgeif_<bridge>, ...), effective values, in list order; the pools
+     * read from them; the bridges' and vif scripts' items as the input
+     * gave them (model_net.c), and what they describe. */
     struct resset *hlrs;
     struct cpupool *pools;
     size_t npools;
+    struct resset *itemrs;
+    struct hbridge *bridges;
+    size_t nbridges;
+    struct vifscript *vifscripts;
+    size_t nvifscripts;
     /* The guest fields by name: see model.c. */
     unsigned char field_slot[MODEL_FIELD_SLOTS];
 };
@@ -208,6 +231,12 @@ long host_group_members(const struct host *h, const char *group, const struct gu
  * escaped, long values shortened, so that a hostile value cannot forge log
  * lines. Caller frees. */
 char *model_value_shown(const char *v);
+
+/* Is name a vif script a guest may use: one of Xen's, or a site script
+ * of xen.vifscripts (model_net.c)? */
+bool model_vif_script_ok(const struct host *h, const char *name);
+/* Xen's own vif scripts, NULL-terminated. */
+extern const char *const model_xen_vif_scripts[];
 
 void errlist_add(struct errlist *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -35,7 +35,8 @@
  * - xm disk: PREFIX:PATH,VDEV,MODE, PREFIX file, phy, tap:aio or tap:qcow2,
  *   MODE r or w; a cdrom is VDEV:cdrom with mode r.
  * - vif: key=value items mac, bridge, script (vif-bridge, vif-route,
- *   vif-nat, vif-openvswitch), type (ioemu, vif), model (e1000, rtl8139,
+ *   vif-nat, vif-openvswitch, and with xlcfg_check_sites the site's
+ *   deployed scripts), type (ioemu, vif), model (e1000, rtl8139,
  *   virtio-net), vifname, each at most once.
  * Blanks before a disk or vif item are skipped, as xl does; blanks after
  * one belong to its value (as for xl), which then fails its check.
@@ -53,5 +54,11 @@ enum xlcfg_format {
  * may be NULL). LINE counts from 1. Values quoted in a message are
  * escaped and cut to 60 characters, so a message is one line. */
 int xlcfg_check(const char *text, enum xlcfg_format format, char **err);
+
+/* The same, a vif's script= also allowed to name one of sites (the site
+ * vif scripts the component deploys, xen.vifscripts; NULL-terminated,
+ * NULL for none). */
+int xlcfg_check_sites(const char *text, enum xlcfg_format format, const char *const *sites,
+                      char **err);
 
 #endif

@@ -16,6 +16,8 @@
 #include "disks.h"
 #include "fsutil.h"
 #include "hostsetup.h"
+#include "netconf.h"
+#include "vifscripts.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"
@@ -61,6 +63,51 @@ static size_t configure_host(struct ctx *c, const struct host *h, bool dry)
     return failed;
 }
 
+/* The bridges a running guest (of the profile, or of the previous one)
+ * has a NIC on, for netconf: a bridge in use is not taken down. */
+static struct net_busy *running_bridges(const struct host *h, const struct host *prev,
+                                        const struct ident *id, size_t *n)
+{
+    struct net_busy *v = NULL;
+    *n = 0;
+    const struct host *hosts[] = { h, prev };
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; hosts[k] && i < hosts[k]->nguests; i++) {
+            const struct guest *g = &hosts[k]->guests[i];
+            const struct hv_domain *d = id->hv ? find_uuid(&id->ix, g->uuid) : NULL;
+            if (!d || !alive(d))
+                continue;
+            for (size_t x = 0; x < g->nnics; x++) {
+                v = xrealloc(v, (*n + 1) * sizeof(*v));
+                v[(*n)++] = (struct net_busy){ g->nics[x].bridge, g->name };
+            }
+        }
+    return v;
+}
+
+/* configure's network part: the site vif scripts and the bridges
+ * (netconf.h), before a guest may be restarted. Returns the failures. */
+static size_t configure_net(struct ctx *c, const struct host *h, const struct host *prev,
+                            const struct ident *id, bool dry)
+{
+    struct host_report rep = { 0 };
+    struct net_plan plan;
+    struct netsys s;
+    struct net_ops ops;
+    size_t nbusy;
+    struct net_busy *busy = running_bridges(h, prev, id, &nbusy);
+    vifscripts_apply(h, c->o->root, dry, &rep);
+    netconf_plan(h, c->o->root, &plan);
+    net_of(c, h, &s, &ops);
+    netconf_apply(&plan, h, c->o->root, &ops, busy, nbusy, dry, &rep);
+    print_host_report(&rep);
+    size_t failed = rep.errors;
+    host_report_free(&rep);
+    netconf_plan_free(&plan);
+    free(busy);
+    return failed;
+}
+
 /* A run killed between writing a file's temporary and renaming it leaves
  * the temporary behind: the next configure removes them, in every
  * directory the component writes files into atomically. In the host's
@@ -73,7 +120,8 @@ static void remove_stale_temps(struct ctx *c, const struct host *h)
      * temporaries (their prefix says so) are removed, so in the shared
      * ones (/run/lcfg/status, /etc/default) nobody else's. */
     const char *dirs[] = { h->res[HF_configdir], h->res[HF_autodir], PATH_STATUS_DIR,
-                           PATH_STATE_DIR, "/run/lcfg", "/etc/default", "/etc/default/grub.d" };
+                           PATH_STATE_DIR, "/run/lcfg", "/etc/default", "/etc/default/grub.d",
+                           NETCONF_IFUPDOWN_DIR, NETCONF_NETWORKD_DIR, h->res[HF_scriptdir] };
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         char *dir = root_path(c->o->root, dirs[i]), *err = NULL;
         size_t n = 0;
@@ -341,9 +389,10 @@ int configure(struct ctx *c, bool *saved)
     hvfailed += ident_rename_domains(h, &id, dry);
     /* The pools first: a guest may be moved into one live. */
     hvfailed += cpu_pools_apply(c->o->root, h, id.hv, dry);
+    size_t hostfailed = configure_net(c, h, prev, &id, dry);
     hvfailed += live_changes(c, h, &id, dry, failed == 0);
     hvfailed += ident_gone(c, h, &id, dry);
-    size_t hostfailed = configure_host(c, h, dry);
+    hostfailed += configure_host(c, h, dry);
     size_t n[CFG_HELD + 1] = { 0 };
     for (size_t i = 0; i < plan.n; i++) {
         const struct cfg_item *it = &plan.v[i];

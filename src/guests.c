@@ -69,7 +69,7 @@ static size_t boot_guests(struct ctx *c, const struct host *h, struct hv *hv, bo
     struct plan p = { .in = in };
     plan_boots(h, &o.rec, &o.ix, revive, &p);
     installs_plan(in, &p, m);
-    failed += c->o->dry_run ? print_plan(&p, m) : apply_plan(c, h, hv, &p, m);
+    failed += c->o->dry_run ? print_plan(c, h, &p, m) : apply_plan(c, h, hv, &p, m);
     plan_free(&p);
     seen_guests_free(&o);
     installs_close(in);
@@ -333,7 +333,7 @@ int m_stop(struct ctx *c, const struct margs *a)
             if (hostsave_on(h))
                 msg_info("stop: the running guests would be saved to %s (xen.onhostshutdown "
                          "save), each shut down instead if it cannot be", h->res[HF_savedir]);
-            print_plan(&p, "stop");
+            print_plan(c, h, &p, "stop");
             plan_free(&p);
             seen_guests_free(&o);
             installs_close(in);
@@ -412,7 +412,7 @@ static int guest_method(struct ctx *c, const struct margs *a, enum act act)
         plan_named(h, &o.rec, &o.ix, act, force, a->names, a->nnames, &p);
         installs_plan(in, &p, m);
         if (c->o->dry_run) {
-            rc_dry = print_plan(&p, m) ? 1 : 0;
+            rc_dry = print_plan(c, h, &p, m) ? 1 : 0;
             dry_done = true;
         } else {
             failed += apply_plan(c, h, hv, &p, m);

@@ -358,6 +358,9 @@ static size_t restore_one(struct ctx *c, const struct host *h, struct hv *hv,
                             "fresh") < 0;
     } else if (c->o->dry_run) {
         msg_info("guest '%s': would be restored from %s", g->name, s->r.image);
+    } else if (!net_boot_ok(c, h, g)) {
+        msg_warn("guest '%s': its save image %s is kept, not restored", g->name, s->r.image);
+        failed++;
     } else if (lease_before_boot(c, h, g) < 0) {
         /* Another host holds its lease (it may run there): no second copy. */
         msg_warn("guest '%s': its save image %s is kept, not restored", g->name, s->r.image);

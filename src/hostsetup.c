@@ -41,9 +41,9 @@ bool host_yes(const char *v)
     return check_boolean(v, &canon) && canon[0];
 }
 
-static void add(struct host_report *rep, enum host_level level, const char *fmt, ...)
-    ATTR_PRINTF(3, 4);
-static void add(struct host_report *rep, enum host_level level, const char *fmt, ...)
+#define add host_report_add
+
+void host_report_add(struct host_report *rep, enum host_level level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -247,12 +247,21 @@ static void booted(void *arg, const struct hv_create_job *job)
         msg_info("guest '%s': booted", g->name);
 }
 
-size_t print_plan(const struct plan *p, const char *method)
+size_t print_plan(struct ctx *c, const struct host *h, const struct plan *p, const char *method)
 {
     size_t n = 0, bad = 0;
     for (size_t i = 0; i < p->n; i++) {
         const struct action *a = &p->v[i];
         const struct hv_domain *d = a->d;
+        /* A boot would fail on a missing bridge, before xl runs. */
+        char *nobridge = (a->act == ACT_BOOT || a->act == ACT_REVIVE ||
+                          a->act == ACT_CLEAR_BOOT) && a->g ? net_boot_problem(c, h, a->g) : NULL;
+        if (nobridge) {
+            msg_warn("guest '%s': would not be booted: %s", a->name, nobridge);
+            free(nobridge);
+            bad++;
+            continue;
+        }
         switch (a->act) {
         case ACT_NONE:
             break;
@@ -487,6 +496,12 @@ size_t boot_list(struct ctx *c, const struct host *h, struct hv *hv,
         for (size_t x = 0; x < k; x++) {
             const struct guest *g = list[i + x];
             char *file = NULL, *err = NULL;
+            /* Before xl runs (and before its lease is taken): xl would
+             * fail late, inside its hotplug script. */
+            if (!net_boot_ok(c, h, g)) {
+                failed++;
+                continue;
+            }
             if (lease_before_boot(c, h, g) < 0) {
                 failed++;
                 continue;

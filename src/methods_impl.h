@@ -18,6 +18,7 @@
 #include "managed.h"
 #include "methods.h"
 #include "model.h"
+#include "netsys.h"
 
 struct installs; /* install.c */
 
@@ -66,6 +67,16 @@ const struct hv_domain *find_uuid(const struct dom_index *ix, const char *uuid);
 /* The toolstack as the host's resources say: xl, xlcreatetimeout,
  * xltimeout (validated: 1-86400 s). */
 struct hv_xl xl_of(const struct host *h);
+
+/* The network (netsys.h): the simulator's on the sim backend, else the
+ * host's. s must outlive ops. */
+void net_of(struct ctx *c, const struct host *h, struct netsys *s, struct net_ops *ops);
+
+/* The check before a guest boots (netconf_check_guest): false after
+ * saying why the guest is not booted. net_boot_problem says nothing:
+ * NULL, or why (caller frees). */
+bool net_boot_ok(struct ctx *c, const struct host *h, const struct guest *g);
+char *net_boot_problem(struct ctx *c, const struct host *h, const struct guest *g);
 
 /* Format xm: the guests of a Xen 3.x host, run by xm, which the
  * component cannot drive (it drives Xen 4.5 and later, with xl and
@@ -270,7 +281,7 @@ void plan_free(struct plan *p);
 
 /* A dry run's report of a plan: what each action would do. Returns how
  * many would fail. */
-size_t print_plan(const struct plan *p, const char *method);
+size_t print_plan(struct ctx *c, const struct host *h, const struct plan *p, const char *method);
 
 /* Carry a plan out, saying what each action did; boots side by side and
  * shutdowns all at once (stop: in boot groups). Returns the failures. */

@@ -922,6 +922,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
     struct host *h = xcalloc(1, sizeof(*h));
     h->rs = resset_new();
     h->maprs = resset_new();
+    h->itemrs = resset_new();
     size_t errs_before = errs->n;
     struct where hw = { errs, NULL, NULL };
 
@@ -996,7 +997,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             g->deriv[f] = *r->derivation ? arena_strdup(&h->strings, r->derivation) : "";
             continue;
         }
-        if (resset_find(h->rs, r->name) || resset_find(h->hlrs, r->name))
+        if (resset_find(h->rs, r->name) || resset_find(h->hlrs, r->name) || model_items_take(h, r))
             continue;
         if (is_item_candidate(r->name)) {
             rest[nrest++] = i;
@@ -1007,8 +1008,11 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
             continue;
         }
         const char *tag = unlisted_tag(r->name), *gtag = groups_unlisted_tag(r->name);
+        const char *in = model_item_unlisted(r->name);
         if (gtag)
             errlist_add(errs, "resource %s: group '%s' is not in groups", r->name, gtag);
+        else if (in)
+            errlist_add(errs, "resource %s: its tag is not in %s", r->name, in);
         else if (tag)
             errlist_add(errs, "resource %s: guest '%s' is not in virtualmachines", r->name, tag);
         else
@@ -1047,6 +1051,7 @@ struct host *model_build(const struct resset *input, struct errlist *errs)
         h->res[f] = resset_get(h->rs, schema_host[f].name);
     check_host(h, errs);
     model_check_cpupools(h, errs);
+    model_items_check(h, errs);
     /* The groups' defaults are applied before anything reads a guest. */
     groups_check(h, errs);
     groups_resolve(h, errs);
@@ -1078,6 +1083,9 @@ void host_free(struct host *h)
     resset_free(h->maprs);
     resset_free(h->hlrs);
     free(h->pools);
+    resset_free(h->itemrs);
+    free(h->bridges);
+    free(h->vifscripts);
     span_free(h->span);
     arena_free(&h->strings);
     free(h);

@@ -14,9 +14,7 @@
 
 static const char *const disk_types[] = { "none", "image", "physical", "lvm" };
 static const char *const disk_formats[] = { "raw", "qcow2" };
-static const char *const vif_scripts[] = {
-    "vif-bridge", "vif-route", "vif-nat", "vif-openvswitch",
-};
+/* Xen's vif scripts (model_xen_vif_scripts, model_net.c), in this order. */
 enum { VIF_BRIDGE, VIF_ROUTE, VIF_NAT, VIF_OPENVSWITCH };
 static const char *const accesses[] = { "rw", "ro" };
 
@@ -137,7 +135,8 @@ static void check_seed_disk(struct arena *a, struct guest *g, struct errlist *er
 }
 
 /* The seed's eth0 (i = 0) and eth1 (i = 1), into n; false when absent. */
-static bool check_seed_nic(struct guest *g, struct errlist *errs, int i, struct nic *n)
+static bool check_seed_nic(const struct host *h, struct guest *g, struct errlist *errs, int i,
+                           struct nic *n)
 {
     struct where w = { errs, g, NULL };
     int f_mac = i ? GF_macsec : GF_mac;
@@ -165,8 +164,7 @@ static bool check_seed_nic(struct guest *g, struct errlist *errs, int i, struct 
     if (!check_ifname(n->bridge))
         model_bad(&w, f_bridge, n->bridge, "is not a bridge name (1-15 letters, digits, _ . -)");
     n->script = g->res[f_script];
-    model_get_enum(&w, f_script, n->script, vif_scripts, ARRAY_SIZE(vif_scripts),
-             "permitted vif script");
+    model_vif_script(h, &w, f_script, n->script);
     n->model = n->rate = n->ip = n->vifname = n->item = "";
     n->seed = i + 1;
     return true;
@@ -377,7 +375,7 @@ static void check_mac_value(const struct where *w, int field, const char *mac)
         model_bad(w, field, mac, "is the all-zero MAC address");
 }
 
-static bool check_item_nic(struct guest *g, struct errlist *errs, const struct listitem *it,
+static bool check_item_nic(const struct host *h, struct guest *g, struct errlist *errs, const struct listitem *it,
                            struct nic *n, bool xm)
 {
     struct where w = { errs, g, it->tag };
@@ -391,8 +389,7 @@ static bool check_item_nic(struct guest *g, struct errlist *errs, const struct l
     if (!check_ifname(n->bridge))
         model_bad(&w, IF_nbridge, n->bridge, "is not a bridge name (1-15 letters, digits, _ . -)");
     n->script = r[IF_nscript];
-    int s = model_get_enum(&w, IF_nscript, n->script, vif_scripts, ARRAY_SIZE(vif_scripts),
-                           "permitted vif script");
+    int s = model_vif_script(h, &w, IF_nscript, n->script);
     n->model = r[IF_nmodel];
     if (!str_empty(n->model) &&
         model_get_enum(&w, IF_nmodel, n->model, nic_models, ARRAY_SIZE(nic_models),
@@ -489,7 +486,7 @@ void model_devices_check(struct host *h, struct guest *g, struct errlist *errs)
     assign_vdevs(a, g, errs, seeds);
     for (int i = 0; i < 2; i++) {
         struct nic n = { 0 };
-        if (check_seed_nic(g, errs, i, &n))
+        if (check_seed_nic(h, g, errs, i, &n))
             g->nics[g->nnics++] = n;
     }
     for (size_t k = 0; k < g->nitems[SL_nics]; k++) {
@@ -497,7 +494,7 @@ void model_devices_check(struct host *h, struct guest *g, struct errlist *errs)
         if (it->bad)
             continue;
         struct nic n = { 0 };
-        if (check_item_nic(g, errs, it, &n, !strcmp(h->res[HF_format], "xm")))
+        if (check_item_nic(h, g, errs, it, &n, !strcmp(h->res[HF_format], "xm")))
             g->nics[g->nnics++] = n;
     }
 }

@@ -1,13 +1,32 @@
 /* model_impl.h: what the model's modules (model.c, model_lists.c,
- * model_devices.c, model_cpu.c) share:
- * where a message comes from and the checks that name a resource in it.
- * Not a public API. */
+ * model_devices.c, model_cpu.c, model_net.c) share: where a message comes
+ * from and the checks that name a resource in it. Not a public API. */
 #ifndef LCFGXEN_MODEL_IMPL_H
 #define LCFGXEN_MODEL_IMPL_H
 
 #include <stdbool.h>
 
 #include "model.h"
+#include "resources.h"
+
+/* model_net.c: the host's own tag lists (bridges, vifscripts). */
+struct where;
+/* A NIC's vif script (field of w): the index of one of Xen's in
+ * model_xen_vif_scripts, -2 for a site script of xen.vifscripts, or -1
+ * (reported) for anything else. */
+int model_vif_script(const struct host *h, const struct where *w, int field, const char *v);
+/* Is r a per-item resource (TEMPLATE_TAG) of one of the host's own tag
+ * lists, for a listed tag? Then it is kept in h->itemrs. */
+bool model_items_take(struct host *h, const struct resource *r);
+
+/* Is name TEMPLATE_TAG of a host list's template, for a tag the list
+ * does not have? Then the list's name. */
+const char *model_item_unlisted(const char *name);
+
+/* After the input is read (h->res set): the items' defaults, in list
+ * order, and their checks; fills h->bridges and h->vifscripts. */
+void model_items_check(struct host *h, struct errlist *errs);
+
 #include "util.h"
 
 #define MAX_DISK_GB 1048576ULL     /* 1 PB */

@@ -213,6 +213,33 @@ struct hv_xl xl_of(const struct host *h)
                            .timeout_ms = (unsigned)h->xl_timeout * 1000 };
 }
 
+void net_of(struct ctx *c, const struct host *h, struct netsys *s, struct net_ops *ops)
+{
+    bool sim = c->o->hypervisor && !strcmp(c->o->hypervisor, "sim");
+    netsys_ops(s, c->o->root, h, sim, ops);
+}
+
+char *net_boot_problem(struct ctx *c, const struct host *h, const struct guest *g)
+{
+    struct netsys s;
+    struct net_ops ops;
+    char *err = NULL;
+    net_of(c, h, &s, &ops);
+    if (netconf_check_guest(g, &ops, &err) == 0)
+        return NULL;
+    return err;
+}
+
+bool net_boot_ok(struct ctx *c, const struct host *h, const struct guest *g)
+{
+    char *err = net_boot_problem(c, h, g);
+    if (!err)
+        return true;
+    msg_error("guest '%s': not booted: %s", g->name, err);
+    free(err);
+    return false;
+}
+
 bool host_xm(const struct host *h)
 {
     return !strcmp(h->res[HF_format], "xm");

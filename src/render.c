@@ -580,7 +580,13 @@ static int render_with(const struct host *h, const struct guest *g, const char *
         goto out;
     }
     enum xlcfg_format fmt = strcmp(h->res[HF_format], "xm") ? XLCFG_XL : XLCFG_XM;
-    if (xlcfg_check(out, fmt, &e) < 0) {
+    /* The site's vif scripts are allowed as well as Xen's. */
+    const char **sites = xcalloc(h->nvifscripts + 1, sizeof(*sites));
+    for (size_t i = 0; i < h->nvifscripts; i++)
+        sites[i] = h->vifscripts[i].name;
+    int checked = xlcfg_check_sites(out, fmt, sites, &e);
+    free(sites);
+    if (checked < 0) {
         set_error(err, "guest '%s': the config rendered from %s is refused: line %s", g->name,
                   path, e);
         goto out;

@@ -326,10 +326,18 @@ static char *check_disk(const char *key, const char *v, enum xlcfg_format fmt)
 
 /* A vif spec, the same for xl and xm: "key=value, ...". Like xl, blanks
  * before an item are skipped; after one they stay in the value. */
+static char *check_vif_sites(const char *v, const char *const *sites);
+
 static char *check_vif(const char *key, const char *v, enum xlcfg_format fmt)
 {
     (void)key;
     (void)fmt;
+    return check_vif_sites(v, NULL);
+}
+
+/* sites: the site's deployed vif scripts (NULL-terminated; NULL: none). */
+static char *check_vif_sites(const char *v, const char *const *sites)
+{
     static const char *const keys[] = {
         "mac", "bridge", "script", "type", "model", "vifname", "rate", "ip", "mtu", NULL,
     };
@@ -373,7 +381,7 @@ static char *check_vif(const char *key, const char *v, enum xlcfg_format fmt)
             why = check_ifname(val) ? NULL : "is not an interface name";
             break;
         case SCRIPT:
-            why = one_of(val, scripts) ? NULL : "is not allowed";
+            why = one_of(val, scripts) || (sites && one_of(val, sites)) ? NULL : "is not allowed";
             break;
         case TYPE:
             why = one_of(val, types) ? NULL : "is not allowed";
@@ -490,6 +498,7 @@ struct parser {
     const char *p;       /* next character */
     unsigned line;       /* of p, from 1 */
     enum xlcfg_format fmt;
+    const char *const *sites; /* site vif scripts (xlcfg_check_sites) */
     char **err;
     bool seen[ARRAY_SIZE(keys)];
 };
@@ -649,7 +658,8 @@ static int check_atom(struct parser *ps, const struct keydef *def, const struct 
         return fail(ps, a->line, "%s '%s' is not allowed", def->name,
                     show(s, a->text, strlen(a->text)));
     }
-    char *m = def->check ? def->check(def->name, a->text, ps->fmt) : NULL;
+    char *m = def->check == check_vif ? check_vif_sites(a->text, ps->sites)
+              : def->check ? def->check(def->name, a->text, ps->fmt) : NULL;
     if (m) {
         fail(ps, a->line, "%s", m);
         free(m);
@@ -787,11 +797,17 @@ static int parse_file(struct parser *ps)
 
 int xlcfg_check(const char *text, enum xlcfg_format format, char **err)
 {
+    return xlcfg_check_sites(text, format, NULL, err);
+}
+
+int xlcfg_check_sites(const char *text, enum xlcfg_format format, const char *const *sites,
+                      char **err)
+{
     if (format != XLCFG_XL && format != XLCFG_XM) {
         set_error(err, "1: unknown config format %d", (int)format);
         return -1;
     }
-    struct parser ps = { .p = text, .line = 1, .fmt = format, .err = err };
+    struct parser ps = { .p = text, .line = 1, .fmt = format, .sites = sites, .err = err };
     if (parse_file(&ps) < 0)
         return -1;
     if (!ps.seen[find_key("name", 4, format) - keys]) {

@@ -1,6 +1,7 @@
 # 40-docs: the schema, the man page, the usage and the README agree.
 
-# Every resource of the generated schema table, per-guest ones as name_$,
+# Every resource of the generated schema table, per-guest ones (and the
+# items of the host's own lists, schema_hitem) as name_$,
 # the guests' list items' as name_$_$ (the lists themselves, schema_sublist,
 # are guest resources), the host tag lists' items (schema_hlist) as name_@.
 schema_names() {

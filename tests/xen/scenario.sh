@@ -897,4 +897,82 @@ scenario() {
   step migrate step_migrate
   step vcpu-pin step_vcpu_pin
   step hotplug step_hotplug
+  step bridge step_bridge
+}
+
+# The profile of the hotplug step with a bridge of the component's
+# (xen.bridges: xenbr9, for the guests alone) and two guests: theta on it,
+# iota on xenbr8, which nothing makes.
+bridge_profile() {
+  awk '/<shutdowntimeout>30<\/shutdowntimeout>/ && !b { print
+    print "    <bridges cfg:template=\"bridgeif_$ bridgevlan_$ bridgestp_$\">"
+    print "     <bridges_RECORD cfg:name=\"xenbr9\"/>"
+    print "    </bridges>"
+    b = 1; next }
+  /<\/virtualmachines>/ { for (i = 0; i < 2; i++) {
+      n = i ? "iota" : "theta"; br = i ? "xenbr8" : "xenbr9"
+      print "     <virtualmachines_RECORD cfg:name=\"" n "\">"
+      print "      <uuid>f8f8f8f8-0000-4000-8000-00000000000" (8 + i) "</uuid>"
+      print "      <memory>96</memory>"
+      print "      <kernel>/var/lib/lcfg-xen-test/vmlinuz</kernel>"
+      print "      <ramdisk>/var/lib/lcfg-xen-test/guest-initrd.gz</ramdisk>"
+      print "      <cmdline>console=hvc0 loglevel=4 lcfgtest.name=" n "</cmdline>"
+      print "      <disk>1</disk>"
+      print "      <mac>00:16:3e:00:00:0" (8 + i) "</mac>"
+      print "      <bridge>" br "</bridge>"
+      print "     </virtualmachines_RECORD>"
+    } }
+  { print }' "$1"
+}
+
+# A bridge the component made itself: dom0 gets Debian's ifupdown and
+# bridge-utils (the harness carries them in $T/net; installed here, as
+# apt would, so the earlier steps ran without brctl) and the
+# /etc/network/interfaces Debian ships (source /etc/network/interfaces.d/*);
+# configure writes the drop-in for xenbr9 and brings it up with ifup; theta
+# boots with its vif on it. iota, whose bridge xenbr8 does not exist, fails
+# before xl runs, naming its NIC and bridge, and no domain of it is made.
+step_bridge() {
+  mkdir -p /etc/network/interfaces.d /run/network /lib/bridge-utils /etc/default
+  for d in if-pre-up.d if-down.d if-post-down.d; do
+    mkdir -p /etc/network/$d && cp -a $T/net/etc/network/$d/. /etc/network/$d/
+  done
+  cp -a $T/net/lib/bridge-utils/. /lib/bridge-utils/
+  cp -a $T/net/etc/default/bridge-utils /etc/default/
+  cp -a $T/net/sbin/ifup $T/net/sbin/ifdown $T/net/sbin/brctl /sbin/
+  printf 'auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n' >/etc/network/interfaces
+  bridge_profile /tmp/profile-zeta2.xml >/tmp/profile-bridge.xml
+  grep -q 'cfg:name="xenbr9"' /tmp/profile-bridge.xml && grep -q 'cfg:name="iota"' /tmp/profile-bridge.xml ||
+    die "cannot make the profile with xen.bridges"
+  # Room for theta: the hotplug step's zeta goes, delta stays.
+  x destroy zeta
+  expect_rc 0 "destroy zeta"
+  [ ! -e /sys/class/net/xenbr9 ] || die "xenbr9 exists before configure"
+  x --profile /tmp/profile-bridge.xml configure
+  expect_rc 0 configure
+  has_msg "[INFO] xen: bridges: /etc/network/interfaces.d/lcfg-xen-xenbr9 created" configure
+  has_msg "[INFO] xen: bridges: ran ifup xenbr9 (new in xen.bridges)" configure
+  head -n 1 /etc/network/interfaces.d/lcfg-xen-xenbr9 | grep -qF "Written by the LCFG xen component" ||
+    die "the drop-in has no header: $(head -n 1 /etc/network/interfaces.d/lcfg-xen-xenbr9)"
+  [ -d /sys/class/net/xenbr9/bridge ] || die "ifup made no bridge xenbr9: $(ls /sys/class/net | tr '\n' ' ')"
+  ip link show xenbr9 | grep -q "state UP\|,UP" || die "xenbr9 is not up: $(ip link show xenbr9)"
+  grep -qx xenbr9 /run/network/ifstate.xenbr9 2>/dev/null || grep -q "xenbr9" /run/network/ifstate* ||
+    die "ifupdown did not record xenbr9 as up: $(cat /run/network/ifstate* 2>/dev/null | tr '\n' ' ')"
+  # Again: nothing to do.
+  x --profile /tmp/profile-bridge.xml configure
+  expect_rc 0 configure
+  ! grep -q "bridges:" /tmp/err || die "a configure that changes nothing said: $(grep bridges: /tmp/err)"
+  x boot theta
+  expect_rc 0 "boot theta"
+  d=$(domid theta)
+  [ -n "$d" ] || die "theta is not running"
+  wait_console theta
+  console_has theta "GUEST-NIC theta eth0 mac=00:16:3e:00:00:08" || { console_tail theta; die "theta does not see its NIC"; }
+  [ -e /sys/class/net/xenbr9/brif/vif$d.0 ] || die "theta's vif$d.0 is not on xenbr9: $(ls /sys/class/net/xenbr9/brif | tr '\n' ' ')"
+  echo "xenbr9 (made by ifup from the component's drop-in) ports: $(ls /sys/class/net/xenbr9/brif | tr '\n' ' ')"
+  x boot iota
+  expect_rc 1 "boot iota"
+  has_msg "[ERROR] xen: guest 'iota': not booted: bridge xenbr8 of NIC eth0 (bridge_iota) does not exist" "boot iota"
+  [ -z "$(domid iota)" ] || die "a domain of iota was made"
+  ! grep -q "iota" /var/log/xen/xl-iota.log 2>/dev/null || die "xl ran for iota: $(cat /var/log/xen/xl-iota.log)"
 }

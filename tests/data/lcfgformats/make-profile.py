@@ -21,6 +21,8 @@ hostval = {
     'xenopts': ('dom0_mem=1024M,max:1024M loglvl=all', 'site/xen.h:3'),
     'parallel': ('8', 'source/pe2900:90,91 source/pe2900:90'),
     'packages': ('xen-system-amd64 xen-utils-4.17', ''),
+    # The bridges are not made in the tests' root: no network system there.
+    'netconfig': ('none', 'site/net.h:3'),
 }
 tags = ['web1', 'Db_2']
 gval = {
@@ -66,6 +68,9 @@ w('      <ng_plugin_params>%s</ng_plugin_params>' % x('level=2&to=syslog'))
 w('      <ng_plugin_module>LCFG::Plugin::Log</ng_plugin_module>')
 w('     </ng_plugins_RECORD>')
 w('    </ng_plugins>')
+# The host's own lists (bridges, vifscripts): tag -> values.
+hitems = {n: (d, t) for n, d, t, lt in table('hlist')}
+hlists = {'bridges': [('xenbr5', {'bridgeif': 'eth0', 'bridgevlan': '100', 'bridgestp': 'yes'})]}
 for n, d, t, lt in host:
     if t == 'LIST' and n == 'groups':
         w('    <%s cfg:template="%s"%s>' % (n, lt[len('list: '):], drv('site/cluster.h:1')))
@@ -74,6 +79,18 @@ for n, d, t, lt in host:
             for gn, gd, gt, glt in groups:
                 v = grval[tag].get(gn, gd)
                 w('      <%s%s%s>%s</%s>' % (gn, typ(gt), drv(grdrv.get((tag, gn), '')), x(v), gn))
+            w('     </%s_RECORD>' % n)
+        w('    </%s>' % n)
+        continue
+    if t == 'LIST' and n in hlists:
+        tl = lt[len('list: '):]
+        w('    <%s cfg:template="%s"%s>' % (n, tl, drv('site/net.h:4')))
+        for tag, vals in hlists[n]:
+            w('     <%s_RECORD cfg:name="%s">' % (n, tag))
+            for tm in tl.split():
+                iname = tm[:-2]
+                idf, ity = hitems[iname]
+                w('      <%s%s>%s</%s>' % (iname, typ(ity), x(vals.get(iname, idf)), iname))
             w('     </%s_RECORD>' % n)
         w('    </%s>' % n)
         continue
