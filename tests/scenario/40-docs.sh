@@ -1,7 +1,6 @@
 # 40-docs: the schema, the man page, the usage and the README agree.
 
-# Every resource of the generated schema table, per-guest ones (and the
-# items of the host's own lists, schema_hitem) as name_$,
+# Every resource of the generated schema table, per-guest ones as name_$,
 # the guests' list items' as name_$_$ (the lists themselves, schema_sublist,
 # are guest resources), the host tag lists' items (schema_hlist) as name_@.
 schema_names() {
@@ -79,6 +78,8 @@ t_man_page_types_are_the_schemas() {
     pat=$(man_form "$r" "B<")
     line=$(grep '^=item ' "$TOP/man/xen.pod" | grep -F "$pat" | head -n 1)
     after=${line#*"$pat"}
+    # A host list item's form ends inside its I<...>: skip past it.
+    case $r in *_@) after=${after#*>} ;; esac
     word=$(printf '%s\n' "$after" | sed -nE 's/^ \(([a-z]+)[,) ].*/\1/p')
     case $t in
       string) case $word in integer|boolean|list) bad="$bad $r($word)" ;; esac ;;

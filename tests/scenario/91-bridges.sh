@@ -459,8 +459,8 @@ ifup br1"
 
 # ------------------------------------------------------ the schema's lists
 
-# defgen: a tag list declared before the guests' (the last) is the host's
-# own: its templates are schema_hitem's, each with its list.
+# defgen: a tag list other than virtualmachines (the guests') is the host's
+# own: its templates are schema_hlist's, each with its list.
 t_defgen_reads_the_hosts_own_lists() {
   cat >"$T/x.def" <<'DEF'
 schema 3
@@ -469,20 +469,20 @@ nets
 netif_$ eth0
 @netstp_$ %boolean
 netstp_$
-@guests mem_$
-guests
+@virtualmachines mem_$
+virtualmachines
 mem_$ 64
 DEF
   awk -v out_c="$T/gen.c" -v out_h="$T/gen.h" -f "$TOP/scripts/defgen.awk" "$T/x.def" 2>"$T/err"
-  { grep -E '^#define SCHEMA_LIST|^ *HI_|^extern.*HI_' "$T/gen.h"; grep -E '^    (\{ "|HF_)' "$T/gen.c"; } >"$T/table"
-  expect_text "$T/table" '#define SCHEMA_LIST "guests"
-    HI_netif,
-    HI_netstp,
-    HI_COUNT
-extern const struct res_def schema_hitem[HI_COUNT];
-extern const enum host_field schema_hitem_list[HI_COUNT];
+  { grep -E '^#define SCHEMA_LIST|^ *HL_|^extern.*HL_' "$T/gen.h"; grep -E '^    (\{ "|HF_)' "$T/gen.c"; } >"$T/table"
+  expect_text "$T/table" '#define SCHEMA_LIST "virtualmachines"
+    HL_netif,
+    HL_netstp,
+    HL_COUNT
+extern const struct res_def schema_hlist[HL_COUNT];
+extern const int schema_hlist_list[HL_COUNT];
     { "nets", "", RT_LIST, "list: netif_$ netstp_$" },
-    { "guests", "", RT_LIST, "list: mem_$" },
+    { "virtualmachines", "", RT_LIST, "list: mem_$" },
     { "netif", "eth0", RT_STRING, "" },
     { "netstp", "", RT_BOOLEAN, "boolean" },
     HF_nets,
