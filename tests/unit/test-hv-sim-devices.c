@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "hv.h"
 #include "util.h"
+#include "testroot.h"
 
 #define UUID1 "11111111-2222-3333-4444-555555555555"
 #define SIMDIR "/var/lib/lcfg/xen/sim"
@@ -32,29 +33,6 @@ static int teardown_root(void **state)
     int rc = nftw(dir, test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
     free(dir);
     return rc;
-}
-
-static void put_file(const char *root, const char *path, const char *text)
-{
-    char *full = root_path(root, path);
-    char *dir = xstrdup(full);
-    *strrchr(dir, '/') = '\0';
-    char *err = NULL;
-    assert_int_equal(fs_mkdir_p(dir, 0755, &err), 0);
-    FILE *f = fopen(full, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-    free(dir);
-    free(full);
-}
-
-static char *get_file(const char *root, const char *path)
-{
-    char *full = root_path(root, path);
-    char *text = test_read_file(full);
-    free(full);
-    return text;
 }
 
 #define CONFIG                                                                     \

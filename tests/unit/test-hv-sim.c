@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "paths.h"
 #include "util.h"
+#include "testroot.h"
 
 #define UUID1 "11111111-2222-3333-4444-555555555555"
 #define UUID2 "66666666-7777-8888-9999-aaaaaaaaaaaa"
@@ -52,37 +53,6 @@ static int teardown_root(void **state)
 }
 
 /* ---- helpers ---- */
-
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Write root + path, creating its directory. */
-static void put_file(const char *root, const char *path, const char *text)
-{
-    char *full = root_path(root, path);
-    char *dir = xstrdup(full);
-    *strrchr(dir, '/') = '\0';
-    char *err = NULL;
-    assert_int_equal(fs_mkdir_p(dir, 0755, &err), 0);
-    FILE *f = fopen(full, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-    free(dir);
-    free(full);
-}
-
-static char *get_file(const char *root, const char *path)
-{
-    char *full = root_path(root, path);
-    char *text = test_read_file(full);
-    free(full);
-    return text;
-}
 
 /* The simulator's state as its files hold it while a handle is open:
  * "domains", then the journal's changes since, each on a line of its own
