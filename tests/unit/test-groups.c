@@ -3,35 +3,17 @@
  * win; the status text keeps the input; the checks of the groups and of
  * the group a guest names; @GROUP's members in boot order. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include "model.h"
 #include "profile.h"
 #include "util.h"
 
-static struct host *build(const char *text, struct errlist *errs)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct host *h = model_build(rs, errs);
-    resset_free(rs);
-    return h;
-}
-
-static struct host *build_ok(const char *text)
-{
-    struct errlist errs = { 0 };
-    struct host *h = build(text, &errs);
-    if (!h)
-        fail_msg("%s", errs.v[0]);
-    return h;
-}
-
 /* The errors of a profile the model refuses, one a line. */
 static char *errors_of(const char *text)
 {
     struct errlist errs = { 0 };
-    struct host *h = build(text, &errs);
+    struct host *h = test_host_build(text, &errs);
     assert_null(h);
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < errs.n; i++)
@@ -63,7 +45,7 @@ static const char *const cluster =
 static void test_members_take_the_groups_defaults(void **state)
 {
     (void)state;
-    struct host *h = build_ok(cluster);
+    struct host *h = test_host(cluster);
     const struct guest *n1 = host_find_guest(h, "n1"), *n2 = host_find_guest(h, "n2"),
                        *lone = host_find_guest(h, "lone");
     assert_non_null(n1->group);
@@ -109,7 +91,7 @@ static void test_members_take_the_groups_defaults(void **state)
 static void test_status_keeps_the_input(void **state)
 {
     (void)state;
-    struct host *h = build_ok(cluster);
+    struct host *h = test_host(cluster);
     char *text = host_format_status(h);
     assert_non_null(strstr(text, "\nxen.groups=hpc\n%xen.groups=list: groupmemory_$ "));
     assert_non_null(strstr(text, "\nxen.groupmemory_hpc=512\n#xen.groupmemory_hpc=site/hpc.h:3\n"
@@ -121,7 +103,7 @@ static void test_status_keeps_the_input(void **state)
     assert_non_null(strstr(text, "\nxen.template_n1=\n"));
     assert_non_null(strstr(text, "\nxen.vcpus_n2=1\n"));
     assert_non_null(strstr(text, "\nxen.vcpus_lone=\n"));
-    struct host *again = build_ok(text);
+    struct host *again = test_host(text);
     assert_int_equal(host_find_guest(again, "n1")->vcpus, 4);
     char *text2 = host_format_status(again);
     assert_string_equal(text2, text);
@@ -142,11 +124,11 @@ static void test_a_guests_group_must_be_known(void **state)
     assert_string_equal(e, "guest 'a': resource group_a: 'hcp' is not a group of xen.groups "
                            "(nor of xen.antiaffinity)\n");
     free(e);
-    struct host *h = build_ok("xen.groups=hpc\nxen.antiaffinity=spread\nxen.virtualmachines=a\n"
+    struct host *h = test_host("xen.groups=hpc\nxen.antiaffinity=spread\nxen.virtualmachines=a\n"
                               GUEST("a", "1") "xen.memory_a=64\nxen.group_a=spread\n");
     assert_null(host_find_guest(h, "a")->group);
     host_free(h);
-    h = build_ok("xen.virtualmachines=a\n" GUEST("a", "1") "xen.memory_a=64\nxen.group_a=any\n");
+    h = test_host("xen.virtualmachines=a\n" GUEST("a", "1") "xen.memory_a=64\nxen.group_a=any\n");
     assert_null(host_find_guest(h, "a")->group);
     host_free(h);
     /* No memory of its own and none from the group: the guest's error. */
@@ -154,7 +136,7 @@ static void test_a_guests_group_must_be_known(void **state)
     assert_string_equal(e, "guest 'a': resource memory_a: missing (an integer in MB is required)\n");
     free(e);
     /* The group's disk size is for a member's image or lvm disk only. */
-    h = build_ok("xen.groups=hpc\nxen.groupdisk_hpc=8\nxen.groupmemory_hpc=64\n"
+    h = test_host("xen.groups=hpc\nxen.groupdisk_hpc=8\nxen.groupmemory_hpc=64\n"
                  "xen.virtualmachines=a b c\n" GUEST("a", "1") "xen.group_a=hpc\n"
                  "xen.uuid_b=00000002-1111-4222-8333-444444444444\nxen.group_b=hpc\n"
                  "xen.uuid_c=00000003-1111-4222-8333-444444444444\nxen.group_c=hpc\n"
@@ -210,7 +192,7 @@ static void test_group_list_is_checked(void **state)
                            "and _)\n"
                            "resource groupvcpus_z: group 'z' is not in groups\n");
     free(e);
-    struct host *h = build_ok("xen.groups= x  y\nxen.virtualmachines=\n");
+    struct host *h = test_host("xen.groups= x  y\nxen.virtualmachines=\n");
     assert_int_equal(h->ngroups, 2);
     assert_string_equal(host_lookup(h, "groups", NULL, NULL), "x y");
     host_free(h);
@@ -228,7 +210,7 @@ static const char *const ordered =
 static void test_group_members_in_boot_order(void **state)
 {
     (void)state;
-    struct host *h = build_ok(ordered);
+    struct host *h = test_host(ordered);
     const struct guest **m;
     char *err = NULL;
     assert_int_equal(host_group_members(h, "web", &m, &err), 3);

@@ -3,6 +3,7 @@
  * (src/model_cpu.c, the cpupools tag list in src/model.c). The messages
  * of refused values are tested by the 63-cpu scenario. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include "cpulist.h"
 #include "model.h"
@@ -55,16 +56,6 @@ static void test_cpulist_parse_and_format(void **state)
     assert_int_equal(c, 2);
 }
 
-static struct host *build(const char *text, struct errlist *errs)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct host *h = model_build(rs, errs);
-    resset_free(rs);
-    return h;
-}
-
 static const char host_text[] =
     "xen.cpupools=batch rt\n"
     "xen.cpupoolcpus_batch=2-3\n"
@@ -91,7 +82,7 @@ static void test_pools_and_placement(void **state)
 {
     (void)state;
     struct errlist errs = { 0 };
-    struct host *h = build(host_text, &errs);
+    struct host *h = test_host_build(host_text, &errs);
     if (!h)
         fail_msg("%s", errs.v[0]);
     assert_int_equal(h->npools, 2);
@@ -132,7 +123,7 @@ static void test_pools_and_placement(void **state)
     assert_non_null(items);
     assert_true(items < strstr(text, "\nxen.name_web="));
     /* Read back, it builds the same model and writes the same text. */
-    struct host *h2 = build(text, &errs);
+    struct host *h2 = test_host_build(text, &errs);
     if (!h2)
         fail_msg("%s", errs.v[0]);
     char *text2 = host_format_status(h2);
@@ -148,7 +139,7 @@ static void test_pool_resources_of_unlisted_pools(void **state)
 {
     (void)state;
     struct errlist errs = { 0 };
-    struct host *h = build("xen.cpupools=a a\nxen.cpupoolcpus_a=1\nxen.cpupoolcpus_b=2\n", &errs);
+    struct host *h = test_host_build("xen.cpupools=a a\nxen.cpupoolcpus_a=1\nxen.cpupoolcpus_b=2\n", &errs);
     assert_null(h);
     assert_int_equal(errs.n, 2);
     assert_string_equal(errs.v[0], "resource cpupools: 'a' is listed twice");

@@ -4,30 +4,11 @@
  * makes them), defaults, vdevs, lookups and status text. The messages for
  * bad values are checked by the 71-devlists scenario. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include "model.h"
 #include "profile.h"
 #include "util.h"
-
-static struct host *build(const char *text, struct errlist *errs)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct host *h = model_build(rs, errs);
-    resset_free(rs);
-    return h;
-}
-
-static struct host *must_build(const char *text)
-{
-    struct errlist errs = { 0 };
-    struct host *h = build(text, &errs);
-    if (!h)
-        fail_msg("%s", errs.v[0]);
-    errlist_free(&errs);
-    return h;
-}
 
 #define WEB1                                                  \
     "xen.virtualmachines=web1 a_b\n"                          \
@@ -56,7 +37,7 @@ static void test_item_names_read_one_way(void **state)
 static void test_disks_in_order_with_vdevs(void **state)
 {
     (void)state;
-    struct host *h = must_build(WEB1
+    struct host *h = test_host(WEB1
         "xen.cdpath_web1=/srv/a.iso\n"
         "xen.disks_web1=z d1 d2 d3\n"
         "xen.dsize_web1_z=3\nxen.dvdev_web1_z=xvde\n"
@@ -98,7 +79,7 @@ static void test_disks_in_order_with_vdevs(void **state)
 static void test_nics_in_order(void **state)
 {
     (void)state;
-    struct host *h = must_build(WEB1
+    struct host *h = test_host(WEB1
         "xen.mac_web1=00:16:3e:00:00:01\nxen.macsec_web1=00:16:3e:00:00:02\n"
         "xen.nics_web1=b a\n"
         "xen.nscript_web1_b=vif-openvswitch\nxen.nbridge_web1_b=ovs0\nxen.nvlan_web1_b=12\n"
@@ -141,7 +122,7 @@ static void test_nics_in_order(void **state)
 static void test_item_lookup(void **state)
 {
     (void)state;
-    struct host *h = must_build(WEB1
+    struct host *h = test_host(WEB1
         "xen.disks_web1=d1\nxen.dsize_web1_d1=7\n#xen.dsize_web1_d1=site.h:3\n"
         "xen.disks_a_b=d1\nxen.dsize_a_b_d1=9\n");
     const struct guest *g = NULL;
@@ -168,7 +149,7 @@ static void test_bad_items_reported_once(void **state)
 {
     (void)state;
     struct errlist errs = { 0 };
-    assert_null(build(WEB1 "xen.disks_web1=a_x d1\nxen.dsize_web1_a_x=1\nxen.dsize_web1_d1=1\n"
+    assert_null(test_host_build(WEB1 "xen.disks_web1=a_x d1\nxen.dsize_web1_a_x=1\nxen.dsize_web1_d1=1\n"
                            "xen.nmac_web1_n9=00:16:3e:00:00:09\nxen.nmtu_web9_n1=1500\n", &errs));
     assert_int_equal(errs.n, 3);
     assert_string_equal(errs.v[0], "guest 'web1': resource disks_web1: 'a_x' is not an item tag "
@@ -177,7 +158,7 @@ static void test_bad_items_reported_once(void **state)
     assert_string_equal(errs.v[2], "resource nmtu_web9_n1: guest 'web9' is not in virtualmachines");
     errlist_free(&errs);
     /* Unique across the host: MACs and backend names of list NICs. */
-    assert_null(build(WEB1 "xen.mac_web1=00:16:3e:00:00:01\nxen.nics_a_b=n\n"
+    assert_null(test_host_build(WEB1 "xen.mac_web1=00:16:3e:00:00:01\nxen.nics_a_b=n\n"
                            "xen.nmac_a_b_n=00:16:3E:00:00:01\nxen.nics_web1=v\n"
                            "xen.nvifname_web1_v=vif9\nxen.nvifname_a_b_n=vif9\n", &errs));
     assert_int_equal(errs.n, 2);
@@ -194,7 +175,7 @@ static void test_bad_items_reported_once(void **state)
 static void test_status_round_trip(void **state)
 {
     (void)state;
-    struct host *h = must_build(WEB1
+    struct host *h = test_host(WEB1
         "xen.disks_web1=d1\nxen.dsize_web1_d1=7\n#xen.dsize_web1_d1=site.h:3\n"
         "xen.nics_web1=n1\nxen.nrate_web1_n1=1Mb/s\n");
     char *text = host_format_status(h);
@@ -211,7 +192,7 @@ static void test_status_round_trip(void **state)
         values += *p != '%' && *p != '#';
     size_t nd = (size_t)schema_sublist[SL_disks].count, nn = (size_t)schema_sublist[SL_nics].count;
     assert_int_equal(values, HF_COUNT + 2 * GF_COUNT + nd + nn);
-    struct host *again = must_build(text);
+    struct host *again = test_host(text);
     char *text2 = host_format_status(again);
     assert_string_equal(text, text2);
     free(text);

@@ -3,20 +3,11 @@
  * name, and written as status text. Validation itself is tested by the
  * 20-validate scenario. */
 #include "testutil.h"
+#include "testmodel.h"
 
 #include "model.h"
 #include "profile.h"
 #include "util.h"
-
-static struct host *build(const char *text, struct errlist *errs)
-{
-    struct resset *rs = resset_new();
-    char *err = NULL;
-    assert_int_equal(profile_parse_status(text, "test", rs, &err), 0);
-    struct host *h = model_build(rs, errs);
-    resset_free(rs);
-    return h;
-}
 
 /* The model reads FIELD_TAG by splitting at an underscore: that is only
  * unambiguous while no guest field is another's name, "_" and more, and no
@@ -55,7 +46,7 @@ static void test_full_names_are_found(void **state)
 {
     (void)state;
     struct errlist errs = { 0 };
-    struct host *h = build(two_guests, &errs);
+    struct host *h = test_host_build(two_guests, &errs);
     if (!h)
         fail_msg("%s", errs.v[0]);
     const struct guest *g = NULL;
@@ -90,7 +81,7 @@ static void test_derivations_are_kept(void **state)
     buf_adds(&b, two_guests);
     buf_adds(&b, "#xen.memory_web=site.h:12\n");
     struct errlist errs = { 0 };
-    struct host *h = build(buf_str(&b), &errs);
+    struct host *h = test_host_build(buf_str(&b), &errs);
     if (!h)
         fail_msg("%s", errs.v[0]);
     const char *d = NULL;
@@ -111,7 +102,7 @@ static void test_unknown_names_are_errors(void **state)
     buf_adds(&b, two_guests);
     buf_adds(&b, "xen.memory_gone=1\nxen.colour_web=red\n");
     struct errlist errs = { 0 };
-    assert_null(build(buf_str(&b), &errs));
+    assert_null(test_host_build(buf_str(&b), &errs));
     assert_int_equal(errs.n, 2);
     assert_string_equal(errs.v[0], "resource memory_gone: guest 'gone' is not in virtualmachines");
     assert_string_equal(errs.v[1],
@@ -132,7 +123,7 @@ static void test_status_text_round_trips(void **state)
     struct buf in = BUF_INIT;
     buf_adds(&in, two_guests);
     buf_adds(&in, "xen.ng_cfg=3\n%xen.ng_cfg=integer(cfg)\n#xen.memory_web=g.h:9,2 g.h:2\n");
-    struct host *h = build(buf_str(&in), &errs);
+    struct host *h = test_host_build(buf_str(&in), &errs);
     if (!h)
         fail_msg("%s", errs.v[0]);
     char *text = host_format_status(h);
@@ -155,7 +146,7 @@ static void test_status_text_round_trips(void **state)
     for (const char *p = text; *p; p = strchr(p, '\n') + 1)
         values += *p != '%' && *p != '#';
     assert_int_equal(values, 1 + HF_COUNT + 2 * GF_COUNT);
-    struct host *again = build(text, &errs);
+    struct host *again = test_host_build(text, &errs);
     assert_non_null(again);
     char *text2 = host_format_status(again);
     assert_string_equal(text2, text);
