@@ -11,6 +11,8 @@
 /* path (absolute, a host path) resolved under root; root "/" or "" gives
  * the path itself. Caller frees. */
 char *root_path(const char *root, const char *path);
+/* Is there anything (a link too) at path under root? */
+bool fs_exists_under(const char *root, const char *path);
 
 /* mkdir -p with the given mode for the directories it creates. */
 int fs_mkdir_p(const char *path, mode_t mode, char **err);

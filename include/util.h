@@ -79,6 +79,9 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 /* True when s is NULL or "". */
 bool str_empty(const char *s);
+/* Is word one of list's words (separated by spaces, tabs or newlines, as a
+ * tag list's value)? */
+bool str_has_word(const char *list, const char *word);
 
 /* v in decimal, as printf's "%llu" writes it, at buf (which holds at least
  * U64_TEXT_MAX bytes), NUL-terminated; returns the length. For numbers

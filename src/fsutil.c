@@ -13,6 +13,15 @@
 
 #include "util.h"
 
+bool fs_exists_under(const char *root, const char *path)
+{
+    char *p = root_path(root, path);
+    struct stat st;
+    bool ok = lstat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
 char *root_path(const char *root, const char *path)
 {
     if (str_empty(root) || !strcmp(root, "/"))

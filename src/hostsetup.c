@@ -14,6 +14,7 @@
 #include "check.h"
 #include "diff.h"
 #include "exec.h"
+#include "fsutil.h"
 #include "hv.h"
 #include "util.h"
 
@@ -69,21 +70,12 @@ void host_report_free(struct host_report *rep)
     rep->n = rep->errors = 0;
 }
 
-static bool exists_under(const char *root, const char *path)
-{
-    char *p = root_path(root, path);
-    struct stat st;
-    bool ok = lstat(p, &st) == 0;
-    free(p);
-    return ok;
-}
-
 static enum host_family family(const struct host *h, const char *root)
 {
     const char *d = h->res[HF_distro];
     if (!str_empty(d))
         return strcmp(d, "el") ? FAM_DEBIAN : FAM_EL;
-    if (!exists_under(root, "/etc/debian_version") && exists_under(root, "/etc/redhat-release"))
+    if (!fs_exists_under(root, "/etc/debian_version") && fs_exists_under(root, "/etc/redhat-release"))
         return FAM_EL;
     return FAM_DEBIAN; /* the reference platform */
 }
@@ -214,7 +206,7 @@ static char *grub_dropin(const struct host *h, const char *cmdline)
 static bool service_enabled(const char *root, const char *name)
 {
     char *unit = xasprintf("/etc/systemd/system/multi-user.target.wants/%s.service", name);
-    bool on = exists_under(root, unit);
+    bool on = fs_exists_under(root, unit);
     free(unit);
     if (on)
         return true;
@@ -286,7 +278,7 @@ static char *xendomains_fixed(const char *old)
 /* The boot loader is lcfg-grub's: read (never write) what it made. */
 static void check_grub(const char *root, struct host_plan *p)
 {
-    p->dropin_left = exists_under(root, PATH_GRUB_DROPIN);
+    p->dropin_left = fs_exists_under(root, PATH_GRUB_DROPIN);
     for (size_t i = 0; grub_configs[i] && !p->grubcfg; i++) {
         char *path = root_path(root, grub_configs[i]);
         struct stat st;

@@ -168,20 +168,6 @@ const struct group *host_find_group(const struct host *h, const char *tag)
     return NULL;
 }
 
-/* Is word one of the space-separated words of list? */
-static bool has_word(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; *p;) {
-        p += strspn(p, " \t");
-        size_t k = strcspn(p, " \t");
-        if (k == n && !strncmp(p, word, n))
-            return true;
-        p += k;
-    }
-    return false;
-}
-
 void groups_resolve(struct host *h, struct errlist *errs)
 {
     for (size_t i = 0; i < h->nguests; i++) {
@@ -190,7 +176,7 @@ void groups_resolve(struct host *h, struct errlist *errs)
         /* A name that is no tag is check_guest's to report. */
         if (!str_empty(name) && check_tag(name)) {
             g->group = host_find_group(h, name);
-            if (!g->group && h->ngroups && !has_word(h->res[HF_antiaffinity], name))
+            if (!g->group && h->ngroups && !str_has_word(h->res[HF_antiaffinity], name))
                 errlist_add(errs, "guest '%s': resource group_%s: '%s' is not a group of "
                             "xen.groups (nor of xen.antiaffinity)", g->tag, g->tag, name);
         }

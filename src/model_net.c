@@ -15,20 +15,6 @@
 
 #define MAX_VLAN 4094ULL
 
-/* The tags of the list resource v, or NULL when tag is not one of them. */
-static bool listed(const char *v, const char *tag)
-{
-    size_t n = strlen(tag);
-    for (const char *p = v; *p;) {
-        p += strspn(p, " \t\n");
-        size_t k = strcspn(p, " \t\n");
-        if (k == n && !strncmp(p, tag, n))
-            return true;
-        p += k;
-    }
-    return false;
-}
-
 /* An item resource of one of this module's lists (the groups' and the
  * pools' are read by model_groups.c and model.c). */
 static bool net_item(size_t f)
@@ -45,7 +31,7 @@ bool model_items_take(struct host *h, const struct resource *r)
         if (strncmp(r->name, schema_hlist[f].name, n) || r->name[n] != '_')
             continue;
         const char *list = resset_get(h->rs, schema_host[schema_hlist_list[f]].name);
-        if (!list || !listed(list, r->name + n + 1))
+        if (!list || !str_has_word(list, r->name + n + 1))
             continue;
         resset_set(h->itemrs, r->name, r->value, r->derivation);
         return true;
@@ -159,7 +145,7 @@ static void check_bridges(struct host *h, char **tags, size_t n, struct errlist 
             item_bad(errs, HL_bridgeif, t, ifn, "is not an interface name (1-15 letters, digits, "
                      "_ . -)");
             ok = false;
-        } else if (*ifn && listed(h->res[HF_bridges], ifn)) {
+        } else if (*ifn && str_has_word(h->res[HF_bridges], ifn)) {
             item_bad(errs, HL_bridgeif, t, ifn, "is a bridge of xen.bridges, not a physical "
                      "interface");
             ok = false;

@@ -5,18 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "fsutil.h"
 #include "util.h"
-
-static bool exists_under(const char *root, const char *path)
-{
-    char *p = root_path(root, path);
-    struct stat st;
-    bool ok = lstat(p, &st) == 0;
-    free(p);
-    return ok;
-}
 
 /* Does /etc/network/interfaces read the drop-in directory? Debian's
  * default has "source /etc/network/interfaces.d/\*" (interfaces(5):
@@ -87,9 +78,9 @@ enum net_kind netconf_detect(const struct host *h, const char *root, char **why)
     if (!strcmp(how, "ifupdown"))
         return ifupdown_usable(root, why);
     /* auto: networkd when it is enabled, else ifupdown. */
-    if (exists_under(root, NETCONF_NETWORKD_WANTS))
+    if (fs_exists_under(root, NETCONF_NETWORKD_WANTS))
         return NET_NETWORKD;
-    if (exists_under(root, "/etc/network/interfaces"))
+    if (fs_exists_under(root, "/etc/network/interfaces"))
         return ifupdown_usable(root, why);
     *why = xstrdup("cannot tell how this host configures its network: systemd-networkd is not "
                    "enabled and there is no /etc/network/interfaces (set xen.netconfig)");

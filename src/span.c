@@ -130,15 +130,8 @@ bool span_is_map_resource(const char *nodes, const char *name)
         size_t n = strlen(schema_map[f].name);
         if (strncmp(name, schema_map[f].name, n) || name[n] != '_' || !name[n + 1])
             continue;
-        const char *tag = name + n + 1;
-        size_t tl = strlen(tag);
-        for (const char *p = nodes; p && *p;) {
-            p += strspn(p, " \t\n");
-            size_t wl = strcspn(p, " \t\n");
-            if (wl == tl && !strncmp(p, tag, tl))
-                return true;
-            p += wl;
-        }
+        if (str_has_word(nodes, name + n + 1))
+            return true;
     }
     return false;
 }

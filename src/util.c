@@ -250,6 +250,19 @@ bool str_ends_with(const char *s, const char *suffix)
     return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+bool str_has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, " \t\n");
+        size_t k = strcspn(p, " \t\n");
+        if (k == n && !strncmp(p, word, n))
+            return true;
+        p += k;
+    }
+    return false;
+}
+
 bool str_empty(const char *s)
 {
     return !s || !*s;

@@ -69,6 +69,22 @@ static void test_root_path(void **state)
     assert_root_path("/tmp/r", "/", "/tmp/r/");
 }
 
+/* A dangling link counts: it is there, as lstat sees it. */
+static void test_exists_under(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/fsutil-exists.XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char *link = xasprintf("%s/dangling", root);
+    assert_int_equal(symlink("/nonexistent/x", link), 0);
+    assert_true(fs_exists_under(root, "/dangling"));
+    assert_true(fs_exists_under(root, "/"));
+    assert_false(fs_exists_under(root, "/missing"));
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(rmdir(root), 0);
+    free(link);
+}
+
 /* ---- fs_mkdir_p ---- */
 
 static void assert_dir_mode(const char *path, mode_t mode)
@@ -584,6 +600,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_root_path),
+        cmocka_unit_test(test_exists_under),
         T(test_mkdir_p_nested),
         T(test_mkdir_p_existing),
         T(test_mkdir_p_through_file),

@@ -92,6 +92,18 @@ static void test_u64_text(void **state)
     }
 }
 
+/* A tag list's words: whole words only, any of its separators. */
+static void test_str_has_word(void **state)
+{
+    (void)state;
+    assert_true(str_has_word("web1 db2", "db2"));
+    assert_true(str_has_word(" web1\tdb2\n", "web1"));
+    assert_false(str_has_word("web1 db2", "db"));
+    assert_false(str_has_word("web10", "web1"));
+    assert_false(str_has_word("", "web1"));
+    assert_false(str_has_word(NULL, "web1"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +113,7 @@ int main(void)
         cmocka_unit_test(test_hash64_alignment),
         cmocka_unit_test(test_hash64_chain),
         cmocka_unit_test(test_u64_text),
+        cmocka_unit_test(test_str_has_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
