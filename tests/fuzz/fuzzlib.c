@@ -87,10 +87,9 @@ static void check_with_xl(const struct guest *g, const char *text)
     long mem = -1;
     CHECK(xlu_cfg_get_long(cfg, "memory", &mem, 0) == 0 && (unsigned long)mem == g->memory,
           "memory is %ld, not %lu", mem, g->memory);
-    int disks = (g->disks[0].type != DISK_NONE) + (g->disks[1].type != DISK_NONE) +
-                !str_empty(g->res[GF_cdpath]);
+    int disks = (int)g->ndisks + !str_empty(g->res[GF_cdpath]);
     CHECK(count_list(cfg, "disk") == disks, "%d disks, not %d", count_list(cfg, "disk"), disks);
-    int nics = g->nics[0].present + g->nics[1].present;
+    int nics = (int)g->nnics;
     CHECK(count_list(cfg, "vif") == nics, "%d vifs, not %d", count_list(cfg, "vif"), nics);
     CHECK(xlu_cfg_get_string(cfg, "device_model_override", &s, 1) != 0 &&
           count_list(cfg, "pci") < 0 && count_list(cfg, "iomem") < 0,
