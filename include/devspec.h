@@ -32,6 +32,9 @@ int devspec_disk(const char *spec, struct hv_disk *ret, char **err);
 int devspec_nic(const char *spec, unsigned devid, struct hv_nic *ret, char **err);
 
 void devspecs_free(struct devspecs *s);
+/* Move s's devices into *ret (the caller's, free with hv_devices_free)
+ * and free the rest of s. */
+void devspecs_detach(struct devspecs *s, struct hv_devices *ret);
 
 /* Strip a backend's format prefix from a target as xenstore holds it
  * ("qcow2:/path" -> "/path"; "aio:", "raw:", "vhd:", "qed:", "qcow:"). */

@@ -38,6 +38,20 @@ void devspecs_free(struct devspecs *s)
     s->disk_spec = s->nic_spec = NULL;
 }
 
+void devspecs_detach(struct devspecs *s, struct hv_devices *ret)
+{
+    *ret = s->dev;
+    s->dev = (struct hv_devices){ 0 };
+    /* The specs are counted by the devices they were read with. */
+    for (size_t i = 0; i < ret->ndisks; i++)
+        free(s->disk_spec[i]);
+    for (size_t i = 0; i < ret->nnics; i++)
+        free(s->nic_spec[i]);
+    free(s->disk_spec);
+    free(s->nic_spec);
+    s->disk_spec = s->nic_spec = NULL;
+}
+
 const char *devspec_strip_format(const char *target)
 {
     static const char *const prefixes[] = { "aio:", "raw:", "qcow:", "qcow2:", "vhd:", "qed:" };

@@ -93,9 +93,7 @@ int sim_devices(struct hv *hv, unsigned domid, struct hv_devices *ret, char **er
     int rc = d ? kept_devices(s, d, &ds, err) : -1;
     rc = sim_op_end(s, rc, err);
     if (rc == 0) {
-        *ret = ds.dev;
-        memset(&ds.dev, 0, sizeof(ds.dev));
-        devspecs_free(&ds);
+        devspecs_detach(&ds, ret);
     } else {
         devspecs_free(&ds);
     }
