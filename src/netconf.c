@@ -78,7 +78,8 @@ static void plan_stale(struct net_plan *p, const char *root, const char *dir, co
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n) /* qsort wants an array, even an empty one */
+        qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         char *path = xasprintf("%s/%s", dir, names[i]);
         bool wanted = false;
